@@ -1,0 +1,228 @@
+"""The ``xephang`` command line: one verb per stage (rank, explain, frameworks, framework check).
+
+Every error caused by the user's files is printed as one Vietnamese message that names the file, the
+row or cell and the column, and the command exits with status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+
+from . import __version__
+from .errors import XephangError
+from .framework import installed_frameworks, load_framework
+from .numbers import format_number, from_fixed
+from .ranking import Ranking, rank
+from .scoring import score
+
+DEFAULT_FRAMEWORK = "thanhhoa-2016"
+
+
+def _ties(value: str):
+    if value in ("shared", "input-order"):
+        return value
+    return tuple(v.strip() for v in value.split(",") if v.strip())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="xephang",
+        description="Đánh giá, xếp hạng mức độ ứng dụng CNTT / chuyển đổi số của cơ quan nhà nước.",
+    )
+    p.add_argument("--version", action="version", version=f"xephang {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    def period_args(sp):
+        sp.add_argument("file", metavar="FILE", help="tệp CSV/Excel của kỳ đánh giá, hoặc tên kỳ có sẵn (thanhhoa-2020)")
+        sp.add_argument("--framework", metavar="ID|PATH", help=f"bộ tiêu chí (mặc định: {DEFAULT_FRAMEWORK})")
+        sp.add_argument("--ties", type=_ties, metavar="shared|input-order|ID,ID", help="quy tắc khi tổng điểm bằng nhau")
+        sp.add_argument("--sheet", help="trang tính Excel (mặc định: trang đầu tiên có dữ liệu)")
+
+    sp = sub.add_parser("rank", help="tính điểm, xếp mức và xếp hạng từng khối")
+    period_args(sp)
+    sp.add_argument("--json", action="store_true", help="in một đối tượng JSON thay cho bảng")
+    sp.set_defaults(func=cmd_rank)
+
+    sp = sub.add_parser("explain", help="giải thích điểm của một đơn vị theo từng tiêu chí")
+    period_args(sp)
+    sp.add_argument("--unit", required=True, help="tên đơn vị (không phân biệt hoa thường, dấu cách thừa)")
+    sp.set_defaults(func=cmd_explain)
+
+    sp = sub.add_parser("frameworks", help="liệt kê các bộ tiêu chí đã cài")
+    sp.set_defaults(func=cmd_frameworks)
+
+    sp = sub.add_parser("framework", help="thao tác với một bộ tiêu chí")
+    fsub = sp.add_subparsers(dest="action", required=True, metavar="VIỆC")
+    check = fsub.add_parser("check", help="kiểm tra một tệp YAML bộ tiêu chí")
+    check.add_argument("file", metavar="FILE")
+    check.set_defaults(func=cmd_framework_check)
+    return p
+
+
+def load(args):
+    """framework + period file -> scored and ranked period, honouring the period's metadata."""
+    from .datasets import resolve
+    from .io import read_period
+
+    pf = resolve(args.file)
+    fw = load_framework(args.framework or pf.framework or DEFAULT_FRAMEWORK)
+    data = read_period(pf.path, fw, sheet=args.sheet)
+    scored = score(fw, data)
+    ties = args.ties if args.ties is not None else pf.ties
+    return rank(scored, ties), pf
+
+
+def _label(ranking: Ranking, value: int) -> str:
+    fw = ranking.framework
+    return format_number(fw.shown(value), fw.decimals)
+
+
+def cmd_rank(args, out) -> int:
+    ranking, _ = load(args)
+    fw = ranking.framework
+    if args.json:
+        doc = {
+            "framework": fw.id,
+            "ties": ranking.ties if isinstance(ranking.ties, str) else list(ranking.ties),
+            "rank_on": fw.rank_on,
+            "decimals": fw.decimals,
+            "units": [
+                {
+                    "group": u.group.id,
+                    "group_name": u.group.name,
+                    "unit": u.name,
+                    "total": _plain(u.total),
+                    "shown": _label(ranking, u.total),
+                    "level": u.level.name if u.level else None,
+                    "rank": u.rank,
+                }
+                for u in ranking.units()
+            ],
+            "warnings": ranking.warnings,
+        }
+        json.dump(doc, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    out.write(f"Bộ tiêu chí: {fw.title} ({fw.id})\n")
+    out.write(f"Nguồn: {ranking.scored.data.source}  ·  quy tắc đồng điểm: {_ties_text(ranking)}\n")
+    show_levels = bool(fw.levels)
+    for n, g in enumerate(ranking.groups, start=1):
+        out.write(f"\n{n}. {g.group.name} ({len(g.units)} đơn vị)\n")
+        width = max(_width(u.name) for u in g.units)
+        total_head = "Chỉ số" if fw.report == "index" else "Tổng điểm"
+        head = f"  {'Hạng':>4}  " + (f"{'Mức':<10}  " if show_levels else "") + _pad("Đơn vị", width) + f"  {total_head:>9}"
+        out.write(head + "\n")
+        for u in g.units:
+            level = u.level.name if u.level else "—"
+            row = f"  {u.rank:>4}  " + (f"{level:<10}  " if show_levels else "")
+            out.write(row + _pad(u.name, width) + f"  {_label(ranking, u.total):>9}\n")
+    if ranking.warnings:
+        out.write("\nLưu ý:\n")
+        for w in ranking.warnings:
+            out.write(f"  - {w}\n")
+    return 0
+
+
+def _ties_text(ranking: Ranking) -> str:
+    t = ranking.ties
+    return t if isinstance(t, str) else "theo tiêu chí " + ", ".join(t)
+
+
+def _plain(v: int) -> str:
+    d = from_fixed(v)
+    text = f"{d:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _width(text: str) -> int:
+    return sum(0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def cmd_explain(args, out) -> int:
+    from .scoring.rules import num
+
+    ranking, _ = load(args)
+    scored = ranking.scored
+    try:
+        unit = scored.unit(args.unit)
+    except KeyError as e:
+        raise XephangError(str(e.args[0])) from None
+    ru = next(u for u in ranking.units() if u.unit is unit)
+    fw = ranking.framework
+    level = f", mức {ru.level.name}" if ru.level else ""
+    out.write(f"{unit.name} — {ru.group.name}\n")
+    out.write(f"Tổng điểm {_label(ranking, unit.total)} (đầy đủ: {_plain(unit.total)}){level}, hạng {ru.rank}/{len(next(g for g in ranking.groups if g.group is ru.group).units)}\n")
+    traces = scored.explain(unit)
+    if not traces:
+        out.write(
+            "\nKỳ này chỉ có tổng điểm đã công bố (bảng kết quả), không có số liệu từng tiêu chí để giải thích.\n"
+        )
+        return 0
+    if unit.not_applicable:
+        out.write(
+            f"Có tiêu chí không áp dụng: tổng = điểm đạt / điểm tối đa áp dụng ({num(unit.applicable_max)}) × {num(fw.scale)}\n"
+        )
+
+    def write(trace, number, indent):
+        c = trace.criterion
+        got = "không áp dụng" if trace.points is None else f"{num(trace.points)} / {num(c.max)} điểm"
+        sign = " (trừ điểm)" if c.deduction and c.depth == 0 else ""
+        out.write(f"\n{indent}{number} {c.title} [{c.id}]: {got}{sign}\n")
+        for _, label, value in trace.inputs:
+            out.write(f"{indent}    • {label}: {value}\n")
+        out.write(f"{indent}    → {trace.explanation}\n")
+        for k, child in enumerate(trace.children, start=1):
+            write(child, f"{number}{k}.", indent + "  ")
+
+    for k, t in enumerate(traces, start=1):
+        write(t, f"{k}.", "")
+    return 0
+
+
+def cmd_frameworks(args, out) -> int:
+    for fw in installed_frameworks():
+        groups = ", ".join(g.id for g in fw.groups)
+        basis = fw.legal_basis[0].number if fw.legal_basis else "—"
+        out.write(f"{fw.id}\t{fw.title}\n\tcăn cứ: {basis}; thang {_plain(fw.scale)}; khối: {groups}\n")
+        if fw.note:
+            out.write(f"\tghi chú: {fw.note}\n")
+    return 0
+
+
+def cmd_framework_check(args, out) -> int:
+    from pathlib import Path
+
+    fw = load_framework(Path(args.file))
+    leaves = sum(1 for c in fw.all_criteria() if c.is_leaf)
+    out.write(
+        f"Hợp lệ: {fw.id} — {fw.title}\n"
+        f"  {len(fw.groups)} khối, {len(fw.levels)} mức, {len(fw.criteria)} nhóm tiêu chí, "
+        f"{leaves} tiêu chí lá, {len(fw.inputs)} chỉ tiêu nhập\n"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args, sys.stdout)
+    except XephangError as e:
+        print(f"Lỗi: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # e.g. piped into head
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

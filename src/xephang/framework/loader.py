@@ -1,0 +1,540 @@
+"""Load a criteria set from YAML and validate it; every message names the file and the path in it.
+
+The schema is documented in docs/frameworks.md; the two shipped sets in ``data/`` are examples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from ..errors import FrameworkError
+from ..numbers import SCALE, NumberFormatError, to_fixed
+from ..scoring import rules as R
+from ..text import nfc
+from .model import INPUT_TYPES, TIE_RULES, Criterion, Framework, Group, Input, LegalBasis, Level, Option
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class _Reader:
+    """Typed access to a YAML mapping that knows its path for error messages."""
+
+    def __init__(self, file: str, path: str, data):
+        self.file, self.path, self.data = file, path, data
+
+    def fail(self, message: str, key: str | None = None):
+        path = self.sub(key) if key is not None else self.path
+        raise FrameworkError(self.file, path, message)
+
+    def sub(self, key) -> str:
+        if isinstance(key, int):
+            return f"{self.path}[{key}]"
+        return f"{self.path}.{key}" if self.path else str(key)
+
+    def mapping(self):
+        if not isinstance(self.data, dict):
+            self.fail(f"cần một bảng khóa: giá trị, nhận được {type(self.data).__name__}")
+        return self.data
+
+    def child(self, key, required=True, default=None) -> _Reader | None:
+        data = self.mapping()
+        if key not in data or data[key] is None:
+            if required:
+                self.fail("thiếu trường bắt buộc", key)
+            return None if default is None else _Reader(self.file, self.sub(key), default)
+        return _Reader(self.file, self.sub(key), data[key])
+
+    def items(self) -> list[_Reader]:
+        if not isinstance(self.data, list):
+            self.fail("cần một danh sách")
+        return [_Reader(self.file, self.sub(i), v) for i, v in enumerate(self.data)]
+
+    def text(self, key, required=True, default="") -> str:
+        r = self.child(key, required)
+        if r is None:
+            return default
+        if isinstance(r.data, (dict, list)):
+            r.fail("cần một chuỗi văn bản")
+        return nfc(str(r.data))
+
+    def ident(self, key) -> str:
+        value = self.text(key)
+        if not value.replace("_", "").replace("-", "").replace(".", "").isalnum() or not value.isascii():
+            self.fail(f"mã '{value}' chỉ được gồm chữ Latin không dấu, số, '_', '-', '.'", key)
+        return value
+
+    def number(self, key, required=True, default=None) -> Decimal | None:
+        r = self.child(key, required)
+        if r is None:
+            return default
+        return r.as_number()
+
+    def as_number(self) -> Decimal:
+        if isinstance(self.data, bool) or not isinstance(self.data, (int, float, str)):
+            self.fail("cần một số")
+        try:
+            # str(float) is the shortest text that reads back the YAML literal: 0.1 stays 0.1.
+            return Decimal(str(self.data).strip())
+        except InvalidOperation:
+            self.fail(f"'{self.data}' không phải là một số")
+
+    def fixed(self, key, required=True, default=None) -> int | None:
+        value = self.number(key, required)
+        if value is None:
+            return default
+        try:
+            return to_fixed(value)
+        except NumberFormatError as e:
+            self.fail(str(e), key)
+
+    def flag(self, key, default=False) -> bool:
+        r = self.child(key, required=False)
+        if r is None:
+            return default
+        if not isinstance(r.data, bool):
+            r.fail("cần true hoặc false")
+        return r.data
+
+    def unknown_keys(self, allowed: set[str]):
+        for key in self.mapping():
+            if key not in allowed:
+                self.fail(f"trường không được hỗ trợ; các trường hợp lệ: {', '.join(sorted(allowed))}", key)
+
+
+def load_framework(source: str | Path) -> Framework:
+    """A framework by id (one of ``DATA_DIR``) or by path to a YAML file."""
+    path = Path(source)
+    if not path.suffix and not path.exists():
+        candidate = DATA_DIR / f"{source}.yaml"
+        if not candidate.exists():
+            known = ", ".join(f.id for f in installed_frameworks())
+            raise FrameworkError(str(source), "", f"không có bộ tiêu chí này; các bộ đã cài: {known}")
+        path = candidate
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise FrameworkError(str(source), "", "không tìm thấy tệp") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise FrameworkError(str(source), "", f"không đọc được tệp (cần văn bản UTF-8): {e}") from None
+    return parse_framework(text, str(path if path.parent != DATA_DIR else path.name))
+
+
+def parse_framework(text: str, file: str = "<framework>") -> Framework:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
+        raise FrameworkError(file, where, f"YAML không hợp lệ: {getattr(e, 'problem', e)}") from None
+    return _build(_Reader(file, "", data))
+
+
+def installed_frameworks() -> list[Framework]:
+    return [load_framework(p) for p in sorted(DATA_DIR.glob("*.yaml"))]
+
+
+# ---------------------------------------------------------------------------------------------
+
+TOP_KEYS = {
+    "id", "title", "version", "note", "legal_basis", "scale", "report", "rounding", "rank_on", "ties",
+    "groups", "levels", "inputs", "criteria",
+}
+CRITERION_KEYS = {
+    "id", "title", "max", "groups", "inputs", "rule", "criteria", "aggregate", "deduction",
+    "not_applicable", "description", "evidence",
+}
+INPUT_KEYS = {"id", "label", "type", "unit", "min", "max", "at_most", "evidence", "options", "help"}
+
+
+def _build(r: _Reader) -> Framework:
+    r.mapping()
+    r.unknown_keys(TOP_KEYS)
+    fid = r.ident("id")
+    scale = r.fixed("scale")
+    if scale <= 0:
+        r.fail("thang điểm phải lớn hơn 0", "scale")
+    report = r.text("report", required=False, default="points")
+    if report not in ("points", "index"):
+        r.fail("cần 'points' (tổng điểm) hoặc 'index' (chỉ số = điểm / thang điểm)", "report")
+    decimals = 2
+    rounding = r.child("rounding", required=False)
+    if rounding is not None:
+        rounding.unknown_keys({"decimals", "mode"})
+        d = rounding.number("decimals")
+        if d != int(d) or not 0 <= d <= 6:
+            rounding.fail("số chữ số thập phân phải là số nguyên từ 0 đến 6", "decimals")
+        decimals = int(d)
+        mode = rounding.text("mode", required=False, default="half-up")
+        if mode != "half-up":
+            rounding.fail("văn bản hành chính làm tròn 'half-up' (5 trở lên làm tròn lên)", "mode")
+    rank_on = r.text("rank_on", required=False, default="full")
+    if rank_on not in ("full", "shown"):
+        r.fail("cần 'full' (xếp hạng theo tổng điểm đầy đủ) hoặc 'shown' (theo tổng điểm đã làm tròn)", "rank_on")
+
+    groups = _groups(r.child("groups"))
+    group_ids = [g.id for g in groups]
+    levels = _levels(r.child("levels", required=False, default=[]), scale)
+
+    inputs: dict[str, Input] = {}
+    top_inputs = r.child("inputs", required=False)
+    if top_inputs is not None:
+        for ir in top_inputs.items():
+            _add_input(ir, inputs)
+
+    criteria_r = r.child("criteria")
+    criteria = []
+    seen: dict[str, str] = {}
+    for cr in criteria_r.items():
+        criteria.append(_criterion(cr, frozenset(group_ids), inputs, seen, depth=0, parent=None))
+    if not criteria:
+        criteria_r.fail("bộ tiêu chí cần ít nhất một tiêu chí")
+
+    ties = _ties(r, seen)
+    fw = Framework(
+        id=fid,
+        title=r.text("title"),
+        version=r.text("version", required=False),
+        note=r.text("note", required=False),
+        scale=scale,
+        groups=groups,
+        levels=levels,
+        criteria=criteria,
+        inputs=inputs,
+        legal_basis=_legal(r.child("legal_basis", required=False, default=[])),
+        decimals=decimals,
+        report=report,
+        rank_on=rank_on,
+        ties=ties,
+        source=r.file,
+    )
+    _check_rules(fw, criteria_r)
+    _check_scale(fw, criteria_r)
+    return fw
+
+
+def _legal(r: _Reader) -> list[LegalBasis]:
+    out = []
+    for item in r.items():
+        item.unknown_keys({"number", "date", "issuer", "title"})
+        date = item.child("date").data
+        if isinstance(date, str):
+            try:
+                date = dt.date.fromisoformat(date)
+            except ValueError:
+                item.fail("ngày cần dạng YYYY-MM-DD", "date")
+        if not isinstance(date, dt.date):
+            item.fail("ngày cần dạng YYYY-MM-DD", "date")
+        out.append(
+            LegalBasis(
+                number=item.text("number"),
+                date=date.isoformat(),
+                issuer=item.text("issuer", required=False),
+                title=item.text("title", required=False),
+            )
+        )
+    return out
+
+
+def _groups(r: _Reader) -> list[Group]:
+    groups = []
+    for item in r.items():
+        item.unknown_keys({"id", "name", "aliases"})
+        aliases = item.child("aliases", required=False, default=[])
+        groups.append(
+            Group(
+                id=item.ident("id"),
+                name=item.text("name"),
+                aliases=tuple(nfc(str(a.data)) for a in aliases.items()),
+            )
+        )
+    if not groups:
+        r.fail("cần ít nhất một khối (nhóm đơn vị được xếp hạng)")
+    ids = [g.id for g in groups]
+    for i, gid in enumerate(ids):
+        if gid in ids[:i]:
+            r.fail(f"mã khối '{gid}' bị trùng", i)
+    return groups
+
+
+def _levels(r: _Reader, scale: int) -> list[Level]:
+    """Bands are half-open [min, below); only the top band is closed, with max = the scale."""
+    levels = []
+    for item in r.items():
+        item.unknown_keys({"id", "name", "min", "below", "max"})
+        lo = item.fixed("min")
+        below = item.fixed("below", required=False)
+        top = item.fixed("max", required=False)
+        if (below is None) == (top is None):
+            item.fail(
+                "mỗi mức cần đúng một cận trên: 'below' (đến dưới, không gồm) hoặc, cho mức cao nhất, "
+                "'max' (đến, gồm cả)"
+            )
+        hi = below if below is not None else top
+        if hi <= lo:
+            item.fail("cận trên phải lớn hơn cận dưới 'min'")
+        levels.append((item, Level(id=item.ident("id"), name=item.text("name"), min=lo, below=below, max=top)))
+    if not levels:
+        return []
+    levels.sort(key=lambda pair: pair[1].min, reverse=True)
+    top_item, top = levels[0]
+    if top.max is None:
+        top_item.fail(f"mức cao nhất phải đóng ở thang điểm: 'max: {_n(scale)}'")
+    if top.max != scale:
+        top_item.fail(f"mức cao nhất phải kết thúc ở thang điểm {_n(scale)}, không phải {_n(top.max)}", "max")
+    for (hi_item, higher), (lo_item, lower) in zip(levels, levels[1:]):
+        if lower.max is not None:
+            lo_item.fail(
+                f"các mức chồng lên nhau tại {_n(lower.max)}: mức '{lower.name}' gồm cả {_n(lower.max)} "
+                f"('max') mà mức '{higher.name}' bắt đầu từ {_n(higher.min)}; hãy viết 'below: {_n(higher.min)}' "
+                "(từ ... đến dưới ...)"
+            )
+        if lower.below > higher.min:
+            lo_item.fail(
+                f"các mức chồng lên nhau: '{lower.name}' đến dưới {_n(lower.below)} nhưng "
+                f"'{higher.name}' bắt đầu từ {_n(higher.min)}"
+            )
+        if lower.below < higher.min:
+            lo_item.fail(
+                f"có khoảng trống giữa các mức: từ {_n(lower.below)} đến dưới {_n(higher.min)} "
+                "không thuộc mức nào"
+            )
+    bottom_item, bottom = levels[-1]
+    if bottom.min != 0:
+        bottom_item.fail(f"mức thấp nhất phải bắt đầu từ 0 để phủ cả thang điểm, không phải {_n(bottom.min)}", "min")
+    ids = [lv.id for _, lv in levels]
+    if len(set(ids)) != len(ids):
+        r.fail("mã mức bị trùng")
+    return [lv for _, lv in levels]
+
+
+def _n(v: int) -> str:
+    from .model import points_text
+
+    text = points_text(v, 6)
+    return text.rstrip("0").rstrip(".")
+
+
+def _add_input(r: _Reader, inputs: dict[str, Input]) -> str:
+    if isinstance(r.data, str):  # a reference to an input declared elsewhere
+        return r.data
+    r.unknown_keys(INPUT_KEYS)
+    iid = r.ident("id")
+    itype = r.text("type")
+    if itype not in INPUT_TYPES:
+        r.fail(f"kiểu '{itype}' không hợp lệ; cần một trong: {', '.join(INPUT_TYPES)}", "type")
+    lo = r.fixed("min", required=False, default=0 if itype != "yesno" else None)
+    hi = r.fixed("max", required=False)
+    if itype == "ratio":
+        hi = SCALE if hi is None else hi
+        if hi > SCALE:
+            r.fail("tỷ lệ không thể lớn hơn 1", "max")
+    if lo is not None and lo < 0:
+        r.fail("giá trị nhỏ nhất không được âm", "min")
+    if lo is not None and hi is not None and hi < lo:
+        r.fail("'max' nhỏ hơn 'min'", "max")
+    options = ()
+    if itype == "choice":
+        opts = r.child("options")
+        options = tuple(Option(id=o.ident("id"), label=o.text("label")) for o in opts.items())
+        if len(options) < 2:
+            opts.fail("lựa chọn cần ít nhất hai phương án")
+    inp = Input(
+        id=iid,
+        label=r.text("label"),
+        type=itype,
+        unit=r.text("unit", required=False),
+        min=lo,
+        max=hi,
+        at_most=r.text("at_most", required=False) or None,
+        evidence=r.flag("evidence"),
+        options=options,
+        help=r.text("help", required=False),
+    )
+    if iid in inputs and inputs[iid] != inp:
+        r.fail(f"chỉ tiêu '{iid}' đã được khai báo ở chỗ khác với nội dung khác", "id")
+    inputs[iid] = inp
+    return iid
+
+
+def _criterion(r, parent_groups, inputs, seen, depth, parent) -> Criterion:
+    r.unknown_keys(CRITERION_KEYS)
+    cid = r.ident("id")
+    if cid in seen:
+        r.fail(f"mã tiêu chí '{cid}' đã dùng ở {seen[cid]}", "id")
+    seen[cid] = r.path
+    groups = parent_groups
+    gr = r.child("groups", required=False)
+    if gr is not None:
+        listed = [str(g.data) for g in gr.items()]
+        for i, g in enumerate(listed):
+            if g not in parent_groups:
+                gr.fail(f"khối '{g}' không có trong 'groups' của bộ tiêu chí (hoặc của tiêu chí cha)", i)
+        groups = frozenset(listed)
+    crit = Criterion(
+        id=cid,
+        title=r.text("title"),
+        max=0,
+        groups=groups,
+        path=r.path,
+        description=r.text("description", required=False),
+        evidence=r.text("evidence", required=False),
+        deduction=r.flag("deduction") or bool(parent and parent.deduction),
+        may_be_not_applicable=r.flag("not_applicable"),
+        depth=depth,
+        parent=parent,
+    )
+    ir = r.child("inputs", required=False)
+    if ir is not None:
+        for item in ir.items():
+            _add_input(item, inputs)
+    children_r = r.child("criteria", required=False)
+    rule_r = r.child("rule", required=False)
+    declared_max = r.fixed("max", required=children_r is None)
+    if declared_max is not None and declared_max <= 0:
+        r.fail("điểm tối đa phải lớn hơn 0", "max")
+    if children_r is not None:
+        if rule_r is not None:
+            r.fail("một tiêu chí có 'criteria' (các tiêu chí thành phần) thì không có 'rule' riêng", "rule")
+        crit.aggregate = r.text("aggregate", required=False, default="sum")
+        if crit.aggregate not in ("sum", "best"):
+            r.fail("cần 'sum' (cộng các tiêu chí thành phần) hoặc 'best' (lấy trường hợp cao điểm nhất)", "aggregate")
+        crit.children = [
+            _criterion(c, groups, inputs, seen, depth + 1, crit) for c in children_r.items()
+        ]
+        if not crit.children:
+            children_r.fail("cần ít nhất một tiêu chí thành phần")
+        reach = (
+            sum(c.max for c in crit.children)
+            if crit.aggregate == "sum"
+            else max(c.max for c in crit.children)
+        )
+        if declared_max is None:
+            declared_max = reach
+        elif reach < declared_max:
+            r.fail(
+                f"điểm tối đa {_n(declared_max)} không thể đạt được: các tiêu chí thành phần cộng lại "
+                f"({crit.aggregate}) chỉ được {_n(reach)}",
+                "max",
+            )
+    else:
+        if rule_r is None:
+            r.fail("tiêu chí cần 'rule' (cách tính điểm) hoặc 'criteria' (các tiêu chí thành phần)")
+        crit.rule = _rule(rule_r)
+    crit.max = declared_max
+    return crit
+
+
+def _rule(r: _Reader) -> R.Rule:
+    r.mapping()
+    rtype = r.text("type")
+    if rtype not in R.RULE_TYPES:
+        r.fail(f"loại quy tắc '{rtype}' không hợp lệ; cần một trong: {', '.join(R.RULE_TYPES)}", "type")
+    keys = {"type"}
+
+    def ref(key, required=True):
+        keys.add(key)
+        return r.text(key, required=required) or None
+
+    if rtype in ("ratio", "relative"):
+        value = ref("value", required=False)
+        numerator = ref("numerator", required=False)
+        denominator = ref("denominator", required=False)
+        if value and (numerator or denominator):
+            r.fail("dùng 'value' hoặc cặp 'numerator'/'denominator', không dùng cả hai")
+        if not value and not (numerator and denominator):
+            r.fail("cần 'value' hoặc cả 'numerator' (tử số) và 'denominator' (mẫu số)")
+        rule = R.RULE_TYPES[rtype](value=value, numerator=numerator, denominator=denominator)
+    elif rtype == "yesno":
+        keys.update({"yes", "no"})
+        rule = R.YesNo(input=ref("input"), yes=r.fixed("yes", required=False), no=r.fixed("no", required=False, default=0))
+    elif rtype == "tiers":
+        keys.add("tiers")
+        tiers = []
+        for t in r.child("tiers").items():
+            t.unknown_keys({"min", "points"})
+            tiers.append((t.fixed("min"), t.fixed("points")))
+        if not tiers:
+            r.fail("cần ít nhất một mức", "tiers")
+        mins = [m for m, _ in tiers]
+        if len(set(mins)) != len(mins):
+            r.fail("hai mức có cùng 'min'", "tiers")
+        tiers.sort(reverse=True)
+        rule = R.Tiers(input=ref("input"), tiers=tiers)
+    elif rtype == "choice":
+        keys.add("points")
+        pr = r.child("points")
+        rule = R.Choice(input=ref("input"), points={str(k): pr.fixed(k) for k in pr.mapping()})
+    elif rtype == "count":
+        keys.update({"per", "cap"})
+        rule = R.Count(input=ref("input"), per=r.fixed("per", required=False, default=SCALE), cap=r.fixed("cap", required=False))
+    else:
+        rule = R.Direct(input=ref("input"))
+    r.unknown_keys(keys)
+    rule._path = r.path  # for messages from the later cross-checks
+    return rule
+
+
+def _check_rules(fw: Framework, r: _Reader) -> None:
+    """Cross-checks that need the whole file: inputs exist and fit their rules; points fit the max."""
+    for crit in fw.all_criteria():
+        rule = crit.rule
+        if rule is None:
+            continue
+        path = rule._path
+        for iid, allowed in rule.input_types().items():
+            inp = fw.inputs.get(iid)
+            if inp is None:
+                raise FrameworkError(fw.source, path, f"chỉ tiêu '{iid}' chưa được khai báo trong 'inputs'")
+            if allowed and inp.type not in allowed:
+                raise FrameworkError(
+                    fw.source, path,
+                    f"chỉ tiêu '{iid}' có kiểu '{inp.type}', quy tắc '{rule.type}' cần kiểu {' hoặc '.join(allowed)}",
+                )
+        over = None
+        if isinstance(rule, R.YesNo):
+            over = max(rule.yes or 0, rule.no)
+        elif isinstance(rule, R.Tiers):
+            over = max(p for _, p in rule.tiers)
+        elif isinstance(rule, R.Choice):
+            inp = fw.inputs[rule.input]
+            option_ids = {o.id for o in inp.options}
+            rule.labels = {o.id: o.label for o in inp.options}
+            for key in rule.points:
+                if key not in option_ids:
+                    raise FrameworkError(fw.source, f"{path}.points.{key}", f"'{key}' không phải là phương án của '{inp.id}'")
+            over = max(rule.points.values(), default=0)
+        if over is not None and over > crit.max:
+            raise FrameworkError(fw.source, path, f"điểm của quy tắc ({_n(over)}) vượt điểm tối đa của tiêu chí ({_n(crit.max)})")
+    for inp in fw.inputs.values():
+        if inp.at_most and inp.at_most not in fw.inputs:
+            raise FrameworkError(fw.source, f"inputs.{inp.id}.at_most", f"chỉ tiêu '{inp.at_most}' chưa được khai báo")
+
+
+def _check_scale(fw: Framework, r: _Reader) -> None:
+    """For each group, the criteria that apply to it must add up to the scale (deductions aside)."""
+    for g in fw.groups:
+        total = sum(c.max for c in fw.criteria if g.id in c.groups and not c.deduction)
+        if total != fw.scale:
+            r.fail(
+                f"với khối '{g.id}', điểm tối đa của các tiêu chí cộng lại được {_n(total)}, "
+                f"khác thang điểm {_n(fw.scale)}"
+            )
+
+
+def _ties(r: _Reader, criteria_ids: dict[str, str]):
+    t = r.child("ties", required=False)
+    if t is None:
+        return "shared"
+    if isinstance(t.data, str):
+        if t.data not in TIE_RULES:
+            t.fail(f"cần {' hoặc '.join(TIE_RULES)}, hoặc danh sách mã tiêu chí dùng để phân định")
+        return t.data
+    ids = tuple(str(i.data) for i in t.items())
+    for i, cid in enumerate(ids):
+        if cid not in criteria_ids:
+            t.fail(f"không có tiêu chí '{cid}'", i)
+    return ids

@@ -1,0 +1,236 @@
+"""A criteria set (framework) in memory: groups, levels, inputs and the criteria tree.
+
+These objects are built and validated by ``loader.load_framework``; they are immutable afterwards
+and shared by every period scored with them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ..numbers import SCALE, format_number, from_fixed
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..scoring.rules import Rule
+
+INPUT_TYPES = ("count", "number", "ratio", "yesno", "choice", "points")
+TIE_RULES = ("shared", "input-order")
+
+
+@dataclass(frozen=True)
+class LegalBasis:
+    number: str
+    date: str  # ISO yyyy-mm-dd
+    issuer: str = ""
+    title: str = ""
+
+    def cite(self) -> str:
+        """'Quyết định số 4289/QĐ-UBND ngày 01/11/2016 của ...' as a căn cứ cites it."""
+        y, m, d = self.date.split("-")
+        text = f"{self.number} ngày {d}/{m}/{y}"
+        if self.issuer:
+            text += f" của {self.issuer}"
+        if self.title:
+            text += f" {self.title}"
+        return text
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Level:
+    """A half-open band [min, below) of the total; the top band is closed at the scale."""
+
+    id: str
+    name: str
+    min: int  # fixed point
+    below: int | None  # fixed point, exclusive; None for the top band
+    max: int | None  # fixed point, inclusive; only the top band
+
+    def contains(self, total: int) -> bool:
+        if total < self.min:
+            return False
+        if self.below is not None:
+            return total < self.below
+        return total <= self.max
+
+    def band_text(self, unit: str = "điểm") -> str:
+        """The band as the decision writes it: 'từ 70 điểm đến dưới 85 điểm' (never overlapping)."""
+
+        def n(v: int) -> str:
+            d = from_fixed(v)
+            return format_number(d, max(0, -d.as_tuple().exponent))
+
+        if self.below is None:
+            return f"từ {n(self.min)} {unit} đến {n(self.max)} {unit}"
+        if self.min == 0:
+            return f"dưới {n(self.below)} {unit}"
+        return f"từ {n(self.min)} {unit} đến dưới {n(self.below)} {unit}"
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Input:
+    """One figure a unit reports: the form field, its type and bounds."""
+
+    id: str
+    label: str
+    type: str
+    unit: str = ""
+    min: int | None = 0  # fixed point
+    max: int | None = None  # fixed point
+    at_most: str | None = None  # id of an input this one may not exceed (part <= whole)
+    evidence: bool = False
+    options: tuple[Option, ...] = ()
+    help: str = ""
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("count", "number", "ratio", "points")
+
+
+@dataclass
+class Criterion:
+    """A node of the criteria tree. A leaf has a rule; a node aggregates its children."""
+
+    id: str
+    title: str
+    max: int  # fixed point
+    groups: frozenset[str]
+    path: str  # where it stands in the YAML, for messages: criteria[2].criteria[0]
+    rule: Rule | None = None
+    children: list[Criterion] = field(default_factory=list)
+    aggregate: str = "sum"  # sum | best
+    deduction: bool = False
+    may_be_not_applicable: bool = False
+    description: str = ""
+    evidence: str = ""
+    depth: int = 0
+    parent: Criterion | None = field(default=None, repr=False)
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    def walk(self):
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def inputs(self) -> list[str]:
+        """Ids of the inputs this criterion (and its sub-items) read, in declaration order."""
+        seen: dict[str, None] = {}
+        for node in self.walk():
+            if node.rule is not None:
+                for i in node.rule.inputs():
+                    seen.setdefault(i, None)
+        return list(seen)
+
+    def applies_to(self, group: str) -> bool:
+        return group in self.groups
+
+    @property
+    def max_points(self) -> Decimal:
+        return from_fixed(self.max)
+
+
+@dataclass
+class Framework:
+    id: str
+    title: str
+    scale: int  # fixed point (100 points -> 100 * SCALE)
+    groups: list[Group]
+    levels: list[Level]  # highest first
+    criteria: list[Criterion]  # top-level criteria groups, in order
+    inputs: dict[str, Input]
+    legal_basis: list[LegalBasis] = field(default_factory=list)
+    decimals: int = 2  # shown rounding, half-up
+    report: str = "points"  # points | index (total / scale, as DTI publishes)
+    rank_on: str = "full"  # full | shown
+    ties: str | tuple[str, ...] = "shared"
+    note: str = ""
+    source: str = ""
+    version: str = ""
+
+    # --- look-ups -------------------------------------------------------------------------------
+    def group(self, key: str) -> Group | None:
+        """A group by id, name or alias, compared folded (case, spaces, tone placement)."""
+        from ..text import fold
+
+        k = fold(key)
+        for g in self.groups:
+            if k in {fold(g.id), fold(g.name), *(fold(a) for a in g.aliases)}:
+                return g
+        return None
+
+    def all_criteria(self):
+        for c in self.criteria:
+            yield from c.walk()
+
+    def criterion(self, cid: str) -> Criterion:
+        for c in self.all_criteria():
+            if c.id == cid:
+                return c
+        raise KeyError(cid)
+
+    def criteria_for(self, group: str) -> list[Criterion]:
+        return [c for c in self.criteria if c.applies_to(group)]
+
+    def inputs_for(self, group: str) -> list[Input]:
+        """The inputs a unit of ``group`` must report, in form order."""
+        ids: dict[str, None] = {}
+        for c in self.criteria_for(group):
+            for node in c.walk():
+                if node.applies_to(group) and node.rule is not None:
+                    for i in node.rule.inputs():
+                        ids.setdefault(i, None)
+        return [self.inputs[i] for i in ids]
+
+    def level_of(self, total: int) -> Level | None:
+        for level in self.levels:
+            if level.contains(total):
+                return level
+        return None
+
+    @property
+    def scale_points(self) -> Decimal:
+        return from_fixed(self.scale)
+
+    @property
+    def report_decimals(self) -> int:
+        return self.decimals
+
+    def shown(self, total: int) -> Decimal:
+        """The total as documents show it: points, or the index total/scale (DTI), rounded half-up."""
+        from ..numbers import round_half_up
+
+        value = from_fixed(total)
+        if self.report == "index":
+            value = value / from_fixed(self.scale)
+        return round_half_up(value, self.decimals)
+
+    def describe_ties(self) -> str:
+        if self.ties == "shared":
+            return "đồng hạng (điểm bằng nhau cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)"
+        if self.ties == "input-order":
+            return "theo thứ tự trong danh sách nguồn khi tổng điểm bằng nhau"
+        return "khi tổng điểm bằng nhau, so sánh lần lượt điểm của: " + ", ".join(self.ties)
+
+
+def points_text(value: int, decimals: int = 2) -> str:
+    return format_number(from_fixed(value), decimals)
+
+
+ONE = SCALE

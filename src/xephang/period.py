@@ -1,0 +1,32 @@
+"""A period's data as read from a file or the database: the units and what they reported.
+
+Two kinds: ``inputs`` (every unit's figures, scored by the framework's rules) and ``totals`` (a
+published result with just group, unit and total, e.g. the 2020 Thanh Hóa decision). Values are
+stored by column (one list per input id, aligned with ``units``) so that scoring works on whole groups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NOT_APPLICABLE = "không áp dụng"
+
+
+@dataclass
+class UnitEntry:
+    name: str  # NFC, as written
+    group: str  # group id of the framework
+    row: int | None = None  # row in the source file, for messages
+    total: int | None = None  # fixed point; only for a totals period
+
+
+@dataclass
+class PeriodData:
+    source: str
+    kind: str  # "inputs" | "totals"
+    units: list[UnitEntry]
+    #: input id -> one value per unit: fixed-point int (numbers), bool (yes/no), str (choice id)
+    values: dict[str, list] = field(default_factory=dict)
+    #: criterion id -> indices of the units for which that criterion does not apply
+    not_applicable: dict[str, set[int]] = field(default_factory=dict)
+    sheet: str | None = None

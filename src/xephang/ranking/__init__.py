@@ -1,0 +1,165 @@
+"""Levels (half-open bands of the framework) and ranks per group, by the declared tie rule.
+
+Levels are always read off the full-precision total. Ranks use the full-precision total or the
+shown (rounded) one, as the framework declares (``rank_on``). Tie rules:
+
+* ``shared`` (default, as national rankings publish): equal totals share a rank and the next rank
+  is skipped (1, 2, 2, 4);
+* ``input-order``: equal totals keep the order of the source, to reproduce a decision that did so;
+* a list of criterion ids: equal totals are told apart by those criteria's points in turn, and share
+  a rank only if all of them are equal too.
+
+Wherever two totals that a document shows as equal get different ranks, or units share a rank, the
+ranking carries a warning in words, for the document's note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..framework.model import Framework, Group, Level
+from ..numbers import format_number, from_fixed, round_fixed
+from ..scoring.engine import ScoredPeriod, ScoredUnit
+from ..text import sort_key
+
+
+@dataclass
+class RankedUnit:
+    unit: ScoredUnit
+    group: Group
+    total: int  # full precision, fixed point
+    shown: Decimal  # as documents show it (points or index, rounded half-up)
+    level: Level | None
+    rank: int
+    position: int  # 1-based row number in the group's table
+
+    @property
+    def name(self) -> str:
+        return self.unit.name
+
+    @property
+    def total_decimal(self) -> Decimal:
+        return from_fixed(self.total)
+
+
+@dataclass
+class GroupRanking:
+    group: Group
+    units: list[RankedUnit]
+
+    def by_level(self, levels: list[Level]) -> list[tuple[Level | None, list[RankedUnit]]]:
+        """The table's sections: each level that has units, highest first (no empty sections)."""
+        if not levels:
+            return [(None, self.units)] if self.units else []
+        return [(lv, [u for u in self.units if u.level is lv]) for lv in levels if any(u.level is lv for u in self.units)]
+
+
+@dataclass
+class Ranking:
+    framework: Framework
+    scored: ScoredPeriod
+    ties: str | tuple[str, ...]
+    groups: list[GroupRanking]
+    warnings: list[str] = field(default_factory=list)
+
+    def units(self) -> list[RankedUnit]:
+        return [u for g in self.groups for u in g.units]
+
+    def unit(self, name: str) -> RankedUnit:
+        target = self.scored.unit(name)
+        return next(u for u in self.units() if u.unit is target)
+
+    def show(self, value: Decimal) -> str:
+        return format_number(value, self.framework.decimals)
+
+
+def rank(scored: ScoredPeriod, ties: str | tuple[str, ...] | None = None) -> Ranking:
+    fw = scored.framework
+    ties = fw.ties if ties is None else ties
+    warnings: list[str] = []
+    groups = []
+    for g in fw.groups:
+        members = [u for u in scored.units if u.group == g.id]
+        if members:
+            groups.append(GroupRanking(g, _rank_group(fw, scored, g, members, ties, warnings)))
+    return Ranking(fw, scored, ties, groups, warnings)
+
+
+def _rank_key(fw: Framework, u: ScoredUnit) -> int:
+    return u.total if fw.rank_on == "full" else round_fixed(_shown_fixed(fw, u.total), fw.decimals)
+
+
+def _shown_fixed(fw: Framework, total: int) -> int:
+    if fw.report == "index":
+        # The index (total / scale) in fixed point; exact before rounding.
+        from ..numbers import SCALE
+        from ..scoring.rules import _div
+        import numpy as np
+
+        return int(_div(np.array([total * SCALE], dtype=object), fw.scale)[0])
+    return total
+
+
+def _rank_group(fw, scored, group, members, ties, warnings) -> list[RankedUnit]:
+    def tiebreak(u: ScoredUnit):
+        if isinstance(ties, tuple):
+            return tuple(-(scored.points(u, cid) or 0) for cid in ties)
+        return ()
+
+    if ties == "input-order":
+        ordered = sorted(members, key=lambda u: (-_rank_key(fw, u), u.order))
+    else:
+        ordered = sorted(members, key=lambda u: (-_rank_key(fw, u), tiebreak(u), sort_key(u.name)))
+
+    out: list[RankedUnit] = []
+    for pos, u in enumerate(ordered, start=1):
+        if ties == "input-order" or not out:
+            r = pos
+        else:
+            prev = ordered[pos - 2]
+            same = _rank_key(fw, prev) == _rank_key(fw, u) and tiebreak(prev) == tiebreak(u)
+            r = out[-1].rank if same else pos
+        out.append(
+            RankedUnit(
+                unit=u, group=group, total=u.total, shown=fw.shown(u.total),
+                level=fw.level_of(u.total), rank=r, position=pos,
+            )
+        )
+    _warn(fw, group, out, ties, warnings)
+    return out
+
+
+def _warn(fw, group, out: list[RankedUnit], ties, warnings: list[str]) -> None:
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and out[j + 1].shown == out[i].shown:
+            j += 1
+        if j > i:
+            run = out[i : j + 1]
+            names = ", ".join(f"{u.name} (hạng {u.rank})" for u in run)
+            shown = format_number(run[0].shown, fw.decimals)
+            if len({u.rank for u in run}) == 1:
+                warnings.append(
+                    f"{group.name}: {names} có cùng tổng điểm {shown} nên đồng hạng {run[0].rank}; "
+                    f"thứ hạng kế tiếp là {run[-1].position + 1}."
+                )
+            else:
+                if ties == "input-order":
+                    why = "thứ tự trong danh sách nguồn (quy tắc input-order)"
+                elif isinstance(ties, tuple):
+                    why = "điểm của tiêu chí " + ", ".join(ties)
+                else:
+                    why = f"tổng điểm đầy đủ trước khi làm tròn ({', '.join(_full(u) for u in run)})"
+                warnings.append(
+                    f"{group.name}: {names} có cùng tổng điểm hiển thị {shown} nhưng thứ hạng khác nhau, "
+                    f"phân định theo {why}."
+                )
+        i = j + 1
+
+
+def _full(u: RankedUnit) -> str:
+    d = from_fixed(u.total)
+    text = f"{d:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

@@ -1,0 +1,226 @@
+"""Score a period: every criterion of every unit, by group, exactly; and explain any unit's points.
+
+Group-relative rules need all units of a group, so a period is scored group by group after it has
+been read in full. Results are kept as columns (one array of points per criterion and group); a
+unit's trace is produced on demand from the same rules and values (``ScoredPeriod.explain``).
+
+Aggregation: a node sums its sub-items (``aggregate: sum``) or takes the best alternative case
+(``best``); every criterion is clamped to [0, max]. Deductions are subtracted from the total, which
+does not go below 0. Where criteria do not apply to a unit, its total is rescaled:
+total = earned points / applicable max x scale (the "index" way of the CCHC and DTI methods).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..framework.model import Criterion, Framework
+from ..numbers import TOTAL_DECIMALS, round_fixed
+from ..period import PeriodData
+from .rules import Context, _div, num, pts
+
+
+@dataclass
+class ScoredUnit:
+    name: str
+    group: str
+    order: int  # position in the source, for the input-order tie rule
+    row: int | None
+    total: int  # fixed point, rounded half-up to TOTAL_DECIMALS
+    index: int  # position inside its group's arrays
+    not_applicable: frozenset[str] = frozenset()
+    applicable_max: int | None = None
+
+
+@dataclass
+class CriterionTrace:
+    criterion: Criterion
+    points: int | None  # None when not applicable
+    explanation: str
+    inputs: list[tuple[str, str, str]]  # (input id, label, value shown)
+    children: list["CriterionTrace"] = field(default_factory=list)
+
+
+@dataclass
+class GroupScores:
+    unit_indices: list[int]  # indices into PeriodData.units
+    points: dict[str, np.ndarray] = field(default_factory=dict)  # criterion id -> points per unit
+    raw: dict[str, np.ndarray] = field(default_factory=dict)  # the same before clamping to [0, max]
+    na: dict[str, np.ndarray] = field(default_factory=dict)  # criterion id -> bool per unit
+    context: Context = field(default_factory=Context)
+
+
+@dataclass
+class ScoredPeriod:
+    framework: Framework
+    data: PeriodData
+    units: list[ScoredUnit]
+    groups: dict[str, GroupScores]
+
+    @property
+    def kind(self) -> str:
+        return self.data.kind
+
+    def unit(self, name: str) -> ScoredUnit:
+        from ..text import fold
+
+        key = fold(name)
+        found = [u for u in self.units if fold(u.name) == key]
+        if not found:
+            found = [u for u in self.units if key in fold(u.name)]
+        if len(found) != 1:
+            names = ", ".join(u.name for u in found) if found else "không có"
+            raise KeyError(f"không xác định được đơn vị '{name}' (khớp: {names})")
+        return found[0]
+
+    def points(self, unit: ScoredUnit, cid: str) -> int | None:
+        """A unit's points for a criterion; None if not applicable, not scored or a totals period."""
+        g = self.groups[unit.group]
+        if cid not in g.points:
+            return None
+        if g.na[cid][unit.index]:
+            return None
+        return g.points[cid][unit.index]
+
+    def explain(self, unit: ScoredUnit) -> list[CriterionTrace]:
+        """Per criterion (tree), why the unit got its points: inputs read, rule, arithmetic, result."""
+        fw = self.framework
+        if self.kind != "inputs":
+            return []
+        g = self.groups[unit.group]
+        i = g.unit_indices[unit.index]
+        values = {k: v[i] for k, v in self.data.values.items()}
+
+        def trace(c: Criterion) -> CriterionTrace:
+            p = self.points(unit, c.id)
+            shown = []
+            for iid in c.inputs() if c.rule else []:
+                inp = fw.inputs[iid]
+                v = values.get(iid)
+                text = (
+                    "có" if v is True else "không" if v is False
+                    else next((o.label for o in inp.options if o.id == v), str(v)) if inp.type == "choice"
+                    else f"{num(v)} {inp.unit}".strip()
+                )
+                shown.append((iid, inp.label, text))
+            if p is None:
+                return CriterionTrace(c, None, "không áp dụng với đơn vị này; điểm tối đa được loại khỏi thang", shown)
+            children = [trace(ch) for ch in c.children if ch.applies_to(unit.group)]
+            if c.rule is not None:
+                text = c.rule.explain(c.id, c.max, values, g.context)
+            elif c.aggregate == "best":
+                text = "lấy trường hợp cao điểm nhất: " + ", ".join(
+                    f"{ch.criterion.id} = {num(ch.points or 0)}" for ch in children
+                )
+            else:
+                text = "cộng các tiêu chí thành phần: " + " + ".join(num(ch.points or 0) for ch in children)
+            raw = g.raw[c.id][unit.index]
+            if raw != p:
+                text += f"; giới hạn trong [0, {num(c.max)}] → {pts(p)}"
+            if c.deduction and c.depth == 0:
+                text += " (bị trừ vào tổng điểm)"
+            return CriterionTrace(c, p, text, shown, children)
+
+        return [trace(c) for c in fw.criteria if c.applies_to(unit.group)]
+
+
+def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
+    """Score every unit of the period; for a totals period, take the published totals as they are."""
+    by_group: dict[str, list[int]] = {g.id: [] for g in framework.groups}
+    for i, u in enumerate(data.units):
+        by_group[u.group].append(i)
+    groups = {gid: GroupScores(unit_indices=idx) for gid, idx in by_group.items()}
+    units: list[ScoredUnit | None] = [None] * len(data.units)
+
+    for gid, gs in groups.items():
+        idx = gs.unit_indices
+        if not idx:
+            continue
+        if data.kind == "totals":
+            for k, i in enumerate(idx):
+                u = data.units[i]
+                units[i] = ScoredUnit(u.name, gid, i, u.row, round_fixed(u.total, TOTAL_DECIMALS), k)
+            continue
+        cols = _columns(framework, data, gid, idx)
+        na_any = {cid: _na(data, cid, idx) for cid in _criteria_ids(framework, gid)}
+        positive = np.zeros(len(idx), dtype=object)
+        deducted = np.zeros(len(idx), dtype=object)
+        na_max = np.zeros(len(idx), dtype=object)
+        for c in framework.criteria_for(gid):
+            p = _score_node(c, gid, cols, gs, na_any, na_max)
+            if c.deduction:
+                deducted = deducted + p
+            else:
+                positive = positive + p
+        applicable = framework.scale - na_max
+        rescaled = np.where(
+            na_max == 0, positive, _div(positive * framework.scale, np.where(applicable == 0, 1, applicable))
+        )
+        totals = np.maximum(rescaled - deducted, 0)
+        for k, i in enumerate(idx):
+            u = data.units[i]
+            na = frozenset(cid for cid, mask in gs.na.items() if mask[k])
+            units[i] = ScoredUnit(
+                u.name, gid, i, u.row, round_fixed(int(totals[k]), TOTAL_DECIMALS), k,
+                not_applicable=na, applicable_max=int(applicable[k]),
+            )
+    return ScoredPeriod(framework, data, units, groups)
+
+
+def _criteria_ids(fw: Framework, gid: str):
+    for c in fw.criteria_for(gid):
+        for node in c.walk():
+            if node.applies_to(gid):
+                yield node.id
+
+
+def _na(data: PeriodData, cid: str, idx: list[int]) -> np.ndarray:
+    marked = data.not_applicable.get(cid)
+    if not marked:
+        return np.zeros(len(idx), dtype=bool)
+    return np.array([i in marked for i in idx], dtype=bool)
+
+
+def _columns(fw: Framework, data: PeriodData, gid: str, idx: list[int]) -> dict[str, np.ndarray]:
+    cols = {}
+    for inp in fw.inputs_for(gid):
+        column = data.values[inp.id]
+        fill = False if inp.type == "yesno" else "" if inp.type == "choice" else 0
+        cols[inp.id] = np.array([fill if column[i] is None else column[i] for i in idx], dtype=object)
+    return cols
+
+
+def _score_node(c: Criterion, gid: str, cols, gs: GroupScores, na_any, na_max) -> np.ndarray:
+    n = len(gs.unit_indices)
+    na = na_any[c.id]
+    if c.rule is not None:
+        raw = c.rule.evaluate(c.id, c.max, cols, gs.context)
+    else:
+        parts = [_score_node(ch, gid, cols, gs, na_any, na_max) for ch in c.children if ch.applies_to(gid)]
+        if c.aggregate == "best":
+            raw = np.maximum.reduce(parts) if len(parts) > 1 else parts[0]
+        else:
+            raw = sum(parts[1:], parts[0])
+        # A sub-item that is not applicable takes its max out of the unit's scale, unless the whole
+        # node is not applicable (counted once, below).
+    points = np.minimum(np.maximum(raw, 0), c.max)
+    if na.any():
+        points = np.where(na, 0, points)
+        if not c.deduction:
+            na_max += np.where(na & ~_na_above(c, na_any), c.max, 0).astype(object)
+    gs.raw[c.id] = raw
+    gs.points[c.id] = points
+    gs.na[c.id] = na
+    return points
+
+
+def _na_above(c: Criterion, na_any) -> np.ndarray:
+    """Units for which an ancestor is already not applicable (its max is removed once, there)."""
+    mask = np.zeros_like(na_any[c.id])
+    p = c.parent
+    while p is not None:
+        mask = mask | na_any[p.id]
+        p = p.parent
+    return mask

@@ -1,0 +1,324 @@
+"""Rule types: how a criterion turns a unit's inputs into points.
+
+Every rule evaluates a whole group at once (columns of fixed-point ints, one entry per unit), so a
+national-scale period scores in well under a second, and explains one unit's points in words from the
+very same values. Points are clamped to [0, max] by the engine, not here.
+
+Rule types, as seen in real regulations (../shared/reference/domain-notes.md):
+``ratio`` (share x max), ``relative`` (value / best unit's value in the group x max), ``yesno``,
+``tiers``, ``choice`` (partial levels), ``count`` (count x points, capped), ``direct`` (points entered).
+Sums of sub-items, best of alternative cases, deductions and "not applicable" are properties of the
+criterion tree (``aggregate``, ``deduction``, ``may_be_not_applicable``), handled by the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+
+from ..numbers import SCALE, from_fixed
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers on object arrays of Python ints (exact; numpy only loops for us).
+
+
+def _div(a, b):
+    """Element-wise a / b rounded half-up, for a >= 0 and b > 0; 0 where b == 0."""
+    b = np.asarray(b, dtype=object)
+    safe = np.where(b == 0, 1, b)
+    q = (2 * a + safe) // (2 * safe)
+    return np.where(b == 0, 0, q)
+
+
+def num(value: int | None) -> str:
+    """A fixed-point value as plain text for explanations: 12, 0.9, 17.5."""
+    if value is None:
+        return "—"
+    d = from_fixed(value)
+    text = f"{d:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if len(text.partition(".")[2]) > 6:
+        text = f"{d.quantize(Decimal('0.000001')):f}".rstrip("0").rstrip(".")
+    return text
+
+
+def pts(value: int) -> str:
+    return f"{num(value)} điểm"
+
+
+@dataclass
+class Context:
+    """What a rule may learn about the whole group (e.g. the best value); kept for explanations."""
+
+    best: dict[str, int] = field(default_factory=dict)
+
+
+class Rule:
+    type: str = ""
+
+    def inputs(self) -> list[str]:
+        raise NotImplementedError
+
+    def input_types(self) -> dict[str, tuple[str, ...]]:
+        """For validation: which input types each referenced input may have."""
+        return {}
+
+    def evaluate(self, cid: str, max_: int, cols: dict[str, np.ndarray], ctx: Context) -> np.ndarray:
+        raise NotImplementedError
+
+    def explain(self, cid: str, max_: int, values: dict, ctx: Context) -> str:
+        raise NotImplementedError
+
+    def describe(self, max_: int, labels: dict[str, str]) -> str:
+        raise NotImplementedError
+
+
+NUMERIC = ("count", "number", "ratio", "points")
+
+
+@dataclass
+class Ratio(Rule):
+    """points = share x max; the share is an input (0..1) or numerator / denominator."""
+
+    numerator: str | None = None
+    denominator: str | None = None
+    value: str | None = None
+    type: str = "ratio"
+
+    def inputs(self):
+        return [self.value] if self.value else [self.numerator, self.denominator]
+
+    def input_types(self):
+        if self.value:
+            return {self.value: ("ratio",)}
+        return {self.numerator: NUMERIC, self.denominator: NUMERIC}
+
+    def evaluate(self, cid, max_, cols, ctx):
+        if self.value:
+            return _div(cols[self.value] * max_, SCALE)
+        return _div(cols[self.numerator] * max_, cols[self.denominator])
+
+    def explain(self, cid, max_, values, ctx):
+        if self.value:
+            r = values[self.value]
+            return f"tỷ lệ {num(r)} × {num(max_)} = {pts(_div(np.array([r * max_], dtype=object), SCALE)[0])}"
+        n, d = values[self.numerator], values[self.denominator]
+        if d == 0:
+            return f"{num(n)} / {num(d)}: mẫu số bằng 0 nên không có điểm"
+        p = _div(np.array([n * max_], dtype=object), d)[0]
+        return f"tỷ lệ {num(n)} / {num(d)} × {num(max_)} = {pts(p)}"
+
+    def describe(self, max_, labels):
+        if self.value:
+            return f"{labels[self.value]} × {num(max_)}"
+        return f"({labels[self.numerator]} / {labels[self.denominator]}) × {num(max_)}"
+
+
+@dataclass
+class Relative(Rule):
+    """points = value / the best value among the units of the same group x max.
+
+    The value is an input, or numerator / denominator (e.g. bandwidth per staff member).
+    """
+
+    value: str | None = None
+    numerator: str | None = None
+    denominator: str | None = None
+    type: str = "relative"
+
+    def inputs(self):
+        return [self.value] if self.value else [self.numerator, self.denominator]
+
+    def input_types(self):
+        if self.value:
+            return {self.value: NUMERIC}
+        return {self.numerator: NUMERIC, self.denominator: NUMERIC}
+
+    def _values(self, cols):
+        if self.value:
+            return cols[self.value]
+        return _div(cols[self.numerator] * SCALE, cols[self.denominator])
+
+    def evaluate(self, cid, max_, cols, ctx):
+        v = self._values(cols)
+        best = max(v, default=0) if len(v) else 0
+        ctx.best[cid] = best
+        if best <= 0:
+            return np.zeros(len(v), dtype=object)
+        return _div(v * max_, best)
+
+    def explain(self, cid, max_, values, ctx):
+        v = self._values({k: np.array([values[k]], dtype=object) for k in self.inputs()})[0]
+        best = ctx.best.get(cid, 0)
+        own = (
+            f"giá trị {num(v)}"
+            if self.value
+            else f"giá trị {num(values[self.numerator])} / {num(values[self.denominator])} = {num(v)}"
+        )
+        if best <= 0:
+            return f"{own}; giá trị cao nhất trong khối bằng 0 nên không có điểm"
+        p = _div(np.array([v * max_], dtype=object), best)[0]
+        return f"{own}; so với đơn vị cao nhất trong khối ({num(best)}): {num(v)} / {num(best)} × {num(max_)} = {pts(p)}"
+
+    def describe(self, max_, labels):
+        what = labels[self.value] if self.value else f"{labels[self.numerator]} / {labels[self.denominator]}"
+        return f"({what}) / (giá trị cao nhất trong khối) × {num(max_)}"
+
+
+@dataclass
+class YesNo(Rule):
+    input: str = ""
+    yes: int | None = None  # fixed; None = max
+    no: int = 0
+    type: str = "yesno"
+
+    def inputs(self):
+        return [self.input]
+
+    def input_types(self):
+        return {self.input: ("yesno",)}
+
+    def _yes(self, max_):
+        return max_ if self.yes is None else self.yes
+
+    def evaluate(self, cid, max_, cols, ctx):
+        col = cols[self.input]
+        return np.where(col.astype(bool), self._yes(max_), self.no).astype(object)
+
+    def explain(self, cid, max_, values, ctx):
+        if values[self.input]:
+            return f"có → {pts(self._yes(max_))}"
+        return f"không → {pts(self.no)}"
+
+    def describe(self, max_, labels):
+        return f"{labels[self.input]}: có = {num(self._yes(max_))}, không = {num(self.no)}"
+
+
+@dataclass
+class Tiers(Rule):
+    """The highest tier whose minimum the value reaches: 4+ = 20, 3 = 15, 2 = 10, 1 = 5, else 0."""
+
+    input: str = ""
+    tiers: list[tuple[int, int]] = field(default_factory=list)  # (min, points), highest min first
+    type: str = "tiers"
+
+    def inputs(self):
+        return [self.input]
+
+    def input_types(self):
+        return {self.input: NUMERIC}
+
+    def evaluate(self, cid, max_, cols, ctx):
+        col = cols[self.input]
+        out = np.zeros(len(col), dtype=object)
+        for minimum, points in sorted(self.tiers):
+            out = np.where(col >= minimum, points, out)
+        return out.astype(object)
+
+    def explain(self, cid, max_, values, ctx):
+        v = values[self.input]
+        for minimum, points in self.tiers:
+            if v >= minimum:
+                return f"giá trị {num(v)} đạt mức từ {num(minimum)} trở lên → {pts(points)}"
+        return f"giá trị {num(v)} dưới mức thấp nhất ({num(self.tiers[-1][0])}) → 0 điểm"
+
+    def describe(self, max_, labels):
+        parts = [f"từ {num(m)} trở lên: {num(p)}" for m, p in self.tiers]
+        return f"{labels[self.input]}: " + "; ".join(parts) + "; thấp hơn: 0"
+
+
+@dataclass
+class Choice(Rule):
+    """Partial levels: each option of a choice input gives its points (Chairman: full, Vice: half)."""
+
+    input: str = ""
+    points: dict[str, int] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # option id -> label, set by the loader
+    type: str = "choice"
+
+    def inputs(self):
+        return [self.input]
+
+    def input_types(self):
+        return {self.input: ("choice",)}
+
+    def evaluate(self, cid, max_, cols, ctx):
+        return np.array([self.points.get(v, 0) for v in cols[self.input]], dtype=object)
+
+    def explain(self, cid, max_, values, ctx):
+        v = values[self.input]
+        return f"lựa chọn '{self.labels.get(v, v)}' → {pts(self.points.get(v, 0))}"
+
+    def describe(self, max_, labels):
+        return f"{labels[self.input]}: " + "; ".join(
+            f"{self.labels.get(k, k)} = {num(p)}" for k, p in self.points.items()
+        ) + "; khác: 0"
+
+
+@dataclass
+class Count(Rule):
+    """count x points per item, capped (1 point per application on the WAN, at most 5)."""
+
+    input: str = ""
+    per: int = SCALE  # fixed points per item
+    cap: int | None = None  # fixed; None = max
+    type: str = "count"
+
+    def inputs(self):
+        return [self.input]
+
+    def input_types(self):
+        return {self.input: ("count", "number")}
+
+    def _cap(self, max_):
+        return max_ if self.cap is None else min(self.cap, max_)
+
+    def evaluate(self, cid, max_, cols, ctx):
+        raw = _div(cols[self.input] * self.per, SCALE)
+        return np.minimum(raw, self._cap(max_))
+
+    def explain(self, cid, max_, values, ctx):
+        v = values[self.input]
+        raw = _div(np.array([v * self.per], dtype=object), SCALE)[0]
+        cap = self._cap(max_)
+        text = f"{num(v)} × {num(self.per)} = {pts(raw)}"
+        if raw > cap:
+            text += f", tối đa {pts(cap)}"
+        return text
+
+    def describe(self, max_, labels):
+        return f"{labels[self.input]} × {num(self.per)}, tối đa {num(self._cap(max_))}"
+
+
+@dataclass
+class Direct(Rule):
+    """Points entered directly (e.g. by the appraisal council), capped at the criterion's max."""
+
+    input: str = ""
+    type: str = "direct"
+
+    def inputs(self):
+        return [self.input]
+
+    def input_types(self):
+        return {self.input: ("points", "number")}
+
+    def evaluate(self, cid, max_, cols, ctx):
+        return cols[self.input]
+
+    def explain(self, cid, max_, values, ctx):
+        v = values[self.input]
+        if v > max_:
+            return f"điểm nhập {num(v)}, tối đa {pts(max_)}"
+        return f"điểm nhập trực tiếp: {pts(v)}"
+
+    def describe(self, max_, labels):
+        return f"{labels[self.input]} (nhập trực tiếp, tối đa {num(max_)})"
+
+
+RULE_TYPES: dict[str, type[Rule]] = {
+    cls.type: cls for cls in (Ratio, Relative, YesNo, Tiers, Choice, Count, Direct)
+}

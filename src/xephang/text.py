@@ -1,0 +1,51 @@
+"""Vietnamese text: NFC, a folded key for matching names, and the Vietnamese sort order."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# The five tone marks. Vowel-quality marks (breve, circumflex, horn) and đ stay part of the letter.
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_PUNCT = re.compile(r"[\s,.;:\-–—()\"'/]+")
+
+
+def nfc(text: str) -> str:
+    """NFC with runs of white space folded to one space and trimmed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def fold(text: str) -> str:
+    """A key under which two spellings of one name are equal.
+
+    Case, white space and punctuation are ignored, and each word's tone mark is moved to the end of
+    the word, so that the old and new tone placements ("Thanh Hoá" / "Thanh Hóa") meet while
+    different tones ("Hòa" / "Hóa") stay different.
+    """
+    words = []
+    for word in _PUNCT.split(unicodedata.normalize("NFD", text.casefold())):
+        if not word:
+            continue
+        tones = "".join(ch for ch in word if ch in _TONES)
+        base = "".join(ch for ch in word if ch not in _TONES)
+        words.append(unicodedata.normalize("NFC", base) + tones)
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _collator():
+    import icu  # PyICU (pyicu-wheels): CLDR's Vietnamese collation; sorted() and pyuca get it wrong.
+
+    collator = icu.Collator.createInstance(icu.Locale("vi_VN"))
+    return collator
+
+
+def sort_key(text: str) -> bytes:
+    """Sort key in Vietnamese alphabetical order (a ă â b c d đ e ê …, tones after letters)."""
+    return _collator().getSortKey(nfc(text))
+
+
+def sorted_vi(items, key=lambda x: x):
+    """Items sorted the Vietnamese way by ``key(item)``."""
+    return sorted(items, key=lambda item: sort_key(key(item)))
