@@ -36,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     def period_args(sp):
+        """The arguments every verb that reads a period takes; ``load(args)`` reads them."""
         sp.add_argument("file", metavar="FILE", help="tệp CSV/Excel của kỳ đánh giá, hoặc tên kỳ có sẵn (thanhhoa-2020)")
         sp.add_argument("--framework", metavar="ID|PATH", help=f"bộ tiêu chí (mặc định: {DEFAULT_FRAMEWORK})")
         sp.add_argument("--ties", type=_ties, metavar="shared|input-order|ID,ID", help="quy tắc khi tổng điểm bằng nhau")
@@ -59,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = fsub.add_parser("check", help="kiểm tra một tệp YAML bộ tiêu chí")
     check.add_argument("file", metavar="FILE")
     check.set_defaults(func=cmd_framework_check)
+
+    # The outer stages add their own verbs (one module each), so this file stays the core's.
+    from .analysis.cli import register as register_analysis
+    from .documents.cli import register as register_documents
+
+    register_documents(sub, period_args)
+    register_analysis(sub, period_args)
     return p
 
 
