@@ -212,14 +212,19 @@ class Framework:
     def report_decimals(self) -> int:
         return self.decimals
 
+    def shown_fixed(self, total: int) -> int:
+        """The shown value (points, or the index total/scale as DTI publishes) rounded half-up, in
+        fixed point: what ranks compare when ``rank_on: shown`` and what warnings compare."""
+        from ..numbers import div_half_up, round_fixed
+
+        value = div_half_up(total * SCALE, self.scale) if self.report == "index" else total
+        return round_fixed(value, self.decimals)
+
     def shown(self, total: int) -> Decimal:
-        """The total as documents show it: points, or the index total/scale (DTI), rounded half-up."""
+        """The total as documents show it, with exactly ``decimals`` decimals."""
         from ..numbers import round_half_up
 
-        value = from_fixed(total)
-        if self.report == "index":
-            value = value / from_fixed(self.scale)
-        return round_half_up(value, self.decimals)
+        return round_half_up(from_fixed(self.shown_fixed(total)), self.decimals)
 
     def describe_ties(self) -> str:
         if self.ties == "shared":

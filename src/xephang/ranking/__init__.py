@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..framework.model import Framework, Group, Level
-from ..numbers import format_number, from_fixed, round_fixed
+from ..numbers import format_number, from_fixed
 from ..scoring.engine import ScoredPeriod, ScoredUnit
 from ..text import sort_key
 
@@ -29,10 +29,15 @@ class RankedUnit:
     unit: ScoredUnit
     group: Group
     total: int  # full precision, fixed point
-    shown: Decimal  # as documents show it (points or index, rounded half-up)
     level: Level | None
     rank: int
     position: int  # 1-based row number in the group's table
+    framework: Framework = field(repr=False, default=None)
+
+    @property
+    def shown(self) -> Decimal:
+        """The total as documents show it (points or index, rounded half-up)."""
+        return self.framework.shown(self.total)
 
     @property
     def name(self) -> str:
@@ -87,18 +92,7 @@ def rank(scored: ScoredPeriod, ties: str | tuple[str, ...] | None = None) -> Ran
 
 
 def _rank_key(fw: Framework, u: ScoredUnit) -> int:
-    return u.total if fw.rank_on == "full" else round_fixed(_shown_fixed(fw, u.total), fw.decimals)
-
-
-def _shown_fixed(fw: Framework, total: int) -> int:
-    if fw.report == "index":
-        # The index (total / scale) in fixed point; exact before rounding.
-        from ..numbers import SCALE
-        from ..scoring.rules import _div
-        import numpy as np
-
-        return int(_div(np.array([total * SCALE], dtype=object), fw.scale)[0])
-    return total
+    return u.total if fw.rank_on == "full" else fw.shown_fixed(u.total)
 
 
 def _rank_group(fw, scored, group, members, ties, warnings) -> list[RankedUnit]:
@@ -110,7 +104,8 @@ def _rank_group(fw, scored, group, members, ties, warnings) -> list[RankedUnit]:
     if ties == "input-order":
         ordered = sorted(members, key=lambda u: (-_rank_key(fw, u), u.order))
     else:
-        ordered = sorted(members, key=lambda u: (-_rank_key(fw, u), tiebreak(u), sort_key(u.name)))
+        ordered = sorted(members, key=lambda u: (-_rank_key(fw, u), tiebreak(u)))
+        ordered = _alphabetical_within_ties(ordered, lambda u: (_rank_key(fw, u), tiebreak(u)))
 
     out: list[RankedUnit] = []
     for pos, u in enumerate(ordered, start=1):
@@ -122,19 +117,33 @@ def _rank_group(fw, scored, group, members, ties, warnings) -> list[RankedUnit]:
             r = out[-1].rank if same else pos
         out.append(
             RankedUnit(
-                unit=u, group=group, total=u.total, shown=fw.shown(u.total),
-                level=fw.level_of(u.total), rank=r, position=pos,
+                unit=u, group=group, total=u.total, level=fw.level_of(u.total), rank=r, position=pos,
+                framework=fw,
             )
         )
     _warn(fw, group, out, ties, warnings)
     return out
 
 
+def _alphabetical_within_ties(ordered, key):
+    """Units that share a rank are listed in Vietnamese alphabetical order (collation only where needed)."""
+    out, i = [], 0
+    while i < len(ordered):
+        j = i + 1
+        while j < len(ordered) and key(ordered[j]) == key(ordered[i]):
+            j += 1
+        run = ordered[i:j]
+        out.extend(sorted(run, key=lambda u: sort_key(u.name)) if len(run) > 1 else run)
+        i = j
+    return out
+
+
 def _warn(fw, group, out: list[RankedUnit], ties, warnings: list[str]) -> None:
+    keys = [fw.shown_fixed(u.total) for u in out]
     i = 0
     while i < len(out):
         j = i
-        while j + 1 < len(out) and out[j + 1].shown == out[i].shown:
+        while j + 1 < len(out) and keys[j + 1] == keys[i]:
             j += 1
         if j > i:
             run = out[i : j + 1]

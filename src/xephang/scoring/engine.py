@@ -133,6 +133,7 @@ def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
         by_group[u.group].append(i)
     groups = {gid: GroupScores(unit_indices=idx) for gid, idx in by_group.items()}
     units: list[ScoredUnit | None] = [None] * len(data.units)
+    arrays: dict[str, np.ndarray] = {}  # each input column as an array once, shared by the groups
 
     for gid, gs in groups.items():
         idx = gs.unit_indices
@@ -143,7 +144,7 @@ def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
                 u = data.units[i]
                 units[i] = ScoredUnit(u.name, gid, i, u.row, round_fixed(u.total, TOTAL_DECIMALS), k)
             continue
-        cols = _columns(framework, data, gid, idx)
+        cols = _columns(framework, data, gid, idx, arrays)
         na_any = {cid: _na(data, cid, idx) for cid in _criteria_ids(framework, gid)}
         positive = np.zeros(len(idx), dtype=object)
         deducted = np.zeros(len(idx), dtype=object)
@@ -159,9 +160,12 @@ def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
             na_max == 0, positive, _div(positive * framework.scale, np.where(applicable == 0, 1, applicable))
         )
         totals = np.maximum(rescaled - deducted, 0)
+        na_masks = [(cid, mask) for cid, mask in gs.na.items() if mask.any()]
+        any_na = np.logical_or.reduce([m for _, m in na_masks]) if na_masks else np.zeros(len(idx), bool)
+        none: frozenset[str] = frozenset()
         for k, i in enumerate(idx):
             u = data.units[i]
-            na = frozenset(cid for cid, mask in gs.na.items() if mask[k])
+            na = frozenset(cid for cid, mask in na_masks if mask[k]) if any_na[k] else none
             units[i] = ScoredUnit(
                 u.name, gid, i, u.row, round_fixed(int(totals[k]), TOTAL_DECIMALS), k,
                 not_applicable=na, applicable_max=int(applicable[k]),
@@ -183,12 +187,18 @@ def _na(data: PeriodData, cid: str, idx: list[int]) -> np.ndarray:
     return np.array([i in marked for i in idx], dtype=bool)
 
 
-def _columns(fw: Framework, data: PeriodData, gid: str, idx: list[int]) -> dict[str, np.ndarray]:
+def _columns(fw: Framework, data: PeriodData, gid: str, idx: list[int], arrays) -> dict[str, np.ndarray]:
     cols = {}
+    take = np.array(idx, dtype=np.intp)
     for inp in fw.inputs_for(gid):
-        column = data.values[inp.id]
-        fill = False if inp.type == "yesno" else "" if inp.type == "choice" else 0
-        cols[inp.id] = np.array([fill if column[i] is None else column[i] for i in idx], dtype=object)
+        if inp.id not in arrays:
+            arrays[inp.id] = np.array(data.values[inp.id], dtype=object)
+        col = arrays[inp.id][take]
+        missing = np.equal(col, None)
+        if missing.any():  # values of a criterion marked "not applicable": any value, masked later
+            fill = False if inp.type == "yesno" else "" if inp.type == "choice" else 0
+            col[missing] = fill
+        cols[inp.id] = col
     return cols
 
 

@@ -25,11 +25,19 @@ from ..numbers import SCALE, from_fixed
 
 
 def _div(a, b):
-    """Element-wise a / b rounded half-up, for a >= 0 and b > 0; 0 where b == 0."""
-    b = np.asarray(b, dtype=object)
-    safe = np.where(b == 0, 1, b)
-    q = (2 * a + safe) // (2 * safe)
-    return np.where(b == 0, 0, q)
+    """Element-wise a / b rounded half-up, for a >= 0 and b >= 0; 0 where b == 0.
+
+    (a + b // 2) // b is half-up for positive a and b: for odd b an exact half cannot occur. It costs
+    two big-int operations per element instead of four for (2a + b) // 2b; this is the engine's
+    hottest line.
+    """
+    if isinstance(b, int):
+        return (a + (b >> 1)) // b if b else a * 0
+    zero = b == 0
+    if zero.any():
+        b = np.where(zero, 1, b)
+        return np.where(zero, 0, (a + (b >> 1)) // b)
+    return (a + (b >> 1)) // b
 
 
 def num(value: int | None) -> str:
