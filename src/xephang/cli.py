@@ -61,6 +61,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("file", metavar="FILE")
     check.set_defaults(func=cmd_framework_check)
 
+    sp = sub.add_parser("template", help="tạo tệp Excel mẫu để đơn vị nhập số liệu")
+    sp.add_argument("--framework", metavar="ID|PATH", default=DEFAULT_FRAMEWORK)
+    sp.add_argument("--group", help="chỉ các chỉ tiêu của một khối (mã hoặc tên)")
+    sp.add_argument("--unit", action="append", default=[], help="điền sẵn tên đơn vị (lặp lại được)")
+    sp.add_argument("--out", required=True, help="tệp .xlsx sẽ tạo")
+    sp.set_defaults(func=cmd_template)
+
     # The outer stages add their own verbs (one module each), so this file stays the core's.
     from .analysis.cli import register as register_analysis
     from .documents.cli import register as register_documents
@@ -214,6 +221,18 @@ def cmd_framework_check(args, out) -> int:
         f"  {len(fw.groups)} khối, {len(fw.levels)} mức, {len(fw.criteria)} nhóm tiêu chí, "
         f"{leaves} tiêu chí lá, {len(fw.inputs)} chỉ tiêu nhập\n"
     )
+    return 0
+
+
+def cmd_template(args, out) -> int:
+    from .io import write_template
+
+    fw = load_framework(args.framework)
+    try:
+        path = write_template(fw, args.out, args.group, args.unit or None)
+    except ValueError as e:
+        raise XephangError(str(e)) from None
+    out.write(f"Đã tạo {path}\n")
     return 0
 
 
