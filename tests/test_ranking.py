@@ -129,3 +129,17 @@ def test_ranking_invariants(rows, ties):
             assert sorted(u.rank for u in units) == list(range(1, len(units) + 1))
         for u in units:
             assert u.level is not None and u.level.contains(u.total)
+
+
+def test_unknown_tie_rule_is_an_error(mini):
+    import pytest
+
+    from xephang.errors import XephangError
+
+    scored = totals(mini, [("so", "A", "80")])
+    with pytest.raises(XephangError, match="không có tiêu chí khong_co"):
+        rank(scored, ("khong_co",))
+    with pytest.raises(XephangError, match="chỉ có tổng điểm"):
+        rank(scored, ("council",))
+    with pytest.raises(XephangError, match="'random' không hợp lệ"):
+        rank(scored, "random")

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..errors import XephangError
 from ..framework.model import Framework, Group, Level
 from ..numbers import format_number, from_fixed
 from ..scoring.engine import ScoredPeriod, ScoredUnit
@@ -82,6 +83,18 @@ class Ranking:
 def rank(scored: ScoredPeriod, ties: str | tuple[str, ...] | None = None) -> Ranking:
     fw = scored.framework
     ties = fw.ties if ties is None else ties
+    if isinstance(ties, tuple):
+        known = {c.id for c in fw.all_criteria()}
+        unknown = [t for t in ties if t not in known]
+        if unknown or not ties:
+            raise XephangError(
+                f"quy tắc đồng điểm: không có tiêu chí {', '.join(unknown) or '(trống)'} trong bộ tiêu chí "
+                f"'{fw.id}'; cần 'shared', 'input-order' hoặc danh sách mã tiêu chí"
+            )
+        if scored.kind != "inputs":
+            raise XephangError("phân định đồng điểm theo tiêu chí cần số liệu từng tiêu chí; kỳ này chỉ có tổng điểm")
+    elif ties not in ("shared", "input-order"):
+        raise XephangError(f"quy tắc đồng điểm '{ties}' không hợp lệ; cần 'shared', 'input-order' hoặc danh sách mã tiêu chí")
     warnings: list[str] = []
     groups = []
     for g in fw.groups:
