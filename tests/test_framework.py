@@ -176,3 +176,43 @@ def test_unknown_framework_lists_installed():
     with pytest.raises(FrameworkError) as e:
         load_framework("khong-co")
     assert "thanhhoa-2016" in str(e.value)
+
+
+@pytest.mark.parametrize(
+    "mutate, path, fragment",
+    [
+        # a sub-item restricted to one group: the node cannot reach its max for the other
+        (lambda d: d["criteria"][0]["criteria"][0].update(groups=["so"]), "criteria[0]", "chỉ đạt tối đa 20"),
+        (lambda d: d["criteria"][0]["criteria"][1]["inputs"][0].update(at_most="has_fw"),
+         "criteria[0].criteria[1].inputs[0].at_most", "chỉ tiêu số khác"),
+        (lambda d: d["criteria"][1]["criteria"][0]["rule"].update(no=-2), "criteria[1].criteria[0].rule", "không được âm"),
+        (lambda d: d["criteria"][1]["criteria"][2]["inputs"][0]["options"].append({"id": "pho", "label": "Phó"}),
+         "criteria[1].criteria[2].inputs[0].options", "cùng mã"),
+        (lambda d: d["groups"][1].update(aliases=["sở"]), "groups[1]", "dùng cho cả khối 'so' và 'huyen'"),
+        (lambda d: d["criteria"][0]["criteria"][0]["inputs"].append("khong_khai_bao"),
+         "criteria[0].criteria[0].inputs[2]", "chưa được khai báo"),
+        (lambda d: d["criteria"][0]["criteria"][0]["inputs"][1].update({"công chức": None}),
+         "criteria[0].criteria[0].inputs[1].công chức", "ngoặc kép"),
+    ],
+)
+def test_more_refusals_with_their_path(mutate, path, fragment):
+    e = refused(mutate)
+    assert e.path == path and fragment in e.message
+
+
+def test_empty_file_is_named_as_such():
+    with pytest.raises(FrameworkError, match="tệp hoặc mục rỗng"):
+        parse_framework("", "rong.yaml")
+
+
+def test_yaml_colon_hint():
+    with pytest.raises(FrameworkError, match="dấu ':'"):
+        parse_framework("id: x\ntitle: Quy định: điều 1: a: b\n", "f.yaml")
+
+
+def test_legal_basis_cites_dates_the_decree_way():
+    from xephang.framework.model import LegalBasis
+
+    assert LegalBasis("4289/QĐ-UBND", "2016-11-01").cite() == "4289/QĐ-UBND ngày 01/11/2016"
+    assert LegalBasis("76/QĐ-UBND", "2021-01-08").cite() == "76/QĐ-UBND ngày 08/01/2021"
+    assert LegalBasis("Luật", "2015-06-19").cite() == "Luật ngày 19/6/2015"

@@ -143,3 +143,10 @@ def test_unknown_tie_rule_is_an_error(mini):
         rank(scored, ("council",))
     with pytest.raises(XephangError, match="'random' không hợp lệ"):
         rank(scored, "random")
+
+
+def test_a_total_shown_at_the_band_but_below_it_is_pointed_out(mini):
+    r = rank(totals(mini, [("so", "A", "84.996"), ("so", "B", "85")]))
+    a = next(u for u in r.units() if u.name == "A")
+    assert a.level.name == "Khá" and str(a.shown) == "85.00"
+    assert any("A có tổng điểm hiển thị 85.00 nhưng tổng điểm đầy đủ 84.996 dưới ngưỡng 85" in w for w in r.warnings)

@@ -37,8 +37,11 @@ def to_fixed(value: Decimal | int | str) -> int:
 
 
 def from_fixed(value: int) -> Decimal:
-    """The exact Decimal of a fixed-point int (no rounding)."""
-    return Decimal(value).scaleb(-SCALE_DIGITS).normalize() if value else Decimal(0)
+    """The exact Decimal of a fixed-point int (no rounding), without trailing zeros: 10, not 1E+1."""
+    if not value:
+        return Decimal(0)
+    d = Decimal(value).scaleb(-SCALE_DIGITS).normalize()
+    return d.quantize(Decimal(1)) if d.as_tuple().exponent > 0 else d
 
 
 def div_half_up(numerator: int, denominator: int) -> int:

@@ -26,18 +26,19 @@ class _Reader:
     def __init__(self, file: str, path: str, data):
         self.file, self.path, self.data = file, path, data
 
-    def fail(self, message: str, key: str | None = None):
-        path = self.sub(key) if key is not None else self.path
+    def fail(self, message: str, key: str | int | None = None, index: bool = False):
+        path = self.sub(key, index) if key is not None else self.path
         raise FrameworkError(self.file, path, message)
 
-    def sub(self, key) -> str:
-        if isinstance(key, int):
+    def sub(self, key, index: bool = False) -> str:
+        if index:
             return f"{self.path}[{key}]"
         return f"{self.path}.{key}" if self.path else str(key)
 
     def mapping(self):
         if not isinstance(self.data, dict):
-            self.fail(f"cần một bảng khóa: giá trị, nhận được {type(self.data).__name__}")
+            got = {type(None): "không có gì (tệp hoặc mục rỗng)", list: "một danh sách", str: "một chuỗi"}
+            self.fail(f"cần một bảng 'khóa: giá trị', nhận được {got.get(type(self.data), 'một giá trị đơn')}")
         return self.data
 
     def child(self, key, required=True, default=None) -> _Reader | None:
@@ -51,7 +52,7 @@ class _Reader:
     def items(self) -> list[_Reader]:
         if not isinstance(self.data, list):
             self.fail("cần một danh sách")
-        return [_Reader(self.file, self.sub(i), v) for i, v in enumerate(self.data)]
+        return [_Reader(self.file, self.sub(i, index=True), v) for i, v in enumerate(self.data)]
 
     def text(self, key, required=True, default="") -> str:
         r = self.child(key, required)
@@ -102,7 +103,11 @@ class _Reader:
     def unknown_keys(self, allowed: set[str]):
         for key in self.mapping():
             if key not in allowed:
-                self.fail(f"trường không được hỗ trợ; các trường hợp lệ: {', '.join(sorted(allowed))}", key)
+                hint = ""
+                if self.data[key] is None:
+                    # {label: Cán bộ, công chức} reads "công chức" as a key without value.
+                    hint = " (có thể do dấu phẩy trong một giá trị viết trong {...}: hãy đặt giá trị đó trong ngoặc kép)"
+                self.fail(f"trường không được hỗ trợ{hint}; các trường hợp lệ: {', '.join(sorted(allowed))}", str(key))
 
 
 def load_framework(source: str | Path) -> Framework:
@@ -129,7 +134,15 @@ def parse_framework(text: str, file: str = "<framework>") -> Framework:
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
-        raise FrameworkError(file, where, f"YAML không hợp lệ: {getattr(e, 'problem', e)}") from None
+        problem = str(getattr(e, "problem", e))
+        hints = {
+            "mapping values are not allowed": "có dấu ':' trong một giá trị chưa đặt trong ngoặc kép",
+            "found character '\\t'": "thụt lề bằng phím Tab; hãy dùng dấu cách",
+            "could not find expected ':'": "thiếu dấu ':' sau tên trường, hoặc thụt lề sai",
+        }
+        hint = next((h for k, h in hints.items() if k in problem), "")
+        message = f"YAML không hợp lệ: {problem}" + (f" ({hint})" if hint else "")
+        raise FrameworkError(file, where, message) from None
     return _build(_Reader(file, "", data))
 
 
@@ -180,16 +193,17 @@ def _build(r: _Reader) -> Framework:
     levels = _levels(r.child("levels", required=False, default=[]), scale)
 
     inputs: dict[str, Input] = {}
+    decl = _Declared()
     top_inputs = r.child("inputs", required=False)
     if top_inputs is not None:
         for ir in top_inputs.items():
-            _add_input(ir, inputs)
+            _add_input(ir, inputs, decl)
 
     criteria_r = r.child("criteria")
     criteria = []
     seen: dict[str, str] = {}
     for cr in criteria_r.items():
-        criteria.append(_criterion(cr, frozenset(group_ids), inputs, seen, depth=0, parent=None))
+        criteria.append(_criterion(cr, frozenset(group_ids), inputs, decl, seen, depth=0, parent=None))
     if not criteria:
         criteria_r.fail("bộ tiêu chí cần ít nhất một tiêu chí")
 
@@ -211,7 +225,7 @@ def _build(r: _Reader) -> Framework:
         ties=ties,
         source=r.file,
     )
-    _check_rules(fw, criteria_r)
+    _check_rules(fw, decl)
     _check_scale(fw, criteria_r)
     return fw
 
@@ -253,10 +267,18 @@ def _groups(r: _Reader) -> list[Group]:
         )
     if not groups:
         r.fail("cần ít nhất một khối (nhóm đơn vị được xếp hạng)")
+    from ..text import fold
+
+    owner: dict[str, str] = {}
+    for i, g in enumerate(groups):
+        for name in {g.id, g.name, *g.aliases}:
+            k = fold(name)
+            if owner.setdefault(k, g.id) != g.id:
+                r.fail(f"tên hoặc bí danh '{name}' dùng cho cả khối '{owner[k]}' và '{g.id}'", i, index=True)
     ids = [g.id for g in groups]
     for i, gid in enumerate(ids):
         if gid in ids[:i]:
-            r.fail(f"mã khối '{gid}' bị trùng", i)
+            r.fail(f"mã khối '{gid}' bị trùng", i, index=True)
     return groups
 
 
@@ -318,8 +340,17 @@ def _n(v: int) -> str:
     return text.rstrip("0").rstrip(".")
 
 
-def _add_input(r: _Reader, inputs: dict[str, Input]) -> str:
-    if isinstance(r.data, str):  # a reference to an input declared elsewhere
+class _Declared:
+    """Where each input was declared and where it was referenced, for the cross-checks' messages."""
+
+    def __init__(self):
+        self.paths: dict[str, str] = {}
+        self.refs: list[tuple[str, str]] = []
+
+
+def _add_input(r: _Reader, inputs: dict[str, Input], decl: _Declared) -> str:
+    if isinstance(r.data, str):  # a reference to an input declared elsewhere (checked at the end)
+        decl.refs.append((r.path, r.data))
         return r.data
     r.unknown_keys(INPUT_KEYS)
     iid = r.ident("id")
@@ -334,6 +365,8 @@ def _add_input(r: _Reader, inputs: dict[str, Input]) -> str:
             r.fail("tỷ lệ không thể lớn hơn 1", "max")
     if lo is not None and lo < 0:
         r.fail("giá trị nhỏ nhất không được âm", "min")
+    if itype in ("yesno", "choice") and (r.child("min", required=False) or r.child("max", required=False)):
+        r.fail(f"chỉ tiêu kiểu '{itype}' không có 'min'/'max'")
     if lo is not None and hi is not None and hi < lo:
         r.fail("'max' nhỏ hơn 'min'", "max")
     options = ()
@@ -342,6 +375,8 @@ def _add_input(r: _Reader, inputs: dict[str, Input]) -> str:
         options = tuple(Option(id=o.ident("id"), label=o.text("label")) for o in opts.items())
         if len(options) < 2:
             opts.fail("lựa chọn cần ít nhất hai phương án")
+        if len({o.id for o in options}) != len(options):
+            opts.fail("hai phương án có cùng mã")
     inp = Input(
         id=iid,
         label=r.text("label"),
@@ -357,10 +392,11 @@ def _add_input(r: _Reader, inputs: dict[str, Input]) -> str:
     if iid in inputs and inputs[iid] != inp:
         r.fail(f"chỉ tiêu '{iid}' đã được khai báo ở chỗ khác với nội dung khác", "id")
     inputs[iid] = inp
+    decl.paths.setdefault(iid, r.path)
     return iid
 
 
-def _criterion(r, parent_groups, inputs, seen, depth, parent) -> Criterion:
+def _criterion(r, parent_groups, inputs, decl, seen, depth, parent) -> Criterion:
     r.unknown_keys(CRITERION_KEYS)
     cid = r.ident("id")
     if cid in seen:
@@ -372,7 +408,7 @@ def _criterion(r, parent_groups, inputs, seen, depth, parent) -> Criterion:
         listed = [str(g.data) for g in gr.items()]
         for i, g in enumerate(listed):
             if g not in parent_groups:
-                gr.fail(f"khối '{g}' không có trong 'groups' của bộ tiêu chí (hoặc của tiêu chí cha)", i)
+                gr.fail(f"khối '{g}' không có trong 'groups' của bộ tiêu chí (hoặc của tiêu chí cha)", i, index=True)
         groups = frozenset(listed)
     crit = Criterion(
         id=cid,
@@ -390,7 +426,7 @@ def _criterion(r, parent_groups, inputs, seen, depth, parent) -> Criterion:
     ir = r.child("inputs", required=False)
     if ir is not None:
         for item in ir.items():
-            _add_input(item, inputs)
+            _add_input(item, inputs, decl)
     children_r = r.child("criteria", required=False)
     rule_r = r.child("rule", required=False)
     declared_max = r.fixed("max", required=children_r is None)
@@ -403,7 +439,7 @@ def _criterion(r, parent_groups, inputs, seen, depth, parent) -> Criterion:
         if crit.aggregate not in ("sum", "best"):
             r.fail("cần 'sum' (cộng các tiêu chí thành phần) hoặc 'best' (lấy trường hợp cao điểm nhất)", "aggregate")
         crit.children = [
-            _criterion(c, groups, inputs, seen, depth + 1, crit) for c in children_r.items()
+            _criterion(c, groups, inputs, decl, seen, depth + 1, crit) for c in children_r.items()
         ]
         if not crit.children:
             children_r.fail("cần ít nhất một tiêu chí thành phần")
@@ -478,8 +514,11 @@ def _rule(r: _Reader) -> R.Rule:
     return rule
 
 
-def _check_rules(fw: Framework, r: _Reader) -> None:
+def _check_rules(fw: Framework, decl: _Declared) -> None:
     """Cross-checks that need the whole file: inputs exist and fit their rules; points fit the max."""
+    for path, iid in decl.refs:
+        if iid not in fw.inputs:
+            raise FrameworkError(fw.source, path, f"chỉ tiêu '{iid}' chưa được khai báo (cần khai báo đầy đủ ở 'inputs')")
     for crit in fw.all_criteria():
         rule = crit.rule
         if rule is None:
@@ -507,15 +546,45 @@ def _check_rules(fw: Framework, r: _Reader) -> None:
                 if key not in option_ids:
                     raise FrameworkError(fw.source, f"{path}.points.{key}", f"'{key}' không phải là phương án của '{inp.id}'")
             over = max(rule.points.values(), default=0)
+        negative = [
+            v for v in (
+                [rule.yes or 0, rule.no] if isinstance(rule, R.YesNo)
+                else [p for _, p in rule.tiers] if isinstance(rule, R.Tiers)
+                else list(rule.points.values()) if isinstance(rule, R.Choice)
+                else [rule.per, rule.cap or 0] if isinstance(rule, R.Count)
+                else []
+            ) if v < 0
+        ]
+        if negative:
+            raise FrameworkError(
+                fw.source, path,
+                "điểm không được âm; để trừ điểm, dùng một tiêu chí có 'deduction: true'",
+            )
         if over is not None and over > crit.max:
             raise FrameworkError(fw.source, path, f"điểm của quy tắc ({_n(over)}) vượt điểm tối đa của tiêu chí ({_n(crit.max)})")
     for inp in fw.inputs.values():
-        if inp.at_most and inp.at_most not in fw.inputs:
-            raise FrameworkError(fw.source, f"inputs.{inp.id}.at_most", f"chỉ tiêu '{inp.at_most}' chưa được khai báo")
+        if inp.at_most is None:
+            continue
+        path = f"{decl.paths[inp.id]}.at_most"
+        whole = fw.inputs.get(inp.at_most)
+        if whole is None:
+            raise FrameworkError(fw.source, path, f"chỉ tiêu '{inp.at_most}' chưa được khai báo")
+        if whole.id == inp.id or not (whole.numeric and inp.numeric):
+            raise FrameworkError(fw.source, path, "'at_most' cần trỏ tới một chỉ tiêu số khác (phần không lớn hơn tổng)")
 
 
 def _check_scale(fw: Framework, r: _Reader) -> None:
-    """For each group, the criteria that apply to it must add up to the scale (deductions aside)."""
+    """For each group, the criteria that apply to it must add up to the scale (deductions aside),
+    and every node must be able to reach its max with the sub-items that apply to that group."""
+
+    def reach(c, gid: str) -> int:
+        if c.is_leaf:
+            return c.max
+        parts = [reach(ch, gid) for ch in c.children if ch.applies_to(gid)]
+        if not parts:
+            return 0
+        return min(c.max, sum(parts) if c.aggregate == "sum" else max(parts))
+
     for g in fw.groups:
         total = sum(c.max for c in fw.criteria if g.id in c.groups and not c.deduction)
         if total != fw.scale:
@@ -523,6 +592,13 @@ def _check_scale(fw: Framework, r: _Reader) -> None:
                 f"với khối '{g.id}', điểm tối đa của các tiêu chí cộng lại được {_n(total)}, "
                 f"khác thang điểm {_n(fw.scale)}"
             )
+        for c in fw.all_criteria():
+            if c.applies_to(g.id) and not c.is_leaf and reach(c, g.id) < c.max:
+                raise FrameworkError(
+                    fw.source, c.path,
+                    f"với khối '{g.id}', các tiêu chí thành phần áp dụng chỉ đạt tối đa {_n(reach(c, g.id))}, "
+                    f"không đạt điểm tối đa {_n(c.max)} của tiêu chí",
+                )
 
 
 def _ties(r: _Reader, criteria_ids: dict[str, str]):
@@ -536,5 +612,5 @@ def _ties(r: _Reader, criteria_ids: dict[str, str]):
     ids = tuple(str(i.data) for i in t.items())
     for i, cid in enumerate(ids):
         if cid not in criteria_ids:
-            t.fail(f"không có tiêu chí '{cid}'", i)
+            t.fail(f"không có tiêu chí '{cid}'", i, index=True)
     return ids

@@ -28,8 +28,11 @@ class LegalBasis:
 
     def cite(self) -> str:
         """'Quyết định số 4289/QĐ-UBND ngày 01/11/2016 của ...' as a căn cứ cites it."""
-        y, m, d = self.date.split("-")
-        text = f"{self.number} ngày {d}/{m}/{y}"
+        import datetime as dt
+
+        from ..dates import short_date
+
+        text = f"{self.number} ngày {short_date(dt.date.fromisoformat(self.date))}"
         if self.issuer:
             text += f" của {self.issuer}"
         if self.title:

@@ -153,6 +153,15 @@ def _alphabetical_within_ties(ordered, key):
 
 def _warn(fw, group, out: list[RankedUnit], ties, warnings: list[str]) -> None:
     keys = [fw.shown_fixed(u.total) for u in out]
+    if fw.report == "points":
+        for u, key in zip(out, keys):
+            above = fw.level_of(key)
+            if u.level is not None and above is not u.level:
+                warnings.append(
+                    f"{group.name}: {u.name} có tổng điểm hiển thị {format_number(u.shown, fw.decimals)} "
+                    f"nhưng tổng điểm đầy đủ {_full(u)} dưới ngưỡng {_full_value(above.min)} "
+                    f"nên xếp mức {u.level.name}, không phải {above.name}."
+                )
     i = 0
     while i < len(out):
         j = i
@@ -182,6 +191,10 @@ def _warn(fw, group, out: list[RankedUnit], ties, warnings: list[str]) -> None:
 
 
 def _full(u: RankedUnit) -> str:
-    d = from_fixed(u.total)
+    return _full_value(u.total)
+
+
+def _full_value(v: int) -> str:
+    d = from_fixed(v)
     text = f"{d:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

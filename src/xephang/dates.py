@@ -1,0 +1,28 @@
+"""Dates written the way Nghị định 30/2020/NĐ-CP writes them (Phụ lục I, ô 4).
+
+A day below 10 and the months 1 and 2 take a leading zero: "ngày 05 tháng 01 năm 2021",
+"ngày 27 tháng 3 năm 2021"; in a citation "08/01/2021", "19/6/2015". Django's and Babel's
+Vietnamese formats do not do this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.day:02d}"
+
+
+def _month(d: dt.date) -> str:
+    return f"{d.month:02d}" if d.month <= 2 else str(d.month)
+
+
+def long_date(d: dt.date) -> str:
+    """'ngày 05 tháng 01 năm 2021'."""
+    return f"ngày {_day(d)} tháng {_month(d)} năm {d.year}"
+
+
+def short_date(d: dt.date) -> str:
+    """'08/01/2021', '19/6/2015', as a căn cứ cites a document's date."""
+    return f"{_day(d)}/{_month(d)}/{d.year}"
