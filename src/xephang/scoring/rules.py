@@ -14,11 +14,9 @@ criterion tree (``aggregate``, ``deduction``, ``may_be_not_applicable``), handle
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
-
 import numpy as np
 
-from ..numbers import SCALE, from_fixed
+from ..numbers import SCALE, from_fixed, round_half_up
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers on object arrays of Python ints (exact; numpy only loops for us).
@@ -48,8 +46,8 @@ def num(value: int | None) -> str:
     text = f"{d:f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    if len(text.partition(".")[2]) > 6:
-        text = f"{d.quantize(Decimal('0.000001')):f}".rstrip("0").rstrip(".")
+    if len(text.partition(".")[2]) > 6:  # a non-terminating quotient: say it is rounded
+        text = "≈" + f"{round_half_up(d, 6):f}".rstrip("0").rstrip(".")
     return text
 
 
