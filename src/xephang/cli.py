@@ -14,7 +14,7 @@ import unicodedata
 from . import __version__
 from .errors import XephangError
 from .framework import installed_frameworks, load_framework
-from .numbers import format_number, from_fixed
+from .numbers import format_number, plain
 from .ranking import Ranking, rank
 from .scoring import score
 
@@ -109,7 +109,7 @@ def cmd_rank(args, out) -> int:
                     "group": u.group.id,
                     "group_name": u.group.name,
                     "unit": u.name,
-                    "total": _plain(u.total),
+                    "total": plain(u.total),
                     "shown": _label(ranking, u.total),
                     "level": u.level.name if u.level else None,
                     "rank": u.rank,
@@ -146,12 +146,6 @@ def _ties_text(ranking: Ranking) -> str:
     return t if isinstance(t, str) else "theo tiêu chí " + ", ".join(t)
 
 
-def _plain(v: int) -> str:
-    d = from_fixed(v)
-    text = f"{d:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
 def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(c) else 1 for c in text)
 
@@ -173,7 +167,7 @@ def cmd_explain(args, out) -> int:
     fw = ranking.framework
     level = f", mức {ru.level.name}" if ru.level else ""
     out.write(f"{unit.name} — {ru.group.name}\n")
-    out.write(f"Tổng điểm {_label(ranking, unit.total)} (đầy đủ: {_plain(unit.total)}){level}, hạng {ru.rank}/{len(next(g for g in ranking.groups if g.group is ru.group).units)}\n")
+    out.write(f"Tổng điểm {_label(ranking, unit.total)} (đầy đủ: {plain(unit.total)}){level}, hạng {ru.rank}/{len(next(g for g in ranking.groups if g.group is ru.group).units)}\n")
     traces = scored.explain(unit)
     if not traces:
         out.write(
@@ -205,7 +199,7 @@ def cmd_frameworks(args, out) -> int:
     for fw in installed_frameworks():
         groups = ", ".join(g.id for g in fw.groups)
         basis = fw.legal_basis[0].number if fw.legal_basis else "—"
-        out.write(f"{fw.id}\t{fw.title}\n\tcăn cứ: {basis}; thang {_plain(fw.scale)}; khối: {groups}\n")
+        out.write(f"{fw.id}\t{fw.title}\n\tcăn cứ: {basis}; thang {plain(fw.scale)}; khối: {groups}\n")
         if fw.note:
             out.write(f"\tghi chú: {fw.note}\n")
     return 0

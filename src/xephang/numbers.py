@@ -44,6 +44,12 @@ def from_fixed(value: int) -> Decimal:
     return d.quantize(Decimal(1)) if d.as_tuple().exponent > 0 else d
 
 
+def plain(value: int) -> str:
+    """A fixed-point value as plain text with no trailing zeros: 85, 84.996, 0.5."""
+    text = f"{from_fixed(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def div_half_up(numerator: int, denominator: int) -> int:
     """``numerator / denominator`` rounded half-up (away from zero at .5) to an int."""
     if denominator < 0:

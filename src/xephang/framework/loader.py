@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import FrameworkError
-from ..numbers import SCALE, NumberFormatError, to_fixed
+from ..numbers import SCALE, NumberFormatError, plain, to_fixed
 from ..scoring import rules as R
 from ..text import nfc
 from .model import INPUT_TYPES, TIE_RULES, Criterion, Framework, Group, Input, LegalBasis, Level, Option
@@ -334,10 +334,7 @@ def _levels(r: _Reader, scale: int) -> list[Level]:
 
 
 def _n(v: int) -> str:
-    from .model import points_text
-
-    text = points_text(v, 6)
-    return text.rstrip("0").rstrip(".")
+    return plain(v)
 
 
 class _Declared:

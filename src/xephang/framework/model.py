@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..numbers import SCALE, format_number, from_fixed
+from ..numbers import SCALE, from_fixed, plain
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..scoring.rules import Rule
@@ -67,10 +67,7 @@ class Level:
     def band_text(self, unit: str = "điểm") -> str:
         """The band as the decision writes it: 'từ 70 điểm đến dưới 85 điểm' (never overlapping)."""
 
-        def n(v: int) -> str:
-            d = from_fixed(v)
-            return format_number(d, max(0, -d.as_tuple().exponent))
-
+        n = plain
         if self.below is None:
             return f"từ {n(self.min)} {unit} đến {n(self.max)} {unit}"
         if self.min == 0:
@@ -236,9 +233,3 @@ class Framework:
             return "theo thứ tự trong danh sách nguồn khi tổng điểm bằng nhau"
         return "khi tổng điểm bằng nhau, so sánh lần lượt điểm của: " + ", ".join(self.ties)
 
-
-def points_text(value: int, decimals: int = 2) -> str:
-    return format_number(from_fixed(value), decimals)
-
-
-ONE = SCALE

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..errors import InputError, Location
 from ..framework.model import Framework, Input
-from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, to_fixed
+from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, plain, to_fixed
 from ..period import PeriodData, UnitEntry
 from ..text import fold, nfc
 
@@ -287,7 +287,7 @@ def _unit_inputs(table, fw, row_n, cells, input_cols, group, values, not_applica
             whole = fw.inputs[inp.at_most]
             raise InputError(
                 table.where(row_n, input_cols[inp.id]),
-                f"'{inp.label}' ({_show(v)}) lớn hơn '{whole.label}' ({_show(row_values[inp.at_most])}); "
+                f"'{inp.label}' ({plain(v)}) lớn hơn '{whole.label}' ({plain(row_values[inp.at_most])}); "
                 "phần không thể lớn hơn tổng",
             )
     for iid, v in row_values.items():
@@ -303,11 +303,6 @@ def _na_owner(c, na_criteria):
             return [node]
         node = node.parent
     return []
-
-
-def _show(v: int) -> str:
-    text = f"{from_fixed(v):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _value(table, row_n, col, cell, inp: Input):
@@ -356,6 +351,6 @@ def _expected(inp: Input) -> str:
     what = {"count": "số nguyên không âm", "points": "số điểm không âm", "number": "số không âm"}[inp.type]
     bounds = ""
     if inp.max is not None:
-        bounds = f" từ {_show(inp.min or 0)} đến {_show(inp.max)}"
+        bounds = f" từ {plain(inp.min or 0)} đến {plain(inp.max)}"
     unit = f" ({inp.unit})" if inp.unit else ""
     return f"{label}: {what}{bounds}{unit}"

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from ..errors import XephangError
 from ..framework.model import Framework, Group, Level
-from ..numbers import format_number, from_fixed
+from ..numbers import format_number, from_fixed, plain
 from ..scoring.engine import ScoredPeriod, ScoredUnit
 from ..text import sort_key
 
@@ -159,7 +159,7 @@ def _warn(fw, group, out: list[RankedUnit], ties, warnings: list[str]) -> None:
             if u.level is not None and above is not u.level:
                 warnings.append(
                     f"{group.name}: {u.name} có tổng điểm hiển thị {format_number(u.shown, fw.decimals)} "
-                    f"nhưng tổng điểm đầy đủ {_full(u)} dưới ngưỡng {_full_value(above.min)} "
+                    f"nhưng tổng điểm đầy đủ {_full(u)} dưới ngưỡng {plain(above.min)} "
                     f"nên xếp mức {u.level.name}, không phải {above.name}."
                 )
     i = 0
@@ -191,10 +191,4 @@ def _warn(fw, group, out: list[RankedUnit], ties, warnings: list[str]) -> None:
 
 
 def _full(u: RankedUnit) -> str:
-    return _full_value(u.total)
-
-
-def _full_value(v: int) -> str:
-    d = from_fixed(v)
-    text = f"{d:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return plain(u.total)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import numpy as np
 
-from ..numbers import SCALE, from_fixed, round_half_up
+from ..numbers import SCALE, from_fixed, plain, round_half_up
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers on object arrays of Python ints (exact; numpy only loops for us).
@@ -42,12 +42,9 @@ def num(value: int | None) -> str:
     """A fixed-point value as plain text for explanations: 12, 0.9, 17.5."""
     if value is None:
         return "—"
-    d = from_fixed(value)
-    text = f"{d:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
+    text = plain(value)
     if len(text.partition(".")[2]) > 6:  # a non-terminating quotient: say it is rounded
-        text = "≈" + f"{round_half_up(d, 6):f}".rstrip("0").rstrip(".")
+        text = "≈" + f"{round_half_up(from_fixed(value), 6):f}".rstrip("0").rstrip(".")
     return text
 
 
