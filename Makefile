@@ -13,6 +13,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/robustness.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,0 +1,250 @@
+"""Road to the next level: for each unit below the top level, the points it lacks and where they are.
+
+Everything here is exact (fixed-point ints, the same rounding as the engine), so "12 more staff with
+a computer" really is the smallest number that closes the gap under the regulation's formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ..framework.model import Criterion, Framework, Group, Level
+from ..numbers import SCALE, from_fixed, round_fixed
+from ..ranking import Ranking, RankedUnit
+from ..scoring.engine import ScoredPeriod
+from ..scoring.rules import Choice, Count, Direct, Ratio, Relative, Tiers, YesNo, num
+
+
+@dataclass
+class Opportunity:
+    """Points a unit has not earned on one criterion (or one 'best of' node), and how to earn them."""
+
+    criterion_id: str
+    title: str
+    points: int  # fixed point, what the unit has now (for a deduction: points deducted)
+    max: int  # fixed point
+    unearned: int  # criterion points still available (within the parents' maxima)
+    gain_total: int  # effect on the total if all of them are earned (rescaled where criteria do not apply)
+    closes_gap: bool  # this criterion alone is enough to reach the next level
+    action: str  # what to do, in words, with the concrete figure
+    input_id: str | None = None
+    figure: Decimal | None = None  # the value of ``input_id`` to reach (None when not a single figure)
+    deduction: bool = False  # points is what was deducted; avoiding the cause gives them back
+
+
+@dataclass
+class UnitGap:
+    name: str
+    group: Group
+    total: int  # fixed point
+    level: Level
+    next_level: Level
+    lacking: int  # fixed point, on the total: next_level.min - total
+    opportunities: list[Opportunity] = field(default_factory=list)  # largest gain first
+    note: str = ""
+
+
+def road_to_next_level(ranking: Ranking, unit: str | None = None) -> list[UnitGap]:
+    """Every unit below the top level (or just ``unit``), with the points it lacks to reach the next
+    level and its unearned criteria, largest first.
+
+    For a criterion whose rule reads figures, the action names the figure to reach: for a ratio, the
+    smallest numerator that closes the gap (or reaches the maximum if that criterion alone cannot);
+    for tiers, the next tier; for a yes/no, 'có'; and so on. A totals-only period has no criterion
+    scores: its gaps carry the points lacking and no opportunities.
+    """
+    fw = ranking.framework
+    if not fw.levels:
+        return []
+    scored = ranking.scored
+    wanted = scored.unit(unit) if unit is not None else None
+    out = []
+    for ru in ranking.units():
+        if wanted is not None and ru.unit is not wanted:
+            continue
+        if ru.level is None or ru.level is fw.levels[0]:
+            continue
+        nxt = fw.levels[fw.levels.index(ru.level) - 1]
+        lacking = nxt.min - ru.total
+        gap = UnitGap(ru.name, ru.group, ru.total, ru.level, nxt, lacking)
+        if scored.kind == "inputs":
+            gap.opportunities, gap.note = _opportunities(fw, scored, ru, lacking)
+        else:
+            gap.note = "kỳ chỉ có tổng điểm đã công bố, không có điểm từng tiêu chí"
+        out.append(gap)
+    return out
+
+
+def _ceil_div(a: int, b: int) -> int:
+    return -((-a) // b)
+
+
+def _opportunities(fw: Framework, scored: ScoredPeriod, ru: RankedUnit, lacking: int):
+    unit = ru.unit
+    applicable = unit.applicable_max or fw.scale
+    g = scored.groups[unit.group]
+    i = g.unit_indices[unit.index]
+    values = {k: v[i] for k, v in scored.data.values.items()}
+
+    def to_total(points: int) -> int:  # criterion points -> effect on the rescaled total
+        return points if applicable == fw.scale else points * fw.scale // applicable
+
+    # Criterion points a positive criterion must add, alone, to close the gap, from the exact earned
+    # points (not from the total, which is rounded): (earned + need) × scale / applicable − deducted
+    # reaches the next level's minimum.
+    earned = deducted = 0
+    for c in fw.criteria_for(unit.group):
+        p = scored.points(unit, c.id) or 0
+        if c.deduction:
+            deducted += p
+        else:
+            earned += p
+    target_total = ru.total + lacking
+    need = max(0, _ceil_div((target_total + deducted) * applicable - earned * fw.scale, fw.scale))
+    found: list[Opportunity] = []
+
+    def walk(c: Criterion, headroom: int) -> None:
+        if not c.applies_to(unit.group):
+            return
+        p = scored.points(unit, c.id)
+        if p is None:
+            return
+        if c.deduction:
+            if c.depth == 0 and p > 0:
+                found.append(Opportunity(
+                    c.id, c.title, p, c.max, p, p, p >= lacking,
+                    "tránh bị trừ điểm: " + _deduction_action(fw, c, values), _first_input(c), None, True,
+                ))
+            return
+        room = min(headroom, c.max - p)
+        if room <= 0:
+            return
+        if c.rule is not None or c.aggregate == "best":
+            target = p + min(room, need)
+            action, iid, figure = _action(fw, c, values, g.context, p, target)
+            found.append(Opportunity(c.id, c.title, p, c.max, room, to_total(room), room >= need, action, iid, figure))
+            return
+        for child in c.children:
+            walk(child, room)
+
+    for c in fw.criteria_for(unit.group):
+        walk(c, c.max)
+    found.sort(key=lambda o: -o.gain_total)
+    note = ""
+    if applicable != fw.scale:
+        note = (
+            f"có tiêu chí không áp dụng: tổng = điểm đạt / {num(applicable)} × {num(fw.scale)}, "
+            f"nên cần thêm {_up(need)} điểm tiêu chí để tăng {_up(lacking)} điểm tổng"
+        )
+    return found, note
+
+
+def _n(v: int) -> str:
+    """A figure or a number of points as shown to a clerk: at most 2 decimals, half-up."""
+    return num(round_fixed(v, 2))
+
+
+def _up(v: int) -> str:
+    """Points still needed, rounded UP to 2 decimals (rounding down would fall short)."""
+    step = SCALE // 100
+    return num(_ceil_div(v, step) * step)
+
+
+def _first_input(c: Criterion) -> str | None:
+    ids = c.inputs()
+    return ids[0] if ids else None
+
+
+def _deduction_action(fw: Framework, c: Criterion, values: dict) -> str:
+    parts = []
+    for iid in c.inputs():
+        inp = fw.inputs[iid]
+        v = values.get(iid)
+        if isinstance(v, int) and not isinstance(v, bool):
+            parts.append(f"{inp.label} hiện là {_n(v)} {inp.unit}".rstrip())
+    return "; ".join(parts) or c.title
+
+
+def _figure(v: int) -> Decimal:
+    """A fixed-point figure as a plain Decimal (100, not 1E+2)."""
+    d = from_fixed(v)
+    return d.quantize(Decimal(1)) if d == d.to_integral_value() else d
+
+
+def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int):
+    """(text, input id, figure to reach) for earning ``target`` points on criterion ``c`` (has ``p``)."""
+    rule = c.rule
+    m = c.max
+    if rule is None:  # a 'best of' node: the alternative with the highest maximum
+        best = max((ch for ch in c.children), key=lambda ch: ch.max)
+        return f"đạt trường hợp '{best.title}' (tối đa {_n(best.max)} điểm)", None, None
+    label = {k: fw.inputs[k].label for k in rule.inputs()}
+    unit_of = {k: fw.inputs[k].unit for k in rule.inputs()}
+    full = " (đạt tối đa)" if target == m else ""
+
+    def whole(iid: str, v: int) -> int:
+        """A figure a unit can report: counts whole, other numbers rounded up to 2 decimals."""
+        step = SCALE if fw.inputs[iid].type == "count" else SCALE // 100
+        return _ceil_div(v, step) * step
+
+    if isinstance(rule, Ratio) and rule.value:
+        r = _ceil_div(target * SCALE - SCALE // 2, m)
+        r = min(SCALE, max(r, 0))
+        pct = _ceil_div(r * 100, SCALE // 100) / Decimal(100)  # percent, rounded up to 2 decimals
+        return (f"{label[rule.value]}: nâng từ {_pct(values[rule.value])} lên {pct.normalize():f}%{full}",
+                rule.value, _figure(r))
+    if isinstance(rule, Ratio):
+        n, d = values[rule.numerator], values[rule.denominator]
+        if not d:
+            return f"{label[rule.denominator]} đang bằng 0: cần khai báo đúng số liệu", rule.denominator, None
+        n2 = whole(rule.numerator, _ceil_div(target * d - (d >> 1), m))
+        n2 = min(max(n2, n), d)
+        u = unit_of[rule.numerator]
+        return (f"{label[rule.numerator]}: thêm {_n(n2 - n)} {u} (từ {_n(n)} lên {_n(n2)} trên tổng "
+                f"{_n(d)}){full}".replace("  ", " "), rule.numerator, _figure(n2))
+    if isinstance(rule, Relative):
+        best = ctx.best.get(c.id, 0)
+        if best <= 0:
+            return "chưa đơn vị nào trong khối có giá trị dương", None, None
+        v2 = _ceil_div(target * best - (best >> 1), m)
+        if rule.value:
+            v2 = whole(rule.value, v2)
+            return (f"{label[rule.value]}: nâng từ {_n(values[rule.value])} lên {_n(v2)} "
+                    f"{unit_of[rule.value]} (so với đơn vị cao nhất trong khối: {_n(best)}){full}",
+                    rule.value, _figure(v2))
+        d = values[rule.denominator]
+        n2 = whole(rule.numerator, _ceil_div(v2 * d, SCALE))
+        return (f"{label[rule.numerator]}: nâng từ {_n(values[rule.numerator])} lên {_n(n2)} "
+                f"{unit_of[rule.numerator]} (bình quân {_n(v2)} {_per(unit_of, rule)}; "
+                f"cao nhất trong khối: {_n(best)}){full}", rule.numerator, _figure(n2))
+    if isinstance(rule, YesNo):
+        return f"{label[rule.input]}: chuyển sang 'có'", rule.input, None
+    if isinstance(rule, Tiers):
+        for minimum, points in sorted(rule.tiers):
+            if points >= target:
+                return (f"{label[rule.input]}: đạt từ {_n(minimum)} {unit_of[rule.input]} trở lên "
+                        f"(hiện {_n(values[rule.input])})".replace("  ", " "), rule.input, _figure(minimum))
+        minimum, _ = max(rule.tiers, key=lambda t: t[1])
+        return f"{label[rule.input]}: đạt từ {_n(minimum)} {unit_of[rule.input]} trở lên", rule.input, _figure(minimum)
+    if isinstance(rule, Choice):
+        options = sorted(rule.points.items(), key=lambda kv: kv[1])
+        pick = next((k for k, v in options if v >= target), options[-1][0])
+        return f"{label[rule.input]}: '{rule.labels.get(pick, pick)}'", rule.input, None
+    if isinstance(rule, Count):
+        c2 = whole(rule.input, _ceil_div(target * SCALE - SCALE // 2, rule.per))
+        c2 = max(c2, values[rule.input])
+        return (f"{label[rule.input]}: thêm {_n(c2 - values[rule.input])} {unit_of[rule.input]} "
+                f"(từ {_n(values[rule.input])} lên {_n(c2)}){full}".replace("  ", " "), rule.input, _figure(c2))
+    if isinstance(rule, Direct):
+        return f"{label[rule.input]}: đạt {_n(target)} điểm", rule.input, _figure(target)
+    return c.title, None, None  # pragma: no cover - every rule type is handled above
+
+
+def _per(unit_of: dict, rule) -> str:
+    top, bottom = unit_of[rule.numerator], unit_of[rule.denominator]
+    return f"{top}/{bottom}" if top and bottom else ""
+
+
+def _pct(r: int) -> str:
+    return f"{(from_fixed(r) * 100).normalize():f}%"
