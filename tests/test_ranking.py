@@ -1,6 +1,7 @@
 """Levels on full precision, ranks per group by the tie rule, and the warnings a document needs."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -95,6 +96,16 @@ def test_rank_on_shown_total(mini):
     assert [u.rank for u in r.units()] == [1, 1, 3]
 
 
+@lru_cache(maxsize=1)
+def _mini():
+    """The framework once for all examples (the tests that change it get their own from the fixture)."""
+    from pathlib import Path
+
+    from xephang.framework import load_framework
+
+    return load_framework(Path(__file__).parent / "data" / "mini.yaml")
+
+
 totals_st = st.lists(
     st.tuples(st.sampled_from(["so", "huyen"]), st.decimals(min_value=0, max_value=100, places=3)),
     min_size=1, max_size=30,
@@ -104,11 +115,7 @@ totals_st = st.lists(
 @settings(max_examples=200, deadline=None)
 @given(totals_st, st.sampled_from(["shared", "input-order"]))
 def test_ranking_invariants(rows, ties):
-    from pathlib import Path
-
-    from xephang.framework import load_framework
-
-    mini = load_framework(Path(__file__).parent / "data" / "mini.yaml")
+    mini = _mini()
     r = rank(totals(mini, [(g, f"Đơn vị {i}", t) for i, (g, t) in enumerate(rows)]), ties)
     for g in r.groups:
         units = g.units
