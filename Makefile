@@ -7,6 +7,7 @@ BIN = $(VENV)/bin
 
 run: $(VENV)/.installed
 	$(BIN)/xephang rank thanhhoa-2020
+	$(BIN)/xephang decision thanhhoa-2020 --out out/quyet-dinh-2020.docx
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -10,19 +10,21 @@ from __future__ import annotations
 import datetime as dt
 
 
-def _day(d: dt.date) -> str:
-    return f"{d.day:02d}"
+def day_text(day: int) -> str:
+    """05, 27: a day below 10 takes a leading zero."""
+    return f"{day:02d}"
 
 
-def _month(d: dt.date) -> str:
-    return f"{d.month:02d}" if d.month <= 2 else str(d.month)
+def month_text(month: int) -> str:
+    """01, 02, 3, 12: only the months 1 and 2 take a leading zero."""
+    return f"{month:02d}" if month <= 2 else str(month)
 
 
 def long_date(d: dt.date) -> str:
     """'ngày 05 tháng 01 năm 2021'."""
-    return f"ngày {_day(d)} tháng {_month(d)} năm {d.year}"
+    return f"ngày {day_text(d.day)} tháng {month_text(d.month)} năm {d.year}"
 
 
 def short_date(d: dt.date) -> str:
     """'08/01/2021', '19/6/2015', as a căn cứ cites a document's date."""
-    return f"{_day(d)}/{_month(d)}/{d.year}"
+    return f"{day_text(d.day)}/{month_text(d.month)}/{d.year}"

@@ -1,5 +1,122 @@
-"""Command-line verbs of the documents package (decision, annex, scorecard, report)."""
+"""Command-line verbs of the documents package: decision, annex, scorecard, report.
+
+Each reads the period as ``xephang rank`` does (``xephang.cli.load``), writes its file(s) and prints
+the paths written. Errors in the user's files or metadata exit with status 2 and one Vietnamese line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 
 def register(sub, period_args) -> None:
     """Add this package's sub-commands to the ``xephang`` parser."""
+    sp = sub.add_parser("decision", help="soạn quyết định xếp hạng (DOCX, PDF) theo Nghị định 30/2020")
+    period_args(sp)
+    sp.add_argument("--meta", metavar="META.yaml", help="số, ngày, người ký, căn cứ… (ghi đè mục decision: của kỳ)")
+    sp.add_argument("--out", required=True, help="tệp .docx sẽ tạo (.pdf: tạo cả DOCX và PDF)")
+    sp.add_argument("--pdf", action="store_true", help="tạo thêm bản PDF bằng LibreOffice")
+    sp.add_argument("--decimal-separator", choices=[".", ","], metavar=". hoặc ,", help="dấu thập phân của điểm (mặc định như kỳ: '.')")
+    sp.set_defaults(func=cmd_decision)
+
+    sp = sub.add_parser("annex", help="phụ lục Excel: điểm từng tiêu chí, tổng, mức, hạng của mọi đơn vị")
+    period_args(sp)
+    sp.add_argument("--out", required=True, help="tệp .xlsx sẽ tạo")
+    sp.set_defaults(func=cmd_annex)
+
+    sp = sub.add_parser("scorecard", help="phiếu kết quả của một đơn vị (DOCX hoặc PDF)")
+    period_args(sp)
+    who = sp.add_mutually_exclusive_group(required=True)
+    who.add_argument("--unit", help="tên đơn vị")
+    who.add_argument("--all", action="store_true", help="mỗi đơn vị một phiếu, vào thư mục --out")
+    sp.add_argument("--out", required=True, help="tệp .docx/.pdf (một đơn vị) hoặc thư mục (--all)")
+    sp.add_argument("--pdf", action="store_true", help="với --all: tạo thêm PDF")
+    sp.set_defaults(func=cmd_scorecard)
+
+    sp = sub.add_parser("report", help="báo cáo kết quả đánh giá của Sở TTTT, có biểu đồ (DOCX hoặc PDF)")
+    period_args(sp)
+    sp.add_argument("--meta", metavar="META.yaml", help="thông tin kỳ, như với decision")
+    sp.add_argument("--out", required=True, help="tệp .docx hoặc .pdf sẽ tạo")
+    sp.set_defaults(func=cmd_report)
+
+
+def _meta(args, pf):
+    from .meta import build_meta, read_meta_file
+
+    period_source = str(pf.path.parent / "period.yaml") if pf.meta else "period.yaml"
+    build_meta(pf.meta, source=period_source)  # the period's own fields, blamed on its own file
+    override = read_meta_file(args.meta) if getattr(args, "meta", None) else {}
+    if getattr(args, "decimal_separator", None):
+        override["decimal_separator"] = args.decimal_separator
+    return build_meta(pf.meta, override, source=str(args.meta) if getattr(args, "meta", None) else period_source)
+
+
+def _out(path: str, suffixes: tuple[str, ...]) -> Path:
+    """The --out path, refused early (before any work) when its type is not one this verb writes."""
+    from ..errors import XephangError
+
+    p = Path(path)
+    if p.suffix.lower() not in suffixes:
+        raise XephangError(f"--out {path}: cần tệp {' hoặc '.join(suffixes)}")
+    return p
+
+
+def _writing(fn, *args, **kwargs):
+    """Run a writer; a file that cannot be written (folder missing rights, file open in Word) is the
+    user's to fix, so it is reported in one line like any other input error."""
+    from ..errors import XephangError
+
+    try:
+        return fn(*args, **kwargs)
+    except OSError as e:
+        raise XephangError(f"không ghi được tệp {e.filename or ''}: {e.strerror or e}") from None
+
+
+def _done(out, paths) -> int:
+    for p in paths:
+        out.write(f"Đã tạo {p}\n")
+    return 0
+
+
+def cmd_decision(args, out) -> int:
+    from ..cli import load
+    from .decision import write_decision
+
+    target = _out(args.out, (".docx", ".pdf"))
+    ranking, pf = load(args)
+    meta = _meta(args, pf)
+    return _done(out, _writing(write_decision, ranking, meta, target, pdf=args.pdf))
+
+
+def cmd_annex(args, out) -> int:
+    from ..cli import load
+    from .annex import write_annex
+
+    target = _out(args.out, (".xlsx",))
+    ranking, _ = load(args)
+    return _done(out, [_writing(write_annex, ranking, target)])
+
+
+def cmd_scorecard(args, out) -> int:
+    from ..cli import load
+    from ..errors import XephangError
+    from .scorecard import write_all_scorecards, write_scorecard
+
+    target = Path(args.out) if args.all else _out(args.out, (".docx", ".pdf"))
+    ranking, pf = load(args)
+    if args.all:
+        return _done(out, _writing(write_all_scorecards, ranking, target, pdf=args.pdf))
+    try:
+        unit = ranking.unit(args.unit)
+    except KeyError as e:
+        raise XephangError(str(e.args[0])) from None
+    return _done(out, _writing(write_scorecard, ranking, unit, target))
+
+
+def cmd_report(args, out) -> int:
+    from ..cli import load
+    from .report import write_report
+
+    target = _out(args.out, (".docx", ".pdf"))
+    ranking, pf = load(args)
+    return _done(out, _writing(write_report, ranking, _meta(args, pf), target))

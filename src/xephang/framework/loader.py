@@ -19,6 +19,60 @@ from .model import INPUT_TYPES, TIE_RULES, Criterion, Framework, Group, Input, L
 
 DATA_DIR = Path(__file__).parent / "data"
 
+#: Limits that no real criteria set comes near (the shipped ones: depth < 15, < 5 000 nodes); they
+#: stop a hostile or broken file before it exhausts the stack or the memory.
+MAX_YAML_DEPTH = 60
+MAX_YAML_NODES = 200_000
+
+
+class _FrameworkYamlLoader(yaml.SafeLoader):
+    """SafeLoader that refuses nesting too deep for the (recursive) composer and alias "bombs".
+
+    A "billion laughs" file is small and composes fast, because an alias shares its anchor's node;
+    the trouble starts when the nested lists are walked or printed. So each node's expanded size
+    (an alias counting as a full copy of its anchor) is added up while composing, and a file over
+    ``MAX_YAML_NODES`` or with an anchor used inside itself (a cycle) is refused at once.
+    """
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> expanded size, for finished nodes
+
+    def _refuse(self, problem: str, mark):
+        raise yaml.composer.ComposerError(None, None, problem, mark)
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            target = self.anchors.get(event.anchor)
+            if target is not None and id(target) not in self._sizes:
+                self._refuse(f"bí danh *{event.anchor} nằm ngay trong mục &{event.anchor} mà nó trỏ tới (vòng lặp)",
+                             event.start_mark)
+            return super().compose_node(parent, index)
+        event = self.peek_event()
+        self._depth += 1
+        if self._depth > MAX_YAML_DEPTH:
+            self._refuse(f"các mục lồng nhau quá sâu (quá {MAX_YAML_DEPTH} cấp)", event.start_mark)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if isinstance(node, yaml.SequenceNode):
+            size = 1 + sum(self._sizes.get(id(n), 1) for n in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size = 1 + sum(self._sizes.get(id(k), 1) + self._sizes.get(id(v), 1) for k, v in node.value)
+        else:
+            size = 1
+        if size > MAX_YAML_NODES:
+            self._refuse(
+                f"tệp quá lớn khi mở rộng các bí danh (*...): hơn {MAX_YAML_NODES} mục; "
+                "có thể là một \"quả bom bí danh\", hãy viết các mục ra đầy đủ",
+                event.start_mark,
+            )
+        self._sizes[id(node)] = size
+        return node
+
 
 class _Reader:
     """Typed access to a YAML mapping that knows its path for error messages."""
@@ -79,9 +133,12 @@ class _Reader:
             self.fail("cần một số")
         try:
             # str(float) is the shortest text that reads back the YAML literal: 0.1 stays 0.1.
-            return Decimal(str(self.data).strip())
+            value = Decimal(str(self.data).strip())
         except InvalidOperation:
             self.fail(f"'{self.data}' không phải là một số")
+        if not value.is_finite():  # YAML's .nan/.inf, or the text "NaN"
+            self.fail(f"cần một số hữu hạn, không phải '{self.data}'")
+        return value
 
     def fixed(self, key, required=True, default=None) -> int | None:
         value = self.number(key, required)
@@ -130,7 +187,11 @@ def load_framework(source: str | Path) -> Framework:
 
 def parse_framework(text: str, file: str = "<framework>") -> Framework:
     try:
-        data = yaml.safe_load(text)
+        loader = _FrameworkYamlLoader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
@@ -178,7 +239,7 @@ def _build(r: _Reader) -> Framework:
     if rounding is not None:
         rounding.unknown_keys({"decimals", "mode"})
         d = rounding.number("decimals")
-        if d != int(d) or not 0 <= d <= 6:
+        if not 0 <= d <= 6 or d != int(d):  # bounds first: int(Decimal('1E999999999')) never ends
             rounding.fail("số chữ số thập phân phải là số nguyên từ 0 đến 6", "decimals")
         decimals = int(d)
         mode = rounding.text("mode", required=False, default="half-up")
@@ -235,6 +296,8 @@ def _legal(r: _Reader) -> list[LegalBasis]:
     for item in r.items():
         item.unknown_keys({"number", "date", "issuer", "title"})
         date = item.child("date").data
+        if isinstance(date, dt.datetime):  # "2016-11-01 08:00" reads as a datetime: keep the day
+            date = date.date()
         if isinstance(date, str):
             try:
                 date = dt.date.fromisoformat(date)

@@ -226,10 +226,12 @@ class Framework:
 
         return round_half_up(from_fixed(self.shown_fixed(total)), self.decimals)
 
-    def describe_ties(self) -> str:
-        if self.ties == "shared":
+    def describe_ties(self, ties: str | tuple[str, ...] | None = None) -> str:
+        """The tie rule in words: the one given (e.g. the one a ranking used), or the set's own."""
+        ties = self.ties if ties is None else ties
+        if ties == "shared":
             return "đồng hạng (điểm bằng nhau cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)"
-        if self.ties == "input-order":
+        if ties == "input-order":
             return "theo thứ tự trong danh sách nguồn khi tổng điểm bằng nhau"
-        return "khi tổng điểm bằng nhau, so sánh lần lượt điểm của: " + ", ".join(self.ties)
+        return "khi tổng điểm bằng nhau, so sánh lần lượt điểm của: " + ", ".join(ties)
 

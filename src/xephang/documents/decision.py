@@ -1,0 +1,277 @@
+"""The ranking decision (Quyết định xếp hạng) as the Chairman signs it, in the layout of Nghị định 30/2020.
+
+Content follows the 2020 Thanh Hóa draft (../shared/reference/seed-decision-thanhhoa-2020.txt) and
+does better where it erred: sections numbered without gaps, band texts that do not overlap (from the
+criteria set), one column header in every table, and a note wherever equal shown totals got different
+ranks or the tie rule is not the national one. Layout numbers: see ``layout.py`` and docs/documents.md.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx.shared import Mm
+
+from ..numbers import format_number, from_fixed
+from ..ranking import GroupRanking, Ranking
+from . import layout as L
+from .meta import DecisionMeta
+
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+
+# §3 of document-format.md: the official template's header table.
+HEADER_COLS_MM = (69.4, 100.6)
+HEADER_INDENT_TWIPS = -341
+HEADER_CELL_MARGIN_TWIPS = 85
+SIGNATURE_COLS_MM = (63.5, 103.4)
+#: The ranking table: STT, unit, total, rank; together the 155 mm text block.
+TABLE_COLS_MM = (14, 91, 25, 25)
+TABLE_PT = 13
+#: Short rules: a share of the text above them (Phụ lục I: 1/3 to 1/2).
+ISSUER_RULE_SHARE = 0.45
+TITLE_RULE_SHARE = 0.4
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+
+
+def roman(n: int) -> str:
+    return ROMAN[n - 1] if n <= len(ROMAN) else str(n)
+
+
+def show(value, decimals: int, sep: str) -> str:
+    return format_number(value, decimals, decimal_sep=sep)
+
+
+def total_header(ranking: Ranking) -> str:
+    return "Chỉ số" if ranking.framework.report == "index" else "Tổng điểm"
+
+
+def _full(total: int, sep: str) -> str:
+    text = f"{from_fixed(total):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", sep)
+
+
+def table_note(ranking: Ranking, group: GroupRanking, sep: str = ".") -> str | None:
+    """The note under a group's table, or None: where shown totals are equal, how ranks were decided,
+    and which units show a total that looks like the next level's threshold but is below it.
+
+    Same facts as ``ranking.warnings`` (which the ranking writes for officials, with the rule's
+    technical name), worded for a signed decision and with the document's decimal separator."""
+    fw = ranking.framework
+    units = group.units
+    below = _below_threshold(ranking, group, sep)
+    runs, i = [], 0
+    while i < len(units):
+        j = i
+        while j + 1 < len(units) and fw.shown_fixed(units[j + 1].total) == fw.shown_fixed(units[i].total):
+            j += 1
+        if j > i:
+            runs.append(units[i : j + 1])
+        i = j + 1
+    if not runs and not below:
+        return None
+    what = "chỉ số" if fw.report == "index" else "tổng điểm"
+    parts = []
+    for run in runs:
+        names = _and([f"{u.name} (hạng {u.rank})" for u in run])
+        value = show(run[0].shown, fw.decimals, sep)
+        if len({u.rank for u in run}) == 1:
+            parts.append(f"{names} có cùng {what} {value} nên đồng hạng; thứ hạng kế tiếp là {run[-1].position + 1}")
+            continue
+        ties = ranking.ties
+        if ties == "input-order":
+            why = "thứ tự trong bảng kết quả chấm điểm"
+        elif isinstance(ties, tuple):
+            titles = []
+            for cid in ties:
+                try:
+                    titles.append(fw.criterion(cid).title)
+                except KeyError:
+                    titles.append(cid)
+            why = "điểm lần lượt của các tiêu chí: " + "; ".join(titles)
+        else:
+            why = f"{what} trước khi làm tròn (" + "; ".join(_full(u.total, sep) for u in run) + ")"
+        parts.append(f"{names} có cùng {what} {value} khi làm tròn; thứ hạng được xác định theo {why}")
+    parts += below
+    text = "Ghi chú: " + "; ".join(parts) + "."
+    if runs and ranking.ties != "shared":
+        text += (
+            " Quy tắc xếp hạng khi bằng điểm của quyết định này khác quy tắc đồng hạng thường dùng "
+            "(các đơn vị bằng điểm cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)."
+        )
+    return text
+
+
+def _below_threshold(ranking: Ranking, group: GroupRanking, sep: str) -> list[str]:
+    """'Sở Z có tổng điểm làm tròn 85.00 nhưng tổng điểm đầy đủ 84.995 chưa đạt 85 điểm (mức Tốt)'."""
+    fw = ranking.framework
+    if fw.report == "index":
+        return []
+    out = []
+    for u in group.units:
+        shown = fw.shown_fixed(u.total)
+        for level in fw.levels:
+            if u.total < level.min <= shown:
+                out.append(
+                    f"{u.name} có tổng điểm làm tròn {show(u.shown, fw.decimals, sep)} nhưng tổng điểm đầy đủ "
+                    f"{_full(u.total, sep)} chưa đạt {_full(level.min, sep)} điểm nên không xếp mức {level.name}"
+                )
+                break
+    return out
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
+
+
+def build_decision(ranking: Ranking, meta: DecisionMeta):
+    """The decision as a python-docx Document."""
+    fw = ranking.framework
+    sep = meta.decimal_separator
+    doc = L.new_document("Quyết định " + " ".join(meta.title_lines()))
+    body_width = L.TEXT_WIDTH_MM
+
+    header_block(doc, [], meta.issuer_lines(), meta.number_line(), meta.place_date())
+
+    # --- tên loại, trích yếu, thẩm quyền, căn cứ ------------------------------------------------
+    L.para(doc, "QUYẾT ĐỊNH", bold=True, align="center", before=24)
+    title = meta.title_lines()
+    for line in title:
+        L.para(doc, line, bold=True, align="center")
+    widest = max(L.text_width_mm(line, 14, bold=True) for line in title)
+    L.rule(doc, widest * TITLE_RULE_SHARE, body_width, before=2)
+    L.para(doc, meta.authority_line(), bold=True, align="center", before=18, after=6)
+    for basis in meta.bases(fw):
+        L.para(doc, basis, italic=True, indent=True, before=6)
+    L.para(doc, meta.proposal(), italic=True, indent=True, before=6)
+    L.para(doc, "QUYẾT ĐỊNH:", bold=True, align="center", before=12, after=6)
+
+    # --- Điều 1: one table per group --------------------------------------------------------------
+    L.para(doc, f"**Điều 1.** {meta.article1_text()}", indent=True, before=6)
+    for n, group in enumerate(ranking.groups, start=1):
+        L.para(doc, f"{n}. {meta.group_title(group.group)}", indent=True, before=6 if n == 1 else 12, after=6,
+               keep_with_next=True)
+        ranking_table(doc, ranking, group, sep)
+        note = table_note(ranking, group, sep)
+        if note:
+            L.para(doc, note, size=13, italic=True, indent=True, before=6)
+
+    # --- Điều 2, signature block ------------------------------------------------------------------
+    L.para(doc, f"**Điều 2.** {meta.effective}", indent=True, before=12, keep_with_next=True)
+    L.para(doc, meta.executors_text(), indent=True, before=6, after=12, keep_with_next=True)
+    signature_block(doc, meta)
+    return doc
+
+
+def header_block(doc, parent: list[str], issuer: list[str], number_line: str, place_date: str):
+    """Phụ lục I, ô 1–4, laid out as the official template (§3): a borderless 2-column table.
+
+    Left: the parent agency (13 pt, not bold), the issuing body (13 pt bold) and a short rule under
+    it; right: Quốc hiệu (13 pt bold), Tiêu ngữ (14 pt bold) and a rule as long as the Tiêu ngữ. The
+    number and the place and date share the second row, so they stand on one line."""
+    t = L.table(doc, list(HEADER_COLS_MM), rows=2, borders=False, indent_twips=HEADER_INDENT_TWIPS,
+                cell_margin_twips=HEADER_CELL_MARGIN_TWIPS)
+    left, right = t.rows[0].cells
+    pad = 2 * HEADER_CELL_MARGIN_TWIPS / 56.6929  # twips -> mm
+    for line in parent:
+        L.para(left, line, size=13, align="center")
+    for line in issuer:
+        L.para(left, line, size=13, bold=True, align="center")
+    widest = max(L.text_width_mm(line, 13, bold=True) for line in issuer)
+    L.rule(left, widest * ISSUER_RULE_SHARE, HEADER_COLS_MM[0] - pad, before=2)
+    L.drop_first_empty(left)
+    L.para(right, QUOC_HIEU, size=13, bold=True, align="center")
+    L.para(right, TIEU_NGU, size=14, bold=True, align="center")
+    L.rule(right, L.text_width_mm(TIEU_NGU, 14, bold=True), HEADER_COLS_MM[1] - pad, before=2)
+    L.drop_first_empty(right)
+    number, date = t.rows[1].cells
+    L.cell_text(number, number_line, size=13, before=8, after=0)
+    L.cell_text(date, place_date, size=14, italic=True, before=8, after=0)
+    return t
+
+
+def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str):
+    """STT | Tên đơn vị | Tổng điểm | Xếp hạng, one section per level that has units (I, II, … without gaps)."""
+    fw = ranking.framework
+    t = L.table(doc, list(TABLE_COLS_MM), borders=True)
+    head = L.add_row(t, header=True)
+    for cell, text in zip(head.cells, ("STT", "Tên đơn vị", total_header(ranking), "Xếp hạng")):
+        L.cell_text(cell, text, size=TABLE_PT, bold=True)
+    stt = 0
+    sections = [(lv, us, f"Mức {lv.name} (Tổng điểm đạt {lv.band_text()})" if lv else None)
+                for lv, us in group.by_level(fw.levels)]
+    if fw.levels:
+        # A total outside every band (a criteria set whose bands leave a gap) must still be listed.
+        outside = [u for u in group.units if u.level is None]
+        if outside:
+            sections.append((None, outside, "Chưa xếp mức (tổng điểm ngoài các mức của bộ tiêu chí)"))
+    for k, (level, units, heading) in enumerate(sections, start=1):
+        if heading is not None:
+            row = L.add_row(t)
+            merged = row.cells[0].merge(row.cells[-1])
+            L.cell_text(merged, f"{roman(k)}. {heading}", size=TABLE_PT, bold=True, align="left",
+                        keep_with_next=True)
+        for u in units:
+            stt += 1
+            row = L.add_row(t)
+            values = (str(stt), u.name, show(u.shown, fw.decimals, sep), str(u.rank))
+            for cell, text, align in zip(row.cells, values, ("center", "left", "center", "center")):
+                L.cell_text(cell, text, size=TABLE_PT, align=align)
+    return t
+
+
+def signature_block(doc, meta: DecisionMeta):
+    return signature_block_for(doc, meta.recipients, meta.signer)
+
+
+def signature_columns(items: list[str]) -> tuple[float, float]:
+    """The template's 63.5 / 103.4 mm, except that the Nơi nhận column grows (up to 80 mm) so that no
+    recipient line wraps: a wrapped "(để / BC);" is the first thing a clerk would fix."""
+    pad = 2 * HEADER_CELL_MARGIN_TWIPS / 56.6929
+    need = max([L.text_width_mm(i, 11) for i in items] + [0]) + pad + 1
+    left = min(80.0, max(SIGNATURE_COLS_MM[0], need))
+    return left, sum(SIGNATURE_COLS_MM) - left
+
+
+def signature_block_for(doc, recipients: list[str], signer):
+    """Nơi nhận (12 pt bold italic, list 11 pt) beside the signer (14 pt bold), as Mẫu 1.2 lays it out."""
+    items = [item if item.startswith("-") else f"- {item}" for item in recipients]
+    widths = signature_columns(items)
+    t = L.table(doc, list(widths), borders=False, indent_twips=HEADER_INDENT_TWIPS,
+                cell_margin_twips=HEADER_CELL_MARGIN_TWIPS)
+    row = L.add_row(t)
+    left, right = row.cells
+    L.para(left, "Nơi nhận:", size=12, bold=True, italic=True, align="left")
+    for item in items:
+        L.para(left, item, size=11, align="left")
+    L.drop_first_empty(left)
+    for line in (signer.prefix, signer.title):
+        if line:
+            L.para(right, line, bold=True, align="center")
+    # Room for the signature and the seal (ô 7c, ô 8).
+    space = L.para(right, "", align="center")
+    space.paragraph_format.space_before = Mm(28)
+    L.para(right, signer.name, bold=True, align="center")
+    L.drop_first_empty(right)
+    L.para(doc, "", size=2)  # a document must end with a paragraph after a table (Word)
+    return t
+
+
+def write_decision(ranking: Ranking, meta: DecisionMeta, out: Path, pdf: bool = False) -> list[Path]:
+    """Write the DOCX (and with ``pdf`` the PDF beside it); return the paths written."""
+    out = Path(out)
+    if out.suffix.lower() == ".pdf":
+        out, pdf = out.with_suffix(".docx"), True
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build_decision(ranking, meta).save(out)
+    written = [out]
+    if pdf:
+        from .pdf import to_pdf
+
+        written.append(to_pdf(out))
+    return written
+
+

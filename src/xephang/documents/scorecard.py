@@ -1,0 +1,186 @@
+"""A unit's result sheet (phiếu kết quả): its points against the max, rank, level, strengths, the gap.
+
+What a unit's leader reads after the decision: the total and where it stands in its group, every
+criterion's points against the max (criteria groups and their sub-items), the criteria where it
+earned most and where it lost most points, and how many points it lacks for the next level.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from ..framework.model import Criterion
+from ..numbers import SCALE_DIGITS, format_number, from_fixed
+from ..ranking import Ranking, RankedUnit
+from . import layout as L
+
+COLS_MM = (16, 89, 17, 17, 16)
+
+
+def _n(value: int, decimals: int, sep: str = ".") -> str:
+    return format_number(from_fixed(value), decimals, decimal_sep=sep)
+
+
+def next_level_gap(ranking: Ranking, ru: RankedUnit):
+    """(the next level up, points lacking) or None at the top level (or without levels)."""
+    levels = ranking.framework.levels
+    if ru.level is None or ru.level not in levels:
+        return None
+    k = levels.index(ru.level)
+    if k == 0:
+        return None
+    up = levels[k - 1]
+    return up, up.min - ru.total
+
+
+def criteria_rows(ranking: Ranking, ru: RankedUnit) -> list[tuple[Criterion, int | None]]:
+    """Every criterion that applies to the unit's group, in order, with its points (None: KAD)."""
+    scored = ranking.scored
+    rows = []
+    for top in ranking.framework.criteria_for(ru.group.id):
+        for node in top.walk():
+            if node.applies_to(ru.group.id):
+                na = any(scored.points(ru.unit, a.id) is None for a in _lineage(node))
+                rows.append((node, None if na else scored.points(ru.unit, node.id)))
+    return rows
+
+
+def _lineage(node: Criterion):
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+def strengths_weaknesses(ranking: Ranking, ru: RankedUnit, n: int = 3):
+    """The leaf criteria (no deductions) with the highest share of their max, and those that lost most points."""
+    leaves = [(c, p) for c, p in criteria_rows(ranking, ru)
+              if c.is_leaf and p is not None and c.max > 0 and not _is_deduction(c)]
+    # Under a "best of" node only the chosen case counts: its siblings' zero is no weakness.
+    leaves = [(c, p) for c, p in leaves if not _in_best_case(c)]
+    strong = sorted(leaves, key=lambda cp: (-cp[1] * 10**6 // cp[0].max, -cp[0].max))[:n]
+    weak = sorted(leaves, key=lambda cp: (-(cp[0].max - cp[1]), cp[1] * 10**6 // cp[0].max))
+    weak = [cp for cp in weak if cp[0].max > cp[1]][:n]
+    return strong, weak
+
+
+def _is_deduction(c: Criterion) -> bool:
+    return any(a.deduction for a in _lineage(c))
+
+
+def _in_best_case(c: Criterion) -> bool:
+    return any(a.parent is not None and a.parent.aggregate == "best" for a in _lineage(c))
+
+
+def points_decimals(fw) -> int:
+    """Decimals of criterion points: the framework's, except where it reports an index (DTI: the
+    index has 4 decimals, its points are shown with 2)."""
+    return 2 if fw.report == "index" else fw.decimals
+
+
+def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = "."):
+    fw = ranking.framework
+    dec = points_decimals(fw)
+    group = next(g for g in ranking.groups if g.group is ru.group)
+    doc = L.new_document(f"Phiếu kết quả đánh giá, xếp hạng: {ru.name}")
+    L.para(doc, "PHIẾU KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG", size=14, bold=True, align="center")
+    L.para(doc, fw.title, size=13, bold=True, align="center")
+    L.rule(doc, 40, L.TEXT_WIDTH_MM, before=2)
+    L.para(doc, f"Đơn vị: **{ru.name}**", before=12)
+    L.para(doc, f"Khối: {ru.group.name} ({len(group.units)} đơn vị)", before=3)
+    what = "Chỉ số" if fw.report == "index" else "Tổng điểm"
+    scale = "" if fw.report == "index" else f" / {_n(fw.scale, 0)} điểm"
+    level = f"; mức **{ru.level.name}**" if ru.level else ""
+    L.para(doc, f"{what}: **{format_number(ru.shown, fw.decimals, decimal_sep=sep)}**{scale}{level}; "
+           f"xếp hạng **{ru.rank}/{len(group.units)}** trong khối.", before=3)
+    gap = next_level_gap(ranking, ru)
+    if gap is not None:
+        up, lacking = gap
+        # Rounded up: 0.004 points short is "0.01", never "0.00" (which would read as reached).
+        step = 10 ** (SCALE_DIGITS - dec)
+        lacking = -(-lacking // step) * step
+        L.para(doc, f"Còn thiếu {_n(lacking, dec, sep)} điểm để đạt mức {up.name} ({up.band_text()}).", before=3)
+    elif ru.level is not None:
+        L.para(doc, f"Đã đạt mức cao nhất ({ru.level.name}).", before=3)
+
+    if ranking.scored.kind != "inputs":
+        L.para(doc, "Kỳ này chỉ có tổng điểm đã công bố, không có điểm từng tiêu chí.", italic=True, before=12)
+        return doc
+
+    L.para(doc, "Điểm theo từng tiêu chí", bold=True, before=12, after=6, keep_with_next=True)
+    t = L.table(doc, list(COLS_MM), borders=True)
+    head = L.add_row(t, header=True)
+    for cell, text in zip(head.cells, ("TT", "Tiêu chí", "Tối đa", "Đạt", "Tỷ lệ")):
+        L.cell_text(cell, text, size=12, bold=True)
+        L.shade(cell)
+    numbering: dict[int, str] = {}
+    counters: dict[int, int] = {}
+    for c, p in criteria_rows(ranking, ru):
+        counters[c.depth] = counters.get(c.depth, 0) + 1
+        for d in [d for d in counters if d > c.depth]:
+            del counters[d]
+        numbering[c.depth] = str(counters[c.depth])
+        label = ".".join(numbering[d] for d in range(c.depth + 1))
+        row = L.add_row(t)
+        ded = _is_deduction(c)
+        got = "KAD" if p is None else ("−" if ded and p else "") + _n(p, dec, sep)
+        share = "" if p is None or c.max == 0 or ded else f"{format_number(from_fixed(p) * 100 / from_fixed(c.max), 0)} %"
+        bold = c.depth == 0
+        values = (label, c.title, _n(c.max, dec, sep), got, share)
+        for cell, text, align in zip(row.cells, values, ("center", "left", "right", "right", "right")):
+            L.cell_text(cell, text, size=12 if bold else 11, bold=bold, align=align, before=1, after=1)
+        row.cells[1].paragraphs[0].paragraph_format.left_indent = L.Mm(4 * c.depth)
+        if bold:
+            for cell in row.cells:
+                L.shade(cell, "F2F2F2")
+    L.para(doc, "KAD: không áp dụng với đơn vị (điểm tối đa được loại khỏi thang khi quy đổi tổng điểm); "
+           "−: điểm bị trừ.", size=11, italic=True, before=3)
+
+    strong, weak = strengths_weaknesses(ranking, ru)
+    L.para(doc, "Tiêu chí làm tốt nhất", bold=True, before=12, keep_with_next=True)
+    for c, p in strong:
+        L.para(doc, f"- {c.title}: {_n(p, dec, sep)}/{_n(c.max, dec, sep)} điểm.", size=13, before=3)
+    L.para(doc, "Tiêu chí mất nhiều điểm nhất", bold=True, before=12, keep_with_next=True)
+    if not weak:
+        L.para(doc, "- Không có: đơn vị đạt điểm tối đa ở mọi tiêu chí.", size=13, before=3)
+    for c, p in weak:
+        L.para(doc, f"- {c.title}: {_n(p, dec, sep)}/{_n(c.max, dec, sep)} điểm (thiếu {_n(c.max - p, dec, sep)}).",
+               size=13, before=3)
+    return doc
+
+
+def slug(text: str) -> str:
+    """ASCII file name from a Vietnamese name: 'Sở Y tế' -> 'so-y-te'."""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def write_scorecard(ranking: Ranking, ru: RankedUnit, out: Path) -> list[Path]:
+    out = Path(out)
+    pdf = out.suffix.lower() == ".pdf"
+    docx = out.with_suffix(".docx")
+    docx.parent.mkdir(parents=True, exist_ok=True)
+    build_scorecard(ranking, ru).save(docx)
+    if not pdf:
+        return [docx]
+    from .pdf import to_pdf
+
+    return [docx, to_pdf(docx, out)]
+
+
+def write_all_scorecards(ranking: Ranking, folder: Path, pdf: bool = False) -> list[Path]:
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for k, g in enumerate(ranking.groups, start=1):
+        for u in g.units:
+            path = folder / f"{k}-{u.position:02d}-{slug(u.name)}.docx"
+            build_scorecard(ranking, u).save(path)
+            written.append(path)
+    if pdf:
+        from .pdf import to_pdf_many
+
+        written += to_pdf_many(written)
+    return written
