@@ -13,7 +13,7 @@ from pathlib import Path
 from docx.shared import Mm
 
 from ..numbers import format_number, from_fixed
-from ..ranking import GroupRanking, Ranking
+from ..ranking import BELOW_BAND, SHARED, GroupRanking, Ranking
 from . import layout as L
 from .meta import DecisionMeta
 
@@ -55,72 +55,44 @@ def _full(total: int, sep: str) -> str:
 
 
 def table_note(ranking: Ranking, group: GroupRanking, sep: str = ".") -> str | None:
-    """The note under a group's table, or None: where shown totals are equal, how ranks were decided,
-    and which units show a total that looks like the next level's threshold but is below it.
-
-    Same facts as ``ranking.warnings`` (which the ranking writes for officials, with the rule's
-    technical name), worded for a signed decision and with the document's decimal separator."""
+    """The note under a group's table, or None: the ranking's notes for this group (equal shown
+    totals and how they were ranked; totals shown at a threshold they do not reach), worded for a
+    signed decision and with the document's decimal separator."""
     fw = ranking.framework
-    units = group.units
-    below = _below_threshold(ranking, group, sep)
-    runs, i = [], 0
-    while i < len(units):
-        j = i
-        while j + 1 < len(units) and fw.shown_fixed(units[j + 1].total) == fw.shown_fixed(units[i].total):
-            j += 1
-        if j > i:
-            runs.append(units[i : j + 1])
-        i = j + 1
-    if not runs and not below:
+    notes = [n for n in ranking.notes if n.group is group.group]
+    if not notes:
         return None
     what = "chỉ số" if fw.report == "index" else "tổng điểm"
     parts = []
-    for run in runs:
-        names = _and([f"{u.name} (hạng {u.rank})" for u in run])
+    for note in notes:
+        run = note.units
         value = show(run[0].shown, fw.decimals, sep)
-        if len({u.rank for u in run}) == 1:
+        if note.kind == BELOW_BAND:
+            u = run[0]
+            parts.append(
+                f"{u.name} có tổng điểm làm tròn {value} nhưng tổng điểm đầy đủ {_full(u.total, sep)} "
+                f"chưa đạt {_full(note.band.min, sep)} điểm nên không xếp mức {note.band.name}"
+            )
+            continue
+        names = _and([f"{u.name} (hạng {u.rank})" for u in run])
+        if note.kind == SHARED:
             parts.append(f"{names} có cùng {what} {value} nên đồng hạng; thứ hạng kế tiếp là {run[-1].position + 1}")
             continue
         ties = ranking.ties
         if ties == "input-order":
             why = "thứ tự trong bảng kết quả chấm điểm"
         elif isinstance(ties, tuple):
-            titles = []
-            for cid in ties:
-                try:
-                    titles.append(fw.criterion(cid).title)
-                except KeyError:
-                    titles.append(cid)
-            why = "điểm lần lượt của các tiêu chí: " + "; ".join(titles)
+            why = "điểm lần lượt của các tiêu chí: " + "; ".join(fw.criterion(cid).title for cid in ties)
         else:
             why = f"{what} trước khi làm tròn (" + "; ".join(_full(u.total, sep) for u in run) + ")"
         parts.append(f"{names} có cùng {what} {value} khi làm tròn; thứ hạng được xác định theo {why}")
-    parts += below
     text = "Ghi chú: " + "; ".join(parts) + "."
-    if runs and ranking.ties != "shared":
+    if any(n.kind != BELOW_BAND for n in notes) and ranking.ties != "shared":
         text += (
             " Quy tắc xếp hạng khi bằng điểm của quyết định này khác quy tắc đồng hạng thường dùng "
             "(các đơn vị bằng điểm cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)."
         )
     return text
-
-
-def _below_threshold(ranking: Ranking, group: GroupRanking, sep: str) -> list[str]:
-    """'Sở Z có tổng điểm làm tròn 85.00 nhưng tổng điểm đầy đủ 84.995 chưa đạt 85 điểm (mức Tốt)'."""
-    fw = ranking.framework
-    if fw.report == "index":
-        return []
-    out = []
-    for u in group.units:
-        shown = fw.shown_fixed(u.total)
-        for level in fw.levels:
-            if u.total < level.min <= shown:
-                out.append(
-                    f"{u.name} có tổng điểm làm tròn {show(u.shown, fw.decimals, sep)} nhưng tổng điểm đầy đủ "
-                    f"{_full(u.total, sep)} chưa đạt {_full(level.min, sep)} điểm nên không xếp mức {level.name}"
-                )
-                break
-    return out
 
 
 def _and(items: list[str]) -> str:

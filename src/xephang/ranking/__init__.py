@@ -61,13 +61,57 @@ class GroupRanking:
         return [(lv, [u for u in self.units if u.level is lv]) for lv in levels if any(u.level is lv for u in self.units)]
 
 
+SHARED = "shared"  # equal totals share a rank
+SPLIT = "split"  # totals shown as equal get different ranks
+BELOW_BAND = "below-band"  # the shown total reaches a band the full total does not
+
+
+@dataclass
+class Note:
+    """A fact a document must state under a group's table; ``text`` words it for officials."""
+
+    kind: str  # SHARED | SPLIT | BELOW_BAND
+    group: Group
+    units: list[RankedUnit]
+    band: Level | None = None  # BELOW_BAND: the level whose threshold the shown total reaches
+
+    def text(self, ties: str | tuple[str, ...]) -> str:
+        fw = self.units[0].framework
+        names = ", ".join(f"{u.name} (hạng {u.rank})" for u in self.units)
+        shown = format_number(self.units[0].shown, fw.decimals)
+        g = self.group.name
+        if self.kind == BELOW_BAND:
+            u = self.units[0]
+            return (
+                f"{g}: {u.name} có tổng điểm hiển thị {shown} nhưng tổng điểm đầy đủ {plain(u.total)} "
+                f"dưới ngưỡng {plain(self.band.min)} nên xếp mức {u.level.name}, không phải {self.band.name}."
+            )
+        if self.kind == SHARED:
+            return (
+                f"{g}: {names} có cùng tổng điểm {shown} nên đồng hạng {self.units[0].rank}; "
+                f"thứ hạng kế tiếp là {self.units[-1].position + 1}."
+            )
+        if ties == "input-order":
+            why = "thứ tự trong danh sách nguồn (quy tắc input-order)"
+        elif isinstance(ties, tuple):
+            why = "điểm của tiêu chí " + ", ".join(ties)
+        else:
+            why = f"tổng điểm đầy đủ trước khi làm tròn ({', '.join(plain(u.total) for u in self.units)})"
+        return f"{g}: {names} có cùng tổng điểm hiển thị {shown} nhưng thứ hạng khác nhau, phân định theo {why}."
+
+
 @dataclass
 class Ranking:
     framework: Framework
     scored: ScoredPeriod
     ties: str | tuple[str, ...]
     groups: list[GroupRanking]
-    warnings: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """The notes in words, for the command line, the annex and the web pages."""
+        return [n.text(self.ties) for n in self.notes]
 
     def units(self) -> list[RankedUnit]:
         return [u for g in self.groups for u in g.units]
@@ -95,20 +139,21 @@ def rank(scored: ScoredPeriod, ties: str | tuple[str, ...] | None = None) -> Ran
             raise XephangError("phân định đồng điểm theo tiêu chí cần số liệu từng tiêu chí; kỳ này chỉ có tổng điểm")
     elif ties not in ("shared", "input-order"):
         raise XephangError(f"quy tắc đồng điểm '{ties}' không hợp lệ; cần 'shared', 'input-order' hoặc danh sách mã tiêu chí")
-    warnings: list[str] = []
-    groups = []
+    groups, notes = [], []
     for g in fw.groups:
         members = [u for u in scored.units if u.group == g.id]
         if members:
-            groups.append(GroupRanking(g, _rank_group(fw, scored, g, members, ties, warnings)))
-    return Ranking(fw, scored, ties, groups, warnings)
+            ranked = _rank_group(fw, scored, g, members, ties)
+            groups.append(GroupRanking(g, ranked))
+            notes += _notes(fw, g, ranked)
+    return Ranking(fw, scored, ties, groups, notes)
 
 
 def _rank_key(fw: Framework, u: ScoredUnit) -> int:
     return u.total if fw.rank_on == "full" else fw.shown_fixed(u.total)
 
 
-def _rank_group(fw, scored, group, members, ties, warnings) -> list[RankedUnit]:
+def _rank_group(fw, scored, group, members, ties) -> list[RankedUnit]:
     def tiebreak(u: ScoredUnit):
         if isinstance(ties, tuple):
             return tuple(-(scored.points(u, cid) or 0) for cid in ties)
@@ -134,7 +179,6 @@ def _rank_group(fw, scored, group, members, ties, warnings) -> list[RankedUnit]:
                 framework=fw,
             )
         )
-    _warn(fw, group, out, ties, warnings)
     return out
 
 
@@ -151,17 +195,11 @@ def _alphabetical_within_ties(ordered, key):
     return out
 
 
-def _warn(fw, group, out: list[RankedUnit], ties, warnings: list[str]) -> None:
+def _notes(fw, group, out: list[RankedUnit]) -> list[Note]:
+    """What the numbers of a group's table hide: shared ranks, equal shown totals ranked apart, and
+    shown totals that reach a band the full total does not."""
+    notes = []
     keys = [fw.shown_fixed(u.total) for u in out]
-    if fw.report == "points":
-        for u, key in zip(out, keys):
-            above = fw.level_of(key)
-            if u.level is not None and above is not u.level:
-                warnings.append(
-                    f"{group.name}: {u.name} có tổng điểm hiển thị {format_number(u.shown, fw.decimals)} "
-                    f"nhưng tổng điểm đầy đủ {_full(u)} dưới ngưỡng {plain(above.min)} "
-                    f"nên xếp mức {u.level.name}, không phải {above.name}."
-                )
     i = 0
     while i < len(out):
         j = i
@@ -169,26 +207,13 @@ def _warn(fw, group, out: list[RankedUnit], ties, warnings: list[str]) -> None:
             j += 1
         if j > i:
             run = out[i : j + 1]
-            names = ", ".join(f"{u.name} (hạng {u.rank})" for u in run)
-            shown = format_number(run[0].shown, fw.decimals)
-            if len({u.rank for u in run}) == 1:
-                warnings.append(
-                    f"{group.name}: {names} có cùng tổng điểm {shown} nên đồng hạng {run[0].rank}; "
-                    f"thứ hạng kế tiếp là {run[-1].position + 1}."
-                )
-            else:
-                if ties == "input-order":
-                    why = "thứ tự trong danh sách nguồn (quy tắc input-order)"
-                elif isinstance(ties, tuple):
-                    why = "điểm của tiêu chí " + ", ".join(ties)
-                else:
-                    why = f"tổng điểm đầy đủ trước khi làm tròn ({', '.join(_full(u) for u in run)})"
-                warnings.append(
-                    f"{group.name}: {names} có cùng tổng điểm hiển thị {shown} nhưng thứ hạng khác nhau, "
-                    f"phân định theo {why}."
-                )
+            notes.append(Note(SHARED if len({u.rank for u in run}) == 1 else SPLIT, group, run))
         i = j + 1
+    if fw.report == "points":
+        for u, key in zip(out, keys):
+            above = fw.level_of(key)
+            if u.level is not None and above is not u.level:
+                notes.append(Note(BELOW_BAND, group, [u], above))
+    return notes
 
 
-def _full(u: RankedUnit) -> str:
-    return plain(u.total)
