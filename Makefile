@@ -5,9 +5,12 @@ BIN = $(VENV)/bin
 
 .PHONY: run test bench clean
 
+# The main job on the embedded data: the 2020 Thanh Hóa ranking printed and its decision written,
+# then the web application on http://127.0.0.1:8000 (SQLite in var/, migrated and preloaded).
 run: $(VENV)/.installed
 	$(BIN)/xephang rank thanhhoa-2020
 	$(BIN)/xephang decision thanhhoa-2020 --out out/quyet-dinh-2020.docx
+	$(BIN)/xephang-web
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -1,0 +1,126 @@
+"""Regenerate the screenshots of the web application's main pages into docs/screenshots/.
+
+Runs the demo on a throw-away SQLite database, walks the cycle (reporting, appraisal, explanation,
+publication) and photographs each main page in headless Chromium (Debian's /usr/bin/chromium), at a
+desktop width and, for the public ranking, a phone width.
+
+    .venv/bin/python scripts/screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "screenshots"
+state = tempfile.mkdtemp(prefix="xephang-shots-")
+os.environ.update({"DJANGO_SETTINGS_MODULE": "xephang.web.settings", "XEPHANG_DEBUG": "1", "XEPHANG_STATE_DIR": state,
+                   # Playwright runs an event loop in this thread; the ORM calls here are plain and sequential.
+                   "DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
+sys.path.insert(0, str(ROOT / "src"))
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    from playwright.sync_api import sync_playwright
+
+    from xephang.web import workflow
+    from xephang.web.demo import load_demo, sample_texts
+    from xephang.web.models import Period, Status, Submission, Unit
+
+    call_command("migrate", verbosity=0)
+    load_demo()
+    period = Period.objects.get(year=2021)
+    own = Unit.objects.get(name="Sở Thông tin và Truyền thông")
+    fw = period.framework.load()
+    texts = sample_texts(fw, own.group.code, random.Random(5))
+    sub = Submission.objects.get(period=period, unit=own)
+    # Half the form filled, as a reporter mid-way.
+    sub.values = dict(list(texts.items())[:20])
+    sub.save()
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    OUT.mkdir(parents=True, exist_ok=True)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+
+            def shoot(name, path, user=None, width=1280, full=True, before=None):
+                ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="vi-VN")
+                page = ctx.new_page()
+                if user:
+                    page.goto(f"{base}/dang-nhap/")
+                    page.fill("#id_username", user)
+                    page.fill("#id_password", "xephang-demo")
+                    page.click("button[type=submit]")
+                page.goto(base + path)
+                if before:
+                    before(page)
+                page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
+                ctx.close()
+                print(OUT / f"{name}.png")
+
+            shoot("01-trang-chu", "/")
+            shoot("02-ket-qua-2020", f"/ket-qua/{Period.objects.get(year=2020).pk}/")
+            shoot("03-ket-qua-2020-dien-thoai", f"/ket-qua/{Period.objects.get(year=2020).pk}/", width=390)
+
+            def type_one(page):
+                page.fill("#v_so_cbccvc", texts["so_cbccvc"])
+                page.wait_for_selector("[data-testid=self-total]")
+
+            shoot("04-bao-cao-don-vi", f"/ky/{period.pk}/bao-cao/{own.pk}/", user="baocao", full=False, before=type_one)
+            sub.values = texts
+            sub.state = Submission.State.SUBMITTED
+            sub.save()
+            admin = __import__("django.contrib.auth", fromlist=["x"]).get_user_model().objects.get(username="quantri")
+            appraiser = admin.__class__.objects.get(username="thamdinh")
+            workflow.transition(period, admin, Status.APPRAISAL)
+            workflow.appraise(sub, appraiser, "so_cbccvc", True, "", "")
+            workflow.appraise(sub, appraiser, "so_cbccvc_co_may_tinh", False, str(int(texts["so_cbccvc_co_may_tinh"]) - 5),
+                              "Sổ tài sản chỉ ghi nhận số máy đã bàn giao")
+            shoot("05-tham-dinh-tien-do", f"/ky/{period.pk}/tham-dinh/", user="thamdinh")
+            shoot("06-tham-dinh-don-vi", f"/ky/{period.pk}/tham-dinh/{own.pk}/", user="thamdinh", full=False)
+            workflow.transition(period, admin, Status.EXPLANATION)
+            shoot("07-giai-trinh", f"/ky/{period.pk}/giai-trinh/{own.pk}/", user="baocao")
+            shoot("08-bang-dieu-khien", "/bang-dieu-khien/", user="lanhdao")
+            workflow.transition(period, admin, Status.FINAL)
+            workflow.transition(period, admin, Status.PUBLISHED)
+            shoot("09-ket-qua-2021", f"/ket-qua/{period.pk}/")
+            shoot("10-don-vi", f"/ket-qua/{period.pk}/don-vi/{own.pk}/")
+            shoot("11-nhat-ky", "/nhat-ky/", user="quantri", full=False)
+            shoot("12-bo-tieu-chi", "/bo-tieu-chi/?xem=thanhhoa-2016", user="quantri", full=False)
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+"""The administrator's screens for units, groups, accounts and periods (Django's admin, in Vietnamese).
+Access is for administrators only (``is_staff``); the cycle's own pages live in ``views``."""
+
+from django.contrib import admin
+
+from .models import AuditEntry, Period, Profile, Unit, UnitGroup
+
+admin.site.site_header = "xephang — quản trị"
+admin.site.site_title = "xephang"
+
+
+@admin.register(UnitGroup)
+class UnitGroupAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["name", "group", "active", "email"]
+    list_filter = ["group", "active"]
+    search_fields = ["name"]
+    filter_horizontal = ["merged_from"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "unit"]
+    list_filter = ["role"]
+
+
+@admin.register(Period)
+class PeriodAdmin(admin.ModelAdmin):
+    list_display = ["name", "year", "framework", "status", "deadline"]
+    # Status changes go through the period page, where each transition is recorded.
+    readonly_fields = ["status"]
+    filter_horizontal = ["appraisers", "units"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "action", "period", "unit", "subject"]
+    list_filter = ["action"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,153 @@
+"""The preloaded province: Thanh Hóa's 47 units in their two groups, the ``thanhhoa-2016`` criteria set,
+the 2020 period as published (totals only, frozen into a snapshot) and an open demo period whose
+submissions are generated sample data, marked as such everywhere they appear.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from xephang.datasets import resolve
+from xephang.framework import DATA_DIR, load_framework
+from xephang.io.reader import read_period
+from xephang.numbers import SCALE
+
+from . import workflow
+from .models import Framework, Period, Profile, Role, Status, Submission, Unit, UnitGroup
+from .scoring import check_values, plain
+
+DEMO_PASSWORD = "xephang-demo"
+REPORTER_UNIT = "Sở Thông tin và Truyền thông"
+DEMO_ACCOUNTS = [
+    ("quantri", Role.ADMIN, None, "Quản trị Sở TTTT"),
+    ("thamdinh", Role.APPRAISER, None, "Thẩm định viên"),
+    ("lanhdao", Role.LEADER, None, "Lãnh đạo UBND tỉnh"),
+    ("baocao", Role.REPORTER, REPORTER_UNIT, "Cán bộ báo cáo"),
+]
+
+
+def framework_from_package(code: str) -> Framework:
+    text = (DATA_DIR / f"{code}.yaml").read_text(encoding="utf-8")
+    fw = load_framework(code)
+    obj, _ = Framework.objects.update_or_create(code=code, defaults={"title": fw.title, "yaml_text": text})
+    return obj
+
+
+def sample_texts(fw, group: str, rng: random.Random) -> dict[str, str]:
+    """Plausible figures for one unit, as a clerk would type them (within bounds, parts <= wholes)."""
+    values: dict[str, int] = {}
+    texts: dict[str, str] = {}
+    pending = list(fw.inputs_for(group))
+    while pending:
+        for inp in list(pending):
+            if inp.at_most and inp.at_most not in values and any(p.id == inp.at_most for p in pending):
+                continue
+            pending.remove(inp)
+            if inp.type == "yesno":
+                texts[inp.id] = "có" if rng.random() < 0.85 else "không"
+            elif inp.type == "choice":
+                # Mostly the first (best) option, as most units of a province have it.
+                weights = [2 ** (len(inp.options) - k) for k in range(len(inp.options))]
+                texts[inp.id] = rng.choices(inp.options, weights=weights)[0].label
+            elif inp.type == "ratio":
+                texts[inp.id] = f"0,{rng.randint(60, 100):02d}".replace("0,100", "1")
+            else:
+                hi = inp.max // SCALE if inp.max is not None else None
+                whole = values.get(inp.at_most) if inp.at_most else None
+                if whole is not None:
+                    v = rng.randint(int(whole * 0.7), whole)
+                elif inp.id.startswith(("so_bao_cao", "co_su_co")):
+                    v = rng.choice([0, 0, 0, 1])
+                elif hi is not None:
+                    v = rng.randint(max(0, hi // 2), hi)
+                elif inp.type == "number":
+                    v = rng.randint(20, 300)
+                else:
+                    v = rng.randint(5, 250)
+                values[inp.id] = v
+                texts[inp.id] = str(v)
+    return texts
+
+
+@transaction.atomic
+def load_demo(stdout=None, seed: int = 2021) -> dict:
+    """Create the province's data and demo accounts (does nothing if they are already there)."""
+    if Period.objects.filter(year=2020, kind=Period.Kind.TOTALS).exists():
+        return {"created": False}
+    fw_obj = framework_from_package("thanhhoa-2016")
+    fw = fw_obj.load()
+    pf = resolve("thanhhoa-2020")
+    published = read_period(pf.path, fw)  # the core's reader: the 2020 decision's groups, units, totals
+
+    groups = {}
+    for i, g in enumerate(fw.groups):
+        groups[g.id], _ = UnitGroup.objects.get_or_create(code=g.id, defaults={"name": g.name, "order": i})
+    units = []
+    for i, entry in enumerate(published.units):
+        unit, _ = Unit.objects.get_or_create(name=entry.name, defaults={"group": groups[entry.group], "order": i})
+        units.append(unit)
+
+    User = get_user_model()
+    admin = None
+    accounts = {}
+    for username, role, unit_name, full in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=full,
+                                            email=f"{username}@example.invalid", is_staff=role == Role.ADMIN)
+        Profile.objects.update_or_create(
+            user=user, defaults={"role": role, "unit": Unit.objects.get(name=unit_name) if unit_name else None}
+        )
+        accounts[username] = user
+        if role == Role.ADMIN:
+            admin = user
+
+    # 2020: the published decision, imported as a totals-only period and frozen as published.
+    p2020 = Period.objects.create(
+        name=pf.meta.get("name", "Năm 2020"), year=2020, framework=fw_obj, kind=Period.Kind.TOTALS,
+        status=Status.FINAL, ties=pf.ties if isinstance(pf.ties, str) else ",".join(pf.ties or ()),
+        meta=json.loads(json.dumps({k: v for k, v in pf.meta.items() if k != "data"}, default=str)),
+    )
+    p2020.units.set(units)
+    for unit, entry in zip(units, published.units):
+        Submission.objects.create(period=p2020, unit=unit, state=Submission.State.SUBMITTED, total=plain(entry.total),
+                                  submitted_at=timezone.now())
+    workflow.publish(p2020, admin, reason="Nhập kết quả đã công bố năm 2020 (chỉ tổng điểm).")
+
+    # The open demo period: sample figures, most units submitted, some drafts, some not started.
+    today = timezone.localdate()
+    demo = Period.objects.create(
+        name="Năm 2021 (dữ liệu mẫu)", year=2021, framework=fw_obj, kind=Period.Kind.INPUTS, status=Status.OPEN,
+        deadline=today + timedelta(days=14), explanation_deadline=today + timedelta(days=30), sample=True,
+    )
+    demo.units.set(units)
+    demo.appraisers.add(accounts["thamdinh"])
+    rng = random.Random(seed)
+    for i, unit in enumerate(units):
+        if unit.name == REPORTER_UNIT:
+            Submission.objects.create(period=demo, unit=unit, sample=True)  # the demo reporter fills it in
+            continue
+        if i % 11 == 10:
+            continue  # not started yet
+        texts = sample_texts(fw, unit.group.code, rng)
+        checked = check_values(fw, unit.group.code, texts)
+        assert checked.complete, (unit.name, checked.errors, checked.missing)
+        draft = i % 7 == 6
+        Submission.objects.create(
+            period=demo, unit=unit, values=texts, sample=True,
+            state=Submission.State.DRAFT if draft else Submission.State.SUBMITTED,
+            submitted_at=None if draft else timezone.now(),
+        )
+    return {"created": True, "units": len(units), "accounts": list(accounts)}
+
+
+def describe_accounts() -> str:
+    lines = [f"  {u:<10} mật khẩu {DEMO_PASSWORD}  — {dict(Role.choices)[r]}" + (f" ({n})" if n else "")
+             for u, r, n, _ in DEMO_ACCOUNTS]
+    return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""The reporting form, generated from the criteria set: sections per criteria group, each criterion with
+its wording, points, evidence required and the figures it reads (each figure asked once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from xephang.framework.model import Criterion, Framework, Input
+
+from .scoring import plain
+
+
+@dataclass
+class Field:
+    input: Input
+    value: str = ""
+    error: str = ""
+    carried: bool = False
+    flags: list[str] = field(default_factory=list)
+    adjustment: object = None
+
+    @property
+    def name(self) -> str:
+        return f"v_{self.input.id}"
+
+    @property
+    def kind(self) -> str:
+        return {"yesno": "yesno", "choice": "choice"}.get(self.input.type, "number")
+
+    @property
+    def bounds(self) -> str:
+        inp = self.input
+        if inp.type == "ratio":
+            return "tỷ lệ từ 0 đến 1 (hoặc %)"
+        if inp.type in ("yesno", "choice"):
+            return ""
+        lo = plain(inp.min or 0)
+        return f"từ {lo} đến {plain(inp.max)}" if inp.max is not None else f"≥ {lo}" + (", số nguyên" if inp.type == "count" else "")
+
+
+@dataclass
+class Row:
+    criterion: Criterion
+    depth: int
+    fields: list[Field]
+    evidence: list = field(default_factory=list)
+
+    @property
+    def max(self) -> str:
+        return plain(self.criterion.max)
+
+
+@dataclass
+class Section:
+    criterion: Criterion
+    rows: list[Row]
+    not_applicable: bool = False
+
+    @property
+    def max(self) -> str:
+        return plain(self.criterion.max)
+
+
+def build_sections(fw: Framework, group: str, values: dict, errors: dict | None = None, carried=(),
+                   evidence_by_criterion: dict | None = None, not_applicable=()) -> list[Section]:
+    errors = errors or {}
+    evidence_by_criterion = evidence_by_criterion or {}
+    asked: set[str] = set()
+    sections = []
+    for top in fw.criteria_for(group):
+        rows = []
+
+        def walk(c: Criterion, depth: int):
+            if not c.applies_to(group):
+                return
+            fields = []
+            if c.rule is not None:
+                for iid in c.rule.inputs():
+                    if iid in asked:
+                        continue
+                    asked.add(iid)
+                    fields.append(Field(fw.inputs[iid], str(values.get(iid, "") or ""), errors.get(iid, ""),
+                                        iid in carried))
+            rows.append(Row(c, depth, fields, evidence_by_criterion.get(c.id, [])))
+            for ch in c.children:
+                walk(ch, depth + 1)
+
+        walk(top, 0)
+        sections.append(Section(top, rows, top.id in not_applicable))
+    return sections
+
+
+def texts_from_post(fw: Framework, group: str, post) -> tuple[dict, list[str], set[str]]:
+    """(figures as typed, criteria marked not applicable, carried figures the unit confirmed)."""
+    texts = {inp.id: post.get(f"v_{inp.id}", "").strip() for inp in fw.inputs_for(group)}
+    na = [cid for cid in post.getlist("na") if _may_be_na(fw, cid)]
+    confirm = set(post.getlist("confirm"))
+    return texts, na, confirm
+
+
+def _may_be_na(fw: Framework, cid: str) -> bool:
+    try:
+        return fw.criterion(cid).may_be_not_applicable
+    except KeyError:
+        return False
+
+
+def fill_blanks_for_preview(fw: Framework, group: str, texts: dict) -> tuple[dict, int]:
+    """A provisional copy where blanks count as nothing (0, 'không', the last option), for the live score."""
+    out = dict(texts)
+    blanks = 0
+    for inp in fw.inputs_for(group):
+        if str(out.get(inp.id, "")).strip():
+            continue
+        blanks += 1
+        if inp.type == "yesno":
+            out[inp.id] = "không"
+        elif inp.type == "choice":
+            out[inp.id] = inp.options[-1].label
+        else:
+            out[inp.id] = plain(inp.min or 0)
+    return out, blanks

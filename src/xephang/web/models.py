@@ -1,0 +1,335 @@
+"""The cycle's records: units and groups as data, criteria sets as YAML text, periods with their status
+workflow, what units report (figures and evidence), appraisal adjustments, explanations, published
+snapshots and the audit trail.
+
+Figures are stored as the text the user typed (validated by the core's reader on save) so that an
+exact number never passes through a binary float.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from xephang.framework.loader import parse_framework
+from xephang.framework.model import Framework as CoreFramework
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Quản trị (Sở TTTT)"
+    REPORTER = "reporter", "Cán bộ báo cáo của đơn vị"
+    APPRAISER = "appraiser", "Thẩm định viên"
+    LEADER = "leader", "Lãnh đạo / theo dõi"
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField("vai trò", max_length=16, choices=Role.choices)
+    unit = models.ForeignKey("Unit", verbose_name="đơn vị", null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = "tài khoản"
+        verbose_name_plural = "vai trò tài khoản"
+
+    def clean(self):
+        if self.role == Role.REPORTER and self.unit_id is None:
+            raise ValidationError("Cán bộ báo cáo phải thuộc một đơn vị.")
+
+    def __str__(self):
+        return f"{self.user.get_username()} ({self.get_role_display()})"
+
+
+class UnitGroup(models.Model):
+    """A block of units ranked together. ``code`` matches the criteria set's group id."""
+
+    code = models.SlugField("mã khối", max_length=64, unique=True)
+    name = models.CharField("tên khối", max_length=200)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = "khối"
+        verbose_name_plural = "khối đơn vị"
+
+    def __str__(self):
+        return self.name
+
+
+class Unit(models.Model):
+    name = models.CharField("tên đơn vị", max_length=200)
+    group = models.ForeignKey(UnitGroup, verbose_name="khối", on_delete=models.PROTECT, related_name="units")
+    email = models.EmailField("thư điện tử", blank=True)
+    active = models.BooleanField("đang hoạt động", default=True)
+    #: Lineage across reorganisations (2025: district level removed, communes merged).
+    merged_from = models.ManyToManyField(
+        "self", verbose_name="hợp nhất từ", symmetrical=False, blank=True, related_name="merged_into"
+    )
+    order = models.PositiveIntegerField("thứ tự", default=0)
+
+    class Meta:
+        ordering = ["group__order", "order", "name"]
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+        constraints = [models.UniqueConstraint(fields=["name"], name="unit_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Framework(models.Model):
+    """A criteria set, kept as the YAML text the core validates (``xephang.framework``)."""
+
+    code = models.SlugField("mã", max_length=64, unique=True)
+    title = models.CharField("tên", max_length=400)
+    yaml_text = models.TextField("nội dung YAML")
+    uploaded_at = models.DateTimeField("ngày tải lên", default=timezone.now)
+
+    class Meta:
+        verbose_name = "bộ tiêu chí"
+        verbose_name_plural = "bộ tiêu chí"
+
+    def __str__(self):
+        return f"{self.title} ({self.code})"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.yaml_text.encode("utf-8")).hexdigest()
+
+    def load(self) -> CoreFramework:
+        return _parse_cached(self.yaml_text, self.code)
+
+
+@lru_cache(maxsize=16)
+def _parse_cached(text: str, code: str) -> CoreFramework:
+    # A framework is immutable once built, so parsing each text once per process is safe.
+    return parse_framework(text, f"{code}.yaml")
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    OPEN = "open", "Đang nhận báo cáo"
+    APPRAISAL = "appraisal", "Đang thẩm định"
+    EXPLANATION = "explanation", "Giải trình"
+    FINAL = "final", "Đã chốt kết quả"
+    PUBLISHED = "published", "Đã công bố"
+
+
+#: The workflow: each status and the one it may move to next (by the administrator).
+NEXT_STATUS = {
+    Status.DRAFT: Status.OPEN,
+    Status.OPEN: Status.APPRAISAL,
+    Status.APPRAISAL: Status.EXPLANATION,
+    Status.EXPLANATION: Status.FINAL,
+    Status.FINAL: Status.PUBLISHED,
+}
+
+
+class Period(models.Model):
+    class Kind(models.TextChoices):
+        INPUTS = "inputs", "Số liệu chi tiết (chấm theo bộ tiêu chí)"
+        TOTALS = "totals", "Chỉ tổng điểm (kết quả đã công bố)"
+
+    name = models.CharField("tên kỳ", max_length=200)
+    year = models.PositiveIntegerField("năm")
+    framework = models.ForeignKey(Framework, verbose_name="bộ tiêu chí", on_delete=models.PROTECT)
+    kind = models.CharField("loại", max_length=8, choices=Kind.choices, default=Kind.INPUTS)
+    status = models.CharField("trạng thái", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    ties = models.CharField("quy tắc đồng điểm", max_length=200, blank=True, help_text="để trống: theo bộ tiêu chí")
+    deadline = models.DateField("hạn báo cáo", null=True, blank=True)
+    explanation_deadline = models.DateField("hạn giải trình", null=True, blank=True)
+    appraisers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="thẩm định viên", blank=True)
+    units = models.ManyToManyField(Unit, verbose_name="đơn vị tham gia", related_name="periods")
+    sample = models.BooleanField("dữ liệu mẫu", default=False)
+    meta = models.JSONField("thông tin quyết định", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = "kỳ đánh giá"
+        verbose_name_plural = "kỳ đánh giá"
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def next_status(self) -> str | None:
+        return NEXT_STATUS.get(self.status)
+
+    def latest_snapshot(self):
+        return self.snapshots.order_by("-version").first()
+
+    def tie_rule(self):
+        if not self.ties:
+            return None
+        parts = [p.strip() for p in self.ties.split(",") if p.strip()]
+        if parts in (["shared"], ["input-order"]):
+            return parts[0]
+        return tuple(parts)
+
+
+class Submission(models.Model):
+    """What one unit reports for one period: its figures (text as typed) and, for a totals period, the
+    published total."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Đang soạn"
+        SUBMITTED = "submitted", "Đã nộp"
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="submissions")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="submissions")
+    state = models.CharField("trạng thái", max_length=16, choices=State.choices, default=State.DRAFT)
+    values = models.JSONField("số liệu", default=dict, blank=True)  # input id -> text as typed
+    not_applicable = models.JSONField("tiêu chí không áp dụng", default=list, blank=True)
+    #: Input ids carried over from last year's figures and not yet confirmed by the unit.
+    carried = models.JSONField("số liệu chuyển từ năm trước", default=list, blank=True)
+    total = models.CharField("tổng điểm đã công bố", max_length=40, blank=True)  # totals periods only
+    submitted_at = models.DateTimeField("ngày nộp", null=True, blank=True)
+    updated_at = models.DateTimeField("cập nhật", auto_now=True)
+    sample = models.BooleanField("dữ liệu mẫu", default=False)
+
+    class Meta:
+        verbose_name = "báo cáo của đơn vị"
+        verbose_name_plural = "báo cáo của đơn vị"
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="one_submission_per_unit")]
+
+    def __str__(self):
+        return f"{self.unit} — {self.period}"
+
+
+def evidence_path(instance, filename):
+    # The stored name is generated (safe on every file system); the original name is kept in the row.
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"minh-chung/{instance.submission.period_id}/{instance.submission.unit_id}/{timezone.now():%Y%m%d%H%M%S%f}.{ext}"
+
+
+class Evidence(models.Model):
+    """An evidence document (tài liệu kiểm chứng). One document can serve several criteria."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("tệp", upload_to=evidence_path)
+    original_name = models.CharField("tên tệp gốc", max_length=255)
+    size = models.PositiveBigIntegerField("dung lượng", default=0)
+    summary = models.CharField("số, ngày, trích yếu", max_length=500, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    carried = models.BooleanField("chuyển từ năm trước, chưa xác nhận", default=False)
+
+    class Meta:
+        verbose_name = "tài liệu kiểm chứng"
+        verbose_name_plural = "tài liệu kiểm chứng"
+
+    def __str__(self):
+        return self.original_name
+
+
+class EvidenceLink(models.Model):
+    """Which criterion a document supports, and where inside it (page, article)."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="links")
+    criterion_id = models.CharField("tiêu chí", max_length=100)
+    locator = models.CharField("vị trí trong tài liệu (trang, điều)", max_length=200, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evidence", "criterion_id"], name="one_link_per_criterion")]
+
+
+class Adjustment(models.Model):
+    """The appraiser's decision on one reported figure: accepted as is, or adjusted with a reason."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="adjustments")
+    input_id = models.CharField("chỉ tiêu", max_length=100)
+    accepted = models.BooleanField("chấp nhận số liệu của đơn vị", default=True)
+    value = models.CharField("số liệu thẩm định", max_length=100, blank=True)
+    reason = models.TextField("lý do", blank=True)
+    appraiser = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["submission", "input_id"], name="one_adjustment_per_input")]
+
+    def clean(self):
+        if not self.accepted and not self.reason.strip():
+            raise ValidationError("Điều chỉnh số liệu phải có lý do.")
+
+
+class Explanation(models.Model):
+    """The unit's answer (giải trình) to one adjustment, and the appraiser's decision on it."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "Chờ xem xét"
+        ACCEPTED = "accepted", "Chấp nhận giải trình"
+        REJECTED = "rejected", "Giữ kết quả thẩm định"
+
+    adjustment = models.OneToOneField(Adjustment, on_delete=models.CASCADE, related_name="explanation")
+    text = models.TextField("nội dung giải trình")
+    evidence = models.ForeignKey(Evidence, null=True, blank=True, on_delete=models.SET_NULL)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    decision_reason = models.TextField("lý do quyết định", blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+
+class Snapshot(models.Model):
+    """Frozen results of a period (immutable). A correction is a new version with a reason."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="snapshots")
+    version = models.PositiveIntegerField("phiên bản")
+    payload = models.TextField("kết quả (JSON)")
+    sha256 = models.CharField(max_length=64)
+    reason = models.TextField("lý do", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(default=timezone.now)
+    published = models.BooleanField("đã công bố", default=False)
+
+    class Meta:
+        ordering = ["period", "-version"]
+        constraints = [models.UniqueConstraint(fields=["period", "version"], name="snapshot_version_unique")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            old = Snapshot.objects.get(pk=self.pk)
+            if (old.payload, old.sha256, old.version, old.period_id) != (self.payload, self.sha256, self.version, self.period_id):
+                raise ValidationError("Kết quả đã chốt không được sửa; hãy tạo phiên bản mới kèm lý do.")
+        if hashlib.sha256(self.payload.encode("utf-8")).hexdigest() != self.sha256:
+            raise ValidationError("Mã SHA-256 không khớp với nội dung kết quả.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Kết quả đã chốt không được xóa.")
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.payload)
+
+
+class AuditEntry(models.Model):
+    """Who changed what, when, from what to what, and why."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    action = models.CharField("hành động", max_length=64)
+    period = models.ForeignKey(Period, null=True, blank=True, on_delete=models.CASCADE)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE)
+    subject = models.CharField("đối tượng", max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField("lý do", blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "nhật ký thay đổi"
+        verbose_name_plural = "nhật ký thay đổi"
+
+
+def audit(user, action: str, *, period=None, unit=None, subject: str = "", before=None, after=None, reason: str = ""):
+    return AuditEntry.objects.create(
+        user=user if getattr(user, "is_authenticated", False) else None, action=action, period=period, unit=unit,
+        subject=subject, before=before, after=after, reason=reason,
+    )

@@ -1,0 +1,147 @@
+"""Who may do what: the one place where roles are enforced.
+
+Every view is wrapped in ``@allow(ACTION)``; templates only ask ``can`` to hide links, never to
+protect anything. ``RULES`` is the whole policy, read as a table: action -> test(user, role, period,
+unit). A user's role comes from his ``Profile``; the public (not logged in) has no role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from .models import Period, Role, Status, Unit
+
+
+@dataclass
+class Who:
+    user: object
+    role: str | None  # None = the public
+    unit_id: int | None
+
+    @classmethod
+    def of(cls, user) -> "Who":
+        if not getattr(user, "is_authenticated", False):
+            return cls(user, None, None)
+        profile = getattr(user, "profile", None)
+        if profile is None:
+            # A Django superuser without a profile (createsuperuser) administers.
+            return cls(user, Role.ADMIN if user.is_superuser else None, None)
+        return cls(user, profile.role, profile.unit_id)
+
+
+def _admin(w, p, u):
+    return w.role == Role.ADMIN
+
+
+def _staff(w, p, u):
+    return w.role in (Role.ADMIN, Role.APPRAISER, Role.LEADER)
+
+
+def _assigned(w, p):
+    return w.role == Role.APPRAISER and p is not None and p.appraisers.filter(pk=w.user.pk).exists()
+
+
+def _own_unit(w, u):
+    return w.role == Role.REPORTER and u is not None and w.unit_id == u.pk
+
+
+def _published(w, p, u):
+    return p is not None and p.status == Status.PUBLISHED and p.snapshots.filter(published=True).exists()
+
+
+def _before(deadline) -> bool:
+    from django.utils import timezone
+
+    return deadline is None or timezone.localdate() <= deadline
+
+
+def _submitted(p, u):
+    from .models import Submission
+
+    return Submission.objects.filter(period=p, unit=u, state=Submission.State.SUBMITTED).exists()
+
+
+def _sees_unit_report(w, p, u):
+    return _own_unit(w, u) or w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p)
+
+
+#: action -> (test, the reason given when it fails)
+RULES = {
+    "home": (lambda w, p, u: True, ""),
+    "results.view": (_published, "Kết quả của kỳ này chưa được công bố."),
+    "dashboard.view": (_staff, "Chỉ lãnh đạo, Sở TTTT và thẩm định viên xem được bảng điều khiển."),
+    "period.view": (lambda w, p, u: _staff(w, p, u) or (w.role == Role.REPORTER and p.units.filter(pk=w.unit_id).exists()),
+                    "Bạn không tham gia kỳ đánh giá này."),
+    "period.manage": (_admin, "Chỉ quản trị (Sở TTTT) được thực hiện."),
+    "framework.manage": (_admin, "Chỉ quản trị (Sở TTTT) được quản lý bộ tiêu chí."),
+    "audit.view": (_admin, "Chỉ quản trị (Sở TTTT) được xem nhật ký."),
+    "report.view": (_sees_unit_report, "Bạn chỉ xem được báo cáo của đơn vị mình."),
+    "report.edit": (lambda w, p, u: _own_unit(w, u) and p.status == Status.OPEN and not _submitted(p, u),
+                    "Chỉ cán bộ của đơn vị được sửa báo cáo, khi kỳ đang nhận báo cáo và báo cáo chưa nộp."),
+    "appraisal.view": (lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p),
+                       "Chỉ thẩm định viên được phân công và Sở TTTT xem được thẩm định."),
+    "appraisal.edit": (lambda w, p, u: _assigned(w, p) and p.status == Status.APPRAISAL,
+                       "Chỉ thẩm định viên được phân công, trong giai đoạn thẩm định."),
+    "explanation.edit": (lambda w, p, u: _own_unit(w, u) and p.status == Status.EXPLANATION and _before(p.explanation_deadline),
+                         "Chỉ cán bộ của đơn vị được giải trình, trong giai đoạn giải trình và trước hạn giải trình."),
+    "explanation.decide": (lambda w, p, u: _assigned(w, p) and p.status == Status.EXPLANATION,
+                           "Chỉ thẩm định viên được phân công xem xét giải trình."),
+}
+
+
+def can(user, action: str, period: Period | None = None, unit: Unit | None = None) -> bool:
+    test, _ = RULES[action]
+    return bool(test(Who.of(user), period, unit))
+
+
+def check(request, action: str, period=None, unit=None) -> None:
+    """Raise (403) or redirect to the login page (for the public) unless allowed."""
+    if can(request.user, action, period, unit):
+        return
+    if not request.user.is_authenticated and action != "results.view":
+        raise _LoginNeeded()
+    raise PermissionDenied(RULES[action][1])
+
+
+class _LoginNeeded(Exception):
+    pass
+
+
+def allow(action: str):
+    """Decorator: resolve ``period_id``/``unit_id`` from the URL into ``period``/``unit`` and check."""
+
+    def deco(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            period = unit = None
+            if "period_id" in kwargs:
+                period = get_object_or_404(Period.objects.select_related("framework"), pk=kwargs.pop("period_id"))
+                kwargs["period"] = period
+            if "unit_id" in kwargs:
+                unit = get_object_or_404(Unit.objects.select_related("group"), pk=kwargs.pop("unit_id"))
+                if period is not None and not period.units.filter(pk=unit.pk).exists():
+                    from django.http import Http404
+
+                    raise Http404("Đơn vị không tham gia kỳ này.")
+                kwargs["unit"] = unit
+            try:
+                check(request, action, period, unit)
+            except _LoginNeeded:
+                return redirect_to_login(request.get_full_path())
+            return view(request, *args, **kwargs)
+
+        wrapped.xephang_action = action
+        return wrapped
+
+    return deco
+
+
+def context(request):
+    """Template context: the user's role and unit, for the navigation."""
+    w = Who.of(request.user)
+    return {"role": w.role, "role_unit_id": w.unit_id, "Role": Role}

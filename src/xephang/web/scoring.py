@@ -1,0 +1,258 @@
+"""The adapter between the database and the core: builds ``PeriodData`` from what units reported (and
+appraisers adjusted), scores and ranks it with ``xephang.scoring`` / ``xephang.ranking``, and freezes
+results into a snapshot. No score, level or rank is computed anywhere else in the web application.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from xephang.errors import InputError
+from xephang.framework.model import Framework, Input
+from xephang.io import reader as core_reader
+from xephang.numbers import format_number, from_fixed, parse_number, to_fixed
+from xephang.period import PeriodData, UnitEntry
+from xephang.ranking import Ranking, rank
+from xephang.scoring.engine import ScoredPeriod, score
+
+from .models import Period, Submission
+
+FORM = "Biểu mẫu báo cáo"
+
+
+def plain(v: int | None) -> str | None:
+    """A fixed-point value as exact decimal text without trailing zeros (``85.03``, ``4``)."""
+    if v is None:
+        return None
+    text = f"{from_fixed(v):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_value(inp: Input, text: str):
+    """One typed figure checked exactly as the core's reader checks a spreadsheet cell.
+
+    Raises ``InputError`` whose ``message`` says, in Vietnamese, what was expected.
+    """
+    # The reader's cell check is the single source of these rules; a one-cell table lets the web
+    # form reuse it (see the final report: a public ``parse_value`` in xephang.io.reader is requested).
+    table = core_reader.Table(FORM, None, [inp.label], [])
+    return core_reader._value(table, 1, 0, text, inp)
+
+
+def inputs_of_criteria(fw: Framework, group: str, criterion_ids) -> set[str]:
+    """Inputs read only by the given criteria (and their sub-items): left blank when those do not apply."""
+    marked = set()
+    for cid in criterion_ids:
+        try:
+            marked.update(fw.criterion(cid).inputs())
+        except KeyError:
+            continue
+    others = set()
+    for c in fw.all_criteria():
+        if c.rule is None or not c.applies_to(group):
+            continue
+        inside = any(a.id in criterion_ids for a in _ancestors(c))
+        if not inside:
+            others.update(c.rule.inputs())
+    return marked - others
+
+
+def _ancestors(c):
+    node = c
+    while node is not None:
+        yield node
+        node = node.parent
+
+
+@dataclass
+class CheckedValues:
+    values: dict = field(default_factory=dict)  # input id -> core value (None where not applicable)
+    errors: dict = field(default_factory=dict)  # input id -> Vietnamese message
+    missing: list = field(default_factory=list)  # input ids left blank
+
+    @property
+    def complete(self) -> bool:
+        return not self.errors and not self.missing
+
+
+def check_values(fw: Framework, group: str, texts: dict, not_applicable=()) -> CheckedValues:
+    out = CheckedValues()
+    blank_ok = inputs_of_criteria(fw, group, set(not_applicable))
+    for inp in fw.inputs_for(group):
+        text = str(texts.get(inp.id, "") or "").strip()
+        if inp.id in blank_ok:
+            out.values[inp.id] = None
+            continue
+        if not text:
+            out.missing.append(inp.id)
+            continue
+        try:
+            out.values[inp.id] = parse_value(inp, text)
+        except InputError as e:
+            out.errors[inp.id] = e.message
+    for inp in fw.inputs_for(group):
+        v, whole = out.values.get(inp.id), out.values.get(inp.at_most or "")
+        if inp.at_most and v is not None and whole is not None and v > whole and inp.id not in out.errors:
+            out.errors[inp.id] = (
+                f"'{inp.label}' ({plain(v)}) lớn hơn '{fw.inputs[inp.at_most].label}' ({plain(whole)}); "
+                "phần không thể lớn hơn tổng"
+            )
+    return out
+
+
+def effective_texts(sub: Submission, stage: str) -> dict:
+    """The figures to score: as reported, or after appraisal (adjusted values, unless an explanation
+    was accepted, which restores the unit's figure)."""
+    texts = dict(sub.values)
+    if stage == "appraised":
+        for adj in sub.adjustments.all():
+            if adj.accepted:
+                continue
+            expl = getattr(adj, "explanation", None)
+            if expl is not None and expl.decision == expl.Decision.ACCEPTED:
+                continue
+            texts[adj.input_id] = adj.value
+    return texts
+
+
+@dataclass
+class PeriodScores:
+    period: Period
+    framework: Framework
+    scored: ScoredPeriod | None
+    ranking: Ranking | None
+    unit_ids: list[int]  # aligned with scored.units
+    left_out: list[tuple[str, str]]  # (unit name, why it is not scored)
+
+    def ranked(self, unit_id: int):
+        if self.ranking is None or unit_id not in self.unit_ids:
+            return None
+        su = self.scored.units[self.unit_ids.index(unit_id)]
+        return next(u for u in self.ranking.units() if u.unit is su)
+
+
+def score_period(period: Period, stage: str = "appraised", *, only_submitted: bool = True,
+                 override: tuple[int, dict, list] | None = None) -> PeriodScores:
+    """Score every unit with complete figures. ``override`` = (unit id, texts, not applicable) scores one
+    unit's unsaved form (the live self-score) among the others' saved figures."""
+    fw = period.framework.load()
+    subs = (
+        period.submissions.select_related("unit", "unit__group")
+        .prefetch_related("adjustments__explanation")
+        .order_by("unit__group__order", "unit__order", "unit__name")
+    )
+    units: list[UnitEntry] = []
+    unit_ids: list[int] = []
+    left_out: list[tuple[str, str]] = []
+    columns: dict[str, list] = {i: [] for i in fw.inputs}
+    na: dict[str, set[int]] = {}
+    for sub in subs:
+        group = fw.group(sub.unit.group.code)
+        if group is None:
+            left_out.append((sub.unit.name, f"khối '{sub.unit.group.code}' không có trong bộ tiêu chí"))
+            continue
+        if period.kind == Period.Kind.TOTALS:
+            if not sub.total:
+                left_out.append((sub.unit.name, "chưa có tổng điểm"))
+                continue
+            units.append(UnitEntry(sub.unit.name, group.id, total=to_fixed(parse_number(sub.total))))
+            unit_ids.append(sub.unit_id)
+            continue
+        live = override is not None and override[0] == sub.unit_id
+        if not live and only_submitted and sub.state != Submission.State.SUBMITTED:
+            left_out.append((sub.unit.name, "chưa nộp báo cáo"))
+            continue
+        texts, not_app = (override[1], override[2]) if live else (effective_texts(sub, stage), sub.not_applicable)
+        checked = check_values(fw, group.id, texts, not_app)
+        if not checked.complete:
+            left_out.append((sub.unit.name, "số liệu chưa đủ hoặc chưa hợp lệ"))
+            continue
+        index = len(units)
+        units.append(UnitEntry(sub.unit.name, group.id))
+        unit_ids.append(sub.unit_id)
+        for iid in fw.inputs:
+            columns[iid].append(checked.values.get(iid))
+        for cid in not_app:
+            na.setdefault(cid, set()).add(index)
+    if not units:
+        return PeriodScores(period, fw, None, None, [], left_out)
+    data = PeriodData(
+        source=period.name, kind=period.kind, units=units,
+        values=columns if period.kind == Period.Kind.INPUTS else {}, not_applicable=na,
+    )
+    scored = score(fw, data)
+    return PeriodScores(period, fw, scored, rank(scored, period.tie_rule()), unit_ids, left_out)
+
+
+def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
+    """Points per criterion (tree, flattened with depth) with the core's explanation of each."""
+    su = ps.scored.units[ps.unit_ids.index(unit_id)]
+    rows = []
+
+    def walk(trace, depth):
+        c = trace.criterion
+        rows.append({
+            "id": c.id, "title": c.title, "depth": depth, "max": plain(c.max), "deduction": c.deduction,
+            "points": plain(trace.points), "explanation": trace.explanation,
+            "shown": None if trace.points is None else format_number(from_fixed(trace.points), ps.framework.decimals),
+            "inputs": [[iid, label, value] for iid, label, value in trace.inputs],
+        })
+        for ch in trace.children:
+            walk(ch, depth + 1)
+
+    for t in ps.scored.explain(su):
+        walk(t, 0)
+    return rows
+
+
+def snapshot_payload(ps: PeriodScores) -> dict:
+    """Everything the public pages and open data show, computed once by the core and frozen."""
+    p, fw, ranking = ps.period, ps.framework, ps.ranking
+    groups = []
+    for g in ranking.groups:
+        rows = []
+        for u in g.units:
+            uid = ps.unit_ids[ps.scored.units.index(u.unit)]
+            rows.append({
+                "unit_id": uid, "name": u.name, "rank": u.rank, "position": u.position,
+                "total": plain(u.total), "shown": format_number(u.shown, fw.decimals),
+                "level": u.level.name if u.level else None, "level_id": u.level.id if u.level else None,
+                "criteria": criteria_rows(ps, uid) if p.kind == Period.Kind.INPUTS else [],
+            })
+        groups.append({"id": g.group.id, "name": g.group.name, "units": rows})
+    return {
+        "period": {"id": p.pk, "name": p.name, "year": p.year, "kind": p.kind},
+        "framework": {
+            "id": fw.id, "title": fw.title, "version": fw.version, "sha256": p.framework.sha256,
+            "scale": plain(fw.scale), "decimals": fw.decimals,
+        },
+        "ties": fw.describe_ties() if ranking.ties == fw.ties else _ties_text(ranking),
+        "levels": [{"id": lv.id, "name": lv.name, "band": lv.band_text()} for lv in fw.levels],
+        "groups": groups,
+        "warnings": list(ranking.warnings),
+        "left_out": [list(x) for x in ps.left_out],
+    }
+
+
+def _ties_text(ranking: Ranking) -> str:
+    if ranking.ties == "input-order":
+        return "theo thứ tự trong danh sách nguồn khi tổng điểm bằng nhau"
+    if ranking.ties == "shared":
+        return "đồng hạng (điểm bằng nhau cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)"
+    return "khi tổng điểm bằng nhau, so sánh lần lượt điểm của: " + ", ".join(ranking.ties)
+
+
+def canonical_json(payload: dict) -> str:
+    """The exact text that is hashed: keys sorted, no spaces, UTF-8 letters kept."""
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def decimal_text(value: Decimal) -> str:
+    return f"{value:f}"

@@ -1,0 +1,123 @@
+"""Settings, all from the environment so that one image serves every province.
+
+XEPHANG_SECRET_KEY, XEPHANG_ALLOWED_HOSTS (comma-separated), DATABASE_URL (PostgreSQL in production;
+an embedded SQLite file by default), XEPHANG_MEDIA_ROOT (shared storage for evidence when several
+application servers run), XEPHANG_DEBUG (off unless set; ``xephang_run`` turns it on for the demo),
+XEPHANG_EMAIL_BACKEND (the console backend by default).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent
+STATE_DIR = Path(os.environ.get("XEPHANG_STATE_DIR", Path.cwd() / "var"))
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, "1" if default else "0").strip().lower() in ("1", "true", "yes", "on")
+
+
+DEBUG = _flag("XEPHANG_DEBUG")
+SECRET_KEY = os.environ.get("XEPHANG_SECRET_KEY") or ""
+if not SECRET_KEY:
+    if not DEBUG and not _flag("XEPHANG_INSECURE_KEY_OK"):
+        raise ImproperlyConfigured("Cần đặt biến môi trường XEPHANG_SECRET_KEY (khóa bí mật của máy chủ).")
+    SECRET_KEY = "xephang-demo-key-not-for-production"
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("XEPHANG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("XEPHANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "xephang.web.apps.WebConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "xephang.web.urls"
+WSGI_APPLICATION = "xephang.web.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "xephang.web.permissions.context",
+            ],
+        },
+    }
+]
+
+if not os.environ.get("DATABASE_URL"):
+    STATE_DIR.mkdir(parents=True, exist_ok=True)  # the embedded SQLite file of the demo lives here
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{STATE_DIR / 'xephang.sqlite3'}", conn_max_age=int(os.environ.get("XEPHANG_CONN_MAX_AGE", "60"))
+    )
+}
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", "Tiếng Việt")]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("XEPHANG_STATIC_ROOT", STATE_DIR / "static"))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(os.environ.get("XEPHANG_MEDIA_ROOT", STATE_DIR / "media"))
+# Evidence: one file at most this size (bytes); PDF, images and Office documents only.
+XEPHANG_EVIDENCE_MAX_BYTES = int(os.environ.get("XEPHANG_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "web:home"
+
+EMAIL_BACKEND = os.environ.get("XEPHANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("XEPHANG_FROM_EMAIL", "xephang@localhost")
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = _flag("XEPHANG_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

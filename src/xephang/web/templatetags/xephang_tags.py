@@ -1,0 +1,55 @@
+from django import template
+from django.utils import timezone
+
+from ..permissions import can as _can
+
+register = template.Library()
+
+
+@register.filter
+def ngay(value) -> str:
+    """A date as Vietnamese documents write it: 'ngày 27 tháng 01 năm 2021'."""
+    if not value:
+        return ""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{value:%H:%M} ngày {value:%d} tháng {value:%m} năm {value:%Y}"
+    return f"ngày {value:%d} tháng {value:%m} năm {value:%Y}"
+
+
+@register.simple_tag(takes_context=True)
+def can(context, action, period=None, unit=None) -> bool:
+    return _can(context["request"].user, action, period, unit)
+
+
+@register.filter
+def level_class(level_id) -> str:
+    return f"lv lv-{level_id or 'none'}"
+
+
+@register.filter
+def get(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+ACTIONS = {
+    "period.transition": "Chuyển giai đoạn", "snapshot.create": "Chốt kết quả", "snapshot.publish": "Công bố",
+    "report.save": "Lưu báo cáo", "report.submit": "Nộp báo cáo", "evidence.add": "Thêm minh chứng",
+    "appraisal.accept": "Chấp nhận số liệu", "appraisal.adjust": "Điều chỉnh số liệu",
+    "explanation.add": "Giải trình", "explanation.decide": "Quyết định về giải trình", "framework.save": "Lưu bộ tiêu chí",
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return ACTIONS.get(action, action)
+
+
+@register.filter
+def changes(value) -> str:
+    """A before/after record as short 'key: value' lines."""
+    if not value:
+        return ""
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {'—' if v is None else v}" for k, v in value.items())
+    return str(value)

@@ -1,0 +1,273 @@
+"""The cycle's state changes, each recorded in the audit trail: period transitions, saving and submitting
+a report, evidence, appraisal adjustments, explanations and their decisions, freezing and publishing.
+
+Views call these after ``permissions`` has allowed the action; these check the business rules
+(a reason is required, nothing is saved from invalid figures) and raise ``WorkflowError`` with a
+Vietnamese message otherwise.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import (
+    Adjustment, AuditEntry, Evidence, EvidenceLink, Explanation, Period, Profile, Role, Snapshot, Status,
+    Submission, audit,
+)
+from .scoring import canonical_json, check_values, score_period, sha256_text, snapshot_payload
+
+EVIDENCE_TYPES = {
+    "pdf", "png", "jpg", "jpeg", "gif", "webp", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
+}
+
+
+class WorkflowError(Exception):
+    """A rule of the cycle was not met; the message says which, in Vietnamese."""
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+@transaction.atomic
+def transition(period: Period, user, to: str, note: str = "") -> None:
+    if period.next_status != to:
+        raise WorkflowError(
+            f"Không thể chuyển từ '{period.get_status_display()}' sang '{Status(to).label}'; "
+            f"bước kế tiếp là '{Status(period.next_status).label if period.next_status else 'không có'}'."
+        )
+    if to == Status.PUBLISHED:
+        publish(period, user, reason=note or "Công bố kết quả.")
+        return
+    if to == Status.FINAL:
+        _freeze(period, user, note or "Chốt kết quả.", published=False)
+    before = period.status
+    period.status = to
+    period.save(update_fields=["status"])
+    audit(user, "period.transition", period=period, subject=period.name, before={"status": before},
+          after={"status": to}, reason=note)
+    notify_units(period, f"[xephang] {period.name}: {Status(to).label}",
+                 f"Kỳ đánh giá '{period.name}' chuyển sang giai đoạn: {Status(to).label}.")
+
+
+def _freeze(period: Period, user, reason: str, published: bool) -> Snapshot:
+    ps = score_period(period, "appraised")
+    if ps.ranking is None:
+        raise WorkflowError("Chưa có đơn vị nào có số liệu đầy đủ để chốt kết quả.")
+    payload = snapshot_payload(ps)
+    payload["frozen_at"] = timezone.now().isoformat(timespec="seconds")
+    text = canonical_json(payload)
+    last = period.snapshots.order_by("-version").first()
+    snap = Snapshot.objects.create(
+        period=period, version=(last.version + 1) if last else 1, payload=text, sha256=sha256_text(text),
+        reason=reason, created_by=user if getattr(user, "is_authenticated", False) else None, published=published,
+    )
+    audit(user, "snapshot.create", period=period, subject=f"phiên bản {snap.version}",
+          after={"sha256": snap.sha256, "published": published}, reason=reason)
+    return snap
+
+
+@transaction.atomic
+def publish(period: Period, user, reason: str) -> Snapshot:
+    """Publish the frozen results. From final: publishes them; once published: a correction is a new
+    version (recomputed from the current figures), with a required reason; old versions are kept."""
+    if period.status not in (Status.FINAL, Status.PUBLISHED):
+        raise WorkflowError("Chỉ công bố được kết quả đã chốt.")
+    if period.status == Status.PUBLISHED and not reason.strip():
+        raise WorkflowError("Đính chính kết quả đã công bố phải có lý do.")
+    last = period.snapshots.order_by("-version").first()
+    if period.status == Status.FINAL and last is not None and not last.published:
+        # Publishing what was frozen: a new row (snapshots are immutable), the same results.
+        snap = Snapshot.objects.create(period=period, version=last.version + 1, payload=last.payload,
+                                       sha256=last.sha256, reason=reason, published=True,
+                                       created_by=user if getattr(user, "is_authenticated", False) else None)
+        audit(user, "snapshot.publish", period=period, subject=f"phiên bản {snap.version}",
+              after={"sha256": snap.sha256}, reason=reason)
+    else:
+        snap = _freeze(period, user, reason, published=True)
+    if period.status != Status.PUBLISHED:
+        before = period.status
+        period.status = Status.PUBLISHED
+        period.save(update_fields=["status"])
+        audit(user, "period.transition", period=period, subject=period.name, before={"status": before},
+              after={"status": Status.PUBLISHED}, reason=reason)
+    return snap
+
+
+def notify_units(period: Period, subject: str, body: str) -> int:
+    """E-mail the reporters of every unit of the period (Django's e-mail; the console in the demo)."""
+    recipients = sorted(
+        {p.user.email for p in Profile.objects.filter(role=Role.REPORTER, unit__in=period.units.all()).select_related("user")
+         if p.user.email}
+        | {u.email for u in period.units.all() if u.email}
+    )
+    if not recipients:
+        return 0
+    return send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients], fail_silently=True)
+
+
+def send_deadline_reminders(today=None, days_before: int = 3) -> int:
+    """Remind units that have not submitted when a deadline is ``days_before`` days away."""
+    today = today or timezone.localdate()
+    sent = 0
+    for period in Period.objects.filter(status=Status.OPEN, deadline__isnull=False):
+        left = (period.deadline - today).days
+        if 0 <= left <= days_before:
+            done = set(period.submissions.filter(state=Submission.State.SUBMITTED).values_list("unit_id", flat=True))
+            for unit in period.units.exclude(pk__in=done):
+                emails = [p.user.email for p in unit.profile_set.select_related("user") if p.user.email]
+                if unit.email:
+                    emails.append(unit.email)
+                if emails:
+                    from django.core.mail import send_mail
+
+                    sent += send_mail(
+                        f"[xephang] Nhắc hạn báo cáo: {period.name}",
+                        f"Đơn vị {unit.name} chưa nộp báo cáo kỳ '{period.name}'. Hạn nộp: "
+                        f"{period.deadline:%d/%m/%Y} (còn {left} ngày).",
+                        settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True,
+                    )
+    return sent
+
+
+# --- reporting -------------------------------------------------------------------------------
+
+def submission_for(period: Period, unit) -> Submission:
+    """The unit's report for the period, created (carrying last year's figures, marked) on first use."""
+    sub = Submission.objects.filter(period=period, unit=unit).first()
+    if sub is not None:
+        return sub
+    sub = Submission(period=period, unit=unit)
+    previous = (
+        Submission.objects.filter(unit=unit, period__year__lt=period.year, period__kind=Period.Kind.INPUTS,
+                                  period__framework=period.framework)
+        .exclude(values={}).order_by("-period__year").first()
+    )
+    if previous is not None:
+        sub.values = dict(previous.values)
+        sub.not_applicable = list(previous.not_applicable)
+        sub.carried = sorted(previous.values)
+    sub.save()
+    if previous is not None:
+        for ev in previous.evidence.all():
+            copy = Evidence.objects.create(submission=sub, file=ev.file.name, original_name=ev.original_name,
+                                           size=ev.size, summary=ev.summary, carried=True)
+            for link in ev.links.all():
+                EvidenceLink.objects.create(evidence=copy, criterion_id=link.criterion_id, locator=link.locator)
+    return sub
+
+
+@transaction.atomic
+def save_report(sub: Submission, user, texts: dict, not_applicable: list, confirm: set, submit: bool):
+    """Save the figures as a draft (blanks allowed, but never an invalid figure) or submit (complete)."""
+    fw = sub.period.framework.load()
+    group = sub.unit.group.code
+    checked = check_values(fw, group, texts, not_applicable)
+    if checked.errors:
+        return checked
+    if submit and checked.missing:
+        return checked
+    before = {"values": sub.values, "not_applicable": sub.not_applicable, "state": sub.state}
+    known = {i.id for i in fw.inputs_for(group)}
+    sub.values = {k: str(v).strip() for k, v in texts.items() if k in known and str(v).strip()}
+    sub.not_applicable = sorted(set(not_applicable))
+    sub.carried = [i for i in sub.carried if i not in confirm and sub.values.get(i) == before["values"].get(i)]
+    if submit:
+        sub.state = Submission.State.SUBMITTED
+        sub.submitted_at = timezone.now()
+    sub.save()
+    changed = {k: v for k, v in sub.values.items() if before["values"].get(k) != v}
+    removed = {k: None for k in before["values"] if k not in sub.values}
+    if changed or removed or before["not_applicable"] != sub.not_applicable or submit:
+        audit(user, "report.submit" if submit else "report.save", period=sub.period, unit=sub.unit,
+              subject=sub.unit.name,
+              before={k: before["values"].get(k) for k in {**changed, **removed}},
+              after={**changed, **removed, **({"state": sub.state} if submit else {})})
+    return checked
+
+
+def add_evidence(sub: Submission, user, upload, criteria: list[str], locator: str, summary: str) -> Evidence:
+    name = upload.name
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in EVIDENCE_TYPES:
+        raise WorkflowError(f"Tệp '{name}': chỉ nhận PDF, ảnh hoặc tệp Office ({', '.join(sorted(EVIDENCE_TYPES))}).")
+    limit = settings.XEPHANG_EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise WorkflowError(f"Tệp '{name}' có dung lượng {upload.size // 1024} KB, vượt giới hạn {limit // (1024 * 1024)} MB.")
+    if not criteria:
+        raise WorkflowError("Hãy chọn ít nhất một tiêu chí mà tài liệu này chứng minh.")
+    ev = Evidence.objects.create(submission=sub, file=upload, original_name=name, size=upload.size,
+                                 summary=summary.strip(), uploaded_by=user)
+    for cid in criteria:
+        EvidenceLink.objects.create(evidence=ev, criterion_id=cid, locator=locator.strip())
+    audit(user, "evidence.add", period=sub.period, unit=sub.unit, subject=name,
+          after={"criteria": criteria, "locator": locator, "summary": summary})
+    return ev
+
+
+# --- appraisal and explanation ------------------------------------------------------------------
+
+@transaction.atomic
+def appraise(sub: Submission, user, input_id: str, accepted: bool, value: str, reason: str) -> Adjustment:
+    fw = sub.period.framework.load()
+    if input_id not in {i.id for i in fw.inputs_for(sub.unit.group.code)}:
+        raise WorkflowError(f"Chỉ tiêu '{input_id}' không thuộc biểu mẫu của đơn vị này.")
+    if not accepted:
+        if not reason.strip():
+            raise WorkflowError("Điều chỉnh số liệu phải ghi rõ lý do.")
+        texts = dict(sub.values)
+        texts[input_id] = value
+        checked = check_values(fw, sub.unit.group.code, texts, sub.not_applicable)
+        if input_id in checked.errors:
+            raise WorkflowError(checked.errors[input_id])
+        if input_id in checked.missing:
+            raise WorkflowError("Hãy nhập số liệu thẩm định.")
+    adj = Adjustment.objects.filter(submission=sub, input_id=input_id).first()
+    before = None if adj is None else {"accepted": adj.accepted, "value": adj.value, "reason": adj.reason}
+    if adj is None:
+        adj = Adjustment(submission=sub, input_id=input_id)
+    adj.accepted, adj.value, adj.reason = accepted, ("" if accepted else value.strip()), reason.strip()
+    adj.appraiser, adj.at = user, timezone.now()
+    adj.save()
+    audit(user, "appraisal.accept" if accepted else "appraisal.adjust", period=sub.period, unit=sub.unit,
+          subject=input_id, before=before,
+          after={"reported": sub.values.get(input_id), "accepted": accepted, "value": adj.value}, reason=adj.reason)
+    return adj
+
+
+@transaction.atomic
+def explain(adj: Adjustment, user, text: str, evidence: Evidence | None = None) -> Explanation:
+    if not text.strip():
+        raise WorkflowError("Hãy nhập nội dung giải trình.")
+    expl = Explanation.objects.filter(adjustment=adj).first()
+    if expl is not None and expl.decision != Explanation.Decision.PENDING:
+        raise WorkflowError("Giải trình này đã được xem xét.")
+    before = None if expl is None else {"text": expl.text}
+    if expl is None:
+        expl = Explanation(adjustment=adj)
+    expl.text, expl.author, expl.at = text.strip(), user, timezone.now()
+    if evidence is not None:
+        expl.evidence = evidence
+    expl.save()
+    audit(user, "explanation.add", period=adj.submission.period, unit=adj.submission.unit, subject=adj.input_id,
+          before=before, after={"text": expl.text, "evidence": evidence.original_name if evidence else None})
+    return expl
+
+
+@transaction.atomic
+def decide(expl: Explanation, user, accept: bool, reason: str) -> Explanation:
+    if not reason.strip():
+        raise WorkflowError("Quyết định về giải trình phải có lý do.")
+    before = expl.decision
+    expl.decision = Explanation.Decision.ACCEPTED if accept else Explanation.Decision.REJECTED
+    expl.decision_reason, expl.decided_by, expl.decided_at = reason.strip(), user, timezone.now()
+    expl.save()
+    sub = expl.adjustment.submission
+    audit(user, "explanation.decide", period=sub.period, unit=sub.unit, subject=expl.adjustment.input_id,
+          before={"decision": before}, after={"decision": expl.decision}, reason=expl.decision_reason)
+    return expl
+
+
+def audit_for(period: Period):
+    return AuditEntry.objects.filter(period=period).select_related("user", "unit")

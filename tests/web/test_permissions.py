@@ -1,0 +1,129 @@
+"""The permission matrix: every role against every page and action, in two stages of the cycle.
+
+Codes: 200 shown, 302 done and redirected (or, for the public, sent to the login page), 403 refused.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from xephang.web.models import Profile, Role, Status, Unit
+
+ROLES = ["public", "reporter", "other_reporter", "appraiser", "other_appraiser", "leader", "admin"]
+
+
+@pytest.fixture
+def people(demo):
+    User = get_user_model()
+    other = User.objects.create_user("baocao2", password="x")
+    Profile.objects.create(user=other, role=Role.REPORTER, unit=demo["other"])
+    spare = User.objects.create_user("thamdinh2", password="x")
+    Profile.objects.create(user=spare, role=Role.APPRAISER)
+    return {"public": None, "reporter": demo["baocao"], "other_reporter": other, "appraiser": demo["thamdinh"],
+            "other_appraiser": spare, "leader": demo["lanhdao"], "admin": demo["quantri"]}
+
+
+def _row(public, reporter, other_reporter, appraiser, other_appraiser, leader, admin):
+    return dict(zip(ROLES, (public, reporter, other_reporter, appraiser, other_appraiser, leader, admin)))
+
+
+def _cases(d):
+    p, p20, own = d["open"], d["p2020"], d["own"]
+    r = lambda name, *a: reverse(f"web:{name}", args=a)  # noqa: E731
+    return {
+        "home": ("get", r("home"), {}, _row(200, 200, 200, 200, 200, 200, 200)),
+        "results published": ("get", r("results", p20.pk), {}, _row(200, 200, 200, 200, 200, 200, 200)),
+        "unit result": ("get", r("unit-result", p20.pk, own.pk), {}, _row(200, 200, 200, 200, 200, 200, 200)),
+        "open data csv": ("get", r("open-data", p20.pk, "csv"), {}, _row(200, 200, 200, 200, 200, 200, 200)),
+        "decision docx": ("get", r("decision", p20.pk, "docx"), {}, _row(200, 200, 200, 200, 200, 200, 200)),
+        "api": ("get", r("api-period", p20.pk), {}, _row(200, 200, 200, 200, 200, 200, 200)),
+        "results unpublished": ("get", r("results", p.pk), {}, _row(403, 403, 403, 403, 403, 403, 403)),
+        "dashboard": ("get", r("dashboard"), {}, _row(302, 403, 403, 200, 200, 200, 200)),
+        "period page": ("get", r("period", p.pk), {}, _row(302, 302, 302, 200, 200, 200, 200)),
+        "report view": ("get", r("report", p.pk, own.pk), {}, _row(302, 200, 403, 200, 403, 200, 200)),
+        "report save": ("post", r("report", p.pk, own.pk), {"v_so_cbccvc": "40", "save": "1"},
+                        _row(302, 302, 403, 403, 403, 403, 403)),
+        "excel template": ("get", r("report-template", p.pk, own.pk), {}, _row(302, 200, 403, 200, 403, 200, 200)),
+        "excel upload": ("post", r("report-upload", p.pk, own.pk), {}, _row(302, 302, 403, 403, 403, 403, 403)),
+        "live score": ("post", r("report-live", p.pk, own.pk), {"v_so_cbccvc": "40"}, _row(302, 200, 403, 403, 403, 403, 403)),
+        "evidence upload": ("post", r("evidence-upload", p.pk, own.pk), "EVIDENCE", _row(302, 302, 403, 403, 403, 403, 403)),
+        "appraisal list": ("get", r("appraisal", p.pk), {}, _row(302, 403, 403, 200, 403, 200, 200)),
+        "appraise (period open)": ("post", r("appraisal-unit", p.pk, d["other"].pk), {"input": "so_cbccvc", "action": "accept"},
+                                   _row(302, 403, 403, 403, 403, 403, 403)),
+        "transition": ("post", r("period-transition", p.pk), {"to": "appraisal"}, _row(302, 403, 403, 403, 403, 403, 302)),
+        "frameworks": ("get", r("frameworks"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
+        "audit": ("get", r("audit"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
+        "explanation (period open)": ("post", r("explanation", p.pk, own.pk), {"adjustment": "0", "text": "x"},
+                                      _row(302, 403, 403, 403, 403, 403, 403)),
+    }
+
+
+CASES = ["home", "results published", "unit result", "open data csv", "decision docx", "api", "results unpublished", "dashboard",
+         "period page", "report view", "report save", "excel template", "excel upload", "live score", "evidence upload", "appraisal list",
+         "appraise (period open)", "transition", "frameworks", "audit", "explanation (period open)"]
+
+
+def _request(client, method, url, data):
+    if data == "EVIDENCE":
+        data = {"file": SimpleUploadedFile("qd.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+                "criteria": ["may_tinh"]}
+    return getattr(client, method)(url, data)
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix_open_period(client, demo, people, case, role):
+    method, url, data, expected = _cases(demo)[case]
+    if people[role]:
+        client.force_login(people[role])
+    resp = _request(client, method, url, data)
+    assert resp.status_code == expected[role], (case, role, resp.status_code)
+    if role == "public" and expected[role] == 302 and method == "get":
+        assert reverse("web:login") in resp["Location"]
+
+
+APPRAISAL = {
+    "appraise": _row(302, 403, 403, 302, 403, 403, 403),
+    "report save": _row(302, 403, 403, 403, 403, 403, 403),
+    "evidence upload": _row(302, 403, 403, 403, 403, 403, 403),
+}
+
+
+@pytest.mark.parametrize("case", list(APPRAISAL))
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix_during_appraisal(client, demo, people, case, role):
+    p = demo["open"]
+    p.status = Status.APPRAISAL
+    p.save()
+    own = demo["own"]
+    sub_unit = Unit.objects.get(name="Văn phòng UBND tỉnh")  # a unit whose report was submitted
+    urls = {
+        "appraise": ("post", reverse("web:appraisal-unit", args=[p.pk, sub_unit.pk]), {"input": "so_cbccvc", "action": "accept"}),
+        "report save": ("post", reverse("web:report", args=[p.pk, own.pk]), {"v_so_cbccvc": "40", "save": "1"}),
+        "evidence upload": ("post", reverse("web:evidence-upload", args=[p.pk, own.pk]), "EVIDENCE"),
+    }
+    method, url, data = urls[case]
+    if people[role]:
+        client.force_login(people[role])
+    assert _request(client, method, url, data).status_code == APPRAISAL[case][role], (case, role)
+
+
+def test_every_view_is_guarded():
+    """No page escapes the one permission module (except login/logout and Django's admin)."""
+    from django.urls import get_resolver
+
+    unguarded = []
+    for pattern in get_resolver().url_patterns:
+        if str(pattern.pattern) == "quan-tri/":
+            continue  # Django's admin guards itself (is_staff)
+        for sub in getattr(pattern, "url_patterns", [pattern]):
+            cb = getattr(sub, "callback", None)
+            name = getattr(sub, "name", None)
+            if cb is None or name in ("login", "logout"):
+                continue
+            if not hasattr(cb, "xephang_action"):
+                unguarded.append(name)
+    assert unguarded == []
