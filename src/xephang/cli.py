@@ -71,9 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
     # The outer stages add their own verbs (one module each), so this file stays the core's.
     from .analysis.cli import register as register_analysis
     from .documents.cli import register as register_documents
+    from .web.cli import register as register_web
 
     register_documents(sub, period_args)
     register_analysis(sub, period_args)
+    register_web(sub, period_args)
     return p
 
 
