@@ -110,6 +110,16 @@ def main() -> None:
             workflow.transition(period, admin, Status.EXPLANATION)
             shoot("07-giai-trinh", f"/ky/{period.pk}/giai-trinh/{own.pk}/", user="baocao")
             shoot("08-bang-dieu-khien", "/bang-dieu-khien/", user="lanhdao")
+            # Issue 5 in the pages: the leaders' analysis of the 2025 sample period (against 2020, through
+            # the lineage), a unit's road to the next level, the decision's metadata form.
+            p2025 = Period.objects.get(year=2025)
+            shoot("13-phan-tich-2025", f"/ky/{p2025.pk}/phan-tich/", user="lanhdao")
+            below = _below_top(p2025)
+            shoot("14-don-vi-2025-muc-ke-tiep", f"/ket-qua/{p2025.pk}/don-vi/{below.pk}/", full=False,
+                  before=lambda page: page.locator("#muc-ke-tiep").scroll_into_view_if_needed())
+            shoot("15-thong-tin-quyet-dinh", f"/ky/{Period.objects.get(year=2020).pk}/thong-tin-quyet-dinh/", user="quantri")
+            shoot("16-phan-tich-2020-sai-so", f"/ky/{Period.objects.get(year=2020).pk}/phan-tich/?sai-so=0,5",
+                  user="lanhdao", full=False)
             workflow.transition(period, admin, Status.FINAL)
             workflow.transition(period, admin, Status.PUBLISHED)
             shoot("09-ket-qua-2021", f"/ket-qua/{period.pk}/")
@@ -120,6 +130,17 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _below_top(period):
+    """A unit of the period below the top level with criteria to improve (for the road screenshot)."""
+    from xephang.analysis import road_to_next_level
+    from xephang.web.analysis import published_scores
+    from xephang.web.models import Unit
+
+    ps = published_scores(period)
+    gap = next(g for g in road_to_next_level(ps.ranking) if g.opportunities)
+    return Unit.objects.get(name=gap.name)
 
 
 if __name__ == "__main__":

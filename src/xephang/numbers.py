@@ -27,13 +27,36 @@ class NumberFormatError(ValueError):
     """A text that is not a number, or one that could be read two ways. Message in Vietnamese."""
 
 
+#: Integer digits a fixed-point value may have: 13 + 15 decimals = 28 significant digits, the
+#: precision of Decimal's default context, so ``from_fixed`` stays exact. No real figure of a report
+#: comes near 10^13; "1E999999" from a spreadsheet would otherwise overflow Decimal.
+MAX_INTEGER_DIGITS = 13
+
+
 def to_fixed(value: Decimal | int | str) -> int:
     """Exact conversion to fixed point; more than 15 decimals is an error, never a silent cut."""
     d = Decimal(value)
-    scaled = d.scaleb(SCALE_DIGITS)
-    if scaled != scaled.to_integral_value():
+    if not d.is_finite():
+        raise NumberFormatError(f"'{value}' không phải là một số hữu hạn")
+    if not d:
+        return 0
+    if d.adjusted() >= MAX_INTEGER_DIGITS:
+        raise NumberFormatError(f"số quá lớn: {value}; cần nhỏ hơn 10^{MAX_INTEGER_DIGITS} (mười nghìn tỷ)")
+    # Scale on the digits themselves: Decimal.scaleb rounds to the context's 28 digits, which
+    # would silently cut 1.0000000000000000000000000001.
+    sign, digits, exponent = d.as_tuple()
+    shift = exponent + SCALE_DIGITS
+    end = len(digits)
+    while shift < 0 and end > 1 and digits[end - 1] == 0:
+        end -= 1
+        shift += 1
+    if shift < 0:
         raise NumberFormatError(f"quá {SCALE_DIGITS} chữ số thập phân: {value}")
-    return int(scaled)
+    coefficient = 0
+    for digit in digits[:end]:
+        coefficient = coefficient * 10 + digit
+    scaled = coefficient * 10**shift
+    return -scaled if sign else scaled
 
 
 def from_fixed(value: int) -> Decimal:
@@ -106,7 +129,10 @@ def parse_number(text: str) -> Decimal:
     if percent:
         s = s[:-1]
     value = _parse_plain(s, raw)
-    return value / 100 if percent else value
+    if percent:  # exactly, by moving the point: value / 100 would round to the context's 28 digits
+        sign, digits, exponent = value.as_tuple()
+        return Decimal((sign, digits, exponent - 2))
+    return value
 
 
 def _parse_plain(s: str, raw: str) -> Decimal:

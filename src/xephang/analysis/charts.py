@@ -9,7 +9,7 @@ from .robustness import Robustness
 LEVEL_COLOURS = ["#1b7837", "#5aae61", "#f1a340", "#d73027", "#762a83"]
 
 
-def robustness_chart(result: Robustness, path: str | Path) -> Path:
+def robustness_chart(result: Robustness, path: str | Path, dpi: int = 150) -> Path:
     """Rank intervals per group: for each unit, a bar from the 5 % to the 95 % rank, a dot at the
     median and a ring at the plain rank; fragile levels are marked. One panel per group."""
     import matplotlib
@@ -56,6 +56,6 @@ def robustness_chart(result: Robustness, path: str | Path) -> Path:
         fig.legend(handles=handles, loc="upper right", ncol=len(handles), fontsize=7, frameon=False,
                    bbox_to_anchor=(0.99, 1 - 0.5 / height))
     out = Path(path)
-    fig.savefig(out, dpi=150)
+    fig.savefig(out, dpi=dpi)
     plt.close(fig)
     return out

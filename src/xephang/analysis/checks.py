@@ -15,7 +15,9 @@ what is impossible or unlikely in substance:
 * ``copied``: two units whose figures are identical (a form copied from another unit);
 * ``evidence``: a figure claimed (non-zero, or "có") for an input that requires evidence, with
   no evidence listed for it;
-* ``outlier``: a unit's rate far from its group's (robust z-score on median and MAD above 3.5).
+* ``outlier``: a unit's rate far from its group's (robust z-score on median and MAD above 3.5);
+* ``full``: a part declared ``at_most`` its whole that equals it exactly (every staff member has a
+  computer): possible, but the figure appraisers most often find rounded up, so it asks for evidence.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ KINDS = {
     "copied": "Số liệu trùng với đơn vị khác",
     "evidence": "Thiếu tài liệu kiểm chứng",
     "outlier": "Khác biệt lớn so với các đơn vị cùng khối",
+    "full": "Phần bằng đúng tổng (100 %)",
 }
 
 
@@ -103,6 +106,7 @@ def run_checks(
         _declared_rules(fw, scored, report, rules or [])
         _copied(fw, scored, report, copy_min_figures)
         _outliers(fw, scored, report, outlier_z)
+        _part_equals_whole(fw, scored, report)
         if evidence is None:
             report.skipped.append("Thiếu tài liệu kiểm chứng: chưa có danh mục tài liệu kiểm chứng (--evidence)")
         else:
@@ -136,6 +140,9 @@ def _show(fw: Framework, iid: str, v) -> str:
         return f"{inp.label}: có"
     if v is False:
         return f"{inp.label}: không"
+    if isinstance(v, str):  # a choice: its option's label, as the form shows it
+        label = next((o.label for o in inp.options if o.id == v), v)
+        return f"{inp.label}: {label}"
     if inp.type == "ratio":
         return f"{inp.label}: {num(v * 100)}%"
     return f"{inp.label}: {num(v)} {inp.unit}".rstrip()
@@ -318,6 +325,21 @@ def _outliers(fw: Framework, scored: ScoredPeriod, report: CheckReport, z: float
                         "outlier", u.name, u.group, c.id, c.rule.inputs()[0], f"{c.title}: {_frac(r)}",
                         f"{where} bất thường so với trung vị của khối ({_frac(med)}); chỉ số lệch chuẩn hóa "
                         f"{float(score_z):.1f}", u.row))
+
+
+def _part_equals_whole(fw: Framework, scored: ScoredPeriod, report: CheckReport) -> None:
+    for u, i in _units(scored):
+        for inp in fw.inputs_for(u.group):
+            if not inp.at_most:
+                continue
+            v, whole = _v(scored, inp.id, i), _v(scored, inp.at_most, i)
+            if v is None or isinstance(v, bool) or not v or v != whole:
+                continue
+            crit = next((c.id for c in fw.all_criteria() if c.rule and inp.id in c.rule.inputs()), None)
+            report.findings.append(CheckFinding(
+                "full", u.name, u.group, crit, inp.id, f"{_show(fw, inp.id, v)}; {_show(fw, inp.at_most, whole)}",
+                f"'{inp.label}' bằng đúng '{fw.inputs[inp.at_most].label}' (100 %); cần đối chiếu tài liệu kiểm chứng",
+                u.row))
 
 
 def _median(values: list[Fraction]) -> Fraction:

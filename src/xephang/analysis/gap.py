@@ -157,11 +157,15 @@ def _first_input(c: Criterion) -> str | None:
 
 
 def _deduction_action(fw: Framework, c: Criterion, values: dict) -> str:
+    """The causes of the deduction: the figures that cost points (a zero or a 'không' costs none, so it
+    is not named: 'late reports: 0' beside 3 points deducted would read as a contradiction)."""
     parts = []
     for iid in c.inputs():
         inp = fw.inputs[iid]
         v = values.get(iid)
-        if isinstance(v, int) and not isinstance(v, bool):
+        if v is True:
+            parts.append(f"{inp.label}: có")
+        elif isinstance(v, int) and not isinstance(v, bool) and v > 0:
             parts.append(f"{inp.label} hiện là {_n(v)} {inp.unit}".rstrip())
     return "; ".join(parts) or c.title
 

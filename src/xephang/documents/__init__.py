@@ -7,7 +7,8 @@ imports its heavy dependencies itself, so importing this package stays cheap:
 * ``meta``: ``build_meta(period_meta, override)`` and ``read_meta_file(path)``: the year's fields;
 * ``annex``: ``build_annex(ranking) -> openpyxl.Workbook``, ``write_annex(ranking, out)``;
 * ``scorecard``: ``build_scorecard(ranking, ranked_unit)``, ``write_scorecard``, ``write_all_scorecards``;
-* ``report``: ``build_report(ranking, meta)``, ``write_report`` (charts from ``charts``);
+* ``report``: ``build_report(ranking, meta, analyses)``, ``write_report`` (charts from ``charts``; ``Analyses``:
+  robustness, year over year, per-component ranks from ``xephang.analysis``);
 * ``pdf``: ``to_pdf(docx)`` through LibreOffice with a profile of its own, ``to_png`` previews;
 * ``layout``: the decree's page, fonts, rules and tables for python-docx;
 * ``sample``: seeded plausible inputs for previews and benchmarks.

@@ -37,6 +37,13 @@ def register(sub, period_args) -> None:
     period_args(sp)
     sp.add_argument("--meta", metavar="META.yaml", help="thông tin kỳ, như với decision")
     sp.add_argument("--out", required=True, help="tệp .docx hoặc .pdf sẽ tạo")
+    sp.add_argument("--previous", metavar="OLD", help="kỳ trước (tệp hoặc tên kỳ có sẵn): thêm mục so sánh với năm trước")
+    sp.add_argument("--previous-framework", metavar="ID|PATH", help="bộ tiêu chí của kỳ trước (mặc định như kỳ trước tự khai)")
+    sp.add_argument("--lineage", metavar="YAML", help="quan hệ đơn vị (đổi tên, hợp nhất, chia tách) giữa hai kỳ")
+    sp.add_argument("--draws", type=int, default=1000, help="số lần mô phỏng độ vững của thứ hạng (0: bỏ mục này)")
+    sp.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên của mô phỏng")
+    sp.add_argument("--total-uncertainty", type=float, default=0.0,
+                    help="độ bất định của tổng điểm (điểm), để tính độ vững cho kỳ chỉ có tổng điểm")
     sp.set_defaults(func=cmd_report)
 
 
@@ -115,8 +122,29 @@ def cmd_scorecard(args, out) -> int:
 
 def cmd_report(args, out) -> int:
     from ..cli import load
+    from ..errors import XephangError
     from .report import write_report
 
+    from .report import Analyses
+
     target = _out(args.out, (".docx", ".pdf"))
+    if args.draws < 0 or args.total_uncertainty < 0:
+        raise XephangError("--draws và --total-uncertainty không được âm")
     ranking, pf = load(args)
-    return _done(out, _writing(write_report, ranking, _meta(args, pf), target))
+    analyses = Analyses(args.draws, args.seed, args.total_uncertainty)
+    if args.previous:
+        import argparse
+
+        from ..analysis import load_lineage
+
+        previous, ppf = load(argparse.Namespace(file=args.previous, framework=args.previous_framework, ties=None, sheet=None))
+        analyses.previous = previous
+        analyses.previous_label = str(ppf.meta.get("name") or ppf.path.name)
+        label = analyses.previous_label
+        # "Năm 2020" reads "so sánh với năm 2020"; a file name "so sánh với kỳ ket-qua-2020.csv".
+        analyses.previous_label = label[0].lower() + label[1:] if label.startswith(("Năm ", "Kỳ ")) else (
+            label if label.lower().startswith(("năm", "kỳ")) else f"kỳ {label}")
+        analyses.lineage = load_lineage(args.lineage) if args.lineage else None
+    elif args.lineage:
+        raise XephangError("--lineage chỉ dùng cùng --previous")
+    return _done(out, _writing(write_report, ranking, _meta(args, pf), target, analyses))

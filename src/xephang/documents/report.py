@@ -8,6 +8,7 @@ Same layout rules as the decision (Nghị định 30/2020, Phụ lục I).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,7 +33,21 @@ def level_counts(ranking: Ranking) -> list[tuple[str, list[int], int]]:
             for g in ranking.groups]
 
 
-def build_report(ranking: Ranking, meta: DecisionMeta):
+@dataclass
+class Analyses:
+    """What the report adds to the results (issue 5): rank robustness (``draws`` 0 leaves it out),
+    year over year against ``previous`` (a ranking, followed through ``lineage``), per-component ranks."""
+
+    draws: int = 1000
+    seed: int = 1
+    total_uncertainty: float = 0.0  # points, for a totals-only period (its weights cannot be perturbed)
+    previous: Ranking | None = None
+    previous_label: str = "năm trước"
+    lineage: object | None = None  # analysis.Lineage
+
+
+def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None = None):
+    analyses = analyses or Analyses()
     fw = ranking.framework
     sep = meta.decimal_separator
     dec = fw.decimals
@@ -129,6 +144,14 @@ def build_report(ranking: Ranking, meta: DecisionMeta):
         note = table_note(ranking, g, sep)
         if note:
             L.para(doc, note, size=13, italic=True, indent=True, before=6)
+    k += 1
+    if ranking.scored.kind == "inputs":
+        _components_section(doc, ranking, k, sep)
+        k += 1
+    figure = _robustness_section(doc, ranking, analyses, k, figure, sep)
+    k += 1
+    if analyses.previous is not None:
+        _year_over_year_section(doc, ranking, analyses, k, sep, year)
 
     # --- III. Proposal ------------------------------------------------------------------------------------
     _heading(doc, "III. ĐỀ XUẤT")
@@ -137,6 +160,153 @@ def build_report(ranking: Ranking, meta: DecisionMeta):
            f"(dự thảo kèm theo)./.", indent=True, before=6, after=12, keep_with_next=True)
     signature_block_for(doc, ["Như trên;", "Lưu: VT, CNTT."], meta.report_signer)
     return doc
+
+
+def _components_section(doc, ranking: Ranking, k: int, sep: str) -> None:
+    """Each group's rank in every criteria group (``analysis.component_rankings``), one table per group."""
+    from ..analysis import component_rankings
+
+    tables = component_rankings(ranking)
+    L.para(doc, f"{k}. Thứ hạng theo từng nhóm tiêu chí (cùng quy tắc đồng điểm; —: nhóm tiêu chí không áp dụng):",
+           indent=True, before=6, keep_with_next=True)
+    numbers = {c.id: n for n, c in enumerate(ranking.framework.criteria, start=1)}
+    for m, g in enumerate(ranking.groups, start=1):
+        mine = [t for t in tables if t.group is g.group]
+        if not mine:
+            continue
+        L.para(doc, f"{k}.{m}. {g.group.name}", indent=True, before=6, after=6, keep_with_next=True)
+        rest = 155 - 62 - 18
+        widths = [62, 18] + [rest // len(mine)] * len(mine)
+        widths[-1] += 155 - sum(widths)
+        t = L.table(doc, widths, borders=True)
+        head = L.add_row(t, header=True)
+        for cell, text in zip(head.cells, ["Đơn vị", "Hạng chung"] + [str(numbers[x.criterion.id]) for x in mine]):
+            L.cell_text(cell, text, bold=True, size=11)
+        ranks = [{r.name: r.rank for r in x.rows} for x in mine]
+        for u in g.units:
+            row = L.add_row(t)
+            cells = [u.name, str(u.rank)] + ["—" if r.get(u.name) is None else str(r[u.name]) for r in ranks]
+            for n, (cell, text) in enumerate(zip(row.cells, cells)):
+                L.cell_text(cell, text, size=11, align="left" if n == 0 else "center")
+    L.para(doc, "Cột 1, 2, …: thứ hạng trong khối theo nhóm tiêu chí có số thứ tự đó ở mục I.1.", size=12,
+           italic=True, indent=True, before=3)
+
+
+def _robustness_section(doc, ranking: Ranking, a: Analyses, k: int, figure: int, sep: str) -> int:
+    """Rank robustness (``analysis.rank_robustness``): the rank-interval chart, the fragile levels and
+    the neighbours not meaningfully apart. A totals-only period says why it is not computed unless a
+    total uncertainty is given."""
+    from ..analysis import rank_robustness
+    from ..errors import XephangError
+
+    L.para(doc, f"{k}. Độ vững của thứ hạng:", indent=True, before=6, keep_with_next=True)
+    if a.draws <= 0:
+        L.para(doc, "Không tính trong báo cáo này.", indent=True, before=3)
+        return figure
+    try:
+        result = rank_robustness(ranking, a.draws, a.seed, total_uncertainty=a.total_uncertainty)
+    except XephangError as e:
+        L.para(doc, f"Chưa đánh giá được: {e}.", indent=True, before=3)
+        return figure
+    L.para(doc, f"Mô phỏng {result.draws} lần (hạt giống {result.seed}), mỗi lần thay đổi: {result.method}; "
+           f"xếp hạng lại từng khối. Thứ hạng và mức chính thức ở trên tính chính xác theo bộ tiêu chí; mô phỏng "
+           f"chỉ cho biết thứ hạng có còn giữ được khi phương pháp thay đổi nhỏ hay không.", indent=True, before=3)
+    if any(len(g.units) >= 3 for g in result.groups):
+        import tempfile
+
+        from ..analysis.charts import robustness_chart
+
+        from dataclasses import replace
+
+        # One chart per group: the whole province in one picture would shrink its names below reading size.
+        for g in result.groups:
+            with tempfile.TemporaryDirectory() as tmp:
+                png = robustness_chart(replace(result, groups=[g]), Path(tmp) / "do-vung.png", dpi=300).read_bytes()
+            _picture(doc, png, f"Hình {figure}. Khoảng thứ hạng 5–95 %, "
+                               f"{g.group.name[0].lower() + g.group.name[1:]} (chấm: trung vị; vòng tròn: thứ hạng chính thức)")
+            figure += 1
+    else:  # a group of one or two units: the chart would say no more than a few lines
+        for g in result.groups:
+            for u in g.units:
+                L.para(doc, f"- {u.name} ({g.group.name}): hạng {u.plain_rank}, khoảng 5–95 %: hạng "
+                       f"{u.rank_low}–{u.rank_high}.", indent=True, before=3)
+    names = {lv.id: lv.name for lv in result.levels}
+    fragile = [u for u in result.units() if u.fragile]
+    if fragile:
+        L.para(doc, "Đơn vị có mức xếp loại dễ thay đổi (giữ mức trong dưới 90 % số lần mô phỏng):", indent=True,
+               before=6, keep_with_next=True)
+        for u in fragile:
+            probs = "; ".join(f"mức {names.get(i, i)} {_pct(p, sep)}" for i, p in
+                              sorted(u.level_probability.items(), key=lambda kv: -kv[1]))
+            L.para(doc, f"- {u.name} (mức {u.plain_level.name if u.plain_level else '—'}): {probs}.", indent=True, before=3)
+    else:
+        L.para(doc, "Không đơn vị nào có mức xếp loại dễ thay đổi (mọi đơn vị giữ mức trong ít nhất 90 % số lần "
+               "mô phỏng).", indent=True, before=6)
+    for g in result.groups:
+        close = sorted((p for p in g.neighbours if not p.meaningful), key=lambda p: -p.swap_probability)
+        if not close:
+            continue
+        shown = "; ".join(f"{p.upper} / {p.lower} ({_pct(p.swap_probability, sep)})" for p in close[:5])
+        more = f"; và {len(close) - 5} cặp khác" if len(close) > 5 else ""
+        L.para(doc, f"Các cặp thứ hạng liền kề không khác biệt rõ (đảo chỗ trong ít nhất 5 % số lần), {g.group.name[0].lower() + g.group.name[1:]}: "
+               f"{len(close)}/{len(g.neighbours)} cặp; nhiều nhất: {shown}{more}.", indent=True, before=6)
+    return figure
+
+
+def _pct(share: float, sep: str) -> str:
+    return f"{share * 100:.0f} %".replace(".", sep)
+
+
+def _year_over_year_section(doc, ranking: Ranking, a: Analyses, k: int, sep: str, year: int) -> None:
+    """Movement against the previous period (``analysis.compare_periods``), per group."""
+    from ..analysis import compare_periods
+
+    dec = ranking.framework.decimals
+    result = compare_periods(a.previous, ranking, a.lineage, 5, a.previous_label, f"năm {year}")
+    L.para(doc, f"{k}. So sánh với {a.previous_label}:", indent=True, before=6, keep_with_next=True)
+    for note in result.notes:
+        L.para(doc, f"Lưu ý: {note}", size=13, italic=True, indent=True, before=3)
+
+    def pts(v):
+        return "—" if v is None else format_number(from_fixed(v), dec, decimal_sep=sep)
+
+    def signed(v):
+        text = pts(v)
+        return text if v is None or v <= 0 else "+" + text
+
+    for m_no, g in enumerate(ranking.groups, start=1):
+        rows = [m for m in result.units if m.group == g.group.name]
+        L.para(doc, f"{k}.{m_no}. {g.group.name}", indent=True, before=6, after=6, keep_with_next=True)
+        t = L.table(doc, [14, 47, 20, 18, 24, 32], borders=True)
+        head = L.add_row(t, header=True)
+        for cell, text in zip(head.cells, ("Hạng", "Đơn vị", "Tổng điểm", "± điểm", "Hạng trước", "Mức")):
+            L.cell_text(cell, text, bold=True, size=12)
+        for m in rows:
+            row = L.add_row(t)
+            if m.how == "new":
+                before = "mới"
+            elif m.old_rank is None or m.rank_change is None:
+                before = "—"
+            else:
+                arrow = "↑" if m.rank_change > 0 else "↓" if m.rank_change < 0 else "="
+                before = f"{m.old_rank} ({arrow}{abs(m.rank_change) if m.rank_change else ''})"
+            level = m.new_level or "—"
+            if m.old_level and m.old_level != m.new_level:
+                level = f"{m.old_level} → {level}"
+            name = m.name + ("*" if m.note else "")
+            for n, (cell, text) in enumerate(zip(row.cells, (str(m.new_rank), name, pts(m.new_total), signed(m.delta),
+                                                             before, level))):
+                L.cell_text(cell, text, size=12, align="left" if n in (1, 5) else "center")
+        notes = [m for m in rows if m.note]
+        for m in notes:
+            L.para(doc, f"* {m.name}: {m.note}.", size=12, italic=True, indent=True, before=3)
+        movers = result.movers.get(g.group.name) or []
+        if movers:
+            L.para(doc, "Thay đổi nhiều nhất: " + "; ".join(
+                f"{m.name} ({'hạng ' + ('+' if m.rank_change > 0 else '') + str(m.rank_change) + ', ' if m.rank_change else ''}"
+                f"{signed(m.delta)} điểm)" for m in movers) + ".", size=13, indent=True, before=6)
+    if result.gone:
+        L.para(doc, "Không còn trong kỳ này: " + ", ".join(result.gone) + ".", size=13, indent=True, before=6)
 
 
 def _heading(doc, text: str) -> None:
@@ -154,12 +324,12 @@ def _picture(doc, png: bytes, caption: str) -> None:
     L.para(doc, caption, size=12, italic=True, align="center", after=6)
 
 
-def write_report(ranking: Ranking, meta: DecisionMeta, out: Path) -> list[Path]:
+def write_report(ranking: Ranking, meta: DecisionMeta, out: Path, analyses: Analyses | None = None) -> list[Path]:
     out = Path(out)
     pdf = out.suffix.lower() == ".pdf"
     docx = out.with_suffix(".docx")
     docx.parent.mkdir(parents=True, exist_ok=True)
-    build_report(ranking, meta).save(docx)
+    build_report(ranking, meta, analyses).save(docx)
     if not pdf:
         return [docx]
     from .pdf import to_pdf

@@ -101,6 +101,7 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = "."):
         step = 10 ** (SCALE_DIGITS - dec)
         lacking = -(-lacking // step) * step
         L.para(doc, f"Còn thiếu {_n(lacking, dec, sep)} điểm để đạt mức {up.name} ({up.band_text()}).", before=3)
+        road_section(doc, ranking, ru, dec, sep)
     elif ru.level is not None:
         L.para(doc, f"Đã đạt mức cao nhất ({ru.level.name}).", before=3)
 
@@ -148,6 +149,29 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = "."):
         L.para(doc, f"- {c.title}: {_n(p, dec, sep)}/{_n(c.max, dec, sep)} điểm (thiếu {_n(c.max - p, dec, sep)}).",
                size=13, before=3)
     return doc
+
+
+def road_section(doc, ranking: Ranking, ru: RankedUnit, dec: int, sep: str = ".", top: int = 5) -> None:
+    """The road to the next level (``analysis.road_to_next_level``): the criteria where the missing
+    points are most within reach, each with the concrete figure to reach."""
+    from ..analysis import road_to_next_level
+
+    gaps = road_to_next_level(ranking, ru.name)
+    if not gaps or not gaps[0].opportunities:
+        return
+    g = gaps[0]
+    L.para(doc, f"Để đạt mức {g.next_level.name}: các tiêu chí còn nhiều điểm chưa đạt nhất", bold=True,
+           before=12, keep_with_next=True)
+    if g.note:
+        L.para(doc, f"({g.note[0].upper() + g.note[1:]}.)", size=12, italic=True, before=3)
+    for o in g.opportunities[:top]:
+        if o.deduction:
+            head = f"{o.title}: bị trừ {_n(o.points, dec, sep)} điểm"
+        else:
+            head = f"{o.title}: {_n(o.points, dec, sep)}/{_n(o.max, dec, sep)} điểm, còn {_n(o.unearned, dec, sep)} điểm"
+        enough = " — riêng tiêu chí này là đủ để lên mức" if o.closes_gap else ""
+        L.para(doc, f"- {head}{enough}.", size=13, before=3, keep_with_next=True)
+        L.para(doc, f"  {o.action[0].upper() + o.action[1:]}.", size=12, italic=True, before=0)
 
 
 def slug(text: str) -> str:

@@ -196,10 +196,28 @@ def parse_framework(text: str, file: str = "<framework>") -> Framework:
         mark = getattr(e, "problem_mark", None)
         where = f"dòng {mark.line + 1}, cột {mark.column + 1}" if mark else ""
         problem = str(getattr(e, "problem", e))
+        if isinstance(e, yaml.reader.ReaderError):  # a control character: it has a position, no mark
+            line_start = text.rfind("\n", 0, e.position) + 1
+            where = f"dòng {text.count(chr(10), 0, e.position) + 1}, cột {e.position - line_start + 1}"
+            problem = f"unacceptable character #x{e.character:04x}" if isinstance(e.character, int) else e.reason
         hints = {
             "mapping values are not allowed": "có dấu ':' trong một giá trị chưa đặt trong ngoặc kép",
             "found character '\\t'": "thụt lề bằng phím Tab; hãy dùng dấu cách",
             "could not find expected ':'": "thiếu dấu ':' sau tên trường, hoặc thụt lề sai",
+            "expected <block end>": "thụt lề không khớp với các dòng cùng cấp phía trên",
+            "expected '<document start>'": "thụt lề sai: dòng này lùi ra ngoài phần đang viết",
+            "unacceptable character": "tệp có ký tự điều khiển không được phép (có thể là tệp nhị phân)",
+            "found undefined alias": "bí danh (*...) chưa được đặt tên ở phía trên bằng '&...'",
+            "found duplicate anchor": "hai mục cùng đặt một tên bí danh '&...'",
+            "expected alphabetic or numeric character": "sau '&' hoặc '*' cần tên bí danh gồm chữ hoặc số",
+            "found unexpected end of stream": "tệp kết thúc giữa chừng: thiếu dấu ngoặc kép hoặc ngoặc đóng",
+            "expected ',' or ']'": "thiếu dấu ',' hoặc ']' trong một danh sách [...]",
+            "expected ',' or '}'": "thiếu dấu ',' hoặc '}' trong một bảng {...}",
+            "found unhashable key": "tên trường không thể là một danh sách hay bảng",
+            "could not determine a constructor": "thẻ YAML '!...' không được hỗ trợ",
+            "found another document": "tệp chỉ được có một tài liệu YAML (bỏ dòng '---' thứ hai)",
+            "expected the node content": "thiếu giá trị sau một ký hiệu YAML",
+            "found character": "ký tự không được đứng đầu một giá trị; hãy đặt giá trị trong ngoặc kép",
         }
         hint = next((h for k, h in hints.items() if k in problem), "")
         message = f"YAML không hợp lệ: {problem}" + (f" ({hint})" if hint else "")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io as _io
+import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -32,6 +33,12 @@ IGNORED_HEADERS = {fold(h) for h in ("stt", "rank", "xếp hạng", "level", "m�
 NA_WORDS = {fold(w) for w in ("không áp dụng", "kad", "n/a", "na", "not applicable")}
 YES_WORDS = {fold(w) for w in ("có", "co", "yes", "y", "x", "1", "true", "đạt", "dat")}
 NO_WORDS = {fold(w) for w in ("không", "khong", "no", "n", "0", "false", "không đạt")}
+
+#: The csv module's messages (English) as a clerk needs them.
+CSV_ERRORS = {
+    "new-line character seen in unquoted field": "có ký tự xuống dòng (CR) nằm giữa một ô không đặt trong ngoặc kép",
+    "field larger than field limit": f"một ô dài hơn {csv.field_size_limit()} ký tự",
+}
 
 
 @dataclass
@@ -89,16 +96,25 @@ def _read_csv(p: Path, name: str) -> Table:
             "tệp CSV cần mã hóa UTF-8 (trong Excel: Lưu dưới dạng > CSV UTF-8)",
         ) from None
     if "\x00" in text:
-        raise InputError(Location(name), "tệp có ký tự nhị phân, không phải CSV văn bản")
-    first = text.split("\n", 1)[0]
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(Location(name, row=line), "tệp có ký tự nhị phân (NUL), không phải CSV văn bản")
+    # Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: split on any line end, and let
+    # the csv module see the line ends itself (newline=""), as its documentation requires.
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(_io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     try:
-        for cells in reader:
-            rows.append((reader.line_num, cells))
+        # Number records, not text lines: a quoted cell may hold a line break, yet a spreadsheet
+        # shows the record as one row (and shows blank lines as blank rows, so they count).
+        for row_n, cells in enumerate(reader, start=1):
+            rows.append((row_n, cells))
     except csv.Error as e:
-        raise InputError(Location(name, row=reader.line_num), f"dòng CSV không hợp lệ: {e}") from None
+        problem = str(e)
+        for words, meaning in CSV_ERRORS.items():
+            if words in problem:
+                problem = meaning
+        raise InputError(Location(name, row=len(rows) + 1), f"dòng CSV không hợp lệ: {problem}") from None
     rows = [(n, c) for n, c in rows if any(str(x).strip() for x in c)]
     if not rows:
         raise InputError(Location(name), "tệp trống, cần một dòng tiêu đề và các dòng dữ liệu")
@@ -121,9 +137,16 @@ def _read_xlsx(p: Path, name: str, sheet: str | None) -> Table:
             raise InputError(Location(name), f"không có trang tính '{sheet}'; có: {', '.join(wb.sheetnames)}")
         for ws in sheets:
             rows = []
-            for n, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-                if any(c is not None and str(c).strip() for c in cells):
-                    rows.append((n, list(cells)))
+            try:
+                # read_only parses each sheet's XML lazily, here: a damaged sheet fails only now.
+                for n, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+                    if any(c is not None and str(c).strip() for c in cells):
+                        rows.append((n, list(cells)))
+            except Exception as e:  # openpyxl raises ValueError, ParseError, KeyError... for bad XML
+                raise InputError(
+                    Location(name, sheet=ws.title),
+                    f"không đọc được trang tính (tệp Excel bị hỏng?): {type(e).__name__}: {e}",
+                ) from None
             if rows:
                 header_n, header = rows[0]
                 # The header may sit below a title; take the first row that names a unit column.
@@ -226,6 +249,8 @@ def _number(table, row_n, col, cell, what: str) -> Decimal:
     if isinstance(cell, int):
         return Decimal(cell)
     if isinstance(cell, float):
+        if cell != cell or cell in (float("inf"), float("-inf")):  # a damaged or hand-made workbook
+            raise InputError(table.where(row_n, col), f"ô chứa giá trị không hữu hạn ({cell}); cần {what}")
         return Decimal(repr(cell))  # the shortest text of the typed value: 85.03, not 85.0299999...
     try:
         return parse_number(_text(cell))

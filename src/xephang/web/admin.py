@@ -3,7 +3,7 @@ Access is for administrators only (``is_staff``); the cycle's own pages live in 
 
 from django.contrib import admin
 
-from .models import AuditEntry, Period, Profile, Unit, UnitGroup
+from .models import AuditEntry, Period, Profile, Snapshot, Unit, UnitGroup
 
 admin.site.site_header = "xephang — quản trị"
 admin.site.site_title = "xephang"
@@ -40,6 +40,26 @@ class PeriodAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["at", "user", "action", "period", "unit", "subject"]
     list_filter = ["action"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Snapshot)
+class SnapshotAdmin(admin.ModelAdmin):
+    """Read-only: a frozen result is corrected by publishing a new version from the period page."""
+
+    list_display = ["period", "version", "published", "created_at", "sha256"]
+    list_filter = ["published"]
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

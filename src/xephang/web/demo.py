@@ -1,6 +1,7 @@
 """The preloaded province: Thanh Hóa's 47 units in their two groups, the ``thanhhoa-2016`` criteria set,
-the 2020 period as published (totals only, frozen into a snapshot) and an open demo period whose
-submissions are generated sample data, marked as such everywhere they appear.
+the 2020 period as published (totals only, frozen into a snapshot), an open demo period whose
+submissions are generated sample data, marked as such everywhere they appear, and a published 2025
+sample period of the reorganised province (``demo2025``).
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from django.utils import timezone
 from xephang.datasets import resolve
 from xephang.framework import DATA_DIR, load_framework
 from xephang.io.reader import read_period
-from xephang.numbers import SCALE
+from xephang.numbers import SCALE, plain
 
 from . import workflow
 from .models import Framework, Period, Profile, Role, Status, Submission, Unit, UnitGroup
-from .scoring import check_values, plain
+from .scoring import check_values
 
 DEMO_PASSWORD = "xephang-demo"
 REPORTER_UNIT = "Sở Thông tin và Truyền thông"
@@ -144,6 +145,10 @@ def load_demo(stdout=None, seed: int = 2021) -> dict:
             state=Submission.State.DRAFT if draft else Submission.State.SUBMITTED,
             submitted_at=None if draft else timezone.now(),
         )
+    # The 2025 organisation: departments merged, communes ranked instead of districts (sample data).
+    from .demo2025 import load_2025
+
+    load_2025(admin, random.Random(seed + 4), sample_texts)
     return {"created": True, "units": len(units), "accounts": list(accounts)}
 
 

@@ -14,9 +14,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from xephang.errors import InputError, Location
 from xephang.io.reader import read_period
+from xephang.numbers import plain
 from xephang.text import fold
 
-from .scoring import plain
 
 DATA_SHEET = "Báo cáo"
 
@@ -72,8 +72,14 @@ def template(period, unit, sub) -> bytes:
 
 def read_upload(period, unit, upload) -> tuple[dict, list]:
     """(figures as text, criteria not applicable) from an uploaded template; ``InputError`` otherwise."""
+    from .security import UploadRefused, check_spreadsheet, safe_name
+
     fw = period.framework.load()
-    name = Path(upload.name).name or "bao-cao.xlsx"
+    name = safe_name(upload.name, "xlsx")
+    try:
+        check_spreadsheet(upload, name)  # by content, and no zip bomb reaches openpyxl
+    except UploadRefused as e:
+        raise InputError(Location(name), str(e)) from None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / name
         with path.open("wb") as f:

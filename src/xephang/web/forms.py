@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from xephang.framework.model import Criterion, Framework, Input
+from xephang.numbers import plain
 
-from .scoring import plain
 
 
 @dataclass

@@ -20,6 +20,8 @@ from django.utils import timezone
 from xephang.framework.loader import parse_framework
 from xephang.framework.model import Framework as CoreFramework
 
+from .integrity import AuditQuerySet, SnapshotQuerySet
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Quản trị (Sở TTTT)"
@@ -191,6 +193,8 @@ class Submission(models.Model):
     submitted_at = models.DateTimeField("ngày nộp", null=True, blank=True)
     updated_at = models.DateTimeField("cập nhật", auto_now=True)
     sample = models.BooleanField("dữ liệu mẫu", default=False)
+    #: Optimistic locking: +1 on every save; a form saved from an older version is refused.
+    version = models.PositiveIntegerField("phiên bản", default=0)
 
     class Meta:
         verbose_name = "báo cáo của đơn vị"
@@ -248,6 +252,8 @@ class Adjustment(models.Model):
     reason = models.TextField("lý do", blank=True)
     appraiser = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     at = models.DateTimeField(default=timezone.now)
+    #: Optimistic locking: two appraisers deciding the same figure; the second, older decision is refused.
+    version = models.PositiveIntegerField("phiên bản", default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["submission", "input_id"], name="one_adjustment_per_input")]
@@ -288,6 +294,8 @@ class Snapshot(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     published = models.BooleanField("đã công bố", default=False)
 
+    objects = SnapshotQuerySet.as_manager()  # update()/delete() refused (integrity.py)
+
     class Meta:
         ordering = ["period", "-version"]
         constraints = [models.UniqueConstraint(fields=["period", "version"], name="snapshot_version_unique")]
@@ -321,6 +329,12 @@ class AuditEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     reason = models.TextField("lý do", blank=True)
+    # The hash chain (integrity.py): the user's name as it was, the previous entry's hash, this one's.
+    user_name = models.CharField("tài khoản", max_length=150, blank=True)
+    prev_hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditQuerySet.as_manager()  # append-only: update()/delete() refused
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -333,3 +347,16 @@ def audit(user, action: str, *, period=None, unit=None, subject: str = "", befor
         user=user if getattr(user, "is_authenticated", False) else None, action=action, period=period, unit=unit,
         subject=subject, before=before, after=after, reason=reason,
     )
+
+
+class LoginFailure(models.Model):
+    """A failed login, for throttling (security.py); rows older than a day are removed."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.CharField(max_length=45, blank=True, db_index=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+
+from .integrity import connect as _connect_integrity  # noqa: E402
+
+_connect_integrity()

@@ -132,6 +132,9 @@ def allow(action: str):
             try:
                 check(request, action, period, unit)
             except _LoginNeeded:
+                from .security import keep_draft
+
+                keep_draft(request)  # a session that expired while a reporter typed loses nothing
                 return redirect_to_login(request.get_full_path())
             return view(request, *args, **kwargs)
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from xephang.errors import InputError
 from xephang.framework.model import Framework, Input
 from xephang.io import reader as core_reader
-from xephang.numbers import format_number, from_fixed, parse_number, to_fixed
+from xephang.numbers import format_number, from_fixed, parse_number, plain, to_fixed
 from xephang.period import PeriodData, UnitEntry
 from xephang.ranking import Ranking, rank
 from xephang.scoring.engine import ScoredPeriod, score
@@ -21,14 +21,6 @@ from xephang.scoring.engine import ScoredPeriod, score
 from .models import Period, Submission
 
 FORM = "Biểu mẫu báo cáo"
-
-
-def plain(v: int | None) -> str | None:
-    """A fixed-point value as exact decimal text without trailing zeros (``85.03``, ``4``)."""
-    if v is None:
-        return None
-    text = f"{from_fixed(v):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def parse_value(inp: Input, text: str):
@@ -78,7 +70,27 @@ class CheckedValues:
         return not self.errors and not self.missing
 
 
+_checked_cache: dict = {}
+
+
 def check_values(fw: Framework, group: str, texts: dict, not_applicable=()) -> CheckedValues:
+    """Every figure checked as the core's reader checks a cell. Memoised per process: scoring a period
+    re-checks every unit's saved figures on each page, and those rarely change (a copy is returned)."""
+    try:
+        key = (id(fw), group, frozenset((k, str(v)) for k, v in texts.items()), frozenset(not_applicable))
+    except TypeError:
+        return _check_values(fw, group, texts, not_applicable)
+    hit = _checked_cache.get(key)
+    if hit is None or hit[0] is not fw:  # the framework object itself: an id is never reused while held
+        if len(_checked_cache) > 20000:
+            _checked_cache.clear()
+        hit = (fw, _check_values(fw, group, texts, not_applicable))
+        _checked_cache[key] = hit
+    c = hit[1]
+    return CheckedValues(dict(c.values), dict(c.errors), list(c.missing))
+
+
+def _check_values(fw: Framework, group: str, texts: dict, not_applicable=()) -> CheckedValues:
     out = CheckedValues()
     blank_ok = inputs_of_criteria(fw, group, set(not_applicable))
     for inp in fw.inputs_for(group):
@@ -196,7 +208,7 @@ def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
         c = trace.criterion
         rows.append({
             "id": c.id, "title": c.title, "depth": depth, "max": plain(c.max), "deduction": c.deduction,
-            "points": plain(trace.points), "explanation": trace.explanation,
+            "points": None if trace.points is None else plain(trace.points), "explanation": trace.explanation,
             "shown": None if trace.points is None else format_number(from_fixed(trace.points), ps.framework.decimals),
             "inputs": [[iid, label, value] for iid, label, value in trace.inputs],
         })

@@ -83,10 +83,19 @@ DATABASES = {
     )
 }
 
+# Every form that changes data runs in one transaction: a request that fails halfway leaves nothing.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
+
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login throttling (xephang.web.security): this many failures for one account, or from one address
+# (x4), within the window lock further attempts until the window has passed.
+XEPHANG_LOGIN_FAILURES = int(os.environ.get("XEPHANG_LOGIN_FAILURES", "5"))
+XEPHANG_LOGIN_WINDOW_SECONDS = int(os.environ.get("XEPHANG_LOGIN_WINDOW_SECONDS", "900"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
@@ -110,10 +119,26 @@ LOGOUT_REDIRECT_URL = "web:home"
 EMAIL_BACKEND = os.environ.get("XEPHANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("XEPHANG_FROM_EMAIL", "xephang@localhost")
 
+# Sessions: a working day; a reporter's unsaved figures survive expiry (security.keep_draft).
+SESSION_COOKIE_AGE = int(os.environ.get("XEPHANG_SESSION_SECONDS", str(8 * 3600)))
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # pages pass the token in the form / hx-headers, never read from the cookie
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
 if not DEBUG:
+    # Production sits behind HTTPS (a reverse proxy sets X-Forwarded-Proto); XEPHANG_SECURE_COOKIES=0
+    # only for plain-HTTP test rigs on loopback (tests, the load test). See docs/deploy.md.
     SESSION_COOKIE_SECURE = _flag("XEPHANG_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = SESSION_COOKIE_SECURE
+    SECURE_HSTS_SECONDS = int(os.environ.get("XEPHANG_HSTS_SECONDS", "31536000")) if SESSION_COOKIE_SECURE else 0
+    # Off unless the deployment owns every subdomain (docs/deploy.md): HSTS cannot be taken back.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("XEPHANG_HSTS_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = _flag("XEPHANG_HSTS_PRELOAD")
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from xephang.errors import FrameworkError
 from xephang.framework.loader import parse_framework
+from xephang.numbers import plain
 from xephang.text import sort_key
 
 from . import workflow
@@ -23,9 +24,15 @@ from .forms import build_sections, fill_blanks_for_preview, texts_from_post
 from .models import (
     Adjustment, AuditEntry, Evidence, Explanation, Framework, Period, Role, Snapshot, Status, Submission,
 )
+from .analysis import quality_flags, road
 from .permissions import Who, allow, can
-from .scoring import check_values, criteria_rows, plain, score_period, snapshot_payload
+from .scoring import check_values, criteria_rows, score_period, snapshot_payload
+from .security import download, kind_of_stored, pending_draft
+from .views_analysis import pdf_available
 from .workflow import WorkflowError
+
+#: A criteria set's YAML is a few dozen KB; anything far larger is a mistake or an attack.
+FRAMEWORK_MAX_BYTES = 2 * 1024 * 1024
 
 # ---------------------------------------------------------------------------------------------
 # Public results (published snapshots only)
@@ -89,7 +96,8 @@ def unit_result(request, period, unit):
             tops.append({**c, "percent": _percent(c["points"], c["max"])})
     return render(request, "web/unit_result.html", {
         "period": period, "unit": unit, "snap": snap, "row": row, "group": group, "tops": tops, "history": history,
-        "data": data,
+        "data": data, "road": road(period, unit) if snap.version == _published_snapshot(period).version else None,
+        "pdf_available": pdf_available(),
     })
 
 
@@ -332,7 +340,12 @@ def report(request, period, unit):
             raise PermissionDenied("Báo cáo đã nộp hoặc kỳ không còn nhận báo cáo.")
         texts, na, confirm = texts_from_post(fw, group, request.POST)
         submit = "submit" in request.POST
-        checked = workflow.save_report(sub, request.user, texts, na, confirm, submit)
+        try:
+            checked = workflow.save_report(sub, request.user, texts, na, confirm, submit,
+                                           seen_version=request.POST.get("version"))
+        except workflow.ConflictError as e:
+            messages.error(request, str(e))
+            return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
         if checked.errors or (submit and checked.missing):
             errors = dict(checked.errors)
             for iid in checked.missing if submit else ():
@@ -342,6 +355,9 @@ def report(request, period, unit):
         else:
             messages.success(request, "Đã nộp báo cáo." if submit else "Đã lưu bản nháp.")
             return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
+    elif editable and (kept := pending_draft(request)) is not None:
+        # Typed before the session expired (security.keep_draft): shown again, not saved until confirmed.
+        values, na, _ = texts_from_post(fw, group, kept)
     sections = build_sections(fw, group, values, errors, sub.carried if sub.pk else (), _evidence_by_criterion(sub) if sub.pk else {}, na)
     live = _live_context(period, unit, values, na) if sub.pk else None
     return render(request, "web/report.html", {
@@ -431,7 +447,7 @@ def report_upload(request, period, unit):
 @allow("report.view")
 def evidence_download(request, period, unit, evidence_id):
     ev = get_object_or_404(Evidence, pk=evidence_id, submission__period=period, submission__unit=unit)
-    return FileResponse(ev.file.open("rb"), as_attachment=False, filename=ev.original_name)
+    return download(ev.file.open("rb"), ev.original_name, kind_of_stored(ev.file.name))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -443,27 +459,6 @@ def appraisal_list(request, period):
     prog = _progress(period)
     rows = sorted(prog["per_unit"], key=lambda r: (r[0].unit.group.order, sort_key(r[0].unit.name)))
     return render(request, "web/appraisal_list.html", {"period": period, "progress": prog, "rows": rows})
-
-
-def _quality_flags(fw, sub: Submission, evidence_by_criterion: dict, previous: dict) -> dict[str, list[str]]:
-    flags: dict[str, list[str]] = {}
-    readers: dict[str, list[str]] = {}
-    for c in fw.all_criteria():
-        if c.rule is not None:
-            for iid in c.rule.inputs():
-                readers.setdefault(iid, []).append(c.id)
-    for inp in fw.inputs_for(sub.unit.group.code):
-        f = []
-        if inp.id in sub.carried:
-            f.append("chuyển từ năm trước, đơn vị chưa xác nhận")
-        if inp.evidence and not any(evidence_by_criterion.get(cid) for cid in readers.get(inp.id, [])):
-            f.append("chưa có tài liệu kiểm chứng")
-        if inp.id in previous and previous[inp.id] != sub.values.get(inp.id):
-            f.append(f"năm trước: {previous[inp.id]}")
-        if inp.at_most and sub.values.get(inp.id) and sub.values.get(inp.id) == sub.values.get(inp.at_most):
-            f.append("bằng đúng tổng số (100%)")
-        flags[inp.id] = f
-    return flags
 
 
 @allow("appraisal.view")
@@ -486,29 +481,29 @@ def appraisal_unit(request, period, unit):
                 raise PermissionDenied("Không trong giai đoạn thẩm định hoặc bạn không được phân công.")
             try:
                 workflow.appraise(sub, request.user, request.POST.get("input", ""), request.POST.get("action") == "accept",
-                                  request.POST.get("value", ""), request.POST.get("reason", ""))
+                                  request.POST.get("value", ""), request.POST.get("reason", ""),
+                                  seen_version=request.POST.get("version"))
             except WorkflowError as e:
                 inp = fw.inputs.get(request.POST.get("input", ""))
                 messages.error(request, f"{inp.label}: {e}" if inp else str(e))
         return redirect(reverse("web:appraisal-unit", args=[period.pk, unit.pk]) + f"#i-{request.POST.get('input', '')}")
     evidence = _evidence_by_criterion(sub)
-    prev = Submission.objects.filter(unit=unit, period__year__lt=period.year, period__kind=Period.Kind.INPUTS) \
-        .order_by("-period__year").first()
-    flags = _quality_flags(fw, sub, evidence, prev.values if prev else {})
+    reported = score_period(period, "reported", only_submitted=False)
+    quality = quality_flags(period, sub, reported)
     adjustments = {a.input_id: a for a in sub.adjustments.select_related("explanation")}
     sections = build_sections(fw, unit.group.code, sub.values, {}, sub.carried, evidence, sub.not_applicable)
     for s in sections:
         for r in s.rows:
             for f in r.fields:
-                f.flags = flags.get(f.input.id, [])
+                f.flags = quality.by_input.get(f.input.id, [])
                 f.adjustment = adjustments.get(f.input.id)
-    reported = score_period(period, "reported", only_submitted=False)
     appraised = score_period(period, "appraised", only_submitted=False)
     done, total = _criteria_appraised(fw, sub)
     return render(request, "web/appraisal_unit.html", {
         "period": period, "unit": unit, "sub": sub, "sections": sections, "editable": editable, "deciding": deciding,
         "reported": reported.ranked(unit.pk), "appraised": appraised.ranked(unit.pk), "done": done, "total": total,
         "reported_shown": _shown(reported, unit), "appraised_shown": _shown(appraised, unit),
+        "quality": quality,
     })
 
 
@@ -553,6 +548,10 @@ def frameworks(request):
     preview = None
     if request.method == "POST":
         upload = request.FILES.get("yaml")
+        if upload is not None and upload.size > FRAMEWORK_MAX_BYTES:
+            messages.error(request, f"Tệp '{upload.name}' quá lớn ({upload.size // 1024} KB); bộ tiêu chí tối đa "
+                                    f"{FRAMEWORK_MAX_BYTES // 1024} KB.")
+            return redirect("web:frameworks")
         text = upload.read().decode("utf-8", errors="replace") if upload else request.POST.get("text", "")
         try:
             fw = parse_framework(text, upload.name if upload else "bo-tieu-chi.yaml")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import (
@@ -26,6 +26,17 @@ EVIDENCE_TYPES = {
 
 class WorkflowError(Exception):
     """A rule of the cycle was not met; the message says which, in Vietnamese."""
+
+
+class ConflictError(WorkflowError):
+    """Someone else saved the same record since this form was opened (optimistic locking)."""
+
+
+def _seen(version) -> int | None:
+    try:
+        return int(version) if version not in (None, "") else None
+    except (TypeError, ValueError):
+        return -1  # a tampered form: never equal to a stored version
 
 
 # --- periods ---------------------------------------------------------------------------------
@@ -159,8 +170,18 @@ def submission_for(period: Period, unit) -> Submission:
 
 
 @transaction.atomic
-def save_report(sub: Submission, user, texts: dict, not_applicable: list, confirm: set, submit: bool):
-    """Save the figures as a draft (blanks allowed, but never an invalid figure) or submit (complete)."""
+def save_report(sub: Submission, user, texts: dict, not_applicable: list, confirm: set, submit: bool,
+                seen_version=None):
+    """Save the figures as a draft (blanks allowed, but never an invalid figure) or submit (complete).
+    ``seen_version``: the report's version when the form was opened; ``ConflictError`` if it changed since."""
+    seen = _seen(seen_version)
+    if seen is not None and sub.pk is not None:
+        current = Submission.objects.select_for_update().filter(pk=sub.pk).values_list("version", flat=True).first()
+        if current != seen:
+            raise ConflictError(
+                "Báo cáo vừa được lưu ở nơi khác (một cửa sổ hoặc một cán bộ khác) sau khi bạn mở trang; "
+                "số liệu của bạn chưa được lưu để không ghi đè. Hãy mở lại trang, xem số liệu mới rồi nhập lại."
+            )
     fw = sub.period.framework.load()
     group = sub.unit.group.code
     checked = check_values(fw, group, texts, not_applicable)
@@ -176,6 +197,7 @@ def save_report(sub: Submission, user, texts: dict, not_applicable: list, confir
     if submit:
         sub.state = Submission.State.SUBMITTED
         sub.submitted_at = timezone.now()
+    sub.version += 1
     sub.save()
     changed = {k: v for k, v in sub.values.items() if before["values"].get(k) != v}
     removed = {k: None for k in before["values"] if k not in sub.values}
@@ -188,28 +210,47 @@ def save_report(sub: Submission, user, texts: dict, not_applicable: list, confir
 
 
 def add_evidence(sub: Submission, user, upload, criteria: list[str], locator: str, summary: str) -> Evidence:
-    name = upload.name
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in EVIDENCE_TYPES:
-        raise WorkflowError(f"Tệp '{name}': chỉ nhận PDF, ảnh hoặc tệp Office ({', '.join(sorted(EVIDENCE_TYPES))}).")
+    """Store one evidence document, checked by its content (security.sniff), under a generated name;
+    all or nothing: if any step fails, neither the rows nor the stored file remain."""
+    from .security import UploadRefused, safe_name, sniff
+
+    name = safe_name(upload.name)
     limit = settings.XEPHANG_EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise WorkflowError(f"Tệp '{name}' có dung lượng {upload.size // 1024} KB, vượt giới hạn {limit // (1024 * 1024)} MB.")
+    try:
+        kind = sniff(upload, name)
+    except UploadRefused as e:
+        raise WorkflowError(str(e)) from None
+    fw = sub.period.framework.load()
+    known = {c.id for c in fw.all_criteria() if c.applies_to(sub.unit.group.code)}
+    criteria = [c for c in dict.fromkeys(criteria) if c in known]
     if not criteria:
         raise WorkflowError("Hãy chọn ít nhất một tiêu chí mà tài liệu này chứng minh.")
-    ev = Evidence.objects.create(submission=sub, file=upload, original_name=name, size=upload.size,
-                                 summary=summary.strip(), uploaded_by=user)
-    for cid in criteria:
-        EvidenceLink.objects.create(evidence=ev, criterion_id=cid, locator=locator.strip())
-    audit(user, "evidence.add", period=sub.period, unit=sub.unit, subject=name,
-          after={"criteria": criteria, "locator": locator, "summary": summary})
+    upload.name = f"tai-lieu.{kind.ext}"  # the stored name's extension follows the content
+    ev = None
+    try:
+        with transaction.atomic():
+            ev = Evidence.objects.create(submission=sub, file=upload, original_name=safe_name(name, kind.ext),
+                                         size=upload.size, summary=summary.strip()[:500], uploaded_by=user)
+            for cid in criteria:
+                EvidenceLink.objects.create(evidence=ev, criterion_id=cid, locator=locator.strip()[:200])
+            audit(user, "evidence.add", period=sub.period, unit=sub.unit, subject=ev.original_name,
+                  after={"criteria": criteria, "locator": locator, "summary": summary, "type": kind.ext})
+    except BaseException:
+        if ev is not None and ev.file:
+            ev.file.storage.delete(ev.file.name)  # the rows rolled back; the file must not stay behind
+        raise
     return ev
 
 
 # --- appraisal and explanation ------------------------------------------------------------------
 
 @transaction.atomic
-def appraise(sub: Submission, user, input_id: str, accepted: bool, value: str, reason: str) -> Adjustment:
+def appraise(sub: Submission, user, input_id: str, accepted: bool, value: str, reason: str,
+             seen_version=None) -> Adjustment:
+    """``seen_version``: the decision's version shown in the form (0: none yet); if another appraiser
+    decided since, ``ConflictError`` and nothing is written."""
     fw = sub.period.framework.load()
     if input_id not in {i.id for i in fw.inputs_for(sub.unit.group.code)}:
         raise WorkflowError(f"Chỉ tiêu '{input_id}' không thuộc biểu mẫu của đơn vị này.")
@@ -223,13 +264,28 @@ def appraise(sub: Submission, user, input_id: str, accepted: bool, value: str, r
             raise WorkflowError(checked.errors[input_id])
         if input_id in checked.missing:
             raise WorkflowError("Hãy nhập số liệu thẩm định.")
-    adj = Adjustment.objects.filter(submission=sub, input_id=input_id).first()
+    adj = Adjustment.objects.select_for_update(of=("self",)).filter(submission=sub, input_id=input_id).select_related("appraiser").first()
+    seen = _seen(seen_version)
+    if seen is not None and seen != (adj.version if adj else 0):
+        who = (adj.appraiser.get_full_name() or adj.appraiser.get_username()) if adj and adj.appraiser else "người khác"
+        when = timezone.localtime(adj.at).strftime("%H:%M %d/%m/%Y") if adj else ""
+        raise ConflictError(
+            f"Chỉ tiêu này vừa được {who} quyết định lúc {when} sau khi bạn mở trang; quyết định của bạn chưa được "
+            "lưu để không ghi đè. Hãy xem quyết định mới ở dưới rồi làm lại nếu vẫn cần."
+        )
     before = None if adj is None else {"accepted": adj.accepted, "value": adj.value, "reason": adj.reason}
     if adj is None:
-        adj = Adjustment(submission=sub, input_id=input_id)
+        adj = Adjustment(submission=sub, input_id=input_id, version=0)
     adj.accepted, adj.value, adj.reason = accepted, ("" if accepted else value.strip()), reason.strip()
     adj.appraiser, adj.at = user, timezone.now()
-    adj.save()
+    adj.version += 1
+    try:
+        with transaction.atomic():
+            adj.save()
+    except IntegrityError:
+        # Two first decisions at once: the unique (submission, input) lets one in.
+        raise ConflictError("Chỉ tiêu này vừa được người khác quyết định cùng lúc; quyết định của bạn chưa được lưu. "
+                            "Hãy tải lại trang.") from None
     audit(user, "appraisal.accept" if accepted else "appraisal.adjust", period=sub.period, unit=sub.unit,
           subject=input_id, before=before,
           after={"reported": sub.values.get(input_id), "accepted": accepted, "value": adj.value}, reason=adj.reason)
