@@ -24,7 +24,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from xephang.errors import InputError, XephangError
+from xephang.errors import InputError
 from xephang.framework import load_framework
 from xephang.io.reader import read_period
 from xephang.numbers import SCALE, to_fixed
@@ -469,7 +469,7 @@ def test_infinite_excel_number_is_refused_at_its_cell(tmp_path, raw_value):
     # Was: decimal.InvalidOperation/OverflowError on the float inf (Decimal('Infinity') in to_fixed).
     with pytest.raises(InputError) as e:
         read_period(_xlsx_with_raw_value(tmp_path, raw_value), MINI)
-    assert e.value.location.cell == f"F2" and e.value.location.column == "mbps"
+    assert e.value.location.cell == "F2" and e.value.location.column == "mbps"
     assert "không hữu hạn" in e.value.message
 
 

@@ -1,7 +1,6 @@
 """The 2020 Thanh Hóa decision, reproduced from the embedded published totals: every rank and level."""
 
 import csv
-import io
 import json
 from pathlib import Path
 

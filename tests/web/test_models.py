@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 
-from xephang.web.models import Framework, Snapshot, Status, Submission, Unit, UnitGroup
+from xephang.web.models import Framework, Snapshot, Status, Submission
 from xephang.web.scoring import check_values, score_period
 
 PUBLISHED = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "thanhhoa-2020-published.csv"

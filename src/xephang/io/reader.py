@@ -148,11 +148,11 @@ def _read_xlsx(p: Path, name: str, sheet: str | None) -> Table:
                     f"không đọc được trang tính (tệp Excel bị hỏng?): {type(e).__name__}: {e}",
                 ) from None
             if rows:
-                header_n, header = rows[0]
+                header = rows[0][1]
                 # The header may sit below a title; take the first row that names a unit column.
-                for k, (n, cells) in enumerate(rows[:10]):
+                for k, (_, cells) in enumerate(rows[:10]):
                     if any(fold(str(c or "")) in UNIT_HEADERS for c in cells):
-                        header_n, header, rows = n, cells, rows[k:]
+                        header, rows = cells, rows[k:]
                         break
                 while header and header[-1] is None:
                     header = header[:-1]
@@ -229,6 +229,20 @@ def read_period(path: str | Path, framework: Framework, sheet: str | None = None
                 values[iid] += [None] * (len(units) - len(values[iid]))
     return PeriodData(source=table.file, kind=kind, units=units, values=values if kind == "inputs" else {},
                       not_applicable=not_applicable, sheet=table.sheet)
+
+
+def parse_value(inp: Input, text, where: str = "Biểu mẫu báo cáo"):
+    """One figure checked exactly as a spreadsheet cell is (web forms, one-off entries).
+
+    Returns the stored value (fixed-point int, bool or option id); raises ``InputError`` whose
+    ``message`` says in Vietnamese what was expected and whose location names ``where`` and the input.
+    """
+    return _value(Table(where, None, [inp.label], []), None, 0, text, inp)
+
+
+def parse_total(fw: Framework, text, where: str = "Biểu mẫu báo cáo") -> int:
+    """A published total (or index) checked as a results file's cell is; fixed point."""
+    return _total(Table(where, None, ["tổng điểm"], []), None, 0, text, fw)
 
 
 def _find(keys: list[str], names: set[str]) -> int | None:

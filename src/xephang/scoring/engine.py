@@ -203,7 +203,6 @@ def _columns(fw: Framework, data: PeriodData, gid: str, idx: list[int], arrays) 
 
 
 def _score_node(c: Criterion, gid: str, cols, gs: GroupScores, na_any, na_max) -> np.ndarray:
-    n = len(gs.unit_indices)
     na = na_any[c.id]
     if c.rule is not None:
         raw = c.rule.evaluate(c.id, c.max, cols, gs.context)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from xephang.errors import InputError
 from xephang.framework.model import Framework, Input
 from xephang.io import reader as core_reader
-from xephang.numbers import format_number, from_fixed, parse_number, plain, to_fixed
+from xephang.numbers import format_number, from_fixed, plain
 from xephang.period import PeriodData, UnitEntry
 from xephang.ranking import Ranking, rank
 from xephang.scoring.engine import ScoredPeriod, score
@@ -28,10 +28,7 @@ def parse_value(inp: Input, text: str):
 
     Raises ``InputError`` whose ``message`` says, in Vietnamese, what was expected.
     """
-    # The reader's cell check is the single source of these rules; a one-cell table lets the web
-    # form reuse it (see the final report: a public ``parse_value`` in xephang.io.reader is requested).
-    table = core_reader.Table(FORM, None, [inp.label], [])
-    return core_reader._value(table, 1, 0, text, inp)
+    return core_reader.parse_value(inp, text, FORM)
 
 
 def inputs_of_criteria(fw: Framework, group: str, criterion_ids) -> set[str]:
@@ -170,7 +167,12 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
             if not sub.total:
                 left_out.append((sub.unit.name, "chưa có tổng điểm"))
                 continue
-            units.append(UnitEntry(sub.unit.name, group.id, total=to_fixed(parse_number(sub.total))))
+            try:
+                total = core_reader.parse_total(fw, sub.total, FORM)
+            except InputError as e:  # a stored total that is no longer valid: shown, never a 500
+                left_out.append((sub.unit.name, e.message))
+                continue
+            units.append(UnitEntry(sub.unit.name, group.id, total=total))
             unit_ids.append(sub.unit_id)
             continue
         live = override is not None and override[0] == sub.unit_id
