@@ -36,16 +36,16 @@ def _login(browser, base, username):
     page.goto(f"{base}/dang-nhap/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill("xephang-demo")
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form posts and the page reloads
+        page.get_by_role("button", name="Đăng nhập").click()
     return page
 
 
 def _advance(browser, base, period_id, expected):
     page = _login(browser, base, "quantri")
     page.goto(f"{base}/ky/{period_id}/")
-    page.get_by_role("button", name=re.compile("Chuyển sang")).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form posts and the page reloads
+        page.get_by_role("button", name=re.compile("Chuyển sang")).click()
     assert page.get_by_test_id("period-status").inner_text() == expected
     page.context.close()
 
@@ -70,8 +70,8 @@ def test_whole_cycle(live_server, browser, tmp_path):
         else:
             field.fill(value)
     page.wait_for_function("document.querySelector('[data-testid=self-total]') !== null")
-    page.get_by_role("button", name="Lưu bản nháp").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form posts and the page reloads
+        page.get_by_role("button", name="Lưu bản nháp").click()
     assert "Đã lưu bản nháp" in page.content()
     evidence = tmp_path / "Quyết định kiểm chứng.pdf"
     evidence.write_bytes(b"%PDF-1.4\n% test\n")
@@ -79,12 +79,12 @@ def test_whole_cycle(live_server, browser, tmp_path):
     page.fill("#ev-summary", "Quyết định số 12/QĐ-STTTT")
     page.select_option("#ev-criteria", ["may_tinh"])
     page.fill("#ev-locator", "trang 2")
-    page.get_by_role("button", name="Tải lên").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form posts and the page reloads
+        page.get_by_role("button", name="Tải lên").click()
     assert "Quyết định kiểm chứng.pdf" in page.content()
     page.on("dialog", lambda d: d.accept())
-    page.get_by_role("button", name="Nộp báo cáo").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form posts and the page reloads
+        page.get_by_role("button", name="Nộp báo cáo").click()
     assert "Đã nộp báo cáo" in page.content()
     page.context.close()
 
@@ -106,15 +106,15 @@ def test_whole_cycle(live_server, browser, tmp_path):
     page.goto(f"{base}/ky/{period.pk}/giai-trinh/{own.pk}/")
     assert "Sổ tài sản không ghi máy tính" in page.content()
     page.get_by_label("Nội dung giải trình").fill("Máy tính được cấp trong năm, xem biên bản bàn giao.")
-    page.get_by_role("button", name="Gửi giải trình").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form posts and the page reloads
+        page.get_by_role("button", name="Gửi giải trình").click()
     assert "Đã gửi giải trình" in page.content()
     page.context.close()
     page = _login(browser, base, "thamdinh")
     page.goto(f"{base}/ky/{period.pk}/tham-dinh/{own.pk}/")
     page.get_by_label("Lý do quyết định").fill("Biên bản không ghi số máy")
-    page.get_by_role("button", name="Giữ kết quả thẩm định").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the form posts and the page reloads
+        page.get_by_role("button", name="Giữ kết quả thẩm định").click()
     assert "Biên bản không ghi số máy" in page.content()
     page.context.close()
 

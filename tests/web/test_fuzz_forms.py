@@ -116,8 +116,6 @@ def test_live_score_random_bodies(reporter, demo):
 
 
 def test_evidence_upload_random_files(reporter, demo):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     p, own = demo["open"], demo["own"]
     url = reverse("web:evidence-upload", args=[p.pk, own.pk])
     heads = st.sampled_from([b"", b"%PDF-", b"\x89PNG\r\n\x1a\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
@@ -143,8 +141,6 @@ def test_evidence_upload_random_files(reporter, demo):
 
 
 def test_excel_upload_random_files(reporter, demo):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     p, own = demo["open"], demo["own"]
     url = reverse("web:report-upload", args=[p.pk, own.pk])
 

@@ -432,3 +432,20 @@ def test_a_draft_survives_an_expired_session(client, demo):
     assert 'value="77"' in page and "được giữ lại" in page
     # shown once, and saved only when the reporter confirms
     assert 'value="77"' not in client.get(url).content.decode()
+
+
+def test_throttling_behind_a_proxy_counts_the_client_not_the_proxy(client, demo, settings):
+    """Behind nginx every request comes from 127.0.0.1: the address comes from X-Forwarded-For, and
+    the part a client can forge (the left) is ignored."""
+    settings.XEPHANG_LOGIN_FAILURES = 2
+    settings.XEPHANG_PROXY_COUNT = 1
+    for k in range(8):  # one attacker, forging a different left part each time
+        client.post(reverse("web:login"), {"username": f"doan-{k}", "password": "x"},
+                    HTTP_X_FORWARDED_FOR=f"1.2.3.{k}, 203.0.113.7", REMOTE_ADDR="127.0.0.1")
+    resp = client.post(reverse("web:login"), {"username": "lanhdao", "password": "xephang-demo"},
+                       HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="127.0.0.1")
+    assert resp.status_code == 200  # the attacker's address is locked
+    other = type(client)()
+    resp = other.post(reverse("web:login"), {"username": "lanhdao", "password": "xephang-demo"},
+                      HTTP_X_FORWARDED_FOR="198.51.100.4", REMOTE_ADDR="127.0.0.1")
+    assert resp.status_code == 302  # everyone else behind the same proxy still logs in

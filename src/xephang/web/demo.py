@@ -101,7 +101,9 @@ def load_demo(stdout=None, seed: int = 2021) -> dict:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=full,
-                                            email=f"{username}@example.invalid", is_staff=role == Role.ADMIN)
+                                            email=f"{username}@example.invalid", is_staff=role == Role.ADMIN,
+                                            # the demo administrator manages units, groups and accounts in /quan-tri/
+                                            is_superuser=role == Role.ADMIN)
         Profile.objects.update_or_create(
             user=user, defaults={"role": role, "unit": Unit.objects.get(name=unit_name) if unit_name else None}
         )

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.db.models.signals import pre_delete, pre_save
-from django.dispatch import receiver
 from django.utils import timezone
 
 GENESIS = "0" * 64

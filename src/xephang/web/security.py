@@ -176,8 +176,17 @@ def kind_of_stored(name: str) -> str:
 
 
 def _client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a proxy rewrites it.
-    return (request.META.get("REMOTE_ADDR") or "")[:45] if request is not None else ""
+    """The client's address. Behind N trusted reverse proxies (XEPHANG_PROXY_COUNT, nginx: 1) it is the
+    N-th address from the right of X-Forwarded-For, the part no client can forge; otherwise REMOTE_ADDR
+    (every client would otherwise share the proxy's address, and one attacker could lock everyone out)."""
+    if request is None:
+        return ""
+    hops = int(getattr(settings, "XEPHANG_PROXY_COUNT", 0) or 0)
+    if hops > 0:
+        chain = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if len(chain) >= hops:
+            return chain[-hops][:45]
+    return (request.META.get("REMOTE_ADDR") or "")[:45]
 
 
 def _window():
@@ -239,7 +248,7 @@ class LoginView(auth_views.LoginView):
         LoginFailure.objects.filter(username=form.get_user().get_username().lower()).delete()
         resp = super().form_valid(form)
         if self.request.session.get(DRAFT_KEY):
-            messages.info(self.request, "Phiên làm việc đã hết hạn trước khi lưu; số liệu bạn đã nhập được giữ lại "
+            messages.warning(self.request, "Phiên làm việc đã hết hạn trước khi lưu; số liệu bạn đã nhập được giữ lại "
                                         "bên dưới. Hãy kiểm tra rồi bấm Lưu.")
         return resp
 
@@ -253,7 +262,7 @@ DRAFT_KEY = "xephang_pending_draft"
 def keep_draft(request) -> None:
     """Called when a POST arrives without a login: keep the form's fields (not files) in the anonymous
     session, which Django carries into the session created at login."""
-    if request.method != "POST" or "report" not in (getattr(request.resolver_match, "url_name", "") or ""):
+    if request.method != "POST" or getattr(request.resolver_match, "url_name", None) != "report":
         return
     fields = {k: request.POST.getlist(k) for k in request.POST if k != "csrfmiddlewaretoken"}
     if fields:

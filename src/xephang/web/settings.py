@@ -85,6 +85,12 @@ DATABASES = {
 
 # Every form that changes data runs in one transaction: a request that fails halfway leaves nothing.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Concurrent requests (the live self-score while a form is saved) wait for SQLite's write lock
+    # instead of failing; the test database is a file too, since an in-memory one shared between
+    # the live server's threads reports "table is locked" at once.
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    DATABASES["default"]["TEST"] = {"NAME": str(STATE_DIR / "test-xephang.sqlite3")}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -96,6 +102,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # (x4), within the window lock further attempts until the window has passed.
 XEPHANG_LOGIN_FAILURES = int(os.environ.get("XEPHANG_LOGIN_FAILURES", "5"))
 XEPHANG_LOGIN_WINDOW_SECONDS = int(os.environ.get("XEPHANG_LOGIN_WINDOW_SECONDS", "900"))
+# Reverse proxies in front of the application (nginx: 1): the client's address for throttling is read
+# from X-Forwarded-For at that depth.
+XEPHANG_PROXY_COUNT = int(os.environ.get("XEPHANG_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]

@@ -180,7 +180,7 @@ def save_report(sub: Submission, user, texts: dict, not_applicable: list, confir
         if current != seen:
             raise ConflictError(
                 "Báo cáo vừa được lưu ở nơi khác (một cửa sổ hoặc một cán bộ khác) sau khi bạn mở trang; "
-                "số liệu của bạn chưa được lưu để không ghi đè. Hãy mở lại trang, xem số liệu mới rồi nhập lại."
+                "số liệu của bạn chưa được lưu để không ghi đè. Trang dưới đây hiện số liệu mới nhất; hãy xem lại rồi nhập lại nếu cần."
             )
     fw = sub.period.framework.load()
     group = sub.unit.group.code
