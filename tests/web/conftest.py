@@ -68,3 +68,19 @@ def login(client, username):
     if username:
         client.force_login(__import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model().objects.get(username=username))
     return client
+
+
+@pytest.fixture
+def people(demo):
+    """One user per role, plus a reporter of another unit and an appraiser not assigned to the period."""
+    from django.contrib.auth import get_user_model
+
+    from xephang.web.models import Profile, Role
+
+    User = get_user_model()
+    other = User.objects.create_user("baocao2", password="x")
+    Profile.objects.create(user=other, role=Role.REPORTER, unit=demo["other"])
+    spare = User.objects.create_user("thamdinh2", password="x")
+    Profile.objects.create(user=spare, role=Role.APPRAISER)
+    return {"public": None, "reporter": demo["baocao"], "other_reporter": other, "appraiser": demo["thamdinh"],
+            "other_appraiser": spare, "leader": demo["lanhdao"], "admin": demo["quantri"]}

@@ -6,24 +6,14 @@ Codes: 200 shown, 302 done and redirected (or, for the public, sent to the login
 from __future__ import annotations
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from xephang.web.models import Profile, Role, Status, Unit
+from xephang.web.models import Status, Unit
 
 ROLES = ["public", "reporter", "other_reporter", "appraiser", "other_appraiser", "leader", "admin"]
 
 
-@pytest.fixture
-def people(demo):
-    User = get_user_model()
-    other = User.objects.create_user("baocao2", password="x")
-    Profile.objects.create(user=other, role=Role.REPORTER, unit=demo["other"])
-    spare = User.objects.create_user("thamdinh2", password="x")
-    Profile.objects.create(user=spare, role=Role.APPRAISER)
-    return {"public": None, "reporter": demo["baocao"], "other_reporter": other, "appraiser": demo["thamdinh"],
-            "other_appraiser": spare, "leader": demo["lanhdao"], "admin": demo["quantri"]}
 
 
 def _row(public, reporter, other_reporter, appraiser, other_appraiser, leader, admin):

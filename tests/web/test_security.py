@@ -15,29 +15,19 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from xephang.web import workflow
-from xephang.web.models import Adjustment, Evidence, EvidenceLink, LoginFailure, Profile, Role, Snapshot, Status, Submission
+from xephang.web.models import Adjustment, Evidence, EvidenceLink, LoginFailure, Snapshot, Status, Submission
 from xephang.web.scoring import sha256_text
 
 ROLES = ["public", "reporter", "other_reporter", "appraiser", "other_appraiser", "leader", "admin"]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-@pytest.fixture
-def people(demo):
-    User = get_user_model()
-    other = User.objects.create_user("baocao2", password="x")
-    Profile.objects.create(user=other, role=Role.REPORTER, unit=demo["other"])
-    spare = User.objects.create_user("thamdinh2", password="x")
-    Profile.objects.create(user=spare, role=Role.APPRAISER)
-    return {"public": None, "reporter": demo["baocao"], "other_reporter": other, "appraiser": demo["thamdinh"],
-            "other_appraiser": spare, "leader": demo["lanhdao"], "admin": demo["quantri"]}
 
 
 def _evidence(demo, unit, name="qd.pdf", content=PDF):

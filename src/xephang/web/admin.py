@@ -9,6 +9,19 @@ admin.site.site_header = "xephang — quản trị"
 admin.site.site_title = "xephang"
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never added, changed or deleted: the audit trail and frozen results."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(UnitGroup)
 class UnitGroupAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order"]
@@ -37,32 +50,16 @@ class PeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ["at", "user", "action", "period", "unit", "subject"]
     list_filter = ["action"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Snapshot)
-class SnapshotAdmin(admin.ModelAdmin):
+class SnapshotAdmin(ReadOnlyAdmin):
     """Read-only: a frozen result is corrected by publishing a new version from the period page."""
 
     list_display = ["period", "version", "published", "created_at", "sha256"]
     list_filter = ["published"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
