@@ -7,15 +7,18 @@ result for a page.
 from __future__ import annotations
 
 import tempfile
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from xephang.analysis import Lineage, compare_periods, rank_robustness, road_to_next_level, run_checks
 from xephang.errors import XephangError
+from xephang.numbers import plain
 from xephang.text import fold
 
 from .models import EvidenceLink, Period, Status, Submission
-from .scoring import PeriodScores, score_period, snapshot_payload
+from .scoring import PeriodScores, score_period
 
 #: Draws of the robustness view: the issue's figure (1,000 draws of 47 units) takes well under a second.
 DRAWS = 1000
@@ -63,11 +66,8 @@ def quality_flags(period: Period, sub: Submission, reported: PeriodScores) -> Qu
     fw = reported.framework
     prev = previous_inputs_period(period)
     previous = score_period(prev, "appraised").scored if prev is not None else None
-    report = run_checks(reported.scored, previous, evidence_listed(period, fw))
-    name = fold(sub.unit.name)
-    for f in report.findings:
-        if fold(f.unit) != name:
-            continue
+    report, findings_of = _checks(reported.scored, previous, evidence_listed(period, fw))
+    for f in findings_of.get(fold(sub.unit.name), ()):
         if f.input_id:
             # Beside its figure, a finding about that figure alone need not repeat it.
             alone = ";" not in f.figure and "năm trước" not in f.figure
@@ -81,9 +81,39 @@ def quality_flags(period: Period, sub: Submission, reported: PeriodScores) -> Qu
     return out
 
 
+#: ``run_checks`` results by (the scored periods themselves, the evidence listed): the scored periods
+#: are shared from ``scoring``'s content-keyed cache, so equal figures give the same objects and a
+#: change gives new ones; an appraiser's page then checks the whole period once per change.
+_checks_cache: OrderedDict = OrderedDict()
+_checks_lock = threading.Lock()
+
+
+def _checks(scored, previous, evidence: dict[str, set[str]]):
+    """(``run_checks``' report, its findings by folded unit name), computed once per content."""
+    key = (id(scored), id(previous), frozenset((k, frozenset(v)) for k, v in evidence.items()))
+    with _checks_lock:
+        hit = _checks_cache.get(key)
+        if hit is not None and hit[0] is scored and hit[1] is previous:
+            return hit[2]
+    report = run_checks(scored, previous, evidence)
+    findings_of: dict[str, list] = {}  # folded unit name -> its findings, in the report's order
+    for f in report.findings:
+        findings_of.setdefault(fold(f.unit), []).append(f)
+    with _checks_lock:
+        _checks_cache[key] = (scored, previous, (report, findings_of))
+        while len(_checks_cache) > 16:
+            _checks_cache.popitem(last=False)
+    return report, findings_of
+
+
 # --------------------------------------------------------------------- published results: the core's
 def _ranks(data: dict) -> list:
     return [[(u["name"], u["rank"], u["total"]) for u in g["units"]] for g in data["groups"]]
+
+
+def _ranks_scored(ps: PeriodScores) -> list:
+    """``_ranks(snapshot_payload(ps))`` without computing every unit's criteria rows."""
+    return [[(u.name, u.rank, plain(u.total)) for u in g.units] for g in ps.ranking.groups]
 
 
 def published_scores(period: Period) -> PeriodScores | None:
@@ -93,7 +123,7 @@ def published_scores(period: Period) -> PeriodScores | None:
     if snap is None:
         return None
     ps = score_period(period, "appraised")
-    if ps.ranking is None or _ranks(snapshot_payload(ps)) != _ranks(snap.data):
+    if ps.ranking is None or _ranks_scored(ps) != _ranks(snap.data):
         return None
     return ps
 

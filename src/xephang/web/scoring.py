@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -143,23 +145,71 @@ class PeriodScores:
         return next(u for u in self.ranking.units() if u.unit is su)
 
 
+#: Scored periods by the exact content scored (the key built in ``score_period``): the criteria set
+#: object, the period's kind, name and tie rule, and each unit's name, group, figures as typed and
+#: criteria not applicable, in order. A change to any of them changes the key, so a cached result is
+#: never stale in any gunicorn worker and needs no invalidation (no version column, no signals); only
+#: the figures' read (one query) is left per request. Results are shared between requests and threads:
+#: nothing may modify a cached ``ScoredPeriod`` or ``Ranking``.
+_scored_cache: OrderedDict = OrderedDict()
+_scored_lock = threading.Lock()
+SCORED_CACHE_SIZE = 32
+
+
+#: The same for the live self-score (one unit's unsaved form among the others' saved figures), apart so
+#: that forms being typed, seldom scored twice, do not push the saved periods out. It serves the form's
+#: page opened again on the same saved figures (often: several reporters of one unit).
+_live_cache: OrderedDict = OrderedDict()
+
+
+def _cached_scoring(key, fw: Framework, compute, cache: OrderedDict = _scored_cache):
+    with _scored_lock:
+        hit = cache.get(key)
+        if hit is not None and hit[0] is fw:  # the framework object itself (its id is in the key)
+            cache.move_to_end(key)
+            return hit[1]
+    value = compute()
+    with _scored_lock:
+        cache[key] = (fw, value)
+        while len(cache) > SCORED_CACHE_SIZE:
+            cache.popitem(last=False)
+    return value
+
+
+_groups_cache: dict = {}
+
+
+def _group_of(fw: Framework, code: str):
+    """``fw.group(code)`` memoised: it folds every group's names on each call, once per unit per page."""
+    hit = _groups_cache.get((id(fw), code))
+    if hit is None or hit[0] is not fw:
+        if len(_groups_cache) > 1000:
+            _groups_cache.clear()
+        hit = (fw, fw.group(code))
+        _groups_cache[(id(fw), code)] = hit
+    return hit[1]
+
+
 def score_period(period: Period, stage: str = "appraised", *, only_submitted: bool = True,
                  override: tuple[int, dict, list] | None = None) -> PeriodScores:
     """Score every unit with complete figures. ``override`` = (unit id, texts, not applicable) scores one
-    unit's unsaved form (the live self-score) among the others' saved figures."""
+    unit's unsaved form (the live self-score) among the others' saved figures.
+
+    The saved figures are read on every call; scoring and ranking them is cached by their content
+    (``_scored_cache``; with an ``override``, ``_live_cache``)."""
     fw = period.framework.load()
-    subs = (
-        period.submissions.select_related("unit", "unit__group")
-        .prefetch_related("adjustments__explanation")
-        .order_by("unit__group__order", "unit__order", "unit__name")
-    )
+    subs = period.submissions.select_related("unit", "unit__group").order_by(
+        "unit__group__order", "unit__order", "unit__name")
+    if stage == "appraised" and period.kind == Period.Kind.INPUTS:
+        subs = subs.prefetch_related("adjustments__explanation")  # effective_texts reads them only then
     units: list[UnitEntry] = []
     unit_ids: list[int] = []
     left_out: list[tuple[str, str]] = []
-    columns: dict[str, list] = {i: [] for i in fw.inputs}
+    checked_units: list[CheckedValues] = []
     na: dict[str, set[int]] = {}
+    key: list = [id(fw), period.kind, period.name, period.tie_rule()]
     for sub in subs:
-        group = fw.group(sub.unit.group.code)
+        group = _group_of(fw, sub.unit.group.code)
         if group is None:
             left_out.append((sub.unit.name, f"khối '{sub.unit.group.code}' không có trong bộ tiêu chí"))
             continue
@@ -174,6 +224,7 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
                 continue
             units.append(UnitEntry(sub.unit.name, group.id, total=total))
             unit_ids.append(sub.unit_id)
+            key.append((sub.unit.name, group.id, sub.total))
             continue
         live = override is not None and override[0] == sub.unit_id
         if not live and only_submitted and sub.state != Submission.State.SUBMITTED:
@@ -187,18 +238,28 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
         index = len(units)
         units.append(UnitEntry(sub.unit.name, group.id))
         unit_ids.append(sub.unit_id)
-        for iid in fw.inputs:
-            columns[iid].append(checked.values.get(iid))
+        checked_units.append(checked)
         for cid in not_app:
             na.setdefault(cid, set()).add(index)
+        key.append((sub.unit.name, group.id, tuple(sorted((k, str(v)) for k, v in texts.items())),
+                    tuple(sorted(set(not_app)))))
     if not units:
         return PeriodScores(period, fw, None, None, [], left_out)
-    data = PeriodData(
-        source=period.name, kind=period.kind, units=units,
-        values=columns if period.kind == Period.Kind.INPUTS else {}, not_applicable=na,
-    )
-    scored = score(fw, data)
-    return PeriodScores(period, fw, scored, rank(scored, period.tie_rule()), unit_ids, left_out)
+
+    def compute():
+        columns = {iid: [c.values.get(iid) for c in checked_units] for iid in fw.inputs}
+        data = PeriodData(
+            source=period.name, kind=period.kind, units=units,
+            values=columns if period.kind == Period.Kind.INPUTS else {}, not_applicable=na,
+        )
+        scored = score(fw, data)
+        return scored, rank(scored, period.tie_rule())
+
+    if override is not None:
+        scored, ranking = _cached_scoring(tuple(key), fw, compute, _live_cache)
+    else:
+        scored, ranking = _cached_scoring(tuple(key), fw, compute)
+    return PeriodScores(period, fw, scored, ranking, unit_ids, left_out)
 
 
 def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
