@@ -216,3 +216,12 @@ def test_legal_basis_cites_dates_the_decree_way():
     assert LegalBasis("4289/QĐ-UBND", "2016-11-01").cite() == "4289/QĐ-UBND ngày 01/11/2016"
     assert LegalBasis("76/QĐ-UBND", "2021-01-08").cite() == "76/QĐ-UBND ngày 08/01/2021"
     assert LegalBasis("Luật", "2015-06-19").cite() == "Luật ngày 19/6/2015"
+
+
+def test_not_applicable_needs_an_input_of_its_own():
+    def shared_only(d):
+        # "council" may be not applicable but reads only the staff count, which "computers" reads too
+        d["criteria"][3].update(not_applicable=True, inputs=[], rule={"type": "count", "input": "staff", "per": 0.1})
+
+    e = refused(shared_only)
+    assert e.path == "criteria[3].not_applicable" and "chỉ tiêu riêng" in e.message

@@ -305,6 +305,7 @@ def _build(r: _Reader) -> Framework:
         source=r.file,
     )
     _check_rules(fw, decl)
+    _check_not_applicable(fw)
     _check_scale(fw, criteria_r)
     return fw
 
@@ -649,6 +650,26 @@ def _check_rules(fw: Framework, decl: _Declared) -> None:
             raise FrameworkError(fw.source, path, f"chỉ tiêu '{inp.at_most}' chưa được khai báo")
         if whole.id == inp.id or not (whole.numeric and inp.numeric):
             raise FrameworkError(fw.source, path, "'at_most' cần trỏ tới một chỉ tiêu số khác (phần không lớn hơn tổng)")
+
+
+def _check_not_applicable(fw: Framework) -> None:
+    """A criterion that may be 'not applicable' is marked so through its own inputs (a cell written
+    'không áp dụng'); it needs at least one input that no criterion outside it reads."""
+    readers: dict[str, set[str]] = {}
+    for c in fw.all_criteria():
+        if c.rule is not None:
+            for iid in c.rule.inputs():
+                readers.setdefault(iid, set()).add(c.id)
+    for c in fw.all_criteria():
+        if not c.may_be_not_applicable:
+            continue
+        inside = {n.id for n in c.walk()}
+        if not any(readers[iid] <= inside for iid in c.inputs()):
+            raise FrameworkError(
+                fw.source, f"{c.path}.not_applicable",
+                "mọi chỉ tiêu của tiêu chí này đều dùng chung với tiêu chí khác, nên không thể đánh dấu "
+                "'không áp dụng'; cần ít nhất một chỉ tiêu riêng của tiêu chí",
+            )
 
 
 def _check_scale(fw: Framework, r: _Reader) -> None:
