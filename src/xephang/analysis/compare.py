@@ -32,6 +32,7 @@ import yaml
 from ..errors import XephangError
 from ..framework.model import Framework
 from ..numbers import div_half_up
+from ..scoring.rules import num
 from ..ranking import RankedUnit, Ranking
 from ..text import fold, nfc
 
@@ -181,8 +182,6 @@ def compare_periods(old: Ranking, new: Ranking, lineage: Lineage | None = None, 
 
 
 def _n(v: int) -> str:
-    from ..scoring.rules import num
-
     return num(v)
 
 

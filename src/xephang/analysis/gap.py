@@ -63,9 +63,9 @@ def road_to_next_level(ranking: Ranking, unit: str | None = None) -> list[UnitGa
     for ru in ranking.units():
         if wanted is not None and ru.unit is not wanted:
             continue
-        if ru.level is None or ru.level is fw.levels[0]:
+        nxt = fw.level_above(ru.level)
+        if nxt is None:
             continue
-        nxt = fw.levels[fw.levels.index(ru.level) - 1]
         lacking = nxt.min - ru.total
         gap = UnitGap(ru.name, ru.group, ru.total, ru.level, nxt, lacking)
         if scored.kind == "inputs":

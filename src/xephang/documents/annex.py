@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..framework.model import Criterion, Framework
-from ..numbers import from_fixed, round_half_up
+from ..numbers import from_fixed, plain, round_half_up
 from ..ranking import GroupRanking, Ranking
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -185,10 +185,7 @@ def _not_applicable(scored, unit, node: Criterion) -> bool:
     return False
 
 
-def _n(v: int) -> str:
-    d = from_fixed(v)
-    text = f"{d:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+_n = plain
 
 
 def _rule_words(fw: Framework, c: Criterion) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from docx.shared import Mm
 
-from ..numbers import format_number, from_fixed
+from ..numbers import format_number, plain
 from ..ranking import BELOW_BAND, SHARED, GroupRanking, Ranking
 from . import layout as L
 from .meta import DecisionMeta
@@ -48,10 +48,7 @@ def total_header(ranking: Ranking) -> str:
 
 
 def _full(total: int, sep: str) -> str:
-    text = f"{from_fixed(total):f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace(".", sep)
+    return plain(total).replace(".", sep)
 
 
 def table_note(ranking: Ranking, group: GroupRanking, sep: str = ".") -> str | None:

@@ -25,14 +25,8 @@ def _n(value: int, decimals: int, sep: str = ".") -> str:
 
 def next_level_gap(ranking: Ranking, ru: RankedUnit):
     """(the next level up, points lacking) or None at the top level (or without levels)."""
-    levels = ranking.framework.levels
-    if ru.level is None or ru.level not in levels:
-        return None
-    k = levels.index(ru.level)
-    if k == 0:
-        return None
-    up = levels[k - 1]
-    return up, up.min - ru.total
+    up = ranking.framework.level_above(ru.level)
+    return None if up is None else (up, up.min - ru.total)
 
 
 def criteria_rows(ranking: Ranking, ru: RankedUnit) -> list[tuple[Criterion, int | None]]:

@@ -204,6 +204,13 @@ class Framework:
                 return level
         return None
 
+    def level_above(self, level: Level | None) -> Level | None:
+        """The next level up, or None at the top level (or without levels)."""
+        if level is None or level not in self.levels:
+            return None
+        k = self.levels.index(level)
+        return self.levels[k - 1] if k > 0 else None
+
     @property
     def scale_points(self) -> Decimal:
         return from_fixed(self.scale)

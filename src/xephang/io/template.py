@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..framework.model import Framework, Input
-from ..numbers import from_fixed
+from ..numbers import plain
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -28,10 +28,9 @@ def _bounds(inp: Input) -> str:
         return " / ".join(o.label for o in inp.options)
     if inp.type == "ratio":
         return "0 đến 1 (hoặc 0% đến 100%)"
-    lo = f"{from_fixed(inp.min or 0):f}".rstrip("0").rstrip(".") if inp.min else "0"
-    text = f"từ {lo}"
+    text = f"từ {plain(inp.min or 0)}"
     if inp.max is not None:
-        text += f" đến {from_fixed(inp.max):f}".rstrip("0").rstrip(".")
+        text += f" đến {plain(inp.max)}"
     if inp.at_most:
         text += f", không lớn hơn '{inp.at_most}'"
     return text

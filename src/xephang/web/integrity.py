@@ -72,12 +72,17 @@ def entry_content(e) -> dict:
     }
 
 
-def canonical(obj) -> str:
+def canonical_json(obj) -> str:
+    """The exact text that is hashed (audit rows, snapshots): keys sorted, no spaces, UTF-8 letters kept."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def entry_hash(prev_hash: str, e) -> str:
-    return hashlib.sha256((prev_hash + "\n" + canonical(entry_content(e))).encode("utf-8")).hexdigest()
+    return sha256_text(prev_hash + "\n" + canonical_json(entry_content(e)))
 
 
 def _lock_chain() -> None:
@@ -218,7 +223,7 @@ def verify() -> Report:
     for s in Snapshot._base_manager.order_by("period_id", "version").iterator():
         rep.snapshots += 1
         where = f"kết quả chốt id={s.id} (kỳ {s.period_id}, phiên bản {s.version})"
-        actual = hashlib.sha256(s.payload.encode("utf-8")).hexdigest()
+        actual = sha256_text(s.payload)
         if actual != s.sha256:
             rep.problems.append(f"{where}: nội dung không khớp SHA-256 đã lưu — đã bị sửa.")
         seen = recorded.get((s.period_id, s.version))

@@ -8,7 +8,6 @@ exact number never passes through a binary float.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from functools import lru_cache
 
@@ -20,7 +19,7 @@ from django.utils import timezone
 from xephang.framework.loader import parse_framework
 from xephang.framework.model import Framework as CoreFramework
 
-from .integrity import AuditQuerySet, SnapshotQuerySet
+from .integrity import AuditQuerySet, SnapshotQuerySet, sha256_text
 
 
 class Role(models.TextChoices):
@@ -101,7 +100,7 @@ class Framework(models.Model):
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.yaml_text.encode("utf-8")).hexdigest()
+        return sha256_text(self.yaml_text)
 
     def load(self) -> CoreFramework:
         return _parse_cached(self.yaml_text, self.code)
@@ -305,7 +304,7 @@ class Snapshot(models.Model):
             old = Snapshot.objects.get(pk=self.pk)
             if (old.payload, old.sha256, old.version, old.period_id) != (self.payload, self.sha256, self.version, self.period_id):
                 raise ValidationError("Kết quả đã chốt không được sửa; hãy tạo phiên bản mới kèm lý do.")
-        if hashlib.sha256(self.payload.encode("utf-8")).hexdigest() != self.sha256:
+        if sha256_text(self.payload) != self.sha256:
             raise ValidationError("Mã SHA-256 không khớp với nội dung kết quả.")
         super().save(*args, **kwargs)
 

@@ -5,8 +5,6 @@ results into a snapshot. No score, level or rank is computed anywhere else in th
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -318,15 +316,6 @@ def _ties_text(ranking: Ranking) -> str:
     if ranking.ties == "shared":
         return "đồng hạng (điểm bằng nhau cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)"
     return "khi tổng điểm bằng nhau, so sánh lần lượt điểm của: " + ", ".join(ranking.ties)
-
-
-def canonical_json(payload: dict) -> str:
-    """The exact text that is hashed: keys sorted, no spaces, UTF-8 letters kept."""
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def decimal_text(value: Decimal) -> str:

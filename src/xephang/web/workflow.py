@@ -17,7 +17,8 @@ from .models import (
     Adjustment, AuditEntry, Evidence, EvidenceLink, Explanation, Period, Profile, Role, Snapshot, Status,
     Submission, audit,
 )
-from .scoring import canonical_json, check_values, score_period, sha256_text, snapshot_payload
+from .integrity import canonical_json, sha256_text
+from .scoring import check_values, score_period, snapshot_payload
 
 EVIDENCE_TYPES = {
     "pdf", "png", "jpg", "jpeg", "gif", "webp", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
