@@ -110,7 +110,7 @@ def main() -> None:
             workflow.transition(period, admin, Status.EXPLANATION)
             shoot("07-giai-trinh", f"/ky/{period.pk}/giai-trinh/{own.pk}/", user="baocao")
             shoot("08-bang-dieu-khien", "/bang-dieu-khien/", user="lanhdao")
-            # Issue 5 in the pages: the leaders' analysis of the 2025 sample period (against 2020, through
+            # the leaders' analysis of the 2025 sample period (against 2020, through
             # the lineage), a unit's road to the next level, the decision's metadata form.
             p2025 = Period.objects.get(year=2025)
             shoot("13-phan-tich-2025", f"/ky/{p2025.pk}/phan-tich/", user="lanhdao")

@@ -1,4 +1,4 @@
-"""Bad input, at scale: property-based tests of the criteria-set loader (issue 6).
+"""Bad input, at scale: property-based tests of the criteria-set loader.
 
 The invariant, for any text a user may give as a criteria set: ``parse_framework`` returns a valid
 ``Framework`` or raises a ``FrameworkError`` whose Vietnamese message names the file (and the path

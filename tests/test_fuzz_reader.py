@@ -1,4 +1,4 @@
-"""Bad input, at scale: property-based tests of the CSV and Excel importers (issue 6).
+"""Bad input, at scale: property-based tests of the CSV and Excel importers.
 
 The invariant, for any bytes a user may upload: ``read_period`` returns a valid ``PeriodData`` or
 raises an ``InputError`` whose Vietnamese message names the file (and, where it can, the sheet, row

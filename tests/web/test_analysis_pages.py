@@ -1,4 +1,4 @@
-"""Issue 5's analysis in the web pages and issue 4's leftovers: data-quality flags from
+"""The analysis in the web pages and related downloads: data-quality flags from
 ``analysis.run_checks``, the road to the next level, scorecard downloads, the decision's metadata form,
 the leaders' robustness and year-over-year view, the 2025 demo with its lineage, deadline reminders."""
 

@@ -1,6 +1,6 @@
 """The ranking decision (Quyết định xếp hạng) as the Chairman signs it, in the layout of Nghị định 30/2020.
 
-Content follows the 2020 Thanh Hóa draft (../shared/reference/seed-decision-thanhhoa-2020.txt) and
+Content follows the 2020 Thanh Hóa draft (tests/data/reference/seed-decision-thanhhoa-2020.txt) and
 does better where it erred: sections numbered without gaps, band texts that do not overlap (from the
 criteria set), one column header in every table, and a note wherever equal shown totals got different
 ranks or the tie rule is not the national one. Layout numbers: see ``layout.py`` and docs/documents.md.

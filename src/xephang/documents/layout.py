@@ -1,7 +1,7 @@
 """Page layout of Vietnamese administrative documents (Nghị định 30/2020/NĐ-CP, Phụ lục I) in python-docx.
 
 Every measure here comes from the decree or from the official template ``Phuluc3.docx`` (Mẫu 1.2) as
-measured in ../shared/reference/document-format.md; the section of that note is cited next to each.
+measured in docs/reference/document-format.md; the section of that note is cited next to each.
 The helpers write the few WordprocessingML elements python-docx has no API for (borders, repeated
 header rows, rows that never split, page number fields, fixed table layout).
 """

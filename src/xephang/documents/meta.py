@@ -2,7 +2,7 @@
 
 Read from the ``decision:`` section of a period's ``period.yaml`` and from ``--meta META.yaml`` (the
 same keys, at the top level or under ``decision:``; the file overrides the period). Missing fields
-fall back to the 2020 Thanh Hóa draft (../shared/reference/seed-decision-thanhhoa-2020.txt); a missing
+fall back to the 2020 Thanh Hóa draft (tests/data/reference/seed-decision-thanhhoa-2020.txt); a missing
 number or date leaves the blanks that draft leaves, to be filled in by hand at signing.
 """
 

@@ -35,7 +35,7 @@ def level_counts(ranking: Ranking) -> list[tuple[str, list[int], int]]:
 
 @dataclass
 class Analyses:
-    """What the report adds to the results (issue 5): rank robustness (``draws`` 0 leaves it out),
+    """What the report adds to the results: rank robustness (``draws`` 0 leaves it out),
     year over year against ``previous`` (a ranking, followed through ``lineage``), per-component ranks."""
 
     draws: int = 1000

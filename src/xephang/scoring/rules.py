@@ -4,7 +4,7 @@ Every rule evaluates a whole group at once (columns of fixed-point ints, one ent
 national-scale period scores in well under a second, and explains one unit's points in words from the
 very same values. Points are clamped to [0, max] by the engine, not here.
 
-Rule types, as seen in real regulations (../shared/reference/domain-notes.md):
+Rule types, as seen in real regulations (docs/reference/domain-notes.md):
 ``ratio`` (share x max), ``relative`` (value / best unit's value in the group x max), ``yesno``,
 ``tiers``, ``choice`` (partial levels), ``count`` (count x points, capped), ``direct`` (points entered).
 Sums of sub-items, best of alternative cases, deductions and "not applicable" are properties of the

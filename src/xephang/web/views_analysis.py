@@ -1,4 +1,4 @@
-"""Pages of issue 4's leftovers and issue 5's analysis: a unit's scorecard download, the decision's
+"""Analysis pages and downloads: a unit's scorecard download, the decision's
 metadata form, and the leaders' robustness / year-over-year view. Every figure comes from the core
 (``xephang.analysis``, ``xephang.documents``) through ``web.analysis``; nothing is computed here.
 """

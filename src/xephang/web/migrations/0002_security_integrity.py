@@ -1,4 +1,4 @@
-"""Issue 6: the audit trail's hash chain (existing rows chained in id order), optimistic-locking
+"""the audit trail's hash chain (existing rows chained in id order), optimistic-locking
 versions on reports and adjustments, and failed logins for throttling."""
 
 import django.utils.timezone
