@@ -1,4 +1,4 @@
-"""backup and restore: ``xephang backup`` of the live database (SQLite online backup, or
+"""Backup and restore: ``xephang backup`` of the live database (SQLite online backup, or
 pg_dump when the tests run on PostgreSQL) with the evidence files; ``xephang restore`` into an empty
 database in another process finds every period, submission, evidence file, snapshot and audit entry
 identical; a damaged or malicious archive restores nothing."""

@@ -1,4 +1,4 @@
-"""bad input at the web's doors: random POST bodies and uploads (hypothesis) against the
+"""Bad input at the web's doors: random POST bodies and uploads (hypothesis) against the
 report form, the live score, the evidence and Excel uploads, appraisal, explanation, the framework
 upload and the login. Never a server error or a traceback; a rejected input stores nothing; what is
 stored passes the core's own checks."""

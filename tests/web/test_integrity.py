@@ -1,4 +1,4 @@
-"""integrity: published snapshots cannot be altered through any path (model, queryset, admin,
+"""Integrity: published snapshots cannot be altered through any path (model, queryset, admin,
 fixture import, the Excel import), the audit trail is append-only and hash-chained, and
 ``xephang verify`` names every tampered row."""
 

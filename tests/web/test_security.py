@@ -1,4 +1,4 @@
-"""access and uploads: evidence downloads and other units' ids in URLs (IDOR) for every role,
+"""Access and uploads: evidence downloads and other units' ids in URLs (IDOR) for every role,
 unpublished results through every door, login throttling, password validators, production settings,
 uploads checked by content (HTML, SVG, renamed executables, zip bombs, paths with ../), no lost work
 (optimistic locking, all-or-nothing saves, a draft that survives an expired session)."""

@@ -1,4 +1,4 @@
-"""the audit trail's hash chain (existing rows chained in id order), optimistic-locking
+"""The audit trail's hash chain (existing rows chained in id order), optimistic-locking
 versions on reports and adjustments, and failed logins for throttling."""
 
 import django.utils.timezone
