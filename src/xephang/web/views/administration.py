@@ -9,13 +9,10 @@ from xephang.errors import FrameworkError
 from xephang.framework.loader import parse_framework
 
 from ..forms import build_sections
-from ..models import (
-    AuditEntry,
-    Framework,
-    Period,
-)
+from ..models import AuditEntry, Framework, Period, audit
 from ..permissions import allow
 
+#: A criteria set's YAML is a few dozen KB; anything far larger is a mistake or an attack.
 FRAMEWORK_MAX_BYTES = 2 * 1024 * 1024
 
 
