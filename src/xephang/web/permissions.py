@@ -66,6 +66,12 @@ def _submitted(p, u):
     return Submission.objects.filter(period=p, unit=u, state=Submission.State.SUBMITTED).exists()
 
 
+def _before_unit_deadline(p, u):
+    from .progress import before_deadline
+
+    return before_deadline(p, u.pk)
+
+
 def _sees_unit_report(w, p, u):
     return _own_unit(w, u) or w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p)
 
@@ -81,8 +87,15 @@ RULES = {
     "framework.manage": (_admin, "Chỉ quản trị (Sở TTTT) được quản lý bộ tiêu chí."),
     "audit.view": (_admin, "Chỉ quản trị (Sở TTTT) được xem nhật ký."),
     "report.view": (_sees_unit_report, "Bạn chỉ xem được báo cáo của đơn vị mình."),
-    "report.edit": (lambda w, p, u: _own_unit(w, u) and p.status == Status.OPEN and not _submitted(p, u),
-                    "Chỉ cán bộ của đơn vị được sửa báo cáo, khi kỳ đang nhận báo cáo và báo cáo chưa nộp."),
+    "report.edit": (lambda w, p, u: _own_unit(w, u) and p.status == Status.OPEN and not _submitted(p, u)
+                    and _before_unit_deadline(p, u),
+                    "Chỉ cán bộ của đơn vị được sửa báo cáo, khi kỳ đang nhận báo cáo, báo cáo chưa nộp và chưa quá "
+                    "hạn (Sở TTTT có thể gia hạn cho đơn vị)."),
+    "progress.view": (lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER),
+                      "Chỉ Sở TTTT và lãnh đạo xem được tiến độ của các đơn vị."),
+    "progress.remind": (_admin, "Chỉ quản trị (Sở TTTT) được gửi thư nhắc."),
+    "deadline.extend": (lambda w, p, u: _admin(w, p, u) and p.status == Status.OPEN,
+                        "Chỉ quản trị (Sở TTTT) được gia hạn, khi kỳ đang nhận báo cáo."),
     "appraisal.view": (lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p),
                        "Chỉ thẩm định viên được phân công và Sở TTTT xem được thẩm định."),
     "appraisal.edit": (lambda w, p, u: _assigned(w, p) and p.status == Status.APPRAISAL,

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xephang.web.permissions.context",
+                "xephang.web.progress.reporter_status",
             ],
         },
     }

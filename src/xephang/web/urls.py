@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import security
-from .views import administration, analysis, appraisal, period, public, report
+from .views import administration, analysis, appraisal, period, progress, public, report
 
 app_name = "web"
 
@@ -26,6 +26,11 @@ pages = [
     path("ky/<int:period_id>/thong-tin-quyet-dinh/", period.decision_meta, name="decision-meta"),
     path("ky/<int:period_id>/chuyen-giai-doan/", period.period_transition, name="period-transition"),
     path("ky/<int:period_id>/dinh-chinh/", period.period_correct, name="period-correct"),
+    # The coordinator's progress board, reminders, deadline extensions (views.progress)
+    path("ky/<int:period_id>/tien-do/", progress.board, name="progress"),
+    path("ky/<int:period_id>/tien-do.csv", progress.board_csv, name="progress-csv"),
+    path("ky/<int:period_id>/tien-do/nhac/", progress.remind, name="progress-remind"),
+    path("ky/<int:period_id>/tien-do/<int:unit_id>/gia-han/", progress.extend, name="deadline-extend"),
     # Reporting and explanations (views.report)
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/", report.report, name="report"),
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/tinh-diem/", report.report_live, name="report-live"),
