@@ -294,6 +294,29 @@ def appraise(sub: Submission, user, input_id: str, accepted: bool, value: str, r
 
 
 @transaction.atomic
+def accept_remaining(sub: Submission, user) -> int:
+    """Accept, as reported, every figure of the unit not yet decided: one action, one audit entry listing
+    them. Figures already accepted or adjusted keep their decision. Returns how many were accepted."""
+    fw = sub.period.framework.load()
+    decided = set(Adjustment.objects.select_for_update().filter(submission=sub).values_list("input_id", flat=True))
+    remaining = [i.id for i in fw.inputs_for(sub.unit.group.code) if i.id not in decided]
+    if not remaining:
+        return 0
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            Adjustment.objects.bulk_create([
+                Adjustment(submission=sub, input_id=iid, accepted=True, appraiser=user, at=now, version=1)
+                for iid in remaining])
+    except IntegrityError:
+        raise ConflictError("Một số chỉ tiêu vừa được người khác quyết định cùng lúc; chưa chấp nhận gì. "
+                            "Hãy tải lại trang rồi làm lại.") from None
+    audit(user, "appraisal.accept_all", period=sub.period, unit=sub.unit, subject=sub.unit.name,
+          after={"accepted": remaining})
+    return len(remaining)
+
+
+@transaction.atomic
 def explain(adj: Adjustment, user, text: str, evidence: Evidence | None = None) -> Explanation:
     if not text.strip():
         raise WorkflowError("Hãy nhập nội dung giải trình.")

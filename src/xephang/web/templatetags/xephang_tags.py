@@ -53,3 +53,19 @@ def changes(value) -> str:
     if isinstance(value, dict):
         return "\n".join(f"{k}: {'—' if v is None else v}" for k, v in value.items())
     return str(value)
+
+
+_DECIMAL = __import__("re").compile(r"-?\d+\.\d+")
+
+
+@register.filter
+def so(value) -> str:
+    """A number written with a decimal point (85.03, as stored or computed) shown the Vietnamese way
+    (85,03); a negative zero shown as zero. Anything else is returned unchanged."""
+    if value is None:
+        return ""
+    text = str(value)
+    if not _DECIMAL.fullmatch(text):
+        return text
+    text = text.replace(".", ",")
+    return text.lstrip("-") if set(text) <= set("-0,") else text

@@ -20,7 +20,7 @@ from ..models import (
     Submission,
 )
 from ..permissions import allow, can
-from ..scoring import check_values, criteria_rows, score_period
+from ..scoring import adjustment_costs, check_values, criteria_rows, score_period
 from ..security import download, kind_of_stored, pending_draft
 from ..workflow import WorkflowError
 
@@ -175,7 +175,8 @@ def explanation_page(request, period, unit):
             messages.error(request, str(e))
         return redirect("web:explanation", period_id=period.pk, unit_id=unit.pk)
     adjustments = sub.adjustments.filter(accepted=False).select_related("explanation")
-    items = [(a, fw.inputs.get(a.input_id)) for a in adjustments]
+    costs = adjustment_costs(period, sub)
+    items = [(a, fw.inputs.get(a.input_id), costs.get(a.input_id)) for a in adjustments]
     return render(request, "web/explanation.html", {"period": period, "unit": unit, "sub": sub, "items": items,
                                                      "editable": editable})
 
