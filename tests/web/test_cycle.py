@@ -78,7 +78,11 @@ def test_draft_then_submit_locks_the_report(client, demo):
     # Submitting with blanks is refused and names the blanks.
     resp = client.post(url, {"v_so_cbccvc": "50", "submit": "1"})
     assert resp.status_code == 200 and "cần nhập đủ trước khi nộp" in resp.content.decode()
+    # Figures claimed without their required evidence: saved as a draft, not submitted, until confirmed.
     assert client.post(url, {**_fill(demo), "submit": "1"}).status_code == 302
+    sub.refresh_from_db()
+    assert sub.state == "draft" and sub.values == {k[2:]: v for k, v in _fill(demo).items() if k.startswith("v_") and v}
+    assert client.post(url, {**_fill(demo), "submit_anyway": "1"}).status_code == 302
     sub.refresh_from_db()
     assert sub.state == "submitted" and sub.submitted_at
     assert client.post(url, {"v_so_cbccvc": "1", "save": "1"}).status_code == 403
@@ -93,7 +97,7 @@ def test_live_self_score_is_the_cores_score(client, demo):
     assert resp.status_code == 200
     html = resp.content.decode()
     # Independently: save and submit the same figures, then score the period.
-    client.post(reverse("web:report", args=[p.pk, own.pk]), {**form, "submit": "1"})
+    client.post(reverse("web:report", args=[p.pk, own.pk]), {**form, "submit_anyway": "1"})
     ps = score_period(p, "reported")
     shown = ps.ranking.show(ps.ranked(own.pk).shown)
     assert f"<strong>{shown}</strong> điểm" in html

@@ -39,6 +39,12 @@ pages = [
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/", report.evidence_upload, name="evidence-upload"),
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/", report.evidence_download,
          name="evidence-download"),
+    path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/lien-ket/", report.evidence_relink,
+         name="evidence-relink"),
+    path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/bo-lien-ket/", report.evidence_unlink,
+         name="evidence-unlink"),
+    path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/xoa/", report.evidence_delete,
+         name="evidence-delete"),
     # Appraisal (views.appraisal)
     path("ky/<int:period_id>/tham-dinh/", appraisal.appraisal_list, name="appraisal"),
     path("ky/<int:period_id>/tham-dinh/<int:unit_id>/", appraisal.appraisal_unit, name="appraisal-unit"),

@@ -245,6 +245,62 @@ def add_evidence(sub: Submission, user, upload, criteria: list[str], locator: st
     return ev
 
 
+def _linkable(sub: Submission, criteria) -> list[str]:
+    fw = sub.period.framework.load()
+    known = {c.id for c in fw.all_criteria() if c.applies_to(sub.unit.group.code)}
+    return [c for c in dict.fromkeys(criteria) if c in known]
+
+
+@transaction.atomic
+def relink_evidence(ev: Evidence, user, criteria: list[str], locator: str, summary: str) -> Evidence:
+    """Set which criteria a document supports (and where in it), replacing its links; audited with the
+    criteria before and after. A document keeps at least one criterion (otherwise delete it)."""
+    criteria = _linkable(ev.submission, criteria)
+    if not criteria:
+        raise WorkflowError("Hãy chọn ít nhất một tiêu chí mà tài liệu này chứng minh (hoặc xóa tài liệu).")
+    before = {"criteria": sorted(ev.links.values_list("criterion_id", flat=True)), "summary": ev.summary}
+    ev.links.all().delete()
+    for cid in criteria:
+        EvidenceLink.objects.create(evidence=ev, criterion_id=cid, locator=locator.strip()[:200])
+    ev.summary = summary.strip()[:500]
+    ev.carried = False  # looked at and linked again by the unit: no longer an unconfirmed carry-over
+    ev.save(update_fields=["summary", "carried"])
+    audit(user, "evidence.relink", period=ev.submission.period, unit=ev.submission.unit, subject=ev.original_name,
+          before=before, after={"criteria": criteria, "summary": ev.summary, "locator": locator.strip()})
+    return ev
+
+
+@transaction.atomic
+def unlink_evidence(ev: Evidence, user, criterion_id: str) -> bool:
+    """Remove one criterion from a document's links; the document itself stays (deleted with the last
+    link, since a document proving nothing has no place in the report). Returns whether it was deleted."""
+    link = ev.links.filter(criterion_id=criterion_id).first()
+    if link is None:
+        raise WorkflowError("Tài liệu không gắn với tiêu chí này.")
+    if ev.links.count() == 1:
+        delete_evidence(ev, user)
+        return True
+    link.delete()
+    audit(user, "evidence.unlink", period=ev.submission.period, unit=ev.submission.unit, subject=ev.original_name,
+          before={"criteria": [criterion_id]}, after=None)
+    return False
+
+
+def delete_evidence(ev: Evidence, user) -> None:
+    """Delete a document and its links (audited). The stored file goes too unless another row still
+    points to it (last year's report, from which it was carried over)."""
+    sub, name, path = ev.submission, ev.original_name, ev.file.name
+    criteria = sorted(ev.links.values_list("criterion_id", flat=True))
+    storage = ev.file.storage
+    with transaction.atomic():
+        ev.delete()
+        audit(user, "evidence.delete", period=sub.period, unit=sub.unit, subject=name,
+              before={"criteria": criteria}, after=None)
+        shared = Evidence.objects.filter(file=path).exists()
+    if path and not shared:
+        transaction.on_commit(lambda: storage.delete(path))
+
+
 # --- appraisal and explanation ------------------------------------------------------------------
 
 @transaction.atomic
