@@ -400,3 +400,57 @@ def test_framework_saved_from_the_page_is_stored_and_audited(client, demo):
     saved = Framework.objects.get(code="thu-nghiem")
     entry = AuditEntry.objects.filter(action="framework.save", subject="thu-nghiem").get()
     assert entry.after == {"sha256": saved.sha256}
+
+
+def test_excel_reports_every_bad_cell_in_one_message(client, demo, tmp_path):
+    p, own = demo["open"], demo["own"]
+    client.force_login(demo["baocao"])
+    wb = _workbook(client.get(reverse("web:report-template", args=[p.pk, own.pk])))
+    ws = wb["Báo cáo"]
+    fw = p.framework.load()
+    by_label = {i.label: i for i in fw.inputs_for(own.group.code)}
+    for col in range(3, ws.max_column + 1):  # a valid figure everywhere, then three bad cells
+        inp = by_label[ws.cell(row=2, column=col).value]
+        ws.cell(row=3, column=col).value = {"yesno": "có", "choice": inp.options[0].label if inp.options else ""}.get(inp.type, "1")
+    ws["C3"] = "mười"
+    ws["E3"] = "-5"
+    yes_col = next(c for c in range(3, ws.max_column + 1) if by_label[ws.cell(row=2, column=c).value].type == "yesno")
+    ws.cell(row=3, column=yes_col).value = "chắc có"
+    path = tmp_path / "hai-loi.xlsx"
+    wb.save(path)
+    with path.open("rb") as f:
+        resp = client.post(reverse("web:report-upload", args=[p.pk, own.pk]), {"xlsx": f}, follow=True)
+    html = resp.content.decode()
+    from openpyxl.utils import get_column_letter
+
+    assert "Không lưu gì từ tệp này: 3 ô có lỗi" in html
+    for cell in ("ô C3", "ô E3", f"ô {get_column_letter(yes_col)}3"):
+        assert cell in html, cell
+    assert html.count("<li>tệp hai-loi.xlsx") == 3  # one line each, in one message
+    assert Submission.objects.get(period=p, unit=own).values == {}
+
+
+def test_reader_collects_up_to_the_limit(tmp_path):
+    """The core's reader: by default the first bad cell stops the read (the command line); asked for
+    several, it reports them together, at most the limit."""
+    from xephang.errors import InputError, InputErrors
+    from xephang.framework.loader import load_framework
+    from xephang.io.reader import read_period
+
+    fw = load_framework("thanhhoa-2016")
+    inputs = fw.inputs_for("so_ban_nganh")
+    rows = ["khối,đơn vị," + ",".join(i.id for i in inputs)]
+    for n in range(4):
+        rows.append(f"so_ban_nganh,Sở {n}," + ",".join("?" for _ in inputs))
+    path = tmp_path / "nhieu-loi.csv"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    with pytest.raises(InputError) as one:
+        read_period(path, fw)
+    assert not isinstance(one.value, InputErrors)
+    with pytest.raises(InputErrors) as many:
+        read_period(path, fw, max_errors=50)
+    assert len(many.value.errors) == 50 and many.value.limit_reached
+    assert str(many.value.errors[0]) == str(one.value)
+    with pytest.raises(InputErrors) as all_of_them:
+        read_period(path, fw, max_errors=1000)
+    assert len(all_of_them.value.errors) == 4 * len(inputs) and not all_of_them.value.limit_reached

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import InputError, Location
+from ..errors import InputError, InputErrors, Location
 from ..framework.model import Framework, Input
 from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, plain, to_fixed
 from ..period import PeriodData, UnitEntry
@@ -162,7 +162,30 @@ def _read_xlsx(p: Path, name: str, sheet: str | None) -> Table:
     raise InputError(Location(name), "tệp Excel không có dữ liệu")
 
 
-def read_period(path: str | Path, framework: Framework, sheet: str | None = None) -> PeriodData:
+class _Problems:
+    """Bad cells met while reading rows: the first stops the read (``limit`` 1, the default), or up to
+    ``limit`` are collected and raised together as ``InputErrors``."""
+
+    def __init__(self, limit: int):
+        self.limit = max(1, limit)
+        self.errors: list[InputError] = []
+
+    def add(self, error: InputError) -> None:
+        if self.limit == 1:
+            raise error
+        self.errors.append(error)
+        if len(self.errors) >= self.limit:
+            raise InputErrors(self.errors, limit_reached=True)
+
+    def raise_any(self) -> None:
+        if self.errors:
+            raise InputErrors(self.errors)
+
+
+def read_period(path: str | Path, framework: Framework, sheet: str | None = None, max_errors: int = 1) -> PeriodData:
+    """``max_errors``: how many bad cells to report at once (as ``InputErrors``); the header's problems
+    always stop the read at once. Nothing is returned from a file with any bad cell."""
+    problems = _Problems(max_errors)
     table = read_table(path, sheet)
     keys = [fold(h) for h in table.header]
     group_col = _find(keys, GROUP_HEADERS)
@@ -199,28 +222,16 @@ def read_period(path: str | Path, framework: Framework, sheet: str | None = None
     not_applicable: dict[str, set[int]] = {}
     for row_n, cells in table.rows:
         cells = list(cells) + [None] * (len(table.header) - len(cells))
-        name = nfc(_text(cells[unit_col]))
-        if not name:
-            raise InputError(table.where(row_n, unit_col), "thiếu tên đơn vị")
-        gtext = nfc(_text(cells[group_col]))
-        group = framework.group(gtext) if gtext else None
-        if group is None:
-            choices = "; ".join(f"{g.id} ({g.name})" for g in framework.groups)
-            raise InputError(
-                table.where(row_n, group_col),
-                f"khối '{gtext}' không có trong bộ tiêu chí '{framework.id}'; cần một trong: {choices}",
-            )
-        key = fold(name)
-        if key in seen:
-            raise InputError(table.where(row_n, unit_col), f"đơn vị '{name}' bị trùng với dòng {seen[key]}")
-        seen[key] = row_n
-        index = len(units)
-        entry = UnitEntry(name=name, group=group.id, row=row_n)
-        if kind == "totals":
-            entry.total = _total(table, row_n, total_col, cells[total_col], framework)
-        else:
-            _unit_inputs(table, framework, row_n, cells, input_cols, group.id, values, not_applicable, index)
+        try:
+            entry = _row(table, framework, row_n, cells, unit_col, group_col, total_col, kind, input_cols, seen,
+                         len(units), values, not_applicable, problems)
+        except InputErrors:
+            raise
+        except InputError as e:
+            problems.add(e)
+            continue
         units.append(entry)
+    problems.raise_any()
     if not units:
         raise InputError(table.where(), "không có dòng dữ liệu nào dưới dòng tiêu đề")
     if kind == "inputs":
@@ -229,6 +240,31 @@ def read_period(path: str | Path, framework: Framework, sheet: str | None = None
                 values[iid] += [None] * (len(units) - len(values[iid]))
     return PeriodData(source=table.file, kind=kind, units=units, values=values if kind == "inputs" else {},
                       not_applicable=not_applicable, sheet=table.sheet)
+
+
+def _row(table, framework, row_n, cells, unit_col, group_col, total_col, kind, input_cols, seen, index, values,
+         not_applicable, problems) -> UnitEntry:
+    name = nfc(_text(cells[unit_col]))
+    if not name:
+        raise InputError(table.where(row_n, unit_col), "thiếu tên đơn vị")
+    gtext = nfc(_text(cells[group_col]))
+    group = framework.group(gtext) if gtext else None
+    if group is None:
+        choices = "; ".join(f"{g.id} ({g.name})" for g in framework.groups)
+        raise InputError(
+            table.where(row_n, group_col),
+            f"khối '{gtext}' không có trong bộ tiêu chí '{framework.id}'; cần một trong: {choices}",
+        )
+    key = fold(name)
+    if key in seen:
+        raise InputError(table.where(row_n, unit_col), f"đơn vị '{name}' bị trùng với dòng {seen[key]}")
+    seen[key] = row_n
+    entry = UnitEntry(name=name, group=group.id, row=row_n)
+    if kind == "totals":
+        entry.total = _total(table, row_n, total_col, cells[total_col], framework)
+    else:
+        _unit_inputs(table, framework, row_n, cells, input_cols, group.id, values, not_applicable, index, problems)
+    return entry
 
 
 def parse_value(inp: Input, text, where: str = "Biểu mẫu báo cáo"):
@@ -290,7 +326,9 @@ def _fixed(table, row_n, col, d: Decimal) -> int:
         raise InputError(table.where(row_n, col), str(e)) from None
 
 
-def _unit_inputs(table, fw, row_n, cells, input_cols, group, values, not_applicable, index):
+def _unit_inputs(table, fw, row_n, cells, input_cols, group, values, not_applicable, index, problems=None):
+    problems = problems or _Problems(1)
+    bad = len(problems.errors)
     needed = fw.inputs_for(group)
     na_criteria = {c.id: c for c in fw.all_criteria() if c.may_be_not_applicable and c.applies_to(group)}
     readers = {}  # input id -> criteria that read it
@@ -311,24 +349,32 @@ def _unit_inputs(table, fw, row_n, cells, input_cols, group, values, not_applica
         if fold(text) in NA_WORDS and text:
             marked = [a for c in readers.get(inp.id, []) for a in _na_owner(c, na_criteria)]
             if not marked or len(marked) < len(readers.get(inp.id, [])):
-                raise InputError(
+                problems.add(InputError(
                     table.where(row_n, col),
                     f"'{text}': chỉ tiêu '{inp.label}' thuộc tiêu chí không được phép đánh dấu 'không áp dụng'",
-                )
+                ))
+                row_values[inp.id] = None
+                continue
             for c in marked:
                 not_applicable.setdefault(c.id, set()).add(index)
             row_values[inp.id] = None
             continue
-        row_values[inp.id] = _value(table, row_n, col, cell, inp)
+        try:
+            row_values[inp.id] = _value(table, row_n, col, cell, inp)
+        except InputError as e:
+            problems.add(e)  # raises at once unless collecting
+            row_values[inp.id] = None
     for inp in needed:
         v = row_values[inp.id]
         if inp.at_most and v is not None and row_values.get(inp.at_most) is not None and v > row_values[inp.at_most]:
             whole = fw.inputs[inp.at_most]
-            raise InputError(
+            problems.add(InputError(
                 table.where(row_n, input_cols[inp.id]),
                 f"'{inp.label}' ({plain(v)}) lớn hơn '{whole.label}' ({plain(row_values[inp.at_most])}); "
                 "phần không thể lớn hơn tổng",
-            )
+            ))
+    if len(problems.errors) > bad:
+        return  # a row with bad cells contributes nothing (the read fails at the end)
     for iid, v in row_values.items():
         values[iid].extend([None] * (index - len(values[iid])))
         values[iid].append(v)

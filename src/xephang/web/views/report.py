@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from xephang.errors import XephangError
+from django.utils.html import format_html, format_html_join
+
+from xephang.errors import InputErrors, XephangError
 
 from .. import workflow
 from .. import progress
@@ -237,6 +239,13 @@ def report_upload(request, period, unit):
         return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
     try:
         texts, na = read_upload(period, unit, upload)
+    except InputErrors as e:
+        # One message, every bad cell (up to the limit) on its own line.
+        more = f" (đã dừng ở {len(e.errors)} lỗi; sửa rồi tải lại để xem tiếp)" if e.limit_reached else ""
+        messages.error(request, format_html(
+            "Không lưu gì từ tệp này: {} ô có lỗi{}.<ul>{}</ul>", len(e.errors), more,
+            format_html_join("", "<li>{}</li>", ((str(x),) for x in e.errors))))
+        return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
     except XephangError as e:
         messages.error(request, f"Không lưu gì từ tệp này: {e}")
         return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
