@@ -99,8 +99,10 @@ def test_live_self_score_is_the_cores_score(client, demo):
     # Independently: save and submit the same figures, then score the period.
     client.post(reverse("web:report", args=[p.pk, own.pk]), {**form, "submit_anyway": "1"})
     ps = score_period(p, "reported")
-    shown = ps.ranking.show(ps.ranked(own.pk).shown)
-    assert f"<strong>{shown}</strong> điểm" in html
+    from xephang.web.scoring import total_text
+
+    shown = total_text(ps, ps.ranked(own.pk))
+    assert "," in shown and f"<strong>{shown}</strong> điểm" in html  # a decimal comma, as users write
     # Raising one figure changes the live score.
     more = dict(form, v_so_cbccvc_co_may_tinh="0")
     other = client.post(reverse("web:report-live", args=[p.pk, own.pk]), more)
@@ -111,6 +113,15 @@ def test_live_score_with_blanks_is_marked_provisional(client, demo):
     client.force_login(demo["baocao"])
     html = client.post(reverse("web:report-live", args=[demo["open"].pk, demo["own"].pk]), {"v_so_cbccvc": "10"}).content.decode()
     assert "Tạm tính" in html and "ô trống" in html
+
+
+def test_empty_form_shows_no_score_and_no_level(client, demo):
+    client.force_login(demo["baocao"])
+    html = client.post(reverse("web:report-live", args=[demo["open"].pk, demo["own"].pk]), {}).content.decode()
+    assert "Yếu" not in html and "0,00" not in html and "0.00" not in html
+    assert "Nhập số liệu để xem điểm tạm tính" in html
+    page = client.get(reverse("web:report", args=[demo["open"].pk, demo["own"].pk])).content.decode()
+    assert "−0" not in page and "-0" not in page.split('id="self-score"')[1].split("</aside>")[0]
 
 
 def test_evidence_keeps_its_name_serves_several_criteria_and_checks_type_and_size(client, demo, settings):
@@ -266,7 +277,37 @@ def test_audit_page_lists_changes(client, demo):
     workflow.transition(demo["open"], demo["quantri"], Status.APPRAISAL, note="hết hạn")
     client.force_login(demo["quantri"])
     html = client.get(reverse("web:audit")).content.decode()
-    assert "Chuyển giai đoạn" in html and "status: appraisal" in html and "hết hạn" in html
+    assert "Chuyển giai đoạn" in html and "hết hạn" in html
+    assert ("Quản trị Sở TTTT chuyển kỳ &#x27;Năm 2021 (dữ liệu mẫu)&#x27; từ Đang nhận báo cáo sang Đang thẩm định."
+            in html)
+    assert "status:" not in html and "{&#x27;" not in html  # no raw codes, no Python dicts
+
+
+def test_audit_sentences_name_figures_criteria_and_values_as_people_write_them(client, demo):
+    from xephang.web.audit_text import describe
+
+    p, own = demo["open"], demo["own"]
+    fw = p.framework.load()
+    client.force_login(demo["baocao"])
+    client.post(reverse("web:report", args=[p.pk, own.pk]), {"v_so_cbccvc": "40", "v_ty_le_ket_noi_wan": "0.85", "save": "1"})
+    entry = AuditEntry.objects.filter(action="report.save", unit=own).first()
+    text = describe(entry)
+    assert text.startswith("Cán bộ báo cáo lưu bản nháp báo cáo của Sở Thông tin và Truyền thông: ")
+    assert f"{fw.inputs['so_cbccvc'].label}: (trống) → 40" in text
+    assert "0,85" in text and "so_cbccvc" not in text
+    client.force_login(demo["quantri"])
+    client.post(reverse("web:decision-meta", args=[p.pk]), {
+        "number": "76", "date": "27/01/2021", "signer_prefix": "KT. CHỦ TỊCH", "signer_title": "PHÓ CHỦ TỊCH",
+        "signer_name": "Mai Xuân Liêm"})
+    entry = AuditEntry.objects.filter(action="period.decision_meta").first()
+    text = describe(entry)
+    assert "Mai Xuân Liêm" in text and "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" in text and "{" not in text
+    workflow.transition(p, demo["quantri"], Status.APPRAISAL)
+    sub = Submission.objects.filter(period=p, state="submitted").select_related("unit").first()
+    workflow.appraise(sub, demo["thamdinh"], "so_cbccvc_co_may_tinh", False, "0", "Không có sổ")
+    text = describe(AuditEntry.objects.filter(action="appraisal.adjust").first())
+    assert text == (f"Thẩm định viên điều chỉnh '{fw.inputs['so_cbccvc_co_may_tinh'].label}' của {sub.unit.name} từ "
+                    f"{sub.values['so_cbccvc_co_may_tinh']} thành 0.")
 
 
 def test_dates_are_written_the_vietnamese_way():

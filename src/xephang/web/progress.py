@@ -44,8 +44,12 @@ class UnitStatus:
 
 def deadline_for(period: Period, unit_id: int) -> dt.date | None:
     """The unit's report deadline: the extension granted to it, else the period's."""
-    ext = DeadlineExtension.objects.filter(period=period, unit_id=unit_id).values_list("until", flat=True).first()
-    return ext or period.deadline
+    # Memoised on the period object: a request asks several times (permission, page, status bar).
+    memo = period.__dict__.setdefault("_unit_deadlines", {})
+    if unit_id not in memo:
+        memo[unit_id] = DeadlineExtension.objects.filter(period=period, unit_id=unit_id).values_list(
+            "until", flat=True).first()
+    return memo[unit_id] or period.deadline
 
 
 def before_deadline(period: Period, unit_id: int, today: dt.date | None = None) -> bool:
@@ -312,6 +316,7 @@ def extend_deadline(period: Period, unit: Unit, until: dt.date, reason: str, use
     ext.granted_by = user if getattr(user, "is_authenticated", False) else None
     ext.granted_at = timezone.now()
     ext.save()
+    period.__dict__.pop("_unit_deadlines", None)
     audit(user, "deadline.extend", period=period, unit=unit, subject=unit.name,
           before={"deadline": before.isoformat() if before else None}, after={"deadline": until.isoformat()},
           reason=ext.reason)

@@ -406,7 +406,7 @@ def decide(expl: Explanation, user, accept: bool, reason: str) -> Explanation:
 
 
 def audit_for(period: Period):
-    return AuditEntry.objects.filter(period=period).select_related("user", "unit")
+    return AuditEntry.objects.filter(period=period).select_related("user", "unit", "period__framework")
 
 
 # ---------------------------------------------------------------------------------------------

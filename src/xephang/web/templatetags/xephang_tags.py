@@ -37,6 +37,10 @@ ACTIONS = {
     "report.save": "Lưu báo cáo", "report.submit": "Nộp báo cáo", "evidence.add": "Thêm minh chứng",
     "appraisal.accept": "Chấp nhận số liệu", "appraisal.adjust": "Điều chỉnh số liệu",
     "explanation.add": "Giải trình", "explanation.decide": "Quyết định về giải trình", "framework.save": "Lưu bộ tiêu chí",
+    "appraisal.accept_all": "Chấp nhận tất cả số liệu còn lại", "report.remind": "Nhắc báo cáo",
+    "deadline.extend": "Gia hạn báo cáo", "evidence.relink": "Sửa liên kết minh chứng",
+    "evidence.unlink": "Bỏ liên kết minh chứng", "evidence.delete": "Xóa minh chứng",
+    "period.decision_meta": "Thông tin quyết định",
 }
 
 
@@ -69,3 +73,11 @@ def so(value) -> str:
         return text
     text = text.replace(".", ",")
     return text.lstrip("-") if set(text) <= set("-0,") else text
+
+
+@register.filter
+def sentence(entry) -> str:
+    """An audit entry as a Vietnamese sentence (audit_text.describe)."""
+    from ..audit_text import describe
+
+    return describe(entry)

@@ -24,18 +24,19 @@ from ..models import (
     Submission,
 )
 from ..permissions import allow, can
-from ..scoring import adjustment_costs, check_values, criteria_rows, score_period
+from ..scoring import adjustment_costs, check_values, criteria_rows, score_period, total_text
 from ..security import download, kind_of_stored, pending_draft
 from ..workflow import WorkflowError
 
 
 @allow("report.view")
 def report(request, period, unit):
-    sub = workflow.submission_for(period, unit) if can(request.user, "report.edit", period, unit) else \
+    may_edit = can(request.user, "report.edit", period, unit)
+    sub = workflow.submission_for(period, unit) if may_edit else \
         Submission.objects.filter(period=period, unit=unit).first() or Submission(period=period, unit=unit)
     fw = period.framework.load()
     group = unit.group.code
-    editable = can(request.user, "report.edit", period, unit) and sub.state != Submission.State.SUBMITTED
+    editable = may_edit and sub.state != Submission.State.SUBMITTED
     errors, values, na = {}, dict(sub.values), list(sub.not_applicable)
     if request.method == "POST":
         if not editable:
@@ -74,6 +75,9 @@ def report(request, period, unit):
     return render(request, "web/report.html", {
         "period": period, "unit": unit, "sub": sub, "sections": sections, "editable": editable, "live": live,
         "fw": fw, **_evidence_context(period, unit, sub, fw, editable),
+        "deadline": (deadline := progress.deadline_for(period, unit.pk)),
+        "late": not editable and period.status == "open" and sub.state != Submission.State.SUBMITTED
+        and not progress.before_deadline(period, unit.pk),
         "leaf_ids": [c.id for c in fw.all_criteria() if c.rule is not None and c.applies_to(group)],
     })
 
@@ -120,13 +124,15 @@ def _live_context(period, unit, texts, na):
     fw = period.framework.load()
     group = unit.group.code
     filled, blanks = fill_blanks_for_preview(fw, group, texts)
+    if blanks == len(fw.inputs_for(group)):
+        return {"empty": True}  # nothing typed yet: no score, and certainly no level to frighten anyone
     checked = check_values(fw, group, filled, na)
     if checked.errors:
         return {"errors": [(fw.inputs[i].label, m) for i, m in checked.errors.items()], "blanks": blanks}
     ps = score_period(period, "reported", override=(unit.pk, filled, na))
     ru = ps.ranked(unit.pk)
     rows = [r for r in criteria_rows(ps, unit.pk) if r["depth"] == 0]
-    return {"ranked": ru, "rows": rows, "blanks": blanks, "shown": ps.ranking.show(ru.shown),
+    return {"ranked": ru, "rows": rows, "blanks": blanks, "shown": total_text(ps, ru),
             "others": len(ps.unit_ids) - 1}
 
 
