@@ -20,18 +20,19 @@ from ..workflow import WorkflowError
 
 
 def _filtered(request, period):
+    """(the filter form, every row, the rows the filter keeps)."""
     form = BoardFilterForm(request.GET or None, period=period)
-    rows = progress.board(period)
+    everyone = progress.board(period)
+    rows = everyone
     if form.is_valid():
         d = form.cleaned_data
-        rows = progress.filter_rows(rows, d["khoi"], d["trang_thai"], d["qua_han"])
-    return form, rows
+        rows = progress.filter_rows(everyone, d["khoi"], d["trang_thai"], d["qua_han"])
+    return form, everyone, rows
 
 
 @allow("progress.view")
 def board(request, period):
-    form, rows = _filtered(request, period)
-    everyone = progress.board(period) if request.GET else rows
+    form, everyone, rows = _filtered(request, period)
     counts = {key: sum(1 for r in everyone if r.status == key) for key, _ in progress.UnitStatus.CHOICES}
     return render(request, "web/progress.html", {
         "period": period, "form": form, "rows": rows, "total": len(everyone),
@@ -42,7 +43,7 @@ def board(request, period):
 
 @allow("progress.view")
 def board_csv(request, period):
-    _, rows = _filtered(request, period)
+    _, _, rows = _filtered(request, period)
     buf = io.StringIO()
     out = csv.writer(buf)
     out.writerow(progress.CSV_HEADER)
