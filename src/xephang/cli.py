@@ -60,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = fsub.add_parser("check", help="kiểm tra một tệp YAML bộ tiêu chí")
     check.add_argument("file", metavar="FILE")
     check.set_defaults(func=cmd_framework_check)
+    imp = fsub.add_parser("import", help="đọc bảng chỉ số (.xlsx, theo cột của phụ lục) thành tệp YAML bộ tiêu chí")
+    imp.add_argument("file", metavar="BANG.xlsx")
+    imp.add_argument("--out", help="tệp .yaml sẽ tạo (mặc định: in ra màn hình)")
+    imp.set_defaults(func=cmd_framework_import)
+    exp = fsub.add_parser("export", help="xuất bộ tiêu chí thành bảng chỉ số của phụ lục (.xlsx hoặc .docx)")
+    exp.add_argument("framework", metavar="ID|PATH")
+    exp.add_argument("--out", required=True, help="tệp .xlsx (đọc lại được bằng 'import') hoặc .docx (bảng in)")
+    exp.set_defaults(func=cmd_framework_export)
 
     sp = sub.add_parser("template", help="tạo tệp Excel mẫu để đơn vị nhập số liệu")
     sp.add_argument("--framework", metavar="ID|PATH", default=DEFAULT_FRAMEWORK)
@@ -266,6 +274,42 @@ def cmd_framework_check(args, out) -> int:
         f"  {len(fw.groups)} khối, {len(fw.levels)} mức, {len(fw.criteria)} nhóm tiêu chí, "
         f"{leaves} tiêu chí lá, {len(fw.inputs)} chỉ tiêu nhập\n"
     )
+    return 0
+
+
+def cmd_framework_import(args, out) -> int:
+    from pathlib import Path
+
+    from .framework.table import import_workbook
+
+    result = import_workbook(Path(args.file))
+    text = result.yaml()
+    for w in result.warnings:
+        print(f"Lưu ý: {w}", file=sys.stderr)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        fw = load_framework(Path(args.out))
+        out.write(f"Đã tạo {args.out}: {fw.id} — {sum(1 for _ in fw.all_criteria())} tiêu chí, "
+                  f"{len(fw.inputs)} chỉ tiêu nhập\n")
+    else:
+        out.write(text)
+    return 0
+
+
+def cmd_framework_export(args, out) -> int:
+    from pathlib import Path
+
+    from .framework.table import export_docx, export_workbook
+
+    fw = load_framework(args.framework)
+    target = Path(args.out)
+    if target.suffix.lower() == ".xlsx":
+        export_workbook(fw, target)
+    elif target.suffix.lower() == ".docx":
+        export_docx(fw, target)
+    else:
+        raise XephangError(f"{target}: cần tệp .xlsx hoặc .docx")
+    out.write(f"Đã tạo {target}\n")
     return 0
 
 
