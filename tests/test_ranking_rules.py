@@ -240,3 +240,16 @@ def test_points_and_percentage_side_by_side(ranked, capsys):
     assert "75.00   88.24 %" in line
     with pytest.raises(FrameworkError, match="points-percent"):
         parse_framework((DATA / "mini.yaml").read_text(encoding="utf-8") + "report: percent\n")
+
+
+def test_the_documented_example_loads_and_ranks():
+    text = (Path(__file__).parents[1] / "docs" / "frameworks.md").read_text(encoding="utf-8")
+    block = text.split("```yaml\nid: vidu-xep-hang\n", 1)[1].split("```", 1)[0]
+    fw = parse_framework("id: vidu-xep-hang\n" + block, "frameworks.md")
+    assert fw.ties == "dense" and fw.report == "points-percent"
+    assert [p.id for p in fw.pillars] == ["chinh_quyen_so", "xa_hoi_so"]
+    assert fw.level_of(to_fixed(85), "xa").name == "Tốt" and fw.level_of(to_fixed(85), "so").name == "Khá"
+    r = rank(totals(fw, [("so", "A", "91"), ("so", "B", "85"), ("so", "C", "85"), ("so", "D", "60"),
+                         ("an_ninh", "Công an tỉnh", "99")]))
+    assert [(u.name, u.rank) for u in r.units()] == [("A", 1), ("B", 2), ("C", 2), ("D", 3)]
+    assert [(u.name, u.reason) for u in r.unranked()] == [("Công an tỉnh", "bảo đảm bí mật an ninh, quốc phòng")]
