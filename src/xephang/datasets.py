@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from .period import load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -30,7 +30,7 @@ def resolve(name_or_path: str) -> PeriodFile:
     if p.exists() or name_or_path not in embedded():
         return PeriodFile(p)
     folder = DATA_DIR / name_or_path
-    meta = yaml.safe_load((folder / "period.yaml").read_text(encoding="utf-8")) or {}
+    meta = load_yaml((folder / "period.yaml").read_text(encoding="utf-8")) or {}
     ties = meta.get("ties")
     if isinstance(ties, list):
         ties = tuple(ties)
