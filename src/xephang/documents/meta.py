@@ -150,6 +150,16 @@ class DecisionMeta:
             return f"{place}, {decree_date(None, None, self.decision_year)}"
         return f"{place}, {decree_date(self.date.day, self.date.month, self.date.year)}"
 
+    def annex_line(self) -> str:
+        """Phụ lục I: "(Kèm theo Quyết định số …/QĐ-UBND ngày … tháng … năm … của Chủ tịch UBND tỉnh …)",
+        with "…" where the number or the date is still to be written in."""
+        number = f"{int(self.number):02d}" if self.number else PLACEHOLDER
+        d = self.date
+        date = (decree_date(d.day, d.month, d.year) if d else
+                f"ngày {PLACEHOLDER} tháng {PLACEHOLDER} năm {self.decision_year}")
+        who = "Chủ tịch UBND" if self.authority_line().startswith("CHỦ TỊCH") else "UBND"
+        return f"(Kèm theo Quyết định số {number}/{self.symbol} {date} của {who} tỉnh {self.province})"
+
     def title_lines(self) -> list[str]:
         if self.title:
             return self.title
