@@ -215,9 +215,13 @@ class DecisionMeta:
         (only the districts' chairmen where districts are ranked)."""
         if self.executors:
             return self.executors
-        from ..text import fold
+        import unicodedata
 
-        names = [fold(getattr(g, "name", g)) for g in groups]
+        def plain(text: str) -> str:  # lower case without any diacritic: "huyện" -> "huyen"
+            text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+            return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).replace(",", " ").split())
+
+        names = [plain(getattr(g, "name", g)) for g in groups]
         heads = []
         if not names or any("so" in n.split() or "ban" in n.split() or "nganh" in n for n in names):
             heads.append("Giám đốc các sở, Trưởng các ban, ngành cấp tỉnh")
