@@ -151,7 +151,7 @@ def test_sample_period_marks_every_document(tmp_path):
         ("number: -5\n", "decision.number", "cần một số nguyên dương"),
         ("number: abc\n", "decision.number", "cần một số nguyên dương"),
         ("number: 7.5\n", "decision.number", "cần một số nguyên dương"),
-        ("date: 2021-02-30\n", "decision.date", "cần một ngày có thật"),
+        ("date: 2021-02-30\n", "decision.date", "(một ngày có thật)"),
         ("date: 2020-06-01\n", "decision.date", "cần từ 31/12/2020 trở đi"),
         ("report_date: 2019-01-01\n", "decision.report_date", "cần từ 31/12/2020"),
         ("recipients: []\n", "decision.recipients", "cần ít nhất một nơi nhận"),

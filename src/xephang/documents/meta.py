@@ -245,7 +245,7 @@ def _date(value, where: str) -> dt.date | None:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             pass
-    raise XephangError(f"{where}: ngày '{value}' không hợp lệ; cần một ngày có thật, dạng 2021-01-27 hoặc 27/01/2021")
+    raise XephangError(f"{where}: ngày '{value}' không hợp lệ; cần dạng 2021-01-27 hoặc 27/01/2021 (một ngày có thật)")
 
 
 def _strings(value, where: str) -> list[str]:
