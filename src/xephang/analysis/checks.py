@@ -517,11 +517,11 @@ def _capitalisation(name: str) -> tuple[str, list[str]]:
 
 
 def registry_for(period_file, given: str | None = None) -> list[str] | None:
-    """The registry named on the command line, else the one the period's ``units:`` names (a path
-    beside its period.yaml), else None."""
+    """The registry named on the command line, else the one the period names (a path
+    beside its period.yaml, key ``unit_registry``), else None."""
     if given:
         return read_unit_registry(given)
-    name = (getattr(period_file, "meta", None) or {}).get("units")
+    name = (getattr(period_file, "meta", None) or {}).get("unit_registry")
     return read_unit_registry(Path(period_file.path).parent / name) if name else None
 
 
