@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from test_documents_decision import REF, run  # tests/ is on sys.path (rootdir conftest)
+from test_documents_decision import REF, run, run_with_meta  # tests/ is on sys.path (rootdir conftest)
 
 DATA = Path(__file__).parent / "data"
 
@@ -179,10 +179,7 @@ def test_every_row_adds_up_to_its_shown_total(tmp_path):
 
 
 def test_print_setup_font_and_decision_line_on_every_sheet(tmp_path):
-    meta = tmp_path / "meta.yaml"
-    meta.write_text("number: 76\ndate: 2021-02-03\n", encoding="utf-8")
-    out = tmp_path / "pl.xlsx"
-    code, _, err = run("annex", "thanhhoa-2020", "--meta", meta, "--out", out)
+    code, err, out = run_with_meta(tmp_path, "annex", "number: 76\ndate: 2021-02-03\n", "pl.xlsx")
     assert code == 0, err
     wb = openpyxl.load_workbook(out)
     for ws in wb.worksheets:

@@ -41,6 +41,15 @@ def decision_2020(tmp_path_factory):
     return docx.Document(out)
 
 
+def run_with_meta(tmp_path, verb: str, content: str, out_name: str, *extra):
+    """``xephang VERB thanhhoa-2020 --meta meta.yaml --out OUT`` with ``content`` as meta.yaml."""
+    meta = tmp_path / "meta.yaml"
+    meta.write_text(content, encoding="utf-8")
+    out = tmp_path / out_name
+    code, _, err = run(verb, "thanhhoa-2020", "--meta", meta, "--out", out, *extra)
+    return code, err, out
+
+
 def published():
     with REF.open(encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -248,11 +257,9 @@ def test_the_decision_carries_no_tie_argument_by_default(decision_2020):
 
 
 def test_tie_note_switch_gives_a_short_neutral_note_under_the_table_that_needs_it(tmp_path):
-    meta = tmp_path / "meta.yaml"
-    meta.write_text("decision:\n  tie_note: true\n", encoding="utf-8")
-    out = tmp_path / "qd.docx"
-    code, _, err = run("decision", "thanhhoa-2020", "--meta", meta, "--out", out)
+    code, err, out = run_with_meta(tmp_path, "decision", "decision:\n  tie_note: true\n", "qd.docx")
     assert code == 0, err
+    meta = tmp_path / "meta.yaml"
     body = docx.Document(out).element.body
     order = [el for el in body if el.tag in (qn("w:p"), qn("w:tbl"))]
     notes = [k for k, el in enumerate(order) if el.tag == qn("w:p") and "Ghi chú" in "".join(el.itertext())]
