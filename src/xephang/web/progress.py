@@ -197,6 +197,7 @@ def board(period: Period, today: dt.date | None = None) -> list[BoardRow]:
     reminded = dict(AuditEntry.objects.filter(period=period, action="report.remind").values("unit_id")
                     .annotate(at=Max("at")).values_list("unit_id", "at"))
     needed_by_group = {}
+    leaves: dict = {}  # group -> the figures each appraised criterion reads (criteria_appraised)
     rows = []
     for unit in units:
         group = unit.group.code
@@ -213,8 +214,7 @@ def board(period: Period, today: dt.date | None = None) -> list[BoardRow]:
         if sub is not None and stage_appraisal and period.kind == Period.Kind.INPUTS and status != UnitStatus.DRAFTING \
                 and sub.state == Submission.State.SUBMITTED:
             sub.unit = unit
-            sub._prefetched_objects_cache = {"adjustments": _Prefetched(adjustments.get(sub.pk, []))}
-            appraised = criteria_appraised(fw, sub)
+            appraised = criteria_appraised(fw, sub, {a.input_id for a in adjustments.get(sub.pk, [])}, leaves)
         last = None
         if sub is not None and (filled or n_ev or sub.state == Submission.State.SUBMITTED):
             last = max(t for t in (sub.updated_at, ev_last.get(sub.pk)) if t is not None)
@@ -229,13 +229,6 @@ def board(period: Period, today: dt.date | None = None) -> list[BoardRow]:
         ))
     rows.sort(key=lambda r: (r.unit.group.order, r.unit.group.code, sort_key(r.unit.name)))
     return rows
-
-
-class _Prefetched(list):
-    """A list that answers ``.all()``, standing for a prefetched related manager's result."""
-
-    def all(self):
-        return self
 
 
 def not_submitted(sub: Submission | None) -> bool:
