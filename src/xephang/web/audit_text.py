@@ -158,8 +158,8 @@ def describe(entry) -> str:
     if act == "framework.save":
         return f"{who} lưu bộ tiêu chí '{entry.subject}'."
     if act == "period.decision_meta":
-        filled = [f"{FIELD_LABELS.get(k, k)} {value_text(v)}" for k, v in a.items()
-                  if k in ("number", "date", "signer") and v not in (None, "", {}, [])]
+        filled = [f"{FIELD_LABELS[k]} {value_text(a[k])}" for k in ("number", "date", "signer")
+                  if a.get(k) not in (None, "", {}, [])]
         return f"{who} lưu thông tin quyết định của kỳ {period}" + (f": {'; '.join(filled)}." if filled else ".")
     # An action this reader does not know yet: its name, the subject and the changes with labels.
     from .templatetags.xephang_tags import action_label
