@@ -6,39 +6,17 @@ coordinator watches the progress board, reminds a unit and extends its deadline.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+from .test_e2e import CHROMIUM, _login, browser  # noqa: F401  (the headless Chromium fixture and login, shared)
+
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        yield b
-        b.close()
-
-
-def _login(browser, base, username):
-    ctx = browser.new_context(locale="vi-VN", accept_downloads=True)
-    page = ctx.new_page()
-    page.goto(f"{base}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill("xephang-demo")
-    with page.expect_navigation():
-        page.get_by_role("button", name="Đăng nhập").click()
-    return page
 
 
 def test_reporter_uploads_in_place_without_losing_typed_figures(live_server, browser, tmp_path):
