@@ -79,6 +79,9 @@ def _sees_unit_report(w, p, u):
 #: action -> (test, the reason given when it fails)
 RULES = {
     "home": (lambda w, p, u: True, ""),
+    "account.password_reset": (lambda w, p, u: True, ""),  # "Quên mật khẩu": anyone, by e-mail
+    "account.password_change": (lambda w, p, u: getattr(w.user, "is_authenticated", False),
+                                "Hãy đăng nhập để đổi mật khẩu."),
     "results.view": (_published, "Kết quả của kỳ này chưa được công bố."),
     "dashboard.view": (_staff, "Chỉ lãnh đạo, Sở TTTT và thẩm định viên xem được bảng điều khiển."),
     "period.view": (lambda w, p, u: _staff(w, p, u) or (w.role == Role.REPORTER and p.units.filter(pk=w.unit_id).exists()),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import security
+from . import accounts, security
 from .views import administration, analysis, appraisal, period, progress, public, report
 
 app_name = "web"
@@ -11,6 +11,13 @@ pages = [
     path("", public.home, name="home"),
     path("dang-nhap/", security.LoginView.as_view(), name="login"),  # throttled after repeated failures
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    # Passwords: Django's auth views, in Vietnamese (accounts.py)
+    path("mat-khau/doi/", accounts.password_change, name="password-change"),
+    path("mat-khau/doi/xong/", accounts.password_change_done, name="password-change-done"),
+    path("mat-khau/quen/", accounts.password_reset, name="password-reset"),
+    path("mat-khau/quen/da-gui/", accounts.password_reset_done, name="password-reset-done"),
+    path("mat-khau/dat-lai/<uidb64>/<token>/", accounts.password_reset_confirm, name="password-reset-confirm"),
+    path("mat-khau/dat-lai/xong/", accounts.password_reset_complete, name="password-reset-complete"),
     # Public results, open data and downloads (views.public)
     path("ket-qua/<int:period_id>/", public.results, name="results"),
     path("ket-qua/<int:period_id>/don-vi/<int:unit_id>/", public.unit_result, name="unit-result"),
