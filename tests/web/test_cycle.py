@@ -46,6 +46,18 @@ def test_status_change_notifies_units_by_email(demo):
     workflow.transition(demo["open"], demo["quantri"], Status.APPRAISAL)
     assert any("baocao@so-tttt.example" in m.to for m in mail.outbox)
     assert "Đang thẩm định" in mail.outbox[0].body
+    assert f"/ky/{demo['open'].pk}/" in mail.outbox[0].body  # the link
+
+
+def test_phase_email_carries_the_task_the_deadline_and_the_link(demo):
+    p = demo["open"]
+    workflow.transition(p, demo["quantri"], Status.APPRAISAL)
+    mail.outbox.clear()
+    workflow.transition(p, demo["quantri"], Status.EXPLANATION)
+    body = mail.outbox[0].body
+    assert "giải trình các số liệu bị điều chỉnh" in body
+    assert f"Hạn giải trình: {p.explanation_deadline:%d/%m/%Y}." in body
+    assert f"http://127.0.0.1:8000/ky/{p.pk}/" in body
 
 
 def test_deadline_reminders_go_to_units_that_have_not_submitted(demo):

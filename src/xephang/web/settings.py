@@ -128,6 +128,8 @@ LOGOUT_REDIRECT_URL = "web:home"
 
 EMAIL_BACKEND = os.environ.get("XEPHANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("XEPHANG_FROM_EMAIL", "xephang@localhost")
+# The site's address as users reach it, for links in e-mails sent outside a request (phase e-mails).
+XEPHANG_SITE_URL = os.environ.get("XEPHANG_SITE_URL", "http://127.0.0.1:8000")
 
 # Sessions: a working day; a reporter's unsaved figures survive expiry (security.keep_draft).
 SESSION_COOKIE_AGE = int(os.environ.get("XEPHANG_SESSION_SECONDS", str(8 * 3600)))

@@ -59,8 +59,33 @@ def transition(period: Period, user, to: str, note: str = "") -> None:
     period.save(update_fields=["status"])
     audit(user, "period.transition", period=period, subject=period.name, before={"status": before},
           after={"status": to}, reason=note)
-    notify_units(period, f"[xephang] {period.name}: {Status(to).label}",
-                 f"Kỳ đánh giá '{period.name}' chuyển sang giai đoạn: {Status(to).label}.")
+    notify_units(period, f"[xephang] {period.name}: {Status(to).label}", phase_text(period, to))
+
+
+#: What units are asked to do in each phase (the phase e-mail).
+PHASE_TASKS = {
+    Status.OPEN: ("Đơn vị nhập số liệu, đính kèm tài liệu kiểm chứng và nộp báo cáo tự đánh giá.", "deadline",
+                  "Hạn nộp báo cáo"),
+    Status.APPRAISAL: ("Báo cáo đã khóa; Sở TTTT thẩm định số liệu của các đơn vị.", None, ""),
+    Status.EXPLANATION: ("Đơn vị xem kết quả thẩm định và giải trình các số liệu bị điều chỉnh (nếu có).",
+                         "explanation_deadline", "Hạn giải trình"),
+    Status.FINAL: ("Kết quả đã được chốt và sẽ được công bố.", None, ""),
+}
+
+
+def phase_text(period: Period, to: str) -> str:
+    """The phase e-mail: the new phase, what units do now, the deadline and the link."""
+    task, deadline_field, deadline_label = PHASE_TASKS.get(to, ("", None, ""))
+    lines = [f"Kỳ đánh giá '{period.name}' chuyển sang giai đoạn: {Status(to).label}."]
+    if task:
+        lines.append(task)
+    deadline = getattr(period, deadline_field) if deadline_field else None
+    if deadline:
+        lines.append(f"{deadline_label}: {deadline:%d/%m/%Y}.")
+    from django.urls import reverse
+
+    lines += ["", f"Mở trang của kỳ: {settings.XEPHANG_SITE_URL.rstrip('/')}{reverse('web:period', args=[period.pk])}"]
+    return "\n".join(lines)
 
 
 def _freeze(period: Period, user, reason: str, published: bool) -> Snapshot:
