@@ -141,6 +141,7 @@ def main() -> None:
             shoot("20-gia-han", f"/ky/{period.pk}/tien-do/{late[1].unit.pk}/gia-han/", user="quantri", before=extension_error)
             period.deadline = deadline
             period.save()
+            shoot("22-tao-ky-moi", f"/ky/moi/?tu={period.pk}", user="quantri", full=False)
             sub.values = texts
             sub.state = Submission.State.SUBMITTED
             sub.save()

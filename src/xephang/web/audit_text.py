@@ -119,6 +119,10 @@ def describe(entry) -> str:
     act = entry.action
     if act == "period.transition":
         return (f"{who} chuyển kỳ {period} từ {value_text(b.get('status'))} sang {value_text(a.get('status'))}.")
+    if act == "period.create":
+        copied = f", sao chép từ '{a['copied_from']}'" if a.get("copied_from") else ""
+        return (f"{who} tạo kỳ {period} (năm {a.get('year')}, bộ tiêu chí {a.get('framework')}, {a.get('units')} đơn vị"
+                f"{copied}; hạn báo cáo {value_text(a.get('deadline'))}, hạn giải trình {value_text(a.get('explanation_deadline'))}).")
     if act == "snapshot.create":
         return f"{who} chốt kết quả kỳ {period} ({entry.subject}, mã SHA-256 {str(a.get('sha256', ''))[:12]}…)."
     if act == "snapshot.publish":

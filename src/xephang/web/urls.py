@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import accounts, security
-from .views import administration, analysis, appraisal, period, progress, public, report
+from .views import administration, analysis, appraisal, period, progress, public, report, setup
 
 app_name = "web"
 
@@ -29,6 +29,7 @@ pages = [
     path("api/ket-qua/<int:period_id>/", public.api_period, name="api-period"),
     # A period's administration (views.period)
     path("bang-dieu-khien/", period.dashboard, name="dashboard"),
+    path("ky/moi/", setup.period_new, name="period-new"),
     path("ky/<int:period_id>/", period.period_page, name="period"),
     path("ky/<int:period_id>/thong-tin-quyet-dinh/", period.decision_meta, name="decision-meta"),
     path("ky/<int:period_id>/chuyen-giai-doan/", period.period_transition, name="period-transition"),
