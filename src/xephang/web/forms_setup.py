@@ -1,6 +1,6 @@
 """Setting up a year in the application (not the Django admin): a new period from a criteria set, or
 copied from last year (units, appraisers, tie rule carried over); units picked per group; dates typed
-dd/mm/yyyy or picked; the deadlines' order checked; choices, not free text, for the tie rule."""
+dd/mm/yyyy (ISO accepted too); the deadlines' order checked; choices, not free text, for the tie rule."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ TIE_CHOICES = [
 
 def _date_field(label: str, help_text: str) -> forms.DateField:
     return forms.DateField(label=label, required=False, input_formats=DATE_FORMATS, help_text=help_text,
-                           widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+                           # Text, not the browser's date input: that one shows the operating system's
+                           # order (mm/dd/yyyy on many machines); users here write 15/01/2027.
+                           widget=forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy",
+                                                                             "inputmode": "numeric"}),
                            error_messages={"invalid": "Nhập ngày dạng dd/mm/yyyy, ví dụ 15/01/2027."})
 
 
@@ -29,6 +32,7 @@ class PeriodSetupForm(forms.Form):
                                        help_text="Lấy đơn vị tham gia, thẩm định viên và quy tắc đồng điểm của kỳ này.")
     name = forms.CharField(label="Tên kỳ đánh giá", max_length=200, error_messages={"required": "Hãy nhập tên kỳ."})
     year = forms.IntegerField(label="Năm đánh giá", min_value=2000, max_value=2100,
+                              widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                               error_messages={"required": "Hãy nhập năm.", "min_value": "Năm từ 2000 đến 2100.",
                                               "max_value": "Năm từ 2000 đến 2100.", "invalid": "Năm là một số, ví dụ 2027."})
     framework = forms.ModelChoiceField(Framework.objects.all(), label="Bộ tiêu chí", empty_label="— chọn —",
