@@ -15,7 +15,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from test_documents_decision import REF, run  # tests/ is on sys.path (rootdir conftest)
 
 DATA = Path(__file__).parent / "data"

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import docx
 import pytest
-
 from test_documents_decision import run  # tests/ is on sys.path (rootdir conftest)
 
 DATA = Path(__file__).parent / "data"

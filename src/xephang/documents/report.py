@@ -213,10 +213,9 @@ def _robustness_section(doc, ranking: Ranking, a: Analyses, k: int, figure: int,
            f"chỉ cho biết thứ hạng có còn giữ được khi phương pháp thay đổi nhỏ hay không.", indent=True, before=3)
     if any(len(g.units) >= 3 for g in result.groups):
         import tempfile
+        from dataclasses import replace
 
         from ..analysis.charts import robustness_chart
-
-        from dataclasses import replace
 
         # One chart per group: the whole province in one picture would shrink its names below reading size.
         for g in result.groups:
