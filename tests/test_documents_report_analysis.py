@@ -7,6 +7,7 @@ from pathlib import Path
 
 import docx
 import pytest
+
 from test_documents_decision import run  # tests/ is on sys.path (rootdir conftest)
 
 DATA = Path(__file__).parent / "data"

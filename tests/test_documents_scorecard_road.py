@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+
 from test_documents_decision import run  # tests/ is on sys.path (rootdir conftest)
 
 DATA = Path(__file__).parent / "data"
