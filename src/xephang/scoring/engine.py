@@ -103,7 +103,7 @@ class ScoredPeriod:
 
         def trace(c: Criterion) -> CriterionTrace:
             p = self.points(unit, c.id)
-            shown = [_shown(fw, q, values.get(q), raw_values.get(q)) for q in c.reads()]
+            shown = [_shown(fw, q, values.get(q), raw_values.get(q)) for q in _behind(fw, c.reads())]
             if p is None:
                 return CriterionTrace(c, None, "không áp dụng với đơn vị này; điểm tối đa được loại khỏi thang", shown)
             children = [trace(ch) for ch in c.children if ch.applies_to(unit.group)]
@@ -248,6 +248,20 @@ def _derived_columns(fw: Framework, gid: str, cols: dict, params: dict, n: int) 
         if not isinstance(v, np.ndarray):
             v = np.full(n, v, dtype=bool if isinstance(v, (bool, np.bool_)) else object)
         cols[did] = v.astype(bool) if d.type == "yesno" else v
+
+
+def _behind(fw: Framework, names: list[str]) -> list[str]:
+    """``names`` and, after each derived value, what it is computed from (so a trace shows it all)."""
+    out: dict[str, None] = {}
+    stack = list(reversed(names))
+    while stack:
+        q = stack.pop()
+        if q in out:
+            continue
+        out[q] = None
+        if q in fw.derived:
+            stack.extend(reversed(fw.derived[q].expr.names()))
+    return list(out)
 
 
 def _shown(fw: Framework, qid: str, value, raw) -> tuple[str, str, str]:
