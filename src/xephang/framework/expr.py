@@ -470,7 +470,19 @@ def _half_up_div(a, b):
     """a / b rounded half-up (away from zero), exactly, for ints or object arrays; 0 where b == 0."""
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         a = np.asarray(a, dtype=object)
-        b = np.asarray(b, dtype=object)
+        if isinstance(b, int) and b > 0:
+            # The common case (a product divided by SCALE, a figure by a constant): one pass when
+            # nothing is negative; (a + b // 2) // b is half-up for a >= 0.
+            if not (a < 0).any():
+                return (a + (b >> 1)) // b
+        else:
+            b = np.asarray(b, dtype=object)
+            if not (a < 0).any() and not (b < 0).any():
+                zero = b == 0
+                if zero.any():
+                    return np.where(zero, 0, (a + (np.where(zero, 1, b) >> 1)) // np.where(zero, 1, b))
+                return (a + (b >> 1)) // b
+        b = np.broadcast_to(np.asarray(b, dtype=object), a.shape) if a.ndim else np.asarray(b, dtype=object)
         zero = b == 0
         neg_b = b < 0
         a = np.where(neg_b, -a, a)
