@@ -384,3 +384,15 @@ def test_explanations_close_at_their_deadline(client, demo):
     p.save()
     assert client.post(url, {"adjustment": adj.pk, "text": "đúng hạn"}).status_code == 302
     assert adj.__class__.objects.get(pk=adj.pk).explanation.text == "đúng hạn"
+
+
+def test_framework_saved_from_the_page_is_stored_and_audited(client, demo):
+    from xephang.web.models import AuditEntry, Framework
+
+    client.force_login(demo["quantri"])
+    text = Framework.objects.get(code="thanhhoa-2016").yaml_text.replace("id: thanhhoa-2016", "id: thu-nghiem", 1)
+    resp = client.post(reverse("web:frameworks"), {"text": text, "save": "1"})
+    assert resp.status_code == 302
+    saved = Framework.objects.get(code="thu-nghiem")
+    entry = AuditEntry.objects.filter(action="framework.save", subject="thu-nghiem").get()
+    assert entry.after == {"sha256": saved.sha256}

@@ -328,3 +328,43 @@ def decide(expl: Explanation, user, accept: bool, reason: str) -> Explanation:
 
 def audit_for(period: Period):
     return AuditEntry.objects.filter(period=period).select_related("user", "unit")
+
+
+# ---------------------------------------------------------------------------------------------
+# Where a period stands (read-only queries the pages share)
+
+
+def criteria_appraised(fw, sub: Submission) -> tuple[int, int]:
+    """Leaf criteria whose every figure the appraiser has decided on (accepted or adjusted), of those
+    that read a figure at all."""
+    decided = {a.input_id for a in sub.adjustments.all()}
+    group = sub.unit.group.code
+    leaves = [c for c in fw.all_criteria() if c.rule is not None and c.applies_to(group) and c.rule.inputs()]
+    done = sum(1 for c in leaves if set(c.rule.inputs()) <= decided)
+    return done, len(leaves)
+
+
+def progress(period: Period) -> dict:
+    """Units, submissions and appraisal progress of a period (the period page, the appraisal list)."""
+    subs = period.submissions.all()
+    total_units = period.units.count()
+    submitted = subs.filter(state=Submission.State.SUBMITTED).count()
+    fw = period.framework.load()
+    appraised = needed = 0
+    per_unit = []
+    for sub in subs.filter(state=Submission.State.SUBMITTED).select_related("unit", "unit__group").prefetch_related("adjustments"):
+        done, total = criteria_appraised(fw, sub)
+        appraised += done
+        needed += total
+        per_unit.append((sub, done, total))
+    return {"units": total_units, "submitted": submitted, "drafts": subs.filter(state=Submission.State.DRAFT).count(),
+            "appraised": appraised, "needed": needed, "per_unit": per_unit}
+
+
+def evidence_by_criterion(sub: Submission) -> dict:
+    """Criterion id -> [(evidence, link)] of a submission's documents."""
+    out: dict[str, list] = {}
+    for ev in sub.evidence.prefetch_related("links"):
+        for link in ev.links.all():
+            out.setdefault(link.criterion_id, []).append((ev, link))
+    return out
