@@ -232,3 +232,18 @@ def test_the_documented_example_loads_and_scores_as_the_page_says():
     # the page: A = 14 + 15 + 5 + 0 + 0 + 2 = 36, B = 20 + 20 + 10 + 35 + 25 + 5 = 115
     assert a.total == to_fixed(36)
     assert b.total == to_fixed(115)
+
+
+def test_the_shipped_dti_draft_for_departments_and_communes(capsys):
+    fw = load_framework("dti-so-xa-nhap")
+    assert fw.draft
+    assert fw.warnings == ["khối 'so_ban_nganh': các tiêu chí cộng lại được 700 / 1000 điểm, còn thiếu 300 điểm"]
+    assert [c.so for c in fw.criteria] == [str(k) for k in range(1, 9)]
+    placeholders = [c.id for c in fw.all_criteria() if c.description.startswith("Chỗ giữ chỗ")]
+    assert len(placeholders) == 8  # every main index but the known Nhận thức số items
+    assert main(["frameworks"]) == 0
+    assert "dti-so-xa-nhap\tBộ chỉ số" in capsys.readouterr().out
+    data = PeriodData("x.csv", "inputs", [UnitEntry("Xã A", "xa_phuong")], {i: [0] for i in fw.inputs},
+                      params={"so_van_ban_yeu_cau": 4})
+    with pytest.raises(FrameworkError, match="bản nháp"):
+        score(fw, data)

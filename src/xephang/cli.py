@@ -242,7 +242,8 @@ def cmd_frameworks(args, out) -> int:
     for fw in installed_frameworks():
         groups = ", ".join(g.id for g in fw.groups)
         basis = fw.legal_basis[0].number if fw.legal_basis else "—"
-        out.write(f"{fw.id}\t{fw.title}\n\tcăn cứ: {basis}; thang {plain(fw.scale)}; khối: {groups}\n")
+        draft = " (bản nháp, chưa xếp hạng được)" if fw.draft else ""
+        out.write(f"{fw.id}\t{fw.title}{draft}\n\tcăn cứ: {basis}; thang {plain(fw.scale)}; khối: {groups}\n")
         if fw.note:
             out.write(f"\tghi chú: {fw.note}\n")
     return 0

@@ -112,17 +112,11 @@ class Input:
 
 
 @dataclass(frozen=True)
-class Param:
-    """A figure the province fixes once per period for every unit ("b = ... theo yêu cầu của tỉnh")."""
+class Param(Input):
+    """A figure the province fixes once per period for every unit ("b = ... theo yêu cầu của tỉnh"):
+    typed and bounded as an input is (``at_most``, ``evidence`` and ``options`` stay unused)."""
 
-    id: str
-    label: str
-    type: str
-    unit: str = ""
-    min: int | None = 0  # fixed point
-    max: int | None = None  # fixed point
     default: int | bool | None = None  # fixed point (or bool for yesno); None = must be given
-    help: str = ""
 
 
 @dataclass(eq=False)
