@@ -247,3 +247,16 @@ def test_the_shipped_dti_draft_for_departments_and_communes(capsys):
                       params={"so_van_ban_yeu_cau": 4})
     with pytest.raises(FrameworkError, match="bản nháp"):
         score(fw, data)
+
+
+def test_a_formula_survives_the_annex_table_round_trip(tmp_path):
+    from xephang.framework.table import export_workbook, import_workbook
+
+    fw = load_framework(DATA / "real" / "caolanh-nhan-thuc-so.yaml")
+    out = export_workbook(fw, tmp_path / "bang.xlsx")
+    back = import_workbook(out)
+    again = parse_framework(back.yaml(), "bang.yaml")
+    rule = again.criterion("hop_cds").rule
+    assert rule.type == "formula"
+    assert rule.expression.text == fw.criterion("hop_cds").rule.expression.text
+    assert again.criterion("truong_ban").so == "1.1"

@@ -28,8 +28,8 @@ def dashboard(request):
         snap = p.latest_snapshot()
         dist: dict[str, int] = {}
         if snap:
-            levels = [(lv["id"], lv["name"]) for lv in snap.data["levels"]]
-            for g in snap.data["groups"]:
+            levels = [(lv["id"], lv["name"]) for lv in snap.summary["levels"]]
+            for g in snap.summary["groups"]:
                 for u in g["units"]:
                     dist[u["level"] or "—"] = dist.get(u["level"] or "—", 0) + 1
         else:

@@ -4,12 +4,13 @@ and the error pages."""
 from __future__ import annotations
 
 import csv
-import io
+import itertools
+import json
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -26,7 +27,6 @@ from ..models import (
     Status,
 )
 from ..permissions import Who, allow, can
-from ..scoring import score_period, snapshot_payload
 
 
 def _published_snapshot(period: Period, version: str | None = None) -> Snapshot:
@@ -57,21 +57,44 @@ def home(request):
 @allow("results.view")
 def results(request, period):
     snap = _published_snapshot(period, request.GET.get("phien-ban"))
-    data = snap.data
+    data = snap.summary
     versions = period.snapshots.filter(published=True).order_by("-version")
-    return render(request, "web/results.html", {"period": period, "snap": snap, "data": data, "versions": versions})
+    query = request.GET.get("tim", "").strip()[:100]
+    groups = [_group_page(g, request, query) for g in data["groups"]]
+    return render(request, "web/results.html", {"period": period, "snap": snap, "data": data, "versions": versions,
+                                                "groups": groups, "query": query,
+                                                "searchable": query or any(g["count"] > 50 for g in groups)})
+
+
+#: Units listed on one page of a group: a province's groups fit on one page; a national roll-up of
+#: thousands of communes is read a page at a time, or searched by name.
+UNITS_PER_PAGE = 200
+
+
+def _group_page(g: dict, request, query: str) -> dict:
+    """One group of a result, as its table shows it: the units matching the search, one page of them."""
+    from django.core.paginator import Paginator
+
+    from xephang.text import fold
+
+    units = g["units"]
+    if query:
+        wanted = fold(query)
+        units = [u for u in units if wanted in fold(u["name"])]
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get(f"trang-{g['id']}"))
+    return {**g, "units": page.object_list, "count": len(g["units"]), "matching": len(units), "page": page}
 
 
 
 @allow("results.view")
 def unit_result(request, period, unit):
     snap = _published_snapshot(period, request.GET.get("phien-ban"))
-    data = snap.data
+    data = snap.summary
     row = group = None
     for g in data["groups"]:
         for u in g["units"]:
             if u["unit_id"] == unit.pk:
-                row, group = u, g
+                row, group = {**u, "criteria": snap.criteria_of(unit.pk)}, g
     if row is None:
         raise Http404("Đơn vị không có trong kết quả.")
     history = []
@@ -80,7 +103,7 @@ def unit_result(request, period, unit):
         s = p.snapshots.filter(published=True).order_by("-version").first()
         if s is None:
             continue
-        for g in s.data["groups"]:
+        for g in s.summary["groups"]:
             for u in g["units"]:
                 if u["unit_id"] in ids:
                     history.append({"period": p, "row": u, "group": g["name"], "count": len(g["units"])})
@@ -105,43 +128,51 @@ def _percent(points, maximum) -> int:
 
 @allow("results.view")
 def open_data(request, period, fmt):
+    """The published results as open data: CSV and Excel one row per unit (points per criterion), JSON the
+    frozen content itself. Written row by row from ``SnapshotUnit``, so a national result (thousands of
+    units) is streamed, never held whole in memory."""
     snap = _published_snapshot(period, request.GET.get("phien-ban"))
-    data = snap.data
     stem = f"xephang-{period.year}-{period.pk}-v{snap.version}"
     if fmt == "json":
-        payload = {"sha256": snap.sha256, "version": snap.version, "published_at": snap.created_at.isoformat(),
-                   "reason": snap.reason, "results": data, "framework_yaml": period.framework.yaml_text}
-        resp = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+        # The payload is the canonical JSON text whose SHA-256 is published: sent as it is, not re-encoded.
+        head = {"framework_yaml": period.framework.yaml_text, "published_at": snap.created_at.isoformat(),
+                "reason": snap.reason}
+        tail = {"sha256": snap.sha256, "version": snap.version}
+        text = (json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ' + snap.payload + ", "
+                + json.dumps(tail, ensure_ascii=False)[1:])
+        resp = HttpResponse(text, content_type="application/json; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="{stem}.json"'
         return resp
-    rows = _flat_rows(data)
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        for r in rows:
-            w.writerow(r)
-        resp = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+        writer = csv.writer(_Echo())
+        lines = (writer.writerow(r) for r in _flat_rows(snap, period))
+        resp = StreamingHttpResponse(itertools.chain(["\ufeff"], lines), content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return resp
     if fmt == "xlsx":
         import openpyxl
 
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "Kết quả"
-        for r in rows:
+        wb = openpyxl.Workbook(write_only=True)
+        ws = wb.create_sheet("Kết quả")
+        for r in _flat_rows(snap, period):
             ws.append(r)
         fw_ws = wb.create_sheet("Bộ tiêu chí")
         fw_ws.append(["mã", "tiêu chí", "điểm tối đa", "cấp"])
         for c in period.framework.load().all_criteria():
             fw_ws.append([c.id, c.title, plain(c.max), c.depth])
-        out = io.BytesIO()
+        out = tempfile.TemporaryFile()
         wb.save(out)
-        resp = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        resp["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-        return resp
+        out.seek(0)
+        return FileResponse(out, as_attachment=True, filename=f"{stem}.xlsx",
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     raise Http404()
 
+
+class _Echo:
+    """A file for ``csv.writer`` that hands each written line back (streamed CSV, as Django's docs do)."""
+
+    def write(self, value):
+        return value
 
 
 @allow("results.view")
@@ -155,8 +186,8 @@ def decision_document(request, period, kind):
     from xephang.errors import XephangError
 
     snap = _published_snapshot(period)
-    ps = score_period(period, "appraised")
-    if ps.ranking is None or _ranks(snapshot_payload(ps)) != _ranks(snap.data):
+    ps = published_scores(period)
+    if ps is None:
         return render(request, "web/403.html", {"reason": "Số liệu đã thay đổi sau khi công bố; cần công bố phiên bản "
                                                 "đính chính trước khi xuất quyết định."}, status=409)
     stem = f"quyet-dinh-{period.year}-v{snap.version}"
@@ -222,28 +253,28 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 
-def _ranks(data: dict) -> list:
-    return [[(u["name"], u["rank"], u["total"]) for u in g["units"]] for g in data["groups"]]
-
-
-
-def _flat_rows(data: dict) -> list[list]:
-    """One row per unit: group, rank, unit, total (exact), shown, level, then points per criterion."""
-    ids: list[str] = []
-    for g in data["groups"]:
+def _flat_rows(snap: Snapshot, period: Period):
+    """One row per unit: group, rank, unit, total (exact), shown, level, then points per criterion (the
+    criteria set's order); the header first."""
+    summary = snap.summary
+    fw = period.framework
+    if summary["period"].get("kind") == Period.Kind.TOTALS:
+        ids = []  # published totals only: no points per criterion
+    elif summary["framework"].get("sha256") == fw.sha256:
+        ids = [c.id for c in fw.load().all_criteria()]
+    else:  # an older set than the period's current one: the criteria its results hold
+        ids = []
+        for criteria in snap.units.values_list("criteria", flat=True).iterator(chunk_size=200):
+            ids.extend(c["id"] for c in criteria if c["id"] not in ids)
+    yield ["khối", "hạng", "đơn vị", "tổng điểm", "tổng điểm (làm tròn)", "mức", *ids]
+    rows = snap.units.values_list("unit_id", "criteria").iterator(chunk_size=200)
+    for g in summary["groups"]:
         for u in g["units"]:
-            for c in u["criteria"]:
-                if c["id"] not in ids:
-                    ids.append(c["id"])
-    head = ["khối", "hạng", "đơn vị", "tổng điểm", "tổng điểm (làm tròn)", "mức", *ids]
-    rows = [head]
-    for g in data["groups"]:
-        for u in g["units"]:
-            pts = {c["id"]: c["points"] for c in u["criteria"]}
-            rows.append([g["name"], u["rank"], u["name"], u["total"], u["shown"], u["level"] or "",
-                         *[pts.get(i, "") if pts.get(i) is not None else "" for i in ids]])
-    return rows
-
+            unit_id, criteria = next(rows)
+            assert unit_id == u["unit_id"], "SnapshotUnit rows out of step with the snapshot"
+            pts = {c["id"]: c["points"] for c in criteria}
+            yield [g["name"], u["rank"], u["name"], u["total"], u["shown"], u["level"] or "",
+                   *["" if pts.get(i) is None else pts[i] for i in ids]]
 
 
 @allow("home")
@@ -261,8 +292,9 @@ def api_periods(request):
 @allow("results.view")
 def api_period(request, period):
     snap = _published_snapshot(period, request.GET.get("version"))
-    return JsonResponse({"sha256": snap.sha256, "version": snap.version, "results": snap.data},
-                        json_dumps_params={"ensure_ascii": False})
+    # The frozen payload as it is (its SHA-256 is the published one), not parsed and re-encoded.
+    text = f'{{"sha256": "{snap.sha256}", "version": {snap.version}, "results": {snap.payload}}}'
+    return HttpResponse(text, content_type="application/json")
 
 
 
