@@ -285,7 +285,13 @@ def _number(table, row_n, col, cell, what: str) -> Decimal:
 
 def _total(table, row_n, col, cell, fw: Framework) -> int:
     scale_text = format_number(from_fixed(fw.scale), 0)
-    d = _number(table, row_n, col, cell, f"tổng điểm từ 0 đến {scale_text}")
+    text = _text(cell) if isinstance(cell, str) else ""
+    m = re.fullmatch(r"(\d{1,3})[.,](\d{3})", text.strip())
+    if m and int(m[1] + m[2]) > from_fixed(fw.scale):
+        # "84,995" in a 0–100 column: 84995 is out of the scale, so the separator is the decimal one.
+        d = Decimal(f"{m[1]}.{m[2]}")
+    else:
+        d = _number(table, row_n, col, cell, f"tổng điểm từ 0 đến {scale_text}")
     if fw.report == "index" and d <= 1:
         d = d * from_fixed(fw.scale)  # a published index (0..1) is points / scale
     value = _fixed(table, row_n, col, d)

@@ -334,13 +334,19 @@ def audit_for(period: Period):
 # Where a period stands (read-only queries the pages share)
 
 
-def criteria_appraised(fw, sub: Submission, _leaves: dict | None = None) -> tuple[int, int]:
+def criteria_appraised(fw, sub: Submission, decided: set[str] | None = None,
+                       _leaves: dict | None = None) -> tuple[int, int]:
     """Leaf criteria whose every figure the appraiser has decided on (accepted or adjusted), of those
-    that read a figure at all."""
-    decided = {a.input_id for a in sub.adjustments.all()}
+    that read a figure at all. ``decided``: the figures decided on, when the caller has read them."""
+    if decided is None:
+        decided = {a.input_id for a in sub.adjustments.all()}
     group = sub.unit.group.code
-    leaves = _appraisable_leaves(fw, group) if _leaves is None else _leaves.setdefault(
-        group, _appraisable_leaves(fw, group))
+    if _leaves is None:
+        leaves = _appraisable_leaves(fw, group)
+    else:
+        if group not in _leaves:
+            _leaves[group] = _appraisable_leaves(fw, group)
+        leaves = _leaves[group]
     done = sum(1 for inputs in leaves if inputs <= decided)
     return done, len(leaves)
 
@@ -352,19 +358,23 @@ def _appraisable_leaves(fw, group: str) -> list[set[str]]:
 
 
 def progress(period: Period) -> dict:
-    """Units, submissions and appraisal progress of a period (the period page, the appraisal list)."""
+    """Units, submissions and appraisal progress of a period (the period page, the appraisal list), in
+    three queries whatever the number of units."""
     subs = period.submissions.all()
     total_units = period.units.count()
     counts = dict(subs.order_by().values_list("state").annotate(n=models.Count("id")))
     fw = period.framework.load()
+    decided: dict[int, set[str]] = {}
+    for sub_id, input_id in Adjustment.objects.filter(submission__period=period).values_list("submission_id",
+                                                                                             "input_id"):
+        decided.setdefault(sub_id, set()).add(input_id)
     appraised = needed = 0
     per_unit = []
     leaves: dict[str, list] = {}
     submitted = (subs.filter(state=Submission.State.SUBMITTED).select_related("unit", "unit__group")
-                 .prefetch_related(models.Prefetch("adjustments", Adjustment.objects.only("submission_id", "input_id")))
                  .defer("values", "not_applicable", "carried"))
     for sub in submitted:
-        done, total = criteria_appraised(fw, sub, leaves)
+        done, total = criteria_appraised(fw, sub, decided.get(sub.pk, set()), leaves)
         appraised += done
         needed += total
         per_unit.append((sub, done, total))
