@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .test_e2e import CHROMIUM, _login, browser  # noqa: F401  (the headless Chromium fixture and login, shared)
+from .test_e2e import CHROMIUM, _login
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
@@ -125,10 +125,9 @@ def test_appraiser_accepts_all_and_sees_errors_beside_the_field(live_server, bro
 
 
 def test_coordinator_watches_reminds_and_extends(live_server, browser):
-    from django.core import mail
     from django.utils import timezone
 
-    from xephang.web.models import AuditEntry, DeadlineExtension, Period, Unit
+    from xephang.web.models import AuditEntry, DeadlineExtension, Period
 
     base = live_server.url
     period = Period.objects.get(year=2021)

@@ -112,6 +112,6 @@ def test_missing_evidence_warning_before_submission(client, demo):
     # Linking a document to may_tinh takes it off the list (the htmx answer updates the warning too).
     resp = _upload(client, p, own, file=_pdf(), criteria=["may_tinh"], origin="may_tinh")
     warning = resp.content.decode().split('id="thieu-minh-chung"')[1].split('id="minh-chung"')[0]
-    assert f"#ev-may_tinh" not in warning
+    assert "#ev-may_tinh" not in warning
     client.post(url, {**form, "submit_anyway": "1"})
     assert Submission.objects.get(period=p, unit=own).state == "submitted"

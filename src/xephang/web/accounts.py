@@ -10,6 +10,7 @@ from django.urls import reverse_lazy
 
 from .permissions import allow
 
+
 class ResetForm(PasswordResetForm):
     """Django's form, its one field named as Vietnamese users name it."""
 

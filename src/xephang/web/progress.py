@@ -21,7 +21,17 @@ from django.utils import timezone
 from xephang.text import sort_key
 
 from .models import (
-    AuditEntry, DeadlineExtension, Evidence, EvidenceLink, Period, Profile, Role, Status, Submission, Unit, audit,
+    AuditEntry,
+    DeadlineExtension,
+    Evidence,
+    EvidenceLink,
+    Period,
+    Profile,
+    Role,
+    Status,
+    Submission,
+    Unit,
+    audit,
 )
 from .scoring import check_values
 

@@ -11,15 +11,10 @@ from django.urls import reverse
 from xephang.text import sort_key
 
 from .. import workflow
-from ..analysis import (
-    quality_flags,
-)
+from ..analysis import quality_flags
 from ..forms import build_sections
 from ..forms_appraisal import AdjustmentForm
-from ..models import (
-    Explanation,
-    Submission,
-)
+from ..models import Explanation, Submission
 from ..permissions import allow, can
 from ..scoring import compare_criteria, score_period, total_text
 from ..workflow import WorkflowError

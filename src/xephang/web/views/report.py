@@ -8,21 +8,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
-
 from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_POST
 
 from xephang.errors import InputErrors, XephangError
 
-from .. import workflow
-from .. import progress
+from .. import progress, workflow
 from ..forms import build_sections, fill_blanks_for_preview, texts_from_post
 from ..forms_evidence import EvidenceForm, EvidenceLinksForm, criteria_choices
-from ..models import (
-    Adjustment,
-    Evidence,
-    Submission,
-)
+from ..models import Adjustment, Evidence, Submission
 from ..permissions import allow, can
 from ..scoring import adjustment_costs, check_values, criteria_rows, score_period, total_text
 from ..security import download, kind_of_stored, pending_draft
@@ -75,7 +69,7 @@ def report(request, period, unit):
     return render(request, "web/report.html", {
         "period": period, "unit": unit, "sub": sub, "sections": sections, "editable": editable, "live": live,
         "fw": fw, **_evidence_context(period, unit, sub, fw, editable),
-        "deadline": (deadline := progress.deadline_for(period, unit.pk)),
+        "deadline": progress.deadline_for(period, unit.pk),
         "late": not editable and period.status == "open" and sub.state != Submission.State.SUBMITTED
         and not progress.before_deadline(period, unit.pk),
         "leaf_ids": [c.id for c in fw.all_criteria() if c.rule is not None and c.applies_to(group)],
