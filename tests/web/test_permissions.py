@@ -58,6 +58,7 @@ def _cases(d):
         "evidence unlink": ("post", r("evidence-unlink", p.pk, own.pk, 999999), {"criterion": "may_tinh"},
                             _row(302, 404, 403, 403, 403, 403, 403)),
         "evidence delete": ("post", r("evidence-delete", p.pk, own.pk, 999999), {}, _row(302, 404, 403, 403, 403, 403, 403)),
+        "accounts import": ("get", r("accounts-import"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
         "new period": ("get", r("period-new"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
         "password change": ("get", r("password-change"), {}, _row(302, 200, 200, 200, 200, 200, 200)),
         "password reset": ("get", r("password-reset"), {}, _row(200, 200, 200, 200, 200, 200, 200)),
@@ -70,7 +71,8 @@ CASES = ["home", "results published", "unit result", "open data csv", "decision 
          "period page", "report view", "report save", "excel template", "excel upload", "live score", "evidence upload", "appraisal list",
          "appraise (period open)", "transition", "frameworks", "audit", "explanation (period open)", "progress board",
          "progress csv", "remind", "extend deadline", "evidence relink", "evidence unlink", "evidence delete",
-         "accept all (period open)", "password change", "password reset", "new period"]
+         "accept all (period open)", "password change", "password reset", "new period",
+         "accounts import"]
 
 
 def _request(client, method, url, data):

@@ -123,6 +123,10 @@ def describe(entry) -> str:
         copied = f", sao chép từ '{a['copied_from']}'" if a.get("copied_from") else ""
         return (f"{who} tạo kỳ {period} (năm {a.get('year')}, bộ tiêu chí {a.get('framework')}, {a.get('units')} đơn vị"
                 f"{copied}; hạn báo cáo {value_text(a.get('deadline'))}, hạn giải trình {value_text(a.get('explanation_deadline'))}).")
+    if act == "account.import":
+        accounts = a.get("accounts") or []
+        return f"{who} nhập {len(accounts)} tài khoản từ Excel và gửi thư mời: {'; '.join(accounts[:LIST_LIMIT])}" + \
+            (f" và {len(accounts) - LIST_LIMIT} tài khoản khác." if len(accounts) > LIST_LIMIT else ".")
     if act == "snapshot.create":
         return f"{who} chốt kết quả kỳ {period} ({entry.subject}, mã SHA-256 {str(a.get('sha256', ''))[:12]}…)."
     if act == "snapshot.publish":

@@ -87,6 +87,7 @@ RULES = {
     "period.view": (lambda w, p, u: _staff(w, p, u) or (w.role == Role.REPORTER and p.units.filter(pk=w.unit_id).exists()),
                     "Bạn không tham gia kỳ đánh giá này."),
     "period.manage": (_admin, "Chỉ quản trị (Sở TTTT) được thực hiện."),
+    "account.import": (_admin, "Chỉ quản trị (Sở TTTT) được nhập tài khoản."),
     "period.create": (_admin, "Chỉ quản trị (Sở TTTT) được tạo kỳ đánh giá."),
     "framework.manage": (_admin, "Chỉ quản trị (Sở TTTT) được quản lý bộ tiêu chí."),
     "audit.view": (_admin, "Chỉ quản trị (Sở TTTT) được xem nhật ký."),

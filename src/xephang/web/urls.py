@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import accounts, security
+from .views import accounts as account_views
 from .views import administration, analysis, appraisal, period, progress, public, report, setup
 
 app_name = "web"
@@ -63,6 +64,8 @@ pages = [
     # Administration: criteria sets, audit trail (views.administration)
     path("bo-tieu-chi/", administration.frameworks, name="frameworks"),
     path("nhat-ky/", administration.audit_log, name="audit"),
+    path("tai-khoan/nhap/", account_views.accounts_import, name="accounts-import"),
+    path("tai-khoan/mau.xlsx", account_views.accounts_template, name="accounts-template"),
 ]
 
 urlpatterns = [

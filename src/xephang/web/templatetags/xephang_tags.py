@@ -43,7 +43,7 @@ ACTIONS = {
     "appraisal.accept_all": "Chấp nhận tất cả số liệu còn lại", "report.remind": "Nhắc báo cáo",
     "deadline.extend": "Gia hạn báo cáo", "evidence.relink": "Sửa liên kết minh chứng",
     "evidence.unlink": "Bỏ liên kết minh chứng", "evidence.delete": "Xóa minh chứng",
-    "period.decision_meta": "Thông tin quyết định", "period.create": "Tạo kỳ đánh giá",
+    "period.decision_meta": "Thông tin quyết định", "period.create": "Tạo kỳ đánh giá", "account.import": "Nhập tài khoản",
 }
 
 
