@@ -184,3 +184,48 @@ def test_coordinator_watches_reminds_and_extends(live_server, browser):
     text = Path(dl.value.path()).read_text(encoding="utf-8-sig")
     assert len(text.strip().splitlines()) == 1 + period.units.count()
     page.context.close()
+
+
+def test_coordinator_sets_up_a_year_and_imports_accounts(live_server, browser, tmp_path):
+    import openpyxl
+    from django.core import mail
+
+    from xephang.web.models import Period, Profile
+
+    base = live_server.url
+    page = _login(browser, base, "quantri")
+    page.goto(f"{base}/bang-dieu-khien/")
+    page.get_by_role("link", name="Tạo kỳ đánh giá mới").click()
+    page.select_option("#tu", label="Năm 2021 (dữ liệu mẫu)")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Điền sẵn từ kỳ này").click()
+    assert page.input_value("#id_name") == "Năm 2022"
+    page.fill("#id_deadline", "15/01/2027")
+    page.fill("#id_explanation_deadline", "10/01/2027")  # before the report deadline: refused
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tạo kỳ (dự thảo)").click()
+    assert "phải sau hạn nộp báo cáo (15/01/2027)" in page.locator("#id_explanation_deadline-err").inner_text()
+    page.fill("#id_explanation_deadline", "15/02/2027")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tạo kỳ (dự thảo)").click()
+    assert "Đã tạo kỳ 'Năm 2022' (dự thảo)" in page.content()
+    created = Period.objects.get(name="Năm 2022")
+    assert created.units.count() == Period.objects.get(year=2021).units.filter(active=True).count()
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Đơn vị", "Họ tên", "Thư điện tử", "Vai trò"])
+    ws.append(["Sở Y tế", "Nguyễn Văn A", "nguyenvana@syt.example", "Cán bộ báo cáo"])
+    ws.append(["Sở Tư pháp", "Đỗ Thị D", "dothid@stp.example", "Cán bộ báo cáo"])
+    ws.append(["", "Trần Thị B", "tranthib@stttt.example", "Thẩm định viên"])
+    path = tmp_path / "tai-khoan.xlsx"
+    wb.save(path)
+    page.get_by_role("link", name="Nhập tài khoản").click()
+    page.set_input_files("#id_xlsx", str(path))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nhập và gửi thư mời").click()
+    assert "Đã tạo 3 tài khoản" in page.content() and "dothid" in page.locator("table").inner_text()
+    assert Profile.objects.filter(user__email__in=["nguyenvana@syt.example", "dothid@stp.example",
+                                                   "tranthib@stttt.example"]).count() == 3
+    assert len(mail.outbox) == 3
+    page.context.close()
