@@ -142,6 +142,23 @@ def main() -> None:
             period.deadline = deadline
             period.save()
             shoot("22-tao-ky-moi", f"/ky/moi/?tu={period.pk}", user="quantri", full=False)
+
+            import openpyxl
+
+            accounts = Path(state) / "tai-khoan.xlsx"
+            wb = openpyxl.Workbook()
+            wb.active.append(["Đơn vị", "Họ tên", "Thư điện tử", "Vai trò"])
+            wb.active.append(["Sở Y tế", "Nguyễn Văn A", "nguyenvana@syt.example", "Cán bộ báo cáo"])
+            wb.active.append(["Sở Không Có", "Trần Thị B", "tranthib@example", "Cán bộ báo cáo"])
+            wb.active.append(["", "Lê Văn C", "nguyenvana@syt.example", "Thủ trưởng"])
+            wb.save(accounts)
+
+            def import_with_errors(page):
+                page.set_input_files("#id_xlsx", str(accounts))
+                with page.expect_navigation():
+                    page.get_by_role("button", name="Nhập và gửi thư mời").click()
+
+            shoot("23-nhap-tai-khoan", "/tai-khoan/nhap/", user="quantri", before=import_with_errors)
             sub.values = texts
             sub.state = Submission.State.SUBMITTED
             sub.save()

@@ -220,7 +220,8 @@ def test_coordinator_sets_up_a_year_and_imports_accounts(live_server, browser, t
     ws.append(["", "Trần Thị B", "tranthib@stttt.example", "Thẩm định viên"])
     path = tmp_path / "tai-khoan.xlsx"
     wb.save(path)
-    page.get_by_role("link", name="Nhập tài khoản").click()
+    page.goto(f"{base}/bang-dieu-khien/")
+    page.get_by_role("link", name="Nhập tài khoản từ Excel").click()
     page.set_input_files("#id_xlsx", str(path))
     with page.expect_navigation():
         page.get_by_role("button", name="Nhập và gửi thư mời").click()
