@@ -163,17 +163,22 @@ class Framework:
     note: str = ""
     source: str = ""
     version: str = ""
+    #: Look-ups derived from the tree, built on first use (the framework is immutable after loading).
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     # --- look-ups -------------------------------------------------------------------------------
     def group(self, key: str) -> Group | None:
         """A group by id, name or alias, compared folded (case, spaces, tone placement)."""
         from ..text import fold
 
-        k = fold(key)
-        for g in self.groups:
-            if k in {fold(g.id), fold(g.name), *(fold(a) for a in g.aliases)}:
-                return g
-        return None
+        keys = self._derived.get("group_keys")
+        if keys is None:
+            keys = {}
+            for g in self.groups:
+                for name in (g.id, g.name, *g.aliases):
+                    keys.setdefault(fold(name), g)
+            self._derived["group_keys"] = keys
+        return keys.get(fold(key))
 
     def all_criteria(self):
         for c in self.criteria:
@@ -190,13 +195,31 @@ class Framework:
 
     def inputs_for(self, group: str) -> list[Input]:
         """The inputs a unit of ``group`` must report, in form order."""
-        ids: dict[str, None] = {}
-        for c in self.criteria_for(group):
-            for node in c.walk():
-                if node.applies_to(group) and node.rule is not None:
-                    for i in node.rule.inputs():
-                        ids.setdefault(i, None)
-        return [self.inputs[i] for i in ids]
+        cache = self._derived.setdefault("inputs_for", {})
+        found = cache.get(group)
+        if found is None:
+            ids: dict[str, None] = {}
+            for c in self.criteria_for(group):
+                for node in c.walk():
+                    if node.applies_to(group) and node.rule is not None:
+                        for i in node.rule.inputs():
+                            ids.setdefault(i, None)
+            found = cache[group] = tuple(self.inputs[i] for i in ids)
+        return list(found)
+
+    def readers_of(self, input_id: str, group: str | None = None) -> list[Criterion]:
+        """The criteria (nodes with a rule) that read the input, in tree order; only those that
+        apply to ``group`` when one is given."""
+        readers = self._derived.get("readers")
+        if readers is None:
+            readers = {}
+            for c in self.all_criteria():
+                if c.rule is not None:
+                    for iid in dict.fromkeys(c.rule.inputs()):
+                        readers.setdefault(iid, []).append(c)
+            self._derived["readers"] = readers
+        found = readers.get(input_id, [])
+        return [c for c in found if group is None or c.applies_to(group)]
 
     def level_of(self, total: int) -> Level | None:
         for level in self.levels:
