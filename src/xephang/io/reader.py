@@ -23,6 +23,8 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass
+from itertools import chain
+from operator import itemgetter
 from decimal import Decimal
 from pathlib import Path
 from typing import Callable
@@ -60,6 +62,8 @@ class Table:
     #: For a sheet read by the fast reader: looks again at a refused cell that it saw blank or not
     #: finite (a formula never computed, a merged cell, an error value, a damaged number).
     second_look: Callable[[InputError, Callable], InputError] | None = None
+    #: Every cell is a str (a CSV file): cells are their own keys when each distinct one is read once.
+    text_only: bool = False
 
     def where(self, row: int | None = None, col: int | None = None) -> Location:
         column = self.header[col] if col is not None and col < len(self.header) else None
@@ -138,7 +142,7 @@ def _read_csv(p: Path, name: str) -> Table:
     if not rows:
         raise InputError(Location(name), "tệp trống, cần một dòng tiêu đề và các dòng dữ liệu")
     header_row, header = rows[0]
-    return Table(name, None, [nfc(h) for h in header], rows[1:])
+    return Table(name, None, [nfc(h) for h in header], rows[1:], text_only=True)
 
 
 def _read_xlsx(p: Path, name: str, sheet: str | None) -> Table:
@@ -447,9 +451,10 @@ class _PeriodReader:
         for i, u in enumerate(units):
             by_group.setdefault(u.group, []).append(i)
         problems: list[tuple[tuple[int, int, int], InputError]] = []  # ((unit, stage, order), error)
+        read: dict[str, dict[str, list]] = {}  # input id -> group id -> values of the group's units
         for gid, indices in by_group.items():
-            needed = fw.inputs_for(gid)
-            for k, inp in enumerate(needed):
+            columns = list(zip(*(unit_cells[i] for i in indices)))  # the group's rows, transposed
+            for k, inp in enumerate(fw.inputs_for(gid)):
                 col = self.input_cols.get(inp.id)
                 if col is None:
                     problems.append(((indices[0], 0, k), InputError(
@@ -457,47 +462,84 @@ class _PeriodReader:
                         f"thiếu cột '{inp.id}' ({inp.label}), cần cho các đơn vị thuộc khối '{gid}'",
                     )))
                     continue
-                found = self._column(gid, inp, col, indices, units, unit_cells, values[inp.id], not_applicable)
-                if found is not None:
-                    problems.append(((found[0], 0, k), found[1]))
+                column, problem = self._column(gid, inp, col, indices, units, columns[col], not_applicable)
+                read.setdefault(inp.id, {})[gid] = column
+                if problem is not None:
+                    problems.append(((problem[0], 0, k), problem[1]))
+        # Back from group order to file order, in C: the unit at file index i is at inverse[i].
+        order = [i for indices in by_group.values() for i in indices]
+        inverse = [0] * len(order)
+        for pos, i in enumerate(order):
+            inverse[i] = pos
+        for iid, by in read.items():
+            joined = list(chain.from_iterable(by.get(gid) or [None] * len(ix) for gid, ix in by_group.items()))
+            values[iid] = [joined[inverse[0]]] if len(inverse) == 1 else list(itemgetter(*inverse)(joined))
+        for gid, indices in by_group.items():
             pairs = part_whole_pairs(fw, gid)
-            if pairs:
-                order = {inp.id: k for k, inp in enumerate(needed)}
-                for i in indices:
-                    unit_values = {iid: values[iid][i] for pair in pairs for iid in (pair[0].id, pair[1].id)}
-                    problem = validate_unit(fw, gid, unit_values, pairs)
-                    if problem:
-                        iid, message = problem[0]
-                        where = table.where(units[i].row, self.input_cols[iid])
-                        problems.append(((i, 1, order[iid]), InputError(where, message)))
-                        break
+            if not pairs:
+                continue
+            # The units to look at as a whole: those where some part exceeds its whole (a column
+            # comparison); the first of them, in file order, gets the unit's own check and message.
+            suspects = set()
+            for part, whole in pairs:
+                pv, wv = values[part.id], values[whole.id]
+                suspects.update(
+                    i for i in indices if pv[i] is not None and wv[i] is not None and pv[i] > wv[i]
+                )
+            if suspects:
+                i = min(suspects)
+                names = {iid for pair in pairs for iid in (pair[0].id, pair[1].id)}
+                iid, message = validate_unit(fw, gid, {n: values[n][i] for n in names}, pairs)[0]
+                order_in_form = {inp.id: k for k, inp in enumerate(fw.inputs_for(gid))}
+                where = table.where(units[i].row, self.input_cols[iid])
+                problems.append(((i, 1, order_in_form[iid]), InputError(where, message)))
         if problems:
             return min(problems, key=lambda p: p[0])[1]
         return None
 
-    def _column(self, gid, inp, col, indices, units, unit_cells, column, not_applicable):
-        """One input's cells for one group's units; (unit index, error) of the first refused cell."""
-        parse = self.parser(inp)
+    def _column(self, gid, inp, col, indices, units, cells, not_applicable):
+        """One input's cells for one group's units: their values, and (unit index, error) of the first
+        refused cell or None.
+
+        Each distinct cell is read once (``CellParser.result``), then the column is filled from
+        what each distinct cell gave; only a column holding a refusal or a 'không áp dụng' is
+        walked cell by cell.
+        """
+        parser = self.parser(inp)
+        memo = parser.results
+        if not self.table.text_only and bool in set(map(type, cells)):
+            # True == 1 == 1.0 as keys: beside a true/false cell, a cell that is not text is keyed
+            # with its type (and kept apart from the columns without true/false cells).
+            keys = [c if c.__class__ is str else (c.__class__, c) for c in cells]
+            memo = parser.typed_results
+        else:
+            keys = cells
+        distinct = set(keys)
+        for key in distinct.difference(memo):
+            memo[key] = parser.result(key[1] if key.__class__ is tuple else key)
+        special = {k for k in distinct if memo[k] is NOT_APPLICABLE or memo[k].__class__ is CellError}
+        if not special:
+            return list(map(memo.__getitem__, keys)), None
+        column = [None] * len(keys)
         marks = None  # criteria marked not applicable by a "không áp dụng" cell, found on first use
-        for i in indices:
-            cell = unit_cells[i][col]
-            try:
-                v = parse(cell)
-            except CellError as e:
-                return i, InputError(self.table.where(units[i].row, col), e.message)
-            if v is NOT_APPLICABLE:
+        for n, (i, key) in enumerate(zip(indices, keys)):
+            v = memo[key]
+            if key in special:
+                if v.__class__ is CellError:
+                    return column, (i, InputError(self.table.where(units[i].row, col), v.message))
                 if marks is None:
                     marks = _na_marks(self.fw, gid, inp.id)
                 if not marks:
-                    return i, InputError(
+                    return column, (i, InputError(
                         self.table.where(units[i].row, col),
-                        f"'{_text(cell)}': chỉ tiêu '{inp.label}' thuộc tiêu chí không được phép đánh dấu 'không áp dụng'",
-                    )
+                        f"'{_text(cells[n])}': chỉ tiêu '{inp.label}' thuộc tiêu chí không được phép "
+                        "đánh dấu 'không áp dụng'",
+                    ))
                 for c in marks:
                     not_applicable.setdefault(c.id, set()).add(i)
                 v = None
-            column[i] = v
-        return None
+            column[n] = v
+        return column, None
 
 
 def _na_marks(fw: Framework, group: str, input_id: str) -> list:
@@ -566,29 +608,31 @@ class CellParser:
     """Reads the cells of one input: the checks of its type and bounds, prepared once.
 
     Calling it reads a cell (raw, as the file holds it) into the stored value or ``NOT_APPLICABLE``,
-    or raises ``CellError``. Each distinct cell is read once: a column of 12,000 units holds few
-    distinct texts ("có", "không", small counts), so folding and Decimal work is done per text.
-    Subclasses, one per input type, implement ``value``.
+    or raises ``CellError``. The column reader reads each distinct cell once: a column of 12,000
+    units holds few distinct texts ("có", "không", small counts), so folding and Decimal work is
+    done per text. Subclasses, one per input type, implement ``value``.
     """
 
     def __init__(self, inp: Input):
         self.inp = inp
         self.expected = _expected(inp)
-        self._seen: dict = {}
+        #: distinct cell -> what ``result`` gave (1 and 1.0 read alike; no true/false cell here)
+        self.results: dict = {}
+        #: the same, keyed (type, cell) for a cell that is not text, when true/false cells are about
+        self.typed_results: dict = {}
 
     def __call__(self, cell):
-        # True == 1 == 1.0 as dict keys: a cell of another type than str is keyed with its type.
-        key = cell if cell.__class__ is str else (cell.__class__, cell)
-        hit = self._seen.get(key)
-        if hit is None:
-            try:
-                hit = (True, self.read(cell))
-            except CellError as e:
-                hit = (False, e)
-            self._seen[key] = hit
-        if hit[0]:
-            return hit[1]
-        raise CellError(hit[1].message)
+        v = self.result(cell)
+        if v.__class__ is CellError:
+            raise CellError(v.message)
+        return v
+
+    def result(self, cell):
+        """The stored value, ``NOT_APPLICABLE`` or the ``CellError`` refusing the cell (not raised)."""
+        try:
+            return self.read(cell)
+        except CellError as e:
+            return e
 
     def read(self, cell):
         text = _text(cell)
@@ -647,38 +691,37 @@ class NumberParser(CellParser):
         super().__init__(inp)
         self.ratio = inp.type == "ratio"
         self.whole = inp.type == "count"
+        self.low = inp.min if inp.min is not None else 0
+        self.high = inp.max if inp.max is not None else 10**13 * SCALE
 
     def read(self, cell):
         # The common case without Decimal: "85", "0,5", 0.25; anything else takes the full path.
         cls = cell.__class__
-        m = None
+        v = None
         if cls is str:
             m = _SIMPLE.fullmatch(cell)
-            if m and m.group(2) and len(m.group(3)) == 3 and m.group(1)[0] != "0" and len(m.group(1)) <= 3:
-                m = None  # thousands or decimals: the full path decides
+            if m is not None:
+                whole, _, frac = m.groups()
+                if frac is None:
+                    v = int(whole) * SCALE
+                elif len(frac) != 3 or whole[0] == "0" or len(whole) > 3:  # else: thousands or decimals?
+                    v = int(whole) * SCALE + int(frac) * _DECIMAL_STEP[len(frac)]
+                if v is not None and self.ratio and v > SCALE:
+                    v = None  # "1.5" in a ratio: the full path says why it is refused
         elif cls is float:
-            if math.isfinite(cell):
+            if cell.is_integer():
+                if 0 <= cell < 1e12:
+                    v = int(cell) * SCALE
+            elif math.isfinite(cell):
                 m = _SIMPLE.fullmatch(repr(cell))
+                if m is not None:
+                    whole, _, frac = m.groups()
+                    v = int(whole) * SCALE + int(frac) * _DECIMAL_STEP[len(frac)]
         elif cls is int and 0 <= cell < 10**12:
             v = cell * SCALE
-            if self._fits(v, False):
-                return v
-        if m is not None:
-            whole, _, frac = m.groups()
-            v = int(whole) * SCALE + (int(frac) * _DECIMAL_STEP[len(frac)] if frac else 0)
-            if self._fits(v, cls is str):
-                return v
+        if v is not None and not (self.whole and v % SCALE) and self.low <= v <= self.high:
+            return v
         return super().read(cell)
-
-    def _fits(self, v: int, typed_text: bool) -> bool:
-        inp = self.inp
-        if self.ratio and typed_text and v > SCALE:
-            return False
-        if self.whole and v % SCALE:
-            return False
-        if inp.min is not None and v < inp.min:
-            return False
-        return inp.max is None or v <= inp.max
 
     def value(self, cell, text):
         if not text:
