@@ -17,6 +17,7 @@ test: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/read.py
 	$(BIN)/python benchmarks/robustness.py
 
 $(VENV)/bin/python:
