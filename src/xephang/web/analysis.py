@@ -123,7 +123,7 @@ def published_scores(period: Period) -> PeriodScores | None:
     if snap is None:
         return None
     ps = score_period(period, "appraised")
-    if ps.ranking is None or _ranks_scored(ps) != _ranks(snap.data):
+    if ps.ranking is None or _ranks_scored(ps) != _ranks(snap.summary):
         return None
     return ps
 

@@ -1,0 +1,308 @@
+"""Public results and open data: pages and downloads of published snapshots only, the JSON API,
+and the error pages."""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from xephang.errors import XephangError
+from xephang.numbers import plain
+
+from ..analysis import (
+    published_scores,
+    road,
+)
+from ..models import (
+    Period,
+    Snapshot,
+    Status,
+)
+from ..permissions import Who, allow, can
+
+
+def _published_snapshot(period: Period, version: str | None = None) -> Snapshot:
+    qs = period.snapshots.filter(published=True)
+    if version:
+        snap = qs.filter(version=version).first()
+    else:
+        snap = qs.order_by("-version").first()
+    if snap is None:
+        raise Http404("Không có kết quả đã công bố.")
+    return snap
+
+
+
+@allow("home")
+def home(request):
+    published = [p for p in Period.objects.filter(status=Status.PUBLISHED) if p.snapshots.filter(published=True).exists()]
+    w = Who.of(request.user)
+    work = []
+    if w.role:
+        for p in Period.objects.exclude(status=Status.PUBLISHED).select_related("framework"):
+            if can(request.user, "period.view", p):
+                work.append(p)
+    return render(request, "web/home.html", {"published": published, "work": work, "who": w})
+
+
+
+@allow("results.view")
+def results(request, period):
+    snap = _published_snapshot(period, request.GET.get("phien-ban"))
+    data = snap.summary
+    versions = period.snapshots.filter(published=True).order_by("-version")
+    query = request.GET.get("tim", "").strip()[:100]
+    groups = [_group_page(g, request, query) for g in data["groups"]]
+    return render(request, "web/results.html", {"period": period, "snap": snap, "data": data, "versions": versions,
+                                                "groups": groups, "query": query,
+                                                "searchable": query or any(g["count"] > 50 for g in groups)})
+
+
+#: Units listed on one page of a group: a province's groups fit on one page; a national roll-up of
+#: thousands of communes is read a page at a time, or searched by name.
+UNITS_PER_PAGE = 200
+
+
+def _group_page(g: dict, request, query: str) -> dict:
+    """One group of a result, as its table shows it: the units matching the search, one page of them."""
+    from django.core.paginator import Paginator
+
+    from xephang.text import fold
+
+    units = g["units"]
+    if query:
+        wanted = fold(query)
+        units = [u for u in units if wanted in fold(u["name"])]
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get(f"trang-{g['id']}"))
+    return {**g, "units": page.object_list, "count": len(g["units"]), "matching": len(units), "page": page}
+
+
+
+@allow("results.view")
+def unit_result(request, period, unit):
+    snap = _published_snapshot(period, request.GET.get("phien-ban"))
+    data = snap.summary
+    row = group = None
+    for g in data["groups"]:
+        for u in g["units"]:
+            if u["unit_id"] == unit.pk:
+                row, group = {**u, "criteria": snap.criteria_of(unit.pk)}, g
+    if row is None:
+        raise Http404("Đơn vị không có trong kết quả.")
+    history = []
+    ids = {unit.pk, *unit.merged_from.values_list("pk", flat=True)}
+    for p in Period.objects.filter(status=Status.PUBLISHED).order_by("year"):
+        s = p.snapshots.filter(published=True).order_by("-version").first()
+        if s is None:
+            continue
+        for g in s.summary["groups"]:
+            for u in g["units"]:
+                if u["unit_id"] in ids:
+                    history.append({"period": p, "row": u, "group": g["name"], "count": len(g["units"])})
+    tops = []
+    for c in row["criteria"]:
+        if c["depth"] == 0:
+            tops.append({**c, "percent": _percent(c["points"], c["max"])})
+    return render(request, "web/unit_result.html", {
+        "period": period, "unit": unit, "snap": snap, "row": row, "group": group, "tops": tops, "history": history,
+        "data": data, "road": road(period, unit) if snap.version == _published_snapshot(period).version else None,
+        "pdf_available": pdf_available(),
+    })
+
+
+
+def _percent(points, maximum) -> int:
+    """A bar's width only (display); the figures shown are the core's exact text."""
+    m = Decimal(maximum or 0)
+    return int(Decimal(points or 0) * 100 / m) if m else 0
+
+
+
+@allow("results.view")
+def open_data(request, period, fmt):
+    """The published results as open data: CSV and Excel one row per unit (points per criterion), JSON the
+    frozen content itself. Written row by row from ``SnapshotUnit``, so a national result (thousands of
+    units) is streamed, never held whole in memory."""
+    snap = _published_snapshot(period, request.GET.get("phien-ban"))
+    stem = f"xephang-{period.year}-{period.pk}-v{snap.version}"
+    if fmt == "json":
+        # The payload is the canonical JSON text whose SHA-256 is published: sent as it is, not re-encoded.
+        head = {"framework_yaml": period.framework.yaml_text, "published_at": snap.created_at.isoformat(),
+                "reason": snap.reason}
+        tail = {"sha256": snap.sha256, "version": snap.version}
+        text = (json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ' + snap.payload + ", "
+                + json.dumps(tail, ensure_ascii=False)[1:])
+        resp = HttpResponse(text, content_type="application/json; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="{stem}.json"'
+        return resp
+    if fmt == "csv":
+        writer = csv.writer(_Echo())
+        lines = (writer.writerow(r) for r in _flat_rows(snap, period))
+        resp = StreamingHttpResponse(itertools.chain(["\ufeff"], lines), content_type="text/csv; charset=utf-8")
+        resp["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+        return resp
+    if fmt == "xlsx":
+        import openpyxl
+
+        wb = openpyxl.Workbook(write_only=True)
+        ws = wb.create_sheet("Kết quả")
+        for r in _flat_rows(snap, period):
+            ws.append(r)
+        fw_ws = wb.create_sheet("Bộ tiêu chí")
+        fw_ws.append(["mã", "tiêu chí", "điểm tối đa", "cấp"])
+        for c in period.framework.load().all_criteria():
+            fw_ws.append([c.id, c.title, plain(c.max), c.depth])
+        out = tempfile.TemporaryFile()
+        wb.save(out)
+        out.seek(0)
+        return FileResponse(out, as_attachment=True, filename=f"{stem}.xlsx",
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    raise Http404()
+
+
+class _Echo:
+    """A file for ``csv.writer`` that hands each written line back (streamed CSV, as Django's docs do)."""
+
+    def write(self, value):
+        return value
+
+
+@allow("results.view")
+def decision_document(request, period, kind):
+    """The decision (DOCX or PDF) and its annex, written by ``xephang.documents`` from the core's ranking,
+    which must equal the published snapshot (otherwise the figures changed since: refuse)."""
+    import tempfile
+    from pathlib import Path
+
+    from xephang.documents.meta import build_meta
+    from xephang.errors import XephangError
+
+    snap = _published_snapshot(period)
+    ps = published_scores(period)
+    if ps is None:
+        return render(request, "web/403.html", {"reason": "Số liệu đã thay đổi sau khi công bố; cần công bố phiên bản "
+                                                "đính chính trước khi xuất quyết định."}, status=409)
+    stem = f"quyet-dinh-{period.year}-v{snap.version}"
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            if kind == "annex":
+                from xephang.documents.annex import write_annex
+
+                path = write_annex(ps.ranking, Path(tmp) / f"phu-luc-{period.year}-v{snap.version}.xlsx")
+            else:
+                from xephang.documents.decision import write_decision
+
+                meta = build_meta({**period.meta, "year": period.year}, source=period.name)
+                paths = write_decision(ps.ranking, meta, Path(tmp) / f"{stem}.docx", pdf=kind == "pdf")
+                path = paths[-1]
+        except XephangError as e:
+            return render(request, "web/403.html", {"reason": f"Không xuất được văn bản: {e}"}, status=409)
+        content = Path(path).read_bytes()
+    types = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             ".pdf": "application/pdf", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    resp = HttpResponse(content, content_type=types[Path(path).suffix])
+    resp["Content-Disposition"] = f'attachment; filename="{Path(path).name}"'
+    return resp
+
+
+
+@allow("results.view")
+def scorecard(request, period, unit, fmt):
+    """A unit's result sheet (phiếu kết quả), DOCX or PDF, from the core's ranking of the published
+    results (refused if the figures changed after publication)."""
+    from xephang.documents.scorecard import slug, write_scorecard
+
+    if fmt not in ("docx", "pdf") or (fmt == "pdf" and not pdf_available()):
+        raise Http404("Không có định dạng này.")
+    ps = published_scores(period)
+    if ps is None:
+        return render(request, "web/403.html", {"reason": "Số liệu đã thay đổi sau khi công bố; cần công bố phiên bản "
+                                                "đính chính trước khi xuất phiếu kết quả."}, status=409)
+    ru = ps.ranked(unit.pk)
+    if ru is None:
+        raise Http404("Đơn vị không có trong kết quả.")
+    name = f"phieu-ket-qua-{period.year}-{slug(unit.name)}.{fmt}"
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            path = write_scorecard(ps.ranking, ru, Path(tmp) / name)[-1]
+        except XephangError as e:
+            return render(request, "web/403.html", {"reason": f"Không xuất được phiếu kết quả: {e}"}, status=409)
+        content = path.read_bytes()
+    resp = HttpResponse(content, content_type=DOCX if fmt == "docx" else "application/pdf")
+    resp["Content-Disposition"] = f'attachment; filename="{name}"'
+    return resp
+
+
+
+def pdf_available() -> bool:
+    from xephang.documents.pdf import soffice
+
+    return soffice() is not None
+
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+
+def _flat_rows(snap: Snapshot, period: Period):
+    """One row per unit: group, rank, unit, total (exact), shown, level, then points per criterion (the
+    criteria set's order); the header first."""
+    summary = snap.summary
+    fw = period.framework
+    if summary["period"].get("kind") == Period.Kind.TOTALS:
+        ids = []  # published totals only: no points per criterion
+    elif summary["framework"].get("sha256") == fw.sha256:
+        ids = [c.id for c in fw.load().all_criteria()]
+    else:  # an older set than the period's current one: the criteria its results hold
+        ids = []
+        for criteria in snap.units.values_list("criteria", flat=True).iterator(chunk_size=200):
+            ids.extend(c["id"] for c in criteria if c["id"] not in ids)
+    yield ["khối", "hạng", "đơn vị", "tổng điểm", "tổng điểm (làm tròn)", "mức", *ids]
+    rows = snap.units.values_list("unit_id", "criteria").iterator(chunk_size=200)
+    for g in summary["groups"]:
+        for u in g["units"]:
+            unit_id, criteria = next(rows)
+            assert unit_id == u["unit_id"], "SnapshotUnit rows out of step with the snapshot"
+            pts = {c["id"]: c["points"] for c in criteria}
+            yield [g["name"], u["rank"], u["name"], u["total"], u["shown"], u["level"] or "",
+                   *["" if pts.get(i) is None else pts[i] for i in ids]]
+
+
+@allow("home")
+def api_periods(request):
+    out = []
+    for p in Period.objects.filter(status=Status.PUBLISHED).order_by("-year"):
+        s = p.snapshots.filter(published=True).order_by("-version").first()
+        if s:
+            out.append({"id": p.pk, "name": p.name, "year": p.year, "version": s.version, "sha256": s.sha256,
+                        "url": request.build_absolute_uri(reverse("web:api-period", args=[p.pk]))})
+    return JsonResponse({"periods": out}, json_dumps_params={"ensure_ascii": False})
+
+
+
+@allow("results.view")
+def api_period(request, period):
+    snap = _published_snapshot(period, request.GET.get("version"))
+    # The frozen payload as it is (its SHA-256 is the published one), not parsed and re-encoded.
+    text = f'{{"sha256": "{snap.sha256}", "version": {snap.version}, "results": {snap.payload}}}'
+    return HttpResponse(text, content_type="application/json")
+
+
+
+def denied(request, exception=None):
+    return render(request, "web/403.html", {"reason": str(exception) if exception else ""}, status=403)
+
+
+
+def not_found(request, exception=None):
+    return render(request, "web/404.html", {}, status=404)
+
