@@ -3,7 +3,7 @@
 Kept in the tests as an oracle: for any file, the column-wise ``xephang.io.read_period`` must return
 the same ``PeriodData`` or raise the same located error as this reading (one unit at a time, the
 unit's form walked and each cell folded and parsed on its own). It shares the table reading and
-the one-cell checks with the product, so what it checks is the order and the gathering.
+the header and one-cell checks with the product, so what it checks is the order and the gathering.
 """
 
 from __future__ import annotations
@@ -11,10 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from xephang.errors import InputError
-from xephang.framework.model import Framework, Input
-from xephang.io.reader import (
-    GROUP_HEADERS, IGNORED_HEADERS, NA_WORDS, TOTAL_HEADERS, UNIT_HEADERS, _find, _text, _total, _value, read_table,
-)
+from xephang.framework.model import Framework
+from xephang.io.reader import NA_WORDS, _text, _total, _value, read_table, resolve_columns
 from xephang.numbers import plain
 from xephang.period import PeriodData, UnitEntry
 from xephang.text import fold, nfc
@@ -22,34 +20,10 @@ from xephang.text import fold, nfc
 
 def read_period_per_unit(path: str | Path, framework: Framework, sheet: str | None = None) -> PeriodData:
     table = read_table(path, sheet)
-    keys = [fold(h) for h in table.header]
-    group_col = _find(keys, GROUP_HEADERS)
-    unit_col = _find(keys, UNIT_HEADERS)
-    total_col = _find(keys, TOTAL_HEADERS)
-    if unit_col is None:
-        raise InputError(table.where(row=1), "thiếu cột tên đơn vị ('đơn vị' hoặc 'unit')")
-    if group_col is None:
-        raise InputError(table.where(row=1), "thiếu cột khối ('khối' hoặc 'group')")
-
-    by_key: dict[str, Input] = {}
-    for inp in framework.inputs.values():
-        by_key[fold(inp.id)] = inp
-        by_key.setdefault(fold(inp.label), inp)
-    input_cols = {by_key[k].id: i for i, k in enumerate(keys) if k in by_key}
-    for i, k in enumerate(keys):
-        if i in (group_col, unit_col, total_col) or k in by_key or k in IGNORED_HEADERS or not k:
-            continue
-        raise InputError(
-            table.where(row=1, col=i),
-            "cột không có trong bộ tiêu chí "
-            f"'{framework.id}'; cần mã hoặc tên một chỉ tiêu (xem: xephang template --framework {framework.id})",
-        )
-    kind = "inputs" if input_cols else "totals"
-    if kind == "totals" and total_col is None:
-        raise InputError(
-            table.where(row=1),
-            "không nhận ra bảng: cần cột 'tổng điểm' (bảng kết quả) hoặc các cột chỉ tiêu của bộ tiêu chí",
-        )
+    columns = resolve_columns(table, framework)
+    group_col, unit_col, total_col, input_cols, kind = (
+        columns.group, columns.unit, columns.total, columns.inputs, columns.kind
+    )
 
     units: list[UnitEntry] = []
     seen: dict[str, int] = {}

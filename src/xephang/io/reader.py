@@ -337,6 +337,53 @@ def read_period(path: str | Path, framework: Framework, sheet: str | None = None
         raise better from None
 
 
+@dataclass
+class Columns:
+    """What the header row says: where the group, unit and total are, and each input's column."""
+
+    group: int
+    unit: int
+    total: int | None
+    inputs: dict[str, int]  # input id -> column
+
+    @property
+    def kind(self) -> str:
+        return "inputs" if self.inputs else "totals"
+
+
+def resolve_columns(table: Table, framework: Framework) -> Columns:
+    """The header row checked against the framework (once per file): a missing unit or group
+    column, an unknown column or an unrecognised table is refused at the header."""
+    keys = [fold(h) for h in table.header]
+    group_col = _find(keys, GROUP_HEADERS)
+    unit_col = _find(keys, UNIT_HEADERS)
+    total_col = _find(keys, TOTAL_HEADERS)
+    if unit_col is None:
+        raise InputError(table.where(row=1), "thiếu cột tên đơn vị ('đơn vị' hoặc 'unit')")
+    if group_col is None:
+        raise InputError(table.where(row=1), "thiếu cột khối ('khối' hoặc 'group')")
+    by_key: dict[str, Input] = {}
+    for inp in framework.inputs.values():
+        by_key[fold(inp.id)] = inp
+        by_key.setdefault(fold(inp.label), inp)
+    input_cols = {by_key[k].id: i for i, k in enumerate(keys) if k in by_key}
+    for i, k in enumerate(keys):
+        if i in (group_col, unit_col, total_col) or k in by_key or k in IGNORED_HEADERS or not k:
+            continue
+        raise InputError(
+            table.where(row=1, col=i),
+            "cột không có trong bộ tiêu chí "
+            f"'{framework.id}'; cần mã hoặc tên một chỉ tiêu (xem: xephang template --framework {framework.id})",
+        )
+    columns = Columns(group_col, unit_col, total_col, input_cols)
+    if columns.kind == "totals" and total_col is None:
+        raise InputError(
+            table.where(row=1),
+            "không nhận ra bảng: cần cột 'tổng điểm' (bảng kết quả) hoặc các cột chỉ tiêu của bộ tiêu chí",
+        )
+    return columns
+
+
 class _PeriodReader:
     def __init__(self, table: Table, fw: Framework):
         self.table, self.fw = table, fw
@@ -364,34 +411,9 @@ class _PeriodReader:
 
     def read(self) -> PeriodData:
         table, framework = self.table, self.fw
-        keys = [fold(h) for h in table.header]
-        group_col = _find(keys, GROUP_HEADERS)
-        unit_col = _find(keys, UNIT_HEADERS)
-        self.total_col = total_col = _find(keys, TOTAL_HEADERS)
-        if unit_col is None:
-            raise InputError(table.where(row=1), "thiếu cột tên đơn vị ('đơn vị' hoặc 'unit')")
-        if group_col is None:
-            raise InputError(table.where(row=1), "thiếu cột khối ('khối' hoặc 'group')")
-
-        by_key: dict[str, Input] = {}
-        for inp in framework.inputs.values():
-            by_key[fold(inp.id)] = inp
-            by_key.setdefault(fold(inp.label), inp)
-        self.input_cols = input_cols = {by_key[k].id: i for i, k in enumerate(keys) if k in by_key}
-        for i, k in enumerate(keys):
-            if i in (group_col, unit_col, total_col) or k in by_key or k in IGNORED_HEADERS or not k:
-                continue
-            raise InputError(
-                table.where(row=1, col=i),
-                "cột không có trong bộ tiêu chí "
-                f"'{framework.id}'; cần mã hoặc tên một chỉ tiêu (xem: xephang template --framework {framework.id})",
-            )
-        kind = "inputs" if input_cols else "totals"
-        if kind == "totals" and total_col is None:
-            raise InputError(
-                table.where(row=1),
-                "không nhận ra bảng: cần cột 'tổng điểm' (bảng kết quả) hoặc các cột chỉ tiêu của bộ tiêu chí",
-            )
+        columns = resolve_columns(table, framework)
+        group_col, unit_col, total_col, kind = columns.group, columns.unit, columns.total, columns.kind
+        self.total_col, self.input_cols = total_col, columns.inputs
 
         # Rows: names, groups and duplicates. A refusal here stops the rows; the inputs of the rows
         # above it are still checked, as their problems come first.
