@@ -538,8 +538,10 @@ class _PeriodReader:
             keys = cells
         distinct = set(keys)
         for key in distinct.difference(memo):
-            memo[key] = parser.result(key[1] if key.__class__ is tuple else key)
-        special = {k for k in distinct if memo[k] is NOT_APPLICABLE or memo[k].__class__ is CellError}
+            v = memo[key] = parser.result(key[1] if key.__class__ is tuple else key)
+            if v is NOT_APPLICABLE or v.__class__ is CellError:
+                parser.special.add(key)
+        special = distinct.intersection(parser.special)
         if not special:
             return list(map(memo.__getitem__, keys)), None
         column = [None] * len(keys)
@@ -642,6 +644,8 @@ class CellParser:
         self.results: dict = {}
         #: the same, keyed (type, cell) for a cell that is not text, when true/false cells are about
         self.typed_results: dict = {}
+        #: the keys of both whose result is a refusal or NOT_APPLICABLE
+        self.special: set = set()
 
     def __call__(self, cell):
         v = self.result(cell)
