@@ -68,8 +68,8 @@ def _unit_inputs(table, fw, row_n, cells, input_cols, group, values, not_applica
     na_criteria = {c.id: c for c in fw.all_criteria() if c.may_be_not_applicable and c.applies_to(group)}
     readers = {}  # input id -> criteria that read it
     for c in fw.all_criteria():
-        if c.rule is not None and c.applies_to(group):
-            for iid in c.rule.inputs():
+        if c.applies_to(group):
+            for iid in c.own_inputs():
                 readers.setdefault(iid, []).append(c)
     row_values = {}
     for inp in needed:

@@ -33,7 +33,7 @@ from ..errors import InputError, Location
 from ..framework.model import Framework, Input
 from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, plain, to_fixed
 from ..period import PeriodData, UnitEntry
-from ..text import fold, nfc
+from ..text import fold, nfc, split_items
 from .validate import part_whole_pairs, validate_unit
 
 GROUP_HEADERS = {fold(h) for h in ("group", "khối", "khối đơn vị", "nhóm", "group_id")}
@@ -366,7 +366,18 @@ def resolve_columns(table: Table, framework: Framework) -> Columns:
     for inp in framework.inputs.values():
         by_key[fold(inp.id)] = inp
         by_key.setdefault(fold(inp.label), inp)
-    input_cols = {by_key[k].id: i for i, k in enumerate(keys) if k in by_key}
+    for c in framework.all_criteria():  # a criterion read from a single input may name its column
+        own = c.inputs()
+        if len(own) == 1:
+            by_key.setdefault(fold(c.id), framework.inputs[own[0]])
+    input_cols: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        if k in by_key:
+            iid = by_key[k].id
+            if iid in input_cols:
+                raise InputError(table.where(row=1, col=i),
+                                 f"cột này và cột '{table.header[input_cols[iid]]}' cùng là chỉ tiêu '{iid}'")
+            input_cols[iid] = i
     for i, k in enumerate(keys):
         if i in (group_col, unit_col, total_col) or k in by_key or k in IGNORED_HEADERS or not k:
             continue
@@ -786,10 +797,20 @@ class NumberParser(CellParser):
         return v
 
 
+class ListParser(CellParser):
+    """Named items, one cell: 'Quản lý văn bản; Một cửa điện tử' (or one per line)."""
+
+    def value(self, cell, text):
+        if not text:
+            raise self.blank()
+        return split_items(text)
+
+
 #: One parser class per input type; a new type adds its own.
 PARSERS: dict[str, type[CellParser]] = {
     "yesno": YesNoParser,
     "choice": ChoiceParser,
+    "list": ListParser,
     "count": NumberParser,
     "number": NumberParser,
     "ratio": NumberParser,
@@ -878,6 +899,8 @@ def _expected(inp: Input) -> str:
         return f"{label}: một trong " + ", ".join(f"'{o.label}'" for o in inp.options)
     if inp.type == "ratio":
         return f"{label}: tỷ lệ từ 0 đến 1 (hoặc 0% đến 100%)"
+    if inp.type == "list":
+        return f"{label}: danh sách tên, cách nhau bởi ';' hoặc xuống dòng ('không có' nếu không có mục nào)"
     what = {"count": "số nguyên không âm", "points": "số điểm không âm", "number": "số không âm"}[inp.type]
     bounds = ""
     if inp.max is not None:
