@@ -23,9 +23,9 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import chain
 from operator import itemgetter
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
