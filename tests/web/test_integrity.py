@@ -76,11 +76,11 @@ def test_admin_shows_snapshots_read_only(client, demo):
 def test_excel_import_cannot_reach_a_published_period(client, demo):
     p20, own = demo["p2020"], demo["own"]
     client.force_login(demo["baocao"])
-    before = _published(demo).sha256
+    before, count = _published(demo).sha256, p20.snapshots.count()
     resp = client.post(reverse("web:report-upload", args=[p20.pk, own.pk]),
                        {"xlsx": SimpleUploadedFile("x.xlsx", b"PK\x03\x04")})
     assert resp.status_code == 403
-    assert _published(demo).sha256 == before and p20.snapshots.count() == 1
+    assert _published(demo).sha256 == before and p20.snapshots.count() == count
 
 
 def test_audit_trail_is_append_only(demo):
@@ -178,7 +178,12 @@ def test_verify_catches_a_snapshot_edited_without_its_hash(demo):
 
 
 def test_a_correction_is_a_new_version_and_keeps_the_chain(demo):
+    from xephang.web import publication
+
+    from .conftest import publish_period
+
     p20 = demo["p2020"]
-    workflow.publish(p20, demo["quantri"], "Đính chính thử.")
-    assert p20.snapshots.count() == 2
+    publication.reopen(p20, demo["quantri"], [demo["own"]], "Đính chính thử.")
+    publish_period(p20, demo["quantri"], number="99", reason="Đính chính thử.")
+    assert [e for e, _ in publication.editions(p20)] == [1, 2]
     assert verify().ok

@@ -61,20 +61,35 @@ def _columns(fw: Framework, group: str) -> list[tuple[Criterion, Criterion, bool
     return cols
 
 
-def write_annex(ranking: Ranking, out: Path) -> Path:
+def write_annex(ranking: Ranking, out: Path, *, draft: bool = False, absent=()) -> Path:
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    build_annex(ranking).save(out)
+    build_annex(ranking, draft=draft, absent=list(absent)).save(out)
     return out
 
 
-def build_annex(ranking: Ranking) -> Workbook:
+def build_annex(ranking: Ranking, *, draft: bool = False, absent=()) -> Workbook:
+    """``draft``: every sheet's title says "DỰ THẢO"; ``absent`` (``decision.Absent``): the units that did
+    not report, on a sheet of their own, as the criteria set's rule treats them."""
     fw = ranking.framework
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
     for group in ranking.groups:
         _group_sheet(wb.create_sheet(_sheet_title(group.group.name, taken)), ranking, group)
+    if absent:
+        ws = wb.create_sheet(_sheet_title("Không báo cáo", taken))
+        ws["A1"] = "ĐƠN VỊ KHÔNG GỬI BÁO CÁO"
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append(["Khối", "Đơn vị", "Tổng điểm", "Xếp hạng", "Theo quy định của bộ tiêu chí"])
+        for a in absent:
+            group = fw.group(a.group)
+            ws.append([group.name if group else a.group, a.name, a.shown if a.rank is not None else "",
+                       a.rank if a.rank is not None else "",
+                       "0 điểm, xếp cuối khối" if a.rank is not None else "không báo cáo / không xếp hạng"])
+    if draft:
+        for ws in wb.worksheets:
+            ws["A1"] = f"DỰ THẢO — {ws['A1'].value or ''}"
     _framework_sheet(wb.create_sheet(_sheet_title("Bộ tiêu chí", taken)), fw)
     _warnings_sheet(wb.create_sheet(_sheet_title("Lưu ý", taken)), ranking)
     return wb

@@ -231,4 +231,7 @@ def verify() -> Report:
             rep.problems.append(f"{where}: SHA-256 khác với mã đã ghi trong nhật ký khi chốt — kết quả và mã đã bị thay.")
         elif seen is None:
             rep.problems.append(f"{where}: không có dòng nhật ký ghi việc chốt/công bố phiên bản này.")
+    from .frozen import verify_frozen_rows
+
+    verify_frozen_rows(rep.problems)
     return rep

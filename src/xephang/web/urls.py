@@ -25,7 +25,11 @@ pages = [
     path("ky/<int:period_id>/", period.period_page, name="period"),
     path("ky/<int:period_id>/thong-tin-quyet-dinh/", period.decision_meta, name="decision-meta"),
     path("ky/<int:period_id>/chuyen-giai-doan/", period.period_transition, name="period-transition"),
-    path("ky/<int:period_id>/dinh-chinh/", period.period_correct, name="period-correct"),
+    path("ky/<int:period_id>/khong-bao-cao/", period.non_reporting, name="non-reporting"),
+    path("ky/<int:period_id>/cong-bo/", period.publish_page, name="publish"),
+    path("ky/<int:period_id>/dinh-chinh/", period.reopen_page, name="reopen"),
+    path("ky/<int:period_id>/du-thao/", period.draft_results, name="draft"),
+    path("ky/<int:period_id>/du-thao/van-ban/<str:kind>/", period.draft_document, name="draft-decision"),
     # Reporting and explanations (views.report)
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/", report.report, name="report"),
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/tinh-diem/", report.report_live, name="report-live"),

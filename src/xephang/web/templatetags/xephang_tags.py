@@ -11,6 +11,13 @@ def ngay(value) -> str:
     """A date as Vietnamese documents write it: 'ngày 27 tháng 01 năm 2021'."""
     if not value:
         return ""
+    if isinstance(value, str):  # an ISO date as a snapshot stores it
+        import datetime
+
+        try:
+            value = datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     if hasattr(value, "hour"):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return f"{value:%H:%M} ngày {value:%d} tháng {value:%m} năm {value:%Y}"

@@ -16,6 +16,7 @@ from django.urls import reverse
 from xephang.errors import XephangError
 from xephang.numbers import plain
 
+from .. import publication
 from ..analysis import (
     published_scores,
     road,
@@ -30,20 +31,17 @@ from ..scoring import score_period, snapshot_payload
 
 
 def _published_snapshot(period: Period, version: str | None = None) -> Snapshot:
-    qs = period.snapshots.filter(published=True)
-    if version:
-        snap = qs.filter(version=version).first()
-    else:
-        snap = qs.order_by("-version").first()
-    if snap is None:
+    """A published version by the number the public sees (1, 2, …); the current one by default."""
+    found = publication.edition_of(period, version)
+    if found is None:
         raise Http404("Không có kết quả đã công bố.")
-    return snap
+    return found[1]
 
 
 
 @allow("home")
 def home(request):
-    published = [p for p in Period.objects.filter(status=Status.PUBLISHED) if p.snapshots.filter(published=True).exists()]
+    published = [p for p in Period.objects.all() if p.snapshots.filter(published=True).exists()]
     w = Who.of(request.user)
     work = []
     if w.role:
@@ -56,10 +54,13 @@ def home(request):
 
 @allow("results.view")
 def results(request, period):
-    snap = _published_snapshot(period, request.GET.get("phien-ban"))
-    data = snap.data
-    versions = period.snapshots.filter(published=True).order_by("-version")
-    return render(request, "web/results.html", {"period": period, "snap": snap, "data": data, "versions": versions})
+    """The published results as frozen: the version asked for (the current one by default), every
+    published version, and what changed from the version before."""
+    shown = publication.shown(period, request.GET.get("phien-ban"))
+    if shown is None:
+        raise Http404("Không có phiên bản này.")
+    return render(request, "web/results.html", {"period": period, "shown": shown, "snap": shown.snap,
+                                                "data": shown.snap.data, "draft": False})
 
 
 
@@ -76,10 +77,11 @@ def unit_result(request, period, unit):
         raise Http404("Đơn vị không có trong kết quả.")
     history = []
     ids = {unit.pk, *unit.merged_from.values_list("pk", flat=True)}
-    for p in Period.objects.filter(status=Status.PUBLISHED).order_by("year"):
-        s = p.snapshots.filter(published=True).order_by("-version").first()
-        if s is None:
+    for p in Period.objects.order_by("year"):
+        found = publication.edition_of(p, None)
+        if found is None:
             continue
+        s = found[1]
         for g in s.data["groups"]:
             for u in g["units"]:
                 if u["unit_id"] in ids:
@@ -90,7 +92,8 @@ def unit_result(request, period, unit):
             tops.append({**c, "percent": _percent(c["points"], c["max"])})
     return render(request, "web/unit_result.html", {
         "period": period, "unit": unit, "snap": snap, "row": row, "group": group, "tops": tops, "history": history,
-        "data": data, "road": road(period, unit) if snap.version == _published_snapshot(period).version else None,
+        "data": data, "edition": data.get("edition"),
+        "road": road(period, unit) if snap.version == _published_snapshot(period).version and not row.get("non_reporting") else None,
         "pdf_available": pdf_available(),
     })
 
@@ -107,10 +110,12 @@ def _percent(points, maximum) -> int:
 def open_data(request, period, fmt):
     snap = _published_snapshot(period, request.GET.get("phien-ban"))
     data = snap.data
-    stem = f"xephang-{period.year}-{period.pk}-v{snap.version}"
+    edition = data.get("edition") or snap.version
+    stem = f"xephang-{data['period']['year']}-{period.pk}-v{edition}"
     if fmt == "json":
-        payload = {"sha256": snap.sha256, "version": snap.version, "published_at": snap.created_at.isoformat(),
-                   "reason": snap.reason, "results": data, "framework_yaml": period.framework.yaml_text}
+        payload = {"sha256": snap.sha256, "version": edition, "published_at": data.get("published_at"),
+                   "imported": data.get("imported"), "decision": data.get("decision"),
+                   "reason": data.get("reason", snap.reason), "results": data, "framework_yaml": period.framework.yaml_text}
         resp = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
         resp["Content-Disposition"] = f'attachment; filename="{stem}.json"'
         return resp
@@ -146,32 +151,41 @@ def open_data(request, period, fmt):
 
 @allow("results.view")
 def decision_document(request, period, kind):
-    """The decision (DOCX or PDF) and its annex, written by ``xephang.documents`` from the core's ranking,
-    which must equal the published snapshot (otherwise the figures changed since: refuse)."""
-    import tempfile
-    from pathlib import Path
+    """The decision (DOCX or PDF) and its annex of the current published version, written by
+    ``xephang.documents`` from the snapshot alone (its figures, units, decision metadata)."""
+    return document_response(request, period, _published_snapshot(period, request.GET.get("phien-ban")), kind)
 
+
+
+def document_response(request, period, snap, kind, draft: bool = False):
+    """Write the decision or its annex from a snapshot: the core's ranking rebuilt from the snapshot's
+    figures (``publication.scores_of_snapshot``), the units that did not report as the criteria set
+    says, the decision's metadata as frozen; a draft is marked "DỰ THẢO"."""
     from xephang.documents.meta import build_meta
-    from xephang.errors import XephangError
 
-    snap = _published_snapshot(period)
-    ps = score_period(period, "appraised")
-    if ps.ranking is None or _ranks(snapshot_payload(ps)) != _ranks(snap.data):
-        return render(request, "web/403.html", {"reason": "Số liệu đã thay đổi sau khi công bố; cần công bố phiên bản "
-                                                "đính chính trước khi xuất quyết định."}, status=409)
-    stem = f"quyet-dinh-{period.year}-v{snap.version}"
+    if kind not in ("docx", "pdf", "annex"):
+        raise Http404("Không có loại văn bản này.")
+    data = snap.data
+    try:
+        ps = publication.scores_of_snapshot(period, snap)
+    except publication.PublicationError as e:
+        return render(request, "web/403.html", {"reason": str(e)}, status=409)
+    absent = publication.absent_of(data)
+    year = data["period"]["year"]
+    mark = "du-thao" if draft else f"v{data.get('edition') or snap.version}"
+    stem = f"quyet-dinh-{year}-{mark}"
     with tempfile.TemporaryDirectory() as tmp:
         try:
             if kind == "annex":
                 from xephang.documents.annex import write_annex
 
-                path = write_annex(ps.ranking, Path(tmp) / f"phu-luc-{period.year}-v{snap.version}.xlsx")
+                path = write_annex(ps.ranking, Path(tmp) / f"phu-luc-{year}-{mark}.xlsx", draft=draft, absent=absent)
             else:
                 from xephang.documents.decision import write_decision
 
-                meta = build_meta({**period.meta, "year": period.year}, source=period.name)
-                paths = write_decision(ps.ranking, meta, Path(tmp) / f"{stem}.docx", pdf=kind == "pdf")
-                path = paths[-1]
+                meta = build_meta(publication.decision_meta_of(data), source=data["period"]["name"])
+                path = write_decision(ps.ranking, meta, Path(tmp) / f"{stem}.docx", pdf=kind == "pdf", draft=draft,
+                                      absent=absent)[-1]
         except XephangError as e:
             return render(request, "web/403.html", {"reason": f"Không xuất được văn bản: {e}"}, status=409)
         content = Path(path).read_bytes()
@@ -222,11 +236,6 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 
-def _ranks(data: dict) -> list:
-    return [[(u["name"], u["rank"], u["total"]) for u in g["units"]] for g in data["groups"]]
-
-
-
 def _flat_rows(data: dict) -> list[list]:
     """One row per unit: group, rank, unit, total (exact), shown, level, then points per criterion."""
     ids: list[str] = []
@@ -235,12 +244,14 @@ def _flat_rows(data: dict) -> list[list]:
             for c in u["criteria"]:
                 if c["id"] not in ids:
                     ids.append(c["id"])
-    head = ["khối", "hạng", "đơn vị", "tổng điểm", "tổng điểm (làm tròn)", "mức", *ids]
+    head = ["khối", "hạng", "đơn vị", "tổng điểm", "tổng điểm (làm tròn)", "mức", "ghi chú", *ids]
     rows = [head]
     for g in data["groups"]:
         for u in g["units"]:
             pts = {c["id"]: c["points"] for c in u["criteria"]}
-            rows.append([g["name"], u["rank"], u["name"], u["total"], u["shown"], u["level"] or "",
+            note = ("không báo cáo: " + publication.RULE_TEXT.get(u.get("rule"), "")) if u.get("non_reporting") else ""
+            rows.append([g["name"], u["rank"] if u["rank"] is not None else "", u["name"], u["total"] or "",
+                         u["shown"] if u["total"] is not None else "", u["level"] or "", note,
                          *[pts.get(i, "") if pts.get(i) is not None else "" for i in ids]])
     return rows
 
@@ -249,10 +260,12 @@ def _flat_rows(data: dict) -> list[list]:
 @allow("home")
 def api_periods(request):
     out = []
-    for p in Period.objects.filter(status=Status.PUBLISHED).order_by("-year"):
-        s = p.snapshots.filter(published=True).order_by("-version").first()
-        if s:
-            out.append({"id": p.pk, "name": p.name, "year": p.year, "version": s.version, "sha256": s.sha256,
+    for p in Period.objects.order_by("-year"):
+        found = publication.edition_of(p, None)
+        if found:
+            n, s = found
+            out.append({"id": p.pk, "name": s.data["period"]["name"], "year": s.data["period"]["year"], "version": n,
+                        "sha256": s.sha256,
                         "url": request.build_absolute_uri(reverse("web:api-period", args=[p.pk]))})
     return JsonResponse({"periods": out}, json_dumps_params={"ensure_ascii": False})
 
@@ -261,7 +274,7 @@ def api_periods(request):
 @allow("results.view")
 def api_period(request, period):
     snap = _published_snapshot(period, request.GET.get("version"))
-    return JsonResponse({"sha256": snap.sha256, "version": snap.version, "results": snap.data},
+    return JsonResponse({"sha256": snap.sha256, "version": snap.data.get("edition") or snap.version, "results": snap.data},
                         json_dumps_params={"ensure_ascii": False})
 
 
