@@ -5,7 +5,9 @@ have been published, what the published pages and documents print cannot change 
   list of units are refused by every write path: ``Period.save``/``delete``, queryset ``update``,
   changes to its units (``m2m_changed``), the criteria set's text (``Framework.save``) and the admin
   (read-only there). Each refusal raises ``FrozenError`` with a Vietnamese message and is written to
-  the audit trail (``frozen.refused``) with the acting user when a request set one.
+  the audit trail (``frozen.refused``) with the acting user when a request set one. (Django sends the
+  units' ``m2m_changed`` inside its own atomic block, so that refusal's entry lives or dies with the
+  caller's transaction; the admin and the views refuse before reaching it, and audit for good.)
 - Every snapshot records these fields (``record``); ``verify_frozen_rows`` compares the live rows
   with the latest snapshot of each frozen period and names each row and field that differs (a
   change made in the database itself, past every guard).
