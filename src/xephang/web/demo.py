@@ -125,7 +125,7 @@ def load_demo(stdout=None, seed: int = 2021) -> dict:
     # draft), so none is given, and the pages say the results were imported.
     decision_date = (pf.meta.get("decision") or {}).get("date")
     workflow.publish(p2020, admin, reason="Nhập kết quả đã công bố năm 2020 (chỉ tổng điểm).",
-                     imported={"source": "quyết định xếp hạng năm 2020 (tổng điểm)",
+                     imported={"source": "quyết định xếp hạng năm 2020, chỉ tổng điểm",
                                "date": str(decision_date) if decision_date else None})
 
     # The open demo period: sample figures, most units submitted, some drafts, some not started.

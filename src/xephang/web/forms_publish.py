@@ -61,6 +61,8 @@ class PublishForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.correction = correction
         self.year = year
+        if not correction:
+            self.fields["reason"].label = "Ghi chú công bố (không bắt buộc)"
         if correction:
             self.fields["reason"].required = True
             self.fields["reason"].label = "Lý do đính chính (bắt buộc, công bố cùng phiên bản mới)"

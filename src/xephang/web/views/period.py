@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from .. import publication, workflow
@@ -18,7 +19,7 @@ from ..models import (
     Status,
     audit,
 )
-from ..permissions import Who, allow
+from ..permissions import Who, allow, can
 from ..scoring import score_period
 from ..workflow import WorkflowError
 
@@ -66,6 +67,16 @@ def period_page(request, period):
            "round": publication.open_round(period), "editions": publication.editions(period)}
     if ctx["round"] is not None:
         ctx["round_units"] = publication._names(ctx["round"].unit_ids)
+    actions = []  # the publication steps this user may take now
+    if can(request.user, "results.draft", period):
+        actions.append(("Xem dự thảo kết quả và quyết định", reverse("web:draft", args=[period.pk])))
+    if can(request.user, "period.publish", period):
+        actions.append(("Công bố phiên bản đính chính" if ctx["editions"] else "Công bố kết quả",
+                        reverse("web:publish", args=[period.pk])))
+    if can(request.user, "period.reopen", period):
+        actions.append(("Đính chính (mở lại thẩm định một số đơn vị)" if period.status == Status.PUBLISHED
+                        else "Trả lại báo cáo / mở lại thẩm định", reverse("web:reopen", args=[period.pk])))
+    ctx["actions"] = actions
     return render(request, "web/period.html", ctx)
 
 
