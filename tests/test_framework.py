@@ -158,7 +158,7 @@ def test_criteria_must_add_up_to_the_scale():
         (lambda d: d.update(colour="red"), "không được hỗ trợ"),
         (lambda d: d["criteria"][1]["criteria"][0].update(id="computers"), "đã dùng ở"),
         (lambda d: d["criteria"][0]["criteria"][0].update(groups=["xa"]), "khối 'xa'"),
-        (lambda d: d.update(ties="coin-toss"), "shared hoặc input-order"),
+        (lambda d: d.update(ties="coin-toss"), "shared hoặc dense hoặc input-order"),
         (lambda d: d["criteria"][2].update(max=40), "không thể đạt được"),
     ],
 )

@@ -22,7 +22,7 @@ DEFAULT_FRAMEWORK = "thanhhoa-2016"
 
 
 def _ties(value: str):
-    if value in ("shared", "input-order"):
+    if value in ("shared", "dense", "input-order"):
         return value
     return tuple(v.strip() for v in value.split(",") if v.strip())
 
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         """The arguments every verb that reads a period takes; ``load(args)`` reads them."""
         sp.add_argument("file", metavar="FILE", help="tệp CSV/Excel của kỳ đánh giá, hoặc tên kỳ có sẵn (thanhhoa-2020)")
         sp.add_argument("--framework", metavar="ID|PATH", help=f"bộ tiêu chí (mặc định: {DEFAULT_FRAMEWORK})")
-        sp.add_argument("--ties", type=_ties, metavar="shared|input-order|ID,ID", help="quy tắc khi tổng điểm bằng nhau")
+        sp.add_argument("--ties", type=_ties, metavar="shared|dense|input-order|ID,ID", help="quy tắc khi tổng điểm bằng nhau")
         sp.add_argument("--sheet", help="trang tính Excel (mặc định: trang đầu tiên có dữ liệu)")
 
     sp = sub.add_parser("rank", help="tính điểm, xếp mức và xếp hạng từng khối")
@@ -60,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
     check = fsub.add_parser("check", help="kiểm tra một tệp YAML bộ tiêu chí")
     check.add_argument("file", metavar="FILE")
     check.set_defaults(func=cmd_framework_check)
+    imp = fsub.add_parser("import", help="đọc bảng chỉ số (.xlsx, theo cột của phụ lục) thành tệp YAML bộ tiêu chí")
+    imp.add_argument("file", metavar="BANG.xlsx")
+    imp.add_argument("--out", help="tệp .yaml sẽ tạo (mặc định: in ra màn hình)")
+    imp.set_defaults(func=cmd_framework_import)
+    exp = fsub.add_parser("export", help="xuất bộ tiêu chí thành bảng chỉ số của phụ lục (.xlsx hoặc .docx)")
+    exp.add_argument("framework", metavar="ID|PATH")
+    exp.add_argument("--out", required=True, help="tệp .xlsx (đọc lại được bằng 'import') hoặc .docx (bảng in)")
+    exp.set_defaults(func=cmd_framework_export)
 
     sp = sub.add_parser("template", help="tạo tệp Excel mẫu để đơn vị nhập số liệu")
     sp.add_argument("--framework", metavar="ID|PATH", default=DEFAULT_FRAMEWORK)
@@ -89,7 +97,7 @@ def load(args):
     data = read_period(pf.path, fw, sheet=args.sheet)
     scored = score(fw, data)
     ties = args.ties if args.ties is not None else pf.ties
-    return rank(scored, ties), pf
+    return rank(scored, ties, pf.not_ranked), pf
 
 
 def _label(ranking: Ranking, value: int) -> str:
@@ -98,26 +106,47 @@ def _label(ranking: Ranking, value: int) -> str:
 
 
 def cmd_rank(args, out) -> int:
+    from .ranking.pillars import pillar_rankings, unit_pillars
+
     ranking, _ = load(args)
     fw = ranking.framework
+    pillars = pillar_rankings(ranking)
+    percent = fw.report == "points-percent"
     if args.json:
+        def unit_doc(u):
+            d = {
+                "group": u.group.id,
+                "group_name": u.group.name,
+                "unit": u.name,
+                "total": plain(u.total),
+                "shown": _label(ranking, u.total),
+                "level": u.level.name if u.level else None,
+                "rank": u.rank,
+            }
+            if percent:
+                d["points"] = plain(ranking.earned(u))
+                d["percent"] = format_number(u.percent, fw.decimals)
+            if not u.ranked:
+                d["ranked"] = False
+                d["reason"] = u.reason
+            if pillars:
+                d["pillars"] = {
+                    t.pillar.id: {
+                        "points": plain(r_.points), "max": plain(r_.max),
+                        "percent": format_number(r_.percent(fw.decimals), fw.decimals), "rank": r_.rank,
+                    }
+                    for t in pillars if t.group is u.group for r_ in t.rows if r_.unit is u
+                }
+            return d
+
         doc = {
             "framework": fw.id,
             "ties": ranking.ties if isinstance(ranking.ties, str) else list(ranking.ties),
             "rank_on": fw.rank_on,
+            "report": fw.report,
             "decimals": fw.decimals,
-            "units": [
-                {
-                    "group": u.group.id,
-                    "group_name": u.group.name,
-                    "unit": u.name,
-                    "total": plain(u.total),
-                    "shown": _label(ranking, u.total),
-                    "level": u.level.name if u.level else None,
-                    "rank": u.rank,
-                }
-                for u in ranking.units()
-            ],
+            "units": [unit_doc(u) for u in ranking.all_units()],
+            "pillars": [{"id": p.id, "name": p.name, "criteria": list(p.criteria)} for p in fw.pillars],
             "warnings": ranking.warnings,
         }
         json.dump(doc, out, ensure_ascii=False, indent=2)
@@ -125,22 +154,45 @@ def cmd_rank(args, out) -> int:
         return 0
     out.write(f"Bộ tiêu chí: {fw.title} ({fw.id})\n")
     out.write(f"Nguồn: {ranking.scored.data.source}  ·  quy tắc đồng điểm: {_ties_text(ranking)}\n")
-    show_levels = bool(fw.levels)
+    show_levels = fw.has_levels
     for n, g in enumerate(ranking.groups, start=1):
-        out.write(f"\n{n}. {g.group.name} ({len(g.units)} đơn vị)\n")
-        width = max(_width(u.name) for u in g.units)
-        total_head = "Chỉ số" if fw.report == "index" else "Tổng điểm"
+        count = f"{len(g.units)} đơn vị" + (f", {len(g.unranked)} không xếp hạng" if g.unranked else "")
+        out.write(f"\n{n}. {g.group.name} ({count})\n")
+        everyone = [*g.units, *g.unranked]
+        width = max(_width(u.name) for u in everyone)
+        total_head = "Chỉ số" if fw.report == "index" else "Điểm" if percent else "Tổng điểm"
         head = f"  {'Hạng':>4}  " + (f"{'Mức':<10}  " if show_levels else "") + _pad("Đơn vị", width) + f"  {total_head:>9}"
+        if percent:
+            head += f"  {'Tỷ lệ':>8}"
+        g_pillars = [t for t in pillars if t.group is g.group]
+        for t in g_pillars:
+            head += f"  {_abbrev(t.pillar.name):>14}"
         out.write(head + "\n")
-        for u in g.units:
+        for u in everyone:
             level = u.level.name if u.level else "—"
-            row = f"  {u.rank:>4}  " + (f"{level:<10}  " if show_levels else "")
-            out.write(row + _pad(u.name, width) + f"  {_label(ranking, u.total):>9}\n")
+            row = f"  {u.rank if u.ranked else '—':>4}  " + (f"{level:<10}  " if show_levels else "")
+            row += _pad(u.name, width) + f"  {_label(ranking, ranking.earned(u) if percent else u.total):>9}"
+            if percent:
+                row += f"  {format_number(u.percent, fw.decimals) + ' %':>8}"
+            for pr in unit_pillars(ranking, u, g_pillars):
+                cell = format_number(pr.percent(fw.decimals), fw.decimals) + " %" + (f" ({pr.rank})" if pr.rank else "")
+                row += f"  {cell:>14}"
+            if not u.ranked:
+                row += f"  không xếp hạng: {u.reason}"
+            out.write(row + "\n")
+        if g_pillars:
+            out.write("  Trụ cột: " + "; ".join(f"{t.pillar.name} (tối đa {plain(t.max)} điểm)" for t in g_pillars)
+                      + "; tỷ lệ % = điểm / điểm tối đa của trụ cột, (hạng) trong khối\n")
     if ranking.warnings:
         out.write("\nLưu ý:\n")
         for w in ranking.warnings:
             out.write(f"  - {w}\n")
     return 0
+
+
+def _abbrev(name: str) -> str:
+    """A pillar's name short enough for a column head: 'Chính quyền số' stays, longer names are cut."""
+    return name if _width(name) <= 14 else name[:13] + "…"
 
 
 def _ties_text(ranking: Ranking) -> str:
@@ -165,11 +217,16 @@ def cmd_explain(args, out) -> int:
         unit = scored.unit(args.unit)
     except KeyError as e:
         raise XephangError(str(e.args[0])) from None
-    ru = next(u for u in ranking.units() if u.unit is unit)
+    ru = next(u for u in ranking.all_units() if u.unit is unit)
     fw = ranking.framework
     level = f", mức {ru.level.name}" if ru.level else ""
     out.write(f"{unit.name} — {ru.group.name}\n")
-    out.write(f"Tổng điểm {_label(ranking, unit.total)} (đầy đủ: {plain(unit.total)}){level}, hạng {ru.rank}/{len(next(g for g in ranking.groups if g.group is ru.group).units)}\n")
+    if ru.ranked:
+        standing = f"hạng {ru.rank}/{len(next(g for g in ranking.groups if g.group is ru.group).units)}"
+    else:
+        standing = f"không xếp hạng ({ru.reason})"
+    percent = f" ({format_number(ru.percent, fw.decimals)} %)" if fw.report == "points-percent" else ""
+    out.write(f"Tổng điểm {_label(ranking, unit.total)}{percent} (đầy đủ: {plain(unit.total)}){level}, {standing}\n")
     traces = scored.explain(unit)
     if not traces:
         out.write(
@@ -217,6 +274,42 @@ def cmd_framework_check(args, out) -> int:
         f"  {len(fw.groups)} khối, {len(fw.levels)} mức, {len(fw.criteria)} nhóm tiêu chí, "
         f"{leaves} tiêu chí lá, {len(fw.inputs)} chỉ tiêu nhập\n"
     )
+    return 0
+
+
+def cmd_framework_import(args, out) -> int:
+    from pathlib import Path
+
+    from .framework.table import import_workbook
+
+    result = import_workbook(Path(args.file))
+    text = result.yaml()
+    for w in result.warnings:
+        print(f"Lưu ý: {w}", file=sys.stderr)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        fw = load_framework(Path(args.out))
+        out.write(f"Đã tạo {args.out}: {fw.id} — {sum(1 for _ in fw.all_criteria())} tiêu chí, "
+                  f"{len(fw.inputs)} chỉ tiêu nhập\n")
+    else:
+        out.write(text)
+    return 0
+
+
+def cmd_framework_export(args, out) -> int:
+    from pathlib import Path
+
+    from .framework.table import export_docx, export_workbook
+
+    fw = load_framework(args.framework)
+    target = Path(args.out)
+    if target.suffix.lower() == ".xlsx":
+        export_workbook(fw, target)
+    elif target.suffix.lower() == ".docx":
+        export_docx(fw, target)
+    else:
+        raise XephangError(f"{target}: cần tệp .xlsx hoặc .docx")
+    out.write(f"Đã tạo {target}\n")
     return 0
 
 

@@ -223,9 +223,13 @@ def test_publish_and_correct_keep_every_version(client, demo):
     assert first.sha256 in old
 
 
+def _body(resp) -> bytes:
+    return b"".join(resp.streaming_content) if resp.streaming else resp.content
+
+
 def test_open_data_formats(client, demo):
     p = demo["p2020"]
-    csv_text = client.get(reverse("web:open-data", args=[p.pk, "csv"])).content.decode("utf-8-sig")
+    csv_text = _body(client.get(reverse("web:open-data", args=[p.pk, "csv"]))).decode("utf-8-sig")
     assert csv_text.splitlines()[1].split(",")[-5:] == ["Văn phòng UBND tỉnh", "99", "99.00", "Tốt", ""]
     data = client.get(reverse("web:open-data", args=[p.pk, "json"])).json()
     assert data["framework_yaml"].startswith("#") and data["results"]["framework"]["id"] == "thanhhoa-2016"
@@ -233,7 +237,7 @@ def test_open_data_formats(client, demo):
 
     import openpyxl
 
-    wb = openpyxl.load_workbook(io.BytesIO(client.get(reverse("web:open-data", args=[p.pk, "xlsx"])).content))
+    wb = openpyxl.load_workbook(io.BytesIO(_body(client.get(reverse("web:open-data", args=[p.pk, "xlsx"])))))
     assert wb.sheetnames == ["Kết quả", "Bộ tiêu chí"] and wb["Kết quả"].max_row == 48
     listing = client.get(reverse("web:api-periods")).json()["periods"]
     assert [x["year"] for x in listing] == [2025, 2020]  # the demo's 2025 sample period is published too
@@ -413,3 +417,31 @@ def test_framework_saved_from_the_page_is_stored_and_audited(client, demo):
     saved = Framework.objects.get(code="thu-nghiem")
     entry = AuditEntry.objects.filter(action="framework.save", subject="thu-nghiem").get()
     assert entry.after == {"sha256": saved.sha256}
+
+
+def test_open_data_of_an_appraised_period_has_every_unit_and_criterion(client, demo):
+    """The streamed exports and the API carry the frozen content unchanged: one row per unit with its
+    points per criterion, and the JSON's results hash to the published SHA-256."""
+    import csv as csvmod
+    import hashlib
+    import json
+
+    p = demo["open"]
+    publish_period(p, demo["quantri"])
+    snap = p.snapshots.filter(published=True).order_by("-version").first()
+    data = snap.data
+    rows = list(csvmod.reader(_body(client.get(reverse("web:open-data", args=[p.pk, "csv"]))).decode("utf-8-sig")
+                              .splitlines()))
+    units = [u for g in data["groups"] for u in g["units"]]
+    assert len(rows) == 1 + len(units) and rows[1][2] == units[0]["name"]
+    first = {c["id"]: c["points"] for c in units[0]["criteria"]}
+    head = rows[0]
+    assert all(rows[1][head.index(cid)] == pts for cid, pts in first.items() if pts is not None)
+    text = client.get(reverse("web:api-period", args=[p.pk])).content.decode()
+    start = text.index('"results": ') + len('"results": ')
+    assert hashlib.sha256(text[start:-1].encode()).hexdigest() == snap.sha256
+    assert json.loads(text)["results"] == data
+    # the unit page reads its criteria from the unit's own row
+    last = [u for u in units if not u.get("non_reporting")][-1]
+    html = client.get(reverse("web:unit-result", args=[p.pk, last["unit_id"]])).content.decode()
+    assert last["criteria"][0]["title"] in html

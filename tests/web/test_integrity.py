@@ -18,7 +18,7 @@ from django.urls import reverse
 from xephang.cli import main
 from xephang.web import workflow
 from xephang.web.integrity import GENESIS, verify
-from xephang.web.models import AuditEntry, Period, Snapshot, audit
+from xephang.web.models import AuditEntry, Period, Snapshot, Status, audit
 
 
 def _published(demo) -> Snapshot:
@@ -187,3 +187,21 @@ def test_a_correction_is_a_new_version_and_keeps_the_chain(demo):
     publish_period(p20, demo["quantri"], number="99", reason="Đính chính thử.")
     assert [e for e, _ in publication.editions(p20)] == [1, 2]
     assert verify().ok
+
+
+def test_verify_names_a_changed_or_removed_unit_row(demo):
+    """The per-unit rows the pages read are checked against the hashed payload, unit by unit."""
+    from .conftest import publish_period
+
+    p = demo["open"]
+    publish_period(p, demo["quantri"])
+    snap = p.snapshots.filter(published=True).order_by("-version").first()
+    first, second = snap.units.order_by("order")[:2]
+    assert first.criteria == snap.data["groups"][0]["units"][0]["criteria"]
+    forged = json.dumps([{**first.criteria[0], "points": "100"}, *first.criteria[1:]], ensure_ascii=False)
+    _sql("UPDATE web_snapshotunit SET criteria = %s WHERE id = %s", [forged, first.pk])
+    _sql("DELETE FROM web_snapshotunit WHERE id = %s", [second.pk])
+    problems = [x for x in verify().problems if f"kết quả chốt id={snap.pk} " in x]
+    assert len(problems) == 2, problems
+    assert any(f"đơn vị id={first.unit_id} khác" in x for x in problems)
+    assert any(f"đơn vị id={second.unit_id} (đã bị xóa)" in x for x in problems)

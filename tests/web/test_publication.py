@@ -90,7 +90,8 @@ def test_unranked_unit_is_listed_in_results_decision_annex_and_open_data(client,
     wb = openpyxl.load_workbook(io.BytesIO(client.get(reverse("web:decision", args=[p.pk, "annex"])).content))
     sheet = wb["Không báo cáo"]
     assert [c.value for c in sheet[3]][:2] == ["Khối sở, ban, ngành cấp tỉnh", "Sở Nội vụ"]
-    csv_text = client.get(reverse("web:open-data", args=[p.pk, "csv"])).content.decode("utf-8-sig")
+    resp = client.get(reverse("web:open-data", args=[p.pk, "csv"]))
+    csv_text = b"".join(resp.streaming_content).decode("utf-8-sig")
     assert "Sở Nội vụ" in csv_text and "không báo cáo: không báo cáo / không xếp hạng" in csv_text
     data = client.get(reverse("web:open-data", args=[p.pk, "json"])).json()
     assert data["results"]["non_reporting"]["units"][0]["reason"] == "Quá hạn, không gửi báo cáo."

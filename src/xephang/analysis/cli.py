@@ -287,9 +287,31 @@ def cmd_components(args, out) -> int:
         for r in t.rows:
             rank = "—" if r.rank is None else str(r.rank)
             pts = "không áp dụng" if r.points is None else _pts(r.points, d)
-            out.write(f"  {rank:>4}  {r.name:<40} {pts:>8}   (hạng chung {r.overall_rank})\n")
+            overall = "không xếp hạng" if r.overall_rank is None else f"hạng chung {r.overall_rank}"
+            out.write(f"  {rank:>4}  {r.name:<40} {pts:>8}   ({overall})\n")
+    _pillar_tables(ranking, out)
     out.write(f"\nQuy tắc đồng điểm: {ranking.ties if isinstance(ranking.ties, str) else 'shared'}\n")
     return 0
+
+
+def _pillar_tables(ranking, out) -> None:
+    """Each group's ranks by pillar (trụ cột), after the criteria groups."""
+    from ..numbers import format_number
+    from ..ranking.pillars import pillar_rankings
+
+    d = ranking.framework.decimals
+    group = None
+    for t in pillar_rankings(ranking):
+        if t.group is not group:
+            group = t.group
+            out.write(f"\n=== {group.name}: trụ cột ===\n")
+        crits = ", ".join(t.pillar.criteria)
+        out.write(f"\nTrụ cột {t.pillar.name} (tối đa {num(t.max)} điểm; gồm {crits})\n")
+        for r in t.rows:
+            rank = "—" if r.rank is None else str(r.rank)
+            pct = format_number(r.percent(d), d) + " %"
+            overall = "không xếp hạng" if r.unit.rank is None else f"hạng chung {r.unit.rank}"
+            out.write(f"  {rank:>4}  {r.name:<40} {_pts(r.points, d):>8} / {num(r.max)}  {pct:>9}   ({overall})\n")
 
 
 # ------------------------------------------------------------------------------------------ checks

@@ -214,8 +214,8 @@ def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str, last: li
         L.cell_text(cell, text, size=TABLE_PT, bold=True)
     stt = 0
     sections = [(lv, us, f"Mức {lv.name} (Tổng điểm đạt {lv.band_text()})" if lv else None)
-                for lv, us in group.by_level(fw.levels)]
-    if fw.levels:
+                for lv, us in group.by_level(fw.levels_for(group.group.id))]
+    if fw.levels_for(group.group.id):
         # A total outside every band (a criteria set whose bands leave a gap) must still be listed.
         outside = [u for u in group.units if u.level is None]
         if outside:

@@ -15,7 +15,7 @@ from ..errors import FrameworkError
 from ..numbers import SCALE, NumberFormatError, plain, to_fixed
 from ..scoring import rules as R
 from ..text import nfc
-from .model import INPUT_TYPES, TIE_RULES, Criterion, Framework, Group, Input, LegalBasis, Level, Option
+from .model import INPUT_TYPES, REPORTS, TIE_RULES, Criterion, Framework, Group, Input, LegalBasis, Level, Option, Pillar
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -233,8 +233,10 @@ def installed_frameworks() -> list[Framework]:
 
 TOP_KEYS = {
     "id", "title", "version", "note", "legal_basis", "scale", "report", "rounding", "rank_on", "ties",
-    "non_reporting", "groups", "levels", "inputs", "criteria",
+    "non_reporting", "groups", "levels", "inputs", "criteria", "pillars",
 }
+GROUP_KEYS = {"id", "name", "aliases", "levels", "ranked", "reason"}
+PILLAR_KEYS = {"id", "name", "criteria", "description"}
 CRITERION_KEYS = {
     "id", "title", "max", "groups", "inputs", "rule", "criteria", "aggregate", "deduction",
     "not_applicable", "description", "evidence",
@@ -253,8 +255,9 @@ def _build(r: _Reader) -> Framework:
     if scale <= 0:
         r.fail("thang điểm phải lớn hơn 0", "scale")
     report = r.text("report", required=False, default="points")
-    if report not in ("points", "index"):
-        r.fail("cần 'points' (tổng điểm) hoặc 'index' (chỉ số = điểm / thang điểm)", "report")
+    if report not in REPORTS:
+        r.fail("cần 'points' (tổng điểm), 'index' (chỉ số = điểm / thang điểm) hoặc 'points-percent' "
+               "(tổng điểm và tỷ lệ % bên cạnh)", "report")
     decimals = 2
     rounding = r.child("rounding", required=False)
     if rounding is not None:
@@ -275,7 +278,7 @@ def _build(r: _Reader) -> Framework:
         r.fail("cần 'zero' (đơn vị không báo cáo được 0 điểm, xếp cuối khối) hoặc 'unranked' "
                "(đơn vị không báo cáo được liệt kê, không xếp hạng)", "non_reporting")
 
-    groups = _groups(r.child("groups"))
+    groups = _group_rules(r.child("groups"), _groups(r.child("groups")), scale)
     group_ids = [g.id for g in groups]
     levels = _levels(r.child("levels", required=False, default=[]), scale)
 
@@ -316,6 +319,7 @@ def _build(r: _Reader) -> Framework:
     _check_rules(fw, decl)
     _check_not_applicable(fw)
     _check_scale(fw, criteria_r)
+    fw.pillars = _pillars(r.child("pillars", required=False, default=[]), fw)
     return fw
 
 
@@ -347,7 +351,7 @@ def _legal(r: _Reader) -> list[LegalBasis]:
 def _groups(r: _Reader) -> list[Group]:
     groups = []
     for item in r.items():
-        item.unknown_keys({"id", "name", "aliases"})
+        item.unknown_keys(GROUP_KEYS)
         aliases = item.child("aliases", required=False, default=[])
         groups.append(
             Group(
@@ -371,6 +375,57 @@ def _groups(r: _Reader) -> list[Group]:
         if gid in ids[:i]:
             r.fail(f"mã khối '{gid}' bị trùng", i, index=True)
     return groups
+
+
+def _group_rules(r: _Reader, groups: list[Group], scale: int) -> list[Group]:
+    """A group's own levels (validated like the set's) and ``ranked: false`` with its reason."""
+    import dataclasses
+
+    out = []
+    for item, g in zip(r.items(), groups):
+        levels_r = item.child("levels", required=False)
+        levels = tuple(_levels(levels_r, scale)) if levels_r is not None else None
+        if levels == ():
+            levels_r.fail("một khối khai báo 'levels' cần ít nhất một mức (bỏ 'levels' để dùng các mức của bộ tiêu chí)")
+        ranked = item.flag("ranked", default=True)
+        reason = item.text("reason", required=False)
+        if not ranked and not reason:
+            item.fail("khối không xếp hạng ('ranked: false') cần ghi lý do ('reason')", "reason")
+        if ranked and reason:
+            item.fail("'reason' chỉ dùng cho khối không xếp hạng ('ranked: false')", "reason")
+        out.append(dataclasses.replace(g, levels=levels, ranked=ranked, not_ranked_reason=reason))
+    return out
+
+
+def _pillars(r: _Reader, fw: Framework) -> list[Pillar]:
+    """Second aggregations over the criteria (trụ cột): disjoint subtrees, no deductions."""
+    out: list[Pillar] = []
+    for item in r.items():
+        item.unknown_keys(PILLAR_KEYS)
+        pid = item.ident("id")
+        if any(p.id == pid for p in out):
+            item.fail(f"mã trụ cột '{pid}' bị trùng", "id")
+        cr = item.child("criteria")
+        ids: list[str] = []
+        for k, c in enumerate(cr.items()):
+            cid = str(c.data)
+            try:
+                crit = fw.criterion(cid)
+            except KeyError:
+                cr.fail(f"không có tiêu chí '{cid}'", k, index=True)
+            if crit.deduction:
+                cr.fail(f"tiêu chí '{cid}' là tiêu chí trừ điểm, không thuộc trụ cột nào", k, index=True)
+            if cid in ids:
+                cr.fail(f"tiêu chí '{cid}' được liệt kê hai lần", k, index=True)
+            nested = next((o for o in ids if o in {n.id for n in crit.walk()} or cid in {n.id for n in fw.criterion(o).walk()}), None)
+            if nested:
+                cr.fail(f"tiêu chí '{cid}' và '{nested}' lồng nhau: điểm sẽ bị tính hai lần", k, index=True)
+            ids.append(cid)
+        if not ids:
+            cr.fail("trụ cột cần ít nhất một tiêu chí")
+        out.append(Pillar(id=pid, name=item.text("name"), criteria=tuple(ids),
+                          description=item.text("description", required=False)))
+    return out
 
 
 def _levels(r: _Reader, scale: int) -> list[Level]:

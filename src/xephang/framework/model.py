@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..scoring.rules import Rule
 
 INPUT_TYPES = ("count", "number", "ratio", "yesno", "choice", "points")
-TIE_RULES = ("shared", "input-order")
+TIE_RULES = ("shared", "dense", "input-order")
+REPORTS = ("points", "index", "points-percent")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,22 @@ class Group:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
+    #: the group's own levels (highest first), when they differ from the set's (sở ≥ 90 %, huyện ≥ 80 %)
+    levels: tuple[Level, ...] | None = None
+    #: False: its units are assessed (points, level) but not ranked, for ``not_ranked_reason``
+    ranked: bool = True
+    not_ranked_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Pillar:
+    """A second aggregation over the same criteria (DTI's Chính quyền số / Kinh tế số / Xã hội số):
+    its value is the sum of the points of ``criteria``, ranked beside the total."""
+
+    id: str
+    name: str
+    criteria: tuple[str, ...]
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -166,6 +183,7 @@ class Framework:
     note: str = ""
     source: str = ""
     version: str = ""
+    pillars: list[Pillar] = field(default_factory=list)
 
     # --- look-ups -------------------------------------------------------------------------------
     def group(self, key: str) -> Group | None:
@@ -201,18 +219,42 @@ class Framework:
                         ids.setdefault(i, None)
         return [self.inputs[i] for i in ids]
 
-    def level_of(self, total: int) -> Level | None:
-        for level in self.levels:
+    def levels_for(self, group: str | None = None) -> list[Level]:
+        """The levels that apply to a group: its own if it declares them, else the set's."""
+        if group is not None:
+            g = next((g for g in self.groups if g.id == group), None)
+            if g is not None and g.levels is not None:
+                return list(g.levels)
+        return self.levels
+
+    def level_of(self, total: int, group: str | None = None) -> Level | None:
+        for level in self.levels_for(group):
             if level.contains(total):
                 return level
         return None
 
-    def level_above(self, level: Level | None) -> Level | None:
+    def level_above(self, level: Level | None, group: str | None = None) -> Level | None:
         """The next level up, or None at the top level (or without levels)."""
-        if level is None or level not in self.levels:
+        levels = self.levels_for(group)
+        if level is None or level not in levels:
             return None
-        k = self.levels.index(level)
-        return self.levels[k - 1] if k > 0 else None
+        k = levels.index(level)
+        return levels[k - 1] if k > 0 else None
+
+    @property
+    def has_levels(self) -> bool:
+        return bool(self.levels) or any(g.levels for g in self.groups)
+
+    def percent(self, total: int) -> Decimal:
+        """total / scale as a percentage, rounded half-up to ``decimals`` (the "chỉ số 94,49 %" printed
+        beside the points)."""
+        from ..numbers import div_half_up, round_fixed, round_half_up
+
+        return round_half_up(from_fixed(round_fixed(div_half_up(total * 100 * SCALE, self.scale), self.decimals)),
+                             self.decimals)
+
+    def pillar(self, pid: str) -> Pillar:
+        return next(p for p in self.pillars if p.id == pid)
 
     @property
     def scale_points(self) -> Decimal:
@@ -241,6 +283,8 @@ class Framework:
         ties = self.ties if ties is None else ties
         if ties == "shared":
             return "đồng hạng (điểm bằng nhau cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)"
+        if ties == "dense":
+            return "đồng hạng liền (điểm bằng nhau cùng thứ hạng, thứ hạng kế tiếp không bị bỏ qua: 1, 1, 2)"
         if ties == "input-order":
             return "theo thứ tự trong danh sách nguồn khi tổng điểm bằng nhau"
         return "khi tổng điểm bằng nhau, so sánh lần lượt điểm của: " + ", ".join(ties)

@@ -231,7 +231,28 @@ def verify() -> Report:
             rep.problems.append(f"{where}: SHA-256 khác với mã đã ghi trong nhật ký khi chốt — kết quả và mã đã bị thay.")
         elif seen is None:
             rep.problems.append(f"{where}: không có dòng nhật ký ghi việc chốt/công bố phiên bản này.")
+        if actual == s.sha256:
+            rep.problems.extend(f"{where}: {p}" for p in snapshot_units_problems(s))
     from .frozen import verify_frozen_rows
 
     verify_frozen_rows(rep.problems)
     return rep
+
+
+def snapshot_units_problems(snap) -> list[str]:
+    """The per-unit rows (``SnapshotUnit``) that pages and exports read must equal the snapshot's
+    payload, unit by unit: a row changed, added or removed in the database is named."""
+    from .models import SnapshotUnit, unit_rows
+
+    want = {r.unit_id: (r.group, r.order, r.criteria) for r in unit_rows(snap)}
+    have = {r.unit_id: (r.group, r.order, r.criteria)
+            for r in SnapshotUnit._base_manager.filter(snapshot_id=snap.pk).iterator(chunk_size=500)}
+    problems = []
+    for unit_id in sorted(set(want) | set(have)):
+        if unit_id not in have:
+            problems.append(f"thiếu dòng điểm của đơn vị id={unit_id} (đã bị xóa).")
+        elif unit_id not in want:
+            problems.append(f"dòng điểm của đơn vị id={unit_id} không có trong kết quả đã chốt (đã bị chèn).")
+        elif have[unit_id] != want[unit_id]:
+            problems.append(f"dòng điểm của đơn vị id={unit_id} khác với kết quả đã chốt (đã bị sửa).")
+    return problems

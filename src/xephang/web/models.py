@@ -9,16 +9,16 @@ exact number never passes through a binary float.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from xephang.framework.loader import parse_framework
 from xephang.framework.model import Framework as CoreFramework
 
+from .cache import FRAMEWORKS, SNAPSHOT_SUMMARIES
 from .frozen import FrozenGuardedPeriod, PeriodQuerySet, guard_framework_save
 from .integrity import AuditQuerySet, SnapshotQuerySet, sha256_text
 
@@ -104,17 +104,12 @@ class Framework(models.Model):
         return sha256_text(self.yaml_text)
 
     def load(self) -> CoreFramework:
-        return _parse_cached(self.yaml_text, self.code)
+        text, code = self.yaml_text, self.code
+        return FRAMEWORKS.get((code, text), lambda: parse_framework(text, f"{code}.yaml"))
 
     def save(self, *args, **kwargs):
         guard_framework_save(self)  # the criteria set of a frozen period cannot change
         super().save(*args, **kwargs)
-
-
-@lru_cache(maxsize=16)
-def _parse_cached(text: str, code: str) -> CoreFramework:
-    # A framework is immutable once built, so parsing each text once per process is safe.
-    return parse_framework(text, f"{code}.yaml")
 
 
 class Status(models.TextChoices):
@@ -319,14 +314,74 @@ class Snapshot(models.Model):
                 raise ValidationError("Kết quả đã chốt không được sửa; hãy tạo phiên bản mới kèm lý do.")
         if sha256_text(self.payload) != self.sha256:
             raise ValidationError("Mã SHA-256 không khớp với nội dung kết quả.")
-        super().save(*args, **kwargs)
+        creating = self.pk is None
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if creating:
+                SnapshotUnit.objects.bulk_create(unit_rows(self), batch_size=500)
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Kết quả đã chốt không được xóa.")
 
     @property
     def data(self) -> dict:
+        """The whole frozen content (every unit's criteria rows too): documents and verification."""
         return json.loads(self.payload)
+
+    @property
+    def summary(self) -> dict:
+        """The frozen content without the units' criteria rows, for the pages that list units; shared
+        between requests (read-only). One unit's rows: ``criteria_of``."""
+        return SNAPSHOT_SUMMARIES.get((self.pk, self.sha256), lambda: summarise(self.data))
+
+    def criteria_of(self, unit_id: int) -> list:
+        row = self.units.filter(unit_id=unit_id).only("criteria").first()
+        return row.criteria if row is not None else []
+
+
+def summarise(data: dict) -> dict:
+    """A snapshot's content with every unit's ``criteria`` left out."""
+    out = {k: v for k, v in data.items() if k != "groups"}
+    out["groups"] = [{**g, "units": [{k: v for k, v in u.items() if k != "criteria"} for u in g["units"]]}
+                     for g in data["groups"]]
+    return out
+
+
+def unit_rows(snap: Snapshot) -> list:
+    """One ``SnapshotUnit`` per unit of a snapshot's content, in the order of its groups and ranks."""
+    rows, order = [], 0
+    for g in snap.data["groups"]:
+        for u in g["units"]:
+            rows.append(SnapshotUnit(snapshot=snap, unit_id=u["unit_id"], group=g["id"], order=order,
+                                     criteria=u.get("criteria") or []))
+            order += 1
+    return rows
+
+
+class SnapshotUnit(models.Model):
+    """One unit's criteria rows of a snapshot, copied from its content when the snapshot is created, so
+    that a unit's page and the exports read one unit at a time. Derived data: the snapshot's payload
+    (and its SHA-256) stays the record, and ``xephang verify`` checks that these rows still equal it."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="units")
+    unit_id = models.IntegerField("mã đơn vị")
+    group = models.CharField("khối", max_length=64)
+    order = models.PositiveIntegerField("thứ tự")
+    criteria = models.JSONField("điểm từng tiêu chí", default=list)
+
+    objects = SnapshotQuerySet.as_manager()  # update()/delete() refused, as for snapshots
+
+    class Meta:
+        ordering = ["snapshot", "order"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "unit_id"], name="snapshot_unit_unique")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Kết quả đã chốt không được sửa; hãy tạo phiên bản mới kèm lý do.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Kết quả đã chốt không được xóa.")
 
 
 class NonReporting(models.Model):

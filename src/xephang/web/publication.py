@@ -205,7 +205,7 @@ def editions(period: Period) -> list[tuple[int, Snapshot]]:
     """Published versions, oldest first, numbered from 1 as the public sees them."""
     out = []
     for n, snap in enumerate(period.snapshots.filter(published=True).order_by("version"), start=1):
-        out.append((snap.data.get("edition") or n, snap))
+        out.append((snap.summary.get("edition") or n, snap))
     return out
 
 
@@ -432,8 +432,7 @@ def scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
     columns = {iid: [c.values.get(iid) for c in checked] for iid in fw.inputs} if kind == Period.Kind.INPUTS else {}
     pdata = PeriodData(source=data["period"]["name"], kind=kind, units=units, values=columns, not_applicable=na)
     scored = score(fw, pdata)
-    ties = _tie_rule(data["record"]["ties"])
-    ranking = rank(scored, ties)
+    ranking = rank(scored, Period(ties=data["record"]["ties"]).tie_rule())
     ps = PeriodScores(period, fw, scored, ranking, ids, [])
     got = [[(u.name, u.rank, plain(u.total)) for u in g.units] for g in ranking.groups]
     want = [[(u["name"], u["rank"], u["total"]) for u in g["units"] if not u.get("non_reporting")]
@@ -441,15 +440,6 @@ def scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
     if got != [w for w in want if w]:
         raise PublicationError("Xếp hạng dựng lại từ số liệu đã chốt không khớp kết quả đã chốt; không xuất văn bản.")
     return ps
-
-
-def _tie_rule(ties: str):
-    parts = [p.strip() for p in (ties or "").split(",") if p.strip()]
-    if not parts:
-        return None
-    if parts in (["shared"], ["input-order"]):
-        return parts[0]
-    return tuple(parts)
 
 
 @dataclass
@@ -471,14 +461,14 @@ def shown(period: Period, number=None, *, draft: bool = False) -> Shown | None:
             return None
         eds = editions(period)
         prev = eds[-1] if eds else None
-        return Shown(snap, None, eds, changes(prev[1].data, snap.data) if prev else [], prev[0] if prev else None)
+        return Shown(snap, None, eds, changes(prev[1].summary, snap.summary) if prev else [], prev[0] if prev else None)
     found = edition_of(period, number)
     if found is None:
         return None
     n, snap = found
     eds = editions(period)
     prev = next(((e, s) for e, s in reversed(eds) if e < n), None)
-    return Shown(snap, n, eds, changes(prev[1].data, snap.data) if prev else [], prev[0] if prev else None)
+    return Shown(snap, n, eds, changes(prev[1].summary, snap.summary) if prev else [], prev[0] if prev else None)
 
 
 def decision_meta_of(data: dict) -> dict:

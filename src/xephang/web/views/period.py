@@ -32,8 +32,8 @@ def dashboard(request):
         snap = p.latest_snapshot()
         dist: dict[str, int] = {}
         if snap:
-            levels = [(lv["id"], lv["name"]) for lv in snap.data["levels"]]
-            for g in snap.data["groups"]:
+            levels = [(lv["id"], lv["name"]) for lv in snap.summary["levels"]]
+            for g in snap.summary["groups"]:
                 for u in g["units"]:
                     dist[u["level"] or "—"] = dist.get(u["level"] or "—", 0) + 1
         else:
@@ -181,11 +181,12 @@ def reopen_page(request, period):
 @allow("results.draft")
 def draft_results(request, period):
     """The frozen results before publication, marked as a draft, for the administrator and leaders."""
+    from .public import results_context
+
     shown = publication.shown(period, draft=True)
     if shown is None:
         raise Http404("Không có dự thảo kết quả.")
-    return render(request, "web/results.html", {"period": period, "shown": shown, "snap": shown.snap,
-                                                "data": shown.snap.data, "draft": True})
+    return render(request, "web/results.html", results_context(request, period, shown, draft=True))
 
 
 @allow("results.draft")

@@ -4,12 +4,13 @@ and the error pages."""
 from __future__ import annotations
 
 import csv
-import io
+import itertools
+import json
 import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -27,7 +28,6 @@ from ..models import (
     Status,
 )
 from ..permissions import Who, allow, can
-from ..scoring import score_period, snapshot_payload
 
 
 def _published_snapshot(period: Period, version: str | None = None) -> Snapshot:
@@ -59,20 +59,47 @@ def results(request, period):
     shown = publication.shown(period, request.GET.get("phien-ban"))
     if shown is None:
         raise Http404("Không có phiên bản này.")
-    return render(request, "web/results.html", {"period": period, "shown": shown, "snap": shown.snap,
-                                                "data": shown.snap.data, "draft": False})
+    return render(request, "web/results.html", results_context(request, period, shown, draft=False))
+
+
+def results_context(request, period, shown, draft: bool) -> dict:
+    """What the results page shows of a snapshot (published, or the draft for leaders)."""
+    data = shown.snap.summary
+    query = request.GET.get("tim", "").strip()[:100]
+    groups = [_group_page(g, request, query) for g in data["groups"]]
+    return {"period": period, "shown": shown, "snap": shown.snap, "data": data, "draft": draft,
+            "groups": groups, "query": query, "searchable": query or any(g["count"] > 50 for g in groups)}
+
+
+#: Units listed on one page of a group: a province's groups fit on one page; a national roll-up of
+#: thousands of communes is read a page at a time, or searched by name.
+UNITS_PER_PAGE = 200
+
+
+def _group_page(g: dict, request, query: str) -> dict:
+    """One group of a result, as its table shows it: the units matching the search, one page of them."""
+    from django.core.paginator import Paginator
+
+    from xephang.text import fold
+
+    units = g["units"]
+    if query:
+        wanted = fold(query)
+        units = [u for u in units if wanted in fold(u["name"])]
+    page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get(f"trang-{g['id']}"))
+    return {**g, "units": page.object_list, "count": len(g["units"]), "matching": len(units), "page": page}
 
 
 
 @allow("results.view")
 def unit_result(request, period, unit):
     snap = _published_snapshot(period, request.GET.get("phien-ban"))
-    data = snap.data
+    data = snap.summary
     row = group = None
     for g in data["groups"]:
         for u in g["units"]:
             if u["unit_id"] == unit.pk:
-                row, group = u, g
+                row, group = {**u, "criteria": snap.criteria_of(unit.pk)}, g
     if row is None:
         raise Http404("Đơn vị không có trong kết quả.")
     history = []
@@ -82,7 +109,7 @@ def unit_result(request, period, unit):
         if found is None:
             continue
         s = found[1]
-        for g in s.data["groups"]:
+        for g in s.summary["groups"]:
             for u in g["units"]:
                 if u["unit_id"] in ids:
                     history.append({"period": p, "row": u, "group": g["name"], "count": len(g["units"])})
@@ -108,45 +135,54 @@ def _percent(points, maximum) -> int:
 
 @allow("results.view")
 def open_data(request, period, fmt):
+    """The published results as open data: CSV and Excel one row per unit (points per criterion), JSON the
+    frozen content itself. Written row by row from ``SnapshotUnit``, so a national result (thousands of
+    units) is streamed, never held whole in memory."""
     snap = _published_snapshot(period, request.GET.get("phien-ban"))
-    data = snap.data
-    edition = data.get("edition") or snap.version
-    stem = f"xephang-{data['period']['year']}-{period.pk}-v{edition}"
+    summary = snap.summary
+    edition = summary.get("edition") or snap.version
+    stem = f"xephang-{summary['period']['year']}-{period.pk}-v{edition}"
     if fmt == "json":
-        payload = {"sha256": snap.sha256, "version": edition, "published_at": data.get("published_at"),
-                   "imported": data.get("imported"), "decision": data.get("decision"),
-                   "reason": data.get("reason", snap.reason), "results": data, "framework_yaml": period.framework.yaml_text}
-        resp = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+        # The payload is the canonical JSON text whose SHA-256 is published: sent as it is, not re-encoded.
+        head = {"framework_yaml": period.framework.yaml_text, "published_at": summary.get("published_at"),
+                "imported": summary.get("imported"), "decision": summary.get("decision"),
+                "reason": summary.get("reason", snap.reason)}
+        tail = {"sha256": snap.sha256, "version": edition}
+        text = (json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ' + snap.payload + ", "
+                + json.dumps(tail, ensure_ascii=False)[1:])
+        resp = HttpResponse(text, content_type="application/json; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="{stem}.json"'
         return resp
-    rows = _flat_rows(data)
     if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf)
-        for r in rows:
-            w.writerow(r)
-        resp = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
+        writer = csv.writer(_Echo())
+        lines = (writer.writerow(r) for r in _flat_rows(snap, period))
+        resp = StreamingHttpResponse(itertools.chain(["\ufeff"], lines), content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return resp
     if fmt == "xlsx":
         import openpyxl
 
-        wb = openpyxl.Workbook()
-        ws = wb.active
-        ws.title = "Kết quả"
-        for r in rows:
+        wb = openpyxl.Workbook(write_only=True)
+        ws = wb.create_sheet("Kết quả")
+        for r in _flat_rows(snap, period):
             ws.append(r)
         fw_ws = wb.create_sheet("Bộ tiêu chí")
         fw_ws.append(["mã", "tiêu chí", "điểm tối đa", "cấp"])
         for c in period.framework.load().all_criteria():
             fw_ws.append([c.id, c.title, plain(c.max), c.depth])
-        out = io.BytesIO()
+        out = tempfile.TemporaryFile()
         wb.save(out)
-        resp = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        resp["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-        return resp
+        out.seek(0)
+        return FileResponse(out, as_attachment=True, filename=f"{stem}.xlsx",
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     raise Http404()
 
+
+class _Echo:
+    """A file for ``csv.writer`` that hands each written line back (streamed CSV, as Django's docs do)."""
+
+    def write(self, value):
+        return value
 
 
 @allow("results.view")
@@ -236,25 +272,30 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 
-def _flat_rows(data: dict) -> list[list]:
-    """One row per unit: group, rank, unit, total (exact), shown, level, then points per criterion."""
-    ids: list[str] = []
-    for g in data["groups"]:
+def _flat_rows(snap: Snapshot, period: Period):
+    """One row per unit: group, rank, unit, total (exact), shown, level, then points per criterion (the
+    criteria set's order); the header first."""
+    summary = snap.summary
+    fw = period.framework
+    if summary["period"].get("kind") == Period.Kind.TOTALS:
+        ids = []  # published totals only: no points per criterion
+    elif summary["framework"].get("sha256") == fw.sha256:
+        ids = [c.id for c in fw.load().all_criteria()]
+    else:  # an older set than the period's current one: the criteria its results hold
+        ids = []
+        for criteria in snap.units.values_list("criteria", flat=True).iterator(chunk_size=200):
+            ids.extend(c["id"] for c in criteria if c["id"] not in ids)
+    yield ["khối", "hạng", "đơn vị", "tổng điểm", "tổng điểm (làm tròn)", "mức", "ghi chú", *ids]
+    rows = snap.units.values_list("unit_id", "criteria").iterator(chunk_size=200)
+    for g in summary["groups"]:
         for u in g["units"]:
-            for c in u["criteria"]:
-                if c["id"] not in ids:
-                    ids.append(c["id"])
-    head = ["khối", "hạng", "đơn vị", "tổng điểm", "tổng điểm (làm tròn)", "mức", "ghi chú", *ids]
-    rows = [head]
-    for g in data["groups"]:
-        for u in g["units"]:
-            pts = {c["id"]: c["points"] for c in u["criteria"]}
+            unit_id, criteria = next(rows)
+            assert unit_id == u["unit_id"], "SnapshotUnit rows out of step with the snapshot"
+            pts = {c["id"]: c["points"] for c in criteria}
             note = ("không báo cáo: " + publication.RULE_TEXT.get(u.get("rule"), "")) if u.get("non_reporting") else ""
-            rows.append([g["name"], u["rank"] if u["rank"] is not None else "", u["name"], u["total"] or "",
-                         u["shown"] if u["total"] is not None else "", u["level"] or "", note,
-                         *[pts.get(i, "") if pts.get(i) is not None else "" for i in ids]])
-    return rows
-
+            yield [g["name"], "" if u["rank"] is None else u["rank"], u["name"], u["total"] or "",
+                   u["shown"] if u["total"] is not None else "", u["level"] or "", note,
+                   *["" if pts.get(i) is None else pts[i] for i in ids]]
 
 
 @allow("home")
@@ -264,8 +305,8 @@ def api_periods(request):
         found = publication.edition_of(p, None)
         if found:
             n, s = found
-            out.append({"id": p.pk, "name": s.data["period"]["name"], "year": s.data["period"]["year"], "version": n,
-                        "sha256": s.sha256,
+            out.append({"id": p.pk, "name": s.summary["period"]["name"], "year": s.summary["period"]["year"],
+                        "version": n, "sha256": s.sha256,
                         "url": request.build_absolute_uri(reverse("web:api-period", args=[p.pk]))})
     return JsonResponse({"periods": out}, json_dumps_params={"ensure_ascii": False})
 
@@ -274,8 +315,10 @@ def api_periods(request):
 @allow("results.view")
 def api_period(request, period):
     snap = _published_snapshot(period, request.GET.get("version"))
-    return JsonResponse({"sha256": snap.sha256, "version": snap.data.get("edition") or snap.version, "results": snap.data},
-                        json_dumps_params={"ensure_ascii": False})
+    # The frozen payload as it is (its SHA-256 is the published one), not parsed and re-encoded.
+    edition = snap.summary.get("edition") or snap.version
+    text = f'{{"sha256": "{snap.sha256}", "version": {edition}, "results": {snap.payload}}}'
+    return HttpResponse(text, content_type="application/json")
 
 
 

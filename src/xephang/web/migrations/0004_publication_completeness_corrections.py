@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('web', '0002_security_integrity'),
+        ('web', '0003_snapshot_units'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
