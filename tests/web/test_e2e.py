@@ -50,6 +50,18 @@ def _advance(browser, base, period_id, expected):
     page.context.close()
 
 
+def _adjust_computers(browser, base, period_id, unit_id):
+    """The appraiser sets the unit's computers to 0, with a reason, and sees the appraised total move."""
+    page = _login(browser, base, "thamdinh")
+    page.goto(f"{base}/ky/{period_id}/tham-dinh/{unit_id}/")
+    before = page.get_by_test_id("appraised-total").inner_text()
+    page.fill("#val-so_cbccvc_co_may_tinh", "0")
+    page.fill("#rs-so_cbccvc_co_may_tinh", "Sổ tài sản không ghi máy tính")
+    page.locator("#i-so_cbccvc_co_may_tinh").get_by_role("button", name="Điều chỉnh").click()
+    page.wait_for_function(f"document.querySelector('[data-testid=appraised-total]').innerText !== '{before}'")
+    page.context.close()
+
+
 def _record_missing(page, base, period_id, reason="Quá hạn báo cáo, đã nhắc bằng văn bản"):
     page.goto(f"{base}/ky/{period_id}/")
     page.get_by_role("link", name="Ghi nhận đơn vị không báo cáo").click()
@@ -110,15 +122,8 @@ def test_whole_cycle(live_server, browser, tmp_path):
 
     # 2. Appraisal: the appraiser adjusts one figure, with a reason.
     _advance(browser, base, period.pk, "Đang thẩm định")
-    page = _login(browser, base, "thamdinh")
-    page.goto(f"{base}/ky/{period.pk}/tham-dinh/{own.pk}/")
-    before = page.get_by_test_id("appraised-total").inner_text()
-    page.fill("#val-so_cbccvc_co_may_tinh", "0")
-    page.fill("#rs-so_cbccvc_co_may_tinh", "Sổ tài sản không ghi máy tính")
-    page.locator("#i-so_cbccvc_co_may_tinh").get_by_role("button", name="Điều chỉnh").click()
-    page.wait_for_function(f"document.querySelector('[data-testid=appraised-total]').innerText !== '{before}'")
+    _adjust_computers(browser, base, period.pk, own.pk)
     assert Adjustment.objects.get(input_id="so_cbccvc_co_may_tinh").reason == "Sổ tài sản không ghi máy tính"
-    page.context.close()
 
     # 3. Explanation: the unit answers; the appraiser keeps his figure, with a reason.
     _advance(browser, base, period.pk, "Giải trình")
@@ -251,6 +256,9 @@ def test_publication_cycle_of_three_units_with_a_non_reporter_and_a_correction(l
     # Every post-freeze edit path of the app refuses: the decision's metadata.
     page.goto(f"{base}/ky/{p.pk}/thong-tin-quyet-dinh/")
     assert "không sửa được nữa" in page.content()
+    page.goto(f"{base}/quan-tri/web/period/{p.pk}/change/")  # the admin shows the frozen fields read-only
+    assert page.locator("input[name=year]").count() == 0 and page.locator("input[name=name]").count() == 0
+    assert "Năm 2022" in page.content()
 
     # Correction after publication, limited to Sở Y tế, through appraisal again.
     page.goto(f"{base}/ky/{p.pk}/")
@@ -261,14 +269,7 @@ def test_publication_cycle_of_three_units_with_a_non_reporter_and_a_correction(l
         page.get_by_role("button", name="Mở vòng đính chính").click()
     assert "Sở Y tế: số máy tính nhập sai" in page.get_by_test_id("correction-round").inner_text()
     page.context.close()
-    page = _login(browser, base, "thamdinh")
-    page.goto(f"{base}/ky/{p.pk}/tham-dinh/{yte.pk}/")
-    before = page.get_by_test_id("appraised-total").inner_text()
-    page.fill("#val-so_cbccvc_co_may_tinh", "0")
-    page.fill("#rs-so_cbccvc_co_may_tinh", "Sổ tài sản không ghi máy tính")
-    page.locator("#i-so_cbccvc_co_may_tinh").get_by_role("button", name="Điều chỉnh").click()
-    page.wait_for_function(f"document.querySelector('[data-testid=appraised-total]').innerText !== '{before}'")
-    page.context.close()
+    _adjust_computers(browser, base, p.pk, yte.pk)
     _advance(browser, base, p.pk, "Giải trình")
     _advance(browser, base, p.pk, "Đã chốt kết quả")
     page = _login(browser, base, "quantri")

@@ -405,7 +405,14 @@ def absent_of(data: dict) -> list[Absent]:
 
 def scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
     """The core's ranking rebuilt from the snapshot's own figures (never the live rows), checked
-    against the snapshot's ranks: what documents are written from."""
+    against the snapshot's ranks: what documents are written from. Shared between requests (read-only)."""
+    from .cache import SNAPSHOT_RANKINGS
+
+    key = (snap.pk, snap.sha256, period.framework.sha256)
+    return SNAPSHOT_RANKINGS.get(key, lambda: _scores_of_snapshot(period, snap))
+
+
+def _scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
     data = snap.data
     if "figures" not in data:
         raise PublicationError("Kết quả này được chốt trước khi lưu số liệu kèm theo; không dựng lại được văn bản.")
