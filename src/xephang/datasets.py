@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from .period import load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -52,7 +52,7 @@ def resolve(name_or_path: str) -> PeriodFile:
     else:
         folder = DATA_DIR / name_or_path
         meta_file = folder / "period.yaml"
-    meta = yaml.safe_load(meta_file.read_text(encoding="utf-8")) or {}
+    meta = load_yaml(meta_file.read_text(encoding="utf-8")) or {}
     ties = meta.get("ties")
     if isinstance(ties, list):
         ties = tuple(ties)

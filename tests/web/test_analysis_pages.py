@@ -123,6 +123,12 @@ def test_decision_meta_form_shows_the_period_metadata(client, demo):
     assert "Luật Tổ chức chính quyền địa phương ngày 19/6/2015" in html
 
 
+def test_decision_meta_form_of_another_year_is_not_prefilled_with_2020(client, p2025):
+    html = _page(login(client, "quantri").get(reverse("web:decision-meta", args=[p2025.pk])))
+    assert "165/BC-STTTT" not in html.replace("Ví dụ: 165/BC-STTTT", "")
+    assert 'value="27/01/2021"' not in html and 'value="Mai Xuân Liêm"' not in html
+
+
 def _form(**changes):
     data = {"number": "", "date": "", "signer_prefix": "KT. CHỦ TỊCH", "signer_title": "PHÓ CHỦ TỊCH",
             "signer_name": "Mai Xuân Liêm", "legal_bases": "Luật Tổ chức chính quyền địa phương ngày 19/6/2015",

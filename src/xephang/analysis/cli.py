@@ -59,6 +59,7 @@ def register(sub, period_args) -> None:
     sp.add_argument("--evidence", metavar="FILE", help="danh mục tài liệu kiểm chứng (CSV/Excel)")
     sp.add_argument("--rules", metavar="YAML", help="quy tắc nhất quán giữa các chỉ tiêu (at_most, requires)")
     sp.add_argument("--jump", type=_percent, default=0.5, help="ngưỡng biến động so với năm trước (mặc định 50%%)")
+    sp.add_argument("--units", metavar="FILE", help="danh mục tên đơn vị chính thức (mỗi dòng một tên)")
     sp.add_argument("--json", action="store_true", help="in JSON")
     sp.set_defaults(func=cmd_checks)
 
@@ -320,13 +321,16 @@ def cmd_checks(args, out) -> int:
     from . import load_check_rules, read_evidence, run_checks
     from .checks import KINDS
 
-    ranking, _ = load(args)
+    ranking, pf = load(args)
     previous = None
     if args.previous:
         previous = _load(args.previous, args.previous_framework or args.framework)[0].scored
     evidence = read_evidence(args.evidence, ranking.framework) if args.evidence else None
     rules = load_check_rules(args.rules, ranking.framework) if args.rules else None
     report = run_checks(ranking.scored, previous, evidence, args.jump, rules=rules)
+    from .checks import check_unit_names, registry_for
+
+    report.findings += check_unit_names(ranking.scored, registry_for(pf, args.units))
     if args.json:
         return _dump({
             "findings": [{"kind": f.kind, "unit": f.unit, "group": f.group, "criterion": f.criterion_id,

@@ -87,10 +87,27 @@ def table_note(ranking: Ranking, group: GroupRanking, sep: str = ".") -> str | N
     text = "Ghi chú: " + "; ".join(parts) + "."
     if any(n.kind != BELOW_BAND for n in notes) and ranking.ties != "shared":
         text += (
-            " Quy tắc xếp hạng khi bằng điểm của quyết định này khác quy tắc đồng hạng thường dùng "
+            " Quy tắc xếp hạng khi bằng điểm của bộ tiêu chí khác quy tắc đồng hạng thường dùng "
             "(các đơn vị bằng điểm cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)."
         )
     return text
+
+
+def decision_note(ranking: Ranking, group: GroupRanking, meta: DecisionMeta) -> str | None:
+    """The decision's own note under a table: none unless the metadata asks (``tie_note: true``), and
+    then a short neutral one. The decision states the result; how equal totals were ranked belongs
+    to the report and the annex, which explain it in full (``table_note``)."""
+    if not meta.tie_note:
+        return None
+    notes = [n for n in ranking.notes if n.group is group.group]
+    if not notes:
+        return None
+    parts = []
+    if any(n.kind != BELOW_BAND for n in notes):
+        parts.append("các đơn vị có cùng tổng điểm làm tròn được xếp hạng theo quy định của bộ tiêu chí")
+    if any(n.kind == BELOW_BAND for n in notes):
+        parts.append("mức xếp loại xác định theo tổng điểm trước khi làm tròn")
+    return "Ghi chú: " + "; ".join(parts) + " (chi tiết tại Phụ lục kèm theo)."
 
 
 def _and(items: list[str]) -> str:
@@ -127,7 +144,7 @@ def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False,
     before signature); ``absent``: the units that did not report, listed as the criteria set says."""
     fw = ranking.framework
     sep = meta.decimal_separator
-    doc = L.new_document("Quyết định " + " ".join(meta.title_lines()))
+    doc = L.new_document("Quyết định " + " ".join(meta.title_lines()), sample=meta.sample)
     body_width = L.TEXT_WIDTH_MM
     if draft:
         L.para(doc, DRAFT_LINE, bold=True, align="center", after=6)
@@ -139,7 +156,7 @@ def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False,
     title = meta.title_lines()
     for line in title:
         L.para(doc, line, bold=True, align="center")
-    widest = max(L.text_width_mm(line, 14, bold=True) for line in title)
+    widest = max(L.text_width_mm(line, 14, bold=True, element="đường kẻ dưới trích yếu") for line in title)
     L.rule(doc, widest * TITLE_RULE_SHARE, body_width, before=2)
     L.para(doc, meta.authority_line(), bold=True, align="center", before=18, after=6)
     for basis in meta.bases(fw):
@@ -158,7 +175,7 @@ def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False,
         L.para(doc, f"{n}. {meta.group_title(group.group)}", indent=True, before=6 if n == 1 else 12, after=6,
                keep_with_next=True)
         ranking_table(doc, ranking, group, sep, [a for a in missing if a.rank is not None])
-        for note in (table_note(ranking, group, sep), absent_note(missing)):
+        for note in (decision_note(ranking, group, meta), absent_note(missing)):
             if note:
                 L.para(doc, note, size=13, italic=True, indent=True, before=6)
     for g in only_absent:  # a group in which no unit reported is still named, never dropped
@@ -172,7 +189,7 @@ def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False,
 
     # --- Điều 2, signature block ------------------------------------------------------------------
     L.para(doc, f"**Điều 2.** {meta.effective}", indent=True, before=12, keep_with_next=True)
-    L.para(doc, meta.executors_text(), indent=True, before=6, after=12, keep_with_next=True)
+    L.para(doc, meta.executors_text([g.group for g in ranking.groups if g.units]), indent=True, before=6, after=12, keep_with_next=True)
     signature_block(doc, meta)
     return doc
 
@@ -191,12 +208,13 @@ def header_block(doc, parent: list[str], issuer: list[str], number_line: str, pl
         L.para(left, line, size=13, align="center")
     for line in issuer:
         L.para(left, line, size=13, bold=True, align="center")
-    widest = max(L.text_width_mm(line, 13, bold=True) for line in issuer)
+    widest = max(L.text_width_mm(line, 13, bold=True, element="đường kẻ dưới tên cơ quan ban hành") for line in issuer)
     L.rule(left, widest * ISSUER_RULE_SHARE, HEADER_COLS_MM[0] - pad, before=2)
     L.drop_first_empty(left)
     L.para(right, QUOC_HIEU, size=13, bold=True, align="center")
     L.para(right, TIEU_NGU, size=14, bold=True, align="center")
-    L.rule(right, L.text_width_mm(TIEU_NGU, 14, bold=True), HEADER_COLS_MM[1] - pad, before=2)
+    L.rule(right, L.text_width_mm(TIEU_NGU, 14, bold=True, element="đường kẻ dưới Tiêu ngữ (60,5 mm)"),
+           HEADER_COLS_MM[1] - pad, before=2)
     L.drop_first_empty(right)
     number, date = t.rows[1].cells
     L.cell_text(number, number_line, size=13, before=8, after=0)
@@ -254,7 +272,7 @@ def signature_columns(items: list[str]) -> tuple[float, float]:
     """The template's 63.5 / 103.4 mm, except that the Nơi nhận column grows (up to 80 mm) so that no
     recipient line wraps: a wrapped "(để / BC);" is the first thing a clerk would fix."""
     pad = 2 * HEADER_CELL_MARGIN_TWIPS / 56.6929
-    need = max([L.text_width_mm(i, 11) for i in items] + [0]) + pad + 1
+    need = max([L.text_width_mm(i, 11, element="độ rộng cột Nơi nhận") for i in items] + [0]) + pad + 1
     left = min(80.0, max(SIGNATURE_COLS_MM[0], need))
     return left, sum(SIGNATURE_COLS_MM) - left
 
@@ -271,13 +289,13 @@ def signature_block_for(doc, recipients: list[str], signer):
     for item in items:
         L.para(left, item, size=11, align="left")
     L.drop_first_empty(left)
-    for line in (signer.prefix, signer.title):
-        if line:
-            L.para(right, line, bold=True, align="center")
+    above, name = signer.lines()
+    for line in above:
+        L.para(right, line, bold=True, align="center")
     # Room for the signature and the seal (ô 7c, ô 8).
     space = L.para(right, "", align="center")
     space.paragraph_format.space_before = Mm(28)
-    L.para(right, signer.name, bold=True, align="center")
+    L.para(right, name, bold=True, align="center")
     L.drop_first_empty(right)
     L.para(doc, "", size=2)  # a document must end with a paragraph after a table (Word)
     return t
@@ -285,17 +303,29 @@ def signature_block_for(doc, recipients: list[str], signer):
 
 def write_decision(ranking: Ranking, meta: DecisionMeta, out: Path, pdf: bool = False, *, draft: bool = False,
                    absent: list[Absent] = ()) -> list[Path]:
-    """Write the DOCX (and with ``pdf`` the PDF beside it); return the paths written."""
+    """Write the DOCX (and with ``pdf`` the PDF beside it); return the paths written. Each file
+    appears whole or not at all; without LibreOffice the DOCX is written and the PDF is not."""
+    return write_docx_and_pdf(build_decision(ranking, meta, draft=draft, absent=list(absent)), out, pdf)
+
+
+def write_docx_and_pdf(doc, out: Path, pdf: bool = False) -> list[Path]:
+    """Save ``doc`` at ``out`` (.docx, or .pdf meaning both) through a staging folder."""
+    from .output import staged
+
     out = Path(out)
     if out.suffix.lower() == ".pdf":
-        out, pdf = out.with_suffix(".docx"), True
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build_decision(ranking, meta, draft=draft, absent=list(absent)).save(out)
+        target_pdf, out, pdf = out, out.with_suffix(".docx"), True
+    else:
+        target_pdf = out.with_suffix(".pdf")
+    with staged(out.parent) as st:
+        doc.save(st.place(out))
     written = [out]
     if pdf:
         from .pdf import to_pdf
 
-        written.append(to_pdf(out))
+        with staged(target_pdf.parent) as st:
+            to_pdf(out, st.place(target_pdf))
+        written.append(target_pdf)
     return written
 
 
