@@ -243,6 +243,10 @@ def test_publication_needs_the_signed_number_and_date_and_writes_nothing_otherwi
     assert snap.data["decision"]["number"] == "5" and snap.data["edition"] == 1
     html = client.get(reverse("web:results", args=[p.pk])).content.decode()
     assert "Phiên bản 1" in html and "Quyết định số 5 ngày 05 tháng 02 năm 2022" in html
+    client.logout()  # the public downloads the signed scan, byte for byte
+    resp = client.get(reverse("web:signed-scan", args=[p.pk, 1]))
+    assert b"".join(resp.streaming_content) == scan and resp["Content-Type"] == "application/pdf"
+    assert client.get(reverse("web:signed-scan", args=[demo["p2020"].pk, 1])).status_code == 404
 
 
 # --- corrections ---------------------------------------------------------------------------------------
@@ -299,6 +303,20 @@ def test_a_correction_round_reappraises_named_units_and_shows_what_changed(clien
     assert first.sha256 in old_page and "Quyết định số 30" in old_page
     xml = _docx_text(client.get(reverse("web:decision", args=[p.pk, "docx"]) + "?phien-ban=1").content)
     assert "Số: 30/" in xml
+
+
+def test_a_round_limited_to_named_criteria_refuses_the_others(demo):
+    p = _period(demo)
+    publish_period(p, demo["quantri"], number="40")
+    yt = Unit.objects.get(name="Sở Y tế")
+    publication.reopen(p, demo["quantri"], [yt], "Máy tính kê khai sai", criteria=["may_tinh"])
+    sub = Submission.objects.get(period=p, unit=yt)
+    fw = p.framework.load()
+    reads = set(fw.criterion("may_tinh").inputs())
+    other = next(i.id for i in fw.inputs_for(yt.group.code) if i.id not in reads)
+    with pytest.raises(workflow.WorkflowError, match="chỉ thẩm định lại các tiêu chí: may_tinh"):
+        workflow.appraise(sub, demo["thamdinh"], other, True, "", "")
+    assert workflow.appraise(sub, demo["thamdinh"], sorted(reads)[0], True, "", "").accepted
 
 
 def test_the_imported_demo_period_says_so_and_gives_no_invented_date(client, demo):

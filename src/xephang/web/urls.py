@@ -18,6 +18,7 @@ pages = [
     path("ket-qua/<int:period_id>/van-ban/<str:kind>/", public.decision_document, name="decision"),
     path("ket-qua/<int:period_id>/don-vi/<int:unit_id>/phieu-ket-qua.<str:fmt>", public.scorecard,
          name="scorecard"),
+    path("ket-qua/<int:period_id>/quyet-dinh-da-ky/<int:edition>.pdf", public.signed_scan, name="signed-scan"),
     path("api/ket-qua/", public.api_periods, name="api-periods"),
     path("api/ket-qua/<int:period_id>/", public.api_period, name="api-period"),
     # A period's administration (views.period)

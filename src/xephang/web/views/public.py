@@ -234,6 +234,24 @@ def document_response(request, period, snap, kind, draft: bool = False):
 
 
 @allow("results.view")
+def signed_scan(request, period, edition):
+    """The signed decision's scan of a published version, as kept at publication (its SHA-256 is in
+    the version's snapshot and checked again here)."""
+    from ..models import SignedScan
+    from ..security import download
+
+    found = publication.edition_of(period, edition)
+    info = found and found[1].summary.get("signed_scan")
+    if not info:
+        raise Http404("Phiên bản này không có bản quét quyết định đã ký.")
+    scan = SignedScan.objects.filter(pk=info["id"], period=period).first()
+    if scan is None or scan.sha256 != info["sha256"]:
+        raise Http404("Không tìm thấy bản quét đúng với mã đã công bố.")
+    return download(scan.file.open("rb"), scan.original_name, "application/pdf")
+
+
+
+@allow("results.view")
 def scorecard(request, period, unit, fmt):
     """A unit's result sheet (phiếu kết quả), DOCX or PDF, from the core's ranking of the published
     results (refused if the figures changed after publication)."""
