@@ -40,9 +40,9 @@ def free_port() -> int:
 
 
 def main() -> None:
-    from playwright.sync_api import sync_playwright
-
     import datetime
+
+    from playwright.sync_api import sync_playwright
 
     from xephang.web import publication, workflow
     from xephang.web.demo import load_demo, sample_texts

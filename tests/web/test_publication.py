@@ -111,9 +111,7 @@ def test_zero_rule_ranks_the_missing_unit_last_with_zero_points(client, demo):
 
 def test_non_reporting_key_is_validated_by_the_loader():
     from xephang.errors import FrameworkError
-    from xephang.framework.loader import parse_framework
-
-    from xephang.framework.loader import DATA_DIR
+    from xephang.framework.loader import DATA_DIR, parse_framework
 
     body = (DATA_DIR / "thanhhoa-2016.yaml").read_text(encoding="utf-8")
     assert parse_framework(body.replace("id: thanhhoa-2016", "id: x\nnon_reporting: zero", 1)).non_reporting == "zero"

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from xephang.analysis import Lineage, compare_periods, rank_robustness, road_to_next_level, run_checks
 from xephang.errors import XephangError
-from xephang.numbers import plain
 from xephang.text import fold
 
 from .models import EvidenceLink, Period, Status, Submission

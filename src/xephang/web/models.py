@@ -476,8 +476,8 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
 
-from .integrity import connect as _connect_integrity  # noqa: E402
 from .frozen import connect as _connect_frozen  # noqa: E402
+from .integrity import connect as _connect_integrity  # noqa: E402
 
 _connect_integrity()
 _connect_frozen()

@@ -28,9 +28,7 @@ from xephang.scoring.engine import score
 
 from . import frozen
 from .integrity import canonical_json, sha256_text
-from .models import (
-    CorrectionRound, NonReporting, Period, SignedScan, Snapshot, Status, Submission, Unit, audit,
-)
+from .models import CorrectionRound, NonReporting, Period, SignedScan, Snapshot, Status, Submission, Unit, audit
 from .scoring import PeriodScores, _group_of, check_values, effective_texts, score_period, snapshot_payload
 
 

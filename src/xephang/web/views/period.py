@@ -13,12 +13,7 @@ from .. import publication, workflow
 from ..forms_meta import DecisionMetaForm
 from ..forms_publish import NonReportingForm, PublishForm, ReopenForm
 from ..frozen import FrozenError, is_frozen
-from ..models import (
-    Period,
-    Role,
-    Status,
-    audit,
-)
+from ..models import Period, Role, Status, audit
 from ..permissions import Who, allow, can
 from ..scoring import score_period
 from ..workflow import WorkflowError

@@ -18,15 +18,8 @@ from xephang.errors import XephangError
 from xephang.numbers import plain
 
 from .. import publication
-from ..analysis import (
-    published_scores,
-    road,
-)
-from ..models import (
-    Period,
-    Snapshot,
-    Status,
-)
+from ..analysis import published_scores, road
+from ..models import Period, Snapshot, Status
 from ..permissions import Who, allow, can
 
 
