@@ -95,3 +95,23 @@ def browser():
         b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"], headless=True)
         yield b
         b.close()
+
+
+def publish_period(period, admin, number="15", date=None, reason=""):
+    """Take a period from wherever it stands to published the way the administrator does: through
+    appraisal and explanation, the units without a report recorded under the criteria set's rule,
+    frozen, then published with the signed decision's number and date."""
+    import datetime
+
+    from xephang.web import publication, workflow
+    from xephang.web.models import Status
+
+    order = [Status.OPEN, Status.APPRAISAL, Status.EXPLANATION, Status.FINAL]
+    while period.status in order[:-1]:
+        nxt = order[order.index(period.status) + 1]
+        if nxt == Status.FINAL:
+            missing = publication.missing_units(period)
+            if missing:
+                publication.record_non_reporting(period, admin, missing, "Quá hạn, không gửi báo cáo.")
+        workflow.transition(period, admin, nxt)
+    return workflow.publish(period, admin, reason, number=number, date=date or datetime.date.today())
