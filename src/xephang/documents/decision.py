@@ -73,7 +73,8 @@ def table_note(ranking: Ranking, group: GroupRanking, sep: str = ".") -> str | N
             continue
         names = _and([f"{u.name} (hạng {u.rank})" for u in run])
         if note.kind == SHARED:
-            parts.append(f"{names} có cùng {what} {value} nên đồng hạng; thứ hạng kế tiếp là {run[-1].position + 1}")
+            following = run[-1].rank + 1 if ranking.ties == "dense" else run[-1].position + 1
+            parts.append(f"{names} có cùng {what} {value} nên đồng hạng; thứ hạng kế tiếp là {following}")
             continue
         ties = ranking.ties
         if ties == "input-order":
@@ -109,6 +110,24 @@ def decision_note(ranking: Ranking, group: GroupRanking, meta: DecisionMeta) -> 
     return "Ghi chú: " + "; ".join(parts) + " (chi tiết tại Phụ lục kèm theo)."
 
 
+def unranked_lines(ranking: Ranking, group: GroupRanking, sep: str = ".") -> list[str]:
+    """The units of a group assessed but not ranked, as a decision prints them under the table: one
+    sentence per reason, each unit with its total and level (they are assessed), e.g. "Công an tỉnh
+    (tổng điểm 74,50; mức Khá) được đánh giá, không xếp hạng: bảo đảm bí mật an ninh, quốc phòng."
+    """
+    fw = ranking.framework
+    what = "chỉ số" if fw.report == "index" else "tổng điểm"
+    by_reason: dict[str, list] = {}
+    for u in group.unranked:
+        by_reason.setdefault(u.reason, []).append(u)
+    out = []
+    for reason, units in by_reason.items():
+        names = _and([f"{u.name} ({what} {show(u.shown, fw.decimals, sep)}"
+                      + (f"; mức {u.level.name}" if u.level else "") + ")" for u in units])
+        out.append(f"{names} được đánh giá, không xếp hạng: {reason}.")
+    return out
+
+
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
 
@@ -140,10 +159,13 @@ def build_decision(ranking: Ranking, meta: DecisionMeta):
     for n, group in enumerate(ranking.groups, start=1):
         L.para(doc, f"{n}. {meta.group_title(group.group)}", indent=True, before=6 if n == 1 else 12, after=6,
                keep_with_next=True)
-        ranking_table(doc, ranking, group, sep)
+        if group.units:
+            ranking_table(doc, ranking, group, sep)
         note = decision_note(ranking, group, meta)
         if note:
             L.para(doc, note, size=13, italic=True, indent=True, before=6)
+        for line in unranked_lines(ranking, group, sep):
+            L.para(doc, line, size=13, italic=bool(group.units), indent=True, before=6)
 
     # --- Điều 2, signature block ------------------------------------------------------------------
     L.para(doc, f"**Điều 2.** {meta.effective}", indent=True, before=12, keep_with_next=True)

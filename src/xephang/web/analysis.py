@@ -108,12 +108,14 @@ def _checks(scored, previous, evidence: dict[str, set[str]]):
 
 # --------------------------------------------------------------------- published results: the core's
 def _ranks(data: dict) -> list:
-    return [[(u["name"], u["rank"], u["total"]) for u in g["units"]] for g in data["groups"]]
+    from .models import assessed_units
+
+    return [[(u["name"], u["rank"], u["total"]) for u in assessed_units(g)] for g in data["groups"]]
 
 
 def _ranks_scored(ps: PeriodScores) -> list:
     """``_ranks(snapshot_payload(ps))`` without computing every unit's criteria rows."""
-    return [[(u.name, u.rank, plain(u.total)) for u in g.units] for g in ps.ranking.groups]
+    return [[(u.name, u.rank, plain(u.total)) for u in (*g.units, *g.unranked)] for g in ps.ranking.groups]
 
 
 def published_scores(period: Period) -> PeriodScores | None:

@@ -1,0 +1,106 @@
+"""Ranking rules on the web: units assessed but not ranked, pillars, levels per group and points with
+percentage, frozen in the snapshot and shown on the results, unit and dashboard pages and open data."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from xephang.web import workflow
+from xephang.web.models import Framework, Period, Status, Submission, Unit, UnitGroup
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture
+def rules_period(demo):
+    """The test set with every ranking rule (tests/data/rules.yaml), its five units reported as in
+    rules.csv, frozen and published."""
+    fw = Framework.objects.create(code="mini-pillars", title="Bộ tiêu chí thử nghiệm",
+                                  yaml_text=(DATA / "rules.yaml").read_text(encoding="utf-8"))
+    groups = {code: UnitGroup.objects.create(code=code, name=name, order=k) for k, (code, name) in enumerate(
+        [("so", "Khối sở"), ("huyen", "Khối huyện"), ("vt", "Cơ quan ngành dọc")], start=50)}
+    period = Period.objects.create(name="Thử quy tắc xếp hạng 2025", year=2025, framework=fw,
+                                   kind=Period.Kind.INPUTS, status=Status.FINAL)
+    with (DATA / "rules.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for k, r in enumerate(rows):
+        unit = Unit.objects.create(name=f"{r['đơn vị']} (thử)", group=groups[r["khối"]], order=k)
+        period.units.add(unit)
+        values = {key: v for key, v in r.items() if key not in ("khối", "đơn vị") and v != "KAD"}
+        na = ["services"] if "KAD" in r.values() else []
+        Submission.objects.create(period=period, unit=unit, values=values, not_applicable=na,
+                                  state=Submission.State.SUBMITTED)
+    workflow.publish(period, None, "Công bố kết quả.")
+    period.status = Status.PUBLISHED
+    period.save(update_fields=["status"])
+    return period
+
+
+def _unit(name):
+    return Unit.objects.get(name=f"{name} (thử)")
+
+
+def test_the_snapshot_freezes_units_not_ranked_pillars_and_group_levels(rules_period):
+    data = rules_period.snapshots.get(published=True).data
+    so, huyen, vt = data["groups"]
+    assert [(u["name"], u["rank"]) for u in so["units"]] == [("Sở B (thử)", 1), ("Sở A (thử)", 2), ("Sở D (thử)", 2)]
+    assert vt["units"] == [] and [(u["name"], u["rank"], u["reason"]) for u in vt["unranked"]] == [
+        ("Công an tỉnh (thử)", None, "không cung cấp dịch vụ công")]
+    assert vt["unranked"][0]["criteria"]  # assessed: its points are frozen too
+    # Levels per group: the district group's own bands, the others the set's.
+    assert [lv["band"] for lv in huyen["levels"]] == ["từ 80 điểm đến 100 điểm", "dưới 80 điểm"]
+    assert "levels" not in so and [lv["name"] for lv in data["levels"]] == ["Tốt", "Khá", "Trung bình", "Yếu"]
+    # Pillars: value and rank per unit; a unit not ranked has a value and no rank.
+    assert [p["name"] for p in so["pillars"]] == ["Chính quyền số", "Xã hội số"]
+    b = so["units"][0]
+    assert b["pillars"][0] == {"id": "cqs", "points": "40", "max": "45", "shown": "40.00", "percent": "88.89",
+                               "rank": 1}
+    assert vt["unranked"][0]["pillars"][0]["rank"] is None
+    # Points and percentage side by side: Sở B earned 75 of an applicable 85.
+    assert (b["earned"], b["percent"], data["report"]) == ("75.00", "88.24", "points-percent")
+
+
+def test_results_and_unit_pages_show_them(client, rules_period):
+    html = client.get(f"/ket-qua/{rules_period.pk}/").content.decode()
+    assert "1 đơn vị không xếp hạng" in html and "không xếp hạng: không cung cấp dịch vụ công" in html
+    assert "Xếp loại Khối huyện" in html and "từ 80 điểm đến 100 điểm" in html
+    assert "Chính quyền số" in html and "88.89 % (1)" in html
+    assert "75.00" in html and "88.24 %" in html
+    police = client.get(f"/ket-qua/{rules_period.pk}/don-vi/{_unit('Công an tỉnh').pk}/").content.decode()
+    assert "không xếp hạng</strong>: không cung cấp dịch vụ công" in police
+    assert "Trụ cột" in police and "84.44 %" in police
+    district = client.get(f"/ket-qua/{rules_period.pk}/don-vi/{_unit('Huyện C').pk}/").content.decode()
+    assert "Mức xếp loại của khối" in district and "dưới 80 điểm" in district
+    assert "Xã hội số" in district and "1/1" in district
+
+
+def test_open_data_lists_units_not_ranked_with_pillar_columns(client, rules_period):
+    resp = client.get(f"/ket-qua/{rules_period.pk}/du-lieu.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(resp.streaming_content).decode("utf-8-sig"))))
+    head = rows[0]
+    assert head[-1] == "không xếp hạng (lý do)" and "Chính quyền số (%)" in head and "Xã hội số (hạng)" in head
+    police = next(r for r in rows if r[2] == "Công an tỉnh (thử)")
+    assert police[1] == "" and police[-1] == "không cung cấp dịch vụ công"
+    assert police[head.index("Chính quyền số (%)")] == "84.44" and police[head.index("Chính quyền số (hạng)")] == ""
+    b = next(r for r in rows if r[2] == "Sở B (thử)")
+    assert b[head.index("Chính quyền số (hạng)")] == "1" and b[-1] == ""
+    doc = json.loads(client.get(f"/ket-qua/{rules_period.pk}/du-lieu.json").content)
+    assert doc["results"]["groups"][2]["unranked"][0]["reason"] == "không cung cấp dịch vụ công"
+
+
+def test_dashboard_counts_each_unit_under_its_own_groups_levels(client, people, rules_period):
+    from .conftest import login
+
+    login(client, "quantri")
+    html = client.get("/bang-dieu-khien/").content.decode()
+    part = html[html.index("Thử quy tắc xếp hạng 2025"):]
+    part = part[:part.index("</table>")]
+    # Sở B Tốt; Sở A, Sở D Khá (the set's bands); Huyện C Khá (its own); Công an tỉnh Khá (assessed).
+    counts = dict(zip(["Tốt", "Khá", "Trung bình", "Yếu"],
+                      [int(x) for x in __import__("re").findall(r'<td class="num">(\d+)</td>', part)]))
+    assert counts == {"Tốt": 1, "Khá": 4, "Trung bình": 0, "Yếu": 0}
