@@ -14,7 +14,7 @@ from pathlib import Path
 
 from docx.shared import Mm
 
-from ..numbers import format_number, from_fixed
+from ..numbers import format_number, from_fixed, plain
 from ..ranking import Ranking
 from . import charts
 from . import layout as L
@@ -243,7 +243,7 @@ def _pillars_section(doc, ranking: Ranking, k: int, sep: str) -> bool:
         t = L.table(doc, widths, borders=True)
         head = L.add_row(t, header=True)
         for cell, text in zip(head.cells, ["Đơn vị", "Hạng chung"]
-                              + [f"{x.pillar.name} (tối đa {_n(from_fixed(x.max), dec, sep)})" for x in mine]):
+                              + [f"{x.pillar.name} (tối đa {plain(x.max).replace('.', sep)})" for x in mine]):
             L.cell_text(cell, text, bold=True, size=11)
         rows = [{id(r.unit): r for r in x.rows} for x in mine]
         for u in (*g.units, *g.unranked):
