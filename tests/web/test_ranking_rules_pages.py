@@ -104,3 +104,78 @@ def test_dashboard_counts_each_unit_under_its_own_groups_levels(client, people, 
     counts = dict(zip(["Tốt", "Khá", "Trung bình", "Yếu"],
                       [int(x) for x in __import__("re").findall(r'<td class="num">(\d+)</td>', part)]))
     assert counts == {"Tốt": 1, "Khá": 4, "Trung bình": 0, "Yếu": 0}
+
+
+# ------------------------------------------------------------------ criteria set as the annex table
+def _workbook(client, code="thanhhoa-2016"):
+    import openpyxl
+
+    resp = client.get(f"/bo-tieu-chi/{code}/bang.xlsx")
+    assert resp.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(b"".join(resp.streaming_content)))
+
+
+def _upload(client, wb, name="bang-chi-so.xlsx", **extra):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    return client.post("/bo-tieu-chi/", {"yaml": SimpleUploadedFile(name, buf.getvalue()), **extra})
+
+
+def test_an_installed_set_is_shown_as_the_regulations_table_with_downloads(client, demo):
+    from .conftest import login
+
+    login(client, "quantri")
+    html = client.get("/bo-tieu-chi/?xem=thanhhoa-2016").content.decode()
+    assert "Bảng chỉ số: " in html and "Cách xác định và tính điểm" in html
+    assert "/bo-tieu-chi/thanhhoa-2016/bang.xlsx" in html and "/bo-tieu-chi/thanhhoa-2016/bang.docx" in html
+    fw = Framework.objects.get(code="thanhhoa-2016").load()
+    first = fw.criteria[0]
+    assert f"<td>I</td><td>{first.title}" in html  # the regulation's numbering, a criteria group in Roman
+    docx_resp = client.get("/bo-tieu-chi/thanhhoa-2016/bang.docx")
+    import docx
+
+    table = docx.Document(io.BytesIO(b"".join(docx_resp.streaming_content))).tables[0]
+    assert table.rows[0].cells[0].text == "STT" and table.rows[2].cells[1].text.startswith(first.title)
+    assert client.get("/bo-tieu-chi/thanhhoa-2016/bang.pdf").status_code == 404
+    client.logout()
+    assert client.get("/bo-tieu-chi/thanhhoa-2016/bang.xlsx").status_code in (302, 403)
+
+
+def test_an_uploaded_table_is_read_checked_and_saved(client, demo):
+    from .conftest import login
+
+    login(client, "quantri")
+    wb = _workbook(client)
+    info = wb["Thông tin chung"]
+    for row in info.iter_rows(min_row=2):
+        if row[1].value == "thanhhoa-2016":
+            row[1].value = "thanhhoa-2016-bang"
+    html = _upload(client, wb).content.decode()
+    assert "Xem trước biểu mẫu" in html and "Bảng chỉ số: " in html and "không hợp lệ" not in html
+    assert not Framework.objects.filter(code="thanhhoa-2016-bang").exists()
+    resp = _upload(client, wb, save="1")
+    assert resp.status_code == 302
+    saved = Framework.objects.get(code="thanhhoa-2016-bang")
+    assert "xephang framework import" in saved.yaml_text
+    # The same set: every criterion with the same maximum.
+    old, new = Framework.objects.get(code="thanhhoa-2016").load(), saved.load()
+    assert [(c.id, c.max) for c in old.all_criteria()] == [(c.id, c.max) for c in new.all_criteria()]
+
+
+def test_an_uploaded_table_with_errors_lists_every_one(client, demo):
+    from .conftest import login
+
+    login(client, "quantri")
+    wb = _workbook(client)
+    ws = wb["Bộ chỉ số"]
+    heads = [c.value for c in ws[1]]
+    ws.cell(3, heads.index("Điểm tối đa") + 1, "hai mươi")
+    ws.cell(5, heads.index("Điểm tối đa") + 1, "nhiều")
+    before = Framework.objects.count()
+    html = _upload(client, wb).content.decode()
+    assert "2 lỗi khi đọc bảng chỉ số" in html
+    assert "trang &#x27;Bộ chỉ số&#x27;, dòng 3, cột &#x27;Điểm tối đa&#x27;" in html
+    assert "dòng 5, cột &#x27;Điểm tối đa&#x27;" in html and "hai mươi" in html
+    assert _upload(client, wb, save="1").status_code == 200 and Framework.objects.count() == before
