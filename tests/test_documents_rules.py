@@ -122,11 +122,19 @@ def test_report_counts_levels_per_group_and_prints_pillars_and_units_not_ranked(
     assert [c.text for c in counts.rows[2].cells] == ["Khối huyện", "0", "1", "—", "—", "1"]
     assert [c.text for c in counts.rows[-1].cells] == ["Cộng", "1", "4", "0", "0", "5"]
     assert any("Công an tỉnh (tổng điểm 82.00; mức Khá) được đánh giá, không xếp hạng" in t for t in texts)
-    pillars = next(t for t in doc.tables if t.rows[0].cells[0].text == "Đơn vị"
-                   and "Chính quyền số" in t.rows[0].cells[2].text)
-    rows = [[c.text for c in r.cells] for r in pillars.rows]
-    assert rows[0] == ["Đơn vị", "Hạng chung", "Chính quyền số (tối đa 45)", "Xã hội số (tối đa 40)"]
-    assert rows[1] == ["Sở B", "1", "40.00 (88.89 %) — hạng 1", "35.00 (87.50 %) — hạng 1"]
-    police = next(t for t in doc.tables if t.rows[0].cells[0].text == "Đơn vị" and len(t.rows) == 2
-                  and t.rows[1].cells[0].text == "Công an tỉnh" and "Chính quyền số" in t.rows[0].cells[2].text)
-    assert [c.text for c in police.rows[1].cells] == ["Công an tỉnh", "—", "38.00 (84.44 %)", "33.00 (82.50 %)"]
+    assert "6.1. Khối sở (Chính quyền số: tối đa 45 điểm; Xã hội số: tối đa 40 điểm)" in texts
+    pillars = [t for t in doc.tables if t.rows[0].cells[0].text == "Đơn vị"
+               and t.rows[0].cells[2].text == "Chính quyền số (%)"]
+    rows = [[c.text for c in r.cells] for r in pillars[0].rows]
+    assert rows[0] == ["Đơn vị", "Hạng chung", "Chính quyền số (%)", "Hạng", "Xã hội số (%)", "Hạng"]
+    assert rows[1] == ["Sở B", "1", "88.89 %", "1", "87.50 %", "1"]
+    assert [c.text for c in pillars[-1].rows[1].cells] == ["Công an tỉnh", "—", "84.44 %", "—", "82.50 %", "—"]
+
+
+def test_year_over_year_reads_levels_of_each_group(ranked):
+    from xephang.analysis import compare_periods
+
+    result = compare_periods(ranked, ranked)
+    district = next(m for m in result.units if m.name == "Huyện C")
+    # 27 points: Khá under the district group's own bands, in both periods.
+    assert (district.old_level, district.new_level, district.level_change) == ("Khá", "Khá", 0)

@@ -236,14 +236,17 @@ def _pillars_section(doc, ranking: Ranking, k: int, sep: str) -> bool:
         mine = [t for t in tables if t.group is g.group]
         if not mine:
             continue
-        L.para(doc, f"{k}.{m}. {g.group.name}", indent=True, before=6, after=6, keep_with_next=True)
+        maxima = "; ".join(f"{x.pillar.name}: tối đa {plain(x.max).replace('.', sep)} điểm" for x in mine)
+        L.para(doc, f"{k}.{m}. {g.group.name} ({maxima})", indent=True, before=6, after=6, keep_with_next=True)
+        # Per pillar its percentage and its rank, two narrow columns: DTI's three pillars fit the page.
         rest = 155 - 55 - 16
-        widths = [55, 16] + [rest // len(mine)] * len(mine)
+        each = rest // len(mine)
+        widths = [55, 16] + [w for _ in mine for w in (each - each * 2 // 5, each * 2 // 5)]
         widths[-1] += 155 - sum(widths)
         t = L.table(doc, widths, borders=True)
         head = L.add_row(t, header=True)
         for cell, text in zip(head.cells, ["Đơn vị", "Hạng chung"]
-                              + [f"{x.pillar.name} (tối đa {plain(x.max).replace('.', sep)})" for x in mine]):
+                              + [h for x in mine for h in (f"{x.pillar.name} (%)", "Hạng")]):
             L.cell_text(cell, text, bold=True, size=11)
         rows = [{id(r.unit): r for r in x.rows} for x in mine]
         for u in (*g.units, *g.unranked):
@@ -251,11 +254,11 @@ def _pillars_section(doc, ranking: Ranking, k: int, sep: str) -> bool:
             cells = [u.name, str(u.rank) if u.ranked else "—"]
             for by in rows:
                 r = by[id(u)]
-                cells.append(f"{_n(from_fixed(r.points), dec, sep)} ({_n(r.percent(dec), dec, sep)} %)"
-                             + (f" — hạng {r.rank}" if r.rank else ""))
+                cells += [f"{_n(r.percent(dec), dec, sep)} %", str(r.rank) if r.rank else "—"]
             for n, (cell, text) in enumerate(zip(row.cells, cells)):
                 L.cell_text(cell, text, size=11, align="left" if n == 0 else "center")
-    L.para(doc, "Mỗi ô: điểm đạt của trụ cột (tỷ lệ so với điểm tối đa) — hạng trong khối; —: không xếp hạng.",
+    L.para(doc, "(%): điểm đạt của trụ cột so với điểm tối đa của các tiêu chí áp dụng với đơn vị; Hạng: thứ hạng "
+           "trong khối theo tỷ lệ đó; —: không xếp hạng.",
            size=12, italic=True, indent=True, before=3)
     return True
 

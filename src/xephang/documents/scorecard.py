@@ -95,8 +95,8 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
     L.para(doc, fw.title, size=13, bold=True, align="center")
     L.rule(doc, 40, L.TEXT_WIDTH_MM, before=2)
     L.para(doc, f"Đơn vị: **{ru.name}**", before=12)
-    count = f"{len(group.units)} đơn vị xếp hạng" + (f", {len(group.unranked)} đơn vị không xếp hạng"
-                                                       if group.unranked else "")
+    count = f"{len(group.units)} đơn vị" + (f" xếp hạng, {len(group.unranked)} đơn vị không xếp hạng"
+                                              if group.unranked else "")
     L.para(doc, f"Khối: {ru.group.name} ({count})", before=3)
     what = "Chỉ số" if fw.report == "index" else "Tổng điểm"
     scale = "" if fw.report == "index" else f" / {_n(fw.scale, 0)} điểm"
