@@ -67,7 +67,8 @@ def test_the_snapshot_freezes_units_not_ranked_pillars_and_group_levels(rules_pe
 
 def test_results_and_unit_pages_show_them(client, rules_period):
     html = client.get(f"/ket-qua/{rules_period.pk}/").content.decode()
-    assert "1 đơn vị không xếp hạng" in html and "không xếp hạng: không cung cấp dịch vụ công" in html
+    assert "Cơ quan ngành dọc (1 đơn vị không xếp hạng)" in html
+    assert "không xếp hạng: không cung cấp dịch vụ công" in html and "colspan=\"7\"" in html
     assert "Xếp loại Khối huyện" in html and "từ 80 điểm đến 100 điểm" in html
     assert "Chính quyền số" in html and "88.89 % (1)" in html
     assert "75.00" in html and "88.24 %" in html
@@ -179,3 +180,15 @@ def test_an_uploaded_table_with_errors_lists_every_one(client, demo):
     assert "trang &#x27;Bộ chỉ số&#x27;, dòng 3, cột &#x27;Điểm tối đa&#x27;" in html
     assert "dòng 5, cột &#x27;Điểm tối đa&#x27;" in html and "hai mươi" in html
     assert _upload(client, wb, save="1").status_code == 200 and Framework.objects.count() == before
+
+
+def test_the_table_says_how_each_criterion_is_scored_where_the_set_has_no_wording(client, rules_period):
+    from .conftest import login
+
+    login(client, "quantri")
+    html = client.get("/bo-tieu-chi/?xem=mini-pillars").content.decode()
+    fw = Framework.objects.get(code="mini-pillars").load()
+    c = fw.criterion("firewall")
+    assert not c.description
+    words = c.rule.describe(c.max, {i: fw.inputs[i].label for i in fw.inputs})
+    assert f"<td>{words}</td>" in html.replace("&#x27;", "'")

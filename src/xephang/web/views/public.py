@@ -93,8 +93,9 @@ def _group_page(g: dict, request, query: str) -> dict:
     pillars = g.get("pillars", [])
     rows = [{**u, "pillar_cells": _pillar_cells(u, pillars)} for u in page.object_list]
     apart = [{**u, "pillar_cells": _pillar_cells(u, pillars)} for u in unranked]
+    percent = "earned" in (g["units"] or g.get("unranked") or [{}])[0]
     return {**g, "units": rows, "unranked": apart, "count": len(g["units"]), "matching": len(units), "page": page,
-            "unranked_count": len(g.get("unranked", []))}
+            "unranked_count": len(g.get("unranked", [])), "columns": 4 + percent + len(pillars)}
 
 
 def _pillar_cells(u: dict, pillars: list) -> list:
