@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--framework", metavar="ID|PATH", help=f"bộ tiêu chí (mặc định: {DEFAULT_FRAMEWORK})")
         sp.add_argument("--ties", type=_ties, metavar="shared|dense|input-order|ID,ID", help="quy tắc khi tổng điểm bằng nhau")
         sp.add_argument("--sheet", help="trang tính Excel (mặc định: trang đầu tiên có dữ liệu)")
+        sp.add_argument("--param", action="append", default=[], metavar="ID=GIÁ_TRỊ",
+                        help="giá trị một tham số của kỳ (lặp lại được; thay giá trị ở 'params:' của period.yaml)")
 
     sp = sub.add_parser("rank", help="tính điểm, xếp mức và xếp hạng từng khối")
     period_args(sp)
@@ -59,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     fsub = sp.add_subparsers(dest="action", required=True, metavar="VIỆC")
     check = fsub.add_parser("check", help="kiểm tra một tệp YAML bộ tiêu chí")
     check.add_argument("file", metavar="FILE")
+    check.add_argument("--draft", action="store_true",
+                       help="nạp như bản nháp: các khối chưa đủ thang điểm chỉ được cảnh báo (bản nháp không xếp hạng được)")
     check.set_defaults(func=cmd_framework_check)
     imp = fsub.add_parser("import", help="đọc bảng chỉ số (.xlsx, theo cột của phụ lục) thành tệp YAML bộ tiêu chí")
     imp.add_argument("file", metavar="BANG.xlsx")
@@ -95,9 +99,20 @@ def load(args):
     pf = resolve(args.file)
     fw = load_framework(args.framework or pf.framework or DEFAULT_FRAMEWORK)
     data = read_period(pf.path, fw, sheet=args.sheet)
+    data.params = {**(pf.meta.get("params") or {}), **_params(getattr(args, "param", None) or [])}
     scored = score(fw, data)
     ties = args.ties if args.ties is not None else pf.ties
     return rank(scored, ties, pf.not_ranked), pf
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise XephangError(f"--param '{pair}': cần dạng ID=GIÁ_TRỊ, ví dụ --param so_van_ban_yeu_cau=4")
+        out[key.strip()] = value.strip()
+    return out
 
 
 def _label(ranking: Ranking, value: int) -> str:
@@ -153,7 +168,7 @@ def cmd_rank(args, out) -> int:
         out.write("\n")
         return 0
     out.write(f"Bộ tiêu chí: {fw.title} ({fw.id})\n")
-    out.write(f"Nguồn: {ranking.scored.data.source}  ·  quy tắc đồng điểm: {_ties_text(ranking)}\n")
+    out.write(f"Nguồn: {ranking.scored.data.source}\nQuy tắc đồng điểm: {fw.describe_ties(ranking.ties)}\n")
     show_levels = fw.has_levels
     for n, g in enumerate(ranking.groups, start=1):
         count = f"{len(g.units)} đơn vị" + (f", {len(g.unranked)} không xếp hạng" if g.unranked else "")
@@ -195,11 +210,6 @@ def _abbrev(name: str) -> str:
     return name if _width(name) <= 14 else name[:13] + "…"
 
 
-def _ties_text(ranking: Ranking) -> str:
-    t = ranking.ties
-    return t if isinstance(t, str) else "theo tiêu chí " + ", ".join(t)
-
-
 def _width(text: str) -> int:
     return sum(0 if unicodedata.combining(c) else 1 for c in text)
 
@@ -233,6 +243,9 @@ def cmd_explain(args, out) -> int:
             "\nKỳ này chỉ có tổng điểm đã công bố (bảng kết quả), không có số liệu từng tiêu chí để giải thích.\n"
         )
         return 0
+    if scored.params:
+        out.write("Tham số của kỳ: " + "; ".join(
+            f"{fw.params[k].label} [{k}] = {_param_text(fw.params[k], v)}" for k, v in scored.params.items()) + "\n")
     if unit.not_applicable:
         out.write(
             f"Có tiêu chí không áp dụng: tổng = điểm đạt / điểm tối đa áp dụng ({num(unit.applicable_max)}) × {num(fw.scale)}\n"
@@ -242,23 +255,47 @@ def cmd_explain(args, out) -> int:
         c = trace.criterion
         got = "không áp dụng" if trace.points is None else f"{num(trace.points)} / {num(c.max)} điểm"
         sign = " (trừ điểm)" if c.deduction and c.depth == 0 else ""
-        out.write(f"\n{indent}{number} {c.title} [{c.id}]: {got}{sign}\n")
+        out.write(f"\n{indent}{c.number(number)} {c.title} [{c.id}]: {got}{sign}\n")
+        origin = _origin(c)
+        if origin:
+            out.write(f"{indent}    ({origin})\n")
         for _, label, value in trace.inputs:
             out.write(f"{indent}    • {label}: {value}\n")
         out.write(f"{indent}    → {trace.explanation}\n")
         for k, child in enumerate(trace.children, start=1):
-            write(child, f"{number}{k}.", indent + "  ")
+            write(child, f"{c.number(number).rstrip('.')}.{k}." if c.so else f"{number}{k}.", indent + "  ")
 
     for k, t in enumerate(traces, start=1):
         write(t, f"{k}.", "")
     return 0
 
 
+def _param_text(p, v) -> str:
+    if isinstance(v, bool):
+        return "có" if v else "không"
+    return f"{plain(v)} {p.unit}".strip()
+
+
+def _origin(c) -> str:
+    """Where the figures of an item come from and who checks and prepares them, in words."""
+    from .framework.model import DATA_SOURCES
+
+    parts = []
+    if c.data_source:
+        parts.append(f"nguồn: {DATA_SOURCES[c.data_source]}")
+    if c.verified_by:
+        parts.append(f"xác minh: {c.verified_by}")
+    if c.prepared_by:
+        parts.append(f"tham mưu, thực hiện: {c.prepared_by}")
+    return "; ".join(parts)
+
+
 def cmd_frameworks(args, out) -> int:
     for fw in installed_frameworks():
         groups = ", ".join(g.id for g in fw.groups)
         basis = fw.legal_basis[0].number if fw.legal_basis else "—"
-        out.write(f"{fw.id}\t{fw.title}\n\tcăn cứ: {basis}; thang {plain(fw.scale)}; khối: {groups}\n")
+        draft = " (bản nháp, chưa xếp hạng được)" if fw.draft else ""
+        out.write(f"{fw.id}\t{fw.title}{draft}\n\tcăn cứ: {basis}; thang {plain(fw.scale)}; khối: {groups}\n")
         if fw.note:
             out.write(f"\tghi chú: {fw.note}\n")
     return 0
@@ -267,13 +304,22 @@ def cmd_frameworks(args, out) -> int:
 def cmd_framework_check(args, out) -> int:
     from pathlib import Path
 
-    fw = load_framework(Path(args.file))
+    fw = load_framework(Path(args.file), draft=args.draft)
     leaves = sum(1 for c in fw.all_criteria() if c.is_leaf)
+    extra = ""
+    if fw.derived:
+        extra += f", {len(fw.derived)} giá trị tính toán"
+    if fw.params:
+        extra += f", {len(fw.params)} tham số của kỳ"
     out.write(
-        f"Hợp lệ: {fw.id} — {fw.title}\n"
+        f"{'Hợp lệ (bản nháp)' if fw.draft else 'Hợp lệ'}: {fw.id} — {fw.title}\n"
         f"  {len(fw.groups)} khối, {len(fw.levels)} mức, {len(fw.criteria)} nhóm tiêu chí, "
-        f"{leaves} tiêu chí lá, {len(fw.inputs)} chỉ tiêu nhập\n"
+        f"{leaves} tiêu chí lá, {len(fw.inputs)} chỉ tiêu nhập{extra}\n"
     )
+    if fw.draft:
+        out.write("Bản nháp: nạp được nhưng không dùng để tính điểm, xếp hạng.\n")
+        for w in fw.warnings:
+            out.write(f"  Cảnh báo: {w}\n")
     return 0
 
 

@@ -32,6 +32,8 @@ class PeriodData:
     #: criterion id -> indices of the units for which that criterion does not apply
     not_applicable: dict[str, set[int]] = field(default_factory=dict)
     sheet: str | None = None
+    #: the set's period parameters as given (period file, command line, web): id -> text or number
+    params: dict = field(default_factory=dict)
 
 
 class _PlainLoader(yaml.SafeLoader):

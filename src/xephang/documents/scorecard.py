@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..framework.model import Criterion
 from ..numbers import SCALE_DIGITS, format_number, from_fixed
-from ..ranking import Ranking, RankedUnit
+from ..ranking import RankedUnit, Ranking
 from . import layout as L
 
 COLS_MM = (16, 89, 17, 17, 16)
@@ -111,7 +111,7 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
         value = f"{what}: **{format_number(ru.shown, fw.decimals, decimal_sep=sep)}**{scale}"
     L.para(doc, f"{value}{level}; {standing}.", before=3)
     if group.group.levels is not None:
-        L.para(doc, f"Mức xếp loại của khối: " + "; ".join(f"{lv.name}: {lv.band_text()}" for lv in group.levels)
+        L.para(doc, "Mức xếp loại của khối: " + "; ".join(f"{lv.name}: {lv.band_text()}" for lv in group.levels)
                + ".", size=12, italic=True, before=3)
     pillar_rows = _pillars(ranking, ru)
     for name, pr in pillar_rows:

@@ -14,8 +14,18 @@ from ..numbers import SCALE, from_fixed, plain
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..scoring.rules import Rule
+    from .expr import Expression
 
-INPUT_TYPES = ("count", "number", "ratio", "yesno", "choice", "points")
+INPUT_TYPES = ("count", "number", "ratio", "yesno", "choice", "points", "list")
+#: Types of a period parameter and of a derived value (a figure or a yes/no, never a choice or list).
+PARAM_TYPES = ("count", "number", "ratio", "points", "yesno")
+#: Where an indicator's figure comes from, as the DTI method names its four sources.
+DATA_SOURCES = {
+    "self-report": "đơn vị tự báo cáo",
+    "system-measured": "hệ thống đo tự động",
+    "survey": "điều tra xã hội học",
+    "appraiser": "cơ quan thẩm định chấm",
+}
 TIE_RULES = ("shared", "dense", "input-order")
 REPORTS = ("points", "index", "points-percent")
 
@@ -118,6 +128,28 @@ class Input:
         return self.type in ("count", "number", "ratio", "points")
 
 
+@dataclass(frozen=True)
+class Param(Input):
+    """A figure the province fixes once per period for every unit ("b = ... theo yêu cầu của tỉnh"):
+    typed and bounded as an input is (``at_most``, ``evidence`` and ``options`` stay unused)."""
+
+    default: int | bool | None = None  # fixed point (or bool for yesno); None = must be given
+
+
+@dataclass(eq=False)
+class Derived:
+    """A value computed from inputs, parameters and other derived values by an expression
+    (declared as an input with ``value:``, or written inline in a rule); not asked on the form."""
+
+    id: str
+    label: str
+    type: str  # number, count, ratio, points, or yesno for a condition
+    expr: Expression
+    unit: str = ""
+    help: str = ""
+    max: int | None = None  # the criterion's max, for an expression written inside a rule
+
+
 @dataclass
 class Criterion:
     """A node of the criteria tree. A leaf has a rule; a node aggregates its children."""
@@ -136,10 +168,40 @@ class Criterion:
     evidence: str = ""
     depth: int = 0
     parent: Criterion | None = field(default=None, repr=False)
+    #: The regulation's own number (STT) of the item, "1.2.3", shown instead of a generated one.
+    so: str = ""
+    data_source: str = ""  # one of DATA_SOURCES, or ""
+    verified_by: str = ""  # the agency that verifies the figures (đơn vị phối hợp xác minh)
+    prepared_by: str = ""  # who in the unit prepares the item (tham mưu, thực hiện)
+    #: A condition: the criterion scores 0 for a unit unless it holds ("1.2 chỉ tính khi có 1.1").
+    when: Expression | None = None
+    #: The reported inputs this node reads itself (through derived values too); set by the loader.
+    reported: tuple[str, ...] | None = None
 
     @property
     def is_leaf(self) -> bool:
         return not self.children
+
+    def own_inputs(self) -> list[str]:
+        """The reported inputs this node itself reads (its rule and its condition), not its sub-items."""
+        if self.reported is not None:
+            return list(self.reported)
+        return self.rule.inputs() if self.rule is not None else []
+
+    def reads(self) -> list[str]:
+        """What this node's rule and condition name directly: inputs, derived values, parameters."""
+        seen: dict[str, None] = {}
+        if self.when is not None:
+            for n in self.when.names():
+                seen.setdefault(n, None)
+        if self.rule is not None:
+            for n in self.rule.inputs():
+                seen.setdefault(n, None)
+        return list(seen)
+
+    def number(self, generated: str) -> str:
+        """The item's number in documents and explanations: the regulation's STT if given."""
+        return self.so or generated
 
     def walk(self):
         yield self
@@ -150,9 +212,8 @@ class Criterion:
         """Ids of the inputs this criterion (and its sub-items) read, in declaration order."""
         seen: dict[str, None] = {}
         for node in self.walk():
-            if node.rule is not None:
-                for i in node.rule.inputs():
-                    seen.setdefault(i, None)
+            for i in node.own_inputs():
+                seen.setdefault(i, None)
         return list(seen)
 
     def applies_to(self, group: str) -> bool:
@@ -181,6 +242,15 @@ class Framework:
     source: str = ""
     version: str = ""
     pillars: list[Pillar] = field(default_factory=list)
+    params: dict[str, Param] = field(default_factory=dict)
+    derived: dict[str, Derived] = field(default_factory=dict)  # in evaluation order
+    #: A draft set (typed from an incomplete annex): it loads, with warnings, but is never ranked.
+    draft: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def quantity(self, qid: str) -> Input | Derived | Param | None:
+        """An input, a derived value or a parameter by id (they share one namespace)."""
+        return self.inputs.get(qid) or self.derived.get(qid) or self.params.get(qid)
 
     # --- look-ups -------------------------------------------------------------------------------
     def group(self, key: str) -> Group | None:
@@ -211,8 +281,8 @@ class Framework:
         ids: dict[str, None] = {}
         for c in self.criteria_for(group):
             for node in c.walk():
-                if node.applies_to(group) and node.rule is not None:
-                    for i in node.rule.inputs():
+                if node.applies_to(group):
+                    for i in node.own_inputs():
                         ids.setdefault(i, None)
         return [self.inputs[i] for i in ids]
 

@@ -60,7 +60,7 @@ REQUIRED_COLUMNS = ("so", "title", "max")
 RULE_NAMES = {
     "ratio": ["tỷ lệ", "ty le"], "relative": ["so với đơn vị cao nhất", "tương đối"], "yesno": ["có/không", "có không"],
     "tiers": ["mức", "bậc"], "choice": ["lựa chọn", "phương án"], "count": ["đếm", "số lượng"],
-    "direct": ["nhập điểm", "điểm trực tiếp"],
+    "direct": ["nhập điểm", "điểm trực tiếp"], "formula": ["công thức", "biểu thức"],
 }
 FLAGS = {"deduction": "trừ điểm", "best": "lấy cao nhất", "not_applicable": "có thể không áp dụng"}
 
@@ -94,6 +94,8 @@ def _rule_cells(c: Criterion) -> tuple[str, str, str]:
     """(type, inputs, figures) of a leaf's rule as the table writes them."""
     r = c.rule
     t = r.type
+    if t == "formula":  # the expression stands where the inputs would
+        return t, r.expression.text, ""
     if t in ("ratio", "relative"):
         ins = r.value if r.value else f"{r.numerator} / {r.denominator}"
         return t, ins, ""
@@ -449,7 +451,7 @@ def import_workbook(path: str | Path) -> ImportResult:
     if (ws := find(PILLARS_SHEET, required=False)) is not None:
         s = _Sheet(file, ws, PILLAR_COLUMNS, problems, ("id", "criteria"))
         pillars = []
-        for k, row in s.rows:
+        for _k, row in s.rows:
             p = {"id": s.get(row, "id"), "name": s.get(row, "name"),
                  "criteria": [c.strip() for c in s.get(row, "criteria").split(",") if c.strip()]}
             if s.get(row, "description"):
@@ -684,8 +686,12 @@ def _read_rule(s: _Sheet, k: int, row, rtext: str) -> dict | None:
     params = s.get(row, "params")
     rule: dict = {"type": rtype}
     if not ins:
-        s.fail(k, "inputs", "cần mã chỉ tiêu nhập mà quy tắc đọc")
+        s.fail(k, "inputs", "cần mã chỉ tiêu nhập mà quy tắc đọc" + (" (với 'formula': biểu thức tính điểm)"
+                                                                     if rtype == "formula" else ""))
         return None
+    if rtype == "formula":
+        rule["points"] = ins
+        return rule
     if rtype in ("ratio", "relative"):
         parts = [p.strip() for p in ins.split("/")]
         if len(parts) == 2 and all(parts):

@@ -24,7 +24,7 @@ from ..errors import InputError, Location
 from ..framework.model import Framework, Input
 from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, plain, to_fixed
 from ..period import PeriodData, UnitEntry
-from ..text import fold, nfc
+from ..text import fold, nfc, split_items
 
 GROUP_HEADERS = {fold(h) for h in ("group", "khối", "khối đơn vị", "nhóm", "group_id")}
 UNIT_HEADERS = {fold(h) for h in ("unit", "đơn vị", "tên đơn vị", "ten don vi", "don vi", "name")}
@@ -177,7 +177,18 @@ def read_period(path: str | Path, framework: Framework, sheet: str | None = None
     for inp in framework.inputs.values():
         by_key[fold(inp.id)] = inp
         by_key.setdefault(fold(inp.label), inp)
-    input_cols = {by_key[k].id: i for i, k in enumerate(keys) if k in by_key}
+    for c in framework.all_criteria():  # a criterion read from a single input may name its column
+        own = c.inputs()
+        if len(own) == 1:
+            by_key.setdefault(fold(c.id), framework.inputs[own[0]])
+    input_cols: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        if k in by_key:
+            iid = by_key[k].id
+            if iid in input_cols:
+                raise InputError(table.where(row=1, col=i),
+                                 f"cột này và cột '{table.header[input_cols[iid]]}' cùng là chỉ tiêu '{iid}'")
+            input_cols[iid] = i
     for i, k in enumerate(keys):
         if i in (group_col, unit_col, total_col) or k in by_key or k in IGNORED_HEADERS or not k:
             continue
@@ -301,8 +312,8 @@ def _unit_inputs(table, fw, row_n, cells, input_cols, group, values, not_applica
     na_criteria = {c.id: c for c in fw.all_criteria() if c.may_be_not_applicable and c.applies_to(group)}
     readers = {}  # input id -> criteria that read it
     for c in fw.all_criteria():
-        if c.rule is not None and c.applies_to(group):
-            for iid in c.rule.inputs():
+        if c.applies_to(group):
+            for iid in c.own_inputs():
                 readers.setdefault(iid, []).append(c)
     row_values = {}
     for inp in needed:
@@ -363,6 +374,8 @@ def _value(table, row_n, col, cell, inp: Input):
         if k in NO_WORDS:
             return False
         raise InputError(table.where(row_n, col), f"'{text}': cần 'có' hoặc 'không'")
+    if inp.type == "list":
+        return split_items(text)
     if inp.type == "choice":
         k = fold(text)
         for o in inp.options:
@@ -393,6 +406,8 @@ def _expected(inp: Input) -> str:
         return f"{label}: một trong " + ", ".join(f"'{o.label}'" for o in inp.options)
     if inp.type == "ratio":
         return f"{label}: tỷ lệ từ 0 đến 1 (hoặc 0% đến 100%)"
+    if inp.type == "list":
+        return f"{label}: danh sách tên, cách nhau bởi ';' hoặc xuống dòng ('không có' nếu không có mục nào)"
     what = {"count": "số nguyên không âm", "points": "số điểm không âm", "number": "số không âm"}[inp.type]
     bounds = ""
     if inp.max is not None:

@@ -334,7 +334,7 @@ def snapshot_payload(ps: PeriodScores) -> dict:
             "id": fw.id, "title": fw.title, "version": fw.version, "sha256": p.framework.sha256,
             "scale": plain(fw.scale), "decimals": fw.decimals,
         },
-        "ties": fw.describe_ties() if ranking.ties == fw.ties else _ties_text(ranking),
+        "ties": fw.describe_ties(ranking.ties),
         "levels": _levels(fw.levels),
         "groups": groups,
         "warnings": list(ranking.warnings),
@@ -347,16 +347,6 @@ def snapshot_payload(ps: PeriodScores) -> dict:
 
 def _levels(levels) -> list[dict]:
     return [{"id": lv.id, "name": lv.name, "band": lv.band_text()} for lv in levels]
-
-
-def _ties_text(ranking: Ranking) -> str:
-    if ranking.ties == "dense":
-        return ranking.framework.describe_ties("dense")
-    if ranking.ties == "input-order":
-        return "theo thứ tự trong danh sách nguồn khi tổng điểm bằng nhau"
-    if ranking.ties == "shared":
-        return "đồng hạng (điểm bằng nhau cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)"
-    return "khi tổng điểm bằng nhau, so sánh lần lượt điểm của: " + ", ".join(ranking.ties)
 
 
 def decimal_text(value: Decimal) -> str:

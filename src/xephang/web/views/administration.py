@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from xephang.errors import FrameworkError, XephangError
 from xephang.framework.loader import parse_framework
 from xephang.framework.table import TableImportError, criteria_rows
-
 from xephang.numbers import plain, to_fixed
 
 from ..forms import build_sections

@@ -9,13 +9,7 @@ from django.views.decorators.http import require_POST
 
 from .. import workflow
 from ..forms_meta import DecisionMetaForm
-from ..models import (
-    Period,
-    Role,
-    Status,
-    assessed_units,
-    audit,
-)
+from ..models import Period, Role, Status, assessed_units, audit
 from ..permissions import Who, allow
 from ..scoring import score_period
 from ..workflow import WorkflowError
