@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from xephang.web import workflow
 from xephang.web.models import Framework, Period, Status, Submission, Unit, UnitGroup
+
+from .conftest import publish_period
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -25,7 +26,7 @@ def rules_period(demo):
     groups = {code: UnitGroup.objects.create(code=code, name=name, order=k) for k, (code, name) in enumerate(
         [("so", "Khối sở"), ("huyen", "Khối huyện"), ("vt", "Cơ quan ngành dọc")], start=50)}
     period = Period.objects.create(name="Thử quy tắc xếp hạng 2025", year=2025, framework=fw,
-                                   kind=Period.Kind.INPUTS, status=Status.FINAL)
+                                   kind=Period.Kind.INPUTS, status=Status.EXPLANATION)
     with (DATA / "rules.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     for k, r in enumerate(rows):
@@ -35,9 +36,8 @@ def rules_period(demo):
         na = ["services"] if "KAD" in r.values() else []
         Submission.objects.create(period=period, unit=unit, values=values, not_applicable=na,
                                   state=Submission.State.SUBMITTED)
-    workflow.publish(period, None, "Công bố kết quả.")
-    period.status = Status.PUBLISHED
-    period.save(update_fields=["status"])
+    publish_period(period, demo["quantri"], number="25", reason="Công bố kết quả.")
+    period.refresh_from_db()
     return period
 
 
@@ -84,12 +84,14 @@ def test_open_data_lists_units_not_ranked_with_pillar_columns(client, rules_peri
     resp = client.get(f"/ket-qua/{rules_period.pk}/du-lieu.csv")
     rows = list(csv.reader(io.StringIO(b"".join(resp.streaming_content).decode("utf-8-sig"))))
     head = rows[0]
-    assert head[-1] == "không xếp hạng (lý do)" and "Chính quyền số (%)" in head and "Xã hội số (hạng)" in head
+    # The note column names the reason; pillars add three columns each at the end.
+    assert head[-3:] == ["Xã hội số (điểm)", "Xã hội số (%)", "Xã hội số (hạng)"] and "Chính quyền số (%)" in head
+    note = head.index("ghi chú")
     police = next(r for r in rows if r[2] == "Công an tỉnh (thử)")
-    assert police[1] == "" and police[-1] == "không cung cấp dịch vụ công"
+    assert police[1] == "" and police[note] == "không xếp hạng: không cung cấp dịch vụ công"
     assert police[head.index("Chính quyền số (%)")] == "84.44" and police[head.index("Chính quyền số (hạng)")] == ""
     b = next(r for r in rows if r[2] == "Sở B (thử)")
-    assert b[head.index("Chính quyền số (hạng)")] == "1" and b[-1] == ""
+    assert b[head.index("Chính quyền số (hạng)")] == "1" and b[note] == ""
     doc = json.loads(client.get(f"/ket-qua/{rules_period.pk}/du-lieu.json").content)
     assert doc["results"]["groups"][2]["unranked"][0]["reason"] == "không cung cấp dịch vụ công"
 
@@ -192,3 +194,19 @@ def test_the_table_says_how_each_criterion_is_scored_where_the_set_has_no_wordin
     assert not c.description
     words = c.rule.describe(c.max, {i: fw.inputs[i].label for i in fw.inputs})
     assert f"<td>{words}</td>" in html.replace("&#x27;", "'")
+
+
+def test_the_published_decision_and_scorecards_are_rebuilt_with_the_unit_not_ranked(client, rules_period):
+    import docx
+
+    resp = client.get(f"/ket-qua/{rules_period.pk}/van-ban/docx/")
+    assert resp.status_code == 200, resp.content[:300]
+    content = resp.content if not resp.streaming else b"".join(resp.streaming_content)
+    texts = [p.text for p in docx.Document(io.BytesIO(content)).paragraphs]
+    assert any(t.startswith("Công an tỉnh (thử) (tổng điểm 82") and t.endswith("không cung cấp dịch vụ công.")
+               for t in texts)
+    card = client.get(f"/ket-qua/{rules_period.pk}/don-vi/{_unit('Công an tỉnh').pk}/phieu-ket-qua.docx")
+    assert card.status_code == 200
+    content = card.content if not card.streaming else b"".join(card.streaming_content)
+    texts = [p.text for p in docx.Document(io.BytesIO(content)).paragraphs]
+    assert any("không xếp hạng: không cung cấp dịch vụ công" in t for t in texts)

@@ -201,6 +201,14 @@ def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False,
                 L.para(doc, note, size=13, italic=True, indent=True, before=6)
         for line in unranked_lines(ranking, group, sep):
             L.para(doc, line, size=13, italic=bool(group.units or ranked_absent), indent=True, before=6)
+    for g in only_absent:  # a group in which no unit reported is still named, never dropped
+        n += 1
+        missing = [a for a in absent if a.group == g.id]
+        L.para(doc, f"{n}. {meta.group_title(g)}", indent=True, before=12, after=6, keep_with_next=True)
+        if any(a.rank is not None for a in missing):
+            empty = GroupRanking(group=g, units=[])
+            ranking_table(doc, ranking, empty, sep, [a for a in missing if a.rank is not None])
+        L.para(doc, absent_note(missing), size=13, italic=True, indent=True, before=6)
 
     # --- Điều 2, signature block ------------------------------------------------------------------
     L.para(doc, f"**Điều 2.** {meta.effective}", indent=True, before=12, keep_with_next=True)
