@@ -59,6 +59,14 @@ def _cases(d):
                             _row(302, 404, 403, 403, 403, 403, 403)),
         "evidence delete": ("post", r("evidence-delete", p.pk, own.pk, 999999), {}, _row(302, 404, 403, 403, 403, 403, 403)),
         "accounts import": ("get", r("accounts-import"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
+        "province settings": ("get", r("province-settings"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
+        "province settings save": ("post", r("province-settings"), {"province": "Nghệ An", "parent_agency": "UBND tỉnh Nghệ An",
+                                                                     "department": "Sở TTTT", "decimal_separator": "."},
+                                   _row(302, 403, 403, 403, 403, 403, 302)),
+        "accounts": ("get", r("accounts"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
+        "account new": ("post", r("account-new"), {"username": "moi", "full_name": "Mới", "email": "moi@x.example",
+                                                  "role": "leader", "active": "on"}, _row(302, 403, 403, 403, 403, 403, 302)),
+        "account edit": ("get", r("account-edit", d["baocao"].pk), {}, _row(302, 403, 403, 403, 403, 403, 200)),
         "new period": ("get", r("period-new"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
         "password change": ("get", r("password-change"), {}, _row(302, 200, 200, 200, 200, 200, 200)),
         "password reset": ("get", r("password-reset"), {}, _row(200, 200, 200, 200, 200, 200, 200)),
@@ -76,7 +84,8 @@ CASES = ["home", "results published", "unit result", "open data csv", "decision 
          "appraise (period open)", "transition", "frameworks", "audit", "explanation (period open)", "progress board",
          "progress csv", "remind", "extend deadline", "evidence relink", "evidence unlink", "evidence delete",
          "accept all (period open)", "password change", "password reset", "new period",
-         "accounts import", "non-reporting page", "reopen page", "draft (not frozen)", "publish (not frozen)"]
+         "accounts import", "province settings", "province settings save", "accounts", "account new", "account edit",
+         "non-reporting page", "reopen page", "draft (not frozen)", "publish (not frozen)"]
 
 
 def _request(client, method, url, data):

@@ -18,11 +18,14 @@ FIELD_LABELS = {
     "accepted": "chấp nhận", "value": "số liệu thẩm định", "reported": "số liệu đơn vị báo cáo", "text": "nội dung",
     "decision": "quyết định", "sha256": "mã SHA-256", "published": "công bố", "to": "gửi tới",
     "number": "số quyết định", "date": "ngày ký", "signer": "người ký", "legal_bases": "căn cứ",
+    "province": "tên tỉnh", "parent_agency": "cơ quan chủ quản", "department": "Sở chủ trì đánh giá",
+    "decimal_separator": "dấu thập phân trên trang", "username": "tên đăng nhập", "name": "họ tên",
+    "email": "thư điện tử", "role": "vai trò", "unit": "đơn vị", "active": "đang sử dụng",
     "report_number": "số báo cáo", "report_date": "ngày báo cáo", "recipients": "nơi nhận", "evidence": "tài liệu",
 }
 VALUE_LABELS = {
     "draft": "Đang soạn", "submitted": "Đã nộp", "pending": "Chờ xem xét", "accepted": "Chấp nhận giải trình",
-    "rejected": "Giữ kết quả thẩm định", **{s.value: s.label for s in Status},
+    "rejected": "Giữ kết quả thẩm định", ",": "dấu phẩy", ".": "dấu chấm", **{s.value: s.label for s in Status},
 }
 LIST_LIMIT = 8
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -127,6 +130,13 @@ def describe(entry) -> str:
         accounts = a.get("accounts") or []
         return f"{who} nhập {len(accounts)} tài khoản từ Excel và gửi thư mời: {'; '.join(accounts[:LIST_LIMIT])}" + \
             (f" và {len(accounts) - LIST_LIMIT} tài khoản khác." if len(accounts) > LIST_LIMIT else ".")
+    if act == "account.create":
+        unit_text = f", {a['unit']}" if a.get("unit") else ""
+        return f"{who} tạo tài khoản '{entry.subject}' ({a.get('name')}, {a.get('email')}, {a.get('role')}{unit_text}) và gửi thư mời."
+    if act == "account.update":
+        return f"{who} sửa tài khoản '{entry.subject}': {_generic(entry, labels)}."
+    if act == "settings.update":
+        return f"{who} sửa thông tin tỉnh: {_generic(entry, labels)}."
     if act == "snapshot.create":
         return f"{who} chốt kết quả kỳ {period} ({entry.subject}, mã SHA-256 {str(a.get('sha256', ''))[:12]}…)."
     if act == "snapshot.publish":

@@ -47,6 +47,41 @@ class Profile(models.Model):
         return f"{self.user.get_username()} ({self.get_role_display()})"
 
 
+class ProvinceSettings(models.Model):
+    """The province's settings, set once by the administrator (one row, pk 1): the name every page's
+    header gives, the parent agency and the Sở that issues the ranking, and how pages write decimals."""
+
+    class Separator(models.TextChoices):
+        COMMA = ",", "Dấu phẩy (85,03)"
+        POINT = ".", "Dấu chấm (85.03)"
+
+    province = models.CharField("tên tỉnh", max_length=120, default="Thanh Hóa",
+                                help_text="Ví dụ: Thanh Hóa (trang nào cũng ghi 'Tỉnh Thanh Hóa').")
+    parent_agency = models.CharField("cơ quan chủ quản", max_length=200, default="UBND tỉnh Thanh Hóa",
+                                     help_text="Ví dụ: UBND tỉnh Thanh Hóa.")
+    department = models.CharField("tên Sở chủ trì đánh giá", max_length=200, default="Sở Thông tin và Truyền thông",
+                                  help_text="Sở ban hành kết quả, ví dụ: Sở Khoa học và Công nghệ.")
+    decimal_separator = models.CharField("dấu thập phân trên trang", max_length=1, choices=Separator.choices,
+                                         default=Separator.COMMA,
+                                         help_text="Chỉ cho các trang web; văn bản (DOCX/PDF) giữ cách ghi riêng của chúng.")
+
+    class Meta:
+        verbose_name = "thông tin tỉnh"
+        verbose_name_plural = "thông tin tỉnh"
+
+    def __str__(self):
+        return f"Tỉnh {self.province}"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # one row only
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> "ProvinceSettings":
+        """The row, or the defaults (not stored) before the administrator has saved it."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
 class UnitGroup(models.Model):
     """A block of units ranked together. ``code`` matches the criteria set's group id."""
 

@@ -108,6 +108,8 @@ RULES = {
                     "Bạn không tham gia kỳ đánh giá này."),
     "period.manage": (_admin, "Chỉ quản trị (Sở TTTT) được thực hiện."),
     "account.import": (_admin, "Chỉ quản trị (Sở TTTT) được nhập tài khoản."),
+    "account.manage": (_admin, "Chỉ quản trị (Sở TTTT) được tạo và sửa tài khoản."),
+    "settings.manage": (_admin, "Chỉ quản trị (Sở TTTT) được sửa thông tin tỉnh."),
     "period.create": (_admin, "Chỉ quản trị (Sở TTTT) được tạo kỳ đánh giá."),
     "framework.manage": (_admin, "Chỉ quản trị (Sở TTTT) được quản lý bộ tiêu chí."),
     "audit.view": (_admin, "Chỉ quản trị (Sở TTTT) được xem nhật ký."),

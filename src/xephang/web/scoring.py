@@ -353,9 +353,13 @@ def points_text(value: int | None, decimals: int) -> str:
 
 
 def comma(value, decimals: int) -> str:
-    """A number rounded half-up as Vietnamese pages write it: 85,03; 0,00 rather than -0,00."""
-    text = format_number(value, decimals, decimal_sep=",")
-    return text.lstrip("-") if set(text) <= set("-0,") else text
+    """A number rounded half-up as the province's pages write it (85,03 unless it chose the point;
+    ``province.decimal_separator``); 0,00 rather than -0,00."""
+    from .province import decimal_separator
+
+    sep = decimal_separator.get()
+    text = format_number(value, decimals, decimal_sep=sep)
+    return text.lstrip("-") if set(text) <= {"-", "0", sep} else text
 
 
 def total_text(ps: PeriodScores, ranked) -> str:

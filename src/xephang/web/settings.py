@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "xephang.web.province.ProvinceMiddleware",  # the province's name and decimal separator for pages
 ]
 
 ROOT_URLCONF = "xephang.web.urls"
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "xephang.web.permissions.context",
                 "xephang.web.progress.reporter_status",
+                "xephang.web.province.context",
             ],
         },
     }

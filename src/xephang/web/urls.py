@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from . import accounts, security
 from .views import accounts as account_views
-from .views import administration, analysis, appraisal, period, progress, public, report, setup
+from .views import accounts_admin, admin_settings, administration, analysis, appraisal, period, progress, public, report, setup
 
 app_name = "web"
 
@@ -70,6 +70,10 @@ pages = [
     path("bo-tieu-chi/", administration.frameworks, name="frameworks"),
     path("bo-tieu-chi/<slug:code>/bang.<str:fmt>", administration.framework_table, name="framework-table"),
     path("nhat-ky/", administration.audit_log, name="audit"),
+    path("cai-dat/", admin_settings.province_settings, name="province-settings"),
+    path("tai-khoan/", accounts_admin.accounts, name="accounts"),
+    path("tai-khoan/moi/", accounts_admin.account_edit, name="account-new"),
+    path("tai-khoan/<int:account_id>/", accounts_admin.account_edit, name="account-edit"),
     path("tai-khoan/nhap/", account_views.accounts_import, name="accounts-import"),
     path("tai-khoan/mau.xlsx", account_views.accounts_template, name="accounts-template"),
 ]

@@ -51,6 +51,7 @@ ACTIONS = {
     "deadline.extend": "Gia hạn báo cáo", "evidence.relink": "Sửa liên kết minh chứng",
     "evidence.unlink": "Bỏ liên kết minh chứng", "evidence.delete": "Xóa minh chứng",
     "period.decision_meta": "Thông tin quyết định", "period.create": "Tạo kỳ đánh giá", "account.import": "Nhập tài khoản",
+    "settings.update": "Thông tin tỉnh", "account.create": "Tạo tài khoản", "account.update": "Sửa tài khoản",
 }
 
 
@@ -74,15 +75,19 @@ _DECIMAL = __import__("re").compile(r"-?\d+\.\d+")
 
 @register.filter
 def so(value) -> str:
-    """A number written with a decimal point (85.03, as stored or computed) shown the Vietnamese way
-    (85,03); a negative zero shown as zero. Anything else is returned unchanged."""
+    """A number written with a decimal point (85.03, as stored or computed) shown with the province's
+    separator for pages (85,03 by default); a negative zero shown as zero. Anything else is returned
+    unchanged."""
+    from ..province import decimal_separator
+
     if value is None:
         return ""
     text = str(value)
     if not _DECIMAL.fullmatch(text):
         return text
-    text = text.replace(".", ",")
-    return text.lstrip("-") if set(text) <= set("-0,") else text
+    if set(text) <= set("-0."):
+        text = text.lstrip("-")
+    return text.replace(".", decimal_separator.get())
 
 
 @register.filter
