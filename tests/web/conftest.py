@@ -82,8 +82,14 @@ def people(demo):
     Profile.objects.create(user=other, role=Role.REPORTER, unit=demo["other"])
     spare = User.objects.create_user("thamdinh2", password="x")
     Profile.objects.create(user=spare, role=Role.APPRAISER)
+    # An account of a verifying agency, assigned the staff criteria (nhân lực) of the open period.
+    from xephang.web.models import CriterionVerifier, Unit
+
+    verifier = User.objects.create_user("xacminh", password="x", first_name="Cán bộ Sở Nội vụ")
+    Profile.objects.create(user=verifier, role=Role.VERIFIER, unit=Unit.objects.get(name="Sở Nội vụ"))
+    CriterionVerifier.objects.create(period=demo["open"], criterion_id="nhan_luc", user=verifier)
     return {"public": None, "reporter": demo["baocao"], "other_reporter": other, "appraiser": demo["thamdinh"],
-            "other_appraiser": spare, "leader": demo["lanhdao"], "admin": demo["quantri"]}
+            "other_appraiser": spare, "leader": demo["lanhdao"], "admin": demo["quantri"], "verifier": verifier}
 
 
 @pytest.fixture

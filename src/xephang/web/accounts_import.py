@@ -29,6 +29,7 @@ HEADERS = {"unit": ("đơn vị", "tên đơn vị"), "name": ("họ tên", "h�
 ROLE_WORDS = {
     Role.REPORTER: ("cán bộ báo cáo", "báo cáo", "reporter"), Role.APPRAISER: ("thẩm định viên", "thẩm định", "appraiser"),
     Role.LEADER: ("lãnh đạo", "theo dõi", "leader"), Role.ADMIN: ("quản trị", "admin"),
+    Role.VERIFIER: ("cán bộ cơ quan xác minh", "cơ quan xác minh", "xác minh", "verifier"),
 }
 MAX_ERRORS = 50
 
@@ -122,6 +123,8 @@ def read_accounts(upload, name: str) -> list[AccountRow]:
             problem(n, "unit", f"không có đơn vị đang hoạt động tên '{text['unit']}'")
         elif role == Role.REPORTER and unit is None:
             problem(n, "unit", "cán bộ báo cáo phải thuộc một đơn vị")
+        elif role == Role.VERIFIER and unit is None:
+            problem(n, "unit", "cán bộ cơ quan xác minh phải thuộc cơ quan của mình (một đơn vị)")
         if len(problems) >= MAX_ERRORS:
             problems.append(f"(dừng ở {MAX_ERRORS} lỗi; sửa rồi tải lại để xem tiếp)")
             break

@@ -135,6 +135,11 @@ def describe(entry) -> str:
         return f"{who} tạo tài khoản '{entry.subject}' ({a.get('name')}, {a.get('email')}, {a.get('role')}{unit_text}) và gửi thư mời."
     if act == "account.update":
         return f"{who} sửa tài khoản '{entry.subject}': {_generic(entry, labels)}."
+    if act == "verifier.assign":
+        crit = labels.criteria([entry.subject])
+        if a.get("verifier"):
+            return f"{who} giao tiêu chí {crit} của kỳ {period} cho {a['verifier']} xác minh."
+        return f"{who} thôi giao tiêu chí {crit} của kỳ {period} cho {b.get('verifier')}; Sở tự thẩm định."
     if act == "settings.update":
         return f"{who} sửa thông tin tỉnh: {_generic(entry, labels)}."
     if act == "snapshot.create":

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from .models import Profile, ProvinceSettings, Role, Unit
+from .models import ROLES_WITH_UNIT, Profile, ProvinceSettings, Role, Unit
 
 REQUIRED = "Hãy nhập {}."
 
@@ -33,7 +33,7 @@ class ProvinceSettingsForm(forms.ModelForm):
 
 class AccountForm(forms.Form):
     """One account in one form: the user (login name, full name, address, active) with its role and
-    unit. The rule of roles: a reporter belongs to a unit; the other roles to none."""
+    unit. The rule of roles: a reporter belongs to its unit, a verifier to its agency; the others to none."""
 
     username = forms.RegexField(label="Tên đăng nhập", max_length=150, regex=r"^[\w.@+-]+$",
                                 error_messages={"required": REQUIRED.format("tên đăng nhập"),
@@ -46,7 +46,8 @@ class AccountForm(forms.Form):
                                              "invalid_choice": "Hãy chọn một vai trò trong danh sách."})
     unit = forms.ModelChoiceField(Unit.objects.filter(active=True).select_related("group"), label="Đơn vị",
                                   required=False, empty_label="— không thuộc đơn vị —",
-                                  help_text="Bắt buộc với cán bộ báo cáo; để trống với các vai trò khác.",
+                                  help_text="Bắt buộc với cán bộ báo cáo (đơn vị của mình) và cán bộ cơ quan xác minh (cơ quan của "
+                                            "mình); để trống với các vai trò khác.",
                                   error_messages={"invalid_choice": "Hãy chọn một đơn vị đang hoạt động."})
     active = forms.BooleanField(label="Đang sử dụng (bỏ chọn để khóa tài khoản)", required=False, initial=True)
 
@@ -84,7 +85,9 @@ class AccountForm(forms.Form):
         role, unit = data.get("role"), data.get("unit")
         if role == Role.REPORTER and unit is None:
             self.add_error("unit", "Cán bộ báo cáo phải thuộc một đơn vị.")
-        elif role and role != Role.REPORTER and unit is not None:
+        elif role == Role.VERIFIER and unit is None:
+            self.add_error("unit", "Cán bộ cơ quan xác minh phải thuộc cơ quan của mình: chọn cơ quan (ví dụ Sở Nội vụ).")
+        elif role and role not in ROLES_WITH_UNIT and unit is not None:
             self.add_error("unit", f"Vai trò '{Role(role).label}' không thuộc đơn vị nào: để trống ô này.")
         return data
 

@@ -28,6 +28,13 @@ class Role(models.TextChoices):
     REPORTER = "reporter", "Cán bộ báo cáo của đơn vị"
     APPRAISER = "appraiser", "Thẩm định viên"
     LEADER = "leader", "Lãnh đạo / theo dõi"
+    #: An account of a verifying agency (e.g. Sở Nội vụ for staff figures): its unit is the agency; it
+    #: appraises only the criteria assigned to it in a period (``CriterionVerifier``).
+    VERIFIER = "verifier", "Cán bộ cơ quan xác minh"
+
+
+#: Roles whose account belongs to a unit (the reporter's own unit; the verifier's agency); the others none.
+ROLES_WITH_UNIT = (Role.REPORTER, Role.VERIFIER)
 
 
 class Profile(models.Model):
@@ -42,6 +49,8 @@ class Profile(models.Model):
     def clean(self):
         if self.role == Role.REPORTER and self.unit_id is None:
             raise ValidationError("Cán bộ báo cáo phải thuộc một đơn vị.")
+        if self.role == Role.VERIFIER and self.unit_id is None:
+            raise ValidationError("Cán bộ cơ quan xác minh phải thuộc cơ quan của mình (một đơn vị).")
 
     def __str__(self):
         return f"{self.user.get_username()} ({self.get_role_display()})"
@@ -323,6 +332,22 @@ class Adjustment(models.Model):
     def clean(self):
         if not self.accepted and not self.reason.strip():
             raise ValidationError("Điều chỉnh số liệu phải có lý do.")
+
+
+class CriterionVerifier(models.Model):
+    """A criterion whose figures, in one period, an account of a verifying agency appraises (the criteria
+    set's ``verified_by`` names the agency; the administrator picks its account). That account decides
+    only the figures these criteria read; the Sở's appraisers keep deciding every figure."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="verifiers")
+    criterion_id = models.CharField("tiêu chí", max_length=100)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="cán bộ xác minh", on_delete=models.PROTECT,
+                             related_name="verifying")
+
+    class Meta:
+        verbose_name = "tiêu chí giao cơ quan xác minh"
+        verbose_name_plural = "tiêu chí giao cơ quan xác minh"
+        constraints = [models.UniqueConstraint(fields=["period", "criterion_id"], name="one_verifier_per_criterion")]
 
 
 class Explanation(models.Model):

@@ -39,11 +39,19 @@ def _admin(w, p, u):
 
 
 def _staff(w, p, u):
-    return w.role in (Role.ADMIN, Role.APPRAISER, Role.LEADER)
+    return w.role in (Role.ADMIN, Role.APPRAISER, Role.LEADER, Role.VERIFIER)
 
 
 def _assigned(w, p):
     return w.role == Role.APPRAISER and p is not None and p.appraisers.filter(pk=w.user.pk).exists()
+
+
+def _verifying(w, p):
+    """An account of a verifying agency with criteria assigned to it in the period."""
+    from .models import CriterionVerifier
+
+    return (w.role == Role.VERIFIER and p is not None
+            and CriterionVerifier.objects.filter(period=p, user=w.user).exists())
 
 
 def _own_unit(w, u):
@@ -93,7 +101,7 @@ def _in_round(p, u):
 
 
 def _sees_unit_report(w, p, u):
-    return _own_unit(w, u) or w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p)
+    return _own_unit(w, u) or w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p) or _verifying(w, p)
 
 
 #: action -> (test, the reason given when it fails)
@@ -123,11 +131,18 @@ RULES = {
     "progress.remind": (_admin, "Chỉ quản trị (Sở TTTT) được gửi thư nhắc."),
     "deadline.extend": (lambda w, p, u: _admin(w, p, u) and p.status == Status.OPEN,
                         "Chỉ quản trị (Sở TTTT) được gia hạn, khi kỳ đang nhận báo cáo."),
-    "appraisal.view": (lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p),
-                       "Chỉ thẩm định viên được phân công và Sở TTTT xem được thẩm định."),
+    "appraisal.view": (lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p) or _verifying(w, p),
+                       "Chỉ thẩm định viên được phân công, cơ quan xác minh được giao tiêu chí và Sở TTTT xem được "
+                       "thẩm định."),
     "appraisal.edit": (lambda w, p, u: _assigned(w, p) and p.status == Status.APPRAISAL and _in_round(p, u),
                        "Chỉ thẩm định viên được phân công, trong giai đoạn thẩm định (khi đính chính: chỉ các "
                        "đơn vị được đính chính)."),
+    # Only the figures of the criteria assigned to the account (the view narrows to them).
+    "appraisal.verify": (lambda w, p, u: _verifying(w, p) and p.status == Status.APPRAISAL and _in_round(p, u),
+                         "Chỉ cơ quan xác minh được giao tiêu chí, trong giai đoạn thẩm định, với số liệu của các tiêu "
+                         "chí được giao."),
+    "period.verifiers": (lambda w, p, u: _admin(w, p, u) and p.status in (Status.DRAFT, Status.OPEN, Status.APPRAISAL),
+                         "Chỉ quản trị (Sở TTTT) giao tiêu chí cho cơ quan xác minh, trước khi kết thúc thẩm định."),
     "explanation.edit": (lambda w, p, u: _own_unit(w, u) and p.status == Status.EXPLANATION and _before(p.explanation_deadline),
                          "Chỉ cán bộ của đơn vị được giải trình, trong giai đoạn giải trình và trước hạn giải trình."),
     "results.draft": (_draft, "Chỉ Sở TTTT và lãnh đạo xem được dự thảo kết quả trước khi công bố."),

@@ -4,7 +4,19 @@ from django.urls import include, path
 
 from . import accounts, security
 from .views import accounts as account_views
-from .views import accounts_admin, admin_settings, administration, analysis, appraisal, period, progress, public, report, setup
+from .views import (
+                    accounts_admin,
+                    admin_settings,
+                    administration,
+                    analysis,
+                    appraisal,
+                    period,
+                    progress,
+                    public,
+                    report,
+                    setup,
+                    verifiers,
+)
 
 app_name = "web"
 
@@ -35,6 +47,7 @@ pages = [
     path("ky/<int:period_id>/", period.period_page, name="period"),
     path("ky/<int:period_id>/thong-tin-quyet-dinh/", period.decision_meta, name="decision-meta"),
     path("ky/<int:period_id>/chuyen-giai-doan/", period.period_transition, name="period-transition"),
+    path("ky/<int:period_id>/xac-minh/", verifiers.period_verifiers, name="period-verifiers"),
     path("ky/<int:period_id>/khong-bao-cao/", period.non_reporting, name="non-reporting"),
     path("ky/<int:period_id>/cong-bo/", period.publish_page, name="publish"),
     path("ky/<int:period_id>/dinh-chinh/", period.reopen_page, name="reopen"),

@@ -360,12 +360,14 @@ def appraise(sub: Submission, user, input_id: str, accepted: bool, value: str, r
 
 
 @transaction.atomic
-def accept_remaining(sub: Submission, user) -> int:
-    """Accept, as reported, every figure of the unit not yet decided: one action, one audit entry listing
-    them. Figures already accepted or adjusted keep their decision. Returns how many were accepted."""
+def accept_remaining(sub: Submission, user, only: set[str] | None = None) -> int:
+    """Accept, as reported, every figure of the unit not yet decided (of ``only``, where given: a
+    verifying agency's figures): one action, one audit entry listing them. Figures already accepted or
+    adjusted keep their decision. Returns how many were accepted."""
     fw = sub.period.framework.load()
     decided = set(Adjustment.objects.select_for_update().filter(submission=sub).values_list("input_id", flat=True))
-    remaining = [i.id for i in fw.inputs_for(sub.unit.group.code) if i.id not in decided]
+    remaining = [i.id for i in fw.inputs_for(sub.unit.group.code)
+                 if i.id not in decided and (only is None or i.id in only)]
     if not remaining:
         return 0
     now = timezone.now()

@@ -52,6 +52,7 @@ ACTIONS = {
     "evidence.unlink": "Bỏ liên kết minh chứng", "evidence.delete": "Xóa minh chứng",
     "period.decision_meta": "Thông tin quyết định", "period.create": "Tạo kỳ đánh giá", "account.import": "Nhập tài khoản",
     "settings.update": "Thông tin tỉnh", "account.create": "Tạo tài khoản", "account.update": "Sửa tài khoản",
+    "verifier.assign": "Giao tiêu chí cho cơ quan xác minh",
 }
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from xephang.text import sort_key
 
-from .. import workflow
+from .. import verification, workflow
 from ..analysis import quality_flags
 from ..forms import build_sections
 from ..forms_appraisal import AdjustmentForm
@@ -60,7 +60,13 @@ APPRAISAL_ROWS_PER_PAGE = 100
 def appraisal_unit(request, period, unit):
     sub = get_object_or_404(Submission, period=period, unit=unit)
     fw = period.framework.load()
+    # The period's appraisers decide every figure; an account of a verifying agency only the figures of
+    # the criteria assigned to it (``allowed``: None means every figure).
+    allowed = None
     editable = can(request.user, "appraisal.edit", period, unit)
+    if not editable and can(request.user, "appraisal.verify", period, unit):
+        allowed = verification.inputs_for_user(period, fw, request.user)
+        editable = bool(allowed)
     deciding = can(request.user, "explanation.decide", period, unit)
     bound = {}  # input id -> the form posted with errors, shown again with what was typed
     if request.method == "POST":
@@ -77,7 +83,7 @@ def appraisal_unit(request, period, unit):
             raise PermissionDenied("Không trong giai đoạn thẩm định hoặc bạn không được phân công.")
         if "accept_all" in request.POST:
             try:
-                n = workflow.accept_remaining(sub, request.user)
+                n = workflow.accept_remaining(sub, request.user, only=allowed)
                 messages.success(request, f"Đã chấp nhận {n} số liệu còn lại của {unit.name}." if n
                                  else "Không còn số liệu nào chưa quyết định.")
             except WorkflowError as e:
@@ -87,6 +93,8 @@ def appraisal_unit(request, period, unit):
         if inp is None or inp.id not in {i.id for i in fw.inputs_for(unit.group.code)}:
             messages.error(request, "Chỉ tiêu không thuộc biểu mẫu của đơn vị này.")
             return redirect("web:appraisal-unit", period_id=period.pk, unit_id=unit.pk)
+        if allowed is not None and inp.id not in allowed:
+            raise PermissionDenied(f"Số liệu '{inp.label}' không thuộc tiêu chí được giao cho cơ quan của bạn.")
         form = AdjustmentForm(request.POST, inp=inp)
         if form.is_valid():
             try:
@@ -103,25 +111,35 @@ def appraisal_unit(request, period, unit):
     evidence = workflow.evidence_by_criterion(sub)
     reported = score_period(period, "reported", only_submitted=False)
     quality = quality_flags(period, sub, reported)
-    adjustments = {a.input_id: a for a in sub.adjustments.select_related("explanation", "appraiser")}
+    adjustments = {a.input_id: a for a in sub.adjustments.select_related("explanation", "appraiser__profile__unit")}
     sections = build_sections(fw, unit.group.code, sub.values, {}, sub.carried, evidence, sub.not_applicable)
     appraised = score_period(period, "appraised", only_submitted=False)
     compared = compare_criteria(reported, appraised, unit.pk)
+    assigned = verification.assignments(period)
+    verifier_of = {}  # input id -> who verifies it
+    for cid, a in assigned.items():
+        for iid in verification.inputs_of(fw, [cid]):
+            verifier_of.setdefault(iid, verification.who(a.user))
     for s in sections:
+        s.verifier = verification.who(assigned[s.criterion.id].user) if s.criterion.id in assigned else None
         for r in s.rows:
             r.compare = compared.get(r.criterion.id)
+            r.verifier = verification.who(assigned[r.criterion.id].user) if r.criterion.id in assigned else None
             for f in r.fields:
                 f.flags = quality.by_input.get(f.input.id, [])
                 f.adjustment = adjustments.get(f.input.id)
-                if editable:
+                f.verifier = verifier_of.get(f.input.id)
+                f.editable = editable and (allowed is None or f.input.id in allowed)
+                if f.editable:
                     f.form = bound.get(f.input.id) or AdjustmentForm(inp=f.input, adjustment=f.adjustment)
     done, total = workflow.criteria_appraised(fw, sub)
-    remaining = sum(1 for i in fw.inputs_for(unit.group.code) if i.id not in adjustments)
+    remaining = sum(1 for i in fw.inputs_for(unit.group.code)
+                    if i.id not in adjustments and (allowed is None or i.id in allowed))
     return render(request, "web/appraisal_unit.html", {
         "period": period, "unit": unit, "sub": sub, "sections": sections, "editable": editable, "deciding": deciding,
         "reported": reported.ranked(unit.pk), "appraised": appraised.ranked(unit.pk), "done": done, "total": total,
         "reported_shown": _shown(reported, unit), "appraised_shown": _shown(appraised, unit),
-        "quality": quality, "remaining": remaining,
+        "quality": quality, "remaining": remaining, "verifying": allowed is not None,
     })
 
 

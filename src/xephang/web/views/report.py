@@ -286,7 +286,7 @@ def explanation_page(request, period, unit):
         except WorkflowError as e:
             messages.error(request, str(e))
         return redirect("web:explanation", period_id=period.pk, unit_id=unit.pk)
-    adjustments = sub.adjustments.filter(accepted=False).select_related("explanation")
+    adjustments = sub.adjustments.filter(accepted=False).select_related("explanation", "appraiser__profile__unit")
     costs = adjustment_costs(period, sub)
     items = [(a, fw.inputs.get(a.input_id), costs.get(a.input_id)) for a in adjustments]
     return render(request, "web/explanation.html", {"period": period, "unit": unit, "sub": sub, "items": items,
