@@ -161,6 +161,28 @@ def main() -> None:
                     page.get_by_role("button", name="Nhập và gửi thư mời").click()
 
             shoot("23-nhap-tai-khoan", "/tai-khoan/nhap/", user="quantri", before=import_with_errors)
+            shoot("24-thong-tin-tinh", "/cai-dat/", user="quantri")
+
+            # One form per account: a verifying agency's account (Sở Nội vụ), first refused without its agency.
+            def verifier_without_agency(page):
+                page.fill("#id_full_name", "Lê Văn Xác")
+                page.fill("#id_username", "xacminh")
+                page.fill("#id_email", "xacminh@snv.example")
+                page.select_option("#id_role", "verifier")
+                with page.expect_navigation():
+                    page.get_by_role("button", name="Tạo tài khoản và gửi thư mời").click()
+
+            shoot("25-tao-tai-khoan-loi", "/tai-khoan/moi/", user="quantri", before=verifier_without_agency)
+            from xephang.web import verification
+            from xephang.web.models import Profile, Role
+
+            User = admin.__class__
+            checker = User.objects.create_user("xacminh", password="xephang-demo", first_name="Lê Văn Xác",
+                                               email="xacminh@snv.example")
+            Profile.objects.create(user=checker, role=Role.VERIFIER, unit=Unit.objects.get(name="Sở Nội vụ"))
+            shoot("26-tai-khoan", "/tai-khoan/", user="quantri", full=False)
+            verification.assign(period, admin, {"nhan_luc": checker})
+            shoot("27-giao-xac-minh", f"/ky/{period.pk}/xac-minh/", user="quantri", full=False)
             sub.values = texts
             sub.state = Submission.State.SUBMITTED
             sub.save()
@@ -169,6 +191,10 @@ def main() -> None:
             workflow.appraise(sub, appraiser, "so_cbccvc", True, "", "")
             workflow.appraise(sub, appraiser, "so_cbccvc_co_may_tinh", False, str(int(texts["so_cbccvc_co_may_tinh"]) - 5),
                               "Sổ tài sản chỉ ghi nhận số máy đã bàn giao")
+            workflow.appraise(sub, checker, "so_cbccvc_dat_chuan_cntt", False,
+                              str(max(0, int(texts["so_cbccvc_dat_chuan_cntt"]) - 3)), "Ba người chưa có chứng chỉ hợp lệ")
+            shoot("28-tham-dinh-co-quan-xac-minh", f"/ky/{period.pk}/tham-dinh/{own.pk}/", user="xacminh", full=False,
+                  before=lambda page: page.locator("[data-testid=verifier-nhan_luc]").scroll_into_view_if_needed())
             shoot("05-tham-dinh-tien-do", f"/ky/{period.pk}/tham-dinh/", user="thamdinh")
             shoot("06-tham-dinh-don-vi", f"/ky/{period.pk}/tham-dinh/{own.pk}/", user="thamdinh", full=False)
 

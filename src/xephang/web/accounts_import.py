@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from xephang.text import fold, nfc
 
-from .models import Profile, Role, Unit, audit
+from .models import Profile, ProvinceSettings, Role, Unit, audit
 
 HEADERS = {"unit": ("đơn vị", "tên đơn vị"), "name": ("họ tên", "họ và tên"), "email": ("thư điện tử", "email", "e-mail"),
            "role": ("vai trò",)}
@@ -171,12 +171,13 @@ def invite(user, base_url: str) -> None:
     link = base_url.rstrip("/") + reverse("web:password-reset-confirm", kwargs={
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)})
     role = user.profile.get_role_display()
+    department = ProvinceSettings.load().department
     body = "\n".join([
         f"Kính gửi {user.first_name or user.get_username()},", "",
-        "Sở Thông tin và Truyền thông mời anh/chị sử dụng hệ thống đánh giá, xếp hạng ứng dụng CNTT.",
+        f"{department} mời anh/chị sử dụng hệ thống đánh giá, xếp hạng ứng dụng CNTT.",
         f"Vai trò: {role}." + (f" Đơn vị: {user.profile.unit.name}." if user.profile.unit_id else ""),
         f"Tên đăng nhập: {user.get_username()}", "",
         "Mở liên kết sau (chỉ dùng được một lần) để đặt mật khẩu:", link, "",
-        "Sở Thông tin và Truyền thông (hệ thống xephang)"])
+        f"{department} (hệ thống xephang)"])
     send_mail("[xephang] Mời sử dụng hệ thống đánh giá, xếp hạng ứng dụng CNTT", body, settings.DEFAULT_FROM_EMAIL,
               [user.email], fail_silently=True)

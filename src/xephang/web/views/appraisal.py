@@ -124,7 +124,9 @@ def appraisal_unit(request, period, unit):
         s.verifier = verification.who(assigned[s.criterion.id].user) if s.criterion.id in assigned else None
         for r in s.rows:
             r.compare = compared.get(r.criterion.id)
-            r.verifier = verification.who(assigned[r.criterion.id].user) if r.criterion.id in assigned else None
+            # Said once under the section's title when the section itself is assigned.
+            r.verifier = (verification.who(assigned[r.criterion.id].user)
+                          if r.criterion.id in assigned and r.criterion.id != s.criterion.id else None)
             for f in r.fields:
                 f.flags = quality.by_input.get(f.input.id, [])
                 f.adjustment = adjustments.get(f.input.id)
