@@ -1,0 +1,159 @@
+"""A year run in the web on a criteria set written in the criteria language (tests/data/ngon-ngu):
+derived values, a period parameter set by the administrator, a list input, a condition and the
+regulation's own numbering, from the units' reports to the published results, documents and open data;
+the same set through the command-line verbs. Scores are checked against the core's scoring of the same
+figures from the CSV file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from xephang.cli import main
+from xephang.web import workflow
+from xephang.web.models import Framework, Period, Profile, Role, Status, Submission, Unit, UnitGroup
+
+DATA = Path(__file__).parent.parent / "data" / "ngon-ngu"
+SET = DATA / "bo-chi-so.yaml"
+PERIOD = DATA / "period.yaml"
+
+
+def _rows() -> list[dict]:
+    with open(DATA / "so-lieu.csv", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture
+def year(db, demo):
+    """The set installed, four communes with one reporter each, a period open for reports."""
+    fw = Framework.objects.create(code="thu-ngon-ngu-2025", title="Bộ thử ngôn ngữ tiêu chí",
+                                  yaml_text=SET.read_text(encoding="utf-8"))
+    group = UnitGroup.objects.create(code="xa_thu", name="Khối UBND xã, phường (thử)", order=9)
+    period = Period.objects.create(name="Chuyển đổi số xã, phường 2025", year=2025, framework=fw,
+                                   status=Status.DRAFT)
+    period.appraisers.add(demo["thamdinh"])
+    User = get_user_model()
+    units, reporters = {}, {}
+    for k, row in enumerate(_rows()):
+        unit = Unit.objects.create(name=row["đơn vị"], group=group, order=k)
+        period.units.add(unit)
+        user = User.objects.create_user(f"xa{k}", password="x")
+        Profile.objects.create(user=user, role=Role.REPORTER, unit=unit)
+        units[unit.name], reporters[unit.name] = unit, user
+    return {"period": period, "units": units, "reporters": reporters, "admin": demo["quantri"],
+            "appraiser": demo["thamdinh"]}
+
+
+def _form(row: dict) -> dict:
+    """The report form as a unit fills it: a list one item per line."""
+    out = {f"v_{k}": v for k, v in row.items() if k not in ("khối", "đơn vị")}
+    items = row["ung_dung"]
+    out["v_ung_dung"] = "" if items == "không có" else "\n".join(i.strip() for i in items.split(";"))
+    return out
+
+
+def _cli(*args) -> str:
+    from contextlib import redirect_stdout
+
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main([*map(str, args)]) == 0
+    return out.getvalue()
+
+
+def _cli_totals(*extra) -> dict[str, str]:
+    doc = json.loads(_cli("rank", PERIOD, "--json", *extra))
+    return {u["unit"]: u["shown"] for u in doc["units"]}
+
+
+def test_a_year_on_a_set_in_the_criteria_language(client, year):
+    p, admin, appraiser = year["period"], year["admin"], year["appraiser"]
+
+    # The administrator fixes the period's parameter on a form generated from the set's params:.
+    client.force_login(admin)
+    url = reverse("web:period-params", args=[p.pk])
+    page = client.get(url).content.decode()
+    assert "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh" in page and 'name="so_van_ban_yeu_cau"' in page
+    bad = client.post(url, {"so_van_ban_yeu_cau": "0"})
+    assert bad.status_code == 200 and "nằm ngoài giới hạn" in bad.content.decode()
+    assert "params" not in Period.objects.get(pk=p.pk).meta
+    assert client.post(url, {"so_van_ban_yeu_cau": "4"}).status_code == 302
+    p.refresh_from_db()
+    assert p.meta["params"] == {"so_van_ban_yeu_cau": "4"}
+    assert "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh" in client.get(reverse("web:period", args=[p.pk])).content.decode()
+    workflow.transition(p, admin, Status.OPEN)
+
+    # Each unit reports: only what it types is asked (no derived value, no parameter); the list is a
+    # textarea, one item per line; the regulation's numbers head the rows.
+    for row in _rows():
+        unit = year["units"][row["đơn vị"]]
+        client.force_login(year["reporters"][unit.name])
+        url = reverse("web:report", args=[p.pk, unit.pk])
+        html = client.get(url).content.decode()
+        assert 'name="v_ty_le_chu_tri"' not in html and 'name="v_so_van_ban_yeu_cau"' not in html
+        assert '<textarea' in html and 'name="v_ung_dung"' in html
+        assert "5.2" in html and "Đáp ứng tiêu chuẩn, quy chuẩn kỹ thuật" in html
+        resp = client.post(url, {**_form(row), "submit": "1"})
+        assert resp.status_code == 302, resp.content.decode()[:3000]
+        assert Submission.objects.get(period=p, unit=unit).state == Submission.State.SUBMITTED
+
+    # Reported scores are the core's scores of the same figures with the same parameter.
+    from xephang.web.scoring import score_period
+
+    ps = score_period(p, "reported")
+    expected = _cli_totals()
+    assert {u.name: ps.ranking.show(u.shown) for u in ps.ranking.units()} == expected
+
+    # Appraisal: the appraiser removes an application listed twice under two names and one not on the WAN.
+    workflow.transition(p, admin, Status.APPRAISAL)
+    client.force_login(appraiser)
+    beta = year["units"]["UBND phường Bỉm Sơn"]
+    url = reverse("web:appraisal-unit", args=[p.pk, beta.pk])
+    html = client.get(url).content.decode()
+    assert html.count('name="input"') >= 1 and "5.2" in html and "Quản lý văn bản" in html
+    assert 'value="ty_le_chu_tri"' not in html
+    client.post(url, {"input": "ung_dung", "action": "adjust", "value": "Quản lý văn bản\nThư điện tử",
+                      "reason": "Họp trực tuyến không khai thác qua mạng WAN", "version": "0"})
+    adj = Submission.objects.get(period=p, unit=beta).adjustments.get()
+    assert adj.input_id == "ung_dung" and not adj.accepted
+    appraised = score_period(p, "appraised")
+    assert appraised.ranking.show(appraised.ranked(beta.pk).shown) == "74.50"  # 75.50 less one application
+
+    # Explanation, freezing and publication.
+    for to in (Status.EXPLANATION, Status.FINAL, Status.PUBLISHED):
+        workflow.transition(p, admin, to)
+    p.refresh_from_db()
+    assert p.status == Status.PUBLISHED
+    # Frozen: the parameter can no longer change.
+    client.force_login(admin)
+    assert client.post(reverse("web:period-params", args=[p.pk]), {"so_van_ban_yeu_cau": "5"}).status_code in (302, 403)
+    p.refresh_from_db()
+    assert p.meta["params"] == {"so_van_ban_yeu_cau": "4"}
+
+    client.logout()
+    results = client.get(reverse("web:results", args=[p.pk])).content.decode()
+    assert "UBND phường Hạc Thành" in results and "99,00" in results or "99.00" in results
+    assert "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh" in results and "4 văn bản" in results
+    nga = year["units"]["UBND xã Nga Sơn"]
+    page = client.get(reverse("web:unit-result", args=[p.pk, nga.pk])).content.decode()
+    assert "5.2" in page and "điều kiện không thỏa" in page and "Quản lý văn bản; Một cửa điện tử" in page
+    data = json.loads(client.get(reverse("web:open-data", args=[p.pk, "json"])).content)
+    assert data["params"] == [{"id": "so_van_ban_yeu_cau", "label": "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh",
+                               "value": "4", "unit": "văn bản"}]
+    csv_text = client.get(reverse("web:open-data", args=[p.pk, "csv"])).content.decode("utf-8-sig")
+    assert "UBND phường Bỉm Sơn" in csv_text and "74.5" in csv_text
+    for kind in ("docx", "annex"):
+        resp = client.get(reverse("web:decision", args=[p.pk, kind]))
+        assert resp.status_code == 200, resp.content[:500]
+    resp = client.get(reverse("web:scorecard", args=[p.pk, nga.pk, "docx"]))
+    assert resp.status_code == 200
+    import docx
+
+    text = "\n".join(c.text for t in docx.Document(io.BytesIO(resp.content)).tables for r in t.rows for c in r.cells)
+    assert "5.2" in text and "1.4" in text  # the regulation's numbers, not 2.2 and 1.3
