@@ -249,6 +249,8 @@ def cmd_explain(args, out) -> int:
         )
         return 0
     if scored.params:
+        from .framework.params import param_text as _param_text
+
         out.write("Tham số của kỳ: " + "; ".join(
             f"{fw.params[k].label} [{k}] = {_param_text(fw.params[k], v)}" for k, v in scored.params.items()) + "\n")
     if unit.not_applicable:
@@ -273,12 +275,6 @@ def cmd_explain(args, out) -> int:
     for k, t in enumerate(traces, start=1):
         write(t, f"{k}.", "")
     return 0
-
-
-def _param_text(p, v) -> str:
-    if isinstance(v, bool):
-        return "có" if v else "không"
-    return f"{plain(v)} {p.unit}".strip()
 
 
 def _origin(c) -> str:

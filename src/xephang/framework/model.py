@@ -273,6 +273,24 @@ class Framework:
                 return c
         raise KeyError(cid)
 
+    def numbers(self, group: str | None = None) -> dict[str, str]:
+        """Every criterion's number (STT) as documents and forms print it: the regulation's own (``so``)
+        where the set gives it, otherwise generated from its place ("2", "2.1"), under its parent's
+        number. With ``group``, only the criteria that apply to it are numbered."""
+        out: dict[str, str] = {}
+
+        def walk(items: list[Criterion], prefix: str) -> None:
+            k = 0
+            for c in items:
+                if group is not None and not c.applies_to(group):
+                    continue
+                k += 1
+                out[c.id] = c.so or f"{prefix}{k}"
+                walk(c.children, out[c.id].rstrip(".") + ".")
+
+        walk(self.criteria, "")
+        return out
+
     def criteria_for(self, group: str) -> list[Criterion]:
         return [c for c in self.criteria if c.applies_to(group)]
 
