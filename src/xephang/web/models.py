@@ -159,6 +159,11 @@ class Period(models.Model):
     def latest_snapshot(self):
         return self.snapshots.order_by("-version").first()
 
+    @property
+    def params(self) -> dict:
+        """The values of the criteria set's period parameters as the administrator set them (text)."""
+        return dict(self.meta.get("params") or {})
+
     def tie_rule(self):
         if not self.ties:
             return None
@@ -242,7 +247,7 @@ class Adjustment(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="adjustments")
     input_id = models.CharField("chỉ tiêu", max_length=100)
     accepted = models.BooleanField("chấp nhận số liệu của đơn vị", default=True)
-    value = models.CharField("số liệu thẩm định", max_length=100, blank=True)
+    value = models.TextField("số liệu thẩm định", blank=True)  # a list input's items: one per line
     reason = models.TextField("lý do", blank=True)
     appraiser = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     at = models.DateTimeField(default=timezone.now)

@@ -63,8 +63,30 @@ def transition(period: Period, user, to: str, note: str = "") -> None:
                  f"Kỳ đánh giá '{period.name}' chuyển sang giai đoạn: {Status(to).label}.")
 
 
+#: Stages in which the results are frozen: nothing that changes a score may be edited any more.
+FROZEN = (Status.FINAL, Status.PUBLISHED)
+
+
+@transaction.atomic
+def set_params(period: Period, user, values: dict[str, str]) -> None:
+    """Store the values of the set's period parameters (validated by ``forms_params``), audited; refused
+    once the results are frozen (a correction is a new version of the same figures)."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.status in FROZEN:
+        raise WorkflowError("Kết quả của kỳ đã chốt: không sửa được tham số của kỳ.")
+    before = period.params
+    if before == values:
+        return
+    period.meta = {**period.meta, "params": values}
+    period.save(update_fields=["meta"])
+    audit(user, "period.params", period=period, subject=period.name, before=before, after=values,
+          reason="tham số của kỳ")
+
+
 def _freeze(period: Period, user, reason: str, published: bool) -> Snapshot:
     ps = score_period(period, "appraised")
+    if ps.error:
+        raise WorkflowError(f"Chưa chốt được kết quả: {ps.error}.")
     if ps.ranking is None:
         raise WorkflowError("Chưa có đơn vị nào có số liệu đầy đủ để chốt kết quả.")
     payload = snapshot_payload(ps)

@@ -4,6 +4,7 @@ corrections, the decision's metadata."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -15,7 +16,7 @@ from ..models import (
     Status,
     audit,
 )
-from ..permissions import Who, allow
+from ..permissions import Who, allow, can
 from ..scoring import score_period
 from ..workflow import WorkflowError
 
@@ -56,7 +57,8 @@ def period_page(request, period):
         return redirect("web:report", period_id=period.pk, unit_id=w.unit_id)
     ctx = {"period": period, "progress": workflow.progress(period) if period.kind == Period.Kind.INPUTS else None,
            "snapshots": period.snapshots.all(), "audit": workflow.audit_for(period)[:15],
-           "next": Status(period.next_status) if period.next_status else None}
+           "next": Status(period.next_status) if period.next_status else None,
+           "params": params_shown(period) if period.kind == Period.Kind.INPUTS else []}
     return render(request, "web/period.html", ctx)
 
 
@@ -83,6 +85,49 @@ def period_correct(request, period):
         messages.error(request, str(e))
     return redirect("web:period", period_id=period.pk)
 
+
+
+@allow("period.manage")
+def period_params(request, period):
+    """The administrator sets the values of the criteria set's period parameters; read-only once frozen."""
+    from ..forms_params import PeriodParamsForm
+
+    fw = period.framework.load()
+    editable = can(request.user, "period.params", period)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Kết quả của kỳ đã chốt: không sửa được tham số của kỳ.")
+        form = PeriodParamsForm(request.POST, framework=fw, current=period.params)
+        if form.is_valid():
+            try:
+                workflow.set_params(period, request.user, form.values())
+                messages.success(request, "Đã lưu tham số của kỳ.")
+                return redirect("web:period-params", period_id=period.pk)
+            except WorkflowError as e:
+                messages.error(request, str(e))
+        else:
+            messages.error(request, "Chưa lưu: có giá trị chưa hợp lệ. Xem các ô được đánh dấu bên dưới.")
+    else:
+        form = PeriodParamsForm(framework=fw, current=period.params)
+    return render(request, "web/period_params.html", {"period": period, "form": form, "editable": editable,
+                                                      "values": params_shown(period, fw)})
+
+
+def params_shown(period, fw=None) -> list[dict]:
+    """The set's parameters with the period's values as pages show them (the default where not set)."""
+    from xephang.framework.params import ParamError, param_text, parse_param
+
+    fw = fw or period.framework.load()
+    out = []
+    for p in fw.params.values():
+        text = period.params.get(p.id, "")
+        try:
+            value = param_text(p, parse_param(p, text)) if text else (
+                param_text(p, p.default) + " (mặc định)" if p.default is not None else "")
+        except ParamError:
+            value = ""
+        out.append({"id": p.id, "label": p.label, "value": value})
+    return out
 
 
 @allow("period.manage")
