@@ -122,6 +122,15 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
                       "reason": "Họp trực tuyến không khai thác qua mạng WAN", "version": "0"})
     adj = Submission.objects.get(period=p, unit=beta).adjustments.get()
     assert adj.input_id == "ung_dung" and not adj.accepted
+    # Every figure decided: all seven criteria appraised, including those read through a derived value
+    # (1.2 reads the two meeting counts) and the one that also reads the period's parameter (1.3).
+    sub = Submission.objects.get(period=p, unit=beta)
+    fw = p.framework.load()
+    assert workflow.criteria_appraised(fw, sub) == (1, 7)
+    for inp in fw.inputs_for("xa_thu"):
+        if inp.id != "ung_dung":
+            workflow.appraise(sub, appraiser, inp.id, True, "", "")
+    assert workflow.criteria_appraised(fw, sub) == (7, 7)
     appraised = score_period(p, "appraised")
     assert appraised.ranking.show(appraised.ranked(beta.pk).shown) == "74.50"  # 75.50 less one application
 
@@ -158,3 +167,54 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
 
     text = "\n".join(c.text for t in docx.Document(io.BytesIO(resp.content)).tables for r in t.rows for c in r.cells)
     assert "5.2" in text and "1.4" in text  # the regulation's numbers, not 2.2 and 1.3
+
+
+def test_a_list_through_the_excel_template(client, year):
+    import openpyxl
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    p = year["period"]
+    workflow.set_params(p, year["admin"], {"so_van_ban_yeu_cau": "4"})
+    workflow.transition(p, year["admin"], Status.OPEN)
+    row = _rows()[1]
+    unit = year["units"][row["đơn vị"]]
+    client.force_login(year["reporters"][unit.name])
+    book = openpyxl.load_workbook(io.BytesIO(client.get(reverse("web:report-template", args=[p.pk, unit.pk])).content))
+    ws = book.active
+    headers = [c.value for c in ws[2]]
+    assert "Tỷ lệ cuộc họp do Bí thư/Chủ tịch chủ trì" not in headers  # a derived value is not asked
+    labels = {i.label: i.id for i in p.framework.load().inputs.values()}
+    for col, head in enumerate(headers[2:], start=3):
+        ws.cell(3, col, row[labels[head]])
+    out = io.BytesIO()
+    book.save(out)
+    upload = SimpleUploadedFile("bieu-mau.xlsx", out.getvalue())
+    assert client.post(reverse("web:report-upload", args=[p.pk, unit.pk]), {"xlsx": upload}).status_code == 302
+    sub = Submission.objects.get(period=p, unit=unit)
+    # "Quản lý văn bản; quản lý  VĂN BẢN; Một cửa điện tử": one application named twice counts once.
+    assert sub.values["ung_dung"] == "Quản lý văn bản\nMột cửa điện tử"
+    html = client.get(reverse("web:report", args=[p.pk, unit.pk])).content.decode()
+    assert "2 mục" in html
+
+
+def test_parameters_not_set_say_so_instead_of_failing(client, year):
+    p = year["period"]
+    workflow.transition(p, year["admin"], Status.OPEN)
+    from xephang.web.scoring import score_period
+
+    for row in _rows()[:1]:
+        unit = year["units"][row["đơn vị"]]
+        client.force_login(year["reporters"][unit.name])
+        url = reverse("web:report", args=[p.pk, unit.pk])
+        assert "thiếu giá trị tham số" in client.get(url).content.decode()  # the live score says why it has none
+        assert client.post(url, {**_form(row), "submit": "1"}).status_code == 302
+    ps = score_period(p, "reported")
+    assert ps.ranking is None and "thiếu giá trị tham số 'so_van_ban_yeu_cau'" in ps.error
+    client.force_login(year["admin"])
+    page = client.get(reverse("web:period", args=[p.pk])).content.decode()
+    assert "chưa đặt — cần đặt trước khi chấm điểm" in page
+    assert client.get(reverse("web:dashboard")).status_code == 200
+    for to in (Status.APPRAISAL, Status.EXPLANATION):
+        workflow.transition(p, year["admin"], to)
+    with pytest.raises(workflow.WorkflowError, match="thiếu giá trị tham số"):
+        workflow.transition(p, year["admin"], Status.FINAL)

@@ -387,7 +387,6 @@ def _framework_sheet(ws, fw: Framework, params: dict | None = None) -> None:
     if lines:  # the figures the province fixed for the period, which the rules read
         ws.cell(row, 1, "Tham số của kỳ đánh giá: " + "; ".join(lines)).font = Font(italic=True)
         row += 1
-    numbers = fw.numbers()
     head = ["Mã", "Tiêu chí", "Điểm tối đa", "Áp dụng cho khối", "Cách tính điểm", "Ghi chú"]
     row += 1
     header_row = row
@@ -403,7 +402,7 @@ def _framework_sheet(ws, fw: Framework, params: dict | None = None) -> None:
             notes.append("có thể không áp dụng")
         groups = "tất cả" if len(c.groups) == len(fw.groups) else ", ".join(
             g.name for g in fw.groups if g.id in c.groups)
-        values = [c.id, f"{numbers[c.id]}. {c.title}", from_fixed(c.max), groups, _rule_words(fw, c), "; ".join(notes)]
+        values = [c.id, f"{c.so}. {c.title}" if c.so else c.title, from_fixed(c.max), groups, _rule_words(fw, c), "; ".join(notes)]
         for col, v in enumerate(values, start=1):
             cell = ws.cell(row, col, v)
             cell.border = BOX

@@ -42,7 +42,7 @@ class Field:
         if inp.type in ("yesno", "choice"):
             return ""
         if inp.type == "list":
-            return "mỗi dòng một tên; ghi 'không có' nếu không có mục nào"
+            return "mỗi dòng một tên (hoặc cách nhau bởi dấu ;); ghi 'không có' nếu không có mục nào"
         lo = plain(inp.min or 0)
         return f"từ {lo} đến {plain(inp.max)}" if inp.max is not None else f"≥ {lo}" + (", số nguyên" if inp.type == "count" else "")
 

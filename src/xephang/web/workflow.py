@@ -374,9 +374,10 @@ def criteria_appraised(fw, sub: Submission, decided: set[str] | None = None,
 
 
 def _appraisable_leaves(fw, group: str) -> list[set[str]]:
-    """The figures each leaf criterion of a group reads (leaves that read none are not appraised)."""
-    return [set(c.rule.inputs()) for c in fw.all_criteria()
-            if c.rule is not None and c.applies_to(group) and c.rule.inputs()]
+    """The figures each leaf criterion of a group reads as the unit reported them, directly, in its
+    condition or through derived values (leaves that read none, e.g. only parameters, are not appraised)."""
+    return [set(c.own_inputs()) for c in fw.all_criteria()
+            if c.rule is not None and c.applies_to(group) and c.own_inputs()]
 
 
 def progress(period: Period) -> dict:

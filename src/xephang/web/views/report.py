@@ -74,6 +74,8 @@ def _live_context(period, unit, texts, na):
     if checked.errors:
         return {"errors": [(fw.inputs[i].label, m) for i, m in checked.errors.items()], "blanks": blanks}
     ps = score_period(period, "reported", override=(unit.pk, filled, na))
+    if ps.error:  # a period parameter not set yet: no score to preview
+        return {"errors": [("Tham số của kỳ", ps.error)], "blanks": blanks}
     ru = ps.ranked(unit.pk)
     rows = [r for r in criteria_rows(ps, unit.pk) if r["depth"] == 0]
     return {"ranked": ru, "rows": rows, "blanks": blanks, "shown": ps.ranking.show(ru.shown),
@@ -166,7 +168,7 @@ def explanation_page(request, period, unit):
         ev = None
         try:
             if request.FILES.get("file"):
-                readers = [c.id for c in fw.all_criteria() if c.rule is not None and adj.input_id in c.rule.inputs()]
+                readers = [c.id for c in fw.all_criteria() if c.rule is not None and adj.input_id in c.own_inputs()]
                 ev = workflow.add_evidence(sub, request.user, request.FILES["file"], readers[:1],
                                            request.POST.get("locator", ""), "Giải trình: " + fw.inputs[adj.input_id].label)
             workflow.explain(adj, request.user, request.POST.get("text", ""), ev)
