@@ -76,4 +76,84 @@ def test_documents_print_the_parameter_and_the_regulations_numbers(tmp_path):
     cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     assert any(param in c for c in cells)
     # A parameter given on the command line wins over the period file and changes the scores.
-    assert _cli_totals("--param", "so_van_ban_yeu_cau=6")["UBND xã Nga Sơn"] == "37.00"  # 3/6 × 20 = 10
+    assert _cli_totals("--param", "so_van_ban_yeu_cau=6")["UBND xã Nga Sơn"] == "39.50"  # 3/6 × 20 = 10, not 15
+
+
+def _without_measured(tmp_path) -> Path:
+    """A copy of the period whose data file lacks the measured figures: the online-service share left
+    blank, the survey column absent."""
+    import csv
+    import shutil
+
+    folder = tmp_path / "ky"
+    shutil.copytree(PERIOD.parent, folder)
+    rows = list(csv.reader((folder / "so-lieu.csv").open(encoding="utf-8")))
+    head = rows[0]
+    drop = head.index("ty_le_hai_long")
+    for r in rows[1:]:
+        r[head.index("ty_le_ho_so_truc_tuyen")] = ""
+    rows = [r[:drop] + r[drop + 1:] for r in rows]
+    with (folder / "so-lieu.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    return folder
+
+
+def test_import_measured_fills_the_period_and_stamps_source_and_date(tmp_path):
+    import yaml
+
+    folder = _without_measured(tmp_path)
+    out = _cli("import-measured", folder / "do-luong.csv", "--period", folder / "period.yaml")
+    assert "Đã nhập 8 số liệu" in out and "hệ thống đo tự động, ngày 2025-11-30" in out
+    assert "UBND xã Nga Sơn: 4 phiếu: Rất hài lòng 1 (100 %); Hài lòng 1 (60 %); Bình thường 2 (20 %) → 0.5" in out
+    # The survey share from the answer counts is exactly the share the complete file gives.
+    assert _cli_totals_of(folder / "period.yaml") == _cli_totals()
+    stamps = yaml.safe_load((folder / "so-lieu-do.yaml").read_text(encoding="utf-8"))["figures"]
+    quan_hoa = next(s for s in stamps if s["unit"] == "UBND xã Quan Hóa" and s["input"] == "ty_le_hai_long")
+    assert quan_hoa["source"] == "survey" and quan_hoa["date"] == "2025-11-15" and quan_hoa["value"] == "0.3"
+    assert quan_hoa["answers"] == {"rat_hai_long": 0, "hai_long": 1, "binh_thuong": 3, "khong_hai_long": 0}
+
+
+def _cli_totals_of(period) -> dict[str, str]:
+    doc = json.loads(_cli("rank", period, "--json"))
+    return {u["unit"]: u["shown"] for u in doc["units"]}
+
+
+def test_a_bad_feed_lists_every_problem_located_and_changes_nothing(tmp_path, capsys):
+    folder = _without_measured(tmp_path)
+    before = (folder / "so-lieu.csv").read_bytes()
+    feed = tmp_path / "do-luong-loi.csv"
+    feed.write_text(
+        "đơn vị,chỉ tiêu,phương án,giá trị,ngày\n"
+        "UBND xã Không Có,ty_le_ho_so_truc_tuyen,,90%,30/11/2025\n"
+        "UBND xã Nga Sơn,so_van_ban,,3,30/11/2025\n"
+        "UBND xã Nga Sơn,ty_le_ho_so_truc_tuyen,,120,30/11/2025\n"
+        "UBND xã Nga Sơn,ty_le_hai_long,Rất không hài lòng,2,15/11/2025\n"
+        "UBND xã Quan Hóa,ty_le_hai_long,Hài lòng,hai,31/02/2025\n",
+        encoding="utf-8")
+    assert main(["import-measured", str(feed), "--period", str(folder / "period.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "5 lỗi trong tệp số liệu đo do-luong-loi.csv; không nhập gì từ tệp này" in err
+    assert "dòng 2, cột 'đơn vị': 'UBND xã Không Có' không phải đơn vị của kỳ đánh giá" in err
+    assert "dòng 3, cột 'chỉ tiêu': chỉ tiêu 'Số văn bản chỉ đạo về CĐS do người đứng đầu ký' do đơn vị tự báo cáo" in err
+    assert "dòng 4, cột 'giá trị': tỷ lệ 120 lớn hơn 1" in err
+    assert "dòng 5, cột 'phương án': 'Rất không hài lòng' không phải phương án của 'Tỷ lệ hài lòng có trọng số'" in err
+    assert "dòng 6, cột 'ngày': '31/02/2025' không phải ngày" in err
+    assert (folder / "so-lieu.csv").read_bytes() == before and not (folder / "so-lieu-do.yaml").exists()
+
+
+def test_survey_weights_are_declared_and_checked_by_the_loader():
+    from xephang.errors import FrameworkError
+    from xephang.framework import parse_framework
+
+    text = (PERIOD.parent / "bo-chi-so.yaml").read_text(encoding="utf-8")
+    fw = parse_framework(text, "bo-chi-so.yaml")
+    from xephang.numbers import SCALE
+
+    assert [(o.label, o.weight) for o in fw.inputs["ty_le_hai_long"].survey] == [
+        ("Rất hài lòng", SCALE), ("Hài lòng", SCALE * 6 // 10), ("Bình thường", SCALE // 5), ("Không hài lòng", 0)]
+    assert fw.measured_inputs() == {"ty_le_ho_so_truc_tuyen": "system-measured", "ty_le_hai_long": "survey"}
+    with pytest.raises(FrameworkError, match="trọng số cần từ 0 đến 1"):
+        parse_framework(text.replace("weight: 60%", "weight: 160%"), "bo-chi-so.yaml")
+    with pytest.raises(FrameworkError, match="cần kiểu 'ratio'"):
+        parse_framework(text.replace("        type: ratio\n        survey:", "        type: number\n        survey:"),
+                        "bo-chi-so.yaml")

@@ -109,6 +109,15 @@ class Option:
 
 
 @dataclass(frozen=True)
+class SurveyOption:
+    """An answer of a survey question and its weight (Rất hài lòng 100 %, Hài lòng 60 %, ...)."""
+
+    id: str
+    label: str
+    weight: int  # fixed point, 0..1
+
+
+@dataclass(frozen=True)
 class Input:
     """One figure a unit reports: the form field, its type and bounds."""
 
@@ -122,6 +131,9 @@ class Input:
     evidence: bool = False
     options: tuple[Option, ...] = ()
     help: str = ""
+    #: a survey indicator (a ratio): its value is computed from the answers' counts with these weights,
+    #: Σ count × weight / Σ count (xephang import-measured)
+    survey: tuple[SurveyOption, ...] = ()
 
     @property
     def numeric(self) -> bool:
@@ -289,6 +301,22 @@ class Framework:
                 walk(c.children, out[c.id].rstrip(".") + ".")
 
         walk(self.criteria, "")
+        return out
+
+    def measured_inputs(self) -> dict[str, str]:
+        """Inputs whose figures are measured for all units rather than reported by each (the criteria
+        reading them say ``source: system-measured`` or ``survey``, themselves or above): id -> source."""
+        out: dict[str, str] = {}
+        for c in self.all_criteria():
+            node, source = c, ""
+            while node is not None and not source:
+                source, node = node.data_source, node.parent
+            if source in ("system-measured", "survey") and c.rule is not None:
+                for iid in c.own_inputs():
+                    out.setdefault(iid, source)
+        for iid, inp in self.inputs.items():
+            if inp.survey:
+                out[iid] = "survey"
         return out
 
     def criteria_for(self, group: str) -> list[Criterion]:
