@@ -50,9 +50,12 @@ def year(db, demo):
             "appraiser": demo["thamdinh"]}
 
 
+MEASURED = ("ty_le_ho_so_truc_tuyen", "ty_le_hai_long")  # from the Sở's feed, not from the units
+
+
 def _form(row: dict) -> dict:
-    """The report form as a unit fills it: a list one item per line."""
-    out = {f"v_{k}": v for k, v in row.items() if k not in ("khối", "đơn vị")}
+    """The report form as a unit fills it: a list one item per line; no measured figure."""
+    out = {f"v_{k}": v for k, v in row.items() if k not in ("khối", "đơn vị", *MEASURED)}
     items = row["ung_dung"]
     out["v_ung_dung"] = "\n".join(i.strip() for i in items.split(";"))
     return out
@@ -99,9 +102,31 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
         assert 'name="v_ty_le_chu_tri"' not in html and 'name="v_so_van_ban_yeu_cau"' not in html
         assert '<textarea' in html and 'name="v_ung_dung"' in html
         assert "5.2" in html and "Đáp ứng tiêu chuẩn, quy chuẩn kỹ thuật" in html
-        resp = client.post(url, {**_form(row), "submit": "1"})
+        assert 'name="v_ty_le_ho_so_truc_tuyen"' not in html and "chờ Sở TTTT nhập cho mọi đơn vị" in html
+        # A measured figure posted anyway (a crafted form) is ignored; its absence does not block submitting.
+        resp = client.post(url, {**_form(row), "v_ty_le_ho_so_truc_tuyen": "100%", "submit": "1"})
         assert resp.status_code == 302, resp.content.decode()[:3000]
-        assert Submission.objects.get(period=p, unit=unit).state == Submission.State.SUBMITTED
+        sub = Submission.objects.get(period=p, unit=unit)
+        assert sub.state == Submission.State.SUBMITTED and "ty_le_ho_so_truc_tuyen" not in sub.values
+
+    # The Sở imports the measured figures for every unit from one feed (a bad feed first: nothing kept).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(admin)
+    url = reverse("web:measured", args=[p.pk])
+    bad = (DATA / "do-luong.csv").read_text(encoding="utf-8").replace("Hài lòng,3", "Hài lòng,ba")
+    resp = client.post(url, {"feed": SimpleUploadedFile("do-luong.csv", bad.encode())}, follow=True)
+    assert "1 lỗi trong tệp số liệu đo do-luong.csv" in resp.content.decode() and "dòng 12" in resp.content.decode()
+    assert not any(s.measured for s in Submission.objects.filter(period=p))
+    feed = SimpleUploadedFile("do-luong.csv", (DATA / "do-luong.csv").read_bytes())
+    assert client.post(url, {"feed": feed}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Đã nhập" in page and "4 phiếu: Hài lòng 1 (60 %); Bình thường 3 (20 %) → 0.3" in page
+    quan_hoa = Submission.objects.get(period=p, unit=year["units"]["UBND xã Quan Hóa"])
+    assert quan_hoa.values["ty_le_hai_long"] == "0.3" and quan_hoa.measured["ty_le_hai_long"]["date"] == "2025-11-15"
+    client.force_login(year["reporters"]["UBND xã Quan Hóa"])
+    html = client.get(reverse("web:report", args=[p.pk, quan_hoa.unit.pk])).content.decode()
+    assert "điều tra xã hội học, ngày 2025-11-15 (Sở TTTT nhập từ tệp do-luong.csv)" in html
 
     # Reported scores are the core's scores of the same figures with the same parameter.
     from xephang.web.scoring import score_period
@@ -122,15 +147,15 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
                       "reason": "Họp trực tuyến không khai thác qua mạng WAN", "version": "0"})
     adj = Submission.objects.get(period=p, unit=beta).adjustments.get()
     assert adj.input_id == "ung_dung" and not adj.accepted
-    # Every figure decided: all seven criteria appraised, including those read through a derived value
+    # Every figure decided: all eight criteria appraised, including those read through a derived value
     # (1.2 reads the two meeting counts) and the one that also reads the period's parameter (1.3).
     sub = Submission.objects.get(period=p, unit=beta)
     fw = p.framework.load()
-    assert workflow.criteria_appraised(fw, sub) == (1, 7)
+    assert workflow.criteria_appraised(fw, sub) == (1, 8)
     for inp in fw.inputs_for("xa_thu"):
         if inp.id != "ung_dung":
             workflow.appraise(sub, appraiser, inp.id, True, "", "")
-    assert workflow.criteria_appraised(fw, sub) == (7, 7)
+    assert workflow.criteria_appraised(fw, sub) == (8, 8)
     appraised = score_period(p, "appraised")
     assert appraised.ranking.show(appraised.ranked(beta.pk).shown) == "73.00"  # 74.00 less one application
 

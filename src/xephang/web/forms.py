@@ -18,6 +18,19 @@ class Field:
     carried: bool = False
     flags: list[str] = field(default_factory=list)
     adjustment: object = None
+    #: measured for all units (system-measured, survey): the source; the unit cannot edit it
+    source: str = ""
+    stamp: dict = field(default_factory=dict)  # where and when it was measured, once imported
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.source)
+
+    @property
+    def source_text(self) -> str:
+        from xephang.framework.model import DATA_SOURCES
+
+        return DATA_SOURCES.get(self.source, self.source)
 
     @property
     def name(self) -> str:
@@ -73,8 +86,11 @@ class Section:
 
 
 def build_sections(fw: Framework, group: str, values: dict, errors: dict | None = None, carried=(),
-                   evidence_by_criterion: dict | None = None, not_applicable=()) -> list[Section]:
+                   evidence_by_criterion: dict | None = None, not_applicable=(), measured: dict | None = None) -> list[Section]:
+    """``measured``: the report's stamps of imported measured figures (input id -> source, date, ...)."""
     errors = errors or {}
+    sources = fw.measured_inputs()
+    measured = measured or {}
     evidence_by_criterion = evidence_by_criterion or {}
     asked: set[str] = set()
     numbers = fw.numbers(group)
@@ -93,7 +109,7 @@ def build_sections(fw: Framework, group: str, values: dict, errors: dict | None 
                     continue
                 asked.add(iid)
                 fields.append(Field(fw.inputs[iid], str(values.get(iid, "") or ""), errors.get(iid, ""),
-                                    iid in carried))
+                                    iid in carried, source=sources.get(iid, ""), stamp=measured.get(iid) or {}))
             rows.append(Row(c, depth, fields, evidence_by_criterion.get(c.id, []), numbers.get(c.id, "")))
             for ch in c.children:
                 walk(ch, depth + 1)

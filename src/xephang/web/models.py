@@ -194,6 +194,9 @@ class Submission(models.Model):
     sample = models.BooleanField("dữ liệu mẫu", default=False)
     #: Optimistic locking: +1 on every save; a form saved from an older version is refused.
     version = models.PositiveIntegerField("phiên bản", default=0)
+    #: Figures imported from a feed of measured indicators (system-measured, survey), not editable by
+    #: the unit: input id -> {source, date, feed, imported, answers}.
+    measured = models.JSONField("số liệu đo, điều tra", default=dict, blank=True)
 
     class Meta:
         verbose_name = "báo cáo của đơn vị"

@@ -91,6 +91,8 @@ RULES = {
                          "Chỉ cán bộ của đơn vị được giải trình, trong giai đoạn giải trình và trước hạn giải trình."),
     "period.params": (lambda w, p, u: _admin(w, p, u) and p is not None and p.status not in (Status.FINAL, Status.PUBLISHED),
                       "Chỉ quản trị (Sở TTTT) đặt tham số của kỳ, trước khi chốt kết quả."),
+    "period.measured": (lambda w, p, u: _admin(w, p, u) and p is not None and p.status not in (Status.FINAL, Status.PUBLISHED),
+                        "Chỉ quản trị (Sở TTTT) nhập số liệu đo, điều tra, trước khi chốt kết quả."),
     "explanation.decide": (lambda w, p, u: _assigned(w, p) and p.status == Status.EXPLANATION,
                            "Chỉ thẩm định viên được phân công xem xét giải trình."),
 }

@@ -244,8 +244,6 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
             na.setdefault(cid, set()).add(index)
         key.append((sub.unit.name, group.id, tuple(sorted((k, str(v)) for k, v in texts.items())),
                     tuple(sorted(set(not_app)))))
-    if not units:
-        return PeriodScores(period, fw, None, None, [], left_out)
     if period.kind == Period.Kind.INPUTS and fw.params:
         from xephang.framework.params import ParamError, param_values
 
@@ -253,6 +251,8 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
             param_values(fw, params, "tham số của kỳ")
         except ParamError as e:  # not set yet: every page says so, none fails
             return PeriodScores(period, fw, None, None, [], left_out, error=str(e))
+    if not units:
+        return PeriodScores(period, fw, None, None, [], left_out)
 
     def compute():
         columns = {iid: [c.values.get(iid) for c in checked_units] for iid in fw.inputs}

@@ -25,6 +25,7 @@ pages = [
     path("ky/<int:period_id>/", period.period_page, name="period"),
     path("ky/<int:period_id>/thong-tin-quyet-dinh/", period.decision_meta, name="decision-meta"),
     path("ky/<int:period_id>/tham-so/", period.period_params, name="period-params"),
+    path("ky/<int:period_id>/so-lieu-do/", period.measured_feed, name="measured"),
     path("ky/<int:period_id>/chuyen-giai-doan/", period.period_transition, name="period-transition"),
     path("ky/<int:period_id>/dinh-chinh/", period.period_correct, name="period-correct"),
     # Reporting and explanations (views.report)

@@ -83,6 +83,67 @@ def set_params(period: Period, user, values: dict[str, str]) -> None:
           reason="tham số của kỳ")
 
 
+#: Largest feed of measured figures accepted (a national feed of every commune is a few MB).
+FEED_MAX_BYTES = 20 * 1024 * 1024
+
+
+def import_measured(period: Period, user, upload) -> list:
+    """Figures of system-measured and survey indicators for every unit, from a feed (CSV or .xlsx) read
+    and checked by the core (``xephang.io.measured``): written into the units' reports, stamped with
+    their source, date and feed, audited; all or nothing. Refused once the results are frozen."""
+    import tempfile
+    from pathlib import Path
+
+    from xephang.errors import XephangError
+    from xephang.io.measured import read_feed
+    from xephang.text import fold
+
+    from .security import UploadRefused, check_spreadsheet, safe_name
+
+    if period.status in FROZEN:
+        raise WorkflowError("Kết quả của kỳ đã chốt: không nhập thêm số liệu đo.")
+    name = safe_name(upload.name)
+    if upload.size > FEED_MAX_BYTES:
+        raise WorkflowError(f"Tệp '{name}' vượt giới hạn {FEED_MAX_BYTES // (1024 * 1024)} MB.")
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        try:
+            check_spreadsheet(upload, name)
+        except UploadRefused as e:
+            raise WorkflowError(str(e)) from None
+    elif suffix != ".csv":
+        raise WorkflowError(f"Tệp '{name}': cần tệp CSV (.csv) hoặc Excel (.xlsx).")
+    fw = period.framework.load()
+    units = {fold(u.name): u for u in period.units.all()}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as f:
+            for chunk in upload.chunks():
+                f.write(chunk)
+        try:
+            figures = read_feed(path, fw, {k: u.name for k, u in units.items()})
+        except XephangError as e:
+            raise WorkflowError(str(e)) from None
+    today = timezone.localdate().isoformat()
+    with transaction.atomic():
+        for f in figures:
+            unit = units[fold(f.unit)]
+            sub = submission_for(period, unit)
+            sub = Submission.objects.select_for_update().get(pk=sub.pk)
+            before = sub.values.get(f.input_id)
+            sub.values = {**sub.values, f.input_id: f.text}
+            sub.measured = {**sub.measured, f.input_id: {
+                "source": f.source, "date": f.date, "feed": name, "imported": today,
+                "detail": f.describe(fw.inputs[f.input_id]), **({"answers": f.answers} if f.answers else {})}}
+            sub.carried = [i for i in sub.carried if i != f.input_id]
+            sub.version += 1
+            sub.save()
+            audit(user, "measured.import", period=period, unit=unit, subject=f.input_id,
+                  before={f.input_id: before}, after={f.input_id: f.text, "source": f.source, "date": f.date},
+                  reason=f"số liệu đo từ tệp {name}")
+    return figures
+
+
 def _freeze(period: Period, user, reason: str, published: bool) -> Snapshot:
     ps = score_period(period, "appraised")
     if ps.error:
@@ -207,7 +268,13 @@ def save_report(sub: Submission, user, texts: dict, not_applicable: list, confir
             )
     fw = sub.period.framework.load()
     group = sub.unit.group.code
+    # Measured figures (system-measured, survey) come from the Sở's feed, never from the unit's form:
+    # what it posts for them is ignored, and their absence does not hold its submission back.
+    measured = fw.measured_inputs()
+    texts = {**{k: v for k, v in texts.items() if k not in measured},
+             **{k: v for k, v in sub.values.items() if k in measured}}
     checked = check_values(fw, group, texts, not_applicable)
+    checked.missing = [i for i in checked.missing if i not in measured]
     if checked.errors:
         return checked
     if submit and checked.missing:

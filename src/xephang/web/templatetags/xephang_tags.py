@@ -23,6 +23,14 @@ def can(context, action, period=None, unit=None) -> bool:
 
 
 @register.filter
+def percent(fixed) -> str:
+    """A fixed-point share as a percentage: 600000000000000 -> '60 %'."""
+    from xephang.numbers import plain
+
+    return f"{plain(int(fixed) * 100)} %" if fixed is not None else ""
+
+
+@register.filter
 def level_class(level_id) -> str:
     return f"lv lv-{level_id or 'none'}"
 
@@ -37,6 +45,7 @@ ACTIONS = {
     "report.save": "Lưu báo cáo", "report.submit": "Nộp báo cáo", "evidence.add": "Thêm minh chứng",
     "appraisal.accept": "Chấp nhận số liệu", "appraisal.adjust": "Điều chỉnh số liệu",
     "explanation.add": "Giải trình", "explanation.decide": "Quyết định về giải trình", "framework.save": "Lưu bộ tiêu chí",
+    "period.params": "Tham số của kỳ", "measured.import": "Nhập số liệu đo, điều tra",
 }
 
 

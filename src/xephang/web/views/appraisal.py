@@ -90,7 +90,8 @@ def appraisal_unit(request, period, unit):
     reported = score_period(period, "reported", only_submitted=False)
     quality = quality_flags(period, sub, reported)
     adjustments = {a.input_id: a for a in sub.adjustments.select_related("explanation")}
-    sections = build_sections(fw, unit.group.code, sub.values, {}, sub.carried, evidence, sub.not_applicable)
+    sections = build_sections(fw, unit.group.code, sub.values, {}, sub.carried, evidence, sub.not_applicable,
+                              measured=sub.measured)
     for s in sections:
         for r in s.rows:
             for f in r.fields:

@@ -58,7 +58,8 @@ def period_page(request, period):
     ctx = {"period": period, "progress": workflow.progress(period) if period.kind == Period.Kind.INPUTS else None,
            "snapshots": period.snapshots.all(), "audit": workflow.audit_for(period)[:15],
            "next": Status(period.next_status) if period.next_status else None,
-           "params": params_shown(period) if period.kind == Period.Kind.INPUTS else []}
+           "params": params_shown(period) if period.kind == Period.Kind.INPUTS else [],
+           "measured": bool(period.framework.load().measured_inputs()) if period.kind == Period.Kind.INPUTS else False}
     return render(request, "web/period.html", ctx)
 
 
@@ -111,6 +112,43 @@ def period_params(request, period):
         form = PeriodParamsForm(framework=fw, current=period.params)
     return render(request, "web/period_params.html", {"period": period, "form": form, "editable": editable,
                                                       "values": params_shown(period, fw)})
+
+
+@allow("period.manage")
+def measured_feed(request, period):
+    """The administrator uploads a feed of system-measured and survey figures for every unit."""
+    from ..models import Submission
+
+    fw = period.framework.load()
+    editable = can(request.user, "period.measured", period)
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied("Kết quả của kỳ đã chốt: không nhập thêm số liệu đo.")
+        upload = request.FILES.get("feed")
+        if upload is None:
+            messages.error(request, "Hãy chọn tệp số liệu đo (CSV hoặc Excel).")
+        else:
+            try:
+                figures = workflow.import_measured(period, request.user, upload)
+                messages.success(request, f"Đã nhập {len(figures)} số liệu từ '{upload.name}'.")
+                return redirect("web:measured", period_id=period.pk)
+            except WorkflowError as e:
+                messages.error(request, str(e))
+    measured = fw.measured_inputs()
+    rows = []
+    for sub in period.submissions.select_related("unit").order_by("unit__order", "unit__name"):
+        for iid in measured:
+            stamp = sub.measured.get(iid)
+            if stamp:
+                rows.append({"unit": sub.unit.name, "label": fw.inputs[iid].label, "value": sub.values.get(iid, ""),
+                             **stamp})
+    from xephang.framework.model import DATA_SOURCES
+
+    return render(request, "web/measured.html", {
+        "period": period, "editable": editable, "rows": rows,
+        "indicators": [{"id": iid, "label": fw.inputs[iid].label, "source": DATA_SOURCES[src],
+                        "survey": fw.inputs[iid].survey} for iid, src in measured.items()],
+    })
 
 
 def params_shown(period, fw=None) -> list[dict]:

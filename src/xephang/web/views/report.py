@@ -56,7 +56,8 @@ def report(request, period, unit):
     elif editable and (kept := pending_draft(request)) is not None:
         # Typed before the session expired (security.keep_draft): shown again, not saved until confirmed.
         values, na, _ = texts_from_post(fw, group, kept)
-    sections = build_sections(fw, group, values, errors, sub.carried if sub.pk else (), workflow.evidence_by_criterion(sub) if sub.pk else {}, na)
+    sections = build_sections(fw, group, values, errors, sub.carried if sub.pk else (), workflow.evidence_by_criterion(sub) if sub.pk else {}, na,
+                              measured=sub.measured)
     live = _live_context(period, unit, values, na) if sub.pk else None
     return render(request, "web/report.html", {
         "period": period, "unit": unit, "sub": sub, "sections": sections, "editable": editable, "live": live,
