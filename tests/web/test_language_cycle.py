@@ -126,7 +126,7 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
     assert quan_hoa.values["ty_le_hai_long"] == "0.3" and quan_hoa.measured["ty_le_hai_long"]["date"] == "2025-11-15"
     client.force_login(year["reporters"]["UBND xã Quan Hóa"])
     html = client.get(reverse("web:report", args=[p.pk, quan_hoa.unit.pk])).content.decode()
-    assert "điều tra xã hội học, ngày 2025-11-15 (Sở TTTT nhập từ tệp do-luong.csv)" in html
+    assert "điều tra xã hội học, ngày 15/11/2025 (Sở TTTT nhập từ tệp do-luong.csv)" in html
 
     # Reported scores are the core's scores of the same figures with the same parameter.
     from xephang.web.scoring import score_period

@@ -23,6 +23,25 @@ def can(context, action, period=None, unit=None) -> bool:
 
 
 @register.filter
+def ngay_so(iso) -> str:
+    """An ISO date as forms write it: '2025-11-30' -> '30/11/2025'."""
+    import datetime as dt
+
+    try:
+        return f"{dt.date.fromisoformat(str(iso)):%d/%m/%Y}"
+    except ValueError:
+        return str(iso or "")
+
+
+@register.filter
+def nguon(source) -> str:
+    """A data source in words: 'survey' -> 'điều tra xã hội học'."""
+    from xephang.framework.model import DATA_SOURCES
+
+    return DATA_SOURCES.get(source, source)
+
+
+@register.filter
 def percent(fixed) -> str:
     """A fixed-point share as a percentage: 600000000000000 -> '60 %'."""
     from xephang.numbers import plain
