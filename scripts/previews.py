@@ -19,7 +19,6 @@ from xephang.documents.decision import write_decision
 from xephang.documents.meta import build_meta
 from xephang.documents.pdf import to_pdf, to_png
 from xephang.documents.report import write_report
-from xephang.documents.sample import sample_period
 from xephang.documents.scorecard import write_scorecard
 from xephang.framework import load_framework
 from xephang.io import read_period

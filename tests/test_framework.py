@@ -1,6 +1,7 @@
 """The criteria-set loader: what it accepts and the messages it gives for what it refuses."""
 
 import copy
+from pathlib import Path
 
 import pytest
 import yaml
@@ -8,8 +9,6 @@ import yaml
 from xephang.errors import FrameworkError
 from xephang.framework import installed_frameworks, load_framework, parse_framework
 from xephang.numbers import to_fixed
-
-from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 

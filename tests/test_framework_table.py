@@ -11,7 +11,12 @@ from xephang.datasets import resolve
 from xephang.framework import load_framework
 from xephang.framework.loader import parse_framework
 from xephang.framework.table import (
-    CRITERIA_SHEET, INPUTS_SHEET, TableImportError, export_docx, export_workbook, import_workbook,
+    CRITERIA_SHEET,
+    INPUTS_SHEET,
+    TableImportError,
+    export_docx,
+    export_workbook,
+    import_workbook,
 )
 from xephang.io import read_period
 from xephang.ranking import rank

@@ -218,7 +218,7 @@ def cmd_rank(args, out) -> int:
         out.write("\n")
         return 0
     out.write(f"Bộ tiêu chí: {fw.title} ({fw.id})\n")
-    out.write(f"Nguồn: {ranking.scored.data.source}  ·  quy tắc đồng điểm: {_ties_text(ranking)}\n")
+    out.write(f"Nguồn: {ranking.scored.data.source}\nQuy tắc đồng điểm: {fw.describe_ties(ranking.ties)}\n")
     show_levels = fw.has_levels
     for n, g in enumerate(ranking.groups, start=1):
         count = f"{len(g.units)} đơn vị" + (f", {len(g.unranked)} không xếp hạng" if g.unranked else "")
@@ -258,11 +258,6 @@ def cmd_rank(args, out) -> int:
 def _abbrev(name: str) -> str:
     """A pillar's name short enough for a column head: 'Chính quyền số' stays, longer names are cut."""
     return name if _width(name) <= 14 else name[:13] + "…"
-
-
-def _ties_text(ranking: Ranking) -> str:
-    t = ranking.ties
-    return t if isinstance(t, str) else "theo tiêu chí " + ", ".join(t)
 
 
 def _width(text: str) -> int:

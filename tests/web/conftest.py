@@ -18,11 +18,11 @@ os.environ.setdefault("XEPHANG_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 try:
     import django
     import pytest_django  # noqa: F401
-except ImportError:  # the web extras are not installed: say so instead of failing to collect
+except ImportError:  # the [web] extra is not installed: say so instead of failing to collect
     collect_ignore_glob = ["test_*.py"]
     import warnings
 
-    warnings.warn("tests/web bị bỏ qua: chưa cài Django hoặc pytest-django (pip install -e '.[test]')")
+    warnings.warn("tests/web bị bỏ qua: chưa cài Django hoặc pytest-django (pip install -e '.[web,test]')", stacklevel=1)
 else:
     django.setup()
 
@@ -36,9 +36,9 @@ import pytest  # noqa: E402
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from xephang.web.demo import load_demo
-
     from django.db import connection
+
+    from xephang.web.demo import load_demo
 
     with django_db_blocker.unblock():
         load_demo()

@@ -273,6 +273,9 @@ def test_dates_are_written_the_vietnamese_way():
     from xephang.web.templatetags.xephang_tags import ngay
 
     assert ngay(dt.date(2021, 1, 27)) == "ngày 27 tháng 01 năm 2021"
+    # the same writing as the decision's (xephang.dates): months from 3 on without a leading zero
+    assert ngay(dt.date(2021, 3, 5)) == "ngày 05 tháng 3 năm 2021"
+    assert ngay(dt.datetime(2021, 11, 27, 14, 30)) == "14:30 ngày 27 tháng 11 năm 2021"
 
 
 @override_settings(DEBUG=False)

@@ -13,6 +13,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
+from django.db.models import ProtectedError
 from django.urls import reverse
 
 from xephang.cli import main
@@ -38,7 +39,7 @@ def test_published_snapshot_cannot_be_altered_by_model_or_queryset(demo):
             attempt(Snapshot.objects.filter(pk=snap.pk))
     with pytest.raises(ValidationError), transaction.atomic():
         Snapshot.objects.bulk_update([snap], ["reason"])
-    with pytest.raises(Exception), transaction.atomic():  # PROTECT: the period cannot take its snapshots with it
+    with pytest.raises(ProtectedError), transaction.atomic():  # PROTECT: the period cannot take its snapshots with it
         Period.objects.filter(pk=demo["p2020"].pk).delete()
     snap = Snapshot.objects.get(pk=snap.pk)
     assert (snap.payload, snap.sha256, snap.published, snap.reason) == original

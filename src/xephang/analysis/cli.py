@@ -122,9 +122,8 @@ def _dump(doc, out) -> int:
 
 # --------------------------------------------------------------------------------------- robustness
 def cmd_robustness(args, out) -> int:
-    from . import rank_robustness
-
     from ..cli import load
+    from . import rank_robustness
 
     ranking, _ = load(args)
     result = rank_robustness(ranking, args.draws, args.seed, args.weight_range, args.input_uncertainty,

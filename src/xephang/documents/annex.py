@@ -17,8 +17,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.worksheet.page import PageMargins
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 
 from ..framework.model import Criterion, Framework
 from ..numbers import from_fixed, plain, round_half_up

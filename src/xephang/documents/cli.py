@@ -149,9 +149,7 @@ def cmd_scorecard(args, out) -> int:
 def cmd_report(args, out) -> int:
     from ..cli import load
     from ..errors import XephangError
-    from .report import write_report
-
-    from .report import Analyses
+    from .report import Analyses, write_report
 
     target = _out(args.out, (".docx", ".pdf"))
     if args.draws < 0 or args.total_uncertainty < 0:

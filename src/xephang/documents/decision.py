@@ -207,7 +207,7 @@ def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str):
         outside = [u for u in group.units if u.level is None]
         if outside:
             sections.append((None, outside, "Chưa xếp mức (tổng điểm ngoài các mức của bộ tiêu chí)"))
-    for k, (level, units, heading) in enumerate(sections, start=1):
+    for k, (_level, units, heading) in enumerate(sections, start=1):
         if heading is not None:
             row = L.add_row(t)
             merged = row.cells[0].merge(row.cells[-1])

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..framework.model import Criterion
 from ..numbers import SCALE_DIGITS, format_number, from_fixed
-from ..ranking import Ranking, RankedUnit
+from ..ranking import RankedUnit, Ranking
 from . import layout as L
 from .decision import params_sentence
 

@@ -18,8 +18,22 @@ from ..scoring import rules as R
 from ..text import nfc
 from . import expr as E
 from .model import (
-    DATA_SOURCES, INPUT_TYPES, PARAM_TYPES, REPORTS, TIE_RULES, Criterion, Derived, Framework, Group, Input,
-    LegalBasis, Level, Option, Param, Pillar, SurveyOption,
+    DATA_SOURCES,
+    INPUT_TYPES,
+    PARAM_TYPES,
+    REPORTS,
+    TIE_RULES,
+    Criterion,
+    Derived,
+    Framework,
+    Group,
+    Input,
+    LegalBasis,
+    Level,
+    Option,
+    Param,
+    Pillar,
+    SurveyOption,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -459,7 +473,7 @@ def _levels(r: _Reader, scale: int) -> list[Level]:
         top_item.fail(f"mức cao nhất phải đóng ở thang điểm: 'max: {_n(scale)}'")
     if top.max != scale:
         top_item.fail(f"mức cao nhất phải kết thúc ở thang điểm {_n(scale)}, không phải {_n(top.max)}", "max")
-    for (hi_item, higher), (lo_item, lower) in zip(levels, levels[1:]):
+    for (_hi_item, higher), (lo_item, lower) in zip(levels, levels[1:]):
         if lower.max is not None:
             lo_item.fail(
                 f"các mức chồng lên nhau tại {_n(lower.max)}: mức '{lower.name}' gồm cả {_n(lower.max)} "

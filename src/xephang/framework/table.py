@@ -451,7 +451,7 @@ def import_workbook(path: str | Path) -> ImportResult:
     if (ws := find(PILLARS_SHEET, required=False)) is not None:
         s = _Sheet(file, ws, PILLAR_COLUMNS, problems, ("id", "criteria"))
         pillars = []
-        for k, row in s.rows:
+        for _k, row in s.rows:
             p = {"id": s.get(row, "id"), "name": s.get(row, "name"),
                  "criteria": [c.strip() for c in s.get(row, "criteria").split(",") if c.strip()]}
             if s.get(row, "description"):

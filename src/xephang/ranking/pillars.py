@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from ..framework.model import Group, Pillar
 from ..numbers import SCALE, div_half_up, round_fixed, round_half_up
-from . import Ranking, RankedUnit
+from . import RankedUnit, Ranking
 
 
 @dataclass
@@ -83,7 +83,7 @@ def pillar_rankings(ranking: Ranking) -> list[PillarRanking]:
 
             def row(ru: RankedUnit) -> PillarRow:
                 points = top = 0
-                for c in crits:
+                for c in crits:  # noqa: B023 (row() is called within this iteration only)
                     p = scored.points(ru.unit, c.id)
                     if p is not None:
                         points += p

@@ -15,6 +15,7 @@ criterion tree (``aggregate``, ``deduction``, ``may_be_not_applicable``), handle
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import numpy as np
 
 from ..numbers import SCALE, from_fixed, plain, round_half_up

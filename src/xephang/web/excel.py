@@ -17,7 +17,6 @@ from xephang.io.reader import read_period
 from xephang.numbers import plain
 from xephang.text import fold
 
-
 DATA_SHEET = "Báo cáo"
 
 

@@ -314,7 +314,7 @@ def snapshot_payload(ps: PeriodScores) -> dict:
             "id": fw.id, "title": fw.title, "version": fw.version, "sha256": p.framework.sha256,
             "scale": plain(fw.scale), "decimals": fw.decimals,
         },
-        "ties": fw.describe_ties() if ranking.ties == fw.ties else _ties_text(ranking),
+        "ties": fw.describe_ties(ranking.ties),
         "levels": [{"id": lv.id, "name": lv.name, "band": lv.band_text()} for lv in fw.levels],
         "params": params_payload(fw, ps.scored.params),
         "groups": groups,
@@ -330,14 +330,6 @@ def params_payload(fw: Framework, values: dict) -> list[dict]:
     return [{"id": p.id, "label": p.label, "value": "có" if values[p.id] is True else "không"
              if values[p.id] is False else plain(values[p.id]), "unit": p.unit,
              "text": param_text(p, values[p.id])} for p in fw.params.values() if p.id in values]
-
-
-def _ties_text(ranking: Ranking) -> str:
-    if ranking.ties == "input-order":
-        return "theo thứ tự trong danh sách nguồn khi tổng điểm bằng nhau"
-    if ranking.ties == "shared":
-        return "đồng hạng (điểm bằng nhau cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)"
-    return "khi tổng điểm bằng nhau, so sánh lần lượt điểm của: " + ", ".join(ranking.ties)
 
 
 def decimal_text(value: Decimal) -> str:

@@ -13,11 +13,21 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from .models import (
-    Adjustment, AuditEntry, Evidence, EvidenceLink, Explanation, Period, Profile, Role, Snapshot, Status,
-    Submission, audit,
-)
 from .integrity import canonical_json, sha256_text
+from .models import (
+    Adjustment,
+    AuditEntry,
+    Evidence,
+    EvidenceLink,
+    Explanation,
+    Period,
+    Profile,
+    Role,
+    Snapshot,
+    Status,
+    Submission,
+    audit,
+)
 from .scoring import check_values, score_period, snapshot_payload
 
 EVIDENCE_TYPES = {

@@ -11,14 +11,9 @@ from django.urls import reverse
 from xephang.text import sort_key
 
 from .. import workflow
-from ..analysis import (
-    quality_flags,
-)
+from ..analysis import quality_flags
 from ..forms import build_sections
-from ..models import (
-    Explanation,
-    Submission,
-)
+from ..models import Explanation, Submission
 from ..permissions import allow, can
 from ..scoring import score_period
 from ..workflow import WorkflowError

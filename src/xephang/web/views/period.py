@@ -10,12 +10,7 @@ from django.views.decorators.http import require_POST
 
 from .. import workflow
 from ..forms_meta import DecisionMetaForm
-from ..models import (
-    Period,
-    Role,
-    Status,
-    audit,
-)
+from ..models import Period, Role, Status, audit
 from ..permissions import Who, allow, can
 from ..scoring import score_period
 from ..workflow import WorkflowError

@@ -17,15 +17,8 @@ from django.urls import reverse
 from xephang.errors import XephangError
 from xephang.numbers import plain
 
-from ..analysis import (
-    published_scores,
-    road,
-)
-from ..models import (
-    Period,
-    Snapshot,
-    Status,
-)
+from ..analysis import published_scores, road
+from ..models import Period, Snapshot, Status
 from ..permissions import Who, allow, can
 
 

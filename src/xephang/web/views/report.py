@@ -14,11 +14,7 @@ from xephang.errors import XephangError
 
 from .. import workflow
 from ..forms import build_sections, fill_blanks_for_preview, texts_from_post
-from ..models import (
-    Adjustment,
-    Evidence,
-    Submission,
-)
+from ..models import Adjustment, Evidence, Submission
 from ..permissions import allow, can
 from ..scoring import check_values, criteria_rows, score_period
 from ..security import download, kind_of_stored, pending_draft
