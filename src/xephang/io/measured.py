@@ -96,10 +96,11 @@ def read_feed(path: str | Path, fw: Framework, units: dict[str, str], sheet: str
     for row_n, cells in table.rows:
         cells = list(cells) + [None] * (len(table.header) - len(cells))
 
-        def bad(c: int, message: str) -> None:
+        def bad(c: int, message: str, row_n: int = row_n) -> None:
             problems.append(f"{table.where(row_n, c)}: {message}")
 
-        text = lambda c: "" if c is None or cells[c] is None else nfc(str(cells[c])).strip()  # noqa: E731
+        def text(c: int | None, cells: list = cells) -> str:
+            return "" if c is None or cells[c] is None else nfc(str(cells[c])).strip()
         unit = units.get(fold(text(c_unit)))
         if unit is None:
             bad(c_unit, f"'{text(c_unit)}' không phải đơn vị của kỳ đánh giá" if text(c_unit) else "ô trống; cần tên đơn vị")

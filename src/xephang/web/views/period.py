@@ -112,8 +112,6 @@ def period_params(request, period):
 @allow("period.manage")
 def measured_feed(request, period):
     """The administrator uploads a feed of system-measured and survey figures for every unit."""
-    from ..models import Submission
-
     fw = period.framework.load()
     editable = can(request.user, "period.measured", period)
     if request.method == "POST":
