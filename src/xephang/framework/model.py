@@ -250,6 +250,9 @@ class Framework:
     report: str = "points"  # points | index (total / scale, as DTI publishes)
     rank_on: str = "full"  # full | shown
     ties: str | tuple[str, ...] = "shared"
+    #: A unit that did not report: "zero" (0 points, ranked last in its group) or "unranked"
+    #: (listed as "không báo cáo", not ranked).
+    non_reporting: str = "unranked"
     note: str = ""
     source: str = ""
     version: str = ""

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('web', '0003_snapshot_units'),
+        ('web', '0004_publication_completeness_corrections'),
     ]
 
     operations = [
