@@ -18,6 +18,8 @@ from django.urls import reverse
 from xephang.web import workflow
 from xephang.web.models import Framework, Period, Profile, Role, Status, Submission, Unit, UnitGroup
 
+from .conftest import publish_period
+
 DATA = Path(__file__).parent.parent / "data" / "ngon-ngu"
 SET = DATA / "bo-chi-so.yaml"
 PERIOD = DATA / "period.yaml"
@@ -159,15 +161,19 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
     assert appraised.ranking.show(appraised.ranked(beta.pk).shown) == "73.00"  # 74.00 less one application
 
     # Explanation, freezing and publication.
-    for to in (Status.EXPLANATION, Status.FINAL, Status.PUBLISHED):
-        workflow.transition(p, admin, to)
+    publish_period(p, admin)
     p.refresh_from_db()
     assert p.status == Status.PUBLISHED
     # Frozen: the parameter can no longer change.
     client.force_login(admin)
-    assert client.post(reverse("web:period-params", args=[p.pk]), {"so_van_ban_yeu_cau": "5"}).status_code in (302, 403)
+    resp = client.post(reverse("web:period-params", args=[p.pk]), {"so_van_ban_yeu_cau": "5"}, follow=True)
+    assert "đã chốt kết quả: không được sửa tham số của kỳ" in resp.content.decode()
     p.refresh_from_db()
     assert p.meta["params"] == {"so_van_ban_yeu_cau": "4"}
+    from xephang.web.models import AuditEntry
+
+    assert AuditEntry.objects.filter(period=p, action="frozen.refused", subject="tham số của kỳ").exists()
+    assert 'name="so_van_ban_yeu_cau"' not in client.get(reverse("web:period-params", args=[p.pk])).content.decode()
 
     client.logout()
     results = client.get(reverse("web:results", args=[p.pk])).content.decode()
@@ -240,5 +246,8 @@ def test_parameters_not_set_say_so_instead_of_failing(client, year):
     assert client.get(reverse("web:dashboard")).status_code == 200
     for to in (Status.APPRAISAL, Status.EXPLANATION):
         workflow.transition(p, year["admin"], to)
+    from xephang.web import publication
+
+    publication.record_non_reporting(p, year["admin"], publication.missing_units(p), "Không gửi báo cáo.")
     with pytest.raises(workflow.WorkflowError, match="thiếu giá trị tham số"):
         workflow.transition(p, year["admin"], Status.FINAL)
