@@ -159,12 +159,6 @@ def _positions(scored: ScoredPeriod) -> dict[int, tuple[str, int]]:
     return found
 
 
-def _reads(c, iid: str) -> bool:
-    """Whether criterion ``c`` reads the reported input ``iid`` (directly, in a condition or through
-    a derived value)."""
-    return c.rule is not None and iid in c.own_inputs()
-
-
 def _show(fw: Framework, iid: str, v) -> str:
     inp = fw.quantity(iid)
     if inp is None:
@@ -374,7 +368,7 @@ def _part_equals_whole(fw: Framework, scored: ScoredPeriod, report: CheckReport)
             v, whole = _v(scored, inp.id, i), _v(scored, inp.at_most, i)
             if v is None or isinstance(v, bool) or not v or v != whole:
                 continue
-            crit = next((c.id for c in fw.all_criteria() if _reads(c, inp.id)), None)
+            crit = next((c.id for c in fw.readers_of(inp.id)), None)
             report.findings.append(CheckFinding(
                 "full", u.name, u.group, crit, inp.id, f"{_show(fw, inp.id, v)}; {_show(fw, inp.at_most, whole)}",
                 f"'{inp.label}' bằng đúng '{fw.inputs[inp.at_most].label}' (100 %); cần đối chiếu tài liệu kiểm chứng",
@@ -401,7 +395,7 @@ def _evidence(fw: Framework, scored: ScoredPeriod, report: CheckReport, evidence
             v = _v(scored, inp.id, i)
             if v is None or v is False or v == 0 or v == () or inp.type == "choice" and not v:
                 continue  # nothing claimed, nothing to prove
-            crit = next((c.id for c in fw.all_criteria() if _reads(c, inp.id)), None)
+            crit = next((c.id for c in fw.readers_of(inp.id)), None)
             report.findings.append(CheckFinding(
                 "evidence", u.name, u.group, crit, inp.id, _show(fw, inp.id, v),
                 "chỉ tiêu yêu cầu tài liệu kiểm chứng nhưng đơn vị chưa nộp", u.row))
