@@ -188,13 +188,17 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
     resp = client.get(reverse("web:open-data", args=[p.pk, "csv"]))
     csv_text = b"".join(resp.streaming_content).decode("utf-8-sig")
     assert "UBND phường Ngọc Trạo" in csv_text and "73" in csv_text
-    for kind in ("docx", "annex"):
-        resp = client.get(reverse("web:decision", args=[p.pk, kind]))
-        assert resp.status_code == 200, resp.content[:500]
-    resp = client.get(reverse("web:scorecard", args=[p.pk, nga.pk, "docx"]))
-    assert resp.status_code == 200
     import docx
 
+    # The decision is written from the snapshot, scored again with the parameter value frozen in it.
+    resp = client.get(reverse("web:decision", args=[p.pk, "docx"]))
+    assert resp.status_code == 200, resp.content[:500]
+    decision = "\n".join(para.text for para in docx.Document(io.BytesIO(b"".join(resp.streaming_content) if resp.streaming
+                                                                           else resp.content)).paragraphs)
+    assert "Tham số của kỳ đánh giá, áp dụng chung cho mọi đơn vị: Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh: 4 văn bản" in decision
+    assert client.get(reverse("web:decision", args=[p.pk, "annex"])).status_code == 200
+    resp = client.get(reverse("web:scorecard", args=[p.pk, nga.pk, "docx"]))
+    assert resp.status_code == 200
     text = "\n".join(c.text for t in docx.Document(io.BytesIO(resp.content)).tables for r in t.rows for c in r.cells)
     assert "5.2" in text and "1.4" in text  # the regulation's numbers, not 2.2 and 1.3
 
