@@ -105,7 +105,15 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
         assert "5.2" in html and "Đáp ứng tiêu chuẩn, quy chuẩn kỹ thuật" in html
         assert 'name="v_ty_le_ho_so_truc_tuyen"' not in html and "chờ Sở TTTT nhập cho mọi đơn vị" in html
         # A measured figure posted anyway (a crafted form) is ignored; its absence does not block submitting.
-        resp = client.post(url, {**_form(row), "v_ty_le_ho_so_truc_tuyen": "100%", "submit": "1"})
+        # Submitting without the evidence the set requires (documents, the list of applications) saves a
+        # draft naming the criteria; the unit then submits anyway.
+        resp = client.post(url, {**_form(row), "submit": "1"}, follow=True)
+        assert "CHƯA NỘP" in resp.content.decode() and "Văn bản chỉ đạo về CĐS do người đứng đầu ký" in resp.content.decode()
+        if row["ung_dung"] != "không có":
+            assert "Ứng dụng khai thác trên mạng WAN" in resp.content.decode().split("CHƯA NỘP")[1].split("</")[0]
+        version = str(Submission.objects.get(period=p, unit=unit).version)
+        resp = client.post(url, {**_form(row), "v_ty_le_ho_so_truc_tuyen": "100%", "submit_anyway": "1",
+                                 "version": version})
         assert resp.status_code == 302, resp.content.decode()[:3000]
         sub = Submission.objects.get(period=p, unit=unit)
         assert sub.state == Submission.State.SUBMITTED and "ty_le_ho_so_truc_tuyen" not in sub.values
@@ -240,8 +248,10 @@ def test_parameters_not_set_say_so_instead_of_failing(client, year):
         unit = year["units"][row["đơn vị"]]
         client.force_login(year["reporters"][unit.name])
         url = reverse("web:report", args=[p.pk, unit.pk])
+        assert client.post(url, {**_form(row), "save": "1"}).status_code == 302
         assert "thiếu giá trị tham số" in client.get(url).content.decode()  # the live score says why it has none
-        assert client.post(url, {**_form(row), "submit": "1"}).status_code == 302
+        version = str(Submission.objects.get(period=p, unit=unit).version)
+        assert client.post(url, {**_form(row), "submit_anyway": "1", "version": version}).status_code == 302
     ps = score_period(p, "reported")
     assert ps.ranking is None and "thiếu giá trị tham số 'so_van_ban_yeu_cau'" in ps.error
     client.force_login(year["admin"])

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('web', '0004_publication_completeness_corrections'),
+        ('web', '0005_deadline_extension'),
     ]
 
     operations = [
