@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('web', '0006_province_settings'),
+        ('web', '0007_province_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('web', '0005_deadline_extension'),
+        ('web', '0006_adjustment_lists_and_measured_figures'),
     ]
 
     operations = [
