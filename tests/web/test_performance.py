@@ -30,7 +30,8 @@ def _queries(fn) -> int:
 
 def _pages(demo):
     """(name, request, bound): the pages of the deadline day, each with the most queries it may make.
-    The bounds are today's counts with a little room; a query per unit would exceed them at once."""
+    The bounds are today's counts with a little room (one of them, on every page, reads the province's
+    settings: its name in the header, the decimal separator); a query per unit would exceed them at once."""
     p, p2020, own = demo["open"], demo["p2020"], demo["own"]
     other = p.submissions.filter(state="submitted").exclude(unit=own).select_related("unit").first().unit
     report_url = reverse("web:report", args=[p.pk, own.pk])
@@ -45,14 +46,14 @@ def _pages(demo):
         return lambda: getattr(c, method)(url, data) if data is not None else getattr(c, method)(url)
 
     return [
-        ("report: open form", as_user("baocao", "get", report_url), 17),
-        ("report: live score", as_user("baocao", "post", report_url + "tinh-diem/", texts), 13),
-        ("appraisal: list", as_user("quantri", "get", reverse("web:appraisal", args=[p.pk])), 14),
-        ("appraisal: unit page", as_user("quantri", "get", reverse("web:appraisal-unit", args=[p.pk, other.pk])), 24),
-        ("public: home", as_user(None, "get", reverse("web:home")), 9),
-        ("public: results", as_user(None, "get", reverse("web:results", args=[p2020.pk])), 8),
-        ("public: unit page", as_user(None, "get", reverse("web:unit-result", args=[p2020.pk, other.pk])), 17),
-        ("public: JSON API", as_user(None, "get", reverse("web:api-period", args=[p2020.pk])), 7),
+        ("report: open form", as_user("baocao", "get", report_url), 18),
+        ("report: live score", as_user("baocao", "post", report_url + "tinh-diem/", texts), 14),
+        ("appraisal: list", as_user("quantri", "get", reverse("web:appraisal", args=[p.pk])), 15),
+        ("appraisal: unit page", as_user("quantri", "get", reverse("web:appraisal-unit", args=[p.pk, other.pk])), 25),
+        ("public: home", as_user(None, "get", reverse("web:home")), 10),
+        ("public: results", as_user(None, "get", reverse("web:results", args=[p2020.pk])), 9),
+        ("public: unit page", as_user(None, "get", reverse("web:unit-result", args=[p2020.pk, other.pk])), 18),
+        ("public: JSON API", as_user(None, "get", reverse("web:api-period", args=[p2020.pk])), 8),
     ]
 
 
