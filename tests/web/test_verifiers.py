@@ -27,6 +27,15 @@ def _submitted(period):
     return Submission.objects.filter(period=period, state=Submission.State.SUBMITTED).select_related("unit").first()
 
 
+def _appraising(demo, verifier):
+    """The open period in appraisal, its staff criteria assigned to ``verifier``; a submitted report."""
+    p = demo["open"]
+    CriterionVerifier.objects.create(period=p, criterion_id="nhan_luc", user=verifier)
+    p.status = Status.APPRAISAL
+    p.save()
+    return p, _submitted(p)
+
+
 def test_administrator_assigns_and_unassigns_audited(client, demo, noi_vu):
     p = demo["open"]
     client.force_login(demo["quantri"])
@@ -48,11 +57,7 @@ def test_administrator_assigns_and_unassigns_audited(client, demo, noi_vu):
 
 
 def test_verifier_appraises_only_the_assigned_figures(client, demo, noi_vu):
-    p = demo["open"]
-    CriterionVerifier.objects.create(period=p, criterion_id="nhan_luc", user=noi_vu)
-    p.status = Status.APPRAISAL
-    p.save()
-    sub = _submitted(p)
+    p, sub = _appraising(demo, noi_vu)
     url = reverse("web:appraisal-unit", args=[p.pk, sub.unit.pk])
     client.force_login(noi_vu)
     page = client.get(url).content.decode()
@@ -71,11 +76,7 @@ def test_verifier_appraises_only_the_assigned_figures(client, demo, noi_vu):
 
 
 def test_others_see_who_verified_what(client, demo, noi_vu):
-    p = demo["open"]
-    CriterionVerifier.objects.create(period=p, criterion_id="nhan_luc", user=noi_vu)
-    p.status = Status.APPRAISAL
-    p.save()
-    sub = _submitted(p)
+    p, sub = _appraising(demo, noi_vu)
     client.force_login(noi_vu)
     client.post(reverse("web:appraisal-unit", args=[p.pk, sub.unit.pk]), {"input": "so_cbccvc", "action": "accept"})
     for viewer in ("thamdinh", "lanhdao", "quantri"):
