@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from ..framework.model import Criterion, Framework
+from ..io.cells import neutralise_workbook
 from ..numbers import from_fixed, plain, round_half_up
 from ..ranking import GroupRanking, Ranking
 
@@ -77,6 +78,7 @@ def build_annex(ranking: Ranking) -> Workbook:
         _group_sheet(wb.create_sheet(_sheet_title(group.group.name, taken)), ranking, group)
     _framework_sheet(wb.create_sheet(_sheet_title("Bộ tiêu chí", taken)), fw)
     _warnings_sheet(wb.create_sheet(_sheet_title("Lưu ý", taken)), ranking)
+    neutralise_workbook(wb)  # names and titles never become formulas
     return wb
 
 

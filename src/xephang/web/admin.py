@@ -3,10 +3,13 @@ Access is for administrators only (``is_staff``); the cycle's own pages live in 
 
 from django.contrib import admin
 
+from .security import admin_login_form
 from .models import AuditEntry, Period, Profile, Snapshot, Unit, UnitGroup
 
 admin.site.site_header = "xephang — quản trị"
 admin.site.site_title = "xephang"
+# The same login policy as the site's own login page: throttled after repeated failures.
+admin.site.login_form = admin_login_form()
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

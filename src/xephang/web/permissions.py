@@ -66,6 +66,11 @@ def _submitted(p, u):
     return Submission.objects.filter(period=p, unit=u, state=Submission.State.SUBMITTED).exists()
 
 
+def _sees_period(w, p, u):
+    """Leaders and administrators every period; an appraiser only the periods he is assigned to."""
+    return w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p)
+
+
 def _sees_unit_report(w, p, u):
     return _own_unit(w, u) or w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p)
 
@@ -75,8 +80,9 @@ RULES = {
     "home": (lambda w, p, u: True, ""),
     "results.view": (_published, "Kết quả của kỳ này chưa được công bố."),
     "dashboard.view": (_staff, "Chỉ lãnh đạo, Sở TTTT và thẩm định viên xem được bảng điều khiển."),
-    "period.view": (lambda w, p, u: _staff(w, p, u) or (w.role == Role.REPORTER and p.units.filter(pk=w.unit_id).exists()),
+    "period.view": (lambda w, p, u: _sees_period(w, p, u) or (w.role == Role.REPORTER and p.units.filter(pk=w.unit_id).exists()),
                     "Bạn không tham gia kỳ đánh giá này."),
+    "analysis.view": (_sees_period, "Chỉ lãnh đạo, Sở TTTT và thẩm định viên được phân công cho kỳ này xem được phân tích."),
     "period.manage": (_admin, "Chỉ quản trị (Sở TTTT) được thực hiện."),
     "framework.manage": (_admin, "Chỉ quản trị (Sở TTTT) được quản lý bộ tiêu chí."),
     "audit.view": (_admin, "Chỉ quản trị (Sở TTTT) được xem nhật ký."),

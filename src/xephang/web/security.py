@@ -217,10 +217,10 @@ def record_login_failure(username: str, ip: str) -> None:
     LoginFailure.objects.filter(at__lt=_window() - timedelta(days=1)).delete()
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    error_messages = {**AuthenticationForm.error_messages,
-                      "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng.",
-                      "inactive": "Tài khoản này đã bị khóa; liên hệ quản trị (Sở TTTT)."}
+class ThrottledLogin:
+    """The one login policy, mixed into every login form (the site's and the admin's): refused while
+    the account or the address is locked, each failure counted, a success clearing the account's
+    failures."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -232,10 +232,31 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 f"Đăng nhập sai quá nhiều lần; tài khoản tạm khóa. Hãy thử lại sau {minutes} phút "
                 "hoặc liên hệ quản trị (Sở TTTT).", code="throttled")
         try:
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError:
             record_login_failure(username, ip)
             raise
+        from .models import LoginFailure
+
+        LoginFailure.objects.filter(username=self.get_user().get_username().lower()).delete()
+        return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledLogin, AuthenticationForm):
+    error_messages = {**AuthenticationForm.error_messages,
+                      "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng.",
+                      "inactive": "Tài khoản này đã bị khóa; liên hệ quản trị (Sở TTTT)."}
+
+
+def admin_login_form():
+    """The admin site's login form under the same policy (only staff accounts pass it)."""
+    from django.contrib.admin.forms import AdminAuthenticationForm
+
+    class ThrottledAdminAuthenticationForm(ThrottledLogin, AdminAuthenticationForm):
+        error_messages = {**AdminAuthenticationForm.error_messages,
+                          "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản không có quyền quản trị."}
+
+    return ThrottledAdminAuthenticationForm
 
 
 class LoginView(auth_views.LoginView):
@@ -243,9 +264,6 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
 
     def form_valid(self, form):
-        from .models import LoginFailure
-
-        LoginFailure.objects.filter(username=form.get_user().get_username().lower()).delete()
         resp = super().form_valid(form)
         if self.request.session.get(DRAFT_KEY):
             messages.warning(self.request, "Phiên làm việc đã hết hạn trước khi lưu; số liệu bạn đã nhập được giữ lại "

@@ -15,7 +15,7 @@ from ..models import (
     Status,
     audit,
 )
-from ..permissions import Who, allow
+from ..permissions import Who, allow, can
 from ..scoring import score_period
 from ..workflow import WorkflowError
 
@@ -24,6 +24,8 @@ from ..workflow import WorkflowError
 def dashboard(request):
     periods = []
     for p in Period.objects.exclude(status=Status.DRAFT).select_related("framework"):
+        if not can(request.user, "period.view", p):
+            continue  # an appraiser sees only the periods he is assigned to
         info = {"period": p, "progress": workflow.progress(p) if p.kind == Period.Kind.INPUTS else None}
         snap = p.latest_snapshot()
         dist: dict[str, int] = {}

@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from xephang.errors import XephangError
+from xephang.io.cells import neutralise_workbook, safe_row
 from xephang.numbers import plain
 
 from ..analysis import (
@@ -119,7 +120,7 @@ def open_data(request, period, fmt):
         buf = io.StringIO()
         w = csv.writer(buf)
         for r in rows:
-            w.writerow(r)
+            w.writerow(safe_row(r))
         resp = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return resp
@@ -135,6 +136,7 @@ def open_data(request, period, fmt):
         fw_ws.append(["mã", "tiêu chí", "điểm tối đa", "cấp"])
         for c in period.framework.load().all_criteria():
             fw_ws.append([c.id, c.title, plain(c.max), c.depth])
+        neutralise_workbook(wb)  # unit names and criterion titles never become formulas
         out = io.BytesIO()
         wb.save(out)
         resp = HttpResponse(out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
