@@ -267,3 +267,396 @@ def test_an_oversized_excel_import_is_refused_before_it_is_opened(client, demo, 
     resp = client.post(reverse("web:report-upload", args=[p.pk, own.pk]),
                        {"xlsx": SimpleUploadedFile("to.xlsx", b"PK\x03\x04" + b"\0" * 4096)}, follow=True)
     assert "vượt giới hạn" in html.unescape(resp.content.decode())
+
+
+# --- verify: publication state, snapshot metadata, status history, figures, admin edits -----------
+
+
+def _sql(statement, params=()):
+    from django.db import connection
+
+    with connection.cursor() as c:
+        c.execute(statement, params)
+
+
+def _verify_cli(*extra):
+    import contextlib
+
+    from xephang.cli import main
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["verify", *extra])
+    return code, out.getvalue()
+
+
+def _final(demo):
+    p = demo["open"]
+    for to in (Status.APPRAISAL, Status.EXPLANATION, Status.FINAL):
+        workflow.transition(p, demo["quantri"], to)
+    return p
+
+
+def test_verify_catches_results_published_by_sql(client, demo):
+    from xephang.web.integrity import verify
+
+    p = _final(demo)
+    assert verify().ok, verify().problems
+    snap = p.snapshots.get()
+    _sql("UPDATE web_snapshot SET published = %s WHERE id = %s", [True, snap.pk])
+    _sql("UPDATE web_period SET status = 'published' WHERE id = %s", [p.pk])
+    assert client.get(reverse("web:results", args=[p.pk])).status_code == 200  # the harm verify must report
+    rep = verify()
+    assert any(f"kết quả chốt id={snap.pk} " in m and "cờ công bố" in m for m in rep.problems), rep.problems
+    assert any(f"kỳ id={p.pk} " in m and "lần chuyển cuối" in m for m in rep.problems), rep.problems
+    code, out = _verify_cli()
+    assert code == 1 and "PHÁT HIỆN" in out
+
+
+def test_verify_catches_half_a_publication(demo):
+    from xephang.web.integrity import verify
+
+    p = _final(demo)
+    _sql("UPDATE web_snapshot SET published = %s WHERE period_id = %s", [True, p.pk])
+    rep = verify()
+    assert any(f"kỳ id={p.pk} " in m and "cờ công bố" in m for m in rep.problems), rep.problems
+
+
+def test_verify_catches_a_changed_snapshot_reason_or_date(demo):
+    from xephang.web.integrity import verify
+
+    snap = demo["p2020"].snapshots.get(published=True)
+    _sql("UPDATE web_snapshot SET reason = %s WHERE id = %s", ["lý do khác", snap.pk])
+    rep = verify()
+    assert [m for m in rep.problems if f"kết quả chốt id={snap.pk} " in m and "lý do" in m] and len(rep.problems) == 1
+    _sql("UPDATE web_snapshot SET reason = %s, created_at = %s WHERE id = %s",
+         [snap.reason, snap.created_at.replace(year=2019), snap.pk])
+    rep = verify()
+    assert len(rep.problems) == 1 and "thời điểm tạo" in rep.problems[0], rep.problems
+
+
+def test_verify_catches_a_published_period_set_back_to_open(demo):
+    from xephang.web.integrity import verify
+
+    p20 = demo["p2020"]
+    _sql("UPDATE web_period SET status = 'open' WHERE id = %s", [p20.pk])
+    rep = verify()
+    assert any(f"kỳ id={p20.pk} " in m and "'open'" in m for m in rep.problems), rep.problems
+
+
+def test_verify_catches_a_changed_figure_of_a_published_period(demo):
+    from xephang.web.integrity import verify
+
+    p20 = demo["p2020"]
+    sub = p20.submissions.order_by("pk").first()
+    _sql("UPDATE web_submission SET total = %s WHERE id = %s", ["1", sub.pk])
+    rep = verify()
+    assert any(f"kỳ id={p20.pk} " in m and str(sub.unit_id) in m and "số liệu" in m for m in rep.problems), rep.problems
+
+
+def test_admin_edits_enter_the_audit_chain_and_verify_matches_them(client, demo):
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    from xephang.web.integrity import verify
+    from xephang.web.models import AuditEntry
+
+    unit = demo["other"]
+    client.force_login(demo["quantri"])
+    resp = client.post(f"/quan-tri/web/unit/{unit.pk}/change/", {
+        "name": "Sở Y tế tỉnh", "group": unit.group_id, "email": "", "active": "on", "order": unit.order})
+    assert resp.status_code == 302, resp.content.decode()[-1500:]
+    entry = AuditEntry.objects.filter(action="admin.change").latest("id")
+    assert entry.before == {"name": "Sở Y tế"} and entry.after["name"] == "Sở Y tế tỉnh"
+    assert entry.unit_id == unit.pk and entry.user_name == "quantri"
+    rep = verify()
+    assert rep.ok, rep.problems
+    # a criteria set switched on a frozen period through the admin: recorded, and verify names it
+    p20 = demo["p2020"]
+    other_fw = Framework.objects.exclude(pk=p20.framework_id).first()
+    resp = client.post(f"/quan-tri/web/period/{p20.pk}/change/", {
+        "name": p20.name, "year": p20.year, "framework": other_fw.pk, "kind": p20.kind, "ties": p20.ties,
+        "units": list(p20.units.values_list("pk", flat=True)), "meta": "{}" if not p20.meta else __import__("json").dumps(p20.meta)})
+    assert resp.status_code == 302, resp.content.decode()[-1500:]
+    assert AuditEntry.objects.filter(action="admin.change", period=p20, after__framework=str(other_fw)).exists()
+    assert any(f"kỳ id={p20.pk} " in m and "bộ tiêu chí" in m for m in verify().problems)
+    # an admin change that bypassed the trail is named
+    forged = LogEntry.objects.log_actions(user_id=demo["quantri"].pk, queryset=[unit], action_flag=CHANGE,
+                                          change_message="x", single_object=True)
+    assert any(f"nhật ký id={forged.pk} " in m for m in verify().problems)
+
+
+def test_every_admin_screen_is_audited_or_read_only():
+    from django.contrib import admin
+
+    from xephang.web.admin import AuditedAdmin, ReadOnlyAdmin
+
+    loose = [m.__name__ for m, ma in admin.site._registry.items() if not isinstance(ma, (AuditedAdmin, ReadOnlyAdmin))]
+    assert loose == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)  # SQLite's online backup reads committed pages
+def test_orphan_uploads_are_noted_cleaned_and_left_out_of_backups(demo, tmp_path):
+    import os
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from xephang.web.backup import backup
+    from xephang.web.integrity import verify
+
+    PDF = b"%PDF-1.4\n%%EOF\n"
+    sub = workflow.submission_for(demo["open"], demo["own"])
+    ev = workflow.add_evidence(sub, demo["baocao"], SimpleUploadedFile("a.pdf", PDF), ["may_tinh"], "", "")
+    orphan = Path(settings.MEDIA_ROOT) / "minh-chung" / "9" / "9" / "20260101000000000000.pdf"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    orphan.write_bytes(PDF)  # an upload cut off by kill -9: the file stayed, the row rolled back
+    rep = verify()
+    assert rep.ok and any("20260101000000000000.pdf" in n for n in rep.notes)
+    manifest = backup(tmp_path / "b.tar.gz")
+    assert ev.file.name in manifest["media"] and not [k for k in manifest["media"] if "20260101000000000000" in k]
+    code, out = _verify_cli("--xoa-tep-thua")
+    assert code == 0 and orphan.exists() and "mới hơn 1 giờ" in out  # a fresh file may be an upload in progress
+    old = time.time() - 7200
+    os.utime(orphan, (old, old))
+    code, out = _verify_cli("--xoa-tep-thua")
+    assert code == 0 and not orphan.exists() and Path(ev.file.path).exists()
+    # a row whose file is gone is a problem
+    Path(ev.file.path).unlink()
+    assert any(ev.file.name in m for m in verify().problems)
+
+
+def test_restore_refuses_a_manifest_path_outside_the_media_folder(demo, tmp_path):
+    import json
+    import tarfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from xephang.web.backup import BackupError, backup, restore
+
+    good = tmp_path / "good.tar.gz"
+    backup(good)
+    forged = tmp_path / "forged.tar.gz"
+    planted = b"alert('pwn')"
+    with tarfile.open(good, "r:gz") as tin, tarfile.open(forged, "w:gz") as tout:
+        for m in tin.getmembers():
+            data = tin.extractfile(m).read()
+            if m.name == "manifest.json":
+                man = json.loads(data)
+                import hashlib
+
+                man["media"]["../static/web/planted.js"] = hashlib.sha256(planted).hexdigest()
+                data = json.dumps(man).encode()
+                m.size = len(data)
+                extra = tarfile.TarInfo("static/web/planted.js")
+                extra.size = len(planted)
+                tout.addfile(extra, io.BytesIO(planted))
+            tout.addfile(m, io.BytesIO(data))
+    with pytest.raises(BackupError, match="ngoài thư mục minh chứng"):
+        restore(forged, replace=True)
+    assert not (Path(settings.MEDIA_ROOT).parent / "static" / "web" / "planted.js").exists()
+
+
+# --- concurrent writes on SQLite ----------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_ten_concurrent_writes_wait_instead_of_failing(demo):
+    """Ten logins, each followed at once by an appraisal decision, all at the same moment: on SQLite
+    (WAL, transactions that take the write lock when they begin, a busy timeout) every request waits
+    for its turn; none is a 500 "database is locked"."""
+    import threading
+
+    from django.db import connection, connections
+    from django.test import Client
+
+    from xephang.web.models import Adjustment
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's locking only")
+    p = demo["open"]
+    workflow.transition(p, demo["quantri"], Status.APPRAISAL)
+    subs = list(p.submissions.filter(state="submitted").select_related("unit")[:10])
+    fw = p.framework.load()
+    start = threading.Barrier(len(subs))
+    codes, errors = [], []
+
+    def one(sub):
+        try:
+            c = Client(raise_request_exception=False)
+            start.wait()
+            codes.append(c.post(reverse("web:login"), {"username": "thamdinh", "password": "xephang-demo"}).status_code)
+            inp = fw.inputs_for(sub.unit.group.code)[0].id
+            codes.append(c.post(reverse("web:appraisal-unit", args=[p.pk, sub.unit_id]),
+                                {"input": inp, "action": "accept", "version": "0"}).status_code)
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(repr(e))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one, args=(s,)) for s in subs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors and len(codes) == 2 * len(subs) and all(c == 302 for c in codes), (codes, errors)
+    assert Adjustment.objects.filter(submission__in=subs).count() == len(subs)
+
+
+def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(demo):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as c:
+        c.execute("PRAGMA journal_mode")
+        assert c.fetchone()[0].lower() == "wal"
+        c.execute("PRAGMA busy_timeout")
+        assert c.fetchone()[0] >= 10_000
+
+
+# --- malformed parameters -----------------------------------------------------------------------
+
+
+def test_malformed_parameters_are_400_with_a_message(client, demo, people):
+    p20, p = demo["p2020"], demo["open"]
+    for url in (f"/ket-qua/{p20.pk}/?phien-ban=abc", f"/ket-qua/{p20.pk}/?phien-ban=1.5",
+                f"/ket-qua/{p20.pk}/du-lieu.csv?phien-ban=-1"):
+        resp = client.get(url)
+        assert resp.status_code == 400 and "phiên bản" in html.unescape(resp.content.decode()).lower(), url
+    resp = client.get(f"/api/ket-qua/{p20.pk}/?version=abc")
+    assert resp.status_code == 400 and "phiên bản" in resp.json()["error"].lower()
+    assert client.get(f"/ket-qua/{p20.pk}/?phien-ban=99").status_code == 404
+    client.force_login(people["admin"])
+    resp = client.get("/nhat-ky/?ky=abc")
+    assert resp.status_code == 400 and "kỳ (ky)" in html.unescape(resp.content.decode()).lower()
+    resp = client.post(reverse("web:period-transition", args=[p.pk]), {"to": "nonsense"})
+    assert resp.status_code == 400 and "không tồn tại" in html.unescape(resp.content.decode())
+    p.refresh_from_db()
+    assert p.status == Status.OPEN
+
+
+def test_malformed_ids_in_explanation_forms_are_400(client, demo, people):
+    p, own = demo["open"], demo["own"]
+    for to in (Status.APPRAISAL, Status.EXPLANATION):
+        workflow.transition(p, demo["quantri"], to)
+    client.force_login(demo["baocao"])
+    resp = client.post(reverse("web:explanation", args=[p.pk, own.pk]), {"adjustment": "abc", "text": "x"})
+    assert resp.status_code == 400 and "điều chỉnh" in html.unescape(resp.content.decode()).lower()
+    other = p.submissions.filter(state="submitted").exclude(unit=own).first().unit
+    client.force_login(people["appraiser"])
+    resp = client.post(reverse("web:appraisal-unit", args=[p.pk, other.pk]), {"explanation": "abc", "decision": "accept"})
+    assert resp.status_code == 400 and "giải trình" in html.unescape(resp.content.decode()).lower()
+
+
+# --- criteria sets: huge integers, duplicate keys -----------------------------------------------
+
+
+def _framework_text():
+    from xephang.framework.loader import DATA_DIR
+
+    return (DATA_DIR / "thanhhoa-2016.yaml").read_text(encoding="utf-8")
+
+
+def test_a_yaml_integer_of_thousands_of_digits_is_a_located_error(client, demo, tmp_path):
+    from xephang.cli import main
+
+    text = _framework_text().replace("rounding: {decimals: 2}", "rounding: {decimals: " + "9" * 5000 + "}", 1)
+    client.force_login(demo["quantri"])
+    resp = client.post(reverse("web:frameworks"), {"text": text})
+    page = html.unescape(resp.content.decode())
+    assert resp.status_code == 200 and "số nguyên quá dài" in page and "dòng 44" in page
+    path = tmp_path / "bo.yaml"
+    path.write_text(text, encoding="utf-8")
+    import contextlib
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["framework", "check", str(path)])
+    assert code == 2 and "số nguyên quá dài" in err.getvalue() and "Traceback" not in err.getvalue()
+    with contextlib.redirect_stderr(err):
+        code = main(["rank", "thanhhoa-2020", "--framework", str(path)])
+    assert code == 2 and "Traceback" not in err.getvalue()
+
+
+def test_duplicate_keys_in_a_criteria_set_are_refused(tmp_path):
+    from xephang.errors import FrameworkError
+    from xephang.framework.loader import parse_framework
+
+    text = _framework_text().replace("    title: Hạ tầng kỹ thuật công nghệ thông tin\n",
+                                     "    title: Hạ tầng kỹ thuật công nghệ thông tin\n    title: Hạ tầng khác\n", 1)
+    with pytest.raises(FrameworkError, match="khóa 'title' bị lặp lại"):
+        parse_framework(text, "bo.yaml")
+
+
+# --- charts: names are text, never mathtext ------------------------------------------------------
+
+
+def test_a_unit_named_like_mathtext_does_not_break_the_charts(client, demo, tmp_path):
+    from xephang.cli import main
+
+    p20 = demo["p2020"]
+    unit = p20.units.first()
+    Unit.objects.filter(pk=unit.pk).update(name=r"$\frac{a}{$ Sở")
+    workflow.publish(p20, demo["quantri"], "Đính chính tên đơn vị.")  # the published results carry the name
+    client.force_login(demo["lanhdao"])
+    resp = client.get(reverse("web:analysis-chart", args=[p20.pk]) + "?sai-so=0,5")
+    assert resp.status_code == 200 and resp.content.startswith(b"\x89PNG")
+    src = tmp_path / "ket-qua.csv"
+    src.write_text("khối,đơn vị,tổng điểm\nso_ban_nganh,\"$\\frac{a}{$ Sở\",80\nso_ban_nganh,Sở Nội vụ,60\n"
+                   "huyen_thi_xa_thanh_pho,UBND huyện A,70\nhuyen_thi_xa_thanh_pho,UBND huyện B,50\n", encoding="utf-8")
+    import contextlib
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["report", str(src), "--out", str(tmp_path / "bao-cao.docx")])
+    assert code == 0, err.getvalue()
+
+
+# --- headers, uploads, deployment ----------------------------------------------------------------
+
+
+def test_pages_carry_a_csp_and_logged_in_pages_are_private(client, demo):
+    resp = client.get("/")
+    assert "script-src 'self'" in resp["Content-Security-Policy"] and "private" not in resp.get("Cache-Control", "")
+    client.force_login(demo["baocao"])
+    resp = client.get(reverse("web:report", args=[demo["open"].pk, demo["own"].pk]))
+    assert "frame-ancestors 'none'" in resp["Content-Security-Policy"]
+    assert "private" in resp["Cache-Control"]
+    assert "onclick=" not in resp.content.decode()  # no inline handler the policy would block
+
+
+def test_a_zip_of_many_small_highly_compressed_members_is_refused():
+    from xephang.web.security import UploadRefused, sniff
+
+    buf = io.BytesIO()
+    with __import__("zipfile").ZipFile(buf, "w", __import__("zipfile").ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")
+        for k in range(60):
+            z.writestr(f"word/media/{k}.bin", b"\0" * (1024 * 1024 - 1))  # each just under 1 MB
+    assert len(buf.getvalue()) < 200 * 1024
+    with pytest.raises(UploadRefused, match="bom nén"):
+        sniff(io.BytesIO(buf.getvalue()), "nhieu.docx")
+
+
+def test_the_env_block_of_the_deploy_guide_passes_the_deployment_check(tmp_path):
+    import os
+    import re
+    import secrets
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "deploy.md").read_text(encoding="utf-8")
+    block = re.search(r"cat > /etc/xephang.env <<'ENV'\n(.*?)\n\s*ENV\n", guide, re.S).group(1)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("XEPHANG_", "DJANGO_", "DATABASE_"))}
+    for line in block.splitlines():
+        key, _, value = line.strip().partition("=")
+        env[key] = value.split("  #")[0].strip()
+    env["XEPHANG_SECRET_KEY"] = secrets.token_urlsafe(50)  # "...long random...": the one value to fill in
+    env["XEPHANG_STATE_DIR"] = str(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+                          env=env, capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 0 and "no issues" in done.stdout, done.stdout + done.stderr

@@ -103,13 +103,18 @@ def _office_zip(upload, name: str) -> Kind:
             infos = z.infolist()
             if len(infos) > ZIP_MAX_MEMBERS:
                 raise UploadRefused(f"Tệp '{name}' có {len(infos)} thành phần nén; không nhận (nghi tệp độc hại).")
-            total = 0
+            total = packed = 0
             for info in infos:
                 if info.filename.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", info.filename):
                     raise UploadRefused(f"Tệp '{name}' chứa đường dẫn không hợp lệ ({info.filename!r}); không nhận.")
                 total += info.file_size
+                packed += info.compress_size
                 ratio = info.file_size / max(info.compress_size, 1)
-                if total > ZIP_MAX_UNCOMPRESSED or (info.file_size > 1024 * 1024 and ratio > ZIP_MAX_RATIO):
+                # Each member and the whole: many members of just under 1 MB each are a bomb too.
+                overall = total / max(packed, 1)
+                if (total > ZIP_MAX_UNCOMPRESSED or (info.file_size > 1024 * 1024 and ratio > ZIP_MAX_RATIO)
+                        or (total > 1024 * 1024 and overall > ZIP_MAX_RATIO)):
+                    ratio = max(ratio, overall)
                     raise UploadRefused(
                         f"Tệp '{name}' giải nén ra quá lớn ({total // (1024 * 1024)} MB trở lên, tỷ lệ nén {ratio:.0f}:1); "
                         "không nhận (nghi 'bom nén')."
@@ -169,6 +174,52 @@ def kind_of_stored(name: str) -> str:
         if k.ext == ext:
             return k.mime
     return "application/octet-stream"
+
+
+# ---------------------------------------------------------------------------------------------
+# Response headers: a Content-Security-Policy on every page, private caching for logged-in users
+
+#: Scripts and styles from the site only (inline style attributes allowed: bars' widths); no plugins,
+#: no framing, forms post to the site only.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+                           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+class HeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import patch_cache_control
+
+        resp = self.get_response(request)
+        if resp.get("Content-Type", "").startswith("text/html") and "Content-Security-Policy" not in resp:
+            resp["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # A shared proxy or browser cache must never hand one user's pages to another.
+            patch_cache_control(resp, private=True, no_cache=True)
+        return resp
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters from the URL or a form: a number that is not one is a 400 with a message, never a 500
+
+
+def int_param(value, what: str, required: bool = True) -> int | None:
+    """``value`` as a whole number ≥ 0, or ``BadRequest`` naming the parameter (``what``) and what was
+    expected; None when absent and not required."""
+    from django.core.exceptions import BadRequest
+
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if required:
+            raise BadRequest(f"Thiếu {what}.")
+        return None
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        raise BadRequest(f"{what[:1].upper() + what[1:]} phải là một số nguyên dương, không phải '{text[:40]}'.")
+    return int(text)
 
 
 # ---------------------------------------------------------------------------------------------

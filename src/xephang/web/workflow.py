@@ -17,7 +17,7 @@ from .models import (
     Adjustment, AuditEntry, Evidence, EvidenceLink, Explanation, Period, Profile, Role, Snapshot, Status,
     Submission, audit,
 )
-from .integrity import canonical_json, sha256_text
+from .integrity import canonical_json, sha256_text, utc_ms
 from .scoring import check_values, score_period, snapshot_payload
 
 EVIDENCE_TYPES = {
@@ -76,7 +76,7 @@ def _freeze(period: Period, user, reason: str, published: bool) -> Snapshot:
         reason=reason, created_by=user if getattr(user, "is_authenticated", False) else None, published=published,
     )
     audit(user, "snapshot.create", period=period, subject=f"phiên bản {snap.version}",
-          after={"sha256": snap.sha256, "published": published}, reason=reason)
+          after={"sha256": snap.sha256, "published": published, "created_at": utc_ms(snap.created_at)}, reason=reason)
     return snap
 
 
@@ -95,7 +95,7 @@ def publish(period: Period, user, reason: str) -> Snapshot:
                                        sha256=last.sha256, reason=reason, published=True,
                                        created_by=user if getattr(user, "is_authenticated", False) else None)
         audit(user, "snapshot.publish", period=period, subject=f"phiên bản {snap.version}",
-              after={"sha256": snap.sha256}, reason=reason)
+              after={"sha256": snap.sha256, "published": True, "created_at": utc_ms(snap.created_at)}, reason=reason)
     else:
         snap = _freeze(period, user, reason, published=True)
     if period.status != Status.PUBLISHED:

@@ -66,8 +66,13 @@ def period_page(request, period):
 @require_POST
 @allow("period.manage")
 def period_transition(request, period):
+    to = request.POST.get("to", "")
+    if to not in Status.values:
+        from django.core.exceptions import BadRequest
+
+        raise BadRequest(f"Giai đoạn '{to[:40]}' không tồn tại; các giai đoạn: {', '.join(Status.labels)}.")
     try:
-        workflow.transition(period, request.user, request.POST.get("to", ""), request.POST.get("note", ""))
+        workflow.transition(period, request.user, to, request.POST.get("note", ""))
         messages.success(request, f"Đã chuyển kỳ sang giai đoạn: {period.get_status_display()}.")
     except WorkflowError as e:
         messages.error(request, str(e))

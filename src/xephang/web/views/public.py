@@ -31,8 +31,11 @@ from ..scoring import score_period, snapshot_payload
 
 
 def _published_snapshot(period: Period, version: str | None = None) -> Snapshot:
+    from ..security import int_param
+
     qs = period.snapshots.filter(published=True)
-    if version:
+    version = int_param(version, "phiên bản (phien-ban / version)", required=False)
+    if version is not None:
         snap = qs.filter(version=version).first()
     else:
         snap = qs.order_by("-version").first()
@@ -262,7 +265,12 @@ def api_periods(request):
 
 @allow("results.view")
 def api_period(request, period):
-    snap = _published_snapshot(period, request.GET.get("version"))
+    from django.core.exceptions import BadRequest
+
+    try:
+        snap = _published_snapshot(period, request.GET.get("version"))
+    except BadRequest as e:
+        return JsonResponse({"error": str(e)}, status=400, json_dumps_params={"ensure_ascii": False})
     return JsonResponse({"sha256": snap.sha256, "version": snap.version, "results": snap.data},
                         json_dumps_params={"ensure_ascii": False})
 
@@ -271,6 +279,14 @@ def api_period(request, period):
 def denied(request, exception=None):
     return render(request, "web/403.html", {"reason": str(exception) if exception else ""}, status=403)
 
+
+
+def bad_request(request, exception=None):
+    from django.core.exceptions import BadRequest
+
+    # Only our own messages are shown (Django's other 400s may name internals).
+    reason = str(exception) if isinstance(exception, BadRequest) and type(exception) is BadRequest else ""
+    return render(request, "web/400.html", {"reason": reason}, status=400)
 
 
 def not_found(request, exception=None):

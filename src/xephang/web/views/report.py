@@ -21,7 +21,7 @@ from ..models import (
 )
 from ..permissions import allow, can
 from ..scoring import check_values, criteria_rows, score_period
-from ..security import download, kind_of_stored, pending_draft
+from ..security import download, int_param, kind_of_stored, pending_draft
 from ..workflow import WorkflowError
 
 
@@ -173,7 +173,8 @@ def explanation_page(request, period, unit):
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Không trong giai đoạn giải trình.")
-        adj = get_object_or_404(Adjustment, pk=request.POST.get("adjustment"), submission=sub, accepted=False)
+        adj = get_object_or_404(Adjustment, pk=int_param(request.POST.get("adjustment"), "điều chỉnh (adjustment)"),
+                                submission=sub, accepted=False)
         ev = None
         try:
             if request.FILES.get("file"):
