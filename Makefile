@@ -1,9 +1,10 @@
-# The two commands of the README. Both create .venv on first use and reinstall when pyproject changes.
+# The two commands of the README. Both create .venv on first use and reinstall when pyproject.toml or
+# the lock file changes; every package is installed at the version pinned in requirements.lock.
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: run test bench clean
+.PHONY: run test lint lock bench clean
 
 # The main job on the embedded data: the 2020 Thanh Hóa ranking printed and its decision written,
 # then the web application on http://127.0.0.1:8000 (SQLite in var/, migrated and preloaded).
@@ -15,20 +16,33 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests benchmarks scripts
+
+# Re-pin after editing pyproject.toml's dependencies (kept pins stay); `make lock LOCK_ARGS=--upgrade`
+# takes the newest versions of everything.
+lock: | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q pip-tools
+	$(BIN)/pip-compile -q $(LOCK_ARGS) --strip-extras --no-emit-index-url --no-emit-find-links \
+	    --extra web --extra test -o requirements.lock pyproject.toml
+
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/read.py
 	$(BIN)/python benchmarks/robustness.py
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install -q -e .
+# The lock is used as constraints: `make run` installs only the core and the web extra, `make test`
+# adds the test extra, each at the locked versions.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[web]'
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/python -m pip install -q -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements.lock | $(VENV)/bin/python
+	$(BIN)/python -m pip install -q -c requirements.lock -e '.[web,test]'
 	touch $(VENV)/.installed $@
 
 clean:

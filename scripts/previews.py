@@ -3,8 +3,8 @@
     .venv/bin/python scripts/previews.py [--dpi 100]
 
 Writes quyet-dinh-2020-<page>.png (the decision for the embedded 2020 data, every page), and the
-first pages of a scorecard and of the report made from the seeded sample inputs
-(xephang.documents.sample), so a reviewer can look at the layout without installing anything.
+first page of a scorecard and every page of the report made from the embedded sample period
+(mau-thanhhoa-2016, made-up figures marked "SỐ LIỆU MẪU"), so a reviewer can look at the layout without installing anything.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from xephang.documents.decision import write_decision
 from xephang.documents.meta import build_meta
 from xephang.documents.pdf import to_pdf, to_png
 from xephang.documents.report import write_report
-from xephang.documents.sample import sample_period
 from xephang.documents.scorecard import write_scorecard
 from xephang.framework import load_framework
 from xephang.io import read_period
@@ -38,16 +37,19 @@ def main() -> int:
     fw = load_framework(pf.framework)
     ranking = rank(score(fw, read_period(pf.path, fw)), pf.ties)
     meta = build_meta(pf.meta)
-    sample = rank(score(fw, sample_period(fw)))
+    spf = resolve("mau-thanhhoa-2016")  # the sample period: made-up figures, marked as such
+    sample = rank(score(fw, read_period(spf.path, fw)), spf.ties)
+    sample_meta = build_meta(spf.meta)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         docx = write_decision(ranking, meta, tmp / "quyet-dinh-2020.docx")[0]
         pages = to_png(to_pdf(docx), OUT / "quyet-dinh-2020", args.dpi)
-        unit = sample.groups[0].units[3]
-        card = write_scorecard(sample, unit, tmp / "phieu.docx")[0]
-        pages += to_png(to_pdf(card), OUT / "phieu-ket-qua-mau", args.dpi)[:1]
-        report = write_report(sample, meta, tmp / "bao-cao.docx")[0]
-        pages += to_png(to_pdf(report), OUT / "bao-cao-mau", args.dpi)[:4]
+        # Thanh tra tỉnh: criteria that do not apply, so its shares are on the applicable max.
+        unit = next(u for g in sample.groups for u in g.units if u.unit.not_applicable)
+        card = write_scorecard(sample, unit, tmp / "phieu.docx", sample=True)[0]
+        pages += to_png(to_pdf(card), OUT / "phieu-ket-qua-mau", args.dpi)[:2]
+        report = write_report(sample, sample_meta, tmp / "bao-cao.docx")[0]
+        pages += to_png(to_pdf(report), OUT / "bao-cao-mau", args.dpi)
         for extra in sorted(OUT.glob("bao-cao-mau-*.png")) + sorted(OUT.glob("phieu-ket-qua-mau-*.png")):
             if extra not in pages:
                 extra.unlink()

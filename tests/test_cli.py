@@ -20,6 +20,13 @@ def test_rank_table(capsys):
     assert ["2", "Khá", "Sở", "A", "74.50"] in lines
 
 
+def test_rank_table_states_the_tie_rule_in_words(capsys):
+    for ties, words in (("dense", "đồng hạng liền (điểm bằng nhau cùng thứ hạng, thứ hạng kế tiếp không bị bỏ qua"),
+                        ("input-order", "theo thứ tự trong danh sách nguồn khi tổng điểm bằng nhau")):
+        assert main(["rank", str(DATA / "mini.csv"), *MINI, "--ties", ties]) == 0
+        assert f"\nQuy tắc đồng điểm: {words}" in capsys.readouterr().out
+
+
 def test_rank_json(capsys):
     assert main(["rank", str(DATA / "mini.csv"), *MINI, "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)

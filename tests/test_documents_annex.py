@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from test_documents_decision import REF, run  # tests/ is on sys.path (rootdir conftest)
+from test_documents_decision import REF, run, run_with_meta  # tests/ is on sys.path (rootdir conftest)
 
 DATA = Path(__file__).parent / "data"
 
@@ -126,3 +126,81 @@ def test_long_sheet_names_are_cut_to_excels_limit():
     b = _sheet_title("Khối UBND huyện, thị xã, thành phố trực thuộc tỉnh", taken)
     assert len(a) <= 31 and len(b) <= 31 and a != b
     assert _sheet_title("Khối [a/b]: c?", taken) == "Khối  a b   c"
+
+
+def group_head(ws, c) -> str:
+    """The row-4 title over column c (merged cells keep it in their first column)."""
+    while c > 2 and ws.cell(4, c).value is None:
+        c -= 1
+    return ws.cell(4, c).value or ""
+
+
+def test_every_row_adds_up_to_its_shown_total(tmp_path):
+    """Shown parts + the rounding column = the shown total, on the sample period (47 units, where
+    rounded criteria points used to miss the total by 0.01–0.02 in 21 rows and a rescaled unit's
+    parts summed to 66.95 beside a total of 77.86)."""
+    out = tmp_path / "pl.xlsx"
+    code, _, err = run("annex", "mau-thanhhoa-2016", "--out", out)
+    assert code == 0, err
+    wb = openpyxl.load_workbook(out)
+    checked = rescaled = rounded = 0
+    for ws in wb.worksheets[:2]:
+        labels = header(ws)
+        end = labels.index("Điểm đạt (cộng các nhóm tiêu chí)") + 1
+        for k, r in enumerate(rows(ws)):
+            line = FIRST = 6 + k
+            # The criteria groups' points: the bold cells; a deduction's header says "trừ".
+            tops = [c for c in range(3, end) if ws.cell(line, c).font.bold]
+            plus = [c for c in tops if "trừ" not in (ws.cell(5, c).value or "").lower()
+                    and "trừ" not in group_head(ws, c).lower()]
+            assert len(plus) >= 5, FIRST
+            earned = sum(Decimal(str(ws.cell(line, c).value)) for c in plus if ws.cell(line, c).value != "KAD")
+            assert Decimal(str(r["Điểm đạt (cộng các nhóm tiêu chí)"])) == earned
+            base = earned
+            key = next((k for k in r if k and k.startswith("Quy đổi")), None)
+            if key and Decimal(str(r["Điểm tối đa áp dụng"])) != 100:
+                rescaled += 1
+                expected = (earned * 100 / Decimal(str(r["Điểm tối đa áp dụng"]))).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+                assert Decimal(str(r[key])) == expected
+                base = expected
+            minus = Decimal(str(r.get("Điểm trừ") or 0))
+            diff = Decimal(str(r["Chênh lệch do làm tròn"]))
+            assert abs(diff) <= Decimal("0.05")
+            rounded += diff != 0
+            assert base - minus + diff == Decimal(str(r["Tổng điểm (tối đa 100)"])), r["Đơn vị"]
+            checked += 1
+    assert checked == 47 and rescaled >= 1 and rounded >= 1
+    legend = [str(ws.cell(k, 1).value) for ws in wb.worksheets[:1] for k in range(1, ws.max_row + 1)]
+    assert any(t and t.startswith("KAD: không áp dụng") for t in legend)
+    assert any(t and t.startswith("Quy đổi: ") and "× 100 / Điểm tối đa áp dụng" in t for t in legend)
+    assert any(t and t.startswith("Chênh lệch do làm tròn:") for t in legend)
+    # Sample figures say so on every printed page of every sheet.
+    assert all("SỐ LIỆU MẪU" in ws.oddHeader.left.text for ws in wb.worksheets)
+
+
+def test_print_setup_font_and_decision_line_on_every_sheet(tmp_path):
+    code, err, out = run_with_meta(tmp_path, "annex", "number: 76\ndate: 2021-02-03\n", "pl.xlsx")
+    assert code == 0, err
+    wb = openpyxl.load_workbook(out)
+    for ws in wb.worksheets:
+        assert str(ws.page_setup.paperSize) == str(ws.PAPERSIZE_A4)
+        m = ws.page_margins
+        # Nghị định 30/2020, Phụ lục I: left 30–35, right 15–20, top and bottom 20–25 mm.
+        assert 29.99 <= m.left * 25.4 <= 35 and 14.99 <= m.right * 25.4 <= 20
+        assert 19.99 <= m.top * 25.4 <= 25 and 19.99 <= m.bottom * 25.4 <= 25
+        assert ws.oddHeader.center.text == "&P" and ws.HeaderFooter.differentFirst  # none on page 1
+        fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
+        assert fonts == {"Times New Roman"}, ws.title
+    so = wb.worksheets[0]
+    assert so.cell(2, 1).value == "(Kèm theo Quyết định số 76/QĐ-UBND ngày 03 tháng 02 năm 2021 của Chủ tịch UBND tỉnh Thanh Hóa)"
+    assert so.cell(2, 1).font.italic
+    # The filter sits on a header row whose every cell is labelled.
+    ref = so.auto_filter.ref
+    first, last = ref.split(":")
+    row = int("".join(ch for ch in first if ch.isdigit()))
+    width = openpyxl.utils.column_index_from_string("".join(ch for ch in last if ch.isalpha()))
+    assert all(so.cell(row, c).value for c in range(1, width + 1))
+    legend = [str(so.cell(k, 1).value) for k in range(1, so.max_row + 1)]
+    assert any("UBND" not in t and t.startswith("Xếp hạng khi bằng điểm: theo thứ tự") for t in legend)
+    huyen = [str(wb.worksheets[1].cell(k, 1).value) for k in range(1, wb.worksheets[1].max_row + 1)]
+    assert any("Quảng Xương (hạng 15)" in t for t in huyen)  # the tie explained under its table

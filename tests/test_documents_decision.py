@@ -12,7 +12,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from xephang.cli import main
-from xephang.documents.meta import BLANK, build_meta, decree_date, short_date
+from xephang.documents.meta import BLANK, NUMBER_BLANK, build_meta, decree_date, short_date
 
 REF = Path(__file__).resolve().parents[1] / "src" / "xephang" / "data" / "thanhhoa-2020" / "ket-qua.csv"
 MINI = Path(__file__).parent / "data" / "mini.yaml"
@@ -39,6 +39,15 @@ def decision_2020(tmp_path_factory):
     code, stdout, _ = run("decision", "thanhhoa-2020", "--out", out)
     assert code == 0, stdout
     return docx.Document(out)
+
+
+def run_with_meta(tmp_path, verb: str, content: str, out_name: str, *extra):
+    """``xephang VERB thanhhoa-2020 --meta meta.yaml --out OUT`` with ``content`` as meta.yaml."""
+    meta = tmp_path / "meta.yaml"
+    meta.write_text(content, encoding="utf-8")
+    out = tmp_path / out_name
+    code, _, err = run(verb, "thanhhoa-2020", "--meta", meta, "--out", out, *extra)
+    return code, err, out
 
 
 def published():
@@ -72,9 +81,16 @@ def test_decree_date(day, month, expected):
 
 
 def test_blank_date_and_number_leave_room_to_write():
+    from xephang.documents.layout import text_width_mm
+    from xephang.documents.meta import NUMBER_BLANK
+
     meta = build_meta({"year": 2020, "decision": {"province": "Thanh Hóa"}})
     assert meta.place_date() == f"Thanh Hóa, ngày {BLANK} tháng {BLANK} năm 2021"
-    assert meta.number_line() == f"Số:{BLANK}/QĐ-UBND"
+    assert meta.number_line() == f"Số:{NUMBER_BLANK}/QĐ-UBND"
+    # Room for a handwritten number of four or five digits (about 3 mm each), and still one line
+    # in the header's 69.4 mm column.
+    assert text_width_mm(NUMBER_BLANK, 13) >= 15
+    assert text_width_mm(meta.number_line(), 13) < 69.4 - 3
 
 
 def test_number_below_ten_takes_a_leading_zero():
@@ -127,7 +143,7 @@ def test_header_block(decision_2020):
     assert qh.runs[0].bold and qh.runs[0].font.size == Pt(13)
     assert tn.runs[0].bold and tn.runs[0].font.size == Pt(14)
     number, date = header.rows[1].cells
-    assert number.text == f"Số:{BLANK}/QĐ-UBND"
+    assert number.text == f"Số:{NUMBER_BLANK}/QĐ-UBND"
     assert date.text == f"Thanh Hóa, ngày {BLANK} tháng {BLANK} năm 2021"
     assert date.paragraphs[0].runs[0].italic and date.paragraphs[0].runs[0].font.size == Pt(14)
     # No borders in the header table.
@@ -233,17 +249,43 @@ def test_table_rows_repeat_header_and_never_split(decision_2020):
         assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
 
 
-def test_tie_note_only_under_the_table_that_needs_it(decision_2020):
-    body = decision_2020.element.body
+def test_the_decision_carries_no_tie_argument_by_default(decision_2020):
+    """How equal totals were ranked is the report's and the annex's to explain; a Chairman's decision
+    states the result."""
+    t = " ".join(texts(decision_2020))
+    assert "Ghi chú" not in t and "thứ tự trong bảng" not in t and "1, 2, 2, 4" not in t
+
+
+def test_tie_note_switch_gives_a_short_neutral_note_under_the_table_that_needs_it(tmp_path):
+    code, err, out = run_with_meta(tmp_path, "decision", "decision:\n  tie_note: true\n", "qd.docx")
+    assert code == 0, err
+    meta = tmp_path / "meta.yaml"
+    body = docx.Document(out).element.body
     order = [el for el in body if el.tag in (qn("w:p"), qn("w:tbl"))]
     notes = [k for k, el in enumerate(order) if el.tag == qn("w:p") and "Ghi chú" in "".join(el.itertext())]
     tables = [k for k, el in enumerate(order) if el.tag == qn("w:tbl")]
     assert len(notes) == 1 and notes[0] == tables[2] + 1  # right under the districts' table
-    note = "".join(order[notes[0]].itertext())
+    note = docx.text.paragraph.Paragraph(order[notes[0]], None).text
+    assert note == ("Ghi chú: các đơn vị có cùng tổng điểm làm tròn được xếp hạng theo quy định của bộ tiêu chí "
+                    "(chi tiết tại Phụ lục kèm theo).")
+    meta.write_text("decision:\n  tie_note: có\n", encoding="utf-8")
+    code, _, err = run("decision", "thanhhoa-2020", "--meta", meta, "--out", out)
+    assert code == 2 and "decision.tie_note" in err and "true" in err
+
+
+def test_full_tie_explanation_in_the_report_and_annex_notes():
+    import argparse
+
+    from xephang.cli import load
+    from xephang.documents.decision import table_note
+
+    ranking, _ = load(argparse.Namespace(file="thanhhoa-2020", framework=None, ties=None, sheet=None))
+    note = table_note(ranking, ranking.groups[1])
     assert "UBND huyện Quảng Xương (hạng 15) và UBND huyện Lang Chánh (hạng 16) có cùng tổng điểm 85.03" in note
     assert "UBND huyện Quan Sơn (hạng 20) và UBND huyện Nga Sơn (hạng 21) có cùng tổng điểm 84.23" in note
     assert "thứ tự trong bảng kết quả chấm điểm" in note
     assert "1, 2, 2, 4" in note  # the rule is not the national one, and the note says so
+    assert table_note(ranking, ranking.groups[0]) is None
 
 
 def test_article_2_and_signature(decision_2020):
@@ -278,7 +320,7 @@ def test_signature_columns_template_unless_a_recipient_would_wrap():
 def test_meta_file_number_date_signer_and_decimal_comma(tmp_path):
     meta = tmp_path / "meta.yaml"
     meta.write_text(
-        "decision:\n  number: 7\n  date: 2021-01-05\n  decimal_separator: ','\n"
+        "decision:\n  number: 7\n  date: 2021-02-05\n  decimal_separator: ','\n"
         "  signer: {name: Nguyễn Văn A}\n  recipients: [Như Điều 2;, 'Lưu: VT.']\n",
         encoding="utf-8",
     )
@@ -288,13 +330,11 @@ def test_meta_file_number_date_signer_and_decimal_comma(tmp_path):
     d = docx.Document(out)
     number, date = d.tables[0].rows[1].cells
     assert number.text == "Số: 07/QĐ-UBND"
-    assert date.text == "Thanh Hóa, ngày 05 tháng 01 năm 2021"
+    assert date.text == "Thanh Hóa, ngày 05 tháng 02 năm 2021"
     rows = table_rows(d.tables[1])
     assert rows[2] == ["1", "Văn phòng UBND tỉnh", "99,00", "1"]
     assert cell_lines(d.tables[-1].rows[0].cells[1]) == ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A"]
     assert cell_lines(d.tables[-1].rows[0].cells[0]) == ["Nơi nhận:", "- Như Điều 2;", "- Lưu: VT."]
-    note = next(p.text for p in d.paragraphs if p.text.startswith("Ghi chú"))
-    assert "85,03" in note and "85.03" not in note
 
 
 def test_shared_ties_full_precision_and_threshold_notes(tmp_path):
@@ -314,8 +354,15 @@ def test_shared_ties_full_precision_and_threshold_notes(tmp_path):
     assert so[5] == ["3", "Sở Z", "85.00", "3"]
     assert [r[3] for r in huyen[2:]] == ["1", "1"]
     assert huyen[1][0] == "I. Mức Trung bình (Tổng điểm đạt từ 50 điểm đến dưới 70 điểm)"
-    notes = [p.text for p in d.paragraphs if p.text.startswith("Ghi chú")]
-    assert len(notes) == 2
+    assert not [p.text for p in d.paragraphs if p.text.startswith("Ghi chú")]
+    import argparse
+
+    from xephang.cli import load
+    from xephang.documents.decision import table_note
+
+    ranking, _ = load(argparse.Namespace(file=str(data), framework=str(MINI), ties=None, sheet=None))
+    notes = [table_note(ranking, g) for g in ranking.groups]
+    assert "85,03" in table_note(ranking, ranking.groups[0], ",")
     assert "tổng điểm trước khi làm tròn (85.031; 85.029)" in notes[0]
     assert "Sở Z có tổng điểm làm tròn 85.00 nhưng tổng điểm đầy đủ 84.995 chưa đạt 85 điểm" in notes[0]
     assert "1, 2, 2, 4" not in notes[0]  # shared is the national rule

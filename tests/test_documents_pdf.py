@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from xephang.documents.pdf import soffice, to_pdf
-
 from test_documents_decision import run  # tests/ is on sys.path (rootdir conftest)
+from xephang.documents.pdf import soffice, to_pdf
 
 pytestmark = pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
                                 reason="LibreOffice or poppler-utils not installed")
@@ -53,10 +52,11 @@ def test_fonts_are_times_metric(decision_pdf):
 
 def test_parallel_conversions_each_get_their_file(tmp_path):
     """Two conversions at once (each with its own LibreOffice profile) both write their PDF."""
+    import argparse
+
+    from xephang.cli import load
     from xephang.documents.decision import build_decision
     from xephang.documents.meta import build_meta
-    from xephang.cli import load
-    import argparse
 
     ranking, pf = load(argparse.Namespace(file="thanhhoa-2020", framework=None, ties=None, sheet=None))
     sources = []

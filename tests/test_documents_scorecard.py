@@ -123,8 +123,9 @@ def test_report_counts_per_level_and_group(report_mini):
 
 
 def test_report_charts_at_print_resolution(report_mini):
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     shapes = report_mini.inline_shapes
     # distribution, shares per criteria group, one ranked-bar chart per group
@@ -150,11 +151,11 @@ def test_report_method_and_tables(report_mini):
 
 
 def test_share_table_by_hand():
+    import argparse
     from decimal import Decimal
 
     from xephang.cli import load
     from xephang.documents.charts import criteria_share_table
-    import argparse
 
     ranking, _ = load(argparse.Namespace(file=str(DATA / "mini.csv"), framework=str(DATA / "mini.yaml"), ties=None, sheet=None))
     shares = {g.id: v for g, v in criteria_share_table(ranking).items()}

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import os
 import time
 import unicodedata
-import os
 from pathlib import Path
 
 import pytest

@@ -12,11 +12,11 @@ import csv
 import datetime as dt
 import io
 import math
+import os
 import re
 import unicodedata
 import zipfile
 from decimal import Decimal
-import os
 from pathlib import Path
 
 import openpyxl

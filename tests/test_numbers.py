@@ -3,8 +3,15 @@ from decimal import Decimal
 import pytest
 
 from xephang.numbers import (
-    SCALE, NumberFormatError, div_half_up, format_number, from_fixed, parse_number, round_fixed,
-    round_half_up, to_fixed,
+    SCALE,
+    NumberFormatError,
+    div_half_up,
+    format_number,
+    from_fixed,
+    parse_number,
+    round_fixed,
+    round_half_up,
+    to_fixed,
 )
 
 

@@ -4,8 +4,6 @@ import csv
 import json
 from pathlib import Path
 
-import pytest
-
 from xephang.cli import main
 
 PUBLISHED = Path(__file__).parent.parent / "src/xephang/data/thanhhoa-2020/ket-qua.csv"

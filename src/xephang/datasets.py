@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from .period import load_yaml
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -19,6 +19,24 @@ class PeriodFile:
     ties: str | tuple[str, ...] | None = None
     meta: dict = field(default_factory=dict)
 
+    @property
+    def not_ranked(self) -> dict[str, str]:
+        """Units assessed but not ranked, with the reason: ``units: [{name, ranked: false, reason}]``."""
+        from .errors import XephangError
+
+        out = {}
+        units = self.meta.get("units") or []
+        if not isinstance(units, list):
+            raise XephangError(f"{self.path.parent / 'period.yaml'}: units: cần một danh sách đơn vị")
+        for k, entry in enumerate(units):
+            if not isinstance(entry, dict) or "name" not in entry or set(entry) - {"name", "ranked", "reason"}:
+                raise XephangError(
+                    f"{self.path.parent / 'period.yaml'}: units[{k}]: cần {{name: ..., ranked: false, reason: ...}}"
+                )
+            if entry.get("ranked", True) is False:
+                out[str(entry["name"])] = str(entry.get("reason") or "")
+        return out
+
 
 def embedded() -> list[str]:
     return sorted(p.parent.name for p in DATA_DIR.glob("*/period.yaml"))
@@ -27,10 +45,14 @@ def embedded() -> list[str]:
 def resolve(name_or_path: str) -> PeriodFile:
     """A path as given, or an embedded period by name (``thanhhoa-2020``)."""
     p = Path(name_or_path)
-    if p.exists() or name_or_path not in embedded():
+    if p.suffix in (".yaml", ".yml") and p.is_file():  # a period file of one's own: its data beside it
+        folder, meta_file = p.parent, p
+    elif p.exists() or name_or_path not in embedded():
         return PeriodFile(p)
-    folder = DATA_DIR / name_or_path
-    meta = yaml.safe_load((folder / "period.yaml").read_text(encoding="utf-8")) or {}
+    else:
+        folder = DATA_DIR / name_or_path
+        meta_file = folder / "period.yaml"
+    meta = load_yaml(meta_file.read_text(encoding="utf-8")) or {}
     ties = meta.get("ties")
     if isinstance(ties, list):
         ties = tuple(ties)

@@ -49,3 +49,22 @@ def sort_key(text: str) -> bytes:
 def sorted_vi(items, key=lambda x: x):
     """Items sorted the Vietnamese way by ``key(item)``."""
     return sorted(items, key=lambda item: sort_key(key(item)))
+
+
+_ITEM_SEP = re.compile(r"[;\r\n]+")
+_NO_ITEMS = {"không có", "khong co", "-", "0", "không"}
+
+
+def split_items(text: str) -> tuple[str, ...]:
+    """The named items of a list cell ("Quản lý văn bản; Một cửa điện tử", or one per line), in NFC,
+    each once: two spellings of one name (case, spaces, tone placement) count as one item.
+    "không có" or "-" alone is the empty list."""
+    if fold(text) in {fold(w) for w in _NO_ITEMS}:
+        return ()
+    seen: dict[str, str] = {}
+    for part in _ITEM_SEP.split(text):
+        item = nfc(part)
+        key = fold(item)
+        if key and key not in seen:
+            seen[key] = item
+    return tuple(seen.values())

@@ -18,11 +18,11 @@ os.environ.setdefault("XEPHANG_ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 try:
     import django
     import pytest_django  # noqa: F401
-except ImportError:  # the web extras are not installed: say so instead of failing to collect
+except ImportError:  # the [web] extra is not installed: say so instead of failing to collect
     collect_ignore_glob = ["test_*.py"]
     import warnings
 
-    warnings.warn("tests/web bị bỏ qua: chưa cài Django hoặc pytest-django (pip install -e '.[test]')")
+    warnings.warn("tests/web bị bỏ qua: chưa cài Django hoặc pytest-django (pip install -e '.[web,test]')", stacklevel=1)
 else:
     django.setup()
 
@@ -36,9 +36,9 @@ import pytest  # noqa: E402
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from xephang.web.demo import load_demo
-
     from django.db import connection
+
+    from xephang.web.demo import load_demo
 
     with django_db_blocker.unblock():
         load_demo()
@@ -84,3 +84,23 @@ def people(demo):
     Profile.objects.create(user=spare, role=Role.APPRAISER)
     return {"public": None, "reporter": demo["baocao"], "other_reporter": other, "appraiser": demo["thamdinh"],
             "other_appraiser": spare, "leader": demo["lanhdao"], "admin": demo["quantri"]}
+
+
+def publish_period(period, admin, number="15", date=None, reason=""):
+    """Take a period from wherever it stands to published the way the administrator does: through
+    appraisal and explanation, the units without a report recorded under the criteria set's rule,
+    frozen, then published with the signed decision's number and date."""
+    import datetime
+
+    from xephang.web import publication, workflow
+    from xephang.web.models import Status
+
+    order = [Status.OPEN, Status.APPRAISAL, Status.EXPLANATION, Status.FINAL]
+    while period.status in order[:-1]:
+        nxt = order[order.index(period.status) + 1]
+        if nxt == Status.FINAL:
+            missing = publication.missing_units(period)
+            if missing:
+                publication.record_non_reporting(period, admin, missing, "Quá hạn, không gửi báo cáo.")
+        workflow.transition(period, admin, nxt)
+    return workflow.publish(period, admin, reason, number=number, date=date or datetime.date.today())

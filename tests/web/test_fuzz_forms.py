@@ -9,7 +9,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from xephang.web import workflow
 from xephang.web.models import Adjustment, AuditEntry, Evidence, Framework, Status, Submission

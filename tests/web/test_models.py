@@ -68,11 +68,11 @@ def test_score_period_scores_only_submitted_complete_units(demo):
     assert set(ps.unit_ids) == submitted and submitted
     # The same figures scored by the core directly from a CSV give the same totals.
     fw = p.framework.load()
+    import tempfile
+
     from xephang.io.reader import read_period
     from xephang.ranking import rank
     from xephang.scoring.engine import score
-
-    import tempfile
     subs = list(p.submissions.filter(state=Submission.State.SUBMITTED).select_related("unit__group"))
     ids = sorted({i.id for s in subs for i in fw.inputs_for(s.unit.group.code)})
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8", newline="") as f:

@@ -69,7 +69,7 @@ def _add_units(period, count: int):
 def test_main_pages_make_few_queries_whatever_the_number_of_units(demo):
     assert demo["p2020"].status == Status.PUBLISHED  # the demo publishes 2020
     pages = _pages(demo)
-    for name, go, _ in pages:
+    for _name, go, _ in pages:
         go()  # the session and caches as on any later request
     before = {name: _queries(go) for name, go, _ in pages}
     for name, _, bound in pages:

@@ -21,8 +21,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from xephang.web import workflow
-from xephang.web.models import Adjustment, Evidence, EvidenceLink, LoginFailure, Snapshot, Status, Submission
 from xephang.web.integrity import sha256_text
+from xephang.web.models import Adjustment, Evidence, EvidenceLink, LoginFailure, Snapshot, Status, Submission
 
 ROLES = ["public", "reporter", "other_reporter", "appraiser", "other_appraiser", "leader", "admin"]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -16,6 +16,9 @@ what is impossible or unlikely in substance:
 * ``evidence``: a figure claimed (non-zero, or "có") for an input that requires evidence, with
   no evidence listed for it;
 * ``outlier``: a unit's rate far from its group's (robust z-score on median and MAD above 3.5);
+* ``name`` (``check_unit_names``, run by ``xephang checks`` and before the decision is written): a
+  unit's name that differs from the unit registry, or whose capitalisation differs from Nghị định
+  30/2020, Phụ lục II ("Sở Tài nguyên và Môi trường", "thị xã Nghi Sơn");
 * ``full``: a part declared ``at_most`` its whole that equals it exactly (every staff member has a
   computer): possible, but the figure appraisers most often find rounded up, so it asks for evidence.
 """
@@ -41,6 +44,7 @@ KINDS = {
     "evidence": "Thiếu tài liệu kiểm chứng",
     "outlier": "Khác biệt lớn so với các đơn vị cùng khối",
     "full": "Phần bằng đúng tổng (100 %)",
+    "name": "Tên đơn vị chưa chuẩn",
 }
 
 
@@ -335,7 +339,7 @@ def _part_equals_whole(fw: Framework, scored: ScoredPeriod, report: CheckReport)
             v, whole = _v(scored, inp.id, i), _v(scored, inp.at_most, i)
             if v is None or isinstance(v, bool) or not v or v != whole:
                 continue
-            crit = next((c.id for c in fw.all_criteria() if c.rule and inp.id in c.rule.inputs()), None)
+            crit = next((c.id for c in fw.readers_of(inp.id)), None)
             report.findings.append(CheckFinding(
                 "full", u.name, u.group, crit, inp.id, f"{_show(fw, inp.id, v)}; {_show(fw, inp.at_most, whole)}",
                 f"'{inp.label}' bằng đúng '{fw.inputs[inp.at_most].label}' (100 %); cần đối chiếu tài liệu kiểm chứng",
@@ -362,7 +366,7 @@ def _evidence(fw: Framework, scored: ScoredPeriod, report: CheckReport, evidence
             v = _v(scored, inp.id, i)
             if v is None or v is False or v == 0 or inp.type == "choice" and not v:
                 continue  # nothing claimed, nothing to prove
-            crit = next((c.id for c in fw.all_criteria() if c.rule and inp.id in c.rule.inputs()), None)
+            crit = next((c.id for c in fw.readers_of(inp.id)), None)
             report.findings.append(CheckFinding(
                 "evidence", u.name, u.group, crit, inp.id, _show(fw, inp.id, v),
                 "chỉ tiêu yêu cầu tài liệu kiểm chứng nhưng đơn vị chưa nộp", u.row))
@@ -425,3 +429,126 @@ def read_evidence(path: str | Path, framework: Framework) -> dict[str, set[str]]
             continue  # a row with no document listed proves nothing
         out.setdefault(fold(unit), set()).add(by_key[key].id)
     return out
+
+
+# ------------------------------------------------------------------------------------------ unit names
+
+#: Fields of state administration as Phụ lục II writes them inside an agency's name: only the first
+#: syllable of each field is capitalised (the position decides that one, so only the others are checked).
+FIELD_PHRASES = (
+    "tài nguyên", "môi trường", "văn hóa", "thể thao", "du lịch", "giáo dục", "đào tạo", "khoa học",
+    "công nghệ", "kế hoạch", "đầu tư", "tài chính", "xây dựng", "giao thông vận tải", "nội vụ", "tư pháp",
+    "y tế", "ngoại vụ", "nông nghiệp", "phát triển nông thôn", "lao động", "thương binh", "xã hội",
+    "thông tin", "truyền thông", "dân tộc", "thanh tra", "văn phòng", "quản lý", "ủy ban nhân dân",
+)
+#: Words after which a place name follows, every syllable of which is capitalised (Phụ lục II).
+PLACE_TRIGGERS = ("huyện", "thị xã", "thành phố", "tỉnh", "quận", "thị trấn", "KKT", "khu kinh tế")
+#: Abbreviations written out before a name is matched against the registry.
+ABBREVIATIONS = {"ubnd": "ủy ban nhân dân", "kkt": "khu kinh tế", "kcn": "khu công nghiệp",
+                 "tp": "thành phố", "ql": "quản lý"}
+_SYLLABLE = __import__("re").compile(r"\w+|[^\w\s]+")
+
+
+def read_unit_registry(path: str | Path) -> list[str]:
+    """The official unit names, one a line (a CSV's first column; '#' lines are comments)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise InputError(f"tệp {p}", f"không đọc được danh mục đơn vị ({e.strerror or e})") from None
+    names = []
+    for line in text.splitlines():
+        line = line.split(",")[0].strip().strip('"') if p.suffix.lower() == ".csv" else line.strip()
+        if line and not line.startswith("#") and fold(line) not in ("ten don vi", "don vi", "unit"):
+            names.append(nfc(line))
+    return names
+
+
+def _loose(name: str) -> str:
+    return " ".join(ABBREVIATIONS.get(w, w) for w in fold(name).split())
+
+
+def _capitalisation(name: str) -> tuple[str, list[str]]:
+    """(the name as Phụ lục II writes it, the reasons) for one name."""
+    words = name.split(" ")
+    reasons = []
+    fixed = list(words)
+    low = [w.casefold() for w in words]
+    if fixed and fixed[0][:1].islower():
+        fixed[0] = fixed[0][:1].upper() + fixed[0][1:]
+        reasons.append(f"chữ đầu '{words[0]}' cần viết hoa")
+    spans = []
+    for phrase in FIELD_PHRASES:
+        parts = phrase.split(" ")
+        for k in range(len(low) - len(parts) + 1):
+            if [w.rstrip(",;") for w in low[k:k + len(parts)]] != parts:
+                continue
+            spans.append((k, k + len(parts) - 1))
+            for j in range(1, len(parts)):
+                w = fixed[k + j]
+                if w[:1].isupper() and not w.isupper():
+                    fixed[k + j] = w.lower()
+                    reasons.append(f"'{w}' trong '{' '.join(words[k:k + len(parts)])}' viết thường")
+    # Fields listed one after another are separated by commas ("Văn hóa, Thể thao và Du lịch").
+    starts = {a for a, _ in spans}
+    for a, b in spans:
+        if b + 1 in starts and not words[b].endswith(","):
+            fixed[b] += ","
+            nxt = next(e for s_, e in spans if s_ == b + 1)
+            reasons.append(f"thiếu dấu phẩy giữa '{' '.join(words[a:b + 1])}' và '{' '.join(words[b + 1:nxt + 1])}'")
+    for trigger in PLACE_TRIGGERS:
+        t = trigger.split(" ")
+        for k in range(len(words) - len(t)):
+            if [w.casefold() for w in words[k:k + len(t)]] != [x.casefold() for x in t]:
+                continue
+            rest = []
+            for w in words[k + len(t):]:
+                if not w or w.casefold() in ("và", "các") or not w[:1].isalpha():
+                    break
+                rest.append(w)
+                if w[-1:] in ",;":
+                    break
+            if rest and rest[0][:1].isupper():  # a proper name: each of its syllables capitalised
+                for j, w in enumerate(rest[1:], start=k + len(t) + 1):
+                    if w[:1].islower():
+                        fixed[j] = w[:1].upper() + w[1:]
+                        reasons.append(f"tên riêng '{' '.join(rest).rstrip(',;')}': viết hoa '{w}'")
+    return " ".join(fixed), reasons
+
+
+def registry_for(period_file, given: str | None = None) -> list[str] | None:
+    """The registry named on the command line, else the one the period names (a path
+    beside its period.yaml, key ``unit_registry``), else None."""
+    if given:
+        return read_unit_registry(given)
+    name = (getattr(period_file, "meta", None) or {}).get("unit_registry")
+    return read_unit_registry(Path(period_file.path).parent / name) if name else None
+
+
+def check_unit_names(scored: ScoredPeriod, registry: list[str] | None = None) -> list[CheckFinding]:
+    """Names that differ from the unit registry (same name once abbreviations are written out, or
+    the closest one) or from Phụ lục II's capitalisation; warnings, the data is not changed."""
+    import difflib
+
+    findings = []
+    official = {_loose(n): n for n in registry or []}
+    for u in scored.units:
+        name = u.name
+        if registry:
+            match = official.get(_loose(name))
+            if match is None:
+                near = difflib.get_close_matches(_loose(name), list(official), n=1, cutoff=0.75)
+                hint = f"; gần nhất: '{official[near[0]]}'" if near else ""
+                findings.append(CheckFinding("name", name, u.group, None, None, name,
+                                             f"không có trong danh mục đơn vị{hint}", u.row))
+                continue
+            if match != name:
+                findings.append(CheckFinding("name", name, u.group, None, None, name,
+                                             f"khác tên trong danh mục đơn vị: '{match}'", u.row))
+                continue
+        right, reasons = _capitalisation(name)
+        if reasons:
+            findings.append(CheckFinding(
+                "name", name, u.group, None, None, name,
+                f"cách viết chưa đúng Nghị định 30/2020, Phụ lục II ({'; '.join(reasons)}); nên viết: '{right}'", u.row))
+    return findings

@@ -59,6 +59,7 @@ def register(sub, period_args) -> None:
     sp.add_argument("--evidence", metavar="FILE", help="danh mục tài liệu kiểm chứng (CSV/Excel)")
     sp.add_argument("--rules", metavar="YAML", help="quy tắc nhất quán giữa các chỉ tiêu (at_most, requires)")
     sp.add_argument("--jump", type=_percent, default=0.5, help="ngưỡng biến động so với năm trước (mặc định 50%%)")
+    sp.add_argument("--units", metavar="FILE", help="danh mục tên đơn vị chính thức (mỗi dòng một tên)")
     sp.add_argument("--json", action="store_true", help="in JSON")
     sp.set_defaults(func=cmd_checks)
 
@@ -121,9 +122,8 @@ def _dump(doc, out) -> int:
 
 # --------------------------------------------------------------------------------------- robustness
 def cmd_robustness(args, out) -> int:
-    from . import rank_robustness
-
     from ..cli import load
+    from . import rank_robustness
 
     ranking, _ = load(args)
     result = rank_robustness(ranking, args.draws, args.seed, args.weight_range, args.input_uncertainty,
@@ -287,9 +287,31 @@ def cmd_components(args, out) -> int:
         for r in t.rows:
             rank = "—" if r.rank is None else str(r.rank)
             pts = "không áp dụng" if r.points is None else _pts(r.points, d)
-            out.write(f"  {rank:>4}  {r.name:<40} {pts:>8}   (hạng chung {r.overall_rank})\n")
+            overall = "không xếp hạng" if r.overall_rank is None else f"hạng chung {r.overall_rank}"
+            out.write(f"  {rank:>4}  {r.name:<40} {pts:>8}   ({overall})\n")
+    _pillar_tables(ranking, out)
     out.write(f"\nQuy tắc đồng điểm: {ranking.ties if isinstance(ranking.ties, str) else 'shared'}\n")
     return 0
+
+
+def _pillar_tables(ranking, out) -> None:
+    """Each group's ranks by pillar (trụ cột), after the criteria groups."""
+    from ..numbers import format_number
+    from ..ranking.pillars import pillar_rankings
+
+    d = ranking.framework.decimals
+    group = None
+    for t in pillar_rankings(ranking):
+        if t.group is not group:
+            group = t.group
+            out.write(f"\n=== {group.name}: trụ cột ===\n")
+        crits = ", ".join(t.pillar.criteria)
+        out.write(f"\nTrụ cột {t.pillar.name} (tối đa {num(t.max)} điểm; gồm {crits})\n")
+        for r in t.rows:
+            rank = "—" if r.rank is None else str(r.rank)
+            pct = format_number(r.percent(d), d) + " %"
+            overall = "không xếp hạng" if r.unit.rank is None else f"hạng chung {r.unit.rank}"
+            out.write(f"  {rank:>4}  {r.name:<40} {_pts(r.points, d):>8} / {num(r.max)}  {pct:>9}   ({overall})\n")
 
 
 # ------------------------------------------------------------------------------------------ checks
@@ -298,13 +320,16 @@ def cmd_checks(args, out) -> int:
     from . import load_check_rules, read_evidence, run_checks
     from .checks import KINDS
 
-    ranking, _ = load(args)
+    ranking, pf = load(args)
     previous = None
     if args.previous:
         previous = _load(args.previous, args.previous_framework or args.framework)[0].scored
     evidence = read_evidence(args.evidence, ranking.framework) if args.evidence else None
     rules = load_check_rules(args.rules, ranking.framework) if args.rules else None
     report = run_checks(ranking.scored, previous, evidence, args.jump, rules=rules)
+    from .checks import check_unit_names, registry_for
+
+    report.findings += check_unit_names(ranking.scored, registry_for(pf, args.units))
     if args.json:
         return _dump({
             "findings": [{"kind": f.kind, "unit": f.unit, "group": f.group, "criterion": f.criterion_id,

@@ -32,8 +32,8 @@ import yaml
 from ..errors import XephangError
 from ..framework.model import Framework
 from ..numbers import div_half_up
-from ..scoring.rules import num
 from ..ranking import RankedUnit, Ranking
+from ..scoring.rules import num
 from ..text import fold, nfc
 
 MERGED_FIGURES = {"mean": "bình quân", "sum": "tổng", "max": "cao nhất"}

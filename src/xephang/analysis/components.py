@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..framework.model import Criterion, Group
 from ..ranking import Ranking
+from ..ranking.pillars import rank_positions
 from ..text import sort_key
 
 
@@ -19,7 +20,7 @@ class ComponentRow:
     name: str
     points: int | None  # fixed point; None when the criteria group does not apply to the unit
     rank: int | None
-    overall_rank: int
+    overall_rank: int | None  # None: the unit is assessed but not ranked
 
 
 @dataclass
@@ -32,8 +33,8 @@ class ComponentRanking:
 def component_rankings(ranking: Ranking) -> list[ComponentRanking]:
     """For every group and every top-level criteria group (not deductions), the units ranked by points.
 
-    Equal points follow ``ranking.ties``: ``shared`` gives 1, 2, 2, 4; ``input-order`` keeps the order
-    of the source; a list of criterion ids is not meaningful inside one component, so equal points
+    Equal points follow ``ranking.ties``: ``shared`` gives 1, 2, 2, 4; ``dense`` 1, 1, 2;
+    ``input-order`` keeps the order of the source; a list of criterion ids is not meaningful inside one component, so equal points
     share a rank there. Needs criterion scores: a totals-only period gives an empty list.
     """
     scored = ranking.scored
@@ -52,13 +53,10 @@ def component_rankings(ranking: Ranking) -> list[ComponentRanking]:
                 present.sort(key=lambda t: (-t[1], t[0].unit.order))
             else:
                 present.sort(key=lambda t: (-t[1], sort_key(t[0].name)))
-            rows: list[ComponentRow] = []
-            for pos, (ru, p) in enumerate(present, start=1):
-                if ranking.ties != "input-order" and rows and rows[-1].points == p:
-                    r = rows[-1].rank
-                else:
-                    r = pos
-                rows.append(ComponentRow(ru.name, p, r, ru.rank))
+            ranks = rank_positions([p for _, p in present], ranking.ties)
+            rows = [ComponentRow(ru.name, p, r, ru.rank) for (ru, p), r in zip(present, ranks)]
             rows += [ComponentRow(ru.name, None, None, ru.rank) for ru, _ in absent]
+            # units assessed but not ranked: their points, no rank
+            rows += [ComponentRow(ru.name, scored.points(ru.unit, c.id), None, None) for ru in g.unranked]
             out.append(ComponentRanking(g.group, c, rows))
     return out

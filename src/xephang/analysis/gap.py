@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from ..framework.model import Criterion, Framework, Group, Level
 from ..numbers import SCALE, from_fixed, round_fixed
-from ..ranking import Ranking, RankedUnit
+from ..ranking import RankedUnit, Ranking
 from ..scoring.engine import ScoredPeriod
 from ..scoring.rules import Choice, Count, Direct, Ratio, Relative, Tiers, YesNo, num
 

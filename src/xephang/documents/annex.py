@@ -10,24 +10,30 @@ floats and can show 84.995 as 84.99).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 
 from ..framework.model import Criterion, Framework
 from ..io.cells import neutralise_workbook
 from ..numbers import from_fixed, plain, round_half_up
 from ..ranking import GroupRanking, Ranking
+from .layout import SAMPLE_MARK
+from .meta import DecisionMeta
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 SUBTOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
 THIN = Side(style="thin", color="999999")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="center", horizontal="center")
-FIRST_DATA_ROW = 6
-CRITERION_WIDTH = 14  # characters; criterion titles wrap in the header  # rows 1-2 title, 4-5 two header rows
+FIRST_DATA_ROW = 6  # rows 1-3: title, "(Kèm theo Quyết định …)", source; rows 4-5: the header
+CRITERION_WIDTH = 14  # characters; criterion titles wrap in the header
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
@@ -62,61 +68,202 @@ def _columns(fw: Framework, group: str) -> list[tuple[Criterion, Criterion, bool
     return cols
 
 
-def write_annex(ranking: Ranking, out: Path) -> Path:
+FONT = "Times New Roman"  # Nghị định 30/2020, Phụ lục I: the annex is part of the decision
+MM = 1 / 25.4  # openpyxl's margins are in inches
+#: Abbreviations the sheets use, each explained in the legend under the table.
+ABBREVIATIONS = {"KAD": "không áp dụng với đơn vị (tiêu chí và mọi tiêu chí thành phần của nó)"}
+
+
+@dataclass
+class TailColumn:
+    """A column after the criteria (sums, rescaling, total, level, rank). The annex is a list of
+    these, so a new column (a pillar score, say) is one more entry in ``_tail_columns``."""
+
+    header: str
+    width: float
+    value: Callable  # (RankedUnit) -> value written in the cell
+    number_format: str | None = None
+    bold: bool = False
+    explain: str | None = None  # a line of the legend under the table
+
+
+def write_annex(ranking: Ranking, out: Path, meta: DecisionMeta | None = None, *, draft: bool = False,
+                absent=()) -> Path:
+    from .output import staged
+
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build_annex(ranking).save(out)
+    with staged(out.parent) as st:
+        build_annex(ranking, meta, draft=draft, absent=list(absent)).save(st.place(out))
     return out
 
 
-def build_annex(ranking: Ranking) -> Workbook:
+def build_annex(ranking: Ranking, meta: DecisionMeta | None = None, *, draft: bool = False, absent=()) -> Workbook:
+    """``draft``: every sheet says "DỰ THẢO" in its title cell and page header; ``absent``
+    (``decision.Absent``): the units that did not report, on a sheet of their own, as the criteria
+    set's rule treats them."""
     fw = ranking.framework
+    meta = meta or DecisionMeta(period_year=None)
     wb = Workbook()
     wb.remove(wb.active)
+    wb.properties.creator = wb.properties.lastModifiedBy = "xephang"
+    wb.properties.title = "Phụ lục kết quả đánh giá, xếp hạng"
     taken: set[str] = set()
     for group in ranking.groups:
-        _group_sheet(wb.create_sheet(_sheet_title(group.group.name, taken)), ranking, group)
+        _group_sheet(wb.create_sheet(_sheet_title(group.group.name, taken)), ranking, group, meta)
+    if absent:
+        ws = wb.create_sheet(_sheet_title("Không báo cáo", taken))
+        ws["A1"] = "ĐƠN VỊ KHÔNG GỬI BÁO CÁO"
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append(["Khối", "Đơn vị", "Tổng điểm", "Xếp hạng", "Theo quy định của bộ tiêu chí"])
+        for a in absent:
+            group = fw.group(a.group)
+            ws.append([group.name if group else a.group, a.name, a.shown if a.rank is not None else "",
+                       a.rank if a.rank is not None else "",
+                       "0 điểm, xếp cuối khối" if a.rank is not None else "không báo cáo / không xếp hạng"])
     _framework_sheet(wb.create_sheet(_sheet_title("Bộ tiêu chí", taken)), fw)
     _warnings_sheet(wb.create_sheet(_sheet_title("Lưu ý", taken)), ranking)
+    for ws in wb.worksheets:
+        _times(ws)
+        if meta.sample:
+            ws.oddHeader.left.text = ws.firstHeader.left.text = "&B" + SAMPLE_MARK
+        if draft:
+            ws.oddHeader.center.text = ws.firstHeader.center.text = "&BDỰ THẢO — chưa ký, chưa công bố"
+            ws["A1"] = f"DỰ THẢO — {ws['A1'].value or ''}"
     neutralise_workbook(wb)  # names and titles never become formulas
     return wb
 
 
-def _group_sheet(ws, ranking: Ranking, group: GroupRanking) -> None:
+def _times(ws) -> None:
+    """Every cell in Times New Roman, keeping its size, weight and slant."""
+    for row in ws.iter_rows():
+        for cell in row:
+            f = cell.font
+            if f is None or f.name != FONT:
+                cell.font = Font(name=FONT, size=f.size if f and f.size else 12, bold=f.bold if f else False,
+                                 italic=f.italic if f else False, color=f.color if f else None)
+
+
+def _print_setup(ws, title_rows: str | None, landscape: bool = True) -> None:
+    """A4, the decree's margins (top and bottom 20, left 30, right 15 mm), fitted to the page width,
+    the header rows repeated, and the page number centred at the top from page 2 (Phụ lục I)."""
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM,
+                                  header=10 * MM, footer=10 * MM)
+    ws.print_options.horizontalCentered = True
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.HeaderFooter.differentFirst = True
+    ws.oddHeader.center.text = "&P"
+    ws.oddHeader.center.font = f"{FONT},Regular"
+    ws.oddHeader.center.size = 13
+
+
+def _title_rows(ws, last_col: int, title: str, meta: DecisionMeta, source: str) -> None:
+    """Rows 1–3: the annex's name, "(Kèm theo Quyết định số … ngày … của …)", the source."""
+    for row, text, font in ((1, title, Font(bold=True, size=13)), (2, meta.annex_line(), Font(italic=True, size=13)),
+                            (3, source, Font(italic=True, size=11))):
+        cell = ws.cell(row, 1, text)
+        cell.font = font
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(last_col, 2))
+    ws.row_dimensions[2].height = 18
+
+
+def _sum_shown(values) -> Decimal:
+    return sum((v for v in values if isinstance(v, Decimal)), Decimal(0))
+
+
+def _tail_columns(ranking: Ranking, group: GroupRanking, cols, shown) -> list[TailColumn]:
+    """Columns after the criteria. With criteria: what the shown points add up to, the rescaling
+    where criteria do not apply (its own column, with the formula), and the rounding difference, so
+    that every row adds up to its shown total; then the total, level and rank."""
+    fw = ranking.framework
+    index = fw.report == "index"
+    total_dec = fw.decimals
+    tail: list[TailColumn] = []
+    if cols:
+        tops = [k for k, (_, _, subtotal) in enumerate(cols) if subtotal]
+        plus = [k for k in tops if not cols[k][0].deduction]
+        minus = [k for k in tops if cols[k][0].deduction]
+
+        def earned(u):
+            return _sum_shown(shown[u.name][k] for k in plus)
+
+        def deducted(u):
+            return _sum_shown(shown[u.name][k] for k in minus)
+
+        rescaled_units = [u for u in group.units if u.unit.not_applicable]
+
+        def rescaled(u):
+            if not u.unit.not_applicable:
+                return earned(u)
+            return round_half_up(earned(u) * from_fixed(fw.scale) / from_fixed(u.unit.applicable_max), total_dec)
+
+        tail.append(TailColumn("Điểm đạt (cộng các nhóm tiêu chí)", 14, earned, _fmt(total_dec)))
+        if rescaled_units:
+            tail.append(TailColumn(
+                "Điểm tối đa áp dụng", 12, lambda u: from_fixed(u.unit.applicable_max), "0.##",
+                explain="Điểm tối đa áp dụng: thang điểm trừ điểm tối đa của các tiêu chí KAD."))
+            tail.append(TailColumn(
+                f"Quy đổi về thang {_n(fw.scale)} (= Điểm đạt × {_n(fw.scale)} / Điểm tối đa áp dụng)", 18,
+                rescaled, _fmt(total_dec),
+                explain=f"Quy đổi: đơn vị có tiêu chí KAD được tính Điểm đạt × {_n(fw.scale)} / Điểm tối "
+                        f"đa áp dụng (làm tròn {total_dec} chữ số); đơn vị khác giữ nguyên Điểm đạt."))
+        if minus:
+            tail.append(TailColumn("Điểm trừ", 10, deducted, _fmt(total_dec)))
+        tail.append(TailColumn(
+            "Chênh lệch do làm tròn", 12, lambda u: u.shown - (rescaled(u) - deducted(u)), _fmt(total_dec),
+            explain="Chênh lệch do làm tròn: tổng điểm tính từ điểm đầy đủ rồi mới làm tròn, nên có thể khác "
+                    "tổng các điểm đã làm tròn ở bảng một vài phần trăm điểm; cột này ghi phần khác đó, để "
+                    + ("Quy đổi" if rescaled_units else "Điểm đạt") + (" − Điểm trừ" if minus else "")
+                    + " + Chênh lệch = Tổng điểm."))
+    tail.append(TailColumn("Chỉ số" if index else f"Tổng điểm (tối đa {_n(fw.scale)})", 14, lambda u: u.shown,
+                           _fmt(total_dec), bold=True))
+    tail.append(TailColumn("Mức", 12, lambda u: u.level.name if u.level else ""))
+    tail.append(TailColumn("Xếp hạng", 10, lambda u: u.rank))
+    return tail
+
+
+def _group_sheet(ws, ranking: Ranking, group: GroupRanking, meta: DecisionMeta) -> None:
     fw = ranking.framework
     scored = ranking.scored
     dec = 2 if fw.report == "index" else fw.decimals  # criterion points; the index keeps fw.decimals
     with_criteria = scored.kind == "inputs"
     cols = _columns(fw, group.group.id) if with_criteria else []
-    index = fw.report == "index"
-    total_head = "Chỉ số" if index else f"Tổng điểm (tối đa {_n(fw.scale)})"
-    headers = ["STT", "Đơn vị"] + [""] * len(cols) + [total_head, "Mức", "Xếp hạng"]
-    last_col = len(headers)
+    shown = {}
+    for u in group.units:
+        row = []
+        for _, node, _ in cols:
+            p = None if _not_applicable(scored, u.unit, node) else scored.points(u.unit, node.id)
+            row.append(_points(p, dec) if p is not None else "KAD")
+        shown[u.name] = row
+    tail = _tail_columns(ranking, group, cols, shown)
+    first_tail = 3 + len(cols)
+    last_col = first_tail + len(tail) - 1
 
-    ws["A1"] = f"KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG: {group.group.name.upper()}"
-    ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = f"{fw.title} ({fw.id}). Nguồn số liệu: {scored.data.source}"
-    ws["A2"].font = Font(italic=True)
+    _title_rows(ws, last_col, f"KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG: {group.group.name.upper()}", meta,
+                f"{fw.title} ({fw.id}). Nguồn số liệu: {scored.data.source}")
 
-    # Two header rows: the criteria group over its criteria, then each criterion with its max.
-    for c, text in enumerate(headers, start=1):
-        if text:
-            ws.cell(4, c, text)
-            ws.merge_cells(start_row=4, start_column=c, end_row=5, end_column=c)
+    # Two header rows: a criteria group over its criteria (row 4), then every column's own label
+    # with its max (row 5). Row 5 labels every column, so the filter sits on a full row.
+    for c, text in [(1, "STT"), (2, "Đơn vị")] + [(first_tail + k, t.header) for k, t in enumerate(tail)]:
+        ws.cell(5, c, text)
     c = 3
     while c - 3 < len(cols):
         top = cols[c - 3][0]
         span = sum(1 for t, _, _ in cols if t is top)
         sign = " (trừ điểm)" if top.deduction and "trừ" not in top.title.lower() else ""
-        ws.cell(4, c, f"{top.title}{sign} (tối đa {_n(top.max)})")
+        head = f"{top.title}{sign} (tối đa {_n(top.max)})"
         if span > 1:
+            ws.cell(4, c, head)
             ws.merge_cells(start_row=4, start_column=c, end_row=4, end_column=c + span - 1)
         for k in range(span):
             _, node, subtotal = cols[c - 3 + k]
-            label = "Cộng" if subtotal and span > 1 else ("Điểm" if subtotal else node.title)
-            ws.cell(5, c + k, f"{label} ({_n(node.max)})")
-            if subtotal and span == 1:
-                ws.merge_cells(start_row=4, start_column=c, end_row=5, end_column=c)
+            label = "Cộng" if subtotal and span > 1 else (head if subtotal else f"{node.title} ({_n(node.max)})")
+            ws.cell(5, c + k, f"{label} ({_n(node.max)})" if subtotal and span > 1 else label)
         c += span
     for row in (4, 5):
         for col in range(1, last_col + 1):
@@ -125,57 +272,97 @@ def _group_sheet(ws, ranking: Ranking, group: GroupRanking) -> None:
             cell.alignment = WRAP
             cell.fill = HEAD_FILL
             cell.border = BOX
-    # Row heights that show whole criterion titles: Excel does not grow merged or wrapped header rows.
-    longest = max([len(str(ws.cell(5, c).value or ws.cell(4, c).value or "")) for c in range(3, 3 + len(cols))] + [0])
-    ws.row_dimensions[5].height = max(30, 15 * -(-longest // (CRITERION_WIDTH - 2)))
+    # Row heights that show whole titles: Excel does not grow wrapped header rows by itself.
+    widths = [6, 0] + [CRITERION_WIDTH] * len(cols) + [t.width for t in tail]
+    longest = max([math.ceil(len(str(ws.cell(5, c).value or "")) / max(1, widths[c - 1] - 2))
+                   for c in range(3, last_col + 1)] + [1])
+    ws.row_dimensions[5].height = max(30, 15 * longest)
     group_lines = [0]
     for top in {id(t): t for t, _, _ in cols}.values():
         span = sum(1 for t, _, _ in cols if t is top)
-        if span > 1:  # a single column's title spans rows 4 and 5 (merged), already counted in row 5
+        if span > 1:
             group_lines.append(math.ceil((len(top.title) + 14) / (span * CRITERION_WIDTH - 2)))  # + " (tối đa …)"
-    ws.row_dimensions[4].height = max(30, 15 * max(group_lines)) if cols else 15
+    ws.row_dimensions[4].height = max(15, 15 * max(group_lines))
 
     r = FIRST_DATA_ROW
     for u in group.units:
-        values: list = [u.position, u.name]
-        for _, node, _ in cols:
-            p = None if _not_applicable(scored, u.unit, node) else scored.points(u.unit, node.id)
-            values.append(_points(p, dec) if p is not None else "KAD")
-        values += [u.shown, u.level.name if u.level else "", u.rank]
+        values: list = [u.position, u.name] + shown[u.name] + [t.value(u) for t in tail]
         for col, v in enumerate(values, start=1):
             cell = ws.cell(r, col, v)
             cell.border = BOX
-            if 3 <= col < 3 + len(cols):
+            if 3 <= col < first_tail:
                 _, node, subtotal = cols[col - 3]
                 cell.number_format = _fmt(dec)
                 cell.alignment = Alignment(horizontal="right" if v != "KAD" else "center")
                 if subtotal or node.children:
                     cell.fill = SUBTOTAL_FILL
                     cell.font = Font(bold=subtotal)
-            elif col == 3 + len(cols):
-                cell.number_format = _fmt(fw.decimals)
-                cell.font = Font(bold=True)
-            elif col in (1, last_col, last_col - 1):
+            elif col >= first_tail:
+                t = tail[col - first_tail]
+                if t.number_format:
+                    cell.number_format = t.number_format
+                cell.font = Font(bold=t.bold)
+                if not t.number_format:
+                    cell.alignment = Alignment(horizontal="center")
+            elif col == 1:
                 cell.alignment = Alignment(horizontal="center")
         r += 1
 
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3)
     ws.auto_filter.ref = f"A5:{get_column_letter(last_col)}{max(5, r - 1)}"
-    ws.print_title_rows = "4:5"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    _print_setup(ws, "4:5")
     name_width = max([len("Đơn vị")] + [len(u.name) for u in group.units]) + 2
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = min(60, name_width)
     for k in range(len(cols)):
         ws.column_dimensions[get_column_letter(3 + k)].width = CRITERION_WIDTH
-    ws.column_dimensions[get_column_letter(3 + len(cols))].width = 14
-    ws.column_dimensions[get_column_letter(last_col - 1)].width = 12
-    ws.column_dimensions[get_column_letter(last_col)].width = 10
+    for k, t in enumerate(tail):
+        ws.column_dimensions[get_column_letter(first_tail + k)].width = t.width
+
+    # The legend: what every abbreviation and derived column means, and how ties were ranked.
+    from .decision import table_note
+
+    legend = []
     if not with_criteria:
-        ws.cell(r + 1, 1, "Kỳ này chỉ có tổng điểm đã công bố, không có điểm từng tiêu chí.").font = Font(italic=True)
+        legend.append("Kỳ này chỉ có tổng điểm đã công bố, không có điểm từng tiêu chí.")
+    if any(v == "KAD" for row in shown.values() for v in row):
+        legend += [f"{k}: {v}." for k, v in ABBREVIATIONS.items()]
+    if cols:
+        legend.append(f"Điểm từng tiêu chí làm tròn {dec} chữ số thập phân (từ 5 trở lên làm tròn lên); "
+                      "cột tô đậm là điểm cả nhóm tiêu chí.")
+    legend += [t.explain for t in tail if t.explain]
+    legend.append(f"Xếp hạng khi bằng điểm: {tie_rule_text(ranking)}.")
+    note = table_note(ranking, group)
+    if note:
+        legend.append(note)
+    r += 1
+    for text in legend:
+        cell = ws.cell(r, 1, text)
+        cell.font = Font(italic=True, size=11)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=last_col)
+        ws.row_dimensions[r].height = 15 * max(1, math.ceil(len(text) / max(40, sum(widths[1:]) + 6)))
+        r += 1
+
+
+def tie_rule_text(ranking: Ranking) -> str:
+    ties = ranking.ties
+    fw = ranking.framework
+    if isinstance(ties, str):
+        return {
+            "shared": "đồng hạng (bằng điểm thì cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)",
+            "input-order": "theo thứ tự trong bảng kết quả khi tổng điểm bằng nhau",
+        }.get(ties, ties)
+    return "so sánh lần lượt điểm các tiêu chí " + ", ".join(
+        f"{fw.criterion(c).title} ({c})" if _has(fw, c) else c for c in ties)
+
+
+def _has(fw, cid) -> bool:
+    try:
+        fw.criterion(cid)
+        return True
+    except (KeyError, ValueError):
+        return False
 
 
 def _not_applicable(scored, unit, node: Criterion) -> bool:
@@ -244,6 +431,7 @@ def _framework_sheet(ws, fw: Framework) -> None:
     ws.freeze_panes = ws.cell(header_row + 1, 3)
     for letter, width in zip("ABCDEF", (26, 60, 10, 22, 60, 22)):
         ws.column_dimensions[letter].width = width
+    _print_setup(ws, f"{header_row}:{header_row}")
 
 
 def _warnings_sheet(ws, ranking: Ranking) -> None:
@@ -252,11 +440,7 @@ def _warnings_sheet(ws, ranking: Ranking) -> None:
     fw = ranking.framework
     ws["A1"] = "LƯU Ý VỀ KẾT QUẢ XẾP HẠNG"
     ws["A1"].font = Font(bold=True, size=13)
-    ties = ranking.ties
-    rule = {
-        "shared": "đồng hạng (bằng điểm thì cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)",
-        "input-order": "theo thứ tự trong bảng kết quả khi tổng điểm bằng nhau",
-    }.get(ties) if isinstance(ties, str) else "so sánh lần lượt điểm các tiêu chí " + ", ".join(ties)
+    rule = tie_rule_text(ranking)
     lines = [
         f"Quy tắc khi bằng điểm: {rule}.",
         f"Xếp hạng theo: {'tổng điểm đầy đủ (chưa làm tròn)' if fw.rank_on == 'full' else 'điểm đã làm tròn'}; "
@@ -273,3 +457,4 @@ def _warnings_sheet(ws, ranking: Ranking) -> None:
         cell = ws.cell(k, 1, text)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 120
+    _print_setup(ws, None, landscape=False)

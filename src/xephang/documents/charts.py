@@ -24,10 +24,27 @@ WIDTH_IN = 155 / 25.4  # the text block of an A4 page with the decree's margins
 LEVEL_COLOURS = ["#1a7f37", "#2f6db5", "#d4a017", "#c0392b", "#7f7f7f", "#555555"]
 
 
+_registered: list[str] = []
+
+
 def _font_family() -> list[str]:
-    """Times New Roman where installed, else its metric twin, else a serif that has Vietnamese."""
-    names = {f.name for f in font_manager.fontManager.ttflist}
-    return [n for n in ("Times New Roman", "Liberation Serif", "DejaVu Serif") if n in names] or ["serif"]
+    """Times New Roman or its metric twin, the very files the documents are measured with (found
+    through fontconfig, and added to matplotlib here: its font cache may predate their installation);
+    else a serif that has Vietnamese, with a warning."""
+    from . import layout
+
+    if not _registered:
+        for bold in (False, True):
+            path = layout.font_path(bold)
+            if path:
+                font_manager.fontManager.addfont(path)
+                name = font_manager.FontProperties(fname=path).get_name()
+                if name not in _registered:
+                    _registered.append(name)
+        if not _registered:
+            layout.warn_missing_font("chữ trong biểu đồ (dùng phông thay thế)")
+            _registered.append("DejaVu Serif")
+    return list(_registered)
 
 
 def _style():
@@ -95,10 +112,14 @@ def ranked_bars(ranking: Ranking, group: GroupRanking, sep: str = ".") -> bytes:
     fw = ranking.framework
     units = group.units
     with plt.rc_context(_style()):
-        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.8 + 0.22 * len(units)))
+        # Long names wrap (one would otherwise squeeze the bars into a strip); the figure grows with
+        # the lines, so that the labels keep their size.
+        labels = [_wrap(f"{u.rank}. {u.name}", LABEL_CHARS) for u in units]
+        lines = sum(label.count("\n") + 1 for label in labels)
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.8 + 0.1 * len(units) + 0.08 * lines))
         y = list(range(len(units)))
         ax.barh(y, [_value(u) for u in units], color=[_colour(ranking, u.level) for u in units], height=0.7)
-        ax.set_yticks(y, [f"{u.rank}. {u.name}" for u in units], fontsize=8)
+        ax.set_yticks(y, labels, fontsize=8)
         ax.invert_yaxis()
         values = [_value(u) for u in units]
         left = max(0.0, min(values) - (max(values) - min(values)) * 0.6 - 1) if values else 0
@@ -171,10 +192,55 @@ def criteria_share_table(ranking: Ranking):
     return out
 
 
+#: Characters of a bar label before it wraps (about a third of the chart's width at 8 pt).
+LABEL_CHARS = 42
+
+
 def _wrap(text: str, width: int) -> str:
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width)[:3])
+    lines = textwrap.wrap(text, width)
+    return "\n".join(lines[:2] + ([textwrap.shorten(" ".join(lines[2:]), width, placeholder="…")] if lines[2:] else []))
+
+
+def rank_intervals(ranking: Ranking, group, sep: str = ".") -> bytes:
+    """One group's rank robustness (``analysis.rank_robustness``) for the report, in the report's
+    width and type: per unit a bar from the 5 % to the 95 % rank, a dot at the median, a ring at the
+    official rank; names of fragile levels in red."""
+    levels = ranking.framework.levels
+    colour = {lv.id: LEVEL_COLOURS[k % len(LEVEL_COLOURS)] for k, lv in enumerate(levels)}
+    units = group.units
+    n = len(units)
+    with plt.rc_context(_style()):
+        labels = [_wrap(u.name + (" (mức dễ thay đổi)" if u.fragile else ""), LABEL_CHARS) for u in units]
+        lines = sum(label.count("\n") + 1 for label in labels)
+        fig, ax = plt.subplots(figsize=(WIDTH_IN, 0.9 + 0.1 * n + 0.08 * lines))
+        for y, u in enumerate(units):
+            c = colour.get(u.plain_level.id, "#555555") if u.plain_level else "#555555"
+            ax.plot([u.rank_low, u.rank_high], [y, y], color=c, linewidth=4, alpha=0.45, solid_capstyle="round")
+            ax.plot(u.median_rank, y, "o", color=c, markersize=4)
+            ax.plot(u.plain_rank, y, "o", markerfacecolor="none", markeredgecolor="black", markersize=6)
+        ax.set_yticks(range(n), labels, fontsize=8)
+        for tick, u in zip(ax.get_yticklabels(), units):
+            if u.fragile:
+                tick.set_color("#b2182b")
+        ax.set_ylim(n - 0.5, -0.5)
+        ax.set_xlim(0.5, n + 0.5)
+        step = 1 if n <= 30 else 5
+        ax.set_xticks(range(1, n + 1, step), [str(k) for k in range(1, n + 1, step)], fontsize=8)
+        ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+        ax.set_axisbelow(True)
+        ax.set_xlabel("Thứ hạng")
+        from matplotlib.lines import Line2D
+
+        shown = {u.plain_level.id for u in units if u.plain_level}
+        handles = [Line2D([], [], color=colour[lv.id], linewidth=4, alpha=0.6, label=f"Mức {lv.name}")
+                   for lv in levels if lv.id in shown]
+        if handles:
+            ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(handles),
+                      fontsize=8, frameon=False)
+        fig.tight_layout()
+        return _png(fig)
 
 
 def _decimal_axis(axes, sep: str, which: str) -> None:

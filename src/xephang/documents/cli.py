@@ -17,10 +17,12 @@ def register(sub, period_args) -> None:
     sp.add_argument("--out", required=True, help="tệp .docx sẽ tạo (.pdf: tạo cả DOCX và PDF)")
     sp.add_argument("--pdf", action="store_true", help="tạo thêm bản PDF bằng LibreOffice")
     sp.add_argument("--decimal-separator", choices=[".", ","], metavar=". hoặc ,", help="dấu thập phân của điểm (mặc định như kỳ: '.')")
+    sp.add_argument("--units", metavar="FILE", help="danh mục tên đơn vị chính thức, để cảnh báo tên viết khác")
     sp.set_defaults(func=cmd_decision)
 
     sp = sub.add_parser("annex", help="phụ lục Excel: điểm từng tiêu chí, tổng, mức, hạng của mọi đơn vị")
     period_args(sp)
+    sp.add_argument("--meta", metavar="META.yaml", help="số, ngày của quyết định kèm theo (như với decision)")
     sp.add_argument("--out", required=True, help="tệp .xlsx sẽ tạo")
     sp.set_defaults(func=cmd_annex)
 
@@ -47,7 +49,10 @@ def register(sub, period_args) -> None:
     sp.set_defaults(func=cmd_report)
 
 
-def _meta(args, pf):
+def _meta(args, pf, warn: bool = True):
+    """The period's metadata with ``--meta`` over it; what is missing is said on stderr first."""
+    import sys
+
     from .meta import build_meta, read_meta_file
 
     period_source = str(pf.path.parent / "period.yaml") if pf.meta else "period.yaml"
@@ -55,7 +60,26 @@ def _meta(args, pf):
     override = read_meta_file(args.meta) if getattr(args, "meta", None) else {}
     if getattr(args, "decimal_separator", None):
         override["decimal_separator"] = args.decimal_separator
-    return build_meta(pf.meta, override, source=str(args.meta) if getattr(args, "meta", None) else period_source)
+    meta = build_meta(pf.meta, override, source=str(args.meta) if getattr(args, "meta", None) else period_source)
+    missing = meta.missing()
+    if warn and missing:
+        print("Cảnh báo: thông tin quyết định chưa có: " + "; ".join(missing) + ". Văn bản để trống hoặc ghi "
+              "'…' ở các chỗ đó; bổ sung trong mục decision: của period.yaml hoặc --meta.", file=sys.stderr)
+    if meta.sample:
+        print("Cảnh báo: kỳ này là số liệu mẫu (sample: true); mọi văn bản ghi 'SỐ LIỆU MẪU'.", file=sys.stderr)
+    return meta
+
+
+def _check_names(args, ranking, pf) -> None:
+    """Unit names that differ from the registry or from Phụ lục II's capitalisation, on stderr before
+    anything is written: the decision prints the names as the data has them."""
+    import sys
+
+    from ..analysis.checks import check_unit_names, registry_for
+
+    findings = check_unit_names(ranking.scored, registry_for(pf, getattr(args, "units", None)))
+    for f in findings:
+        print(f"Cảnh báo: tên đơn vị '{f.unit}' (dòng {f.row}): {f.message}", file=sys.stderr)
 
 
 def _out(path: str, suffixes: tuple[str, ...]) -> Path:
@@ -92,6 +116,7 @@ def cmd_decision(args, out) -> int:
     target = _out(args.out, (".docx", ".pdf"))
     ranking, pf = load(args)
     meta = _meta(args, pf)
+    _check_names(args, ranking, pf)
     return _done(out, _writing(write_decision, ranking, meta, target, pdf=args.pdf))
 
 
@@ -100,8 +125,8 @@ def cmd_annex(args, out) -> int:
     from .annex import write_annex
 
     target = _out(args.out, (".xlsx",))
-    ranking, _ = load(args)
-    return _done(out, [_writing(write_annex, ranking, target)])
+    ranking, pf = load(args)
+    return _done(out, [_writing(write_annex, ranking, target, _meta(args, pf, warn=False))])
 
 
 def cmd_scorecard(args, out) -> int:
@@ -111,21 +136,20 @@ def cmd_scorecard(args, out) -> int:
 
     target = Path(args.out) if args.all else _out(args.out, (".docx", ".pdf"))
     ranking, pf = load(args)
+    sample = pf.meta.get("sample") is True
     if args.all:
-        return _done(out, _writing(write_all_scorecards, ranking, target, pdf=args.pdf))
+        return _done(out, _writing(write_all_scorecards, ranking, target, pdf=args.pdf, sample=sample))
     try:
         unit = ranking.unit(args.unit)
     except KeyError as e:
         raise XephangError(str(e.args[0])) from None
-    return _done(out, _writing(write_scorecard, ranking, unit, target))
+    return _done(out, _writing(write_scorecard, ranking, unit, target, sample=sample))
 
 
 def cmd_report(args, out) -> int:
     from ..cli import load
     from ..errors import XephangError
-    from .report import write_report
-
-    from .report import Analyses
+    from .report import Analyses, write_report
 
     target = _out(args.out, (".docx", ".pdf"))
     if args.draws < 0 or args.total_uncertainty < 0:

@@ -8,6 +8,7 @@ ranks or the tie rule is not the national one. Layout numbers: see ``layout.py``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx.shared import Mm
@@ -86,22 +87,67 @@ def table_note(ranking: Ranking, group: GroupRanking, sep: str = ".") -> str | N
     text = "Ghi chú: " + "; ".join(parts) + "."
     if any(n.kind != BELOW_BAND for n in notes) and ranking.ties != "shared":
         text += (
-            " Quy tắc xếp hạng khi bằng điểm của quyết định này khác quy tắc đồng hạng thường dùng "
+            " Quy tắc xếp hạng khi bằng điểm của bộ tiêu chí khác quy tắc đồng hạng thường dùng "
             "(các đơn vị bằng điểm cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)."
         )
     return text
+
+
+def decision_note(ranking: Ranking, group: GroupRanking, meta: DecisionMeta) -> str | None:
+    """The decision's own note under a table: none unless the metadata asks (``tie_note: true``), and
+    then a short neutral one. The decision states the result; how equal totals were ranked belongs
+    to the report and the annex, which explain it in full (``table_note``)."""
+    if not meta.tie_note:
+        return None
+    notes = [n for n in ranking.notes if n.group is group.group]
+    if not notes:
+        return None
+    parts = []
+    if any(n.kind != BELOW_BAND for n in notes):
+        parts.append("các đơn vị có cùng tổng điểm làm tròn được xếp hạng theo quy định của bộ tiêu chí")
+    if any(n.kind == BELOW_BAND for n in notes):
+        parts.append("mức xếp loại xác định theo tổng điểm trước khi làm tròn")
+    return "Ghi chú: " + "; ".join(parts) + " (chi tiết tại Phụ lục kèm theo)."
 
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
 
 
-def build_decision(ranking: Ranking, meta: DecisionMeta):
-    """The decision as a python-docx Document."""
+@dataclass(frozen=True)
+class Absent:
+    """A unit that did not report, as the criteria set's rule treats it: ``rank`` and ``shown`` (0
+    points, ranked last) or neither (listed, not ranked)."""
+
+    group: str
+    name: str
+    rank: int | None = None
+    shown: str | None = None
+
+
+DRAFT_LINE = "DỰ THẢO — chưa ký, chưa công bố; không dùng thay văn bản đã ký"
+
+
+def absent_note(absent: list[Absent]) -> str | None:
+    """The note under a group's table naming the units that did not report and what the rule did."""
+    if not absent:
+        return None
+    names = _and([a.name for a in absent])
+    if absent[0].rank is not None:
+        return (f"Ghi chú: {names} không gửi báo cáo; theo quy định của bộ tiêu chí, đơn vị không báo cáo "
+                "được 0 điểm và xếp cuối khối.")
+    return f"Ghi chú: {names} không gửi báo cáo; theo quy định của bộ tiêu chí, không xếp hạng."
+
+
+def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False, absent: list[Absent] = ()):
+    """The decision as a python-docx Document. ``draft``: marked "DỰ THẢO" above the header (for review
+    before signature); ``absent``: the units that did not report, listed as the criteria set says."""
     fw = ranking.framework
     sep = meta.decimal_separator
-    doc = L.new_document("Quyết định " + " ".join(meta.title_lines()))
+    doc = L.new_document("Quyết định " + " ".join(meta.title_lines()), sample=meta.sample)
     body_width = L.TEXT_WIDTH_MM
+    if draft:
+        L.para(doc, DRAFT_LINE, bold=True, align="center", after=6)
 
     header_block(doc, [], meta.issuer_lines(), meta.number_line(), meta.place_date())
 
@@ -110,7 +156,7 @@ def build_decision(ranking: Ranking, meta: DecisionMeta):
     title = meta.title_lines()
     for line in title:
         L.para(doc, line, bold=True, align="center")
-    widest = max(L.text_width_mm(line, 14, bold=True) for line in title)
+    widest = max(L.text_width_mm(line, 14, bold=True, element="đường kẻ dưới trích yếu") for line in title)
     L.rule(doc, widest * TITLE_RULE_SHARE, body_width, before=2)
     L.para(doc, meta.authority_line(), bold=True, align="center", before=18, after=6)
     for basis in meta.bases(fw):
@@ -120,17 +166,30 @@ def build_decision(ranking: Ranking, meta: DecisionMeta):
 
     # --- Điều 1: one table per group --------------------------------------------------------------
     L.para(doc, f"**Điều 1.** {meta.article1_text()}", indent=True, before=6)
-    for n, group in enumerate(ranking.groups, start=1):
+    ranked_ids = [g.group.id for g in ranking.groups]
+    only_absent = [g for g in fw.groups if g.id not in ranked_ids and any(a.group == g.id for a in absent)]
+    n = 0
+    for group in ranking.groups:
+        n += 1
+        missing = [a for a in absent if a.group == group.group.id]
         L.para(doc, f"{n}. {meta.group_title(group.group)}", indent=True, before=6 if n == 1 else 12, after=6,
                keep_with_next=True)
-        ranking_table(doc, ranking, group, sep)
-        note = table_note(ranking, group, sep)
-        if note:
-            L.para(doc, note, size=13, italic=True, indent=True, before=6)
+        ranking_table(doc, ranking, group, sep, [a for a in missing if a.rank is not None])
+        for note in (decision_note(ranking, group, meta), absent_note(missing)):
+            if note:
+                L.para(doc, note, size=13, italic=True, indent=True, before=6)
+    for g in only_absent:  # a group in which no unit reported is still named, never dropped
+        n += 1
+        missing = [a for a in absent if a.group == g.id]
+        L.para(doc, f"{n}. {meta.group_title(g)}", indent=True, before=12, after=6, keep_with_next=True)
+        if any(a.rank is not None for a in missing):
+            empty = GroupRanking(group=g, units=[])
+            ranking_table(doc, ranking, empty, sep, [a for a in missing if a.rank is not None])
+        L.para(doc, absent_note(missing), size=13, italic=True, indent=True, before=6)
 
     # --- Điều 2, signature block ------------------------------------------------------------------
     L.para(doc, f"**Điều 2.** {meta.effective}", indent=True, before=12, keep_with_next=True)
-    L.para(doc, meta.executors_text(), indent=True, before=6, after=12, keep_with_next=True)
+    L.para(doc, meta.executors_text([g.group for g in ranking.groups if g.units]), indent=True, before=6, after=12, keep_with_next=True)
     signature_block(doc, meta)
     return doc
 
@@ -149,12 +208,13 @@ def header_block(doc, parent: list[str], issuer: list[str], number_line: str, pl
         L.para(left, line, size=13, align="center")
     for line in issuer:
         L.para(left, line, size=13, bold=True, align="center")
-    widest = max(L.text_width_mm(line, 13, bold=True) for line in issuer)
+    widest = max(L.text_width_mm(line, 13, bold=True, element="đường kẻ dưới tên cơ quan ban hành") for line in issuer)
     L.rule(left, widest * ISSUER_RULE_SHARE, HEADER_COLS_MM[0] - pad, before=2)
     L.drop_first_empty(left)
     L.para(right, QUOC_HIEU, size=13, bold=True, align="center")
     L.para(right, TIEU_NGU, size=14, bold=True, align="center")
-    L.rule(right, L.text_width_mm(TIEU_NGU, 14, bold=True), HEADER_COLS_MM[1] - pad, before=2)
+    L.rule(right, L.text_width_mm(TIEU_NGU, 14, bold=True, element="đường kẻ dưới Tiêu ngữ (60,5 mm)"),
+           HEADER_COLS_MM[1] - pad, before=2)
     L.drop_first_empty(right)
     number, date = t.rows[1].cells
     L.cell_text(number, number_line, size=13, before=8, after=0)
@@ -162,8 +222,9 @@ def header_block(doc, parent: list[str], issuer: list[str], number_line: str, pl
     return t
 
 
-def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str):
-    """STT | Tên đơn vị | Tổng điểm | Xếp hạng, one section per level that has units (I, II, … without gaps)."""
+def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str, last: list[Absent] = ()):
+    """STT | Tên đơn vị | Tổng điểm | Xếp hạng, one section per level that has units (I, II, … without gaps);
+    ``last``: units that did not report, ranked last with 0 points (one more section)."""
     fw = ranking.framework
     t = L.table(doc, list(TABLE_COLS_MM), borders=True)
     head = L.add_row(t, header=True)
@@ -171,13 +232,13 @@ def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str):
         L.cell_text(cell, text, size=TABLE_PT, bold=True)
     stt = 0
     sections = [(lv, us, f"Mức {lv.name} (Tổng điểm đạt {lv.band_text()})" if lv else None)
-                for lv, us in group.by_level(fw.levels)]
-    if fw.levels:
+                for lv, us in group.by_level(fw.levels_for(group.group.id))]
+    if fw.levels_for(group.group.id):
         # A total outside every band (a criteria set whose bands leave a gap) must still be listed.
         outside = [u for u in group.units if u.level is None]
         if outside:
             sections.append((None, outside, "Chưa xếp mức (tổng điểm ngoài các mức của bộ tiêu chí)"))
-    for k, (level, units, heading) in enumerate(sections, start=1):
+    for k, (_level, units, heading) in enumerate(sections, start=1):
         if heading is not None:
             row = L.add_row(t)
             merged = row.cells[0].merge(row.cells[-1])
@@ -188,6 +249,17 @@ def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str):
             row = L.add_row(t)
             values = (str(stt), u.name, show(u.shown, fw.decimals, sep), str(u.rank))
             for cell, text, align in zip(row.cells, values, ("center", "left", "center", "center")):
+                L.cell_text(cell, text, size=TABLE_PT, align=align)
+    if last:
+        row = L.add_row(t)
+        merged = row.cells[0].merge(row.cells[-1])
+        L.cell_text(merged, f"{roman(len(sections) + 1)}. Không gửi báo cáo (0 điểm theo quy định)", size=TABLE_PT,
+                    bold=True, align="left", keep_with_next=True)
+        for a in last:
+            stt += 1
+            row = L.add_row(t)
+            for cell, text, align in zip(row.cells, (str(stt), a.name, a.shown or "0", str(a.rank)),
+                                         ("center", "left", "center", "center")):
                 L.cell_text(cell, text, size=TABLE_PT, align=align)
     return t
 
@@ -200,7 +272,7 @@ def signature_columns(items: list[str]) -> tuple[float, float]:
     """The template's 63.5 / 103.4 mm, except that the Nơi nhận column grows (up to 80 mm) so that no
     recipient line wraps: a wrapped "(để / BC);" is the first thing a clerk would fix."""
     pad = 2 * HEADER_CELL_MARGIN_TWIPS / 56.6929
-    need = max([L.text_width_mm(i, 11) for i in items] + [0]) + pad + 1
+    need = max([L.text_width_mm(i, 11, element="độ rộng cột Nơi nhận") for i in items] + [0]) + pad + 1
     left = min(80.0, max(SIGNATURE_COLS_MM[0], need))
     return left, sum(SIGNATURE_COLS_MM) - left
 
@@ -217,30 +289,43 @@ def signature_block_for(doc, recipients: list[str], signer):
     for item in items:
         L.para(left, item, size=11, align="left")
     L.drop_first_empty(left)
-    for line in (signer.prefix, signer.title):
-        if line:
-            L.para(right, line, bold=True, align="center")
+    above, name = signer.lines()
+    for line in above:
+        L.para(right, line, bold=True, align="center")
     # Room for the signature and the seal (ô 7c, ô 8).
     space = L.para(right, "", align="center")
     space.paragraph_format.space_before = Mm(28)
-    L.para(right, signer.name, bold=True, align="center")
+    L.para(right, name, bold=True, align="center")
     L.drop_first_empty(right)
     L.para(doc, "", size=2)  # a document must end with a paragraph after a table (Word)
     return t
 
 
-def write_decision(ranking: Ranking, meta: DecisionMeta, out: Path, pdf: bool = False) -> list[Path]:
-    """Write the DOCX (and with ``pdf`` the PDF beside it); return the paths written."""
+def write_decision(ranking: Ranking, meta: DecisionMeta, out: Path, pdf: bool = False, *, draft: bool = False,
+                   absent: list[Absent] = ()) -> list[Path]:
+    """Write the DOCX (and with ``pdf`` the PDF beside it); return the paths written. Each file
+    appears whole or not at all; without LibreOffice the DOCX is written and the PDF is not."""
+    return write_docx_and_pdf(build_decision(ranking, meta, draft=draft, absent=list(absent)), out, pdf)
+
+
+def write_docx_and_pdf(doc, out: Path, pdf: bool = False) -> list[Path]:
+    """Save ``doc`` at ``out`` (.docx, or .pdf meaning both) through a staging folder."""
+    from .output import staged
+
     out = Path(out)
     if out.suffix.lower() == ".pdf":
-        out, pdf = out.with_suffix(".docx"), True
-    out.parent.mkdir(parents=True, exist_ok=True)
-    build_decision(ranking, meta).save(out)
+        target_pdf, out, pdf = out, out.with_suffix(".docx"), True
+    else:
+        target_pdf = out.with_suffix(".pdf")
+    with staged(out.parent) as st:
+        doc.save(st.place(out))
     written = [out]
     if pdf:
         from .pdf import to_pdf
 
-        written.append(to_pdf(out))
+        with staged(target_pdf.parent) as st:
+            to_pdf(out, st.place(target_pdf))
+        written.append(target_pdf)
     return written
 
 

@@ -17,7 +17,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 FONT = "Times New Roman"  # §1: Times New Roman, Unicode; fonts-liberation2 stands in with equal metrics
 BODY_PT = 14  # §1 body 13–14 pt; the template uses 14
@@ -40,18 +40,41 @@ A4 = (210, 297)
 TEXT_WIDTH_MM = A4[0] - Margins().left - Margins().right  # 155 mm
 
 
-def new_document(title: str = "", margins: Margins = Margins(), landscape: bool = False) -> Document:
-    """An empty A4 document with the decree's fonts, margins and page numbers from page 2."""
+#: Marks every page of a document made from made-up figures (``sample: true``).
+SAMPLE_MARK = "SỐ LIỆU MẪU – KHÔNG PHẢI SỐ LIỆU THẬT"
+#: Word and python-docx refuse core properties longer than this.
+CORE_TEXT_MAX = 255
+
+
+def new_document(title: str = "", margins: Margins = Margins(), landscape: bool = False, *,
+                 author: str = "xephang", sample: bool = False) -> Document:
+    """An empty A4 document with the decree's fonts, margins and page numbers from page 2; its core
+    properties say what it is and when it was made (not the template's 2013 dates)."""
+    import datetime as dt
+
     doc = Document()
     props = doc.core_properties
-    props.author = props.last_modified_by = "xephang"
-    props.title = title
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.author = props.last_modified_by = author[:CORE_TEXT_MAX]
+    props.title = short(title, CORE_TEXT_MAX)
+    props.subject = props.keywords = props.category = ""
     props.comments = ""
+    props.created = props.modified = now
+    props.last_printed = dt.datetime(1900, 1, 1)  # never printed (the template carries a 2013 date)
+    props.revision = 1
+    props.language = "vi-VN"
     _base_styles(doc)
     section = doc.sections[0]
     setup_section(section, margins, landscape)
-    add_page_number(section)
+    add_page_number(section, sample=sample)
     return doc
+
+
+def short(text: str, limit: int) -> str:
+    """``text`` cut at a word to at most ``limit`` characters, with "…" where cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def setup_section(section, margins: Margins = Margins(), landscape: bool = False) -> None:
@@ -89,16 +112,26 @@ def _base_styles(doc) -> None:
     pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
 
 
-def add_page_number(section, size: int = 13) -> None:
-    """§1: Arabic page number centred in the top margin, none on page 1 (``w:titlePg``)."""
+def add_page_number(section, size: int = 13, sample: bool = False) -> None:
+    """§1: Arabic page number centred in the top margin, none on page 1 (``w:titlePg``). A document of
+    made-up figures says so in the header of every page, the first included."""
     section.different_first_page_header_footer = True
     header = section.header
     header.is_linked_to_previous = False
     p = header.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _field(p, "PAGE", size)
-    # The first-page header exists and stays empty.
-    section.first_page_header.is_linked_to_previous = False
+    # The first-page header exists and stays empty (but for the sample mark).
+    first = section.first_page_header
+    first.is_linked_to_previous = False
+    if sample:
+        for h in (header, first):
+            mark = h.paragraphs[0] if h is first else h.add_paragraph()
+            mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            r = mark.add_run(SAMPLE_MARK)
+            r.bold = True
+            r.font.size = Pt(12)
+            r.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
 
 def _field(paragraph, instruction: str, size: int) -> None:
@@ -334,30 +367,80 @@ def shade(cell, fill: str = "D9D9D9") -> None:
 
 # --- text measure ---------------------------------------------------------------------------------
 
+#: Fonts with Times New Roman's metrics (Liberation Serif and Tinos were drawn to match it).
+TIMES_METRIC_FAMILIES = ("Times New Roman", "Liberation Serif", "Tinos")
+#: Where the usual packages install them, for a system without fontconfig.
+FONT_PATHS = {
+    False: ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+            "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf",
+            "/Library/Fonts/Times New Roman.ttf", "C:/Windows/Fonts/times.ttf"),
+    True: ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+           "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman_Bold.ttf",
+           "/Library/Fonts/Times New Roman Bold.ttf", "C:/Windows/Fonts/timesbd.ttf"),
+}
+MISSING_FONT_HINT = "cài fonts-liberation2 (Debian/Ubuntu) hoặc Times New Roman"
+_warned: set[str] = set()
+
+
+@lru_cache(maxsize=4)
+def font_path(bold: bool) -> str | None:
+    """The file of Times New Roman or a metric twin, found through fontconfig (``fc-match``) or at its
+    installed path; never through matplotlib's font cache, which may predate the font's installation."""
+    import os
+    import shutil
+    import subprocess
+
+    fc = shutil.which("fc-match")
+    if fc:
+        for family in TIMES_METRIC_FAMILIES:
+            try:
+                out = subprocess.run([fc, "-f", "%{family}|%{file}", f"{family}:{'bold' if bold else 'regular'}"],
+                                     capture_output=True, text=True, timeout=10).stdout
+            except (OSError, subprocess.SubprocessError):
+                break
+            found, _, path = out.partition("|")
+            # fc-match always answers; a substitute of other metrics (DejaVu) does not count.
+            if any(f in found.split(",") for f in TIMES_METRIC_FAMILIES) and os.path.isfile(path):
+                return path
+    return next((p for p in FONT_PATHS[bold] if os.path.isfile(p)), None)
+
 
 @lru_cache(maxsize=4)
 def _font(bold: bool):
-    """Liberation Serif: the metrics of Times New Roman (§3 measures with it too)."""
-    try:
-        from fontTools.ttLib import TTFont
-        from matplotlib import font_manager
-    except ImportError:  # pragma: no cover - matplotlib (and fontTools) are dependencies
+    """Advance widths of Times New Roman (or Liberation Serif, §3 measures with it too)."""
+    path = font_path(bold)
+    if path is None:
         return None
-    try:
-        path = font_manager.findfont(
-            font_manager.FontProperties(family="Liberation Serif", weight="bold" if bold else "normal"),
-            fallback_to_default=False,
-        )
-    except ValueError:
-        return None
+    from fontTools.ttLib import TTFont
+
     font = TTFont(path)
     # Plain dicts, read once: safe to share between the web server's threads.
     advances = {name: metric[0] for name, metric in font["hmtx"].metrics.items()}
     return dict(font.getBestCmap()), advances, font["head"].unitsPerEm
 
 
-def text_width_mm(text: str, size_pt: float, bold: bool = False) -> float:
-    """Width of a line of text in Times New Roman metrics (an estimate where the font is missing)."""
+def warn_missing_font(element: str) -> None:
+    """Say on stderr (once per element and process) which element may be off without the font."""
+    import sys
+
+    if element in _warned:
+        return
+    _warned.add(element)
+    print(f"Cảnh báo: không tìm thấy phông Times New Roman hay phông cùng số đo (Liberation Serif); "
+          f"{element} được ước lượng và có thể lệch; {MISSING_FONT_HINT}.", file=sys.stderr)
+
+
+def text_width_mm(text: str, size_pt: float, bold: bool = False, element: str = "độ dài đường kẻ") -> float:
+    """Width of a line of text in Times New Roman metrics (an estimate, with a warning on stderr
+    naming ``element``, where the font is missing)."""
+    if _font(bold) is None:
+        warn_missing_font(element)
+    return _measure(text, size_pt, bold)
+
+
+@lru_cache(maxsize=1024)
+def _measure(text: str, size_pt: float, bold: bool) -> float:
+    # Cached: the Tiêu ngữ, the issuing body and the recipients are the same in every document.
     import unicodedata
 
     text = unicodedata.normalize("NFC", text)

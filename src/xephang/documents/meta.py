@@ -1,9 +1,10 @@
 """What changes in the decision from year to year: number, date, signer, legal bases, report, recipients.
 
 Read from the ``decision:`` section of a period's ``period.yaml`` and from ``--meta META.yaml`` (the
-same keys, at the top level or under ``decision:``; the file overrides the period). Missing fields
-fall back to the 2020 Thanh Hóa draft (tests/data/reference/seed-decision-thanhhoa-2020.txt); a missing
-number or date leaves the blanks that draft leaves, to be filled in by hand at signing.
+same keys, at the top level or under ``decision:``; the file overrides the period). Nothing of one
+year is carried into another: what a period does not give stays blank (the number and the date, to be
+written in at signing) or shows a visible "…" (the report cited, the signer, the recipients kept
+on file), and ``DecisionMeta.missing()`` lists it for a warning before anything is written.
 """
 
 from __future__ import annotations
@@ -12,29 +13,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from ..dates import day_text, month_text, short_date  # noqa: F401 (short_date is part of this module's API)
 from ..errors import XephangError
+from ..period import load_yaml
 from ..text import nfc
 
-#: The blank a draft leaves for a number or a day/month to be written in at signing.
+#: The blank a draft leaves for a day or a month to be written in at signing.
 BLANK = "\u00a0" * 6
+#: The blank for a handwritten document number: room for four or five digits at 13 pt.
+NUMBER_BLANK = "\u00a0" * 16
+#: What stands where the metadata lacks a text the clerk must supply (report cited, signer, …).
+PLACEHOLDER = "…"
 
-DEFAULT_RECIPIENTS = (
-    "Như Điều 2 QĐ;",
-    "TTr Tỉnh ủy, TTr HĐND tỉnh (để BC);",
-    "Chủ tịch UBND tỉnh (để BC);",
-    "Các PCT UBND tỉnh;",
-    "Thành viên BCĐ XDCQ ĐT tỉnh (để biết);",
-    "Lưu: VT, THKH, CNTT.",
-)
+#: Recipients when the period names none: the decree's two fixed lines, the office's initials left to fill.
+DEFAULT_RECIPIENTS = ("Như Điều 2;", f"Lưu: VT, {PLACEHOLDER}.")
 
 KEYS = {
     "province", "issuer", "number", "symbol", "place", "date", "year", "title", "authority",
     "legal_bases", "proposer", "report_number", "report_date", "article1", "group_titles", "effective",
     "executors", "recipients", "signer", "decimal_separator", "subject", "subject_short", "abbreviation",
-    "report_issuer", "report_signer",
+    "report_issuer", "report_signer", "tie_note",
 }
 
 
@@ -51,16 +49,20 @@ def decree_date(day: int | None, month: int | None, year: int) -> str:
 
 @dataclass
 class Signer:
-    prefix: str = "KT. CHỦ TỊCH"  # quyền hạn: TM., KT., Q., TL., TUQ. or empty when the head signs
-    title: str = "PHÓ CHỦ TỊCH"
-    name: str = "Mai Xuân Liêm"
+    prefix: str = ""  # quyền hạn: TM., KT., Q., TL., TUQ. or empty when the head signs
+    title: str = ""  # chức vụ; blank shows the placeholder
+    name: str = ""
+
+    def lines(self) -> tuple[list[str], str]:
+        """(quyền hạn if any and chức vụ, above the signature; the name below), "…" where not given."""
+        return [x for x in (self.prefix,) if x] + [self.title or PLACEHOLDER], self.name or PLACEHOLDER
 
 
 @dataclass
 class DecisionMeta:
     province: str = "Thanh Hóa"
     issuer: list[str] = field(default_factory=list)  # default: ỦY BAN NHÂN DÂN / TỈNH <PROVINCE>
-    number: str | None = None  # "76" -> "Số: 76/QĐ-UBND"; None -> "Số:      /QĐ-UBND"
+    number: str | None = None  # "76" -> "Số: 76/QĐ-UBND"; None -> "Số:" and a blank to write in
     symbol: str = "QĐ-UBND"
     place: str | None = None  # default: the province
     date: dt.date | None = None
@@ -70,8 +72,8 @@ class DecisionMeta:
     authority: str | None = None
     legal_bases: list[str] | None = None
     proposer: str = "Giám đốc Sở Thông tin và Truyền thông"
-    report_number: str | None = "165/BC-STTTT"
-    report_date: dt.date | None = dt.date(2021, 1, 27)
+    report_number: str | None = None
+    report_date: dt.date | None = None
     article1: str | None = None
     group_titles: dict[str, str] = field(default_factory=dict)
     effective: str = "Quyết định này có hiệu lực kể từ ngày ký."
@@ -84,6 +86,32 @@ class DecisionMeta:
     report_issuer: list[str] = field(default_factory=list)  # default: UBND TỈNH … / SỞ THÔNG TIN VÀ TRUYỀN THÔNG
     report_signer: Signer = field(default_factory=lambda: Signer(prefix="", title="GIÁM ĐỐC", name=""))
     abbreviation: str = "CNTT"  # of the subject, given once in Điều 1 as the decree asks
+    #: A short neutral note under the decision's tables where equal shown totals have different ranks
+    #: (the full explanation is in the report and the annex; the decision need not carry it).
+    tie_note: bool = False
+    #: Made-up figures (``sample: true`` in period.yaml): every document says so on every page.
+    sample: bool = False
+    #: The keys the period or ``--meta`` gave (non-empty), for ``missing()``.
+    given: frozenset = frozenset()
+
+    def missing(self) -> list[str]:
+        """What the metadata does not give and the documents leave blank or as "…", in words."""
+        out = []
+        if self.number is None:
+            out.append("số quyết định (number; để trống để ghi khi ký)")
+        if self.date is None:
+            out.append("ngày ký (date; để trống để ghi khi ký)")
+        if self.report_number is None:
+            out.append("số báo cáo của Sở (report_number)")
+        if self.report_date is None:
+            out.append("ngày báo cáo (report_date)")
+        if not self.signer.title:
+            out.append("chức vụ người ký (signer.title)")
+        if not self.signer.name:
+            out.append("họ tên người ký (signer.name)")
+        if "recipients" not in self.given:
+            out.append("nơi nhận (recipients)")
+        return out
 
     # --- derived texts ------------------------------------------------------------------------------
     @property
@@ -110,19 +138,27 @@ class DecisionMeta:
         return [f"UBND TỈNH {self.province.upper()}"], ["SỞ THÔNG TIN VÀ", "TRUYỀN THÔNG"]
 
     def number_line(self) -> str:
-        number = self.number
-        if number is None or str(number).strip() == "":
-            return f"Số:{BLANK}/{self.symbol}"
-        number = str(number).strip()
-        if number.isdigit() and int(number) < 10:  # Phụ lục I: numbers below 10 take a leading 0
-            number = f"{int(number):02d}"
-        return f"Số: {number}/{self.symbol}"
+        if self.number is None:
+            return f"Số:{NUMBER_BLANK}/{self.symbol}"
+        number = int(self.number)
+        # Phụ lục I: numbers below 10 take a leading 0.
+        return f"Số: {number:02d}/{self.symbol}"
 
     def place_date(self) -> str:
         place = self.place or self.province
         if self.date is None:
             return f"{place}, {decree_date(None, None, self.decision_year)}"
         return f"{place}, {decree_date(self.date.day, self.date.month, self.date.year)}"
+
+    def annex_line(self) -> str:
+        """Phụ lục I: "(Kèm theo Quyết định số …/QĐ-UBND ngày … tháng … năm … của Chủ tịch UBND tỉnh …)",
+        with "…" where the number or the date is still to be written in."""
+        number = f"{int(self.number):02d}" if self.number else PLACEHOLDER
+        d = self.date
+        date = (decree_date(d.day, d.month, d.year) if d else
+                f"ngày {PLACEHOLDER} tháng {PLACEHOLDER} năm {self.decision_year}")
+        who = "Chủ tịch UBND" if self.authority_line().startswith("CHỦ TỊCH") else "UBND"
+        return f"(Kèm theo Quyết định số {number}/{self.symbol} {date} của {who} tỉnh {self.province})"
 
     def title_lines(self) -> list[str]:
         if self.title:
@@ -157,8 +193,8 @@ class DecisionMeta:
         return out
 
     def proposal(self) -> str:
-        number = self.report_number or f"{BLANK}/BC-STTTT"
-        date = short_date(self.report_date) if self.report_date else f"{BLANK}/{BLANK}/{self.decision_year}"
+        number = self.report_number or PLACEHOLDER
+        date = short_date(self.report_date) if self.report_date else PLACEHOLDER
         return f"Theo đề nghị của {self.proposer} tại Báo cáo số {number} ngày {date}."
 
     def article1_text(self) -> str:
@@ -174,11 +210,26 @@ class DecisionMeta:
             title = "khối " + name[len("Khối "):] if name.startswith("Khối ") else name
         return f"Xếp hạng {self.subject_short} của {title}:"
 
-    def executors_text(self) -> str:
-        return self.executors or (
-            "Chánh Văn phòng UBND tỉnh, Giám đốc các sở, Trưởng các ban, ngành cấp tỉnh; Chủ tịch UBND "
-            "các huyện, thị xã, thành phố chịu trách nhiệm thi hành Quyết định này./."
-        )
+    def executors_text(self, groups=()) -> str:
+        """Who executes the decision: the provincial office and the heads of the kinds of units ranked
+        (only the districts' chairmen where districts are ranked)."""
+        if self.executors:
+            return self.executors
+        import unicodedata
+
+        def plain(text: str) -> str:  # lower case without any diacritic: "huyện" -> "huyen"
+            text = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+            return " ".join("".join(ch for ch in text if not unicodedata.combining(ch)).replace(",", " ").split())
+
+        names = [plain(getattr(g, "name", g)) for g in groups]
+        heads = []
+        if not names or any("so" in n.split() or "ban" in n.split() or "nganh" in n for n in names):
+            heads.append("Giám đốc các sở, Trưởng các ban, ngành cấp tỉnh")
+        if not names or any("huyen" in n or "thi xa" in n for n in names):
+            heads.append("Chủ tịch UBND các huyện, thị xã, thành phố")
+        if not heads:
+            heads.append("Thủ trưởng các cơ quan, đơn vị có tên tại Điều 1")
+        return f"Chánh Văn phòng UBND tỉnh, {'; '.join(heads)} chịu trách nhiệm thi hành Quyết định này./."
 
 
 def _date(value, where: str) -> dt.date | None:
@@ -194,25 +245,51 @@ def _date(value, where: str) -> dt.date | None:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             pass
-    raise XephangError(f"{where}: ngày '{value}' không hợp lệ; cần dạng 2021-01-27 hoặc 27/01/2021")
+    raise XephangError(f"{where}: ngày '{value}' không hợp lệ; cần dạng 2021-01-27 hoặc 27/01/2021 (một ngày có thật)")
 
 
 def _strings(value, where: str) -> list[str]:
     if isinstance(value, str):
         return [nfc(line) for line in value.splitlines() if line.strip()]
-    if isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
-        return [nfc(str(v)) for v in value]
+    if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+        return [nfc(str(v)) for v in value if str(v).strip()]
     raise XephangError(f"{where}: cần một danh sách các dòng chữ")
 
 
+def _number(value, where: str) -> str | None:
+    """A document number: a positive integer, or blank (written in by hand at signing)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) <= 0:
+        raise XephangError(f"{where}: số '{value}' không hợp lệ; cần một số nguyên dương (ví dụ 76) hoặc để trống")
+    return str(int(text))
+
+
+def _recipients(value, where: str) -> list[str]:
+    """Phụ lục I: each entry "- …;", the last "- Lưu: VT, <drafting unit> (copies)."."""
+    lines = _strings(value, where)
+    if not lines:
+        raise XephangError(f"{where}: cần ít nhất một nơi nhận, dòng cuối là 'Lưu: VT, …' (Nghị định 30/2020)")
+    if not lines[-1].lstrip("-– ").startswith("Lưu: VT"):
+        raise XephangError(f"{where}: dòng cuối '{lines[-1]}' không hợp lệ; cần dòng 'Lưu: VT, …' "
+                           "(Nghị định 30/2020, Phụ lục I)")
+    return lines
+
+
 def read_meta_file(path: str | Path) -> dict:
-    """The decision fields of a ``--meta`` YAML file (top level or under ``decision:``)."""
+    """The decision fields of a ``--meta`` YAML file (top level or under ``decision:``).
+
+    Read without YAML's implicit dates, so that ``date: 2021-02-30`` is a string checked here (with
+    a message) rather than an exception inside the YAML library."""
     p = Path(path)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        raw = load_yaml(p.read_text(encoding="utf-8")) or {}
     except FileNotFoundError:
         raise XephangError(f"tệp {p}: không tìm thấy tệp thông tin quyết định (--meta)") from None
-    except yaml.YAMLError as e:
+    except (OSError, UnicodeDecodeError) as e:
+        raise XephangError(f"tệp {p}: không đọc được ({e}); cần tệp YAML mã UTF-8") from None
+    except Exception as e:  # yaml.YAMLError: the library's own exception types
         mark = getattr(e, "problem_mark", None)
         where = f", dòng {mark.line + 1}" if mark else ""
         raise XephangError(f"tệp {p}{where}: không đọc được YAML ({getattr(e, 'problem', e)})") from None
@@ -245,29 +322,43 @@ def build_meta(period_meta: dict | None = None, override: dict | None = None, so
             f"các khóa dùng được: {', '.join(sorted(KEYS))}"
         )
     m = DecisionMeta()
+    m.sample = period_meta.get("sample") is True
+    m.given = frozenset(k for k, v in fields.items() if v not in (None, "", [], {}))
     where = lambda k: f"{source}: decision.{k}"  # noqa: E731
     for key in ("province", "symbol", "place", "authority", "proposer", "report_number", "article1",
                 "effective", "executors", "subject", "subject_short", "abbreviation"):
         if key in fields:
             v = fields[key]
-            if v is not None and not isinstance(v, (str, int)):
+            if v is not None and (not isinstance(v, (str, int)) or isinstance(v, bool)):
                 raise XephangError(f"{where(key)}: cần một dòng chữ")
-            setattr(m, key, None if v is None else nfc(str(v)))
+            setattr(m, key, None if v is None or str(v).strip() == "" else nfc(str(v)))
+    for key in ("province", "symbol", "proposer", "effective", "subject", "subject_short"):
+        if getattr(m, key) is None:
+            raise XephangError(f"{where(key)}: không được để trống; cần một dòng chữ")
     if "number" in fields:
-        v = fields["number"]
-        m.number = None if v is None else nfc(str(v))
-    for key in ("date", "report_date"):
-        if key in fields:
-            setattr(m, key, _date(fields[key], where(key)))
+        m.number = _number(fields["number"], where("number"))
     for key in ("year", "period_year"):
         if key in fields and fields[key] is not None:
-            try:
-                setattr(m, key, int(fields[key]))
-            except (TypeError, ValueError):
-                raise XephangError(f"{where(key)}: năm '{fields[key]}' không hợp lệ; cần dạng 2021") from None
-    for key in ("issuer", "title", "recipients", "report_issuer"):
+            v = fields[key]
+            if isinstance(v, bool) or not str(v).strip().isdigit() or not 1900 <= int(str(v).strip()) <= 2200:
+                raise XephangError(f"{where(key)}: năm '{v}' không hợp lệ; cần dạng 2021")
+            setattr(m, key, int(str(v).strip()))
+    for key in ("date", "report_date"):
+        if key in fields:
+            d = _date(fields[key], where(key))
+            if d is not None and m.period_year is not None and d < dt.date(m.period_year, 12, 31):
+                raise XephangError(
+                    f"{where(key)}: ngày {short_date(d)} trước khi kết thúc năm đánh giá {m.period_year}; "
+                    f"cần từ 31/12/{m.period_year} trở đi")
+            setattr(m, key, d)
+    if m.date and m.report_date and m.report_date > m.date:
+        raise XephangError(f"{where('report_date')}: ngày báo cáo {short_date(m.report_date)} sau ngày quyết định "
+                           f"{short_date(m.date)}; cần ngày báo cáo trước hoặc cùng ngày quyết định")
+    for key in ("issuer", "title", "report_issuer"):
         if key in fields and fields[key] is not None:
             setattr(m, key, _strings(fields[key], where(key)))
+    if "recipients" in fields and fields["recipients"] is not None:
+        m.recipients = _recipients(fields["recipients"], where("recipients"))
     if "legal_bases" in fields and fields["legal_bases"] is not None:
         m.legal_bases = _strings(fields["legal_bases"], where("legal_bases"))
     if "group_titles" in fields and fields["group_titles"] is not None:
@@ -280,8 +371,10 @@ def build_meta(period_meta: dict | None = None, override: dict | None = None, so
             s = fields[key]
             if isinstance(s, str):
                 s = {"name": s}
-            if not isinstance(s, dict) or set(s) - {"prefix", "title", "name"}:
-                raise XephangError(f"{where(key)}: cần các khóa prefix (KT. CHỦ TỊCH), title (PHÓ CHỦ TỊCH), name")
+            if not isinstance(s, dict) or set(s) - {"prefix", "title", "name"} or not all(
+                    v is None or isinstance(v, str) for v in s.values()):
+                raise XephangError(f"{where(key)}: cần các khóa prefix (KT. CHỦ TỊCH), title (PHÓ CHỦ TỊCH), "
+                                   "name (Nguyễn Văn A), mỗi khóa một dòng chữ")
             base = getattr(m, key).__dict__
             setattr(m, key, Signer(**{k: nfc(str(v or "")) for k, v in {**base, **s}.items()}))
     if "decimal_separator" in fields:
@@ -289,4 +382,8 @@ def build_meta(period_meta: dict | None = None, override: dict | None = None, so
         if sep not in (".", ","):
             raise XephangError(f"{where('decimal_separator')}: cần '.' (như quyết định năm 2020) hoặc ','")
         m.decimal_separator = sep
+    if "tie_note" in fields and fields["tie_note"] is not None:
+        if not isinstance(fields["tie_note"], bool):
+            raise XephangError(f"{where('tie_note')}: cần true (ghi chú ngắn dưới bảng) hoặc false")
+        m.tie_note = fields["tie_note"]
     return m

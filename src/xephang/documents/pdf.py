@@ -56,6 +56,11 @@ def to_pdf_many(files: list[Path], timeout: float = 600) -> list[Path]:
     return _convert(pairs, timeout) if pairs else []
 
 
+def to_pdf_pairs(pairs: list[tuple[Path, Path]], timeout: float = 600) -> list[Path]:
+    """Convert each (docx, pdf) pair in one LibreOffice start."""
+    return _convert([(Path(d).resolve(), Path(p).resolve()) for d, p in pairs], timeout) if pairs else []
+
+
 def _convert(pairs: list[tuple[Path, Path]], timeout: float) -> list[Path]:
     exe = soffice()
     if exe is None:

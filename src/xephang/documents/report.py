@@ -19,7 +19,7 @@ from ..ranking import Ranking
 from . import charts
 from . import layout as L
 from .decision import TITLE_RULE_SHARE, header_block, ranking_table, signature_block_for, table_note
-from .meta import BLANK, DecisionMeta, decree_date
+from .meta import NUMBER_BLANK, DecisionMeta, decree_date
 
 
 def _n(value, decimals: int, sep: str) -> str:
@@ -52,9 +52,9 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
     sep = meta.decimal_separator
     dec = fw.decimals
     year = meta.year_of_period
-    doc = L.new_document(f"Báo cáo kết quả đánh giá, xếp hạng {meta.subject} năm {year}")
+    doc = L.new_document(f"Báo cáo kết quả đánh giá, xếp hạng {meta.subject} năm {year}", sample=meta.sample)
     parent, issuer = meta.report_issuer_lines()
-    number = f"Số: {meta.report_number}" if meta.report_number else f"Số:{BLANK}/BC-STTTT"
+    number = f"Số: {meta.report_number}" if meta.report_number else f"Số:{NUMBER_BLANK}/BC-STTTT"
     d = meta.report_date
     place = meta.place or meta.province
     date = f"{place}, " + (decree_date(d.day, d.month, d.year) if d else decree_date(None, None, meta.decision_year))
@@ -212,16 +212,10 @@ def _robustness_section(doc, ranking: Ranking, a: Analyses, k: int, figure: int,
            f"xếp hạng lại từng khối. Thứ hạng và mức chính thức ở trên tính chính xác theo bộ tiêu chí; mô phỏng "
            f"chỉ cho biết thứ hạng có còn giữ được khi phương pháp thay đổi nhỏ hay không.", indent=True, before=3)
     if any(len(g.units) >= 3 for g in result.groups):
-        import tempfile
-
-        from ..analysis.charts import robustness_chart
-
-        from dataclasses import replace
-
-        # One chart per group: the whole province in one picture would shrink its names below reading size.
+        # One chart per group, in the report's width and type: the whole province in one picture
+        # would shrink its names below reading size.
         for g in result.groups:
-            with tempfile.TemporaryDirectory() as tmp:
-                png = robustness_chart(replace(result, groups=[g]), Path(tmp) / "do-vung.png", dpi=300).read_bytes()
+            png = charts.rank_intervals(ranking, g, sep)
             _picture(doc, png, f"Hình {figure}. Khoảng thứ hạng 5–95 %, "
                                f"{g.group.name[0].lower() + g.group.name[1:]} (chấm: trung vị; vòng tròn: thứ hạng chính thức)")
             figure += 1
@@ -325,13 +319,6 @@ def _picture(doc, png: bytes, caption: str) -> None:
 
 
 def write_report(ranking: Ranking, meta: DecisionMeta, out: Path, analyses: Analyses | None = None) -> list[Path]:
-    out = Path(out)
-    pdf = out.suffix.lower() == ".pdf"
-    docx = out.with_suffix(".docx")
-    docx.parent.mkdir(parents=True, exist_ok=True)
-    build_report(ranking, meta, analyses).save(docx)
-    if not pdf:
-        return [docx]
-    from .pdf import to_pdf
+    from .decision import write_docx_and_pdf
 
-    return [docx, to_pdf(docx, out)]
+    return write_docx_and_pdf(build_report(ranking, meta, analyses), out)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..framework.model import Criterion
 from ..numbers import SCALE_DIGITS, format_number, from_fixed
-from ..ranking import Ranking, RankedUnit
+from ..ranking import RankedUnit, Ranking
 from . import layout as L
 
 COLS_MM = (16, 89, 17, 17, 16)
@@ -39,6 +39,19 @@ def criteria_rows(ranking: Ranking, ru: RankedUnit) -> list[tuple[Criterion, int
                 na = any(scored.points(ru.unit, a.id) is None for a in _lineage(node))
                 rows.append((node, None if na else scored.points(ru.unit, node.id)))
     return rows
+
+
+def applicable_max(ranking: Ranking, ru: RankedUnit, node: Criterion) -> int:
+    """The part of a criterion's max that applies to the unit: its max less that of the sub-items that
+    do not apply (KAD). A share of points is taken on this, not on the full max."""
+    scored = ranking.scored
+    if any(scored.points(ru.unit, a.id) is None for a in _lineage(node)):
+        return 0
+    kids = [c for c in node.children if c.applies_to(ru.group.id)]
+    if not kids or node.rule is not None or node.aggregate == "best":
+        return node.max
+    lost = sum(c.max - applicable_max(ranking, ru, c) for c in kids)
+    return max(0, node.max - lost)
 
 
 def _lineage(node: Criterion):
@@ -73,11 +86,11 @@ def points_decimals(fw) -> int:
     return 2 if fw.report == "index" else fw.decimals
 
 
-def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = "."):
+def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bool = False):
     fw = ranking.framework
     dec = points_decimals(fw)
     group = next(g for g in ranking.groups if g.group is ru.group)
-    doc = L.new_document(f"Phiếu kết quả đánh giá, xếp hạng: {ru.name}")
+    doc = L.new_document(f"Phiếu kết quả đánh giá, xếp hạng: {ru.name}", sample=sample)
     L.para(doc, "PHIẾU KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG", size=14, bold=True, align="center")
     L.para(doc, fw.title, size=13, bold=True, align="center")
     L.rule(doc, 40, L.TEXT_WIDTH_MM, before=2)
@@ -111,6 +124,7 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = "."):
         L.shade(cell)
     numbering: dict[int, str] = {}
     counters: dict[int, int] = {}
+    any_partial = False
     for c, p in criteria_rows(ranking, ru):
         counters[c.depth] = counters.get(c.depth, 0) + 1
         for d in [d for d in counters if d > c.depth]:
@@ -120,9 +134,12 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = "."):
         row = L.add_row(t)
         ded = _is_deduction(c)
         got = "KAD" if p is None else ("−" if ded and p else "") + _n(p, dec, sep)
-        share = "" if p is None or c.max == 0 or ded else f"{format_number(from_fixed(p) * 100 / from_fixed(c.max), 0)} %"
+        top = c.max if p is None or ded else applicable_max(ranking, ru, c)
+        partial = top != c.max
+        any_partial = any_partial or partial
+        share = "" if p is None or top == 0 or ded else f"{format_number(from_fixed(p) * 100 / from_fixed(top), 0)} %"
         bold = c.depth == 0
-        values = (label, c.title, _n(c.max, dec, sep), got, share)
+        values = (label, c.title, _n(top, dec, sep) + ("*" if partial else ""), got, share)
         for cell, text, align in zip(row.cells, values, ("center", "left", "right", "right", "right")):
             L.cell_text(cell, text, size=12 if bold else 11, bold=bold, align=align, before=1, after=1)
         row.cells[1].paragraphs[0].paragraph_format.left_indent = L.Mm(4 * c.depth)
@@ -130,7 +147,8 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = "."):
             for cell in row.cells:
                 L.shade(cell, "F2F2F2")
     L.para(doc, "KAD: không áp dụng với đơn vị (điểm tối đa được loại khỏi thang khi quy đổi tổng điểm); "
-           "−: điểm bị trừ.", size=11, italic=True, before=3)
+           "−: điểm bị trừ." + (" *: điểm tối đa của phần áp dụng với đơn vị (đã trừ tiêu chí KAD); tỷ lệ tính "
+                                "trên điểm này." if any_partial else ""), size=11, italic=True, before=3)
 
     strong, weak = strengths_weaknesses(ranking, ru)
     L.para(doc, "Tiêu chí làm tốt nhất", bold=True, before=12, keep_with_next=True)
@@ -172,33 +190,32 @@ def slug(text: str) -> str:
     """ASCII file name from a Vietnamese name: 'Sở Y tế' -> 'so-y-te'."""
     text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80].rstrip("-")  # file names stay short
 
 
-def write_scorecard(ranking: Ranking, ru: RankedUnit, out: Path) -> list[Path]:
-    out = Path(out)
-    pdf = out.suffix.lower() == ".pdf"
-    docx = out.with_suffix(".docx")
-    docx.parent.mkdir(parents=True, exist_ok=True)
-    build_scorecard(ranking, ru).save(docx)
-    if not pdf:
-        return [docx]
-    from .pdf import to_pdf
+def write_scorecard(ranking: Ranking, ru: RankedUnit, out: Path, sample: bool = False) -> list[Path]:
+    from .decision import write_docx_and_pdf
 
-    return [docx, to_pdf(docx, out)]
+    return write_docx_and_pdf(build_scorecard(ranking, ru, sample=sample), out)
 
 
-def write_all_scorecards(ranking: Ranking, folder: Path, pdf: bool = False) -> list[Path]:
+def write_all_scorecards(ranking: Ranking, folder: Path, pdf: bool = False, sample: bool = False) -> list[Path]:
+    """One scorecard per unit; the set appears whole (all DOCX, then all PDF) or not at all."""
+    from .output import staged
+
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for k, g in enumerate(ranking.groups, start=1):
-        for u in g.units:
-            path = folder / f"{k}-{u.position:02d}-{slug(u.name)}.docx"
-            build_scorecard(ranking, u).save(path)
-            written.append(path)
+    targets = []
+    with staged(folder) as st:
+        for k, g in enumerate(ranking.groups, start=1):
+            for u in g.units:
+                path = folder / f"{k}-{u.position:02d}-{slug(u.name)}.docx"
+                build_scorecard(ranking, u, sample=sample).save(st.place(path))
+                targets.append(path)
+    written = list(targets)
     if pdf:
-        from .pdf import to_pdf_many
+        from .pdf import to_pdf_pairs
 
-        written += to_pdf_many(written)
+        with staged(folder) as st:
+            to_pdf_pairs([(p, st.place(p.with_suffix(".pdf"))) for p in targets])
+        written += [p.with_suffix(".pdf") for p in targets]
     return written

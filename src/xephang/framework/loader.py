@@ -6,6 +6,7 @@ The schema is documented in docs/frameworks.md; the two shipped sets in ``data/`
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -15,7 +16,24 @@ from ..errors import FrameworkError
 from ..numbers import SCALE, NumberFormatError, plain, to_fixed
 from ..scoring import rules as R
 from ..text import nfc
-from .model import INPUT_TYPES, TIE_RULES, Criterion, Framework, Group, Input, LegalBasis, Level, Option
+from . import expr as E
+from .model import (
+    DATA_SOURCES,
+    INPUT_TYPES,
+    PARAM_TYPES,
+    REPORTS,
+    TIE_RULES,
+    Criterion,
+    Derived,
+    Framework,
+    Group,
+    Input,
+    LegalBasis,
+    Level,
+    Option,
+    Param,
+    Pillar,
+)
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -194,8 +212,11 @@ class _Reader:
                 self.fail(f"trường không được hỗ trợ{hint}; các trường hợp lệ: {', '.join(sorted(allowed))}", str(key))
 
 
-def load_framework(source: str | Path) -> Framework:
-    """A framework by id (one of ``DATA_DIR``) or by path to a YAML file."""
+def load_framework(source: str | Path, draft: bool = False) -> Framework:
+    """A framework by id (one of ``DATA_DIR``) or by path to a YAML file.
+
+    ``draft``: load it as a draft even if it does not say ``draft: true`` (groups that do not add up
+    to the scale become warnings in ``Framework.warnings``; a draft set is never ranked)."""
     path = Path(source)
     if not path.suffix and not path.exists():
         candidate = DATA_DIR / f"{source}.yaml"
@@ -209,10 +230,10 @@ def load_framework(source: str | Path) -> Framework:
         raise FrameworkError(str(source), "", "không tìm thấy tệp") from None
     except (OSError, UnicodeDecodeError) as e:
         raise FrameworkError(str(source), "", f"không đọc được tệp (cần văn bản UTF-8): {e}") from None
-    return parse_framework(text, str(path if path.parent != DATA_DIR else path.name))
+    return parse_framework(text, str(path if path.parent != DATA_DIR else path.name), draft=draft)
 
 
-def parse_framework(text: str, file: str = "<framework>") -> Framework:
+def parse_framework(text: str, file: str = "<framework>", draft: bool = False) -> Framework:
     try:
         loader = _FrameworkYamlLoader(text)
         try:
@@ -249,7 +270,7 @@ def parse_framework(text: str, file: str = "<framework>") -> Framework:
         hint = next((h for k, h in hints.items() if k in problem), "")
         message = f"YAML không hợp lệ: {problem}" + (f" ({hint})" if hint else "")
         raise FrameworkError(file, where, message) from None
-    return _build(_Reader(file, "", data))
+    return _build(_Reader(file, "", data), draft)
 
 
 def installed_frameworks() -> list[Framework]:
@@ -260,25 +281,34 @@ def installed_frameworks() -> list[Framework]:
 
 TOP_KEYS = {
     "id", "title", "version", "note", "legal_basis", "scale", "report", "rounding", "rank_on", "ties",
-    "groups", "levels", "inputs", "criteria",
+    "non_reporting", "groups", "levels", "inputs", "criteria", "pillars", "params", "draft",
 }
+GROUP_KEYS = {"id", "name", "aliases", "levels", "ranked", "reason"}
+PILLAR_KEYS = {"id", "name", "criteria", "description"}
 CRITERION_KEYS = {
     "id", "title", "max", "groups", "inputs", "rule", "criteria", "aggregate", "deduction",
-    "not_applicable", "description", "evidence",
+    "not_applicable", "description", "evidence", "so", "source", "verified_by", "prepared_by", "when",
 }
+#: What the regulation does with a unit that did not report: 0 points and ranked last in its group,
+#: or listed as not reporting and not ranked.
+NON_REPORTING = ("zero", "unranked")
 INPUT_KEYS = {"id", "label", "type", "unit", "min", "max", "at_most", "evidence", "options", "help"}
+DERIVED_KEYS = {"id", "label", "type", "unit", "value", "help"}
+PARAM_KEYS = {"id", "label", "type", "unit", "min", "max", "default", "help"}
 
 
-def _build(r: _Reader) -> Framework:
+def _build(r: _Reader, draft: bool = False) -> Framework:
     r.mapping()
     r.unknown_keys(TOP_KEYS)
+    draft = r.flag("draft") or draft
     fid = r.ident("id")
     scale = r.fixed("scale")
     if scale <= 0:
         r.fail("thang điểm phải lớn hơn 0", "scale")
     report = r.text("report", required=False, default="points")
-    if report not in ("points", "index"):
-        r.fail("cần 'points' (tổng điểm) hoặc 'index' (chỉ số = điểm / thang điểm)", "report")
+    if report not in REPORTS:
+        r.fail("cần 'points' (tổng điểm), 'index' (chỉ số = điểm / thang điểm) hoặc 'points-percent' "
+               "(tổng điểm và tỷ lệ % bên cạnh)", "report")
     decimals = 2
     rounding = r.child("rounding", required=False)
     if rounding is not None:
@@ -294,12 +324,18 @@ def _build(r: _Reader) -> Framework:
     if rank_on not in ("full", "shown"):
         r.fail("cần 'full' (xếp hạng theo tổng điểm đầy đủ) hoặc 'shown' (theo tổng điểm đã làm tròn)", "rank_on")
 
-    groups = _groups(r.child("groups"))
+    non_reporting = r.text("non_reporting", required=False, default="unranked")
+    if non_reporting not in NON_REPORTING:
+        r.fail("cần 'zero' (đơn vị không báo cáo được 0 điểm, xếp cuối khối) hoặc 'unranked' "
+               "(đơn vị không báo cáo được liệt kê, không xếp hạng)", "non_reporting")
+
+    groups = _group_rules(r.child("groups"), _groups(r.child("groups")), scale)
     group_ids = [g.id for g in groups]
     levels = _levels(r.child("levels", required=False, default=[]), scale)
 
     inputs: dict[str, Input] = {}
     decl = _Declared()
+    params = _params(r.child("params", required=False, default=[]), decl)
     top_inputs = r.child("inputs", required=False)
     if top_inputs is not None:
         for ir in top_inputs.items():
@@ -329,11 +365,16 @@ def _build(r: _Reader) -> Framework:
         report=report,
         rank_on=rank_on,
         ties=ties,
+        non_reporting=non_reporting,
         source=r.file,
+        params=params,
+        draft=draft,
     )
+    _resolve_expressions(fw, decl)
     _check_rules(fw, decl)
     _check_not_applicable(fw)
     _check_scale(fw, criteria_r)
+    fw.pillars = _pillars(r.child("pillars", required=False, default=[]), fw)
     return fw
 
 
@@ -365,7 +406,7 @@ def _legal(r: _Reader) -> list[LegalBasis]:
 def _groups(r: _Reader) -> list[Group]:
     groups = []
     for item in r.items():
-        item.unknown_keys({"id", "name", "aliases"})
+        item.unknown_keys(GROUP_KEYS)
         aliases = item.child("aliases", required=False, default=[])
         groups.append(
             Group(
@@ -389,6 +430,57 @@ def _groups(r: _Reader) -> list[Group]:
         if gid in ids[:i]:
             r.fail(f"mã khối '{gid}' bị trùng", i, index=True)
     return groups
+
+
+def _group_rules(r: _Reader, groups: list[Group], scale: int) -> list[Group]:
+    """A group's own levels (validated like the set's) and ``ranked: false`` with its reason."""
+    import dataclasses
+
+    out = []
+    for item, g in zip(r.items(), groups):
+        levels_r = item.child("levels", required=False)
+        levels = tuple(_levels(levels_r, scale)) if levels_r is not None else None
+        if levels == ():
+            levels_r.fail("một khối khai báo 'levels' cần ít nhất một mức (bỏ 'levels' để dùng các mức của bộ tiêu chí)")
+        ranked = item.flag("ranked", default=True)
+        reason = item.text("reason", required=False)
+        if not ranked and not reason:
+            item.fail("khối không xếp hạng ('ranked: false') cần ghi lý do ('reason')", "reason")
+        if ranked and reason:
+            item.fail("'reason' chỉ dùng cho khối không xếp hạng ('ranked: false')", "reason")
+        out.append(dataclasses.replace(g, levels=levels, ranked=ranked, not_ranked_reason=reason))
+    return out
+
+
+def _pillars(r: _Reader, fw: Framework) -> list[Pillar]:
+    """Second aggregations over the criteria (trụ cột): disjoint subtrees, no deductions."""
+    out: list[Pillar] = []
+    for item in r.items():
+        item.unknown_keys(PILLAR_KEYS)
+        pid = item.ident("id")
+        if any(p.id == pid for p in out):
+            item.fail(f"mã trụ cột '{pid}' bị trùng", "id")
+        cr = item.child("criteria")
+        ids: list[str] = []
+        for k, c in enumerate(cr.items()):
+            cid = str(c.data)
+            try:
+                crit = fw.criterion(cid)
+            except KeyError:
+                cr.fail(f"không có tiêu chí '{cid}'", k, index=True)
+            if crit.deduction:
+                cr.fail(f"tiêu chí '{cid}' là tiêu chí trừ điểm, không thuộc trụ cột nào", k, index=True)
+            if cid in ids:
+                cr.fail(f"tiêu chí '{cid}' được liệt kê hai lần", k, index=True)
+            nested = next((o for o in ids if o in {n.id for n in crit.walk()} or cid in {n.id for n in fw.criterion(o).walk()}), None)
+            if nested:
+                cr.fail(f"tiêu chí '{cid}' và '{nested}' lồng nhau: điểm sẽ bị tính hai lần", k, index=True)
+            ids.append(cid)
+        if not ids:
+            cr.fail("trụ cột cần ít nhất một tiêu chí")
+        out.append(Pillar(id=pid, name=item.text("name"), criteria=tuple(ids),
+                          description=item.text("description", required=False)))
+    return out
 
 
 def _levels(r: _Reader, scale: int) -> list[Level]:
@@ -416,7 +508,7 @@ def _levels(r: _Reader, scale: int) -> list[Level]:
         top_item.fail(f"mức cao nhất phải đóng ở thang điểm: 'max: {_n(scale)}'")
     if top.max != scale:
         top_item.fail(f"mức cao nhất phải kết thúc ở thang điểm {_n(scale)}, không phải {_n(top.max)}", "max")
-    for (hi_item, higher), (lo_item, lower) in zip(levels, levels[1:]):
+    for (_hi_item, higher), (lo_item, lower) in zip(levels, levels[1:]):
         if lower.max is not None:
             lo_item.fail(
                 f"các mức chồng lên nhau tại {_n(lower.max)}: mức '{lower.name}' gồm cả {_n(lower.max)} "
@@ -452,12 +544,16 @@ class _Declared:
     def __init__(self):
         self.paths: dict[str, str] = {}
         self.refs: list[tuple[str, str]] = []
+        self.derived: dict[str, Derived] = {}  # declared, in file order (sorted when resolved)
+        self.params: dict[str, str] = {}  # parameter id -> path
 
 
 def _add_input(r: _Reader, inputs: dict[str, Input], decl: _Declared) -> str:
     if isinstance(r.data, str):  # a reference to an input declared elsewhere (checked at the end)
         decl.refs.append((r.path, r.data))
         return r.data
+    if isinstance(r.data, dict) and "value" in r.data:
+        return _add_derived(r, inputs, decl)
     r.unknown_keys(INPUT_KEYS)
     iid = r.ident("id")
     itype = r.text("type")
@@ -471,7 +567,7 @@ def _add_input(r: _Reader, inputs: dict[str, Input], decl: _Declared) -> str:
             r.fail("tỷ lệ không thể lớn hơn 1", "max")
     if lo is not None and lo < 0:
         r.fail("giá trị nhỏ nhất không được âm", "min")
-    if itype in ("yesno", "choice") and (r.child("min", required=False) or r.child("max", required=False)):
+    if itype in ("yesno", "choice", "list") and (r.child("min", required=False) or r.child("max", required=False)):
         r.fail(f"chỉ tiêu kiểu '{itype}' không có 'min'/'max'")
     if lo is not None and hi is not None and hi < lo:
         r.fail("'max' nhỏ hơn 'min'", "max")
@@ -497,9 +593,103 @@ def _add_input(r: _Reader, inputs: dict[str, Input], decl: _Declared) -> str:
     )
     if iid in inputs and inputs[iid] != inp:
         r.fail(f"chỉ tiêu '{iid}' đã được khai báo ở chỗ khác với nội dung khác", "id")
+    _unique(r, iid, decl, inputs)
     inputs[iid] = inp
     decl.paths.setdefault(iid, r.path)
     return iid
+
+
+def _unique(r: _Reader, qid: str, decl: _Declared, inputs) -> None:
+    """Inputs, derived values and parameters share one namespace: expressions name them alike."""
+    if qid in decl.derived or qid in decl.params:
+        r.fail(f"mã '{qid}' đã dùng cho một giá trị tính toán hoặc một tham số của kỳ", "id")
+
+
+def _expression(r: _Reader) -> E.Expression:
+    """An expression written at ``r`` (parsed now, its names checked when the whole file is read)."""
+    data = r.data
+    if isinstance(data, bool):
+        text = "true" if data else "false"
+    elif isinstance(data, (int, float, str)):
+        text = nfc(str(data))
+    else:
+        r.fail("cần một biểu thức (một chuỗi, ví dụ \"a / b * max\")")
+    try:
+        return E.Expression.parse(text, r.path)
+    except E.ExprError as e:
+        r.fail(e.describe(text))
+
+
+def _points(r: _Reader, key, max_: int, required=True, default=None) -> int | None:
+    """Points written as a number (``1.5``) or as an expression of the criterion's maximum
+    (``max / 2``, ``"1/2 * diem_toi_da"``), evaluated once, when the set is loaded."""
+    c = r.child(key, required)
+    if c is None:
+        return default
+    if not isinstance(c.data, str) or re.fullmatch(r"[\d\s.,+-]*", c.data):
+        return r.fixed(key, required, default)
+    ex = _expression(c)
+    try:
+        kind = E.resolve(ex.node, {}, has_max=True)
+    except E.ExprError as e:
+        if "không có chỉ tiêu" in e.message:
+            e = E.ExprError(
+                "điểm viết bằng biểu thức chỉ dùng số và điểm tối đa (max, max_points, diem_toi_da); "
+                "để tính điểm theo số liệu, dùng quy tắc 'formula'", e.position)
+        c.fail(e.describe(ex.text))
+    if kind != E.NUMBER:
+        c.fail(f"biểu thức \"{ex.text}\" cho một giá trị có/không, cần một số điểm")
+    return E.constant(ex.node, max_)
+
+
+def _params(r: _Reader, decl: _Declared) -> dict[str, Param]:
+    params: dict[str, Param] = {}
+    for item in r.items():
+        item.unknown_keys(PARAM_KEYS)
+        pid = item.ident("id")
+        if pid in params:
+            item.fail(f"tham số '{pid}' đã khai báo", "id")
+        ptype = item.text("type")
+        if ptype not in PARAM_TYPES:
+            item.fail(f"kiểu '{ptype}' không hợp lệ cho tham số; cần một trong: {', '.join(PARAM_TYPES)}", "type")
+        if ptype == "yesno":
+            if item.child("min", required=False) or item.child("max", required=False):
+                item.fail("tham số kiểu 'yesno' không có 'min'/'max'")
+            lo = hi = None
+            default = item.flag("default", default=None)
+        else:
+            lo = item.fixed("min", required=False, default=0)
+            hi = item.fixed("max", required=False, default=SCALE if ptype == "ratio" else None)
+            if lo < 0:
+                item.fail("giá trị nhỏ nhất không được âm", "min")
+            if hi is not None and hi < lo:
+                item.fail("'max' nhỏ hơn 'min'", "max")
+            if ptype == "ratio" and hi > SCALE:
+                item.fail("tỷ lệ không thể lớn hơn 1", "max")
+            default = item.fixed("default", required=False)
+            if default is not None and (default < lo or (hi is not None and default > hi)):
+                item.fail("giá trị mặc định nằm ngoài 'min'..'max'", "default")
+            if default is not None and ptype == "count" and default % SCALE:
+                item.fail("tham số kiểu 'count' cần số nguyên", "default")
+        params[pid] = Param(id=pid, label=item.text("label"), type=ptype, unit=item.text("unit", required=False),
+                            min=lo, max=hi, default=default, help=item.text("help", required=False))
+        decl.params[pid] = item.path
+    return params
+
+
+def _add_derived(r: _Reader, inputs: dict[str, Input], decl: _Declared) -> str:
+    """An input with ``value:`` is computed from others by an expression, not asked on the form."""
+    r.unknown_keys(DERIVED_KEYS)
+    did = r.ident("id")
+    dtype = r.text("type", required=False)
+    if dtype and dtype not in PARAM_TYPES:
+        r.fail(f"giá trị tính toán có kiểu {', '.join(PARAM_TYPES)}, không phải '{dtype}'", "type")
+    if did in inputs or did in decl.params or did in decl.derived:
+        r.fail(f"mã '{did}' đã dùng cho một chỉ tiêu, giá trị tính toán hoặc tham số khác", "id")
+    decl.derived[did] = Derived(id=did, label=r.text("label"), type=dtype, expr=_expression(r.child("value")),
+                                unit=r.text("unit", required=False), help=r.text("help", required=False))
+    decl.paths[did] = r.path
+    return did
 
 
 def _criterion(r, parent_groups, inputs, decl, seen, depth, parent) -> Criterion:
@@ -528,7 +718,15 @@ def _criterion(r, parent_groups, inputs, decl, seen, depth, parent) -> Criterion
         may_be_not_applicable=r.flag("not_applicable"),
         depth=depth,
         parent=parent,
+        so=r.text("so", required=False),
+        verified_by=r.text("verified_by", required=False),
+        prepared_by=r.text("prepared_by", required=False),
     )
+    crit.data_source = r.text("source", required=False)
+    if crit.data_source and crit.data_source not in DATA_SOURCES:
+        r.fail("nguồn dữ liệu cần một trong: " + "; ".join(f"{k} ({v})" for k, v in DATA_SOURCES.items()), "source")
+    if r.child("when", required=False) is not None:
+        crit.when = _expression(r.child("when"))
     ir = r.child("inputs", required=False)
     if ir is not None:
         for item in ir.items():
@@ -565,12 +763,12 @@ def _criterion(r, parent_groups, inputs, decl, seen, depth, parent) -> Criterion
     else:
         if rule_r is None:
             r.fail("tiêu chí cần 'rule' (cách tính điểm) hoặc 'criteria' (các tiêu chí thành phần)")
-        crit.rule = _rule(rule_r)
+        crit.rule = _rule(rule_r, declared_max)
     crit.max = declared_max
     return crit
 
 
-def _rule(r: _Reader) -> R.Rule:
+def _rule(r: _Reader, max_: int = 0) -> R.Rule:
     r.mapping()
     rtype = r.text("type")
     if rtype not in R.RULE_TYPES:
@@ -592,13 +790,14 @@ def _rule(r: _Reader) -> R.Rule:
         rule = R.RULE_TYPES[rtype](value=value, numerator=numerator, denominator=denominator)
     elif rtype == "yesno":
         keys.update({"yes", "no"})
-        rule = R.YesNo(input=ref("input"), yes=r.fixed("yes", required=False), no=r.fixed("no", required=False, default=0))
+        rule = R.YesNo(input=ref("input"), yes=_points(r, "yes", max_, required=False),
+                       no=_points(r, "no", max_, required=False, default=0))
     elif rtype == "tiers":
         keys.add("tiers")
         tiers = []
         for t in r.child("tiers").items():
             t.unknown_keys({"min", "points"})
-            tiers.append((t.fixed("min"), t.fixed("points")))
+            tiers.append((t.fixed("min"), _points(t, "points", max_)))
         if not tiers:
             r.fail("cần ít nhất một mức", "tiers")
         mins = [m for m, _ in tiers]
@@ -609,10 +808,14 @@ def _rule(r: _Reader) -> R.Rule:
     elif rtype == "choice":
         keys.add("points")
         pr = r.child("points")
-        rule = R.Choice(input=ref("input"), points={str(k): pr.fixed(k) for k in pr.mapping()})
+        rule = R.Choice(input=ref("input"), points={str(k): _points(pr, k, max_) for k in pr.mapping()})
     elif rtype == "count":
         keys.update({"per", "cap"})
-        rule = R.Count(input=ref("input"), per=r.fixed("per", required=False, default=SCALE), cap=r.fixed("cap", required=False))
+        rule = R.Count(input=ref("input"), per=_points(r, "per", max_, required=False, default=SCALE),
+                       cap=_points(r, "cap", max_, required=False))
+    elif rtype == "formula":
+        keys.add("points")
+        rule = R.Formula(expression=_expression(r.child("points")))
     else:
         rule = R.Direct(input=ref("input"))
     r.unknown_keys(keys)
@@ -623,7 +826,7 @@ def _rule(r: _Reader) -> R.Rule:
 def _check_rules(fw: Framework, decl: _Declared) -> None:
     """Cross-checks that need the whole file: inputs exist and fit their rules; points fit the max."""
     for path, iid in decl.refs:
-        if iid not in fw.inputs:
+        if fw.quantity(iid) is None:
             raise FrameworkError(fw.source, path, f"chỉ tiêu '{iid}' chưa được khai báo (cần khai báo đầy đủ ở 'inputs')")
     for crit in fw.all_criteria():
         rule = crit.rule
@@ -631,7 +834,7 @@ def _check_rules(fw: Framework, decl: _Declared) -> None:
             continue
         path = rule._path
         for iid, allowed in rule.input_types().items():
-            inp = fw.inputs.get(iid)
+            inp = fw.quantity(iid)
             if inp is None:
                 raise FrameworkError(fw.source, path, f"chỉ tiêu '{iid}' chưa được khai báo trong 'inputs'")
             if allowed and inp.type not in allowed:
@@ -684,14 +887,13 @@ def _check_not_applicable(fw: Framework) -> None:
     'không áp dụng'); it needs at least one input that no criterion outside it reads."""
     readers: dict[str, set[str]] = {}
     for c in fw.all_criteria():
-        if c.rule is not None:
-            for iid in c.rule.inputs():
-                readers.setdefault(iid, set()).add(c.id)
+        for iid in c.own_inputs():
+            readers.setdefault(iid, set()).add(c.id)
     for c in fw.all_criteria():
         if not c.may_be_not_applicable:
             continue
         inside = {n.id for n in c.walk()}
-        if not any(readers[iid] <= inside for iid in c.inputs()):
+        if not any(readers.get(iid, set()) <= inside for iid in c.inputs()):
             raise FrameworkError(
                 fw.source, f"{c.path}.not_applicable",
                 "mọi chỉ tiêu của tiêu chí này đều dùng chung với tiêu chí khác, nên không thể đánh dấu "
@@ -714,17 +916,25 @@ def _check_scale(fw: Framework, r: _Reader) -> None:
     for g in fw.groups:
         total = sum(c.max for c in fw.criteria if g.id in c.groups and not c.deduction)
         if total != fw.scale:
-            r.fail(
-                f"với khối '{g.id}', điểm tối đa của các tiêu chí cộng lại được {_n(total)}, "
-                f"khác thang điểm {_n(fw.scale)}"
+            if not fw.draft:
+                r.fail(
+                    f"với khối '{g.id}', điểm tối đa của các tiêu chí cộng lại được {_n(total)}, "
+                    f"khác thang điểm {_n(fw.scale)}"
+                )
+            gap = fw.scale - total
+            fw.warnings.append(
+                f"khối '{g.id}': các tiêu chí cộng lại được {_n(total)} / {_n(fw.scale)} điểm, "
+                + (f"còn thiếu {_n(gap)} điểm" if gap > 0 else f"thừa {_n(-gap)} điểm")
             )
         for c in fw.all_criteria():
             if c.applies_to(g.id) and not c.is_leaf and reach(c, g.id) < c.max:
-                raise FrameworkError(
-                    fw.source, c.path,
+                message = (
                     f"với khối '{g.id}', các tiêu chí thành phần áp dụng chỉ đạt tối đa {_n(reach(c, g.id))}, "
-                    f"không đạt điểm tối đa {_n(c.max)} của tiêu chí",
+                    f"không đạt điểm tối đa {_n(c.max)} của tiêu chí"
                 )
+                if not fw.draft:
+                    raise FrameworkError(fw.source, c.path, message)
+                fw.warnings.append(f"{c.path} ({c.id}): {message}")
 
 
 def _ties(r: _Reader, criteria_ids: dict[str, str]):
@@ -740,3 +950,130 @@ def _ties(r: _Reader, criteria_ids: dict[str, str]):
         if cid not in criteria_ids:
             t.fail(f"không có tiêu chí '{cid}'", i, index=True)
     return ids
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _resolve_expressions(fw: Framework, decl: _Declared) -> None:
+    """Check every expression of the set against the names it uses, once the whole file is read:
+    derived values (in dependency order, refusing cycles), conditions, formulas and expressions
+    written in place of a rule's input. Then note which reported inputs each criterion reads."""
+    kinds: dict[str, str] = {}
+    for inp in fw.inputs.values():
+        if inp.type == "choice":
+            kinds[inp.id] = (f"chỉ tiêu lựa chọn '{inp.id}' không dùng trong biểu thức; "
+                             "dùng quy tắc 'choice' để cho điểm từng phương án")
+        else:
+            kinds[inp.id] = E.BOOL if inp.type == "yesno" else E.NUMBER
+    for p in fw.params.values():
+        kinds[p.id] = E.BOOL if p.type == "yesno" else E.NUMBER
+
+    def fail(ex: E.Expression, e: E.ExprError):
+        raise FrameworkError(fw.source, ex.path, e.describe(ex.text))
+
+    # Expressions written where a rule names its input: "input: a / b".
+    for crit in fw.all_criteria():
+        rule = crit.rule
+        if rule is None:
+            continue
+        for attr in ("input", "value", "numerator", "denominator"):
+            text = getattr(rule, attr, None)
+            if not text or text in kinds or text in decl.derived or _NAME.fullmatch(text):
+                continue  # a name (an unknown one is reported by _check_rules)
+            path = f"{rule._path}.{attr}"
+            try:
+                ex = E.Expression.parse(text, path)
+            except E.ExprError as e:
+                raise FrameworkError(fw.source, path, e.describe(text)) from None
+            did = f"{crit.id}.{attr}"
+            setattr(rule, attr, did)
+            allowed = rule.input_types().get(did) or ("number",)
+            decl.derived[did] = Derived(id=did, label=text, type="", expr=ex, max=crit.max)
+            decl.paths[did] = path
+            decl.derived[did].type = "number" if "number" in allowed else allowed[0]
+
+    # Derived values in dependency order (Kahn), so each is computed after what it reads.
+    deps = {d.id: [n for n in d.expr.names() if n in decl.derived] for d in decl.derived.values()}
+    waiting = {k: len(set(v)) for k, v in deps.items()}
+    users: dict[str, list[str]] = {}
+    for k, v in deps.items():
+        for n in set(v):
+            users.setdefault(n, []).append(k)
+    ready = [k for k, n in waiting.items() if n == 0]
+    order: list[str] = []
+    while ready:
+        k = ready.pop(0)
+        order.append(k)
+        for u in users.get(k, []):
+            waiting[u] -= 1
+            if waiting[u] == 0:
+                ready.append(u)
+    if len(order) != len(deps):
+        stuck = next(k for k in deps if k not in order)
+        cycle = [stuck]
+        while True:
+            nxt = next(n for n in deps[cycle[-1]] if n not in order)
+            if nxt in cycle:
+                cycle = cycle[cycle.index(nxt):] + [nxt]
+                break
+            cycle.append(nxt)
+        d = decl.derived[cycle[0]]
+        raise FrameworkError(fw.source, d.expr.path,
+                             "giá trị tính toán phụ thuộc vòng vào chính nó: " + " → ".join(cycle))
+    for did in order:
+        d = decl.derived[did]
+        try:
+            kind = E.resolve(d.expr.node, kinds, has_max=d.max is not None)
+        except E.ExprError as e:
+            fail(d.expr, e)
+        d.expr.kind = kind
+        if kind == E.BOOL:
+            if d.type and d.type != "yesno":
+                raise FrameworkError(fw.source, d.expr.path,
+                                     f"biểu thức cho một giá trị có/không, không phải kiểu '{d.type}'")
+            d.type = "yesno"
+        else:
+            if d.type == "yesno":
+                raise FrameworkError(fw.source, d.expr.path, "biểu thức cho một số, không phải một giá trị có/không")
+            d.type = d.type or "number"
+        kinds[did] = kind
+    fw.derived = {did: decl.derived[did] for did in order}
+
+    for crit in fw.all_criteria():
+        if crit.when is not None:
+            try:
+                kind = E.resolve(crit.when.node, kinds, has_max=True)
+            except E.ExprError as e:
+                fail(crit.when, e)
+            if kind != E.BOOL:
+                raise FrameworkError(fw.source, crit.when.path,
+                                     f"điều kiện \"{crit.when.text}\" cần cho giá trị có/không "
+                                     "(một so sánh, and/or/not, hoặc một chỉ tiêu có/không), không phải một số")
+            crit.when.kind = kind
+        if isinstance(crit.rule, R.Formula):
+            ex = crit.rule.expression
+            try:
+                kind = E.resolve(ex.node, kinds, has_max=True)
+            except E.ExprError as e:
+                fail(ex, e)
+            if kind != E.NUMBER:
+                raise FrameworkError(fw.source, ex.path, f"công thức \"{ex.text}\" cần cho một số điểm, "
+                                     "không phải một giá trị có/không; hãy viết if(điều kiện, điểm, 0)")
+
+    # The reported inputs behind each node (through derived values; parameters are not reported).
+    behind: dict[str, tuple[str, ...]] = {}
+    for did in order:
+        seen: dict[str, None] = {}
+        for n in fw.derived[did].expr.names():
+            for i in behind.get(n, (n,)) if n in fw.derived else ((n,) if n in fw.inputs else ()):
+                seen.setdefault(i, None)
+        behind[did] = tuple(seen)
+    for crit in fw.all_criteria():
+        seen = {}
+        for n in crit.reads():
+            if n in fw.params:
+                continue
+            for i in behind.get(n, (n,)):
+                seen.setdefault(i, None)
+        crit.reported = tuple(seen)

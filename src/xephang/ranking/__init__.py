@@ -5,12 +5,18 @@ shown (rounded) one, as the framework declares (``rank_on``). Tie rules:
 
 * ``shared`` (default, as national rankings publish): equal totals share a rank and the next rank
   is skipped (1, 2, 2, 4);
+* ``dense``: equal totals share a rank and the next rank follows on (1, 1, 2), as Tây Ninh published
+  its 2019 results (20 units, the lowest 13th);
 * ``input-order``: equal totals keep the order of the source, to reproduce a decision that did so;
 * a list of criterion ids: equal totals are told apart by those criteria's points in turn, and share
   a rank only if all of them are equal too.
 
 Wherever two totals that a document shows as equal get different ranks, or units share a rank, the
 ranking carries a warning in words, for the document's note.
+
+Units assessed but not ranked (a group declared ``ranked: false``, or units the period names, e.g.
+police and military units) keep their total and level but get no rank and take no rank from others;
+they are listed apart with the reason (``GroupRanking.unranked``).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ..errors import XephangError
-from ..framework.model import Framework, Group, Level
+from ..framework.model import TIE_RULES, Framework, Group, Level
 from ..numbers import format_number, from_fixed, plain
 from ..scoring.engine import ScoredPeriod, ScoredUnit
 from ..text import sort_key
@@ -31,9 +37,19 @@ class RankedUnit:
     group: Group
     total: int  # full precision, fixed point
     level: Level | None
-    rank: int
+    rank: int | None  # None: assessed but not ranked (see ``reason``)
     position: int  # 1-based row number in the group's table
     framework: Framework = field(repr=False, default=None)
+    reason: str = ""  # why the unit is not ranked
+
+    @property
+    def ranked(self) -> bool:
+        return self.rank is not None
+
+    @property
+    def percent(self) -> Decimal:
+        """The total as a percentage of the scale, rounded like the shown total."""
+        return self.framework.percent(self.total)
 
     @property
     def shown(self) -> Decimal:
@@ -52,7 +68,14 @@ class RankedUnit:
 @dataclass
 class GroupRanking:
     group: Group
-    units: list[RankedUnit]
+    units: list[RankedUnit]  # the ranked units, in rank order
+    unranked: list[RankedUnit] = field(default_factory=list)  # assessed, not ranked (rank None), by name
+
+    @property
+    def levels(self) -> list[Level]:
+        """The levels of this group (its own, or the set's)."""
+        fw = (self.units or self.unranked)[0].framework if (self.units or self.unranked) else None
+        return fw.levels_for(self.group.id) if fw else []
 
     def by_level(self, levels: list[Level]) -> list[tuple[Level | None, list[RankedUnit]]]:
         """The table's sections: each level that has units, highest first (no empty sections)."""
@@ -87,9 +110,10 @@ class Note:
                 f"dưới ngưỡng {plain(self.band.min)} nên xếp mức {u.level.name}, không phải {self.band.name}."
             )
         if self.kind == SHARED:
+            following = self.units[-1].rank + 1 if ties == "dense" else self.units[-1].position + 1
             return (
                 f"{g}: {names} có cùng tổng điểm {shown} nên đồng hạng {self.units[0].rank}; "
-                f"thứ hạng kế tiếp là {self.units[-1].position + 1}."
+                f"thứ hạng kế tiếp là {following}."
             )
         if ties == "input-order":
             why = "thứ tự trong danh sách nguồn (quy tắc input-order)"
@@ -114,17 +138,43 @@ class Ranking:
         return [n.text(self.ties) for n in self.notes]
 
     def units(self) -> list[RankedUnit]:
+        """The ranked units, group by group in rank order (units not ranked: ``unranked()``)."""
         return [u for g in self.groups for u in g.units]
+
+    def earned(self, u: RankedUnit) -> int:
+        """The points the unit actually obtained: earned points minus deductions, not rescaled for
+        criteria not applicable to it (what ``report: points-percent`` prints beside the percentage,
+        e.g. 68.32 points of an applicable 84 = 81.33 %). A totals period has only the total."""
+        if self.scored.kind != "inputs" or not u.unit.not_applicable:
+            return u.total
+        plus = minus = 0
+        for c in self.framework.criteria_for(u.group.id):
+            p = self.scored.points(u.unit, c.id) or 0
+            if c.deduction:
+                minus += p
+            else:
+                plus += p
+        return max(plus - minus, 0)
+
+    def unranked(self) -> list[RankedUnit]:
+        return [u for g in self.groups for u in g.unranked]
+
+    def all_units(self) -> list[RankedUnit]:
+        return [u for g in self.groups for u in (*g.units, *g.unranked)]
 
     def unit(self, name: str) -> RankedUnit:
         target = self.scored.unit(name)
-        return next(u for u in self.units() if u.unit is target)
+        return next(u for u in self.all_units() if u.unit is target)
 
     def show(self, value: Decimal) -> str:
         return format_number(value, self.framework.decimals)
 
 
-def rank(scored: ScoredPeriod, ties: str | tuple[str, ...] | None = None) -> Ranking:
+def rank(
+    scored: ScoredPeriod, ties: str | tuple[str, ...] | None = None, not_ranked: dict[str, str] | None = None,
+) -> Ranking:
+    """Rank every group. ``not_ranked`` maps unit names (compared folded) to the reason they are
+    assessed but not ranked; a name that matches no unit of the period is an error."""
     fw = scored.framework
     ties = fw.ties if ties is None else ties
     if isinstance(ties, tuple):
@@ -137,16 +187,43 @@ def rank(scored: ScoredPeriod, ties: str | tuple[str, ...] | None = None) -> Ran
             )
         if scored.kind != "inputs":
             raise XephangError("phân định đồng điểm theo tiêu chí cần số liệu từng tiêu chí; kỳ này chỉ có tổng điểm")
-    elif ties not in ("shared", "input-order"):
-        raise XephangError(f"quy tắc đồng điểm '{ties}' không hợp lệ; cần 'shared', 'input-order' hoặc danh sách mã tiêu chí")
+    elif ties not in TIE_RULES:
+        raise XephangError(
+            f"quy tắc đồng điểm '{ties}' không hợp lệ; cần 'shared', 'dense', 'input-order' hoặc danh sách mã tiêu chí"
+        )
+    reasons = _not_ranked_reasons(scored, not_ranked or {})
     groups, notes = [], []
     for g in fw.groups:
         members = [u for u in scored.units if u.group == g.id]
-        if members:
-            ranked = _rank_group(fw, scored, g, members, ties)
-            groups.append(GroupRanking(g, ranked))
-            notes += _notes(fw, g, ranked)
+        if not members:
+            continue
+        if not g.ranked:
+            reasons.update({id(u): g.not_ranked_reason for u in members})
+        apart = [u for u in members if id(u) in reasons]
+        ranked = _rank_group(fw, scored, g, [u for u in members if id(u) not in reasons], ties)
+        unranked = [
+            RankedUnit(unit=u, group=g, total=u.total, level=fw.level_of(u.total, g.id), rank=None,
+                       position=len(ranked) + k, framework=fw, reason=reasons[id(u)])
+            for k, u in enumerate(sorted(apart, key=lambda u: sort_key(u.name)), start=1)
+        ]
+        groups.append(GroupRanking(g, ranked, unranked))
+        notes += _notes(fw, g, ranked)
     return Ranking(fw, scored, ties, groups, notes)
+
+
+def _not_ranked_reasons(scored: ScoredPeriod, not_ranked: dict[str, str]) -> dict[int, str]:
+    from ..text import fold
+
+    by_name = {fold(u.name): u for u in scored.units}
+    out = {}
+    for name, reason in not_ranked.items():
+        u = by_name.get(fold(name))
+        if u is None:
+            raise XephangError(f"đơn vị không xếp hạng '{name}' không có trong kỳ đánh giá")
+        if not str(reason or "").strip():
+            raise XephangError(f"đơn vị không xếp hạng '{name}' cần ghi lý do")
+        out[id(u)] = str(reason).strip()
+    return out
 
 
 def _rank_key(fw: Framework, u: ScoredUnit) -> int:
@@ -172,10 +249,13 @@ def _rank_group(fw, scored, group, members, ties) -> list[RankedUnit]:
         else:
             prev = ordered[pos - 2]
             same = _rank_key(fw, prev) == _rank_key(fw, u) and tiebreak(prev) == tiebreak(u)
-            r = out[-1].rank if same else pos
+            if same:
+                r = out[-1].rank
+            else:
+                r = out[-1].rank + 1 if ties == "dense" else pos
         out.append(
             RankedUnit(
-                unit=u, group=group, total=u.total, level=fw.level_of(u.total), rank=r, position=pos,
+                unit=u, group=group, total=u.total, level=fw.level_of(u.total, group.id), rank=r, position=pos,
                 framework=fw,
             )
         )
@@ -211,7 +291,7 @@ def _notes(fw, group, out: list[RankedUnit]) -> list[Note]:
         i = j + 1
     if fw.report == "points":
         for u, key in zip(out, keys):
-            above = fw.level_of(key)
+            above = fw.level_of(key, group.id)
             if u.level is not None and above is not u.level:
                 notes.append(Note(BELOW_BAND, group, [u], above))
     return notes

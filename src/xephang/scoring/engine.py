@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..framework.model import Criterion, Framework
-from ..numbers import TOTAL_DECIMALS, round_fixed
+from ..numbers import SCALE, TOTAL_DECIMALS, round_fixed
 from ..period import PeriodData
 from .rules import Context, _div, num, pts
 
@@ -50,6 +50,10 @@ class GroupScores:
     raw: dict[str, np.ndarray] = field(default_factory=dict)  # the same before clamping to [0, max]
     na: dict[str, np.ndarray] = field(default_factory=dict)  # criterion id -> bool per unit
     context: Context = field(default_factory=Context)
+    #: input, parameter and derived-value columns the rules read (lists as their item counts)
+    cols: dict[str, np.ndarray] = field(default_factory=dict)
+    #: criterion id -> bool per unit: its condition ('when') does not hold, so it scores 0
+    unmet: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 @dataclass
@@ -58,6 +62,8 @@ class ScoredPeriod:
     data: PeriodData
     units: list[ScoredUnit]
     groups: dict[str, GroupScores]
+    #: the period's parameter values (id -> fixed point, or bool)
+    params: dict[str, int | bool] = field(default_factory=dict)
 
     @property
     def kind(self) -> str:
@@ -91,23 +97,22 @@ class ScoredPeriod:
             return []
         g = self.groups[unit.group]
         i = g.unit_indices[unit.index]
-        values = {k: v[i] for k, v in self.data.values.items()}
+        raw_values = {k: v[i] for k, v in self.data.values.items()}
+        values = dict(raw_values)
+        values.update({k: col[unit.index] for k, col in g.cols.items()})
 
         def trace(c: Criterion) -> CriterionTrace:
             p = self.points(unit, c.id)
-            shown = []
-            for iid in c.inputs() if c.rule else []:
-                inp = fw.inputs[iid]
-                v = values.get(iid)
-                text = (
-                    "có" if v is True else "không" if v is False
-                    else next((o.label for o in inp.options if o.id == v), str(v)) if inp.type == "choice"
-                    else f"{num(v)} {inp.unit}".strip()
-                )
-                shown.append((iid, inp.label, text))
+            shown = [_shown(fw, q, values.get(q), raw_values.get(q)) for q in _behind(fw, c.reads())]
             if p is None:
                 return CriterionTrace(c, None, "không áp dụng với đơn vị này; điểm tối đa được loại khỏi thang", shown)
             children = [trace(ch) for ch in c.children if ch.applies_to(unit.group)]
+            unmet = c.id in g.unmet and g.unmet[c.id][unit.index]
+            if unmet:
+                from .rules import _bindings
+
+                text = f"điều kiện không thỏa: {c.when.text} ({_bindings(c.when, values, c.max)}) → 0 điểm"
+                return CriterionTrace(c, p, text, shown, children)
             if c.rule is not None:
                 text = c.rule.explain(c.id, c.max, values, g.context)
             elif c.aggregate == "best":
@@ -121,6 +126,8 @@ class ScoredPeriod:
                 text += f"; giới hạn trong [0, {num(c.max)}] → {pts(p)}"
             if c.deduction and c.depth == 0:
                 text += " (bị trừ vào tổng điểm)"
+            if c.when is not None:
+                text = f"điều kiện {c.when.text}: thỏa; " + text
             return CriterionTrace(c, p, text, shown, children)
 
         return [trace(c) for c in fw.criteria if c.applies_to(unit.group)]
@@ -128,6 +135,17 @@ class ScoredPeriod:
 
 def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
     """Score every unit of the period; for a totals period, take the published totals as they are."""
+    if framework.draft:
+        from ..errors import FrameworkError
+
+        raise FrameworkError(
+            framework.source, "",
+            "bộ tiêu chí đang là bản nháp (draft): chưa đủ để tính điểm và xếp hạng; hoàn thiện các tiêu "
+            "chí còn thiếu và bỏ 'draft: true' (kiểm tra: xephang framework check)",
+        )
+    from ..framework.params import param_values
+
+    params = param_values(framework, data.params) if data.kind == "inputs" else {}
     by_group: dict[str, list[int]] = {g.id: [] for g in framework.groups}
     for i, u in enumerate(data.units):
         by_group[u.group].append(i)
@@ -145,6 +163,9 @@ def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
                 units[i] = ScoredUnit(u.name, gid, i, u.row, round_fixed(u.total, TOTAL_DECIMALS), k)
             continue
         cols = _columns(framework, data, gid, idx, arrays)
+        _derived_columns(framework, gid, cols, params, len(idx))
+        gs.cols = cols
+        gs.context.size = len(idx)
         na_any = {cid: _na(data, cid, idx) for cid in _criteria_ids(framework, gid)}
         positive = np.zeros(len(idx), dtype=object)
         deducted = np.zeros(len(idx), dtype=object)
@@ -170,7 +191,7 @@ def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
                 u.name, gid, i, u.row, round_fixed(int(totals[k]), TOTAL_DECIMALS), k,
                 not_applicable=na, applicable_max=int(applicable[k]),
             )
-    return ScoredPeriod(framework, data, units, groups)
+    return ScoredPeriod(framework, data, units, groups, params)
 
 
 def _criteria_ids(fw: Framework, gid: str):
@@ -196,16 +217,82 @@ def _columns(fw: Framework, data: PeriodData, gid: str, idx: list[int], arrays) 
         col = arrays[inp.id][take]
         missing = np.equal(col, None)
         if missing.any():  # values of a criterion marked "not applicable": any value, masked later
-            fill = False if inp.type == "yesno" else "" if inp.type == "choice" else 0
+            fill = False if inp.type == "yesno" else "" if inp.type == "choice" else () if inp.type == "list" else 0
             col[missing] = fill
+        if inp.type == "list":  # a list counts its items (already de-duplicated when read)
+            col = np.array([len(v) * SCALE for v in col], dtype=object)
+        elif inp.type == "yesno" and fw.derived:
+            col = col.astype(bool)
         cols[inp.id] = col
     return cols
+
+
+def _derived_columns(fw: Framework, gid: str, cols: dict, params: dict, n: int) -> None:
+    """Add the period's parameters and the derived values the group's criteria read to ``cols``."""
+    if not fw.params and not fw.derived:
+        return
+    for pid, v in params.items():
+        cols[pid] = np.full(n, v, dtype=bool if isinstance(v, bool) else object)
+    needed: set[str] = set()
+    for c in fw.criteria_for(gid):
+        for node in c.walk():
+            if node.applies_to(gid):
+                needed.update(q for q in node.reads() if q in fw.derived)
+    for did in reversed(fw.derived):  # dependents come later in the order: walk it backwards
+        if did in needed:
+            needed.update(q for q in fw.derived[did].expr.names() if q in fw.derived)
+    for did, d in fw.derived.items():
+        if did not in needed:
+            continue
+        v = d.expr.evaluate(cols, d.max)
+        if not isinstance(v, np.ndarray):
+            v = np.full(n, v, dtype=bool if isinstance(v, (bool, np.bool_)) else object)
+        cols[did] = v.astype(bool) if d.type == "yesno" else v
+
+
+def _behind(fw: Framework, names: list[str]) -> list[str]:
+    """``names`` and, after each derived value, what it is computed from (so a trace shows it all)."""
+    out: dict[str, None] = {}
+    stack = list(reversed(names))
+    while stack:
+        q = stack.pop()
+        if q in out:
+            continue
+        out[q] = None
+        if q in fw.derived:
+            stack.extend(reversed(fw.derived[q].expr.names()))
+    return list(out)
+
+
+def _shown(fw: Framework, qid: str, value, raw) -> tuple[str, str, str]:
+    """(id, label, value as text) of what a criterion reads, for its trace."""
+    q = fw.quantity(qid)
+    if q is None:
+        return (qid, qid, "—")
+    if isinstance(value, (bool, np.bool_)):
+        text = "có" if value else "không"
+    elif getattr(q, "type", "") == "choice":
+        text = next((o.label for o in q.options if o.id == value), str(value))
+    elif getattr(q, "type", "") == "list":
+        items = list(raw or ())
+        text = f"{len(items)} mục" + (": " + "; ".join(items) if items else "")
+    else:
+        text = f"{num(value)} {q.unit}".strip()
+    label = q.label
+    if qid in fw.derived:
+        label += f" (= {fw.derived[qid].expr.text})" if fw.derived[qid].label != fw.derived[qid].expr.text else ""
+        label += " [tính toán]"
+    elif qid in fw.params:
+        label += " [tham số của kỳ]"
+    return (qid, label, text)
 
 
 def _score_node(c: Criterion, gid: str, cols, gs: GroupScores, na_any, na_max) -> np.ndarray:
     na = na_any[c.id]
     if c.rule is not None:
         raw = c.rule.evaluate(c.id, c.max, cols, gs.context)
+        if not isinstance(raw, np.ndarray) or raw.shape != (gs.context.size,):  # a constant
+            raw = np.full(gs.context.size, raw, dtype=object) if np.ndim(raw) == 0 else raw
     else:
         parts = [_score_node(ch, gid, cols, gs, na_any, na_max) for ch in c.children if ch.applies_to(gid)]
         if c.aggregate == "best":
@@ -215,6 +302,11 @@ def _score_node(c: Criterion, gid: str, cols, gs: GroupScores, na_any, na_max) -
         # A sub-item that is not applicable takes its max out of the unit's scale, unless the whole
         # node is not applicable (counted once, below).
     points = np.minimum(np.maximum(raw, 0), c.max)
+    if c.when is not None:
+        cond = c.when.evaluate(cols, c.max)
+        met = cond.astype(bool) if isinstance(cond, np.ndarray) else np.full(len(points), bool(cond))
+        gs.unmet[c.id] = ~met
+        points = np.where(met, points, 0).astype(object)
     if na.any():
         points = np.where(na, 0, points)
         if not c.deduction:

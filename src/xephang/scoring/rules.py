@@ -6,7 +6,8 @@ very same values. Points are clamped to [0, max] by the engine, not here.
 
 Rule types, as seen in real regulations (docs/reference/domain-notes.md):
 ``ratio`` (share x max), ``relative`` (value / best unit's value in the group x max), ``yesno``,
-``tiers``, ``choice`` (partial levels), ``count`` (count x points, capped), ``direct`` (points entered).
+``tiers``, ``choice`` (partial levels), ``count`` (count x points, capped), ``direct`` (points entered),
+``formula`` (an expression of inputs, derived values, parameters and the max; framework/expr.py).
 Sums of sub-items, best of alternative cases, deductions and "not applicable" are properties of the
 criterion tree (``aggregate``, ``deduction``, ``may_be_not_applicable``), handled by the engine.
 """
@@ -14,6 +15,7 @@ criterion tree (``aggregate``, ``deduction``, ``may_be_not_applicable``), handle
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
 import numpy as np
 
 from ..numbers import SCALE, from_fixed, plain, round_half_up
@@ -57,6 +59,7 @@ class Context:
     """What a rule may learn about the whole group (e.g. the best value); kept for explanations."""
 
     best: dict[str, int] = field(default_factory=dict)
+    size: int = 0  # units in the group (the length of every column)
 
 
 class Rule:
@@ -79,7 +82,8 @@ class Rule:
         raise NotImplementedError
 
 
-NUMERIC = ("count", "number", "ratio", "points")
+#: Input types a rule may read as a figure; a list input counts its (distinct) items.
+NUMERIC = ("count", "number", "ratio", "points", "list")
 
 
 @dataclass
@@ -274,7 +278,7 @@ class Count(Rule):
         return [self.input]
 
     def input_types(self):
-        return {self.input: ("count", "number")}
+        return {self.input: ("count", "number", "list")}
 
     def _cap(self, max_):
         return max_ if self.cap is None else min(self.cap, max_)
@@ -322,6 +326,49 @@ class Direct(Rule):
         return f"{labels[self.input]} (nhập trực tiếp, tối đa {num(max_)})"
 
 
+@dataclass
+class Formula(Rule):
+    """Points computed by an expression over inputs, derived values, parameters and the max:
+    ``min(so_van_ban / so_van_ban_yeu_cau, 1) * max`` ("Tỷ lệ = a/b; Điểm = Tỷ lệ*Điểm tối đa")."""
+
+    expression: object = None  # framework.expr.Expression
+    type: str = "formula"
+
+    def inputs(self):
+        return self.expression.names()
+
+    def evaluate(self, cid, max_, cols, ctx):
+        v = self.expression.evaluate(cols, max_)
+        if not isinstance(v, np.ndarray):  # a constant formula
+            return np.full(ctx.size, v, dtype=object)
+        return v
+
+    def explain(self, cid, max_, values, ctx):
+        v = self.expression.evaluate(values, max_)
+        return f"{self.expression.text}: {_bindings(self.expression, values, max_)} → {pts(v)}"
+
+    def describe(self, max_, labels):
+        return f"điểm = {self.expression.text} (điểm tối đa {num(max_)})"
+
+
+def _bindings(expression, values, max_) -> str:
+    """The values an expression read, for an explanation: "a = 3, b = 4, max = 20"."""
+    from ..framework.expr import uses_max
+
+    parts = [f"{n} = {_show(values.get(n))}" for n in expression.names()]
+    if uses_max(expression.node):
+        parts.append(f"điểm tối đa = {num(max_)}")
+    return ", ".join(parts) if parts else "hằng số"
+
+
+def _show(v) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return "có" if v else "không"
+    if v is None:
+        return "—"
+    return num(int(v))
+
+
 RULE_TYPES: dict[str, type[Rule]] = {
-    cls.type: cls for cls in (Ratio, Relative, YesNo, Tiers, Choice, Count, Direct)
+    cls.type: cls for cls in (Ratio, Relative, YesNo, Tiers, Choice, Count, Direct, Formula)
 }

@@ -10,7 +10,13 @@ os.environ.setdefault("XEPHANG_DEBUG", "1")
 
 
 def main() -> None:
-    from django.core.management import execute_from_command_line
+    try:
+        from django.core.management import execute_from_command_line
+    except ImportError:
+        from .cli import WEB_EXTRA_MISSING
+
+        print(f"Lỗi: {WEB_EXTRA_MISSING}", file=sys.stderr)
+        sys.exit(2)
 
     execute_from_command_line([sys.argv[0], "xephang_run", *sys.argv[1:]])
 

@@ -9,14 +9,25 @@ from __future__ import annotations
 
 import os
 
+WEB_EXTRA_MISSING = (
+    "lệnh này cần phần ứng dụng web (Django) chưa được cài; cài bằng: pip install 'xephang[web]'"
+    " (trong thư mục mã nguồn: pip install -e '.[web]')"
+)
+
 
 def _django():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xephang.web.settings")
-    import django
-    from django.core.exceptions import ImproperlyConfigured
-
     from xephang.errors import XephangError
 
+    try:
+        import django
+        from django.core.exceptions import ImproperlyConfigured
+    except ImportError:
+        raise XephangError(WEB_EXTRA_MISSING) from None
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xephang.web.settings")
+    if not os.environ.get("XEPHANG_SECRET_KEY"):
+        # These verbs sign nothing (the key signs sessions, CSRF and password-reset tokens of the web
+        # server), so an administrator can verify or back up the database from a plain shell.
+        os.environ.setdefault("XEPHANG_INSECURE_KEY_OK", "1")
     try:
         django.setup()
     except ImproperlyConfigured as e:

@@ -18,7 +18,6 @@ from xephang.io.reader import read_period
 from xephang.numbers import plain
 from xephang.text import fold
 
-
 DATA_SHEET = "Báo cáo"
 #: A custom document property (kept by Excel and LibreOffice on save): "period/unit/version" of the
 #: report the template was filled from, so that an import of an older template cannot overwrite newer work.

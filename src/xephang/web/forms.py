@@ -9,7 +9,6 @@ from xephang.framework.model import Criterion, Framework, Input
 from xephang.numbers import plain
 
 
-
 @dataclass
 class Field:
     input: Input
@@ -81,7 +80,7 @@ def build_sections(fw: Framework, group: str, values: dict, errors: dict | None 
                     asked.add(iid)
                     fields.append(Field(fw.inputs[iid], str(values.get(iid, "") or ""), errors.get(iid, ""),
                                         iid in carried))
-            rows.append(Row(c, depth, fields, evidence_by_criterion.get(c.id, [])))
+            rows.append(Row(c, depth, fields, evidence_by_criterion.get(c.id, [])))  # noqa: B023 (walk runs now)
             for ch in c.children:
                 walk(ch, depth + 1)
 

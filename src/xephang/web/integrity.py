@@ -233,9 +233,33 @@ def verify() -> Report:
             rep.problems.append(f"{where}: SHA-256 khác với mã đã ghi trong nhật ký khi chốt — kết quả và mã đã bị thay.")
         elif seen is None:
             rep.problems.append(f"{where}: không có dòng nhật ký ghi việc chốt/công bố phiên bản này.")
+        if actual == s.sha256:
+            rep.problems.extend(f"{where}: {p}" for p in snapshot_units_problems(s))
+    from .frozen import verify_frozen_rows
+
+    verify_frozen_rows(rep.problems)
     for check in STATE_CHECKS:
         check(rep)
     return rep
+
+
+def snapshot_units_problems(snap) -> list[str]:
+    """The per-unit rows (``SnapshotUnit``) that pages and exports read must equal the snapshot's
+    payload, unit by unit: a row changed, added or removed in the database is named."""
+    from .models import SnapshotUnit, unit_rows
+
+    want = {r.unit_id: (r.group, r.order, r.criteria) for r in unit_rows(snap)}
+    have = {r.unit_id: (r.group, r.order, r.criteria)
+            for r in SnapshotUnit._base_manager.filter(snapshot_id=snap.pk).iterator(chunk_size=500)}
+    problems = []
+    for unit_id in sorted(set(want) | set(have)):
+        if unit_id not in have:
+            problems.append(f"thiếu dòng điểm của đơn vị id={unit_id} (đã bị xóa).")
+        elif unit_id not in want:
+            problems.append(f"dòng điểm của đơn vị id={unit_id} không có trong kết quả đã chốt (đã bị chèn).")
+        elif have[unit_id] != want[unit_id]:
+            problems.append(f"dòng điểm của đơn vị id={unit_id} khác với kết quả đã chốt (đã bị sửa).")
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,17 +308,14 @@ def check_snapshot_records(rep: Report) -> None:
 
 
 def check_publication(rep: Report) -> None:
-    """A period is public exactly when it is published and holds a published snapshot: neither half
-    may exist without the other."""
+    """A period in the published state holds a published snapshot (the flag of each snapshot is
+    checked against the trail by ``check_snapshot_records``; a period published once stays public
+    while a correction round reopens it)."""
     from .models import Period, Status
 
-    for p in Period.objects.order_by("id"):
-        has_published = p.snapshots.filter(published=True).exists()
-        if p.status == Status.PUBLISHED and not has_published:
+    for p in Period.objects.filter(status=Status.PUBLISHED).order_by("id"):
+        if not p.snapshots.filter(published=True).exists():
             rep.problems.append(f"kỳ id={p.id} ('{p.name}'): trạng thái 'đã công bố' nhưng không có kết quả nào được công bố.")
-        elif p.status != Status.PUBLISHED and has_published:
-            rep.problems.append(f"kỳ id={p.id} ('{p.name}'): có kết quả mang cờ công bố nhưng kỳ ở trạng thái "
-                                f"'{p.get_status_display()}' — trạng thái hoặc cờ công bố đã bị sửa.")
 
 
 def check_status_history(rep: Report) -> None:
@@ -321,37 +342,35 @@ def check_status_history(rep: Report) -> None:
 
 
 def check_published_figures(rep: Report) -> None:
-    """The figures of a frozen or published period still give its latest snapshot: same criteria set,
-    and the core's scores, levels and ranks unchanged (a report's figure edited after the results
-    were frozen, a criteria set switched)."""
+    """The figures of a frozen or published period still give its latest snapshot: the core's scores,
+    levels and ranks unchanged (a report's figure edited in the database after the results were
+    frozen). The period's own row (criteria set, units…) is ``frozen.verify_frozen_rows``'s."""
     from .models import Period, Status
-    from .scoring import score_period, snapshot_payload
+    from .publication import build_payload
+    from .scoring import score_period
 
     recorded = {k: (e.after or {}).get("sha256") for k, e in _snapshot_entries().items()}
     for p in Period.objects.filter(status__in=(Status.FINAL, Status.PUBLISHED)).select_related("framework").order_by("id"):
         s = p.latest_snapshot()
         if s is None or sha256_text(s.payload) != s.sha256 or recorded.get((p.id, s.version)) != s.sha256:
             continue  # no trusted snapshot to compare with: reported by the hash checks
-        where = f"kỳ id={p.id} ('{p.name}', phiên bản {s.version})"
         data = s.data
         if data.get("framework", {}).get("sha256") != p.framework.sha256:
-            rep.problems.append(f"{where}: bộ tiêu chí của kỳ ('{p.framework.code}') không phải bộ đã dùng khi chốt "
-                                f"('{data.get('framework', {}).get('id')}') — đã bị đổi sau khi chốt.")
-            continue
+            continue  # a switched criteria set: reported by verify_frozen_rows
         ps = score_period(p, "appraised")
-        now = snapshot_payload(ps) if ps.ranking is not None else {"groups": []}
+        now = build_payload(p, ps) if ps.ranking is not None else {"groups": []}
 
         def figures(d):
-            return {u["unit_id"]: (u["total"], u["rank"], u.get("level_id"),
+            return {u["unit_id"]: (u.get("total"), u.get("rank"), u.get("level_id"),
                                    [(c["id"], c["points"]) for c in u.get("criteria", [])])
                     for g in d["groups"] for u in g["units"]}
 
         then, current = figures(data), figures(now)
         changed = sorted(uid for uid in then.keys() | current.keys() if then.get(uid) != current.get(uid))
         if changed:
-            rep.problems.append(f"{where}: số liệu hiện tại không còn cho kết quả đã chốt (đơn vị id "
-                                f"{', '.join(map(str, changed[:10]))}{'…' if len(changed) > 10 else ''}) — số liệu đã bị sửa "
-                                "sau khi chốt.")
+            rep.problems.append(f"kỳ id={p.id} ('{p.name}', phiên bản {s.version}): số liệu hiện tại không còn cho kết quả "
+                                f"đã chốt (đơn vị id {', '.join(map(str, changed[:10]))}{'…' if len(changed) > 10 else ''})"
+                                " — số liệu đã bị sửa sau khi chốt.")
 
 
 def check_admin_edits(rep: Report) -> None:

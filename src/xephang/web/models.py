@@ -9,16 +9,17 @@ exact number never passes through a binary float.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from xephang.framework.loader import parse_framework
 from xephang.framework.model import Framework as CoreFramework
 
+from .cache import FRAMEWORKS, SNAPSHOT_SUMMARIES
+from .frozen import FrozenGuardedPeriod, PeriodQuerySet, guard_framework_save
 from .integrity import AuditQuerySet, SnapshotQuerySet, sha256_text
 
 
@@ -103,13 +104,12 @@ class Framework(models.Model):
         return sha256_text(self.yaml_text)
 
     def load(self) -> CoreFramework:
-        return _parse_cached(self.yaml_text, self.code)
+        text, code = self.yaml_text, self.code
+        return FRAMEWORKS.get((code, text), lambda: parse_framework(text, f"{code}.yaml"))
 
-
-@lru_cache(maxsize=16)
-def _parse_cached(text: str, code: str) -> CoreFramework:
-    # A framework is immutable once built, so parsing each text once per process is safe.
-    return parse_framework(text, f"{code}.yaml")
+    def save(self, *args, **kwargs):
+        guard_framework_save(self)  # the criteria set of a frozen period cannot change
+        super().save(*args, **kwargs)
 
 
 class Status(models.TextChoices):
@@ -131,7 +131,10 @@ NEXT_STATUS = {
 }
 
 
-class Period(models.Model):
+class Period(FrozenGuardedPeriod, models.Model):
+    """A year's evaluation. Once frozen (final or published) its name, year, criteria set, kind,
+    tie rule, units and decision metadata cannot change (``frozen.py``)."""
+
     class Kind(models.TextChoices):
         INPUTS = "inputs", "Số liệu chi tiết (chấm theo bộ tiêu chí)"
         TOTALS = "totals", "Chỉ tổng điểm (kết quả đã công bố)"
@@ -148,6 +151,8 @@ class Period(models.Model):
     units = models.ManyToManyField(Unit, verbose_name="đơn vị tham gia", related_name="periods")
     sample = models.BooleanField("dữ liệu mẫu", default=False)
     meta = models.JSONField("thông tin quyết định", default=dict, blank=True)
+
+    objects = PeriodQuerySet.as_manager()  # update() of a frozen period's fields refused (frozen.py)
 
     class Meta:
         ordering = ["-year", "name"]
@@ -194,6 +199,9 @@ class Submission(models.Model):
     sample = models.BooleanField("dữ liệu mẫu", default=False)
     #: Optimistic locking: +1 on every save; a form saved from an older version is refused.
     version = models.PositiveIntegerField("phiên bản", default=0)
+    #: Returned to the unit by the administrator (with this reason): editable again until resubmitted,
+    #: whatever the period's stage before publication.
+    returned_reason = models.TextField("lý do trả lại báo cáo", blank=True)
 
     class Meta:
         verbose_name = "báo cáo của đơn vị"
@@ -306,14 +314,126 @@ class Snapshot(models.Model):
                 raise ValidationError("Kết quả đã chốt không được sửa; hãy tạo phiên bản mới kèm lý do.")
         if sha256_text(self.payload) != self.sha256:
             raise ValidationError("Mã SHA-256 không khớp với nội dung kết quả.")
-        super().save(*args, **kwargs)
+        creating = self.pk is None
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if creating:
+                SnapshotUnit.objects.bulk_create(unit_rows(self), batch_size=500)
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Kết quả đã chốt không được xóa.")
 
     @property
     def data(self) -> dict:
+        """The whole frozen content (every unit's criteria rows too): documents and verification."""
         return json.loads(self.payload)
+
+    @property
+    def summary(self) -> dict:
+        """The frozen content without the units' criteria rows, for the pages that list units; shared
+        between requests (read-only). One unit's rows: ``criteria_of``."""
+        return SNAPSHOT_SUMMARIES.get((self.pk, self.sha256), lambda: summarise(self.data))
+
+    def criteria_of(self, unit_id: int) -> list:
+        row = self.units.filter(unit_id=unit_id).only("criteria").first()
+        return row.criteria if row is not None else []
+
+
+def summarise(data: dict) -> dict:
+    """A snapshot's content with every unit's ``criteria`` left out."""
+    out = {k: v for k, v in data.items() if k != "groups"}
+    out["groups"] = [{**g, "units": [{k: v for k, v in u.items() if k != "criteria"} for u in g["units"]]}
+                     for g in data["groups"]]
+    return out
+
+
+def unit_rows(snap: Snapshot) -> list:
+    """One ``SnapshotUnit`` per unit of a snapshot's content, in the order of its groups and ranks."""
+    rows, order = [], 0
+    for g in snap.data["groups"]:
+        for u in g["units"]:
+            rows.append(SnapshotUnit(snapshot=snap, unit_id=u["unit_id"], group=g["id"], order=order,
+                                     criteria=u.get("criteria") or []))
+            order += 1
+    return rows
+
+
+class SnapshotUnit(models.Model):
+    """One unit's criteria rows of a snapshot, copied from its content when the snapshot is created, so
+    that a unit's page and the exports read one unit at a time. Derived data: the snapshot's payload
+    (and its SHA-256) stays the record, and ``xephang verify`` checks that these rows still equal it."""
+
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="units")
+    unit_id = models.IntegerField("mã đơn vị")
+    group = models.CharField("khối", max_length=64)
+    order = models.PositiveIntegerField("thứ tự")
+    criteria = models.JSONField("điểm từng tiêu chí", default=list)
+
+    objects = SnapshotQuerySet.as_manager()  # update()/delete() refused, as for snapshots
+
+    class Meta:
+        ordering = ["snapshot", "order"]
+        constraints = [models.UniqueConstraint(fields=["snapshot", "unit_id"], name="snapshot_unit_unique")]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("Kết quả đã chốt không được sửa; hãy tạo phiên bản mới kèm lý do.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Kết quả đã chốt không được xóa.")
+
+
+class NonReporting(models.Model):
+    """The administrator's record that a unit of the period sent no report and that the criteria set's
+    ``non_reporting`` rule applies to it (with the reason). Freezing needs one for every such unit."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="non_reporting")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    rule = models.CharField("quy định áp dụng", max_length=16)  # the set's non_reporting: zero | unranked
+    reason = models.TextField("lý do")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "đơn vị không báo cáo"
+        verbose_name_plural = "đơn vị không báo cáo"
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="one_non_reporting_per_unit")]
+
+
+class CorrectionRound(models.Model):
+    """Appraisal reopened for named units, with a reason: before publication (a correction of the
+    draft) or after it (a correction published as the next version). While open, only these units'
+    figures may be appraised again."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="corrections")
+    unit_ids = models.JSONField("đơn vị được đính chính", default=list)
+    criteria = models.JSONField("tiêu chí được thẩm định lại", default=list, blank=True)  # empty: all
+    reason = models.TextField("lý do")
+    after_publication = models.BooleanField("đính chính sau công bố", default=False)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+
+
+def signed_scan_path(instance, filename):
+    return f"quyet-dinh/{instance.period_id}/{timezone.now():%Y%m%d%H%M%S%f}.pdf"
+
+
+class SignedScan(models.Model):
+    """The signed decision as scanned (PDF), kept as evidence of the act; its SHA-256 is in the
+    published snapshot."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="signed_scans")
+    file = models.FileField("bản quét quyết định đã ký", upload_to=signed_scan_path)
+    original_name = models.CharField("tên tệp gốc", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
 
 
 class AuditEntry(models.Model):
@@ -356,6 +476,8 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
 
+from .frozen import connect as _connect_frozen  # noqa: E402
 from .integrity import connect as _connect_integrity  # noqa: E402
 
 _connect_integrity()
+_connect_frozen()

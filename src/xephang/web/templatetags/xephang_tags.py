@@ -1,6 +1,8 @@
 from django import template
 from django.utils import timezone
 
+from xephang.dates import long_date
+
 from ..permissions import can as _can
 
 register = template.Library()
@@ -8,13 +10,21 @@ register = template.Library()
 
 @register.filter
 def ngay(value) -> str:
-    """A date as Vietnamese documents write it: 'ngày 27 tháng 01 năm 2021'."""
+    """A date as the documents write it (xephang.dates): 'ngày 27 tháng 01 năm 2021', 'ngày 05 tháng 3 năm
+    2021'; a moment in local time: '14:30 ngày 05 tháng 3 năm 2021'."""
     if not value:
         return ""
+    if isinstance(value, str):  # an ISO date as a snapshot stores it
+        import datetime
+
+        try:
+            value = datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     if hasattr(value, "hour"):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{value:%H:%M} ngày {value:%d} tháng {value:%m} năm {value:%Y}"
-    return f"ngày {value:%d} tháng {value:%m} năm {value:%Y}"
+        return f"{value:%H:%M} {long_date(value.date())}"
+    return long_date(value)
 
 
 @register.simple_tag(takes_context=True)

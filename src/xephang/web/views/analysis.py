@@ -6,15 +6,8 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from ..analysis import (
-    robustness,
-    robustness_png,
-    year_over_year,
-)
-from ..models import (
-    Period,
-    Status,
-)
+from ..analysis import robustness, robustness_png, year_over_year
+from ..models import Period, Status
 from ..permissions import allow
 
 

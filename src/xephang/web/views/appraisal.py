@@ -11,14 +11,9 @@ from django.urls import reverse
 from xephang.text import sort_key
 
 from .. import workflow
-from ..analysis import (
-    quality_flags,
-)
+from ..analysis import quality_flags
 from ..forms import build_sections
-from ..models import (
-    Explanation,
-    Submission,
-)
+from ..models import Explanation, Submission
 from ..permissions import allow, can
 from ..security import int_param
 from ..scoring import score_period
@@ -27,9 +22,37 @@ from ..workflow import WorkflowError
 
 @allow("appraisal.view")
 def appraisal_list(request, period):
+    """Submitted units with their appraisal progress; filtered by group, name and what is left to do, a
+    page at a time (a national roll-up has thousands)."""
+    from django.core.paginator import Paginator
+
+    from xephang.text import fold
+
     prog = workflow.progress(period)
     rows = sorted(prog["per_unit"], key=lambda r: (r[0].unit.group.order, sort_key(r[0].unit.name)))
-    return render(request, "web/appraisal_list.html", {"period": period, "progress": prog, "rows": rows})
+    groups = sorted({(r[0].unit.group.order, r[0].unit.group.code, r[0].unit.group.name) for r in rows})
+    group = request.GET.get("khoi", "")
+    query = request.GET.get("tim", "").strip()[:100]
+    unfinished = request.GET.get("con-lai") == "1"
+    if group:
+        rows = [r for r in rows if r[0].unit.group.code == group]
+    if query:
+        wanted = fold(query)
+        rows = [r for r in rows if wanted in fold(r[0].unit.name)]
+    if unfinished:
+        rows = [r for r in rows if r[1] < r[2]]
+    page = Paginator(rows, APPRAISAL_ROWS_PER_PAGE).get_page(request.GET.get("trang"))
+    filters = request.GET.copy()
+    filters.pop("trang", None)
+    return render(request, "web/appraisal_list.html", {
+        "period": period, "progress": prog, "rows": page.object_list, "page": page, "matching": len(rows),
+        "groups": [(code, name) for _, code, name in groups], "group": group, "query": query,
+        "unfinished": unfinished, "filters": filters.urlencode(),
+    })
+
+
+#: Units listed on one page of the appraisal list.
+APPRAISAL_ROWS_PER_PAGE = 100
 
 
 

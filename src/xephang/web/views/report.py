@@ -14,11 +14,7 @@ from xephang.errors import XephangError
 
 from .. import workflow
 from ..forms import build_sections, fill_blanks_for_preview, texts_from_post
-from ..models import (
-    Adjustment,
-    Evidence,
-    Submission,
-)
+from ..models import Adjustment, Evidence, Submission
 from ..permissions import allow, can
 from ..scoring import check_values, criteria_rows, score_period
 from ..security import download, int_param, kind_of_stored, pending_draft
@@ -178,7 +174,7 @@ def explanation_page(request, period, unit):
         ev = None
         try:
             if request.FILES.get("file"):
-                readers = [c.id for c in fw.all_criteria() if c.rule is not None and adj.input_id in c.rule.inputs()]
+                readers = [c.id for c in fw.readers_of(adj.input_id)]
                 ev = workflow.add_evidence(sub, request.user, request.FILES["file"], readers[:1],
                                            request.POST.get("locator", ""), "Giải trình: " + fw.inputs[adj.input_id].label)
             workflow.explain(adj, request.user, request.POST.get("text", ""), ev)
