@@ -53,7 +53,9 @@ def home(request):
 def results(request, period):
     """The published results as frozen: the version asked for (the current one by default), every
     published version, and what changed from the version before."""
-    shown = publication.shown(period, request.GET.get("phien-ban"))
+    from ..security import int_param
+
+    shown = publication.shown(period, int_param(request.GET.get("phien-ban"), "phiên bản (phien-ban)", required=False))
     if shown is None:
         raise Http404("Không có phiên bản này.")
     return render(request, "web/results.html", results_context(request, period, shown, draft=False))
