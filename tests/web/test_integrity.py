@@ -142,6 +142,8 @@ def test_verify_is_clean_on_an_honest_history(demo, client):
     client.force_login(demo["baocao"])
     url = reverse("web:report", args=[demo["open"].pk, demo["own"].pk])
     client.get(url)
+    from xephang.web import workflow
+
     client.post(url, {"v_so_cbccvc": "40", "version": str(workflow.submission_for(demo["open"], demo["own"]).version)})
     assert AuditEntry.objects.filter(action="report.save", unit=demo["own"]).exists()
     rep = verify()

@@ -289,7 +289,9 @@ class ThrottledLogin:
             raise
         from .models import LoginFailure
 
-        LoginFailure.objects.filter(username=self.get_user().get_username().lower()).delete()
+        user = self.get_user()
+        if user is not None:  # no username or password given: nothing was checked, nothing to clear
+            LoginFailure.objects.filter(username=user.get_username().lower()).delete()
         return cleaned
 
 
