@@ -230,8 +230,11 @@ def shared_pool(connections: int):
 
     import httpx
 
+    # An idle connection is dropped after 1 s, before gunicorn closes it (its keep-alive is 2 s): a
+    # request sent on a connection the server is closing at that instant fails (ReadError).
     return httpx.AsyncHTTPTransport(verify=ssl.create_default_context(), trust_env=False,
-                                    limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections))
+                                    limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
+                                                        keepalive_expiry=1.0))
 
 
 def browser(pool, session=None):
