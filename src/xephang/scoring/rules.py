@@ -15,6 +15,7 @@ criterion tree (``aggregate``, ``deduction``, ``may_be_not_applicable``), handle
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 
@@ -253,7 +254,8 @@ class Choice(Rule):
         return {self.input: ("choice",)}
 
     def evaluate(self, cid, max_, cols, ctx):
-        return np.array([self.points.get(v, 0) for v in cols[self.input]], dtype=object)
+        get = self.points.get
+        return np.array(list(map(get, cols[self.input], repeat(0))), dtype=object)
 
     def explain(self, cid, max_, values, ctx):
         v = values[self.input]
