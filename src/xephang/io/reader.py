@@ -24,7 +24,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
-from itertools import chain
+from itertools import chain, compress
 from operator import itemgetter
 from pathlib import Path
 from typing import Callable
@@ -202,8 +202,11 @@ def _read_xlsx_calamine(p: Path, name: str, sheet: str | None) -> Table:
                 merged = ws.merged_cell_ranges or []
             except Exception:
                 raise _CalamineCannot from None
+            # Equal cells kept as one object, as for a CSV file (1 and 1.0 read alike; a row with
+            # a true/false cell is kept as it is, since True == 1).
+            once = {}.setdefault
             rows = [
-                (n, cells)
+                (n, cells if bool in map(type, cells) else list(map(once, cells, cells)))
                 for n, cells in enumerate(data, start=1)
                 if any(c != "" and (c.__class__ is not str or c.strip()) for c in cells)
             ]
@@ -746,6 +749,9 @@ _DECIMAL_STEP = [10 ** (15 - n) for n in range(16)]
 _PLAIN_TEXT = re.compile(r"\d{1,12}(?:[.,](?:\d{1,2}|\d{4,15}))?|0\d{0,11}[.,]\d{3}|\d{4,12}[.,]\d{3}", re.ASCII)
 #: The shortest text of a typed number that ``NumberParser.read`` takes (every decimal count).
 _PLAIN_TYPED = re.compile(r"\d{1,12}(?:\.\d{1,15})?", re.ASCII)
+#: Lines that each match the pattern: a whole column's cells joined, checked at once.
+_PLAIN_TEXTS = re.compile(f"(?:(?:{_PLAIN_TEXT.pattern})\n)*(?:{_PLAIN_TEXT.pattern})", re.ASCII)
+_PLAIN_TYPEDS = re.compile(f"(?:(?:{_PLAIN_TYPED.pattern})\n)*(?:{_PLAIN_TYPED.pattern})", re.ASCII)
 #: Room for 12 digits and 15 decimals, scaled exactly (the default context keeps 28 digits).
 _WIDE = Context(prec=40, traps=[InvalidOperation, Inexact])
 _SCALE_DECIMAL = Decimal(SCALE)
@@ -766,38 +772,41 @@ class NumberParser(CellParser):
         """The same values ``read`` gives, for a whole column's plain numbers at once: the texts
         are checked by one pattern and scaled by Decimal in C, without a Python call per cell.
         A batch whose values leave the bounds is read cell by cell (its refusals say why)."""
-        texts, typed, others = [], [], []
-        for c in cells:
-            cls = c.__class__
-            if cls is str:
-                texts.append(c)
-            elif cls is float or cls is int:
-                typed.append(c)
-            else:
-                others.append(c)
-        left = set(others)
-        match = _PLAIN_TEXT.fullmatch
-        plain_texts = list(filter(match, texts))
-        if len(plain_texts) < len(texts):
-            left.update(c for c in texts if not match(c))
-        # A ratio written as text above 1 ("1.5") is refused even when the bounds allow it.
-        left.update(self._scaled(plain_texts, min(self.high, SCALE) if self.ratio else self.high))
+        kinds = set(map(type, cells))
+        if kinds == {str}:  # a CSV column
+            texts, typed, left = list(cells), [], set()
+        elif kinds <= {float, int}:  # a sheet's column of numbers
+            texts, typed, left = [], list(cells), set()
+        else:
+            texts = [c for c in cells if c.__class__ is str]
+            typed = [c for c in cells if c.__class__ is float or c.__class__ is int]
+            left = {c for c in cells if c.__class__ is not str and c.__class__ is not float and c.__class__ is not int}
+        if texts:
+            joined = "\n".join(texts)  # the usual column is checked by one call of the pattern
+            if joined.count("\n") != len(texts) - 1 or not _PLAIN_TEXTS.fullmatch(joined):
+                match = _PLAIN_TEXT.fullmatch
+                left.update(c for c in texts if not match(c))
+                texts = list(filter(match, texts))
+                joined = "\n".join(texts)
+            # A ratio written as text above 1 ("1.5") is refused even when the bounds allow it.
+            left.update(self._scaled(texts, joined, min(self.high, SCALE) if self.ratio else self.high))
         if typed:
             reprs = list(map(repr, typed))
-            match = _PLAIN_TYPED.fullmatch
-            plain_typed = [c for c, r in zip(typed, reprs) if match(r)]
-            if len(plain_typed) < len(typed):
-                left.update(c for c, r in zip(typed, reprs) if not match(r))
-                reprs = list(map(repr, plain_typed))
-            left.update(self._scaled(plain_typed, self.high, reprs))
+            joined = "\n".join(reprs)
+            if not _PLAIN_TYPEDS.fullmatch(joined):
+                matched = list(map(_PLAIN_TYPED.fullmatch, reprs))  # a match, or None
+                left.update(c for c, ok in zip(typed, matched) if not ok)
+                typed = list(compress(typed, matched))
+                joined = "\n".join(compress(reprs, matched))
+            left.update(self._scaled(typed, joined, self.high))
         return left
 
-    def _scaled(self, cells: list, high: int, texts: list | None = None) -> list:
-        """Stores the fixed-point values of ``cells`` (plain numbers, written as ``texts``) if all
-        are within ``low``..``high`` (and whole for a count); otherwise returns them unread."""
+    def _scaled(self, cells: list, joined: str, high: int) -> list:
+        """Stores the fixed-point values of ``cells`` (plain numbers, written as the lines of
+        ``joined``) if all are within ``low``..``high`` (and whole for a count); otherwise returns
+        them unread."""
         if not cells:
             return cells
-        joined = "\n".join(cells if texts is None else texts)
         if "," in joined:
             joined = joined.replace(",", ".")
         with localcontext(_WIDE):
