@@ -10,10 +10,12 @@ import argparse
 import json
 import sys
 import unicodedata
+from pathlib import Path
 
 from . import __version__
 from .errors import XephangError
 from .framework import installed_frameworks, load_framework
+from .framework.model import DATA_SOURCES
 from .numbers import format_number, plain
 from .ranking import Ranking, rank
 from .scoring import score
@@ -80,6 +82,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True, help="tệp .xlsx sẽ tạo")
     sp.set_defaults(func=cmd_template)
 
+    sp = sub.add_parser("import-measured",
+                        help="nhập số liệu đo tự động / điều tra xã hội học của mọi đơn vị vào tệp kỳ đánh giá")
+    sp.add_argument("feed", metavar="FEED", help="tệp CSV/Excel: đơn vị, chỉ tiêu, [phương án,] giá trị[, ngày]")
+    sp.add_argument("--period", required=True, metavar="PERIOD", help="period.yaml hoặc tệp số liệu của kỳ")
+    sp.add_argument("--framework", metavar="ID|PATH", help=f"bộ tiêu chí (mặc định: theo period.yaml, hoặc {DEFAULT_FRAMEWORK})")
+    sp.add_argument("--sheet", help="trang tính Excel của tệp số liệu đo")
+    sp.set_defaults(func=cmd_import_measured)
+
     # The outer stages add their own verbs (one module each), so this file stays the core's.
     from .analysis.cli import register as register_analysis
     from .documents.cli import register as register_documents
@@ -103,6 +113,46 @@ def load(args):
     scored = score(fw, data)
     ties = args.ties if args.ties is not None else pf.ties
     return rank(scored, ties, pf.not_ranked), pf
+
+
+def cmd_import_measured(args, out) -> int:
+    """Write a feed's measured figures into the period's data file (checked whole first), and record
+    each figure's source and date in ``so-lieu-do.yaml`` beside it."""
+    import datetime as dt
+
+    import yaml
+
+    from .datasets import resolve
+    from .io.measured import merge_into_period_file, period_units, read_feed
+
+    pf = resolve(args.period)
+    fw = load_framework(args.framework or pf.framework or DEFAULT_FRAMEWORK)
+    figures = read_feed(args.feed, fw, period_units(pf.path), args.sheet)
+    written = merge_into_period_file(pf.path, fw, figures)
+    stamps_path = pf.path.parent / "so-lieu-do.yaml"
+    old = yaml.safe_load(stamps_path.read_text(encoding="utf-8")) if stamps_path.exists() else None
+    kept = [e for e in (old or {}).get("figures", [])
+            if (e.get("unit"), e.get("input")) not in {(f.unit, f.input_id) for f in figures}]
+    stamps = {"framework": fw.id, "data": pf.path.name, "figures": kept + [
+        {"unit": f.unit, "input": f.input_id, "value": f.text, "source": f.source, "date": f.date,
+         "feed": Path(args.feed).name, "imported": dt.date.today().isoformat(),
+         **({"answers": f.answers} if f.answers else {})} for f in figures]}
+    stamps_path.write_text(yaml.safe_dump(stamps, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    by_input: dict[str, list] = {}
+    for f in figures:
+        by_input.setdefault(f.input_id, []).append(f)
+    out.write(f"Đã nhập {written} số liệu từ {Path(args.feed).name} vào {pf.path.name}:\n")
+    for iid, figs in by_input.items():
+        inp = fw.inputs[iid]
+        dates = sorted({f.date for f in figs if f.date})
+        source = DATA_SOURCES.get(figs[0].source, figs[0].source)
+        out.write(f"  - {inp.label} [{iid}] ({source}{', ngày ' + ', '.join(dates) if dates else ''}): "
+                  f"{len(figs)} đơn vị\n")
+        for f in figs:
+            if f.answers:
+                out.write(f"      {f.unit}: {f.describe(inp)}\n")
+    out.write(f"Nguồn và ngày của từng số liệu: {stamps_path.name}\n")
+    return 0
 
 
 def _params(pairs: list[str]) -> dict[str, str]:
@@ -244,6 +294,8 @@ def cmd_explain(args, out) -> int:
         )
         return 0
     if scored.params:
+        from .framework.params import param_text as _param_text
+
         out.write("Tham số của kỳ: " + "; ".join(
             f"{fw.params[k].label} [{k}] = {_param_text(fw.params[k], v)}" for k, v in scored.params.items()) + "\n")
     if unit.not_applicable:
@@ -268,12 +320,6 @@ def cmd_explain(args, out) -> int:
     for k, t in enumerate(traces, start=1):
         write(t, f"{k}.", "")
     return 0
-
-
-def _param_text(p, v) -> str:
-    if isinstance(v, bool):
-        return "có" if v else "không"
-    return f"{plain(v)} {p.unit}".strip()
 
 
 def _origin(c) -> str:

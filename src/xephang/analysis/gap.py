@@ -13,7 +13,7 @@ from ..framework.model import Criterion, Framework, Group, Level
 from ..numbers import SCALE, from_fixed, round_fixed
 from ..ranking import RankedUnit, Ranking
 from ..scoring.engine import ScoredPeriod
-from ..scoring.rules import Choice, Count, Direct, Ratio, Relative, Tiers, YesNo, num
+from ..scoring.rules import Choice, Count, Direct, Formula, Ratio, Relative, Tiers, YesNo, num
 
 
 @dataclass
@@ -55,15 +55,15 @@ def road_to_next_level(ranking: Ranking, unit: str | None = None) -> list[UnitGa
     scores: its gaps carry the points lacking and no opportunities.
     """
     fw = ranking.framework
-    if not fw.levels:
+    if not fw.has_levels:
         return []
     scored = ranking.scored
     wanted = scored.unit(unit) if unit is not None else None
     out = []
-    for ru in ranking.units():
+    for ru in ranking.all_units():  # units assessed but not ranked have a level to raise too
         if wanted is not None and ru.unit is not wanted:
             continue
-        nxt = fw.level_above(ru.level)
+        nxt = fw.level_above(ru.level, ru.group.id)  # the group's own levels, where it has them
         if nxt is None:
             continue
         lacking = nxt.min - ru.total
@@ -85,7 +85,10 @@ def _opportunities(fw: Framework, scored: ScoredPeriod, ru: RankedUnit, lacking:
     applicable = unit.applicable_max or fw.scale
     g = scored.groups[unit.group]
     i = g.unit_indices[unit.index]
+    # What the rules read, as they read it: the reported figures, then the period's parameters,
+    # derived values and lists as their item counts (the engine's columns).
     values = {k: v[i] for k, v in scored.data.values.items()}
+    values.update({k: col[unit.index] for k, col in g.cols.items()})
 
     def to_total(points: int) -> int:  # criterion points -> effect on the rescaled total
         return points if applicable == fw.scale else points * fw.scale // applicable
@@ -123,6 +126,10 @@ def _opportunities(fw: Framework, scored: ScoredPeriod, ru: RankedUnit, lacking:
         if c.rule is not None or c.aggregate == "best":
             target = p + min(room, need)
             action, iid, figure = _action(fw, c, values, g.context, p, target)
+            if c.id in g.unmet and g.unmet[c.id][unit.index]:  # 0 because its condition does not hold
+                action = f"đáp ứng điều kiện tính điểm {_condition(fw, c)}, và {action}"
+            if iid is not None and iid not in fw.inputs:  # a derived value or a parameter: no figure to type
+                iid, figure = None, None
             found.append(Opportunity(c.id, c.title, p, c.max, room, to_total(room), room >= need, action, iid, figure))
             return
         for child in c.children:
@@ -149,6 +156,12 @@ def _up(v: int) -> str:
     """Points still needed, rounded UP to 2 decimals (rounding down would fall short)."""
     step = SCALE // 100
     return num(_ceil_div(v, step) * step)
+
+
+def _condition(fw: Framework, c: Criterion) -> str:
+    """A criterion's condition with the labels of what it reads: 'co_ttdl (Có Trung tâm dữ liệu)'."""
+    labels = [q.label for q in map(fw.quantity, c.when.names()) if q is not None]
+    return c.when.text + (f" ({'; '.join(labels)})" if labels else "")
 
 
 def _first_input(c: Criterion) -> str | None:
@@ -183,13 +196,14 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
     if rule is None:  # a 'best of' node: the alternative with the highest maximum
         best = max((ch for ch in c.children), key=lambda ch: ch.max)
         return f"đạt trường hợp '{best.title}' (tối đa {_n(best.max)} điểm)", None, None
-    label = {k: fw.inputs[k].label for k in rule.inputs()}
-    unit_of = {k: fw.inputs[k].unit for k in rule.inputs()}
+    quantities = {k: fw.quantity(k) for k in rule.inputs()}
+    label = {k: q.label for k, q in quantities.items()}
+    unit_of = {k: q.unit or ("mục" if getattr(q, "type", "") == "list" else "") for k, q in quantities.items()}
     full = " (đạt tối đa)" if target == m else ""
 
     def whole(iid: str, v: int) -> int:
-        """A figure a unit can report: counts whole, other numbers rounded up to 2 decimals."""
-        step = SCALE if fw.inputs[iid].type == "count" else SCALE // 100
+        """A figure a unit can report: counts (and list items) whole, other numbers rounded up to 2 decimals."""
+        step = SCALE if quantities[iid].type in ("count", "list") else SCALE // 100
         return _ceil_div(v, step) * step
 
     if isinstance(rule, Ratio) and rule.value:
@@ -242,6 +256,10 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
                 f"(từ {_n(values[rule.input])} lên {_n(c2)}){full}".replace("  ", " "), rule.input, _figure(c2))
     if isinstance(rule, Direct):
         return f"{label[rule.input]}: đạt {_n(target)} điểm", rule.input, _figure(target)
+    if isinstance(rule, Formula):
+        reads = [fw.quantity(q) for q in rule.inputs() if q in fw.inputs or q in fw.derived]
+        what = ", ".join(q.label for q in reads if q is not None)
+        return f"cải thiện {what} (điểm = {rule.expression.text}): thêm {_up(target - p)} điểm{full}", None, None
     return c.title, None, None  # pragma: no cover - every rule type is handled above
 
 

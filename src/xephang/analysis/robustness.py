@@ -69,6 +69,7 @@ class GroupRobustness:
     group: Group
     units: list[UnitRobustness]  # in plain-ranking order
     neighbours: list[NeighbourPair]
+    levels: list[Level] = field(default_factory=list)  # the group's levels (its own, or the set's)
 
 
 @dataclass
@@ -80,7 +81,7 @@ class Robustness:
     total_uncertainty: float  # points, totals-only periods
     method: str  # what was perturbed, in words (Vietnamese)
     groups: list[GroupRobustness] = field(default_factory=list)
-    levels: list[Level] = field(default_factory=list)
+    levels: list[Level] = field(default_factory=list)  # the set's; a group's own: ``GroupRobustness.levels``
 
     def units(self) -> list[UnitRobustness]:
         return [u for g in self.groups for u in g.units]
@@ -113,6 +114,12 @@ def rank_robustness(
     fw = ranking.framework
     per_input = input_uncertainty if isinstance(input_uncertainty, dict) else None
     if per_input is not None:
+        computed = [k for k in per_input if k in fw.derived or k in fw.params]
+        if computed:
+            k = computed[0]
+            what = (f"giá trị tính toán ({fw.derived[k].expr.text}); nêu độ bất định của các chỉ tiêu nó đọc"
+                    if k in fw.derived else "tham số của kỳ, như nhau cho mọi đơn vị")
+            raise XephangError(f"'{k}' là {what}, không phải số liệu đơn vị nhập")
         unknown = [k for k in per_input if k not in fw.inputs or not fw.inputs[k].numeric]
         if unknown:
             raise XephangError(f"không có chỉ tiêu số '{unknown[0]}' trong bộ tiêu chí '{fw.id}'")
@@ -156,10 +163,14 @@ def rank_robustness(
 
     scale = fw.scale / SCALE
     result = Robustness(draws, seed, weight_range, input_uncertainty, total_uncertainty, method, levels=fw.levels)
-    bounds = [(lv.id, lv.min / SCALE, None if lv.below is None else lv.below / SCALE) for lv in fw.levels]
     for g in ranking.groups:
         units = g.units
         n = len(units)
+        if not n:  # a group assessed but not ranked: no rank to be robust
+            continue
+        # Each group's own bands (levels per group), as the exact ranking reads them.
+        levels = fw.levels_for(g.group.id)
+        bounds = [(lv.id, lv.min / SCALE, None if lv.below is None else lv.below / SCALE) for lv in levels]
         if scored.kind == "inputs":
             pts, na = _component_matrix(fw, scored, g.group.id, [u.unit for u in units])
             # Renormalise per group: the criteria groups that apply to it keep adding up to their sum.
@@ -197,7 +208,7 @@ def rank_robustness(
             NeighbourPair(units[j].name, units[j + 1].name, float(np.mean(totals[:, j + 1] > totals[:, j])))
             for j in range(n - 1)
         ]
-        result.groups.append(GroupRobustness(g.group, out_units, neighbours))
+        result.groups.append(GroupRobustness(g.group, out_units, neighbours, levels))
     return result
 
 
@@ -310,7 +321,8 @@ def _input_draws(fw: Framework, data: PeriodData, draws: int, u, rng) -> list[di
                 values[inp.id] = [
                     None if a is None else a if b is None else min(a, b) for a, b in zip(values[inp.id], values[inp.at_most])
                 ]
-        sp = score(fw, PeriodData(data.source, data.kind, data.units, values, data.not_applicable, data.sheet))
+        sp = score(fw, PeriodData(data.source, data.kind, data.units, values, data.not_applicable, data.sheet,
+                                  data.params))
         per_group = {}
         for gid, gs in sp.groups.items():
             m = np.zeros((len(gs.unit_indices), len(fw.criteria)))

@@ -15,6 +15,7 @@ from ..framework.model import Criterion
 from ..numbers import SCALE_DIGITS, format_number, from_fixed
 from ..ranking import RankedUnit, Ranking
 from . import layout as L
+from .decision import params_sentence
 
 COLS_MM = (16, 89, 17, 17, 16)
 
@@ -25,7 +26,7 @@ def _n(value: int, decimals: int, sep: str = ".") -> str:
 
 def next_level_gap(ranking: Ranking, ru: RankedUnit):
     """(the next level up, points lacking) or None at the top level (or without levels)."""
-    up = ranking.framework.level_above(ru.level)
+    up = ranking.framework.level_above(ru.level, ru.group.id)
     return None if up is None else (up, up.min - ru.total)
 
 
@@ -95,12 +96,33 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
     L.para(doc, fw.title, size=13, bold=True, align="center")
     L.rule(doc, 40, L.TEXT_WIDTH_MM, before=2)
     L.para(doc, f"Đơn vị: **{ru.name}**", before=12)
-    L.para(doc, f"Khối: {ru.group.name} ({len(group.units)} đơn vị)", before=3)
+    count = f"{len(group.units)} đơn vị" + (f" xếp hạng, {len(group.unranked)} đơn vị không xếp hạng"
+                                              if group.unranked else "")
+    L.para(doc, f"Khối: {ru.group.name} ({count})", before=3)
     what = "Chỉ số" if fw.report == "index" else "Tổng điểm"
     scale = "" if fw.report == "index" else f" / {_n(fw.scale, 0)} điểm"
     level = f"; mức **{ru.level.name}**" if ru.level else ""
-    L.para(doc, f"{what}: **{format_number(ru.shown, fw.decimals, decimal_sep=sep)}**{scale}{level}; "
-           f"xếp hạng **{ru.rank}/{len(group.units)}** trong khối.", before=3)
+    standing = (f"xếp hạng **{ru.rank}/{len(group.units)}** trong khối" if ru.ranked
+                else f"**không xếp hạng**: {ru.reason}")
+    if fw.report == "points-percent":
+        # The points obtained (not rescaled) beside the percentage on which level and rank are read.
+        value = (f"Điểm đạt được: **{_n(ranking.earned(ru), fw.decimals, sep)}** điểm; tỷ lệ "
+                 f"**{format_number(ru.percent, fw.decimals, decimal_sep=sep)} %**")
+    else:
+        value = f"{what}: **{format_number(ru.shown, fw.decimals, decimal_sep=sep)}**{scale}"
+    L.para(doc, f"{value}{level}; {standing}.", before=3)
+    if group.group.levels is not None:
+        L.para(doc, "Mức xếp loại của khối: " + "; ".join(f"{lv.name}: {lv.band_text()}" for lv in group.levels)
+               + ".", size=12, italic=True, before=3)
+    pillar_rows = _pillars(ranking, ru)
+    for name, pr in pillar_rows:
+        where = f"hạng {pr.rank}/{len(group.units)}" if pr.rank else "không xếp hạng"
+        L.para(doc, f"- Trụ cột {name}: {_n(pr.points, dec, sep)}/{_n(pr.max, dec, sep)} điểm "
+               f"({format_number(pr.percent(fw.decimals), fw.decimals, decimal_sep=sep)} %), {where}.",
+               size=13, before=3)
+    params = params_sentence(ranking)
+    if params:
+        L.para(doc, params, size=12, italic=True, before=3)
     gap = next_level_gap(ranking, ru)
     if gap is not None:
         up, lacking = gap
@@ -122,15 +144,10 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
     for cell, text in zip(head.cells, ("TT", "Tiêu chí", "Tối đa", "Đạt", "Tỷ lệ")):
         L.cell_text(cell, text, size=12, bold=True)
         L.shade(cell)
-    numbering: dict[int, str] = {}
-    counters: dict[int, int] = {}
+    numbers = fw.numbers(ru.group.id)  # the regulation's STT where the set gives it
     any_partial = False
     for c, p in criteria_rows(ranking, ru):
-        counters[c.depth] = counters.get(c.depth, 0) + 1
-        for d in [d for d in counters if d > c.depth]:
-            del counters[d]
-        numbering[c.depth] = str(counters[c.depth])
-        label = ".".join(numbering[d] for d in range(c.depth + 1))
+        label = numbers[c.id]
         row = L.add_row(t)
         ded = _is_deduction(c)
         got = "KAD" if p is None else ("−" if ded and p else "") + _n(p, dec, sep)
@@ -161,6 +178,14 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
         L.para(doc, f"- {c.title}: {_n(p, dec, sep)}/{_n(c.max, dec, sep)} điểm (thiếu {_n(c.max - p, dec, sep)}).",
                size=13, before=3)
     return doc
+
+
+def _pillars(ranking: Ranking, ru: RankedUnit):
+    """(pillar name, the unit's row) for every pillar of the unit's group."""
+    from ..ranking.pillars import pillar_rankings
+
+    return [(t.pillar.name, r) for t in pillar_rankings(ranking) if t.group is ru.group
+            for r in t.rows if r.unit is ru]
 
 
 def road_section(doc, ranking: Ranking, ru: RankedUnit, dec: int, sep: str = ".", top: int = 5) -> None:
@@ -207,7 +232,7 @@ def write_all_scorecards(ranking: Ranking, folder: Path, pdf: bool = False, samp
     targets = []
     with staged(folder) as st:
         for k, g in enumerate(ranking.groups, start=1):
-            for u in g.units:
+            for u in (*g.units, *g.unranked):
                 path = folder / f"{k}-{u.position:02d}-{slug(u.name)}.docx"
                 build_scorecard(ranking, u, sample=sample).save(st.place(path))
                 targets.append(path)

@@ -169,6 +169,11 @@ class Period(FrozenGuardedPeriod, models.Model):
     def latest_snapshot(self):
         return self.snapshots.order_by("-version").first()
 
+    @property
+    def params(self) -> dict:
+        """The values of the criteria set's period parameters as the administrator set them (text)."""
+        return dict(self.meta.get("params") or {})
+
     def tie_rule(self):
         if not self.ties:
             return None
@@ -202,6 +207,9 @@ class Submission(models.Model):
     #: Returned to the unit by the administrator (with this reason): editable again until resubmitted,
     #: whatever the period's stage before publication.
     returned_reason = models.TextField("lý do trả lại báo cáo", blank=True)
+    #: Figures imported from a feed of measured indicators (system-measured, survey), not editable by
+    #: the unit: input id -> {source, date, feed, imported, answers}.
+    measured = models.JSONField("số liệu đo, điều tra", default=dict, blank=True)
 
     class Meta:
         verbose_name = "báo cáo của đơn vị"
@@ -249,13 +257,33 @@ class EvidenceLink(models.Model):
         constraints = [models.UniqueConstraint(fields=["evidence", "criterion_id"], name="one_link_per_criterion")]
 
 
+class DeadlineExtension(models.Model):
+    """A later report deadline for one unit, granted by the coordinator with a reason (audited).
+    Without one, the period's deadline applies and editing locks the day after it."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="extensions")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="deadline_extensions")
+    until = models.DateField("gia hạn đến ngày")
+    reason = models.TextField("lý do gia hạn")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "gia hạn báo cáo"
+        verbose_name_plural = "gia hạn báo cáo"
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="one_extension_per_unit")]
+
+    def __str__(self):
+        return f"{self.unit} — {self.period}: đến {self.until:%d/%m/%Y}"
+
+
 class Adjustment(models.Model):
     """The appraiser's decision on one reported figure: accepted as is, or adjusted with a reason."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="adjustments")
     input_id = models.CharField("chỉ tiêu", max_length=100)
     accepted = models.BooleanField("chấp nhận số liệu của đơn vị", default=True)
-    value = models.CharField("số liệu thẩm định", max_length=100, blank=True)
+    value = models.TextField("số liệu thẩm định", blank=True)  # a list input's items: one per line
     reason = models.TextField("lý do", blank=True)
     appraiser = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     at = models.DateTimeField(default=timezone.now)
@@ -342,16 +370,25 @@ class Snapshot(models.Model):
 def summarise(data: dict) -> dict:
     """A snapshot's content with every unit's ``criteria`` left out."""
     out = {k: v for k, v in data.items() if k != "groups"}
-    out["groups"] = [{**g, "units": [{k: v for k, v in u.items() if k != "criteria"} for u in g["units"]]}
-                     for g in data["groups"]]
+    out["groups"] = []
+    for g in data["groups"]:
+        short = {**g, "units": [{k: v for k, v in u.items() if k != "criteria"} for u in g["units"]]}
+        if "unranked" in g:
+            short["unranked"] = [{k: v for k, v in u.items() if k != "criteria"} for u in g["unranked"]]
+        out["groups"].append(short)
     return out
+
+
+def assessed_units(group: dict) -> list:
+    """A frozen group's units: the ranked ones in rank order, then those assessed but not ranked."""
+    return [*group["units"], *group.get("unranked", ())]
 
 
 def unit_rows(snap: Snapshot) -> list:
     """One ``SnapshotUnit`` per unit of a snapshot's content, in the order of its groups and ranks."""
     rows, order = [], 0
     for g in snap.data["groups"]:
-        for u in g["units"]:
+        for u in assessed_units(g):
             rows.append(SnapshotUnit(snapshot=snap, unit_id=u["unit_id"], group=g["id"], order=order,
                                      criteria=u.get("criteria") or []))
             order += 1

@@ -28,7 +28,18 @@ from xephang.scoring.engine import score
 
 from . import frozen
 from .integrity import canonical_json, sha256_text
-from .models import CorrectionRound, NonReporting, Period, SignedScan, Snapshot, Status, Submission, Unit, audit
+from .models import (
+    CorrectionRound,
+    NonReporting,
+    Period,
+    SignedScan,
+    Snapshot,
+    Status,
+    Submission,
+    Unit,
+    assessed_units,
+    audit,
+)
 from .scoring import PeriodScores, _group_of, check_values, effective_texts, score_period, snapshot_payload
 
 
@@ -179,6 +190,8 @@ def freeze(period: Period, user, reason: str) -> Snapshot:
             f"Chưa chốt được: {len(missing)} đơn vị chưa có báo cáo và chưa được ghi nhận là đơn vị không báo cáo "
             f"({names}). Hãy ghi nhận từng đơn vị, kèm lý do, theo quy định của bộ tiêu chí.")
     ps = score_period(period, "appraised")
+    if ps.error:  # a period parameter not set
+        raise PublicationError(f"Chưa chốt được kết quả: {ps.error}.")
     if ps.ranking is None:
         raise PublicationError("Chưa có đơn vị nào có số liệu đầy đủ để chốt kết quả.")
     payload = build_payload(period, ps)
@@ -381,7 +394,7 @@ def changes(old: dict, new: dict) -> list[dict]:
     def rows(data):
         out = {}
         for g in data["groups"]:
-            for u in g["units"]:
+            for u in assessed_units(g):
                 out[u["unit_id"]] = (g["name"], u)
         return out
 
@@ -435,14 +448,16 @@ def _scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
                 na.setdefault(cid, set()).add(i)
         ids.append(row["unit_id"])
     columns = {iid: [c.values.get(iid) for c in checked] for iid in fw.inputs} if kind == Period.Kind.INPUTS else {}
-    pdata = PeriodData(source=data["period"]["name"], kind=kind, units=units, values=columns, not_applicable=na)
+    pdata = PeriodData(source=data["period"]["name"], kind=kind, units=units, values=columns, not_applicable=na,
+                       params={p["id"]: p["value"] for p in data.get("params", [])})  # the values frozen
     scored = score(fw, pdata)
     ranking = rank(scored, Period(ties=data["record"]["ties"]).tie_rule())
     ps = PeriodScores(period, fw, scored, ranking, ids, [])
-    got = [[(u.name, u.rank, plain(u.total)) for u in g.units] for g in ranking.groups]
-    want = [[(u["name"], u["rank"], u["total"]) for u in g["units"] if not u.get("non_reporting")]
+    # Units assessed but not ranked count too (their totals are frozen under ``unranked``).
+    got = [[(u.name, u.rank, plain(u.total)) for u in (*g.units, *g.unranked)] for g in ranking.groups]
+    want = [[(u["name"], u["rank"], u["total"]) for u in assessed_units(g) if not u.get("non_reporting")]
             for g in data["groups"]]
-    if got != [w for w in want if w]:
+    if [x for x in got if x] != [w for w in want if w]:
         raise PublicationError("Xếp hạng dựng lại từ số liệu đã chốt không khớp kết quả đã chốt; không xuất văn bản.")
     return ps
 

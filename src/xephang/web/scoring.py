@@ -127,12 +127,14 @@ class PeriodScores:
     ranking: Ranking | None
     unit_ids: list[int]  # aligned with scored.units
     left_out: list[tuple[str, str]]  # (unit name, why it is not scored)
+    #: why nothing could be scored (a period parameter not set or out of its bounds), in Vietnamese
+    error: str = ""
 
     def ranked(self, unit_id: int):
         if self.ranking is None or unit_id not in self.unit_ids:
             return None
         su = self.scored.units[self.unit_ids.index(unit_id)]
-        return next(u for u in self.ranking.units() if u.unit is su)
+        return next(u for u in self.ranking.all_units() if u.unit is su)
 
 
 #: Scored periods by the exact content scored (the key built in ``score_period``): the criteria set
@@ -197,7 +199,8 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
     left_out: list[tuple[str, str]] = []
     checked_units: list[CheckedValues] = []
     na: dict[str, set[int]] = {}
-    key: list = [id(fw), period.kind, period.name, period.tie_rule()]
+    params = period.params
+    key: list = [id(fw), period.kind, period.name, period.tie_rule(), tuple(sorted(params.items()))]
     for sub in subs:
         group = _group_of(fw, sub.unit.group.code)
         if group is None:
@@ -233,6 +236,13 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
             na.setdefault(cid, set()).add(index)
         key.append((sub.unit.name, group.id, tuple(sorted((k, str(v)) for k, v in texts.items())),
                     tuple(sorted(set(not_app)))))
+    if period.kind == Period.Kind.INPUTS and fw.params:
+        from xephang.framework.params import ParamError, param_values
+
+        try:
+            param_values(fw, params, "tham số của kỳ")
+        except ParamError as e:  # not set yet: every page says so, none fails
+            return PeriodScores(period, fw, None, None, [], left_out, error=str(e))
     if not units:
         return PeriodScores(period, fw, None, None, [], left_out)
 
@@ -241,6 +251,7 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
         data = PeriodData(
             source=period.name, kind=period.kind, units=units,
             values=columns if period.kind == Period.Kind.INPUTS else {}, not_applicable=na,
+            params=params if period.kind == Period.Kind.INPUTS else {},
         )
         scored = score(fw, data)
         return scored, rank(scored, period.tie_rule())
@@ -255,12 +266,13 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
 def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
     """Points per criterion (tree, flattened with depth) with the core's explanation of each."""
     su = ps.scored.units[ps.unit_ids.index(unit_id)]
+    numbers = ps.framework.numbers(su.group)
     rows = []
 
     def walk(trace, depth):
         c = trace.criterion
         rows.append({
-            "id": c.id, "title": c.title, "depth": depth, "max": plain(c.max), "deduction": c.deduction,
+            "id": c.id, "number": numbers.get(c.id, ""), "title": c.title, "depth": depth, "max": plain(c.max), "deduction": c.deduction,
             "points": None if trace.points is None else plain(trace.points), "explanation": trace.explanation,
             "shown": None if trace.points is None else format_number(from_fixed(trace.points), ps.framework.decimals),
             "inputs": [[iid, label, value] for iid, label, value in trace.inputs],
@@ -274,33 +286,171 @@ def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
 
 
 def snapshot_payload(ps: PeriodScores) -> dict:
-    """Everything the public pages and open data show, computed once by the core and frozen."""
+    """Everything the public pages and open data show, computed once by the core and frozen.
+
+    Per group, beside its ranked ``units``: ``unranked`` (units assessed but not ranked, each with its
+    ``reason``), ``levels`` (the group's own, or the set's) and ``pillars``; per unit, ``pillars``
+    (points, maximum, percentage and rank in each) and, for ``report: points-percent``, ``earned`` and
+    ``percent``."""
+    from xephang.ranking.pillars import pillar_rankings
+
     p, fw, ranking = ps.period, ps.framework, ps.ranking
+    tables = pillar_rankings(ranking)
+    rows_of = {id(r.unit): [] for t in tables for r in t.rows}
+    for t in tables:
+        for r in t.rows:
+            rows_of[id(r.unit)].append((t.pillar, r))
+
+    def row(u) -> dict:
+        uid = ps.unit_ids[ps.scored.units.index(u.unit)]
+        out = {
+            "unit_id": uid, "name": u.name, "rank": u.rank, "position": u.position,
+            "total": plain(u.total), "shown": format_number(u.shown, fw.decimals),
+            "level": u.level.name if u.level else None, "level_id": u.level.id if u.level else None,
+            "criteria": criteria_rows(ps, uid) if p.kind == Period.Kind.INPUTS else [],
+        }
+        if not u.ranked:
+            out["reason"] = u.reason
+        if fw.report == "points-percent":
+            out["earned"] = format_number(from_fixed(ranking.earned(u)), fw.decimals)
+            out["percent"] = format_number(u.percent, fw.decimals)
+        if id(u) in rows_of:
+            out["pillars"] = [{"id": pl.id, "points": plain(r.points), "max": plain(r.max),
+                               "shown": format_number(from_fixed(r.points), fw.decimals),
+                               "percent": format_number(r.percent(fw.decimals), fw.decimals), "rank": r.rank}
+                              for pl, r in rows_of[id(u)]]
+        return out
+
     groups = []
     for g in ranking.groups:
-        rows = []
-        for u in g.units:
-            uid = ps.unit_ids[ps.scored.units.index(u.unit)]
-            rows.append({
-                "unit_id": uid, "name": u.name, "rank": u.rank, "position": u.position,
-                "total": plain(u.total), "shown": format_number(u.shown, fw.decimals),
-                "level": u.level.name if u.level else None, "level_id": u.level.id if u.level else None,
-                "criteria": criteria_rows(ps, uid) if p.kind == Period.Kind.INPUTS else [],
-            })
-        groups.append({"id": g.group.id, "name": g.group.name, "units": rows})
-    return {
+        entry = {"id": g.group.id, "name": g.group.name, "units": [row(u) for u in g.units]}
+        if g.unranked:
+            entry["unranked"] = [row(u) for u in g.unranked]
+        if g.group.levels is not None:
+            entry["levels"] = _levels(g.levels)
+        mine = [t for t in tables if t.group is g.group]
+        if mine:
+            entry["pillars"] = [{"id": t.pillar.id, "name": t.pillar.name, "max": plain(t.max)} for t in mine]
+        groups.append(entry)
+    out = {
         "period": {"id": p.pk, "name": p.name, "year": p.year, "kind": p.kind},
         "framework": {
             "id": fw.id, "title": fw.title, "version": fw.version, "sha256": p.framework.sha256,
             "scale": plain(fw.scale), "decimals": fw.decimals,
         },
         "ties": fw.describe_ties(ranking.ties),
-        "levels": [{"id": lv.id, "name": lv.name, "band": lv.band_text()} for lv in fw.levels],
+        "levels": _levels(fw.levels),
+        "params": params_payload(fw, ps.scored.params),
         "groups": groups,
         "warnings": list(ranking.warnings),
         "left_out": [list(x) for x in ps.left_out],
     }
+    if fw.report != "points":
+        out["report"] = fw.report
+    return out
+
+
+def _levels(levels) -> list[dict]:
+    return [{"id": lv.id, "name": lv.name, "band": lv.band_text()} for lv in levels]
+
+
+def params_payload(fw: Framework, values: dict) -> list[dict]:
+    """The period's parameters with the values scored, as frozen results and open data give them."""
+    from xephang.framework.params import param_text
+
+    return [{"id": p.id, "label": p.label, "value": "có" if values[p.id] is True else "không"
+             if values[p.id] is False else plain(values[p.id]), "unit": p.unit,
+             "text": param_text(p, values[p.id])} for p in fw.params.values() if p.id in values]
 
 
 def decimal_text(value: Decimal) -> str:
     return f"{value:f}"
+
+
+# --- appraisal: self-score against appraised score, per criterion ----------------------------
+
+def points_text(value: int | None, decimals: int) -> str:
+    """Points (fixed point) as pages show them: a decimal comma (85,03), never a negative zero."""
+    return "—" if value is None else comma(from_fixed(value), decimals)
+
+
+def comma(value, decimals: int) -> str:
+    """A number rounded half-up as Vietnamese pages write it: 85,03; 0,00 rather than -0,00."""
+    text = format_number(value, decimals, decimal_sep=",")
+    return text.lstrip("-") if set(text) <= set("-0,") else text
+
+
+def total_text(ps: PeriodScores, ranked) -> str:
+    """A unit's total as the framework shows it (points, or an index), with a decimal comma."""
+    return comma(ranked.shown, ps.framework.decimals)
+
+
+def _points_by_criterion(ps: PeriodScores | None, unit_id: int) -> dict:
+    if ps is None or ps.ranking is None or unit_id not in ps.unit_ids:
+        return {}
+    su = ps.scored.units[ps.unit_ids.index(unit_id)]
+    out = {}
+
+    def walk(trace):
+        out[trace.criterion.id] = trace.points
+        for ch in trace.children:
+            walk(ch)
+
+    for t in ps.scored.explain(su):
+        walk(t)
+    return out
+
+
+@dataclass
+class CriterionComparison:
+    self_points: str
+    appraised_points: str
+    #: What the appraisal changed in the unit's total through this criterion, signed ("−2,50", "+1,00"),
+    #: "" when nothing changed; a deduction that grew lowers the total.
+    effect: str
+    lowered: bool
+
+
+def compare_criteria(reported: PeriodScores, appraised: PeriodScores, unit_id: int) -> dict[str, CriterionComparison]:
+    """Criterion id -> the unit's self-score and appraised score side by side, with the difference,
+    exact (fixed point) and shown with the framework's decimals."""
+    fw = reported.framework
+    mine, theirs = _points_by_criterion(reported, unit_id), _points_by_criterion(appraised, unit_id)
+    out = {}
+    for c in fw.all_criteria():
+        if c.id not in mine and c.id not in theirs:
+            continue
+        a, b = mine.get(c.id), theirs.get(c.id)
+        effect = ""
+        lowered = False
+        if a is not None and b is not None and a != b:
+            delta = (a - b) if c.deduction else (b - a)
+            lowered = delta < 0
+            effect = ("−" if lowered else "+") + points_text(abs(delta), fw.decimals)
+        out[c.id] = CriterionComparison(points_text(a, fw.decimals), points_text(b, fw.decimals), effect, lowered)
+    return out
+
+
+def adjustment_costs(period: Period, sub: Submission) -> dict[str, str]:
+    """Adjusted input id -> what that adjustment alone cost the unit's total, signed, in points: the
+    core scores the unit's appraised figures with that one figure restored to what the unit reported,
+    among the other units' appraised figures. "0,00" when it changed nothing."""
+    fw = period.framework.load()
+    base = score_period(period, "appraised", only_submitted=False)
+    ru = base.ranked(sub.unit_id)
+    if ru is None:
+        return {}
+    texts = effective_texts(sub, "appraised")
+    out = {}
+    for adj in sub.adjustments.all():
+        if adj.accepted:
+            continue
+        restored = dict(texts)
+        restored[adj.input_id] = sub.values.get(adj.input_id, "")
+        other = score_period(period, "appraised", only_submitted=False,
+                             override=(sub.unit_id, restored, list(sub.not_applicable))).ranked(sub.unit_id)
+        if other is None:
+            continue
+        delta = ru.total - other.total
+        out[adj.input_id] = ("−" if delta < 0 else "+" if delta > 0 else "") + points_text(abs(delta), fw.decimals)
+    return out

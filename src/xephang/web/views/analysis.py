@@ -30,7 +30,8 @@ def analysis_page(request, period):
             rows = []
             for u in g.units:
                 probs = sorted(u.level_probability.items(), key=lambda kv: -kv[1])
-                rows.append({"u": u, "probs": ", ".join(f"{names.get(k, k)} {_share(v)}" for k, v in probs)})
+                own = {lv.id: lv.name for lv in g.levels} or names  # the group's own levels, where it has them
+                rows.append({"u": u, "probs": ", ".join(f"{own.get(k, k)} {_share(v)}" for k, v in probs)})
             close = [p for p in g.neighbours if not p.meaningful]
             groups.append({"group": g.group, "rows": rows, "close": close})
     moves: dict[str, list] = {}  # group name -> rows, in the new ranking's order
