@@ -16,7 +16,7 @@ def _analysable(period: Period) -> bool:
 
 
 
-@allow("dashboard.view")
+@allow("analysis.view")
 def analysis_page(request, period):
     if not _analysable(period):
         raise Http404("Kỳ chưa chốt kết quả.")
@@ -80,7 +80,7 @@ def _signed(v, decimals):
 
 
 
-@allow("dashboard.view")
+@allow("analysis.view")
 def analysis_chart(request, period):
     if not _analysable(period):
         raise Http404("Kỳ chưa chốt kết quả.")
