@@ -39,6 +39,8 @@ from engine import framework_doc, period  # noqa: E402  (the engine benchmark's 
 from xephang.framework import parse_framework  # noqa: E402
 from xephang.numbers import plain  # noqa: E402
 
+#: The period parameters of the engine benchmark's set, given as a user would on the command line.
+PARAMS = ["--param", "required_docs=4"]
 NA_CRITERION = "c3"  # a yes/no criterion that may be 'không áp dụng'
 
 
@@ -64,6 +66,8 @@ def write_files(folder: Path, n_units: int, n_criteria: int, seed: int) -> tuple
             return "có" if v else "không"
         if isinstance(v, str):
             return labels[iid][v]
+        if isinstance(v, tuple):  # a list input: its items in one cell
+            return "; ".join(v) or "không có"
         text = plain(v)
         if typed:
             return float(text) if "." in text else int(text)
@@ -124,7 +128,8 @@ def end_to_end(path: Path, fw_path: Path, runs: int, src: str | None) -> tuple[f
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", code, "rank", str(path), "--framework", str(fw_path)],
+        done = subprocess.run([sys.executable, "-c", code, "rank", str(path), "--framework", str(fw_path),
+                               *PARAMS],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wall = min(wall, time.perf_counter() - t)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -70,10 +70,9 @@ def to_fixed(value: Decimal | int | str) -> int:
 
 def from_fixed(value: int) -> Decimal:
     """The exact Decimal of a fixed-point int (no rounding), without trailing zeros: 10, not 1E+1."""
-    if not value:
-        return Decimal(0)
-    d = Decimal(value).scaleb(-SCALE_DIGITS).normalize()
-    return d.quantize(Decimal(1)) if d.as_tuple().exponent > 0 else d
+    if not value % SCALE:  # a whole number (0 included): its own digits, exactly
+        return Decimal(value // SCALE)
+    return Decimal(value).scaleb(-SCALE_DIGITS).normalize()  # some decimals: exponent < 0
 
 
 def plain(value: int) -> str:

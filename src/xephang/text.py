@@ -8,6 +8,7 @@ from functools import lru_cache
 
 # The five tone marks. Vowel-quality marks (breve, circumflex, horn) and đ stay part of the letter.
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_TONE = re.compile("[" + "".join(sorted(_TONES)) + "]")
 _PUNCT = re.compile(r"[\s,.;:\-–—()\"'/]+")
 
 
@@ -23,13 +24,17 @@ def fold(text: str) -> str:
     the word, so that the old and new tone placements ("Thanh Hoá" / "Thanh Hóa") meet while
     different tones ("Hòa" / "Hóa") stay different.
     """
+    if text.isascii():  # no tone marks, nothing to normalise: only case and punctuation
+        return " ".join(filter(None, _PUNCT.split(text.lower())))
     words = []
     for word in _PUNCT.split(unicodedata.normalize("NFD", text.casefold())):
         if not word:
             continue
-        tones = "".join(ch for ch in word if ch in _TONES)
-        base = "".join(ch for ch in word if ch not in _TONES)
-        words.append(unicodedata.normalize("NFC", base) + tones)
+        tones = _TONE.findall(word)
+        if tones:
+            words.append(unicodedata.normalize("NFC", _TONE.sub("", word)) + "".join(tones))
+        else:
+            words.append(unicodedata.normalize("NFC", word))
     return " ".join(words)
 
 

@@ -324,7 +324,7 @@ def test_audit_sentences_name_figures_criteria_and_values_as_people_write_them(c
     p, own = demo["open"], demo["own"]
     fw = p.framework.load()
     client.force_login(demo["baocao"])
-    client.post(reverse("web:report", args=[p.pk, own.pk]), {"v_so_cbccvc": "40", "v_ty_le_ket_noi_wan": "0.85", "save": "1"})
+    client.post(reverse("web:report", args=[p.pk, own.pk]), {"v_so_cbccvc": "40", "v_ty_le_ket_noi_wan": "0.85", "save": "1", **_version(demo)})
     entry = AuditEntry.objects.filter(action="report.save", unit=own).first()
     text = describe(entry)
     assert text.startswith("Cán bộ báo cáo lưu bản nháp báo cáo của Sở Thông tin và Truyền thông: ")

@@ -360,9 +360,11 @@ class Framework:
     def levels_for(self, group: str | None = None) -> list[Level]:
         """The levels that apply to a group: its own if it declares them, else the set's."""
         if group is not None:
-            g = next((g for g in self.groups if g.id == group), None)
-            if g is not None and g.levels is not None:
-                return list(g.levels)
+            own = self._lookups.get("group_levels")
+            if own is None:
+                own = self._lookups["group_levels"] = {g.id: g.levels for g in self.groups if g.levels is not None}
+            if group in own:
+                return list(own[group])
         return self.levels
 
     def level_of(self, total: int, group: str | None = None) -> Level | None:

@@ -23,9 +23,8 @@ import math
 import re
 import zipfile
 from dataclasses import dataclass
-from decimal import Decimal
-from itertools import chain
-from operator import itemgetter
+from decimal import Context, Decimal, Inexact, InvalidOperation, localcontext
+from itertools import chain, compress
 from pathlib import Path
 from typing import Callable
 
@@ -127,11 +126,14 @@ def _read_csv(p: Path, name: str) -> Table:
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
+    # Each distinct cell text is kept once: equal cells of a national-scale file ("có", "0", "KAD")
+    # become one object, read while the row is fresh, so the column reader's passes stay in cache.
+    once = {}.setdefault
     try:
         # Number records, not text lines: a quoted cell may hold a line break, yet a spreadsheet
         # shows the record as one row (and shows blank lines as blank rows, so they count).
         for row_n, cells in enumerate(reader, start=1):
-            rows.append((row_n, cells))
+            rows.append((row_n, list(map(once, cells, cells))))
     except csv.Error as e:
         problem = str(e)
         for words, meaning in CSV_ERRORS.items():
@@ -199,8 +201,11 @@ def _read_xlsx_calamine(p: Path, name: str, sheet: str | None) -> Table:
                 merged = ws.merged_cell_ranges or []
             except Exception:
                 raise _CalamineCannot from None
+            # Equal cells kept as one object, as for a CSV file (1 and 1.0 read alike; a row with
+            # a true/false cell is kept as it is, since True == 1).
+            once = {}.setdefault
             rows = [
-                (n, cells)
+                (n, cells if bool in map(type, cells) else list(map(once, cells, cells)))
                 for n, cells in enumerate(data, start=1)
                 if any(c != "" and (c.__class__ is not str or c.strip()) for c in cells)
             ]
@@ -485,35 +490,44 @@ class _PeriodReader:
                           not_applicable=not_applicable, sheet=table.sheet)
 
     def _inputs(self, units, unit_cells, values, not_applicable) -> list[InputError]:
-        """Every group's columns, column by column; the problems in (row, form order): the first only,
-        unless several are asked for (``max_errors``)."""
+        """Every input's column, read whole in file order for the units whose form holds it; the
+        problems in (row, form order): the first only, unless several are asked for (``max_errors``)."""
         table, fw = self.table, self.fw
         by_group: dict[str, list[int]] = {}
         for i, u in enumerate(units):
             by_group.setdefault(u.group, []).append(i)
         problems: list[tuple[tuple[int, int, int], InputError]] = []  # ((unit, stage, order), error)
-        read: dict[str, dict[str, list]] = {}  # input id -> group id -> values of the group's units
+        form_order: dict[str, dict[str, int]] = {}  # group id -> input id -> place in the form
+        readers: dict[str, list[str]] = {}  # input id -> the groups whose form holds it
         for gid, indices in by_group.items():
-            columns = list(zip(*(unit_cells[i] for i in indices)))  # the group's rows, transposed
+            order = form_order[gid] = {}
             for k, inp in enumerate(fw.inputs_for(gid)):
-                col = self.input_cols.get(inp.id)
-                if col is None:
+                order[inp.id] = k
+                if inp.id in self.input_cols:
+                    readers.setdefault(inp.id, []).append(gid)
+                else:
                     problems.append(((indices[0], 0, k), InputError(
                         table.where(row=1),
                         f"thiếu cột '{inp.id}' ({inp.label}), cần cho các đơn vị thuộc khối '{gid}'",
                     )))
-                    continue
-                column, refused = self._column(gid, inp, col, indices, units, columns[col], not_applicable)
-                read.setdefault(inp.id, {})[gid] = column
-                problems.extend(((i, 0, k), error) for i, error in refused)
-        # Back from group order to file order, in C: the unit at file index i is at inverse[i].
-        order = [i for indices in by_group.values() for i in indices]
-        inverse = [0] * len(order)
-        for pos, i in enumerate(order):
-            inverse[i] = pos
-        for iid, by in read.items():
-            joined = list(chain.from_iterable(by.get(gid) or [None] * len(ix) for gid, ix in by_group.items()))
-            values[iid] = [joined[inverse[0]]] if len(inverse) == 1 else list(itemgetter(*inverse)(joined))
+        # One pass of C over the rows makes the columns; each is read for all its units at once.
+        columns = list(zip(*unit_cells)) if readers else []
+        group_of = [u.group for u in units]
+        for iid, gids in readers.items():
+            inp, col = fw.inputs[iid], self.input_cols[iid]
+            if len(gids) == len(by_group):
+                indices, cells = range(len(units)), columns[col]
+            else:  # some groups do not report this input: their cells are not read
+                indices = sorted(chain.from_iterable(by_group[g] for g in gids))
+                cells = [columns[col][i] for i in indices]
+            column, refused = self._column(inp, col, indices, units, cells, not_applicable)
+            problems.extend(((i, 0, form_order[group_of[i]][iid]), error) for i, error in refused)
+            if indices.__class__ is range:
+                values[iid] = column
+            else:
+                full = values[iid]
+                for i, v in zip(indices, column):
+                    full[i] = v
         for gid, indices in by_group.items():
             pairs = part_whole_pairs(fw, gid)
             if not pairs:
@@ -535,9 +549,9 @@ class _PeriodReader:
         problems.sort(key=lambda p: p[0])
         return [error for _, error in problems[:1 if self.max_errors == 1 else None]]
 
-    def _column(self, gid, inp, col, indices, units, cells, not_applicable):
-        """One input's cells for one group's units: their values, and [(unit index, error)] of the refused
-        cells (the first only, unless several are asked for).
+    def _column(self, inp, col, indices, units, cells, not_applicable):
+        """One input's cells for the units at ``indices`` (file order): their values, and [(unit
+        index, error)] of the refused cells (the first only, unless several are asked for).
 
         Each distinct cell is read once (``CellParser.result``), then the column is filled from
         what each distinct cell gave; only a column holding a refusal or a 'không áp dụng' is
@@ -553,7 +567,10 @@ class _PeriodReader:
         else:
             keys = cells
         distinct = set(keys)
-        for key in distinct.difference(memo):
+        new = distinct.difference(memo)
+        if new and memo is parser.results:
+            new = parser.read_many(new)  # the plain cells at once; what is left, one by one
+        for key in new:
             v = memo[key] = parser.result(key[1] if key.__class__ is tuple else key)
             if v is NOT_APPLICABLE or v.__class__ is CellError:
                 parser.special.add(key)
@@ -562,7 +579,7 @@ class _PeriodReader:
             return list(map(memo.__getitem__, keys)), []
         column = [None] * len(keys)
         refused = []
-        marks = None  # criteria marked not applicable by a "không áp dụng" cell, found on first use
+        marks: dict[str, list] = {}  # group -> criteria a "không áp dụng" cell marks, found on first use
         for n, (i, key) in enumerate(zip(indices, keys)):
             v = memo[key]
             if key in special:
@@ -571,9 +588,10 @@ class _PeriodReader:
                     if self.max_errors == 1:
                         return column, refused
                     continue
-                if marks is None:
-                    marks = _na_marks(self.fw, gid, inp.id)
-                if not marks:
+                gid = units[i].group
+                if gid not in marks:
+                    marks[gid] = _na_marks(self.fw, gid, inp.id)
+                if not marks[gid]:
                     refused.append((i, InputError(
                         self.table.where(units[i].row, col),
                         f"'{_text(cells[n])}': chỉ tiêu '{inp.label}' thuộc tiêu chí không được phép "
@@ -582,7 +600,7 @@ class _PeriodReader:
                     if self.max_errors == 1:
                         return column, refused
                     continue
-                for c in marks:
+                for c in marks[gid]:
                     not_applicable.setdefault(c.id, set()).add(i)
                 v = None
             column[n] = v
@@ -683,6 +701,11 @@ class CellParser:
         except CellError as e:
             return e
 
+    def read_many(self, cells: set) -> set:
+        """Reads into ``results`` the distinct cells it can read at once (none here); returns the
+        others, each to be read by ``result``."""
+        return cells
+
     def read(self, cell):
         text = _text(cell)
         if text and fold(text) in NA_WORDS:
@@ -730,6 +753,17 @@ class ChoiceParser(CellParser):
 #: A plain decimal number as typed or as the shortest text of a float (no sign, exponent, %).
 _SIMPLE = re.compile(r"(\d{1,12})(?:([.,])(\d{1,15}))?")
 _DECIMAL_STEP = [10 ** (15 - n) for n in range(16)]
+#: The texts ``NumberParser.read`` takes without Decimal, as one pattern: ``_SIMPLE`` less the
+#: ``1.234`` that could be thousands (three decimals after one to three digits not starting with 0).
+_PLAIN_TEXT = re.compile(r"\d{1,12}(?:[.,](?:\d{1,2}|\d{4,15}))?|0\d{0,11}[.,]\d{3}|\d{4,12}[.,]\d{3}", re.ASCII)
+#: The shortest text of a typed number that ``NumberParser.read`` takes (every decimal count).
+_PLAIN_TYPED = re.compile(r"\d{1,12}(?:\.\d{1,15})?", re.ASCII)
+#: Lines that each match the pattern: a whole column's cells joined, checked at once.
+_PLAIN_TEXTS = re.compile(f"(?:(?:{_PLAIN_TEXT.pattern})\n)*(?:{_PLAIN_TEXT.pattern})", re.ASCII)
+_PLAIN_TYPEDS = re.compile(f"(?:(?:{_PLAIN_TYPED.pattern})\n)*(?:{_PLAIN_TYPED.pattern})", re.ASCII)
+#: Room for 12 digits and 15 decimals, scaled exactly (the default context keeps 28 digits).
+_WIDE = Context(prec=40, traps=[InvalidOperation, Inexact])
+_SCALE_DECIMAL = Decimal(SCALE)
 
 
 class NumberParser(CellParser):
@@ -742,6 +776,54 @@ class NumberParser(CellParser):
         self.whole = inp.type == "count"
         self.low = inp.min if inp.min is not None else 0
         self.high = inp.max if inp.max is not None else 10**13 * SCALE
+
+    def read_many(self, cells: set) -> set:
+        """The same values ``read`` gives, for a whole column's plain numbers at once: the texts
+        are checked by one pattern and scaled by Decimal in C, without a Python call per cell.
+        A batch whose values leave the bounds is read cell by cell (its refusals say why)."""
+        kinds = set(map(type, cells))
+        if kinds == {str}:  # a CSV column
+            texts, typed, left = list(cells), [], set()
+        elif kinds <= {float, int}:  # a sheet's column of numbers
+            texts, typed, left = [], list(cells), set()
+        else:
+            texts = [c for c in cells if c.__class__ is str]
+            typed = [c for c in cells if c.__class__ is float or c.__class__ is int]
+            left = {c for c in cells if c.__class__ is not str and c.__class__ is not float and c.__class__ is not int}
+        if texts:
+            joined = "\n".join(texts)  # the usual column is checked by one call of the pattern
+            if joined.count("\n") != len(texts) - 1 or not _PLAIN_TEXTS.fullmatch(joined):
+                match = _PLAIN_TEXT.fullmatch
+                left.update(c for c in texts if not match(c))
+                texts = list(filter(match, texts))
+                joined = "\n".join(texts)
+            # A ratio written as text above 1 ("1.5") is refused even when the bounds allow it.
+            left.update(self._scaled(texts, joined, min(self.high, SCALE) if self.ratio else self.high))
+        if typed:
+            reprs = list(map(repr, typed))
+            joined = "\n".join(reprs)
+            if not _PLAIN_TYPEDS.fullmatch(joined):
+                matched = list(map(_PLAIN_TYPED.fullmatch, reprs))  # a match, or None
+                left.update(c for c, ok in zip(typed, matched) if not ok)
+                typed = list(compress(typed, matched))
+                joined = "\n".join(compress(reprs, matched))
+            left.update(self._scaled(typed, joined, self.high))
+        return left
+
+    def _scaled(self, cells: list, joined: str, high: int) -> list:
+        """Stores the fixed-point values of ``cells`` (plain numbers, written as the lines of
+        ``joined``) if all are within ``low``..``high`` (and whole for a count); otherwise returns
+        them unread."""
+        if not cells:
+            return cells
+        if "," in joined:
+            joined = joined.replace(",", ".")
+        with localcontext(_WIDE):
+            values = list(map(int, map(_SCALE_DECIMAL.__mul__, map(Decimal, joined.split("\n")))))
+        if min(values) < self.low or max(values) > high or (self.whole and any(map(SCALE.__rmod__, values))):
+            return cells
+        self.results.update(zip(cells, values))
+        return []
 
     def read(self, cell):
         # The common case without Decimal: "85", "0,5", 0.25; anything else takes the full path.

@@ -229,8 +229,10 @@ def rank(
 def _not_ranked_reasons(scored: ScoredPeriod, not_ranked: dict[str, str]) -> dict[int, str]:
     from ..text import fold
 
+    out: dict[int, str] = {}
+    if not not_ranked:
+        return out
     by_name = {fold(u.name): u for u in scored.units}
-    out = {}
     for name, reason in not_ranked.items():
         u = by_name.get(fold(name))
         if u is None:

@@ -220,7 +220,8 @@ def _columns(fw: Framework, data: PeriodData, gid: str, idx: list[int], arrays) 
             fill = False if inp.type == "yesno" else "" if inp.type == "choice" else () if inp.type == "list" else 0
             col[missing] = fill
         if inp.type == "list":  # a list counts its items (already de-duplicated when read)
-            col = np.array([len(v) * SCALE for v in col], dtype=object)
+            lengths = np.fromiter(map(len, col), dtype=np.intp, count=len(col))
+            col = np.array([n * SCALE for n in range(int(lengths.max(initial=0)) + 1)], dtype=object)[lengths]
         elif inp.type == "yesno" and fw.derived:
             col = col.astype(bool)
         cols[inp.id] = col
