@@ -157,10 +157,18 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
     html = client.get(url).content.decode()
     assert html.count('name="input"') >= 1 and "5.2" in html and "Quản lý văn bản" in html
     assert 'value="ty_le_chu_tri"' not in html
+
+    def listed(page):  # what the appraiser's list box holds
+        box = page[page.index('id="val-ung_dung"'):]
+        return box[box.index(">") + 1:box.index("</textarea>")].strip().splitlines()
+
+    unit_items = Submission.objects.get(period=p, unit=beta).values["ung_dung"]
+    assert len(listed(html)) == len([i for i in unit_items.replace(";", "\n").splitlines() if i.strip()]) > 2
     client.post(url, {"input": "ung_dung", "action": "adjust", "value": "Quản lý văn bản\nThư điện tử",
                       "reason": "Họp trực tuyến không khai thác qua mạng WAN", "version": "0"})
     adj = Submission.objects.get(period=p, unit=beta).adjustments.get()
     assert adj.input_id == "ung_dung" and not adj.accepted
+    assert listed(client.get(url).content.decode()) == ["Quản lý văn bản", "Thư điện tử"]
     # Every figure decided: all eight criteria appraised, including those read through a derived value
     # (1.2 reads the two meeting counts) and the one that also reads the period's parameter (1.3).
     sub = Submission.objects.get(period=p, unit=beta)

@@ -23,7 +23,7 @@ class AdjustmentForm(forms.Form):
         initial.setdefault("input", inp.id)
         initial.setdefault("version", adjustment.version if adjustment else 0)
         if adjustment is not None and not adjustment.accepted:
-            initial.setdefault("value", adjustment.value)
+            initial["value"] = adjustment.value  # the appraised figure, over the unit's own
         super().__init__(*args, initial=initial, **kwargs)
         self.inp = inp
         attrs = {"id": f"val-{inp.id}"}

@@ -136,7 +136,10 @@ def appraisal_unit(request, period, unit):
                 f.verifier = verifier_of.get(f.input.id)
                 f.editable = editable and (allowed is None or f.input.id in allowed)
                 if f.editable:
-                    f.form = bound.get(f.input.id) or AdjustmentForm(inp=f.input, adjustment=f.adjustment)
+                    # A list starts from the unit's own items, one per line: the appraiser strikes or adds.
+                    start = {"value": "\n".join(f.items)} if f.input.type == "list" and f.items else {}
+                    f.form = bound.get(f.input.id) or AdjustmentForm(inp=f.input, adjustment=f.adjustment,
+                                                                     initial=start)
     done, total = workflow.criteria_appraised(fw, sub)
     remaining = sum(1 for i in fw.inputs_for(unit.group.code)
                     if i.id not in adjustments and (allowed is None or i.id in allowed))
