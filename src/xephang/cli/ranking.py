@@ -1,118 +1,40 @@
-"""The ``xephang`` command line: one verb per stage (rank, explain, frameworks, framework check).
-
-Every error caused by the user's files is printed as one Vietnamese message that names the file, the
-row or cell and the column, and the command exits with status 2; never a traceback.
-"""
+"""Verbs on one period's ranking: ``rank`` (the table or JSON), ``explain`` (one unit, criterion by
+criterion) and ``template`` (the Excel form units fill in)."""
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 import unicodedata
 
-from . import __version__
-from .errors import XephangError
-from .framework import installed_frameworks, load_framework
-from .numbers import format_number, plain
-from .ranking import Ranking, rank
-from .scoring import score
-
-DEFAULT_FRAMEWORK = "thanhhoa-2016"
+from ..errors import XephangError
+from ..framework import load_framework
+from ..numbers import format_number, plain
+from ..pipeline import DEFAULT_FRAMEWORK
+from ..ranking import Ranking
+from .period import add_period_arguments, load
 
 
-def _ties(value: str):
-    if value in ("shared", "dense", "input-order"):
-        return value
-    return tuple(v.strip() for v in value.split(",") if v.strip())
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="xephang",
-        description="Đánh giá, xếp hạng mức độ ứng dụng CNTT / chuyển đổi số của cơ quan nhà nước.",
-    )
-    p.add_argument("--version", action="version", version=f"xephang {__version__}")
-    sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
-
-    def period_args(sp):
-        """The arguments every verb that reads a period takes; ``load(args)`` reads them."""
-        sp.add_argument("file", metavar="FILE", help="tệp CSV/Excel của kỳ đánh giá, hoặc tên kỳ có sẵn (thanhhoa-2020)")
-        sp.add_argument("--framework", metavar="ID|PATH", help=f"bộ tiêu chí (mặc định: {DEFAULT_FRAMEWORK})")
-        sp.add_argument("--ties", type=_ties, metavar="shared|dense|input-order|ID,ID", help="quy tắc khi tổng điểm bằng nhau")
-        sp.add_argument("--sheet", help="trang tính Excel (mặc định: trang đầu tiên có dữ liệu)")
-        sp.add_argument("--param", action="append", default=[], metavar="ID=GIÁ_TRỊ",
-                        help="giá trị một tham số của kỳ (lặp lại được; thay giá trị ở 'params:' của period.yaml)")
-
+def register(sub) -> None:
+    """Add these verbs to the ``xephang`` parser."""
     sp = sub.add_parser("rank", help="tính điểm, xếp mức và xếp hạng từng khối")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.add_argument("--json", action="store_true", help="in một đối tượng JSON thay cho bảng")
     sp.set_defaults(func=cmd_rank)
 
     sp = sub.add_parser("explain", help="giải thích điểm của một đơn vị theo từng tiêu chí")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.add_argument("--unit", required=True, help="tên đơn vị (không phân biệt hoa thường, dấu cách thừa)")
     sp.set_defaults(func=cmd_explain)
 
-    sp = sub.add_parser("frameworks", help="liệt kê các bộ tiêu chí đã cài")
-    sp.set_defaults(func=cmd_frameworks)
 
-    sp = sub.add_parser("framework", help="thao tác với một bộ tiêu chí")
-    fsub = sp.add_subparsers(dest="action", required=True, metavar="VIỆC")
-    check = fsub.add_parser("check", help="kiểm tra một tệp YAML bộ tiêu chí")
-    check.add_argument("file", metavar="FILE")
-    check.add_argument("--draft", action="store_true",
-                       help="nạp như bản nháp: các khối chưa đủ thang điểm chỉ được cảnh báo (bản nháp không xếp hạng được)")
-    check.set_defaults(func=cmd_framework_check)
-    imp = fsub.add_parser("import", help="đọc bảng chỉ số (.xlsx, theo cột của phụ lục) thành tệp YAML bộ tiêu chí")
-    imp.add_argument("file", metavar="BANG.xlsx")
-    imp.add_argument("--out", help="tệp .yaml sẽ tạo (mặc định: in ra màn hình)")
-    imp.set_defaults(func=cmd_framework_import)
-    exp = fsub.add_parser("export", help="xuất bộ tiêu chí thành bảng chỉ số của phụ lục (.xlsx hoặc .docx)")
-    exp.add_argument("framework", metavar="ID|PATH")
-    exp.add_argument("--out", required=True, help="tệp .xlsx (đọc lại được bằng 'import') hoặc .docx (bảng in)")
-    exp.set_defaults(func=cmd_framework_export)
-
+def register_template(sub) -> None:
+    """``template``, listed after the criteria-set verbs as before."""
     sp = sub.add_parser("template", help="tạo tệp Excel mẫu để đơn vị nhập số liệu")
     sp.add_argument("--framework", metavar="ID|PATH", default=DEFAULT_FRAMEWORK)
     sp.add_argument("--group", help="chỉ các chỉ tiêu của một khối (mã hoặc tên)")
     sp.add_argument("--unit", action="append", default=[], help="điền sẵn tên đơn vị (lặp lại được)")
     sp.add_argument("--out", required=True, help="tệp .xlsx sẽ tạo")
     sp.set_defaults(func=cmd_template)
-
-    # The outer stages add their own verbs (one module each), so this file stays the core's.
-    from .analysis.cli import register as register_analysis
-    from .documents.cli import register as register_documents
-    from .web.cli import register as register_web
-
-    register_documents(sub, period_args)
-    register_analysis(sub, period_args)
-    register_web(sub, period_args)
-    return p
-
-
-def load(args):
-    """framework + period file -> scored and ranked period, honouring the period's metadata."""
-    from .datasets import resolve
-    from .io import read_period
-
-    pf = resolve(args.file)
-    fw = load_framework(args.framework or pf.framework or DEFAULT_FRAMEWORK)
-    data = read_period(pf.path, fw, sheet=args.sheet)
-    data.params = {**(pf.meta.get("params") or {}), **_params(getattr(args, "param", None) or [])}
-    scored = score(fw, data)
-    ties = args.ties if args.ties is not None else pf.ties
-    return rank(scored, ties, pf.not_ranked), pf
-
-
-def _params(pairs: list[str]) -> dict[str, str]:
-    out = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise XephangError(f"--param '{pair}': cần dạng ID=GIÁ_TRỊ, ví dụ --param so_van_ban_yeu_cau=4")
-        out[key.strip()] = value.strip()
-    return out
 
 
 def _label(ranking: Ranking, value: int) -> str:
@@ -121,7 +43,7 @@ def _label(ranking: Ranking, value: int) -> str:
 
 
 def cmd_rank(args, out) -> int:
-    from .ranking.pillars import pillar_rankings, unit_pillars
+    from ..ranking.pillars import pillar_rankings, unit_pillars
 
     ranking, _ = load(args)
     fw = ranking.framework
@@ -219,7 +141,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def cmd_explain(args, out) -> int:
-    from .scoring.rules import num
+    from ..scoring.rules import num
 
     ranking, _ = load(args)
     scored = ranking.scored
@@ -278,7 +200,7 @@ def _param_text(p, v) -> str:
 
 def _origin(c) -> str:
     """Where the figures of an item come from and who checks and prepares them, in words."""
-    from .framework.model import DATA_SOURCES
+    from ..framework.model import DATA_SOURCES
 
     parts = []
     if c.data_source:
@@ -290,77 +212,8 @@ def _origin(c) -> str:
     return "; ".join(parts)
 
 
-def cmd_frameworks(args, out) -> int:
-    for fw in installed_frameworks():
-        groups = ", ".join(g.id for g in fw.groups)
-        basis = fw.legal_basis[0].number if fw.legal_basis else "—"
-        draft = " (bản nháp, chưa xếp hạng được)" if fw.draft else ""
-        out.write(f"{fw.id}\t{fw.title}{draft}\n\tcăn cứ: {basis}; thang {plain(fw.scale)}; khối: {groups}\n")
-        if fw.note:
-            out.write(f"\tghi chú: {fw.note}\n")
-    return 0
-
-
-def cmd_framework_check(args, out) -> int:
-    from pathlib import Path
-
-    fw = load_framework(Path(args.file), draft=args.draft)
-    leaves = sum(1 for c in fw.all_criteria() if c.is_leaf)
-    extra = ""
-    if fw.derived:
-        extra += f", {len(fw.derived)} giá trị tính toán"
-    if fw.params:
-        extra += f", {len(fw.params)} tham số của kỳ"
-    out.write(
-        f"{'Hợp lệ (bản nháp)' if fw.draft else 'Hợp lệ'}: {fw.id} — {fw.title}\n"
-        f"  {len(fw.groups)} khối, {len(fw.levels)} mức, {len(fw.criteria)} nhóm tiêu chí, "
-        f"{leaves} tiêu chí lá, {len(fw.inputs)} chỉ tiêu nhập{extra}\n"
-    )
-    if fw.draft:
-        out.write("Bản nháp: nạp được nhưng không dùng để tính điểm, xếp hạng.\n")
-        for w in fw.warnings:
-            out.write(f"  Cảnh báo: {w}\n")
-    return 0
-
-
-def cmd_framework_import(args, out) -> int:
-    from pathlib import Path
-
-    from .framework.table import import_workbook
-
-    result = import_workbook(Path(args.file))
-    text = result.yaml()
-    for w in result.warnings:
-        print(f"Lưu ý: {w}", file=sys.stderr)
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-        fw = load_framework(Path(args.out))
-        out.write(f"Đã tạo {args.out}: {fw.id} — {sum(1 for _ in fw.all_criteria())} tiêu chí, "
-                  f"{len(fw.inputs)} chỉ tiêu nhập\n")
-    else:
-        out.write(text)
-    return 0
-
-
-def cmd_framework_export(args, out) -> int:
-    from pathlib import Path
-
-    from .framework.table import export_docx, export_workbook
-
-    fw = load_framework(args.framework)
-    target = Path(args.out)
-    if target.suffix.lower() == ".xlsx":
-        export_workbook(fw, target)
-    elif target.suffix.lower() == ".docx":
-        export_docx(fw, target)
-    else:
-        raise XephangError(f"{target}: cần tệp .xlsx hoặc .docx")
-    out.write(f"Đã tạo {target}\n")
-    return 0
-
-
 def cmd_template(args, out) -> int:
-    from .io import write_template
+    from ..io import write_template
 
     fw = load_framework(args.framework)
     try:
@@ -369,22 +222,3 @@ def cmd_template(args, out) -> int:
         raise XephangError(str(e)) from None
     out.write(f"Đã tạo {path}\n")
     return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    for stream in (sys.stdout, sys.stderr):
-        if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args, sys.stdout)
-    except XephangError as e:
-        print(f"Lỗi: {e}", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # e.g. piped into head
-        return 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

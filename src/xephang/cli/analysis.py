@@ -1,4 +1,4 @@
-"""Command-line verbs of the analysis package: robustness, gap, compare, components, checks.
+"""Verbs of the analyses: robustness, gap, compare, components, checks.
 
 Each verb calls one pure function of ``xephang.analysis`` and formats its result; errors caused by
 the user's files are ``XephangError`` and reach the user as one Vietnamese line (exit status 2).
@@ -9,15 +9,18 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..datasets import resolve
 from ..errors import XephangError
 from ..numbers import format_number, from_fixed
+from ..pipeline import rank_period
 from ..scoring.rules import num
+from .period import add_period_arguments, load
 
 
-def register(sub, period_args) -> None:
+def register(sub) -> None:
     """Add this package's sub-commands to the ``xephang`` parser."""
     sp = sub.add_parser("robustness", help="độ vững của thứ hạng khi trọng số (và số liệu) thay đổi nhỏ")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.add_argument("--draws", type=int, default=1000, help="số lần mô phỏng (mặc định 1000)")
     sp.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên, để kết quả lặp lại được")
     sp.add_argument("--range", type=_percent, default=0.10, dest="weight_range",
@@ -32,7 +35,7 @@ def register(sub, period_args) -> None:
     sp.set_defaults(func=cmd_robustness)
 
     sp = sub.add_parser("gap", help="con đường lên mức xếp loại kế tiếp của từng đơn vị")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.add_argument("--unit", help="chỉ một đơn vị")
     sp.add_argument("--top", type=int, default=5, help="số tiêu chí gợi ý cho mỗi đơn vị (mặc định 5)")
     sp.add_argument("--json", action="store_true", help="in JSON")
@@ -49,11 +52,11 @@ def register(sub, period_args) -> None:
     sp.set_defaults(func=cmd_compare)
 
     sp = sub.add_parser("components", help="xếp hạng từng khối theo từng nhóm tiêu chí")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.set_defaults(func=cmd_components)
 
     sp = sub.add_parser("checks", help="kiểm tra chất lượng số liệu cho thẩm định")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.add_argument("--previous", metavar="FILE", help="số liệu năm trước (để phát hiện biến động bất thường)")
     sp.add_argument("--previous-framework", metavar="ID|PATH", help="bộ tiêu chí của năm trước")
     sp.add_argument("--evidence", metavar="FILE", help="danh mục tài liệu kiểm chứng (CSV/Excel)")
@@ -85,20 +88,20 @@ def _uncertainty(text: str):
     return out
 
 
-def _load(file, framework=None, ties=None):
-    from ..cli import load
-
-    return load(argparse.Namespace(file=file, framework=framework, ties=ties, sheet=None))
+def _load(file, framework=None):
+    """Another period than the verb's own (the one compared with): its ranking and its file."""
+    pf = resolve(file)
+    return rank_period(pf, framework), pf
 
 
 def _up(v: int) -> str:
-    from .gap import _up as up
+    from ..analysis.gap import _up as up
 
     return up(v)
 
 
 def _n(v: int) -> str:
-    from .gap import _n as n
+    from ..analysis.gap import _n as n
 
     return n(v)
 
@@ -122,14 +125,13 @@ def _dump(doc, out) -> int:
 
 # --------------------------------------------------------------------------------------- robustness
 def cmd_robustness(args, out) -> int:
-    from ..cli import load
-    from . import rank_robustness
+    from ..analysis import rank_robustness
 
     ranking, _ = load(args)
     result = rank_robustness(ranking, args.draws, args.seed, args.weight_range, args.input_uncertainty,
                              args.total_uncertainty)
     if args.chart:
-        from .charts import robustness_chart
+        from ..analysis.charts import robustness_chart
 
         robustness_chart(result, args.chart)
     if args.json:
@@ -172,8 +174,7 @@ def cmd_robustness(args, out) -> int:
 
 # --------------------------------------------------------------------------------------------- gap
 def cmd_gap(args, out) -> int:
-    from ..cli import load
-    from . import road_to_next_level
+    from ..analysis import road_to_next_level
 
     ranking, _ = load(args)
     try:
@@ -214,7 +215,7 @@ def cmd_gap(args, out) -> int:
 
 # ----------------------------------------------------------------------------------------- compare
 def cmd_compare(args, out) -> int:
-    from . import compare_periods, load_lineage
+    from ..analysis import compare_periods, load_lineage
 
     old, old_pf = _load(args.old, args.old_framework)
     new, new_pf = _load(args.new, args.framework)
@@ -269,8 +270,7 @@ def cmd_compare(args, out) -> int:
 
 # -------------------------------------------------------------------------------------- components
 def cmd_components(args, out) -> int:
-    from ..cli import load
-    from . import component_rankings
+    from ..analysis import component_rankings
 
     ranking, _ = load(args)
     tables = component_rankings(ranking)
@@ -316,9 +316,8 @@ def _pillar_tables(ranking, out) -> None:
 
 # ------------------------------------------------------------------------------------------ checks
 def cmd_checks(args, out) -> int:
-    from ..cli import load
-    from . import load_check_rules, read_evidence, run_checks
-    from .checks import KINDS
+    from ..analysis import load_check_rules, read_evidence, run_checks
+    from ..analysis.checks import KINDS
 
     ranking, pf = load(args)
     previous = None
@@ -327,7 +326,7 @@ def cmd_checks(args, out) -> int:
     evidence = read_evidence(args.evidence, ranking.framework) if args.evidence else None
     rules = load_check_rules(args.rules, ranking.framework) if args.rules else None
     report = run_checks(ranking.scored, previous, evidence, args.jump, rules=rules)
-    from .checks import check_unit_names, registry_for
+    from ..analysis.checks import check_unit_names, registry_for
 
     report.findings += check_unit_names(ranking.scored, registry_for(pf, args.units))
     if args.json:
