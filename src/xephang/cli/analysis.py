@@ -10,6 +10,7 @@ import argparse
 import json
 
 from ..datasets import resolve
+from ..display import points, points_change, rounded, rounded_up
 from ..errors import XephangError
 from ..numbers import format_number, from_fixed
 from ..pipeline import rank_period
@@ -94,29 +95,6 @@ def _load(file, framework=None):
     return rank_period(pf, framework), pf
 
 
-def _up(v: int) -> str:
-    from ..analysis.gap import _up as up
-
-    return up(v)
-
-
-def _n(v: int) -> str:
-    from ..analysis.gap import _n as n
-
-    return n(v)
-
-
-def _pts(v: int | None, decimals: int = 2) -> str:
-    return "—" if v is None else format_number(from_fixed(v), decimals)
-
-
-def _signed(v: int | None, decimals: int = 2) -> str:
-    if v is None:
-        return "—"
-    text = format_number(from_fixed(v), decimals)
-    return text if text.startswith("-") or v == 0 else "+" + text
-
-
 def _dump(doc, out) -> int:
     json.dump(doc, out, ensure_ascii=False, indent=2, default=str)
     out.write("\n")
@@ -198,17 +176,17 @@ def cmd_gap(args, out) -> int:
         return 0
     d = ranking.framework.decimals
     for g in gaps:
-        out.write(f"\n{g.name} — {g.group.name}: {_pts(g.total, d)} điểm, mức {g.level.name}; "
-                  f"cần thêm {_up(g.lacking)} điểm để đạt mức {g.next_level.name} (từ {num(g.next_level.min)} điểm)\n")
+        out.write(f"\n{g.name} — {g.group.name}: {points(g.total, d)} điểm, mức {g.level.name}; "
+                  f"cần thêm {rounded_up(g.lacking)} điểm để đạt mức {g.next_level.name} (từ {num(g.next_level.min)} điểm)\n")
         if g.note:
             out.write(f"  ({g.note})\n")
         for o in g.opportunities[: args.top]:
             enough = " — riêng tiêu chí này là đủ" if o.closes_gap else ""
             if o.deduction:
-                out.write(f"  • {o.title} [{o.criterion_id}]: bị trừ {_n(o.points)} điểm{enough}\n")
+                out.write(f"  • {o.title} [{o.criterion_id}]: bị trừ {rounded(o.points)} điểm{enough}\n")
             else:
-                out.write(f"  • {o.title} [{o.criterion_id}]: {_n(o.points)}/{_n(o.max)} điểm, "
-                          f"còn {_n(o.unearned)} điểm{enough}\n")
+                out.write(f"  • {o.title} [{o.criterion_id}]: {rounded(o.points)}/{rounded(o.max)} điểm, "
+                          f"còn {rounded(o.unearned)} điểm{enough}\n")
             out.write(f"      {o.action}\n")
     return 0
 
@@ -252,19 +230,19 @@ def cmd_compare(args, out) -> int:
         level = m.new_level or "—"
         if m.old_level and m.old_level != m.new_level:
             level = f"{m.old_level} → {m.new_level}"
-        out.write(f"  {m.new_rank:>4}  {move:>4}  {m.name:<40} {_pts(m.new_total, d):>7} {_signed(m.delta, d):>7}  {level}\n")
+        out.write(f"  {m.new_rank:>4}  {move:>4}  {m.name:<40} {points(m.new_total, d):>7} {points_change(m.delta, d):>7}  {level}\n")
         if m.note:
             out.write(f"              ({m.note})\n")
         changed = [c for c in m.components if c.delta]
         if changed:
-            out.write("              " + "; ".join(f"{c.title}: {_signed(c.delta, d)}" for c in changed) + "\n")
+            out.write("              " + "; ".join(f"{c.title}: {points_change(c.delta, d)}" for c in changed) + "\n")
     if result.gone:
         out.write("\nKhông còn trong kỳ này: " + ", ".join(result.gone) + "\n")
     for g, movers in result.movers.items():
         if movers:
             out.write(f"\nThay đổi nhiều nhất — {g}: " + "; ".join(
                 f"{m.name} ({'hạng ' + ('+' if m.rank_change > 0 else '') + str(m.rank_change) + ', ' if m.rank_change else ''}"
-                f"{_signed(m.delta, d)} điểm)" for m in movers) + "\n")
+                f"{points_change(m.delta, d)} điểm)" for m in movers) + "\n")
     return 0
 
 
@@ -286,7 +264,7 @@ def cmd_components(args, out) -> int:
         out.write(f"\n{t.criterion.title} (tối đa {num(t.criterion.max)} điểm)\n")
         for r in t.rows:
             rank = "—" if r.rank is None else str(r.rank)
-            pts = "không áp dụng" if r.points is None else _pts(r.points, d)
+            pts = "không áp dụng" if r.points is None else points(r.points, d)
             overall = "không xếp hạng" if r.overall_rank is None else f"hạng chung {r.overall_rank}"
             out.write(f"  {rank:>4}  {r.name:<40} {pts:>8}   ({overall})\n")
     _pillar_tables(ranking, out)
@@ -296,7 +274,6 @@ def cmd_components(args, out) -> int:
 
 def _pillar_tables(ranking, out) -> None:
     """Each group's ranks by pillar (trụ cột), after the criteria groups."""
-    from ..numbers import format_number
     from ..ranking.pillars import pillar_rankings
 
     d = ranking.framework.decimals
@@ -311,7 +288,7 @@ def _pillar_tables(ranking, out) -> None:
             rank = "—" if r.rank is None else str(r.rank)
             pct = format_number(r.percent(d), d) + " %"
             overall = "không xếp hạng" if r.unit.rank is None else f"hạng chung {r.unit.rank}"
-            out.write(f"  {rank:>4}  {r.name:<40} {_pts(r.points, d):>8} / {num(r.max)}  {pct:>9}   ({overall})\n")
+            out.write(f"  {rank:>4}  {r.name:<40} {points(r.points, d):>8} / {num(r.max)}  {pct:>9}   ({overall})\n")
 
 
 # ------------------------------------------------------------------------------------------ checks

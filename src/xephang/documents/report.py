@@ -22,10 +22,6 @@ from .decision import TITLE_RULE_SHARE, header_block, ranking_table, signature_b
 from .meta import NUMBER_BLANK, DecisionMeta, decree_date
 
 
-def _n(value, decimals: int, sep: str) -> str:
-    return format_number(value, decimals, decimal_sep=sep)
-
-
 def level_counts(ranking: Ranking) -> list[tuple[str, list[int], int]]:
     """(group name, units per level in the framework's order, units in the group)."""
     fw = ranking.framework
@@ -74,7 +70,7 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
     # --- I. Method ------------------------------------------------------------------------------------
     _heading(doc, "I. PHƯƠNG PHÁP ĐÁNH GIÁ")
     basis = f" ban hành kèm theo {fw.legal_basis[0].cite()}" if fw.legal_basis else ""
-    L.para(doc, f"1. Bộ tiêu chí: {fw.title}{basis}. Thang điểm {_n(from_fixed(fw.scale), 0, sep)} điểm, "
+    L.para(doc, f"1. Bộ tiêu chí: {fw.title}{basis}. Thang điểm {format_number(from_fixed(fw.scale), 0, sep)} điểm, "
            f"gồm {len(fw.criteria)} nhóm tiêu chí:", indent=True, before=6, after=6, keep_with_next=True)
     t = L.table(doc, [14, 111, 30], borders=True)
     head = L.add_row(t, header=True)
@@ -84,7 +80,7 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
         row = L.add_row(t)
         groups = "" if len(c.groups) == len(fw.groups) else " (" + ", ".join(g.name for g in fw.groups if g.id in c.groups) + ")"
         title_c = c.title + groups + (" — trừ vào tổng điểm" if c.deduction else "")
-        for cell, text, align in zip(row.cells, (str(k), title_c, _n(from_fixed(c.max), 0, sep)), ("center", "left", "center")):
+        for cell, text, align in zip(row.cells, (str(k), title_c, format_number(from_fixed(c.max), 0, sep)), ("center", "left", "center")):
             L.cell_text(cell, text, align=align)
     if fw.note:
         L.para(doc, f"Ghi chú về bộ tiêu chí: {fw.note}", size=12, italic=True, indent=True, before=6)
@@ -122,8 +118,8 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
     for g in ranking.groups:
         shown = [u.shown for u in g.units]
         mean = sum(shown, Decimal(0)) / len(shown)
-        L.para(doc, f"- {g.group.name}: cao nhất {_n(shown[0], dec, sep)} ({g.units[0].name}), thấp nhất "
-               f"{_n(shown[-1], dec, sep)} ({g.units[-1].name}), bình quân {_n(mean, dec, sep)}.",
+        L.para(doc, f"- {g.group.name}: cao nhất {format_number(shown[0], dec, sep)} ({g.units[0].name}), thấp nhất "
+               f"{format_number(shown[-1], dec, sep)} ({g.units[-1].name}), bình quân {format_number(mean, dec, sep)}.",
                indent=True, before=6)
 
     L.para(doc, "2. Phân bố tổng điểm (đường nét đứt: ngưỡng dưới của từng mức):", indent=True, before=6, keep_with_next=True)

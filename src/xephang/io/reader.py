@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..display import allowed_range, range_text
 from ..errors import InputError, Location
 from ..framework.model import Framework, Input
 from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, plain, to_fixed
@@ -405,12 +406,12 @@ def _expected(inp: Input) -> str:
     if inp.type == "choice":
         return f"{label}: một trong " + ", ".join(f"'{o.label}'" for o in inp.options)
     if inp.type == "ratio":
-        return f"{label}: tỷ lệ từ 0 đến 1 (hoặc 0% đến 100%)"
+        return f"{label}: tỷ lệ {allowed_range(inp)}"
     if inp.type == "list":
-        return f"{label}: danh sách tên, cách nhau bởi ';' hoặc xuống dòng ('không có' nếu không có mục nào)"
+        return f"{label}: {allowed_range(inp)}"
     what = {"count": "số nguyên không âm", "points": "số điểm không âm", "number": "số không âm"}[inp.type]
     bounds = ""
     if inp.max is not None:
-        bounds = f" từ {plain(inp.min or 0)} đến {plain(inp.max)}"
+        bounds = " " + range_text(inp.min or 0, inp.max)
     unit = f" ({inp.unit})" if inp.unit else ""
     return f"{label}: {what}{bounds}{unit}"
