@@ -3,8 +3,9 @@ and the web pages: change a wording here and every place that shows it follows.
 
 Values are the project's fixed-point ints (``xephang.numbers``); rounding is half-up as official
 documents round, except ``rounded_up`` (points still lacking: rounding down would fall short).
-Exact text for explanations is ``xephang.scoring.rules.num``; a band of a level is
-``Level.band_text``, which words its bounds with ``range_text`` below.
+Elsewhere, one place each: exact text for explanations ``xephang.scoring.rules.num``; a level's band
+``Level.band_text`` (worded by ``range_text`` below); the tie rule ``Framework.describe_ties``; dates
+``xephang.dates.long_date``.
 """
 
 from __future__ import annotations

@@ -9,13 +9,11 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..datasets import resolve
 from ..display import points, points_change, rounded, rounded_up
 from ..errors import XephangError
 from ..numbers import format_number, from_fixed
-from ..pipeline import rank_period
 from ..scoring.rules import num
-from .period import add_period_arguments, load
+from .period import add_period_arguments, load, load_other
 
 
 def register(sub) -> None:
@@ -87,12 +85,6 @@ def _uncertainty(text: str):
             raise argparse.ArgumentTypeError(f"'{part}': cần dạng mã_chỉ_tiêu=5%")
         out[key.strip()] = _percent(value)
     return out
-
-
-def _load(file, framework=None):
-    """Another period than the verb's own (the one compared with): its ranking and its file."""
-    pf = resolve(file)
-    return rank_period(pf, framework), pf
 
 
 def _dump(doc, out) -> int:
@@ -195,8 +187,8 @@ def cmd_gap(args, out) -> int:
 def cmd_compare(args, out) -> int:
     from ..analysis import compare_periods, load_lineage
 
-    old, old_pf = _load(args.old, args.old_framework)
-    new, new_pf = _load(args.new, args.framework)
+    old, old_pf = load_other(args.old, args.old_framework)
+    new, new_pf = load_other(args.new, args.framework)
     lineage = load_lineage(args.lineage) if args.lineage else None
     result = compare_periods(old, new, lineage, args.top,
                              old_pf.meta.get("name") or old_pf.path.name, new_pf.meta.get("name") or new_pf.path.name)
@@ -299,7 +291,7 @@ def cmd_checks(args, out) -> int:
     ranking, pf = load(args)
     previous = None
     if args.previous:
-        previous = _load(args.previous, args.previous_framework or args.framework)[0].scored
+        previous = load_other(args.previous, args.previous_framework or args.framework)[0].scored
     evidence = read_evidence(args.evidence, ranking.framework) if args.evidence else None
     rules = load_check_rules(args.rules, ranking.framework) if args.rules else None
     report = run_checks(ranking.scored, previous, evidence, args.jump, rules=rules)

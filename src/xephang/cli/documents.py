@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..datasets import resolve
-from ..pipeline import rank_period
-from .period import add_period_arguments, load
+from .period import add_period_arguments, load, load_other
 
 
 def register(sub) -> None:
@@ -159,8 +157,7 @@ def cmd_report(args, out) -> int:
     if args.previous:
         from ..analysis import load_lineage
 
-        ppf = resolve(args.previous)
-        previous = rank_period(ppf, args.previous_framework)
+        previous, ppf = load_other(args.previous, args.previous_framework)
         analyses.previous = previous
         analyses.previous_label = str(ppf.meta.get("name") or ppf.path.name)
         label = analyses.previous_label

@@ -39,6 +39,12 @@ def load(args) -> tuple[Ranking, PeriodFile]:
     return ranking, pf
 
 
+def load_other(file: str, framework: str | None = None) -> tuple[Ranking, PeriodFile]:
+    """Another period than the verb's own (the one compared with), read with its own metadata."""
+    pf = resolve(file)
+    return rank_period(pf, framework), pf
+
+
 def parse_params(pairs: list[str]) -> dict[str, str]:
     """``--param ID=VALUE`` repeated -> {id: value}."""
     out = {}
