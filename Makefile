@@ -28,6 +28,7 @@ lock: | $(VENV)/bin/python
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/read.py
 	$(BIN)/python benchmarks/robustness.py
 
 $(VENV)/bin/python:

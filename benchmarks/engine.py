@@ -30,6 +30,11 @@ KINDS = ["ratio", "ratio_value", "relative", "yesno", "tiers", "choice", "count"
 
 def framework(n_criteria: int, rng: random.Random):
     """n criteria of 1 point each... except the last ones, so every group adds up to 100."""
+    return parse_framework(yaml.safe_dump(framework_doc(n_criteria, rng), allow_unicode=True), "bench.yaml")
+
+
+def framework_doc(n_criteria: int, rng: random.Random) -> dict:
+    """The criteria set as its YAML document (for the benchmarks that load it from a file)."""
     inputs = [{"id": "staff", "label": "Tổng số cán bộ", "type": "count"}]
     criteria = []
     maxima = [round(100 / n_criteria, 6)] * n_criteria
@@ -101,7 +106,7 @@ def framework(n_criteria: int, rng: random.Random):
         "inputs": inputs, "criteria": criteria,
         "params": [{"id": "required_docs", "label": "Số văn bản theo yêu cầu của tỉnh", "type": "count", "min": 1}],
     }
-    return parse_framework(yaml.safe_dump(doc, allow_unicode=True), "bench.yaml")
+    return doc
 
 
 def period(fw, n_units: int, rng: random.Random) -> PeriodData:

@@ -111,9 +111,16 @@ def main(argv=None) -> int:
     period.save(update_fields=["status"])
     t0 = time.perf_counter()
     try:
+        from xephang.web import publication
+
+        missing = publication.missing_units(period)
+        if missing:
+            publication.record_non_reporting(period, admin, missing, "Không gửi báo cáo (đo tốc độ).")
         workflow.transition(period, admin, Status.FINAL, note="Chốt kết quả (đo tốc độ).")
-        workflow.transition(period, admin, Status.PUBLISHED, note="Công bố (đo tốc độ).")
-    except workflow.WorkflowError as e:
+        import datetime
+
+        workflow.publish(period, admin, "Công bố (đo tốc độ).", number="1", date=datetime.date.today())
+    except (workflow.WorkflowError, publication.PublicationError) as e:
         print(f"  freeze and publish: not measured ({e})")
         return 0
     dt = time.perf_counter() - t0

@@ -40,9 +40,11 @@ def free_port() -> int:
 
 
 def main() -> None:
+    import datetime
+
     from playwright.sync_api import sync_playwright
 
-    from xephang.web import workflow
+    from xephang.web import publication, workflow
     from xephang.web.demo import load_demo, sample_texts
     from xephang.web.models import Period, Status, Submission, Unit
 
@@ -120,8 +122,33 @@ def main() -> None:
             shoot("15-thong-tin-quyet-dinh", f"/ky/{Period.objects.get(year=2020).pk}/thong-tin-quyet-dinh/", user="quantri")
             shoot("16-phan-tich-2020-sai-so", f"/ky/{Period.objects.get(year=2020).pk}/phan-tich/?sai-so=0,5",
                   user="lanhdao", full=False)
+            # freezing: the units without a report first, recorded under the criteria set's rule
+            shoot("17-ky-chua-du-bao-cao", f"/ky/{period.pk}/", user="quantri", full=False)
+            shoot("18-don-vi-khong-bao-cao", f"/ky/{period.pk}/khong-bao-cao/", user="quantri", full=False)
+            publication.record_non_reporting(period, admin, publication.missing_units(period),
+                                             "Quá hạn báo cáo ngày 15/01, đã nhắc bằng văn bản")
             workflow.transition(period, admin, Status.FINAL)
-            workflow.transition(period, admin, Status.PUBLISHED)
+            # the draft for the leaders, then publication with the signed decision (a bad submit shown)
+            shoot("19-du-thao-ket-qua", f"/ky/{period.pk}/du-thao/", user="lanhdao", full=False)
+
+            def bad_publish(page):
+                page.fill("#id_date", "31/02/2022")
+                page.get_by_role("button", name="Công bố kết quả").click()
+                page.wait_for_selector(".error-text[role=alert]")
+
+            shoot("20-cong-bo", f"/ky/{period.pk}/cong-bo/", user="quantri", before=bad_publish)
+            workflow.publish(period, admin, number="76", date=datetime.date(2022, 2, 5))
+            # a correction after publication: one unit reappraised, published as version 2
+            shoot("21-dinh-chinh", f"/ky/{period.pk}/dinh-chinh/", user="quantri", full=False)
+            publication.reopen(period, admin, [own], "Sở TTTT: số cán bộ nhập thiếu")
+            period.appraisers.add(appraiser)
+            workflow.appraise(sub, appraiser, "so_cbccvc", False, str(int(texts["so_cbccvc"]) + 40),
+                              "Biên chế năm 2021 theo quyết định giao biên chế")
+            for to in (Status.EXPLANATION, Status.FINAL):
+                workflow.transition(period, admin, to)
+            workflow.publish(period, admin, "Sở TTTT: số cán bộ nhập thiếu", number="97", date=datetime.date(2022, 3, 1))
+            shoot("22-ket-qua-phien-ban-2", f"/ket-qua/{period.pk}/", full=False,
+                  before=lambda page: page.locator("#thay-doi").scroll_into_view_if_needed())
             shoot("09-ket-qua-2021", f"/ket-qua/{period.pk}/")
             shoot("10-don-vi", f"/ket-qua/{period.pk}/don-vi/{own.pk}/")
             shoot("11-nhat-ky", "/nhat-ky/", user="quantri", full=False)

@@ -27,6 +27,15 @@ class NumberFormatError(ValueError):
     """A text that is not a number, or one that could be read two ways. Message in Vietnamese."""
 
 
+class AmbiguousNumber(NumberFormatError):
+    """``1.234``: thousands or decimals. ``readings`` holds both values (thousands first), so that a
+    reader knowing the figure's bounds can keep the one reading they allow."""
+
+    def __init__(self, message: str, readings: tuple[Decimal, Decimal]):
+        super().__init__(message)
+        self.readings = readings
+
+
 #: Integer digits a fixed-point value may have: 13 + 15 decimals = 28 significant digits, the
 #: precision of Decimal's default context, so ``from_fixed`` stays exact. No real figure of a report
 #: comes near 10^13; "1E999999" from a spreadsheet would otherwise overflow Decimal.
@@ -119,7 +128,8 @@ def parse_number(text: str) -> Decimal:
     """Read a number as a Vietnamese official or the seed would write it.
 
     ``85,03`` and ``85.03`` are 85.03; ``1.234,5`` and ``1,234.5`` are 1234.5; ``1.234.567`` is
-    1234567; ``85%`` is 0.85. ``1.234`` (thousands or decimals?) is an error that says so.
+    1234567; ``85%`` is 0.85. ``1.234`` (thousands or decimals?) is an ``AmbiguousNumber`` error that
+    says so and carries both readings.
     """
     raw = text
     s = text.strip().replace("\u00a0", "").replace(" ", "")
@@ -128,11 +138,19 @@ def parse_number(text: str) -> Decimal:
     percent = s.endswith("%")
     if percent:
         s = s[:-1]
-    value = _parse_plain(s, raw)
-    if percent:  # exactly, by moving the point: value / 100 would round to the context's 28 digits
-        sign, digits, exponent = value.as_tuple()
-        return Decimal((sign, digits, exponent - 2))
-    return value
+    try:
+        value = _parse_plain(s, raw)
+    except AmbiguousNumber as e:
+        if percent:
+            e.readings = tuple(_hundredth(r) for r in e.readings)
+        raise
+    return _hundredth(value) if percent else value
+
+
+def _hundredth(value: Decimal) -> Decimal:
+    """Exactly, by moving the point: value / 100 would round to the context's 28 digits."""
+    sign, digits, exponent = value.as_tuple()
+    return Decimal((sign, digits, exponent - 2))
 
 
 def _parse_plain(s: str, raw: str) -> Decimal:
@@ -143,10 +161,11 @@ def _parse_plain(s: str, raw: str) -> Decimal:
         sign, whole, sep, frac = m.groups()
         if len(frac) == 3 and whole[0] != "0" and len(whole) <= 3:
             other = "," if sep == "." else "."
-            raise NumberFormatError(
+            raise AmbiguousNumber(
                 f"'{raw}' đọc được hai cách: {whole}{frac} (dấu '{sep}' phân cách hàng nghìn) "
                 f"hoặc {whole}{other}{frac} (dấu '{sep}' là dấu thập phân); "
-                f"hãy viết rõ, ví dụ {whole}{frac} hoặc {whole}{sep}{frac}0"
+                f"hãy viết rõ, ví dụ {whole}{frac} hoặc {whole}{sep}{frac}0",
+                (Decimal(f"{sign}{whole}{frac}"), Decimal(f"{sign}{whole}.{frac}")),
             )
         return Decimal(f"{sign}{whole}.{frac}")
     m = _GROUPED.fullmatch(s)

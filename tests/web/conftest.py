@@ -84,3 +84,23 @@ def people(demo):
     Profile.objects.create(user=spare, role=Role.APPRAISER)
     return {"public": None, "reporter": demo["baocao"], "other_reporter": other, "appraiser": demo["thamdinh"],
             "other_appraiser": spare, "leader": demo["lanhdao"], "admin": demo["quantri"]}
+
+
+def publish_period(period, admin, number="15", date=None, reason=""):
+    """Take a period from wherever it stands to published the way the administrator does: through
+    appraisal and explanation, the units without a report recorded under the criteria set's rule,
+    frozen, then published with the signed decision's number and date."""
+    import datetime
+
+    from xephang.web import publication, workflow
+    from xephang.web.models import Status
+
+    order = [Status.OPEN, Status.APPRAISAL, Status.EXPLANATION, Status.FINAL]
+    while period.status in order[:-1]:
+        nxt = order[order.index(period.status) + 1]
+        if nxt == Status.FINAL:
+            missing = publication.missing_units(period)
+            if missing:
+                publication.record_non_reporting(period, admin, missing, "Quá hạn, không gửi báo cáo.")
+        workflow.transition(period, admin, nxt)
+    return workflow.publish(period, admin, reason, number=number, date=date or datetime.date.today())

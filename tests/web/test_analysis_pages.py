@@ -138,7 +138,7 @@ def _form(**changes):
 
 
 def test_decision_meta_invalid_date_is_refused_with_the_meta_rules(client, demo):
-    p = demo["p2020"]
+    p = demo["open"]
     before = dict(p.meta)
     html = _page(login(client, "quantri").post(reverse("web:decision-meta", args=[p.pk]), _form(date="31/02/2021")))
     assert "ngày &#x27;31/02/2021&#x27; không hợp lệ; cần dạng 2021-01-27 hoặc 27/01/2021" in html
@@ -147,21 +147,45 @@ def test_decision_meta_invalid_date_is_refused_with_the_meta_rules(client, demo)
 
 
 def test_decision_meta_saved_and_used_by_the_decision(client, demo):
-    p = demo["p2020"]
+    import datetime
+
+    from .conftest import publish_period
+
+    p = demo["open"]
+    p.meta = {"decision": {"group_titles": {"so_ban_nganh": "các sở, ban, ngành cấp tỉnh"}}}
+    p.save()
     c = login(client, "quantri")
-    resp = c.post(reverse("web:decision-meta", args=[p.pk]), _form(number="76", date="05/02/2021"))
+    resp = c.post(reverse("web:decision-meta", args=[p.pk]), _form(report_date="27/01/2022"))
     assert resp.status_code == 302
     p.refresh_from_db()
     d = p.meta["decision"]
-    assert (d["number"], d["date"], d["report_date"]) == ("76", "2021-02-05", "2021-01-27")
+    assert d["report_date"] == "2022-01-27" and "number" not in d
     assert d["recipients"] == ["Như Điều 2 QĐ;", "Lưu: VT."]
     assert d["group_titles"]["so_ban_nganh"] == "các sở, ban, ngành cấp tỉnh"  # fields not on the form are kept
+    # the signed decision's number and date are given at publication, and the decision prints them
+    publish_period(p, demo["quantri"], number="76", date=datetime.date(2022, 2, 5))
     resp = client.get(reverse("web:decision", args=[p.pk, "docx"]))
     document = docx.Document(io.BytesIO(resp.content))
     text = "\n".join([par.text for par in document.paragraphs]
                      + [cell.text for t in document.tables for row in t.rows for cell in row.cells])
-    assert "Số: 76/QĐ-UBND" in text and "ngày 05 tháng 02 năm 2021" in text
+    assert "Số: 76/QĐ-UBND" in text and "ngày 05 tháng 02 năm 2022" in text and "Mai Xuân Liêm" in text
     assert "period.decision_meta" in _page(c.get(reverse("web:audit")))
+
+
+def test_decision_meta_of_a_frozen_period_is_read_only_and_the_attempt_audited(client, demo):
+    from xephang.web.models import AuditEntry
+
+    p = demo["p2020"]
+    before = dict(p.meta)
+    c = login(client, "quantri")
+    html = _page(c.get(reverse("web:decision-meta", args=[p.pk])))
+    assert "không sửa được nữa" in html and "disabled" in html and "Lưu thông tin quyết định" not in html
+    resp = c.post(reverse("web:decision-meta", args=[p.pk]), _form(number="99", date="05/02/2021"), follow=True)
+    assert "đã chốt kết quả: không được sửa thông tin quyết định" in resp.content.decode()
+    p.refresh_from_db()
+    assert p.meta == before
+    entry = AuditEntry.objects.filter(action="frozen.refused", period=p).get()
+    assert entry.user_name == "quantri" and entry.after["number"] == "99"
 
 
 @pytest.mark.parametrize("who,status", [(None, 302), ("lanhdao", 403), ("thamdinh", 403), ("baocao", 403)])

@@ -65,7 +65,12 @@ def test_backup_then_restore_into_an_empty_database_is_identical(demo, target, t
     sub = workflow.submission_for(demo["open"], demo["own"])
     workflow.save_report(sub, demo["baocao"], {"so_cbccvc": "40"}, [], set(), submit=False)
     ev = workflow.add_evidence(sub, demo["baocao"], SimpleUploadedFile("Quyết định.pdf", PDF), ["may_tinh"], "trang 2", "QĐ")
-    workflow.publish(demo["p2020"], demo["quantri"], "Đính chính để có hai phiên bản.")
+    from xephang.web import publication
+
+    from .conftest import publish_period
+
+    publication.reopen(demo["p2020"], demo["quantri"], [demo["own"]], "Đính chính để có hai phiên bản.")
+    publish_period(demo["p2020"], demo["quantri"], number="3", reason="Đính chính để có hai phiên bản.")
     archive = tmp_path / "sao-luu.tar.gz"
     manifest = backup(archive)
     assert manifest["verified"] and ev.file.name in manifest["media"]

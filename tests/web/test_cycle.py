@@ -11,11 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from xephang.web import workflow
+from xephang.web import publication, workflow
 from xephang.web.demo import sample_texts
-from xephang.web.models import AuditEntry, Period, Snapshot, Status, Submission
+from xephang.web.models import AuditEntry, Period, Status, Submission
 from xephang.web.scoring import score_period
 from xephang.web.workflow import WorkflowError
+
+from .conftest import publish_period
 
 
 def _fill(demo, seed=1):
@@ -29,15 +31,27 @@ def test_transitions_follow_the_workflow_and_are_recorded(demo):
     p, admin = demo["open"], demo["quantri"]
     with pytest.raises(WorkflowError):
         workflow.transition(p, admin, Status.FINAL)  # cannot skip appraisal and explanation
-    for to in (Status.APPRAISAL, Status.EXPLANATION, Status.FINAL, Status.PUBLISHED):
+    for to in (Status.APPRAISAL, Status.EXPLANATION):
         workflow.transition(p, admin, to, note=f"sang {to}")
         p.refresh_from_db()
         assert p.status == to
+    with pytest.raises(WorkflowError, match="chưa được ghi nhận là đơn vị không báo cáo"):
+        workflow.transition(p, admin, Status.FINAL)  # units without a report are not dropped silently
+    publication.record_non_reporting(p, admin, publication.missing_units(p), "Quá hạn")
+    workflow.transition(p, admin, Status.FINAL, note="sang final")
+    with pytest.raises(WorkflowError, match="số và ngày"):
+        workflow.transition(p, admin, Status.PUBLISHED)  # publication needs the signed decision
+    workflow.publish(p, admin, number="7", date=dt.date(2022, 2, 1))
+    p.refresh_from_db()
+    assert p.status == Status.PUBLISHED
     moves = AuditEntry.objects.filter(period=p, action="period.transition").order_by("at", "id")
     assert [(m.before["status"], m.after["status"]) for m in moves] == [
         ("open", "appraisal"), ("appraisal", "explanation"), ("explanation", "final"), ("final", "published")]
     snaps = list(p.snapshots.order_by("version"))
-    assert [s.published for s in snaps] == [False, True] and snaps[0].sha256 == snaps[1].sha256
+    assert [s.published for s in snaps] == [False, True]
+    assert snaps[1].data["decision"]["number"] == "7" and snaps[1].data["edition"] == 1
+    assert {**snaps[1].data, "decision": None, "state": None, "edition": None, "reason": None, "published_at": None} == {
+        **snaps[0].data, "decision": None, "state": None, "edition": None, "reason": None, "published_at": None}
 
 
 def test_status_change_notifies_units_by_email(demo):
@@ -191,21 +205,22 @@ def test_explanation_accepted_restores_the_units_figure(client, demo):
 def test_publish_and_correct_keep_every_version(client, demo):
     p = demo["open"]
     admin = demo["quantri"]
-    for to in (Status.APPRAISAL, Status.EXPLANATION, Status.FINAL, Status.PUBLISHED):
-        workflow.transition(p, admin, to)
-    first = p.snapshots.filter(published=True).get()
-    with pytest.raises(WorkflowError):
-        workflow.publish(p, admin, reason="  ")
+    first = publish_period(p, admin, number="12")
     sub = p.submissions.filter(state="submitted").first()
-    sub.values["so_cbccvc_co_may_tinh"] = "0"
-    sub.save()
-    second = workflow.publish(p, admin, reason="Đính chính số liệu máy tính")
-    assert second.version > first.version and second.sha256 != first.sha256
+    with pytest.raises(publication.PublicationError, match="lý do"):  # a correction without a reason
+        publication.reopen(p, admin, [sub.unit], "  ")
+    publication.reopen(p, admin, [sub.unit], "Đính chính số liệu máy tính")
+    p.appraisers.add(demo["thamdinh"])
+    workflow.appraise(sub, demo["thamdinh"], "so_cbccvc_co_may_tinh", False, "0", "Không có sổ tài sản")
+    with pytest.raises(WorkflowError):  # no publication without the correction's own number
+        publish_period(p, admin, number="", reason="Đính chính số liệu máy tính")
+    second = publish_period(p, admin, number="13", reason="Đính chính số liệu máy tính")
+    assert second.data["edition"] == 2 and second.sha256 != first.sha256
     resp = client.get(reverse("web:results", args=[p.pk]))
-    assert second.sha256 in resp.content.decode()
-    old = client.get(reverse("web:results", args=[p.pk]) + f"?phien-ban={first.version}").content.decode()
-    assert first.sha256 in old and "Đính chính số liệu máy tính" in old
-    assert Snapshot.objects.filter(period=p).count() == 3
+    html = resp.content.decode()
+    assert second.sha256 in html and "Phiên bản 2" in html and "Đính chính số liệu máy tính" in html
+    old = client.get(reverse("web:results", args=[p.pk]) + "?phien-ban=1").content.decode()
+    assert first.sha256 in old
 
 
 def _body(resp) -> bytes:
@@ -215,7 +230,7 @@ def _body(resp) -> bytes:
 def test_open_data_formats(client, demo):
     p = demo["p2020"]
     csv_text = _body(client.get(reverse("web:open-data", args=[p.pk, "csv"]))).decode("utf-8-sig")
-    assert csv_text.splitlines()[1].split(",")[-4:] == ["Văn phòng UBND tỉnh", "99", "99.00", "Tốt"]
+    assert csv_text.splitlines()[1].split(",")[-5:] == ["Văn phòng UBND tỉnh", "99", "99.00", "Tốt", ""]
     data = client.get(reverse("web:open-data", args=[p.pk, "json"])).json()
     assert data["framework_yaml"].startswith("#") and data["results"]["framework"]["id"] == "thanhhoa-2016"
     import io
@@ -230,8 +245,7 @@ def test_open_data_formats(client, demo):
 
 def test_unit_page_shows_year_over_year(client, demo):
     p = demo["open"]
-    for to in (Status.APPRAISAL, Status.EXPLANATION, Status.FINAL, Status.PUBLISHED):
-        workflow.transition(p, demo["quantri"], to)
+    publish_period(p, demo["quantri"])
     unit = p.submissions.filter(state="submitted").first().unit
     html = client.get(reverse("web:unit-result", args=[p.pk, unit.pk])).content.decode()
     assert "Qua các năm" in html and "Năm 2020" in html and "Hạ tầng kỹ thuật" in html
@@ -239,8 +253,7 @@ def test_unit_page_shows_year_over_year(client, demo):
 
 def test_carry_over_from_last_years_figures_is_marked_until_confirmed(client, demo):
     old = demo["open"]
-    for to in (Status.APPRAISAL, Status.EXPLANATION, Status.FINAL, Status.PUBLISHED):
-        workflow.transition(old, demo["quantri"], to)
+    publish_period(old, demo["quantri"])
     new = Period.objects.create(name="Năm 2022", year=2022, framework=old.framework, status=Status.OPEN)
     unit = Submission.objects.filter(period=old, state="submitted", unit__group__code="so_ban_nganh").first().unit
     new.units.add(unit)
@@ -361,13 +374,17 @@ def test_the_public_downloads_the_decision_of_a_published_period(client, demo):
     assert client.get(reverse("web:decision", args=[demo["open"].pk, "docx"])).status_code == 403
 
 
-def test_decision_is_refused_when_figures_changed_after_publication(client, demo):
+def test_the_published_decision_is_written_from_the_snapshot_not_the_live_rows(client, demo):
+    import io
+    import zipfile
+
     p = demo["p2020"]
     sub = p.submissions.get(unit__name="Văn phòng UBND tỉnh")
-    sub.total = "50"
+    sub.total = "50"  # a figure changed after publication (no correction published)
     sub.save()
     resp = client.get(reverse("web:decision", args=[p.pk, "docx"]))
-    assert resp.status_code == 409 and "đính chính" in resp.content.decode()
+    xml = zipfile.ZipFile(io.BytesIO(resp.content)).read("word/document.xml").decode()
+    assert resp.status_code == 200 and "99.00" in xml and "50.00" not in xml
 
 
 def test_explanations_close_at_their_deadline(client, demo):
@@ -413,8 +430,7 @@ def test_open_data_of_an_appraised_period_has_every_unit_and_criterion(client, d
     import json
 
     p = demo["open"]
-    for to in (Status.APPRAISAL, Status.EXPLANATION, Status.FINAL, Status.PUBLISHED):
-        workflow.transition(p, demo["quantri"], to)
+    publish_period(p, demo["quantri"])
     snap = p.snapshots.filter(published=True).order_by("-version").first()
     data = snap.data
     rows = list(csvmod.reader(_body(client.get(reverse("web:open-data", args=[p.pk, "csv"]))).decode("utf-8-sig")
@@ -429,5 +445,6 @@ def test_open_data_of_an_appraised_period_has_every_unit_and_criterion(client, d
     assert hashlib.sha256(text[start:-1].encode()).hexdigest() == snap.sha256
     assert json.loads(text)["results"] == data
     # the unit page reads its criteria from the unit's own row
-    html = client.get(reverse("web:unit-result", args=[p.pk, units[-1]["unit_id"]])).content.decode()
-    assert units[-1]["criteria"][0]["title"] in html
+    last = [u for u in units if not u.get("non_reporting")][-1]
+    html = client.get(reverse("web:unit-result", args=[p.pk, last["unit_id"]])).content.decode()
+    assert last["criteria"][0]["title"] in html

@@ -50,6 +50,38 @@ def _advance(browser, base, period_id, expected):
     page.context.close()
 
 
+def _adjust_computers(browser, base, period_id, unit_id):
+    """The appraiser sets the unit's computers to 0, with a reason, and sees the appraised total move."""
+    page = _login(browser, base, "thamdinh")
+    page.goto(f"{base}/ky/{period_id}/tham-dinh/{unit_id}/")
+    before = page.get_by_test_id("appraised-total").inner_text()
+    page.fill("#val-so_cbccvc_co_may_tinh", "0")
+    page.fill("#rs-so_cbccvc_co_may_tinh", "Sổ tài sản không ghi máy tính")
+    page.locator("#i-so_cbccvc_co_may_tinh").get_by_role("button", name="Điều chỉnh").click()
+    page.wait_for_function(f"document.querySelector('[data-testid=appraised-total]').innerText !== '{before}'")
+    page.context.close()
+
+
+def _record_missing(page, base, period_id, reason="Quá hạn báo cáo, đã nhắc bằng văn bản"):
+    page.goto(f"{base}/ky/{period_id}/")
+    page.get_by_role("link", name="Ghi nhận đơn vị không báo cáo").click()
+    page.get_by_label("Lý do (ghi vào kết quả và nhật ký)").fill(reason)
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Ghi nhận:")).click()
+    assert "Mọi đơn vị đều đã có báo cáo hoặc đã được ghi nhận" in page.content()
+
+
+def _publish(page, base, period_id, number, date, reason=None):
+    page.goto(f"{base}/ky/{period_id}/cong-bo/")
+    page.get_by_label("Số quyết định đã ký").fill(number)
+    page.get_by_label("Ngày ký").fill(date)
+    if reason is not None:
+        page.get_by_label(re.compile("Lý do đính chính")).fill(reason)
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Công bố")).click()
+    assert f"Quyết định số {number}" in page.content(), page.content()
+
+
 def test_whole_cycle(live_server, browser, tmp_path):
     from xephang.web.demo import sample_texts
     from xephang.web.models import Adjustment, Period, Unit
@@ -90,15 +122,8 @@ def test_whole_cycle(live_server, browser, tmp_path):
 
     # 2. Appraisal: the appraiser adjusts one figure, with a reason.
     _advance(browser, base, period.pk, "Đang thẩm định")
-    page = _login(browser, base, "thamdinh")
-    page.goto(f"{base}/ky/{period.pk}/tham-dinh/{own.pk}/")
-    before = page.get_by_test_id("appraised-total").inner_text()
-    page.fill("#val-so_cbccvc_co_may_tinh", "0")
-    page.fill("#rs-so_cbccvc_co_may_tinh", "Sổ tài sản không ghi máy tính")
-    page.locator("#i-so_cbccvc_co_may_tinh").get_by_role("button", name="Điều chỉnh").click()
-    page.wait_for_function(f"document.querySelector('[data-testid=appraised-total]').innerText !== '{before}'")
+    _adjust_computers(browser, base, period.pk, own.pk)
     assert Adjustment.objects.get(input_id="so_cbccvc_co_may_tinh").reason == "Sổ tài sản không ghi máy tính"
-    page.context.close()
 
     # 3. Explanation: the unit answers; the appraiser keeps his figure, with a reason.
     _advance(browser, base, period.pk, "Giải trình")
@@ -118,9 +143,15 @@ def test_whole_cycle(live_server, browser, tmp_path):
     assert "Biên bản không ghi số máy" in page.content()
     page.context.close()
 
-    # 4. Final, then published.
+    # 4. The units that never reported are recorded under the criteria set's rule, then final, then
+    #    published with the signed decision's number and date.
+    page = _login(browser, base, "quantri")
+    _record_missing(page, base, period.pk)
+    page.context.close()
     _advance(browser, base, period.pk, "Đã chốt kết quả")
-    _advance(browser, base, period.pk, "Đã công bố")
+    page = _login(browser, base, "quantri")
+    _publish(page, base, period.pk, "76", "05/02/2022")
+    page.context.close()
 
     # 5. The public sees the ranking (with the SHA-256) and downloads the results.
     ctx = browser.new_context(accept_downloads=True)
@@ -141,3 +172,122 @@ def test_whole_cycle(live_server, browser, tmp_path):
     xml = zipfile.ZipFile(dl.value.path()).read("word/document.xml").decode()
     assert own.name in xml and "QUYẾT ĐỊNH" in xml
     ctx.close()
+
+
+def test_publication_cycle_of_three_units_with_a_non_reporter_and_a_correction(live_server, browser, tmp_path):
+    """Three units: the demo reporter's unit reports in the browser, Sở Y tế has submitted, Sở Nội vụ
+    never reports. Freezing lists the missing unit first; the leader reviews the draft that the public
+    cannot see; publication without a number is refused; after publication Sở Y tế is corrected and
+    the public page shows version 2 and what changed."""
+    import datetime
+
+    from xephang.web.demo import sample_texts
+    from xephang.web.models import AuditEntry, Period, Status, Submission, Unit
+
+    base = live_server.url
+    old = Period.objects.get(year=2021)
+    own = Unit.objects.get(name="Sở Thông tin và Truyền thông")
+    yte, noivu = Unit.objects.get(name="Sở Y tế"), Unit.objects.get(name="Sở Nội vụ")
+    p = Period.objects.create(name="Năm 2022", year=2022, framework=old.framework, status=Status.OPEN)
+    p.units.set([own, yte, noivu])
+    p.appraisers.set(old.appraisers.all())
+    fw = p.framework.load()
+    Submission.objects.create(period=p, unit=yte, values=sample_texts(fw, yte.group.code, random.Random(5)),
+                              state=Submission.State.SUBMITTED)
+    own_texts = sample_texts(fw, own.group.code, random.Random(6))
+    Submission.objects.create(period=p, unit=own, values=own_texts)
+
+    # The reporter submits in the browser (the figures were saved as a draft).
+    page = _login(browser, base, "baocao")
+    page.goto(f"{base}/ky/{p.pk}/bao-cao/{own.pk}/")
+    page.on("dialog", lambda d: d.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Nộp báo cáo").click()
+    assert "Đã nộp báo cáo" in page.content()
+    page.context.close()
+    _advance(browser, base, p.pk, "Đang thẩm định")
+    _advance(browser, base, p.pk, "Giải trình")
+
+    # Freezing: the missing unit is listed first, and freezing is refused until it is recorded.
+    page = _login(browser, base, "quantri")
+    page.goto(f"{base}/ky/{p.pk}/")
+    assert "Sở Nội vụ" in page.get_by_test_id("missing-units").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Chuyển sang")).click()
+    assert "chưa được ghi nhận là đơn vị không báo cáo" in page.content()
+    assert page.get_by_test_id("period-status").inner_text() == "Giải trình"
+    page.get_by_role("link", name="Ghi nhận đơn vị không báo cáo").click()
+    assert page.get_by_test_id("rule").inner_text() == "không báo cáo / không xếp hạng"
+    with page.expect_navigation():  # no reason: refused next to the field
+        page.get_by_role("button", name=re.compile("Ghi nhận:")).click()
+    assert "Hãy ghi lý do" in page.content()
+    page.get_by_label("Lý do (ghi vào kết quả và nhật ký)").fill("Quá hạn 15/01/2023, đã nhắc hai lần")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Ghi nhận:")).click()
+    page.context.close()
+    _advance(browser, base, p.pk, "Đã chốt kết quả")
+
+    # The draft: the leader sees it, marked, and downloads the draft decision; the public does not.
+    page = _login(browser, base, "lanhdao")
+    page.goto(f"{base}/ky/{p.pk}/")
+    page.get_by_role("link", name="Xem dự thảo kết quả và quyết định").click()
+    assert "DỰ THẢO" in page.get_by_test_id("draft-banner").inner_text()
+    assert "Sở Nội vụ" in page.get_by_test_id("non-reporting").inner_text()
+    with page.expect_download() as dl:
+        page.get_by_role("link", name="Dự thảo quyết định (DOCX)").click()
+    import zipfile
+
+    xml = zipfile.ZipFile(dl.value.path()).read("word/document.xml").decode()
+    assert "DỰ THẢO" in xml and "Sở Nội vụ không gửi báo cáo" in xml
+    page.context.close()
+    public = browser.new_context().new_page()
+    assert public.goto(f"{base}/ket-qua/{p.pk}/").status == 403
+    assert "DỰ THẢO" not in public.content()
+
+    # Publication: refused without the signed number, then published with it.
+    page = _login(browser, base, "quantri")
+    page.goto(f"{base}/ky/{p.pk}/cong-bo/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Công bố kết quả").click()
+    assert "Hãy nhập số của quyết định đã ký." in page.content()
+    assert Period.objects.get(pk=p.pk).status == Status.FINAL
+    _publish(page, base, p.pk, "41", "10/02/2023")
+
+    # Every post-freeze edit path of the app refuses: the decision's metadata.
+    page.goto(f"{base}/ky/{p.pk}/thong-tin-quyet-dinh/")
+    assert "không sửa được nữa" in page.content()
+    page.goto(f"{base}/quan-tri/web/period/{p.pk}/change/")  # the admin shows the frozen fields read-only
+    assert page.locator("input[name=year]").count() == 0 and page.locator("input[name=name]").count() == 0
+    assert "Năm 2022" in page.content()
+
+    # Correction after publication, limited to Sở Y tế, through appraisal again.
+    page.goto(f"{base}/ky/{p.pk}/")
+    page.get_by_role("link", name=re.compile("Đính chính")).click()
+    page.get_by_label("Sở Y tế").check()
+    page.get_by_label(re.compile("Lý do \\(bắt buộc")).fill("Sở Y tế: số máy tính nhập sai")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mở vòng đính chính").click()
+    assert "Sở Y tế: số máy tính nhập sai" in page.get_by_test_id("correction-round").inner_text()
+    page.context.close()
+    _adjust_computers(browser, base, p.pk, yte.pk)
+    _advance(browser, base, p.pk, "Giải trình")
+    _advance(browser, base, p.pk, "Đã chốt kết quả")
+    page = _login(browser, base, "quantri")
+    _publish(page, base, p.pk, "52", "01/03/2023", reason="Sở Y tế: số máy tính nhập sai")
+    page.context.close()
+
+    # The public sees version 2, its reason, what changed, and version 1 still.
+    public.goto(f"{base}/ket-qua/{p.pk}/")
+    assert public.get_by_test_id("edition").inner_text() == "Phiên bản 2"
+    assert "Sở Y tế: số máy tính nhập sai" in public.get_by_test_id("correction-reason").inner_text()
+    changes = public.get_by_test_id("changes").inner_text()
+    assert "Sở Y tế" in changes and "→" in changes and "Sở Nội vụ" not in changes
+    assert "Phiên bản 1" in public.get_by_test_id("editions").inner_text()
+    public.get_by_role("link", name="Phiên bản 1").click()
+    assert public.get_by_test_id("edition").inner_text() == "Phiên bản 1"
+    assert "Quyết định số 41" in public.content()
+    public.context.close()
+    assert AuditEntry.objects.filter(period=p, action="frozen.refused").count() == 0  # nobody forced anything
+    assert [s.data.get("edition") for s in p.snapshots.filter(published=True).order_by("version")] == [1, 2]
+    assert datetime.date.fromisoformat(p.snapshots.filter(published=True).order_by("version").last()
+                                       .data["decision"]["date"]) == datetime.date(2023, 3, 1)

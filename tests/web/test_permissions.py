@@ -48,12 +48,17 @@ def _cases(d):
         "audit": ("get", r("audit"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
         "explanation (period open)": ("post", r("explanation", p.pk, own.pk), {"adjustment": "0", "text": "x"},
                                       _row(302, 403, 403, 403, 403, 403, 403)),
+        "non-reporting page": ("get", r("non-reporting", p.pk), {}, _row(302, 403, 403, 403, 403, 403, 200)),
+        "reopen page": ("get", r("reopen", p.pk), {}, _row(302, 403, 403, 403, 403, 403, 200)),
+        "draft (not frozen)": ("get", r("draft", p.pk), {}, _row(302, 403, 403, 403, 403, 403, 403)),
+        "publish (not frozen)": ("get", r("publish", p.pk), {}, _row(302, 403, 403, 403, 403, 403, 403)),
     }
 
 
 CASES = ["home", "results published", "unit result", "open data csv", "decision docx", "api", "results unpublished", "dashboard",
          "period page", "report view", "report save", "excel template", "excel upload", "live score", "evidence upload", "appraisal list",
-         "appraise (period open)", "transition", "frameworks", "audit", "explanation (period open)"]
+         "appraise (period open)", "transition", "frameworks", "audit", "explanation (period open)",
+         "non-reporting page", "reopen page", "draft (not frozen)", "publish (not frozen)"]
 
 
 def _request(client, method, url, data):
@@ -99,6 +104,44 @@ def test_matrix_during_appraisal(client, demo, people, case, role):
     if people[role]:
         client.force_login(people[role])
     assert _request(client, method, url, data).status_code == APPRAISAL[case][role], (case, role)
+
+
+def _freeze(demo):
+    from xephang.web import publication, workflow
+
+    p, admin = demo["open"], demo["quantri"]
+    workflow.transition(p, admin, Status.APPRAISAL)
+    workflow.transition(p, admin, Status.EXPLANATION)
+    publication.record_non_reporting(p, admin, publication.missing_units(p), "Quá hạn")
+    workflow.transition(p, admin, Status.FINAL)
+    return p
+
+
+#: Frozen, not yet published: the draft for the administrator and leaders only; publication and
+#: corrections for the administrator; nothing of it public.
+FROZEN = {
+    "draft results": ("get", "draft", (), {}, _row(302, 403, 403, 403, 403, 200, 200)),
+    "draft decision": ("get", "draft-decision", ("docx",), {}, _row(302, 403, 403, 403, 403, 200, 200)),
+    "results (public)": ("get", "results", (), {}, _row(403, 403, 403, 403, 403, 403, 403)),
+    "decision (public)": ("get", "decision", ("docx",), {}, _row(403, 403, 403, 403, 403, 403, 403)),
+    "publish page": ("get", "publish", (), {}, _row(302, 403, 403, 403, 403, 403, 200)),
+    "publish without number": ("post", "publish", (), {"number": "", "date": ""}, _row(302, 403, 403, 403, 403, 403, 200)),
+    "reopen": ("post", "reopen", (), {"reason": ""}, _row(302, 403, 403, 403, 403, 403, 200)),
+    "non-reporting (frozen)": ("get", "non-reporting", (), {}, _row(302, 403, 403, 403, 403, 403, 403)),
+}
+
+
+@pytest.mark.parametrize("case", list(FROZEN))
+@pytest.mark.parametrize("role", ROLES)
+def test_matrix_frozen_before_publication(client, demo, people, case, role):
+    p = _freeze(demo)
+    method, name, extra, data, expected = FROZEN[case]
+    if people[role]:
+        client.force_login(people[role])
+    resp = getattr(client, method)(reverse(f"web:{name}", args=[p.pk, *extra]), data)
+    assert resp.status_code == expected[role], (case, role, resp.status_code)
+    p.refresh_from_db()
+    assert p.status == Status.FINAL and not p.snapshots.filter(published=True).exists()  # bad posts write nothing
 
 
 def test_every_view_is_guarded():

@@ -339,7 +339,7 @@ def _part_equals_whole(fw: Framework, scored: ScoredPeriod, report: CheckReport)
             v, whole = _v(scored, inp.id, i), _v(scored, inp.at_most, i)
             if v is None or isinstance(v, bool) or not v or v != whole:
                 continue
-            crit = next((c.id for c in fw.all_criteria() if c.rule and inp.id in c.rule.inputs()), None)
+            crit = next((c.id for c in fw.readers_of(inp.id)), None)
             report.findings.append(CheckFinding(
                 "full", u.name, u.group, crit, inp.id, f"{_show(fw, inp.id, v)}; {_show(fw, inp.at_most, whole)}",
                 f"'{inp.label}' bằng đúng '{fw.inputs[inp.at_most].label}' (100 %); cần đối chiếu tài liệu kiểm chứng",
@@ -366,7 +366,7 @@ def _evidence(fw: Framework, scored: ScoredPeriod, report: CheckReport, evidence
             v = _v(scored, inp.id, i)
             if v is None or v is False or v == 0 or inp.type == "choice" and not v:
                 continue  # nothing claimed, nothing to prove
-            crit = next((c.id for c in fw.all_criteria() if c.rule and inp.id in c.rule.inputs()), None)
+            crit = next((c.id for c in fw.readers_of(inp.id)), None)
             report.findings.append(CheckFinding(
                 "evidence", u.name, u.group, crit, inp.id, _show(fw, inp.id, v),
                 "chỉ tiêu yêu cầu tài liệu kiểm chứng nhưng đơn vị chưa nộp", u.row))

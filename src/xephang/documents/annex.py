@@ -86,16 +86,20 @@ class TailColumn:
     explain: str | None = None  # a line of the legend under the table
 
 
-def write_annex(ranking: Ranking, out: Path, meta: DecisionMeta | None = None) -> Path:
+def write_annex(ranking: Ranking, out: Path, meta: DecisionMeta | None = None, *, draft: bool = False,
+                absent=()) -> Path:
     from .output import staged
 
     out = Path(out)
     with staged(out.parent) as st:
-        build_annex(ranking, meta).save(st.place(out))
+        build_annex(ranking, meta, draft=draft, absent=list(absent)).save(st.place(out))
     return out
 
 
-def build_annex(ranking: Ranking, meta: DecisionMeta | None = None) -> Workbook:
+def build_annex(ranking: Ranking, meta: DecisionMeta | None = None, *, draft: bool = False, absent=()) -> Workbook:
+    """``draft``: every sheet says "DỰ THẢO" in its title cell and page header; ``absent``
+    (``decision.Absent``): the units that did not report, on a sheet of their own, as the criteria
+    set's rule treats them."""
     fw = ranking.framework
     meta = meta or DecisionMeta(period_year=None)
     wb = Workbook()
@@ -105,12 +109,25 @@ def build_annex(ranking: Ranking, meta: DecisionMeta | None = None) -> Workbook:
     taken: set[str] = set()
     for group in ranking.groups:
         _group_sheet(wb.create_sheet(_sheet_title(group.group.name, taken)), ranking, group, meta)
+    if absent:
+        ws = wb.create_sheet(_sheet_title("Không báo cáo", taken))
+        ws["A1"] = "ĐƠN VỊ KHÔNG GỬI BÁO CÁO"
+        ws["A1"].font = Font(bold=True, size=13)
+        ws.append(["Khối", "Đơn vị", "Tổng điểm", "Xếp hạng", "Theo quy định của bộ tiêu chí"])
+        for a in absent:
+            group = fw.group(a.group)
+            ws.append([group.name if group else a.group, a.name, a.shown if a.rank is not None else "",
+                       a.rank if a.rank is not None else "",
+                       "0 điểm, xếp cuối khối" if a.rank is not None else "không báo cáo / không xếp hạng"])
     _framework_sheet(wb.create_sheet(_sheet_title("Bộ tiêu chí", taken)), fw)
     _warnings_sheet(wb.create_sheet(_sheet_title("Lưu ý", taken)), ranking)
     for ws in wb.worksheets:
         _times(ws)
         if meta.sample:
             ws.oddHeader.left.text = ws.firstHeader.left.text = "&B" + SAMPLE_MARK
+        if draft:
+            ws.oddHeader.center.text = ws.firstHeader.center.text = "&BDỰ THẢO — chưa ký, chưa công bố"
+            ws["A1"] = f"DỰ THẢO — {ws['A1'].value or ''}"
     return wb
 
 

@@ -8,6 +8,7 @@ ranks or the tie rule is not the national one. Layout numbers: see ``layout.py``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from docx.shared import Mm
@@ -113,12 +114,40 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " và " + items[-1]
 
 
-def build_decision(ranking: Ranking, meta: DecisionMeta):
-    """The decision as a python-docx Document."""
+@dataclass(frozen=True)
+class Absent:
+    """A unit that did not report, as the criteria set's rule treats it: ``rank`` and ``shown`` (0
+    points, ranked last) or neither (listed, not ranked)."""
+
+    group: str
+    name: str
+    rank: int | None = None
+    shown: str | None = None
+
+
+DRAFT_LINE = "DỰ THẢO — chưa ký, chưa công bố; không dùng thay văn bản đã ký"
+
+
+def absent_note(absent: list[Absent]) -> str | None:
+    """The note under a group's table naming the units that did not report and what the rule did."""
+    if not absent:
+        return None
+    names = _and([a.name for a in absent])
+    if absent[0].rank is not None:
+        return (f"Ghi chú: {names} không gửi báo cáo; theo quy định của bộ tiêu chí, đơn vị không báo cáo "
+                "được 0 điểm và xếp cuối khối.")
+    return f"Ghi chú: {names} không gửi báo cáo; theo quy định của bộ tiêu chí, không xếp hạng."
+
+
+def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False, absent: list[Absent] = ()):
+    """The decision as a python-docx Document. ``draft``: marked "DỰ THẢO" above the header (for review
+    before signature); ``absent``: the units that did not report, listed as the criteria set says."""
     fw = ranking.framework
     sep = meta.decimal_separator
     doc = L.new_document("Quyết định " + " ".join(meta.title_lines()), sample=meta.sample)
     body_width = L.TEXT_WIDTH_MM
+    if draft:
+        L.para(doc, DRAFT_LINE, bold=True, align="center", after=6)
 
     header_block(doc, [], meta.issuer_lines(), meta.number_line(), meta.place_date())
 
@@ -137,13 +166,26 @@ def build_decision(ranking: Ranking, meta: DecisionMeta):
 
     # --- Điều 1: one table per group --------------------------------------------------------------
     L.para(doc, f"**Điều 1.** {meta.article1_text()}", indent=True, before=6)
-    for n, group in enumerate(ranking.groups, start=1):
+    ranked_ids = [g.group.id for g in ranking.groups]
+    only_absent = [g for g in fw.groups if g.id not in ranked_ids and any(a.group == g.id for a in absent)]
+    n = 0
+    for group in ranking.groups:
+        n += 1
+        missing = [a for a in absent if a.group == group.group.id]
         L.para(doc, f"{n}. {meta.group_title(group.group)}", indent=True, before=6 if n == 1 else 12, after=6,
                keep_with_next=True)
-        ranking_table(doc, ranking, group, sep)
-        note = decision_note(ranking, group, meta)
-        if note:
-            L.para(doc, note, size=13, italic=True, indent=True, before=6)
+        ranking_table(doc, ranking, group, sep, [a for a in missing if a.rank is not None])
+        for note in (decision_note(ranking, group, meta), absent_note(missing)):
+            if note:
+                L.para(doc, note, size=13, italic=True, indent=True, before=6)
+    for g in only_absent:  # a group in which no unit reported is still named, never dropped
+        n += 1
+        missing = [a for a in absent if a.group == g.id]
+        L.para(doc, f"{n}. {meta.group_title(g)}", indent=True, before=12, after=6, keep_with_next=True)
+        if any(a.rank is not None for a in missing):
+            empty = GroupRanking(group=g, units=[])
+            ranking_table(doc, ranking, empty, sep, [a for a in missing if a.rank is not None])
+        L.para(doc, absent_note(missing), size=13, italic=True, indent=True, before=6)
 
     # --- Điều 2, signature block ------------------------------------------------------------------
     L.para(doc, f"**Điều 2.** {meta.effective}", indent=True, before=12, keep_with_next=True)
@@ -180,8 +222,9 @@ def header_block(doc, parent: list[str], issuer: list[str], number_line: str, pl
     return t
 
 
-def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str):
-    """STT | Tên đơn vị | Tổng điểm | Xếp hạng, one section per level that has units (I, II, … without gaps)."""
+def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str, last: list[Absent] = ()):
+    """STT | Tên đơn vị | Tổng điểm | Xếp hạng, one section per level that has units (I, II, … without gaps);
+    ``last``: units that did not report, ranked last with 0 points (one more section)."""
     fw = ranking.framework
     t = L.table(doc, list(TABLE_COLS_MM), borders=True)
     head = L.add_row(t, header=True)
@@ -206,6 +249,17 @@ def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str):
             row = L.add_row(t)
             values = (str(stt), u.name, show(u.shown, fw.decimals, sep), str(u.rank))
             for cell, text, align in zip(row.cells, values, ("center", "left", "center", "center")):
+                L.cell_text(cell, text, size=TABLE_PT, align=align)
+    if last:
+        row = L.add_row(t)
+        merged = row.cells[0].merge(row.cells[-1])
+        L.cell_text(merged, f"{roman(len(sections) + 1)}. Không gửi báo cáo (0 điểm theo quy định)", size=TABLE_PT,
+                    bold=True, align="left", keep_with_next=True)
+        for a in last:
+            stt += 1
+            row = L.add_row(t)
+            for cell, text, align in zip(row.cells, (str(stt), a.name, a.shown or "0", str(a.rank)),
+                                         ("center", "left", "center", "center")):
                 L.cell_text(cell, text, size=TABLE_PT, align=align)
     return t
 
@@ -247,10 +301,11 @@ def signature_block_for(doc, recipients: list[str], signer):
     return t
 
 
-def write_decision(ranking: Ranking, meta: DecisionMeta, out: Path, pdf: bool = False) -> list[Path]:
+def write_decision(ranking: Ranking, meta: DecisionMeta, out: Path, pdf: bool = False, *, draft: bool = False,
+                   absent: list[Absent] = ()) -> list[Path]:
     """Write the DOCX (and with ``pdf`` the PDF beside it); return the paths written. Each file
     appears whole or not at all; without LibreOffice the DOCX is written and the PDF is not."""
-    return write_docx_and_pdf(build_decision(ranking, meta), out, pdf)
+    return write_docx_and_pdf(build_decision(ranking, meta, draft=draft, absent=list(absent)), out, pdf)
 
 
 def write_docx_and_pdf(doc, out: Path, pdf: bool = False) -> list[Path]:

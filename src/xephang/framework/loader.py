@@ -254,7 +254,7 @@ def installed_frameworks() -> list[Framework]:
 
 TOP_KEYS = {
     "id", "title", "version", "note", "legal_basis", "scale", "report", "rounding", "rank_on", "ties",
-    "groups", "levels", "inputs", "criteria", "pillars", "params", "draft",
+    "non_reporting", "groups", "levels", "inputs", "criteria", "pillars", "params", "draft",
 }
 GROUP_KEYS = {"id", "name", "aliases", "levels", "ranked", "reason"}
 PILLAR_KEYS = {"id", "name", "criteria", "description"}
@@ -262,6 +262,9 @@ CRITERION_KEYS = {
     "id", "title", "max", "groups", "inputs", "rule", "criteria", "aggregate", "deduction",
     "not_applicable", "description", "evidence", "so", "source", "verified_by", "prepared_by", "when",
 }
+#: What the regulation does with a unit that did not report: 0 points and ranked last in its group,
+#: or listed as not reporting and not ranked.
+NON_REPORTING = ("zero", "unranked")
 INPUT_KEYS = {"id", "label", "type", "unit", "min", "max", "at_most", "evidence", "options", "help"}
 DERIVED_KEYS = {"id", "label", "type", "unit", "value", "help"}
 PARAM_KEYS = {"id", "label", "type", "unit", "min", "max", "default", "help"}
@@ -293,6 +296,11 @@ def _build(r: _Reader, draft: bool = False) -> Framework:
     rank_on = r.text("rank_on", required=False, default="full")
     if rank_on not in ("full", "shown"):
         r.fail("cần 'full' (xếp hạng theo tổng điểm đầy đủ) hoặc 'shown' (theo tổng điểm đã làm tròn)", "rank_on")
+
+    non_reporting = r.text("non_reporting", required=False, default="unranked")
+    if non_reporting not in NON_REPORTING:
+        r.fail("cần 'zero' (đơn vị không báo cáo được 0 điểm, xếp cuối khối) hoặc 'unranked' "
+               "(đơn vị không báo cáo được liệt kê, không xếp hạng)", "non_reporting")
 
     groups = _group_rules(r.child("groups"), _groups(r.child("groups")), scale)
     group_ids = [g.id for g in groups]
@@ -330,6 +338,7 @@ def _build(r: _Reader, draft: bool = False) -> Framework:
         report=report,
         rank_on=rank_on,
         ties=ties,
+        non_reporting=non_reporting,
         source=r.file,
         params=params,
         draft=draft,

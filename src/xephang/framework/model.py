@@ -236,6 +236,9 @@ class Framework:
     report: str = "points"  # points | index (total / scale, as DTI publishes)
     rank_on: str = "full"  # full | shown
     ties: str | tuple[str, ...] = "shared"
+    #: A unit that did not report: "zero" (0 points, ranked last in its group) or "unranked"
+    #: (listed as "không báo cáo", not ranked).
+    non_reporting: str = "unranked"
     note: str = ""
     source: str = ""
     version: str = ""
@@ -245,6 +248,8 @@ class Framework:
     #: A draft set (typed from an incomplete annex): it loads, with warnings, but is never ranked.
     draft: bool = False
     warnings: list[str] = field(default_factory=list)
+    #: Look-ups built from the tree on first use (the framework is immutable after loading).
+    _lookups: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def quantity(self, qid: str) -> Input | Derived | Param | None:
         """An input, a derived value or a parameter by id (they share one namespace)."""
@@ -255,11 +260,14 @@ class Framework:
         """A group by id, name or alias, compared folded (case, spaces, tone placement)."""
         from ..text import fold
 
-        k = fold(key)
-        for g in self.groups:
-            if k in {fold(g.id), fold(g.name), *(fold(a) for a in g.aliases)}:
-                return g
-        return None
+        keys = self._lookups.get("group_keys")
+        if keys is None:
+            keys = {}
+            for g in self.groups:
+                for name in (g.id, g.name, *g.aliases):
+                    keys.setdefault(fold(name), g)
+            self._lookups["group_keys"] = keys
+        return keys.get(fold(key))
 
     def all_criteria(self):
         for c in self.criteria:
@@ -276,13 +284,30 @@ class Framework:
 
     def inputs_for(self, group: str) -> list[Input]:
         """The inputs a unit of ``group`` must report, in form order."""
-        ids: dict[str, None] = {}
-        for c in self.criteria_for(group):
-            for node in c.walk():
-                if node.applies_to(group):
-                    for i in node.own_inputs():
-                        ids.setdefault(i, None)
-        return [self.inputs[i] for i in ids]
+        cache = self._lookups.setdefault("inputs_for", {})
+        found = cache.get(group)
+        if found is None:
+            ids: dict[str, None] = {}
+            for c in self.criteria_for(group):
+                for node in c.walk():
+                    if node.applies_to(group):
+                        for i in node.own_inputs():
+                            ids.setdefault(i, None)
+            found = cache[group] = tuple(self.inputs[i] for i in ids)
+        return list(found)
+
+    def readers_of(self, input_id: str, group: str | None = None) -> list[Criterion]:
+        """The criteria (nodes whose rule or condition reads it, through derived values too) that read
+        the input, in tree order; only those that apply to ``group`` when one is given."""
+        readers = self._lookups.get("readers")
+        if readers is None:
+            readers = {}
+            for c in self.all_criteria():
+                for iid in dict.fromkeys(c.own_inputs()):
+                    readers.setdefault(iid, []).append(c)
+            self._lookups["readers"] = readers
+        found = readers.get(input_id, [])
+        return [c for c in found if group is None or c.applies_to(group)]
 
     def levels_for(self, group: str | None = None) -> list[Level]:
         """The levels that apply to a group: its own if it declares them, else the set's."""

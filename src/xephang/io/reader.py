@@ -8,17 +8,26 @@ Two layouts are recognised from the header row:
 
 Every problem is an ``InputError`` naming file, sheet, row (or cell) and column, and what was
 expected; the first problem stops the read, so nothing from a bad file is ever used.
+
+The reading is column-wise, for national-scale files (12,000 units × 150 inputs): headers, groups
+and each group's form are resolved once, each input's column is read by one parser made for its
+type (which reads each distinct cell text once), and the first problem is the one a row-by-row
+reading would meet first (row, then the form's order within the row).
 """
 
 from __future__ import annotations
 
 import csv
 import io as _io
+import math
 import re
 import zipfile
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
+from operator import itemgetter
 from pathlib import Path
+from typing import Callable
 
 from ..display import allowed_range, range_text
 from ..errors import InputError, Location
@@ -26,6 +35,7 @@ from ..framework.model import Framework, Input
 from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, plain, to_fixed
 from ..period import PeriodData, UnitEntry
 from ..text import fold, nfc, split_items
+from .validate import part_whole_pairs, validate_unit
 
 GROUP_HEADERS = {fold(h) for h in ("group", "khối", "khối đơn vị", "nhóm", "group_id")}
 UNIT_HEADERS = {fold(h) for h in ("unit", "đơn vị", "tên đơn vị", "ten don vi", "don vi", "name")}
@@ -50,6 +60,11 @@ class Table:
     sheet: str | None
     header: list[str]
     rows: list[tuple[int, list]]  # (row number as the user sees it, cells)
+    #: For a sheet read by the fast reader: looks again at a refused cell that it saw blank or not
+    #: finite (a formula never computed, a merged cell, an error value, a damaged number).
+    second_look: Callable[[InputError, Callable], InputError] | None = None
+    #: Every cell is a str (a CSV file): cells are their own keys when each distinct one is read once.
+    text_only: bool = False
 
     def where(self, row: int | None = None, col: int | None = None) -> Location:
         column = self.header[col] if col is not None and col < len(self.header) else None
@@ -66,6 +81,13 @@ def _column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1
 
 
 def read_table(path: str | Path, sheet: str | None = None) -> Table:
@@ -96,6 +118,7 @@ def _read_csv(p: Path, name: str) -> Table:
             Location(name, row=line),
             "tệp CSV cần mã hóa UTF-8 (trong Excel: Lưu dưới dạng > CSV UTF-8)",
         ) from None
+    del raw
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise InputError(Location(name, row=line), "tệp có ký tự nhị phân (NUL), không phải CSV văn bản")
@@ -116,18 +139,83 @@ def _read_csv(p: Path, name: str) -> Table:
             if words in problem:
                 problem = meaning
         raise InputError(Location(name, row=len(rows) + 1), f"dòng CSV không hợp lệ: {problem}") from None
-    rows = [(n, c) for n, c in rows if any(str(x).strip() for x in c)]
+    rows = [(n, c) for n, c in rows if any(x.strip() for x in c)]
     if not rows:
         raise InputError(Location(name), "tệp trống, cần một dòng tiêu đề và các dòng dữ liệu")
     header_row, header = rows[0]
-    return Table(name, None, [nfc(h) for h in header], rows[1:])
+    return Table(name, None, [nfc(h) for h in header], rows[1:], text_only=True)
 
 
 def _read_xlsx(p: Path, name: str, sheet: str | None) -> Table:
-    import openpyxl
-
     if not zipfile.is_zipfile(p):
         raise InputError(Location(name), "tệp không phải là Excel .xlsx hợp lệ (không mở được)")
+    try:
+        return _read_xlsx_calamine(p, name, sheet)
+    except _CalamineCannot:
+        # What the fast reader refuses (a damaged part, a number it cannot parse), openpyxl reads
+        # or refuses with a message that names the sheet.
+        return _read_xlsx_openpyxl(p, name, sheet)
+
+
+class _CalamineCannot(Exception):
+    pass
+
+
+def _table_of_sheet(name: str, title: str, rows: list[tuple[int, list]], second_look=None) -> Table:
+    header = rows[0][1]
+    # The header may sit below a title; take the first row that names a unit column.
+    for k, (_, cells) in enumerate(rows[:10]):
+        if any(fold(_header_text(c)) in UNIT_HEADERS for c in cells):
+            header, rows = cells, rows[k:]
+            break
+    while header and (header[-1] is None or header[-1] == ""):
+        header = header[:-1]
+    return Table(name, title, [nfc(_header_text(h)) for h in header], rows[1:], second_look)
+
+
+def _header_text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))  # a year typed as a number: "2020", as the sheet shows it
+    return str(cell)
+
+
+def _read_xlsx_calamine(p: Path, name: str, sheet: str | None) -> Table:
+    """Values through calamine (Rust): several times faster than openpyxl on a national-scale sheet."""
+    from python_calamine import CalamineWorkbook
+
+    try:
+        wb = CalamineWorkbook.from_path(str(p))
+        names = list(wb.sheet_names)
+    except Exception:  # a damaged archive or part: openpyxl says what it is
+        raise _CalamineCannot from None
+    try:
+        if sheet and sheet not in names:
+            raise InputError(Location(name), f"không có trang tính '{sheet}'; có: {', '.join(names)}")
+        for title in [sheet] if sheet else names:
+            try:
+                ws = wb.get_sheet_by_name(title)
+                data = ws.to_python(skip_empty_area=False)
+                merged = ws.merged_cell_ranges or []
+            except Exception:
+                raise _CalamineCannot from None
+            rows = [
+                (n, cells)
+                for n, cells in enumerate(data, start=1)
+                if any(c != "" and (c.__class__ is not str or c.strip()) for c in cells)
+            ]
+            if rows:
+                look = _SecondLook(p, name, title, data, merged)
+                return _table_of_sheet(name, title, rows, look)
+    finally:
+        wb.close()
+    raise InputError(Location(name), "tệp Excel không có dữ liệu")
+
+
+def _read_xlsx_openpyxl(p: Path, name: str, sheet: str | None) -> Table:
+    import openpyxl
+
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
     except Exception as e:  # openpyxl raises many kinds for a damaged file
@@ -144,27 +232,129 @@ def _read_xlsx(p: Path, name: str, sheet: str | None) -> Table:
                     if any(c is not None and str(c).strip() for c in cells):
                         rows.append((n, list(cells)))
             except Exception as e:  # openpyxl raises ValueError, ParseError, KeyError... for bad XML
-                raise InputError(
-                    Location(name, sheet=ws.title),
-                    f"không đọc được trang tính (tệp Excel bị hỏng?): {type(e).__name__}: {e}",
-                ) from None
+                raise _unreadable_sheet(name, ws.title, e) from None
             if rows:
-                header = rows[0][1]
-                # The header may sit below a title; take the first row that names a unit column.
-                for k, (_, cells) in enumerate(rows[:10]):
-                    if any(fold(str(c or "")) in UNIT_HEADERS for c in cells):
-                        header, rows = cells, rows[k:]
-                        break
-                while header and header[-1] is None:
-                    header = header[:-1]
-                return Table(name, ws.title, [nfc(str(h or "")) for h in header], rows[1:])
+                return _table_of_sheet(name, ws.title, rows)
     finally:
         wb.close()
     raise InputError(Location(name), "tệp Excel không có dữ liệu")
 
 
+def _unreadable_sheet(name: str, title: str, e: Exception) -> InputError:
+    return InputError(
+        Location(name, sheet=title),
+        f"không đọc được trang tính (tệp Excel bị hỏng?): {type(e).__name__}: {e}",
+    )
+
+
+class _SecondLook:
+    """What calamine cannot answer about a cell, asked of openpyxl once a cell has been refused.
+
+    calamine gives a blank for a formula whose result the file does not hold (a workbook written by
+    a program and never opened in Excel) and for an error value (``#REF!``), and reads ``nan`` or
+    ``inf`` in a damaged sheet as numbers; openpyxl tells these apart. Only the refused cell is
+    looked at again, so a good file is read once.
+    """
+
+    def __init__(self, path: Path, name: str, title: str, data: list[list], merged: list):
+        self.path, self.name, self.title, self.data, self.merged = path, name, title, data, merged
+
+    def __call__(self, err: InputError, recheck: Callable) -> InputError:
+        loc = err.location
+        m = re.fullmatch(r"([A-Z]+)(\d+)", loc.cell or "")
+        if loc.sheet != self.title or m is None:
+            return err
+        col, row = _column_index(m.group(1)), int(m.group(2))
+        cells = self.data[row - 1] if row <= len(self.data) else []
+        value = cells[col] if col < len(cells) else ""
+        finite = not isinstance(value, float) or math.isfinite(value)
+        if value != "" and finite:
+            return err
+        try:
+            seen, formula = self._openpyxl_cell(row, col)
+        except InputError as e:
+            return e
+        if seen is None and isinstance(formula, str) and formula.startswith("="):
+            return InputError(
+                loc,
+                f"ô có công thức '{formula}' nhưng tệp không lưu kết quả đã tính của công thức "
+                "(tệp do một chương trình tạo, chưa mở bằng Excel); hãy mở tệp bằng Excel, lưu lại "
+                "rồi nạp lại, hoặc ghi giá trị thay cho công thức",
+            )
+        if seen is not None and str(seen).strip() and (value == "" or seen != value):
+            better = recheck(loc, row, col, seen)
+            return better or InputError(loc, f"{err.message} (ô chứa '{seen}')")
+        for (r0, c0), (r1, c1) in self.merged:
+            if r0 <= row - 1 <= r1 and c0 <= col <= c1 and (row - 1, col) != (r0, c0):
+                first = f"{_column_letter(c0)}{r0 + 1}"
+                return InputError(
+                    loc,
+                    f"ô nằm trong vùng ô gộp {first}:{_column_letter(c1)}{r1 + 1}, chỉ ô {first} giữ giá trị; "
+                    "hãy bỏ gộp ô và ghi giá trị vào từng ô" + _needed(err.message),
+                )
+        return err
+
+    def _openpyxl_cell(self, row: int, col: int):
+        import openpyxl
+
+        found = []
+        for data_only in (True, False):
+            wb = openpyxl.load_workbook(self.path, read_only=True, data_only=data_only)
+            try:
+                ws = wb[self.title]
+                value = None
+                for cells in ws.iter_rows(min_row=row, max_row=row, values_only=True):
+                    value = cells[col] if col < len(cells) else None
+                found.append(value)
+            except InputError:
+                raise
+            except Exception as e:
+                raise _unreadable_sheet(self.name, self.title, e) from None
+            finally:
+                wb.close()
+        return found[0], found[1]
+
+
+def _needed(message: str) -> str:
+    """'; cần …' of a refusal, to repeat after a better explanation."""
+    k = message.find("; cần ")
+    return message[k:] if k >= 0 else ""
+
+
+# --- reading a period ------------------------------------------------------------------------
+
+
 def read_period(path: str | Path, framework: Framework, sheet: str | None = None) -> PeriodData:
     table = read_table(path, sheet)
+    reader = _PeriodReader(table, framework)
+    try:
+        return reader.read()
+    except InputError as e:
+        if table.second_look is None:
+            raise
+        better = table.second_look(e, reader.recheck)
+        if better is e:
+            raise
+        raise better from None
+
+
+@dataclass
+class Columns:
+    """What the header row says: where the group, unit and total are, and each input's column."""
+
+    group: int
+    unit: int
+    total: int | None
+    inputs: dict[str, int]  # input id -> column
+
+    @property
+    def kind(self) -> str:
+        return "inputs" if self.inputs else "totals"
+
+
+def resolve_columns(table: Table, framework: Framework) -> Columns:
+    """The header row checked against the framework (once per file): a missing unit or group
+    column, an unknown column or an unrecognised table is refused at the header."""
     keys = [fold(h) for h in table.header]
     group_col = _find(keys, GROUP_HEADERS)
     unit_col = _find(keys, UNIT_HEADERS)
@@ -173,7 +363,6 @@ def read_period(path: str | Path, framework: Framework, sheet: str | None = None
         raise InputError(table.where(row=1), "thiếu cột tên đơn vị ('đơn vị' hoặc 'unit')")
     if group_col is None:
         raise InputError(table.where(row=1), "thiếu cột khối ('khối' hoặc 'group')")
-
     by_key: dict[str, Input] = {}
     for inp in framework.inputs.values():
         by_key[fold(inp.id)] = inp
@@ -198,49 +387,215 @@ def read_period(path: str | Path, framework: Framework, sheet: str | None = None
             "cột không có trong bộ tiêu chí "
             f"'{framework.id}'; cần mã hoặc tên một chỉ tiêu (xem: xephang template --framework {framework.id})",
         )
-    kind = "inputs" if input_cols else "totals"
-    if kind == "totals" and total_col is None:
+    columns = Columns(group_col, unit_col, total_col, input_cols)
+    if columns.kind == "totals" and total_col is None:
         raise InputError(
             table.where(row=1),
             "không nhận ra bảng: cần cột 'tổng điểm' (bảng kết quả) hoặc các cột chỉ tiêu của bộ tiêu chí",
         )
+    return columns
 
-    units: list[UnitEntry] = []
-    seen: dict[str, int] = {}
-    values: dict[str, list] = {i: [] for i in framework.inputs}
-    not_applicable: dict[str, set[int]] = {}
-    for row_n, cells in table.rows:
-        cells = list(cells) + [None] * (len(table.header) - len(cells))
-        name = nfc(_text(cells[unit_col]))
-        if not name:
-            raise InputError(table.where(row_n, unit_col), "thiếu tên đơn vị")
-        gtext = nfc(_text(cells[group_col]))
-        group = framework.group(gtext) if gtext else None
-        if group is None:
-            choices = "; ".join(f"{g.id} ({g.name})" for g in framework.groups)
-            raise InputError(
-                table.where(row_n, group_col),
-                f"khối '{gtext}' không có trong bộ tiêu chí '{framework.id}'; cần một trong: {choices}",
-            )
-        key = fold(name)
-        if key in seen:
-            raise InputError(table.where(row_n, unit_col), f"đơn vị '{name}' bị trùng với dòng {seen[key]}")
-        seen[key] = row_n
-        index = len(units)
-        entry = UnitEntry(name=name, group=group.id, row=row_n)
-        if kind == "totals":
-            entry.total = _total(table, row_n, total_col, cells[total_col], framework)
+
+class _PeriodReader:
+    def __init__(self, table: Table, fw: Framework):
+        self.table, self.fw = table, fw
+        self.parsers: dict[str, CellParser] = {}
+        self.input_cols: dict[str, int] = {}
+        self.total_col: int | None = None
+
+    def parser(self, inp: Input) -> CellParser:
+        p = self.parsers.get(inp.id)
+        if p is None:
+            p = self.parsers[inp.id] = parser_for(inp)
+        return p
+
+    def recheck(self, loc: Location, row: int, col: int, value) -> InputError | None:
+        """The refusal a cell holding ``value`` gets, if any (for the second look at a sheet)."""
+        try:
+            for iid, c in self.input_cols.items():
+                if c == col:
+                    self.parser(self.fw.inputs[iid]).value(value, _text(value))
+            if col == self.total_col:
+                _total_value(value, self.fw)
+        except CellError as e:
+            return InputError(loc, e.message)
+        return None
+
+    def read(self) -> PeriodData:
+        table, framework = self.table, self.fw
+        columns = resolve_columns(table, framework)
+        group_col, unit_col, total_col, kind = columns.group, columns.unit, columns.total, columns.kind
+        self.total_col, self.input_cols = total_col, columns.inputs
+
+        # Rows: names, groups and duplicates. A refusal here stops the rows; the inputs of the rows
+        # above it are still checked, as their problems come first.
+        units: list[UnitEntry] = []
+        unit_cells: list[list] = []
+        seen: dict[str, int] = {}
+        groups: dict[str, object] = {}  # group text as written -> Group (each distinct text folded once)
+        width = len(table.header)
+        row_error = None
+        for row_n, cells in table.rows:
+            if len(cells) < width:
+                cells = list(cells) + [None] * (width - len(cells))
+            name = nfc(_text(cells[unit_col]))
+            if not name:
+                row_error = InputError(table.where(row_n, unit_col), "thiếu tên đơn vị")
+                break
+            gtext = nfc(_text(cells[group_col]))
+            group = groups.get(gtext)
+            if group is None:
+                group = groups[gtext] = (framework.group(gtext) if gtext else None) or False
+            if group is False:
+                choices = "; ".join(f"{g.id} ({g.name})" for g in framework.groups)
+                row_error = InputError(
+                    table.where(row_n, group_col),
+                    f"khối '{gtext}' không có trong bộ tiêu chí '{framework.id}'; cần một trong: {choices}",
+                )
+                break
+            key = fold(name)
+            if key in seen:
+                row_error = InputError(table.where(row_n, unit_col), f"đơn vị '{name}' bị trùng với dòng {seen[key]}")
+                break
+            seen[key] = row_n
+            entry = UnitEntry(name=name, group=group.id, row=row_n)
+            if kind == "totals":
+                entry.total = _total(table, row_n, total_col, cells[total_col], framework)
+            units.append(entry)
+            unit_cells.append(cells)
+
+        values: dict[str, list] = {}
+        not_applicable: dict[str, set[int]] = {}
+        if kind == "inputs":
+            values = {iid: [None] * len(units) for iid in framework.inputs}
+            first = self._inputs(units, unit_cells, values, not_applicable)
+            if first is not None:
+                raise first
+        if row_error is not None:
+            raise row_error
+        if not units:
+            raise InputError(table.where(), "không có dòng dữ liệu nào dưới dòng tiêu đề")
+        return PeriodData(source=table.file, kind=kind, units=units, values=values,
+                          not_applicable=not_applicable, sheet=table.sheet)
+
+    def _inputs(self, units, unit_cells, values, not_applicable) -> InputError | None:
+        """Every group's columns, column by column; the first problem in (row, form order), if any."""
+        table, fw = self.table, self.fw
+        by_group: dict[str, list[int]] = {}
+        for i, u in enumerate(units):
+            by_group.setdefault(u.group, []).append(i)
+        problems: list[tuple[tuple[int, int, int], InputError]] = []  # ((unit, stage, order), error)
+        read: dict[str, dict[str, list]] = {}  # input id -> group id -> values of the group's units
+        for gid, indices in by_group.items():
+            columns = list(zip(*(unit_cells[i] for i in indices)))  # the group's rows, transposed
+            for k, inp in enumerate(fw.inputs_for(gid)):
+                col = self.input_cols.get(inp.id)
+                if col is None:
+                    problems.append(((indices[0], 0, k), InputError(
+                        table.where(row=1),
+                        f"thiếu cột '{inp.id}' ({inp.label}), cần cho các đơn vị thuộc khối '{gid}'",
+                    )))
+                    continue
+                column, problem = self._column(gid, inp, col, indices, units, columns[col], not_applicable)
+                read.setdefault(inp.id, {})[gid] = column
+                if problem is not None:
+                    problems.append(((problem[0], 0, k), problem[1]))
+        # Back from group order to file order, in C: the unit at file index i is at inverse[i].
+        order = [i for indices in by_group.values() for i in indices]
+        inverse = [0] * len(order)
+        for pos, i in enumerate(order):
+            inverse[i] = pos
+        for iid, by in read.items():
+            joined = list(chain.from_iterable(by.get(gid) or [None] * len(ix) for gid, ix in by_group.items()))
+            values[iid] = [joined[inverse[0]]] if len(inverse) == 1 else list(itemgetter(*inverse)(joined))
+        for gid, indices in by_group.items():
+            pairs = part_whole_pairs(fw, gid)
+            if not pairs:
+                continue
+            # The units to look at as a whole: those where some part exceeds its whole (a column
+            # comparison); the first of them, in file order, gets the unit's own check and message.
+            suspects = set()
+            for part, whole in pairs:
+                pv, wv = values[part.id], values[whole.id]
+                suspects.update(
+                    i for i in indices if pv[i] is not None and wv[i] is not None and pv[i] > wv[i]
+                )
+            if suspects:
+                i = min(suspects)
+                names = {iid for pair in pairs for iid in (pair[0].id, pair[1].id)}
+                iid, message = validate_unit(fw, gid, {n: values[n][i] for n in names}, pairs)[0]
+                order_in_form = {inp.id: k for k, inp in enumerate(fw.inputs_for(gid))}
+                where = table.where(units[i].row, self.input_cols[iid])
+                problems.append(((i, 1, order_in_form[iid]), InputError(where, message)))
+        if problems:
+            return min(problems, key=lambda p: p[0])[1]
+        return None
+
+    def _column(self, gid, inp, col, indices, units, cells, not_applicable):
+        """One input's cells for one group's units: their values, and (unit index, error) of the first
+        refused cell or None.
+
+        Each distinct cell is read once (``CellParser.result``), then the column is filled from
+        what each distinct cell gave; only a column holding a refusal or a 'không áp dụng' is
+        walked cell by cell.
+        """
+        parser = self.parser(inp)
+        memo = parser.results
+        if not self.table.text_only and bool in set(map(type, cells)):
+            # True == 1 == 1.0 as keys: beside a true/false cell, a cell that is not text is keyed
+            # with its type (and kept apart from the columns without true/false cells).
+            keys = [c if c.__class__ is str else (c.__class__, c) for c in cells]
+            memo = parser.typed_results
         else:
-            _unit_inputs(table, framework, row_n, cells, input_cols, group.id, values, not_applicable, index)
-        units.append(entry)
-    if not units:
-        raise InputError(table.where(), "không có dòng dữ liệu nào dưới dòng tiêu đề")
-    if kind == "inputs":
-        for iid in list(values):
-            if len(values[iid]) != len(units):
-                values[iid] += [None] * (len(units) - len(values[iid]))
-    return PeriodData(source=table.file, kind=kind, units=units, values=values if kind == "inputs" else {},
-                      not_applicable=not_applicable, sheet=table.sheet)
+            keys = cells
+        distinct = set(keys)
+        for key in distinct.difference(memo):
+            v = memo[key] = parser.result(key[1] if key.__class__ is tuple else key)
+            if v is NOT_APPLICABLE or v.__class__ is CellError:
+                parser.special.add(key)
+        special = distinct.intersection(parser.special)
+        if not special:
+            return list(map(memo.__getitem__, keys)), None
+        column = [None] * len(keys)
+        marks = None  # criteria marked not applicable by a "không áp dụng" cell, found on first use
+        for n, (i, key) in enumerate(zip(indices, keys)):
+            v = memo[key]
+            if key in special:
+                if v.__class__ is CellError:
+                    return column, (i, InputError(self.table.where(units[i].row, col), v.message))
+                if marks is None:
+                    marks = _na_marks(self.fw, gid, inp.id)
+                if not marks:
+                    return column, (i, InputError(
+                        self.table.where(units[i].row, col),
+                        f"'{_text(cells[n])}': chỉ tiêu '{inp.label}' thuộc tiêu chí không được phép "
+                        "đánh dấu 'không áp dụng'",
+                    ))
+                for c in marks:
+                    not_applicable.setdefault(c.id, set()).add(i)
+                v = None
+            column[n] = v
+        return column, None
+
+
+def _na_marks(fw: Framework, group: str, input_id: str) -> list:
+    """The criteria a 'không áp dụng' in this input's cell marks for a unit of ``group``: for every
+    criterion reading the input, itself or the ancestor that may be marked; [] if one cannot be."""
+    readers = fw.readers_of(input_id, group)
+    marked = [a for c in readers for a in _na_owner(c, group)]
+    if not marked or len(marked) < len(readers):
+        return []
+    return marked
+
+
+def _na_owner(c, group: str):
+    """The criterion (c or an ancestor) that may be marked not applicable."""
+    node = c
+    while node is not None:
+        if node.may_be_not_applicable and node.applies_to(group):
+            return [node]
+        node = node.parent
+    return []
 
 
 def parse_value(inp: Input, text, where: str = "Biểu mẫu báo cáo"):
@@ -269,104 +624,71 @@ def _text(cell) -> str:
     return str(cell).strip()
 
 
-def _number(table, row_n, col, cell, what: str) -> Decimal:
-    if isinstance(cell, bool):
-        raise InputError(table.where(row_n, col), f"cần {what}, không phải giá trị đúng/sai")
-    if isinstance(cell, int):
-        return Decimal(cell)
-    if isinstance(cell, float):
-        if cell != cell or cell in (float("inf"), float("-inf")):  # a damaged or hand-made workbook
-            raise InputError(table.where(row_n, col), f"ô chứa giá trị không hữu hạn ({cell}); cần {what}")
-        return Decimal(repr(cell))  # the shortest text of the typed value: 85.03, not 85.0299999...
-    try:
-        return parse_number(_text(cell))
-    except NumberFormatError as e:
-        raise InputError(table.where(row_n, col), f"{e}; cần {what}") from None
+# --- cells -----------------------------------------------------------------------------------
 
 
-def _total(table, row_n, col, cell, fw: Framework) -> int:
-    scale_text = format_number(from_fixed(fw.scale), 0)
-    text = _text(cell) if isinstance(cell, str) else ""
-    m = re.fullmatch(r"(\d{1,3})[.,](\d{3})", text.strip())
-    if m and int(m[1] + m[2]) > from_fixed(fw.scale):
-        # "84,995" in a 0–100 column: 84995 is out of the scale, so the separator is the decimal one.
-        d = Decimal(f"{m[1]}.{m[2]}")
-    else:
-        d = _number(table, row_n, col, cell, f"tổng điểm từ 0 đến {scale_text}")
-    if fw.report == "index" and d <= 1:
-        d = d * from_fixed(fw.scale)  # a published index (0..1) is points / scale
-    value = _fixed(table, row_n, col, d)
-    if value < 0 or value > fw.scale:
-        raise InputError(table.where(row_n, col), f"tổng điểm {d} nằm ngoài thang điểm 0 đến {scale_text}")
-    return value
+class CellError(Exception):
+    """A refused cell: the message, without the location (the column reader adds it)."""
+
+    def __init__(self, message: str, readings: tuple = ()):
+        super().__init__(message)
+        self.message = message
+        self.readings = readings  # both readings of an ambiguous number such as 1.234
 
 
-def _fixed(table, row_n, col, d: Decimal) -> int:
-    try:
-        return to_fixed(d)
-    except NumberFormatError as e:
-        raise InputError(table.where(row_n, col), str(e)) from None
+#: A cell saying "không áp dụng" (the column reader decides whether the criterion allows it).
+NOT_APPLICABLE = object()
 
 
-def _unit_inputs(table, fw, row_n, cells, input_cols, group, values, not_applicable, index):
-    needed = fw.inputs_for(group)
-    na_criteria = {c.id: c for c in fw.all_criteria() if c.may_be_not_applicable and c.applies_to(group)}
-    readers = {}  # input id -> criteria that read it
-    for c in fw.all_criteria():
-        if c.applies_to(group):
-            for iid in c.own_inputs():
-                readers.setdefault(iid, []).append(c)
-    row_values = {}
-    for inp in needed:
-        col = input_cols.get(inp.id)
-        if col is None:
-            raise InputError(
-                table.where(row=1),
-                f"thiếu cột '{inp.id}' ({inp.label}), cần cho các đơn vị thuộc khối '{group}'",
-            )
-        cell = cells[col]
+class CellParser:
+    """Reads the cells of one input: the checks of its type and bounds, prepared once.
+
+    Calling it reads a cell (raw, as the file holds it) into the stored value or ``NOT_APPLICABLE``,
+    or raises ``CellError``. The column reader reads each distinct cell once: a column of 12,000
+    units holds few distinct texts ("có", "không", small counts), so folding and Decimal work is
+    done per text. Subclasses, one per input type, implement ``value``.
+    """
+
+    def __init__(self, inp: Input):
+        self.inp = inp
+        self.expected = _expected(inp)
+        #: distinct cell -> what ``result`` gave (1 and 1.0 read alike; no true/false cell here)
+        self.results: dict = {}
+        #: the same, keyed (type, cell) for a cell that is not text, when true/false cells are about
+        self.typed_results: dict = {}
+        #: the keys of both whose result is a refusal or NOT_APPLICABLE
+        self.special: set = set()
+
+    def __call__(self, cell):
+        v = self.result(cell)
+        if v.__class__ is CellError:
+            raise CellError(v.message)
+        return v
+
+    def result(self, cell):
+        """The stored value, ``NOT_APPLICABLE`` or the ``CellError`` refusing the cell (not raised)."""
+        try:
+            return self.read(cell)
+        except CellError as e:
+            return e
+
+    def read(self, cell):
         text = _text(cell)
-        if fold(text) in NA_WORDS and text:
-            marked = [a for c in readers.get(inp.id, []) for a in _na_owner(c, na_criteria)]
-            if not marked or len(marked) < len(readers.get(inp.id, [])):
-                raise InputError(
-                    table.where(row_n, col),
-                    f"'{text}': chỉ tiêu '{inp.label}' thuộc tiêu chí không được phép đánh dấu 'không áp dụng'",
-                )
-            for c in marked:
-                not_applicable.setdefault(c.id, set()).add(index)
-            row_values[inp.id] = None
-            continue
-        row_values[inp.id] = _value(table, row_n, col, cell, inp)
-    for inp in needed:
-        v = row_values[inp.id]
-        if inp.at_most and v is not None and row_values.get(inp.at_most) is not None and v > row_values[inp.at_most]:
-            whole = fw.inputs[inp.at_most]
-            raise InputError(
-                table.where(row_n, input_cols[inp.id]),
-                f"'{inp.label}' ({plain(v)}) lớn hơn '{whole.label}' ({plain(row_values[inp.at_most])}); "
-                "phần không thể lớn hơn tổng",
-            )
-    for iid, v in row_values.items():
-        values[iid].extend([None] * (index - len(values[iid])))
-        values[iid].append(v)
+        if text and fold(text) in NA_WORDS:
+            return NOT_APPLICABLE
+        return self.value(cell, text)
+
+    def value(self, cell, text: str):  # pragma: no cover - every type has its own
+        raise NotImplementedError
+
+    def blank(self):
+        return CellError(f"ô trống; cần {self.expected}")
 
 
-def _na_owner(c, na_criteria):
-    """The criterion (c or an ancestor) that may be marked not applicable."""
-    node = c
-    while node is not None:
-        if node.id in na_criteria:
-            return [node]
-        node = node.parent
-    return []
-
-
-def _value(table, row_n, col, cell, inp: Input):
-    text = _text(cell)
-    if not text:
-        raise InputError(table.where(row_n, col), f"ô trống; cần {_expected(inp)}")
-    if inp.type == "yesno":
+class YesNoParser(CellParser):
+    def value(self, cell, text):
+        if not text:
+            raise self.blank()
         if isinstance(cell, bool):
             return cell
         k = fold(text)
@@ -374,29 +696,200 @@ def _value(table, row_n, col, cell, inp: Input):
             return True
         if k in NO_WORDS:
             return False
-        raise InputError(table.where(row_n, col), f"'{text}': cần 'có' hoặc 'không'")
-    if inp.type == "list":
+        raise CellError(f"'{text}': cần 'có' hoặc 'không'")
+
+
+class ChoiceParser(CellParser):
+    def __init__(self, inp: Input):
+        super().__init__(inp)
+        self.options: dict[str, str] = {}
+        for o in inp.options:  # the first option that matches, as the form lists them
+            self.options.setdefault(fold(o.id), o.id)
+            self.options.setdefault(fold(o.label), o.id)
+
+    def value(self, cell, text):
+        if not text:
+            raise self.blank()
+        found = self.options.get(fold(text))
+        if found is None:
+            raise CellError(f"'{text}': cần {self.expected}")
+        return found
+
+
+#: A plain decimal number as typed or as the shortest text of a float (no sign, exponent, %).
+_SIMPLE = re.compile(r"(\d{1,12})(?:([.,])(\d{1,15}))?")
+_DECIMAL_STEP = [10 ** (15 - n) for n in range(16)]
+
+
+class NumberParser(CellParser):
+    """count, number, ratio, points: exact fixed point; an ambiguous ``1.234`` is settled by the
+    input's bounds when only one of its two readings is allowed."""
+
+    def __init__(self, inp: Input):
+        super().__init__(inp)
+        self.ratio = inp.type == "ratio"
+        self.whole = inp.type == "count"
+        self.low = inp.min if inp.min is not None else 0
+        self.high = inp.max if inp.max is not None else 10**13 * SCALE
+
+    def read(self, cell):
+        # The common case without Decimal: "85", "0,5", 0.25; anything else takes the full path.
+        cls = cell.__class__
+        v = None
+        if cls is str:
+            m = _SIMPLE.fullmatch(cell)
+            if m is not None:
+                whole, _, frac = m.groups()
+                if frac is None:
+                    v = int(whole) * SCALE
+                elif len(frac) != 3 or whole[0] == "0" or len(whole) > 3:  # else: thousands or decimals?
+                    v = int(whole) * SCALE + int(frac) * _DECIMAL_STEP[len(frac)]
+                if v is not None and self.ratio and v > SCALE:
+                    v = None  # "1.5" in a ratio: the full path says why it is refused
+        elif cls is float:
+            if cell.is_integer():
+                if 0 <= cell < 1e12:
+                    v = int(cell) * SCALE
+            elif math.isfinite(cell):
+                m = _SIMPLE.fullmatch(repr(cell))
+                if m is not None:
+                    whole, _, frac = m.groups()
+                    v = int(whole) * SCALE + int(frac) * _DECIMAL_STEP[len(frac)]
+        elif cls is int and 0 <= cell < 10**12:
+            v = cell * SCALE
+        if v is not None and not (self.whole and v % SCALE) and self.low <= v <= self.high:
+            return v
+        return super().read(cell)
+
+    def value(self, cell, text):
+        if not text:
+            raise self.blank()
+        try:
+            d = _decimal(cell, self.expected)
+        except CellError as e:
+            fits = []
+            for reading in e.readings:
+                try:
+                    fits.append(self.check(cell, text, reading))
+                except CellError:
+                    pass
+            if len(fits) == 1:
+                return fits[0]
+            raise
+        return self.check(cell, text, d)
+
+    def check(self, cell, text: str, d: Decimal) -> int:
+        inp, expected = self.inp, self.expected
+        if self.ratio and d > 1 and isinstance(cell, str) and not cell.strip().endswith("%"):
+            raise CellError(f"tỷ lệ {text} lớn hơn 1; cần {expected}")
+        try:
+            v = to_fixed(d)
+        except NumberFormatError as e:
+            raise CellError(str(e)) from None
+        if v < 0:
+            raise CellError(f"giá trị âm ({text}); cần {expected}")
+        if self.whole and v % SCALE:
+            raise CellError(f"'{text}' không phải số nguyên; cần {expected}")
+        if inp.min is not None and v < inp.min:
+            raise CellError(f"{text} nhỏ hơn mức tối thiểu; cần {expected}")
+        if inp.max is not None and v > inp.max:
+            what = "tỷ lệ lớn hơn 1" if self.ratio else f"{text} lớn hơn mức tối đa"
+            raise CellError(f"{what}; cần {expected}")
+        return v
+
+
+class ListParser(CellParser):
+    """Named items, one cell: 'Quản lý văn bản; Một cửa điện tử' (or one per line)."""
+
+    def value(self, cell, text):
+        if not text:
+            raise self.blank()
         return split_items(text)
-    if inp.type == "choice":
-        k = fold(text)
-        for o in inp.options:
-            if k in (fold(o.id), fold(o.label)):
-                return o.id
-        raise InputError(table.where(row_n, col), f"'{text}': cần {_expected(inp)}")
-    d = _number(table, row_n, col, cell, _expected(inp))
-    if inp.type == "ratio" and d > 1 and isinstance(cell, str) and not cell.strip().endswith("%"):
-        raise InputError(table.where(row_n, col), f"tỷ lệ {text} lớn hơn 1; cần {_expected(inp)}")
-    v = _fixed(table, row_n, col, d)
-    if v < 0:
-        raise InputError(table.where(row_n, col), f"giá trị âm ({text}); cần {_expected(inp)}")
-    if inp.type == "count" and v % SCALE:
-        raise InputError(table.where(row_n, col), f"'{text}' không phải số nguyên; cần {_expected(inp)}")
-    if inp.min is not None and v < inp.min:
-        raise InputError(table.where(row_n, col), f"{text} nhỏ hơn mức tối thiểu; cần {_expected(inp)}")
-    if inp.max is not None and v > inp.max:
-        what = "tỷ lệ lớn hơn 1" if inp.type == "ratio" else f"{text} lớn hơn mức tối đa"
-        raise InputError(table.where(row_n, col), f"{what}; cần {_expected(inp)}")
-    return v
+
+
+#: One parser class per input type; a new type adds its own.
+PARSERS: dict[str, type[CellParser]] = {
+    "yesno": YesNoParser,
+    "choice": ChoiceParser,
+    "list": ListParser,
+    "count": NumberParser,
+    "number": NumberParser,
+    "ratio": NumberParser,
+    "points": NumberParser,
+}
+
+
+def parser_for(inp: Input) -> CellParser:
+    return PARSERS[inp.type](inp)
+
+
+def _decimal(cell, what: str) -> Decimal:
+    if isinstance(cell, bool):
+        raise CellError(f"cần {what}, không phải giá trị đúng/sai")
+    if isinstance(cell, int):
+        return Decimal(cell)
+    if isinstance(cell, float):
+        if cell != cell or cell in (float("inf"), float("-inf")):  # a damaged or hand-made workbook
+            raise CellError(f"ô chứa giá trị không hữu hạn ({cell}); cần {what}")
+        return Decimal(repr(cell))  # the shortest text of the typed value: 85.03, not 85.0299999...
+    try:
+        return parse_number(_text(cell))
+    except NumberFormatError as e:
+        raise CellError(f"{e}; cần {what}", getattr(e, "readings", ())) from None
+
+
+def _number(table, row_n, col, cell, what: str) -> Decimal:
+    try:
+        return _decimal(cell, what)
+    except CellError as e:
+        raise InputError(table.where(row_n, col), e.message) from None
+
+
+def _total_value(cell, fw: Framework) -> int:
+    try:
+        d = _decimal(cell, f"tổng điểm từ 0 đến {_scale_text(fw)}")
+    except CellError as e:
+        fits = []
+        for reading in e.readings:
+            try:
+                fits.append(_total_check(reading, fw))
+            except CellError:
+                pass
+        if len(fits) == 1:
+            return fits[0]
+        raise
+    return _total_check(d, fw)
+
+
+def _scale_text(fw: Framework) -> str:
+    return format_number(from_fixed(fw.scale), 0)
+
+
+def _total_check(d: Decimal, fw: Framework) -> int:
+    if fw.report == "index" and d <= 1:
+        d = d * from_fixed(fw.scale)  # a published index (0..1) is points / scale
+    try:
+        value = to_fixed(d)
+    except NumberFormatError as e:
+        raise CellError(str(e)) from None
+    if value < 0 or value > fw.scale:
+        raise CellError(f"tổng điểm {d} nằm ngoài thang điểm 0 đến {_scale_text(fw)}")
+    return value
+
+
+def _total(table, row_n, col, cell, fw: Framework) -> int:
+    try:
+        return _total_value(cell, fw)
+    except CellError as e:
+        raise InputError(table.where(row_n, col), e.message) from None
+
+
+def _value(table, row_n, col, cell, inp: Input):
+    """One cell of an input, without the 'không áp dụng' question (which belongs to the unit)."""
+    try:
+        return parser_for(inp).value(cell, _text(cell))
+    except CellError as e:
+        raise InputError(table.where(row_n, col), e.message) from None
 
 
 def _expected(inp: Input) -> str:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from xephang.analysis import Lineage, compare_periods, rank_robustness, road_to_next_level, run_checks
 from xephang.errors import XephangError
-from xephang.numbers import plain
 from xephang.text import fold
 
 from .models import EvidenceLink, Period, Status, Submission
@@ -107,25 +106,18 @@ def _checks(scored, previous, evidence: dict[str, set[str]]):
 
 
 # --------------------------------------------------------------------- published results: the core's
-def _ranks(data: dict) -> list:
-    return [[(u["name"], u["rank"], u["total"]) for u in g["units"]] for g in data["groups"]]
-
-
-def _ranks_scored(ps: PeriodScores) -> list:
-    """``_ranks(snapshot_payload(ps))`` without computing every unit's criteria rows."""
-    return [[(u.name, u.rank, plain(u.total)) for u in g.units] for g in ps.ranking.groups]
-
-
 def published_scores(period: Period) -> PeriodScores | None:
-    """The core's ranking of a published period, only if it still equals the latest published snapshot
-    (figures changed since publication: nothing is shown from them until a correction is published)."""
-    snap = period.snapshots.filter(published=True).order_by("-version").first()
-    if snap is None:
+    """The core's ranking of the current published version, rebuilt from the snapshot's own figures
+    (never from the live rows, which a correction round may be changing)."""
+    from . import publication
+
+    found = publication.edition_of(period, None)
+    if found is None:
         return None
-    ps = score_period(period, "appraised")
-    if ps.ranking is None or _ranks_scored(ps) != _ranks(snap.summary):
+    try:
+        return publication.scores_of_snapshot(period, found[1])
+    except publication.PublicationError:
         return None
-    return ps
 
 
 def road(period: Period, unit) -> dict | None:

@@ -8,6 +8,7 @@ cache                  key                                              why it c
 =====================  ===============================================  ==========================
 ``FRAMEWORKS``         (criteria set code, its YAML text)               the text is the whole input
 ``SNAPSHOT_SUMMARIES`` (snapshot id, its SHA-256)                       snapshots are immutable
+``SNAPSHOT_RANKINGS``  (snapshot id, its SHA-256, criteria set SHA-256)  both inputs are in the key
 =====================  ===============================================  ==========================
 
 The scored periods and the data-quality checks keep their own content-keyed caches (``scoring``,
@@ -68,3 +69,7 @@ FRAMEWORKS = Memo("criteria sets", 16)
 #: rows (those are read one unit at a time from ``SnapshotUnit``). A national result's payload is tens
 #: of MB of JSON; its summary a few hundred KB.
 SNAPSHOT_SUMMARIES = Memo("snapshot summaries", 32)
+
+#: The core's ranking rebuilt from a snapshot's own figures (documents, scorecards, the road to the
+#: next level of a published result): scoring a national result again on every download is seconds.
+SNAPSHOT_RANKINGS = Memo("rankings rebuilt from snapshots", 8)

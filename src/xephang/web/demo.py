@@ -121,7 +121,12 @@ def load_demo(stdout=None, seed: int = 2021) -> dict:
     for unit, entry in zip(units, published.units):
         Submission.objects.create(period=p2020, unit=unit, state=Submission.State.SUBMITTED, total=plain(entry.total),
                                   submitted_at=timezone.now())
-    workflow.publish(p2020, admin, reason="Nhập kết quả đã công bố năm 2020 (chỉ tổng điểm).")
+    # Imported, not published today: the decision's date is not known (the source is the unsigned
+    # draft), so none is given, and the pages say the results were imported.
+    decision_date = (pf.meta.get("decision") or {}).get("date")
+    workflow.publish(p2020, admin, reason="Nhập kết quả đã công bố năm 2020 (chỉ tổng điểm).",
+                     imported={"source": "quyết định xếp hạng năm 2020, chỉ tổng điểm",
+                               "date": str(decision_date) if decision_date else None})
 
     # The open demo period: sample figures, most units submitted, some drafts, some not started.
     today = timezone.localdate()

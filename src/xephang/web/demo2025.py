@@ -108,5 +108,6 @@ def load_2025(admin, rng: random.Random, sample_texts) -> Period:
         assert checked.complete, (unit.name, checked.errors, checked.missing)
         Submission.objects.create(period=period, unit=unit, values=texts, sample=True,
                                   state=Submission.State.SUBMITTED, submitted_at=timezone.now())
-    workflow.publish(period, admin, reason="Dữ liệu mẫu: tổ chức bộ máy năm 2025.")
+    workflow.publish(period, admin, reason="Dữ liệu mẫu: tổ chức bộ máy năm 2025.",
+                     imported={"source": "dữ liệu mẫu, không có quyết định thật", "date": None})
     return period

@@ -233,6 +233,9 @@ def verify() -> Report:
             rep.problems.append(f"{where}: không có dòng nhật ký ghi việc chốt/công bố phiên bản này.")
         if actual == s.sha256:
             rep.problems.extend(f"{where}: {p}" for p in snapshot_units_problems(s))
+    from .frozen import verify_frozen_rows
+
+    verify_frozen_rows(rep.problems)
     return rep
 
 

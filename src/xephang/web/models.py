@@ -19,6 +19,7 @@ from xephang.framework.loader import parse_framework
 from xephang.framework.model import Framework as CoreFramework
 
 from .cache import FRAMEWORKS, SNAPSHOT_SUMMARIES
+from .frozen import FrozenGuardedPeriod, PeriodQuerySet, guard_framework_save
 from .integrity import AuditQuerySet, SnapshotQuerySet, sha256_text
 
 
@@ -106,6 +107,10 @@ class Framework(models.Model):
         text, code = self.yaml_text, self.code
         return FRAMEWORKS.get((code, text), lambda: parse_framework(text, f"{code}.yaml"))
 
+    def save(self, *args, **kwargs):
+        guard_framework_save(self)  # the criteria set of a frozen period cannot change
+        super().save(*args, **kwargs)
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", "Dự thảo"
@@ -126,7 +131,10 @@ NEXT_STATUS = {
 }
 
 
-class Period(models.Model):
+class Period(FrozenGuardedPeriod, models.Model):
+    """A year's evaluation. Once frozen (final or published) its name, year, criteria set, kind,
+    tie rule, units and decision metadata cannot change (``frozen.py``)."""
+
     class Kind(models.TextChoices):
         INPUTS = "inputs", "Số liệu chi tiết (chấm theo bộ tiêu chí)"
         TOTALS = "totals", "Chỉ tổng điểm (kết quả đã công bố)"
@@ -143,6 +151,8 @@ class Period(models.Model):
     units = models.ManyToManyField(Unit, verbose_name="đơn vị tham gia", related_name="periods")
     sample = models.BooleanField("dữ liệu mẫu", default=False)
     meta = models.JSONField("thông tin quyết định", default=dict, blank=True)
+
+    objects = PeriodQuerySet.as_manager()  # update() of a frozen period's fields refused (frozen.py)
 
     class Meta:
         ordering = ["-year", "name"]
@@ -189,6 +199,9 @@ class Submission(models.Model):
     sample = models.BooleanField("dữ liệu mẫu", default=False)
     #: Optimistic locking: +1 on every save; a form saved from an older version is refused.
     version = models.PositiveIntegerField("phiên bản", default=0)
+    #: Returned to the unit by the administrator (with this reason): editable again until resubmitted,
+    #: whatever the period's stage before publication.
+    returned_reason = models.TextField("lý do trả lại báo cáo", blank=True)
 
     class Meta:
         verbose_name = "báo cáo của đơn vị"
@@ -371,6 +384,58 @@ class SnapshotUnit(models.Model):
         raise ValidationError("Kết quả đã chốt không được xóa.")
 
 
+class NonReporting(models.Model):
+    """The administrator's record that a unit of the period sent no report and that the criteria set's
+    ``non_reporting`` rule applies to it (with the reason). Freezing needs one for every such unit."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="non_reporting")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    rule = models.CharField("quy định áp dụng", max_length=16)  # the set's non_reporting: zero | unranked
+    reason = models.TextField("lý do")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "đơn vị không báo cáo"
+        verbose_name_plural = "đơn vị không báo cáo"
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="one_non_reporting_per_unit")]
+
+
+class CorrectionRound(models.Model):
+    """Appraisal reopened for named units, with a reason: before publication (a correction of the
+    draft) or after it (a correction published as the next version). While open, only these units'
+    figures may be appraised again."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="corrections")
+    unit_ids = models.JSONField("đơn vị được đính chính", default=list)
+    criteria = models.JSONField("tiêu chí được thẩm định lại", default=list, blank=True)  # empty: all
+    reason = models.TextField("lý do")
+    after_publication = models.BooleanField("đính chính sau công bố", default=False)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    opened_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+
+
+def signed_scan_path(instance, filename):
+    return f"quyet-dinh/{instance.period_id}/{timezone.now():%Y%m%d%H%M%S%f}.pdf"
+
+
+class SignedScan(models.Model):
+    """The signed decision as scanned (PDF), kept as evidence of the act; its SHA-256 is in the
+    published snapshot."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="signed_scans")
+    file = models.FileField("bản quét quyết định đã ký", upload_to=signed_scan_path)
+    original_name = models.CharField("tên tệp gốc", max_length=255)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+
 class AuditEntry(models.Model):
     """Who changed what, when, from what to what, and why."""
 
@@ -411,6 +476,8 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
 
+from .frozen import connect as _connect_frozen  # noqa: E402
 from .integrity import connect as _connect_integrity  # noqa: E402
 
 _connect_integrity()
+_connect_frozen()

@@ -51,7 +51,13 @@ def _own_unit(w, u):
 
 
 def _published(w, p, u):
-    return p is not None and p.status == Status.PUBLISHED and p.snapshots.filter(published=True).exists()
+    # Published once: the public keeps seeing the published version while a correction is under way.
+    return p is not None and p.snapshots.filter(published=True).exists()
+
+
+def _draft(w, p, u):
+    """The frozen draft, for review before signature: administrators and leaders, never the public."""
+    return w.role in (Role.ADMIN, Role.LEADER) and p is not None and p.status == Status.FINAL
 
 
 def _before(deadline) -> bool:
@@ -64,6 +70,20 @@ def _submitted(p, u):
     from .models import Submission
 
     return Submission.objects.filter(period=p, unit=u, state=Submission.State.SUBMITTED).exists()
+
+
+def _returned(p, u):
+    """A report the administrator returned to its unit (with a reason), not yet submitted again."""
+    from .models import Submission
+
+    return (p.status in (Status.OPEN, Status.APPRAISAL, Status.EXPLANATION) and Submission.objects.filter(
+        period=p, unit=u, state=Submission.State.DRAFT).exclude(returned_reason="").exists())
+
+
+def _in_round(p, u):
+    from .publication import round_allows
+
+    return u is None or round_allows(p, u) is None
 
 
 def _sees_unit_report(w, p, u):
@@ -81,14 +101,25 @@ RULES = {
     "framework.manage": (_admin, "Chỉ quản trị (Sở TTTT) được quản lý bộ tiêu chí."),
     "audit.view": (_admin, "Chỉ quản trị (Sở TTTT) được xem nhật ký."),
     "report.view": (_sees_unit_report, "Bạn chỉ xem được báo cáo của đơn vị mình."),
-    "report.edit": (lambda w, p, u: _own_unit(w, u) and p.status == Status.OPEN and not _submitted(p, u),
-                    "Chỉ cán bộ của đơn vị được sửa báo cáo, khi kỳ đang nhận báo cáo và báo cáo chưa nộp."),
+    "report.edit": (lambda w, p, u: _own_unit(w, u) and ((p.status == Status.OPEN and not _submitted(p, u))
+                                                         or _returned(p, u)),
+                    "Chỉ cán bộ của đơn vị được sửa báo cáo, khi kỳ đang nhận báo cáo và báo cáo chưa nộp "
+                    "(hoặc báo cáo được Sở TTTT trả lại)."),
     "appraisal.view": (lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p),
                        "Chỉ thẩm định viên được phân công và Sở TTTT xem được thẩm định."),
-    "appraisal.edit": (lambda w, p, u: _assigned(w, p) and p.status == Status.APPRAISAL,
-                       "Chỉ thẩm định viên được phân công, trong giai đoạn thẩm định."),
+    "appraisal.edit": (lambda w, p, u: _assigned(w, p) and p.status == Status.APPRAISAL and _in_round(p, u),
+                       "Chỉ thẩm định viên được phân công, trong giai đoạn thẩm định (khi đính chính: chỉ các "
+                       "đơn vị được đính chính)."),
     "explanation.edit": (lambda w, p, u: _own_unit(w, u) and p.status == Status.EXPLANATION and _before(p.explanation_deadline),
                          "Chỉ cán bộ của đơn vị được giải trình, trong giai đoạn giải trình và trước hạn giải trình."),
+    "results.draft": (_draft, "Chỉ Sở TTTT và lãnh đạo xem được dự thảo kết quả trước khi công bố."),
+    "period.non_reporting": (lambda w, p, u: _admin(w, p, u) and p.status in (Status.OPEN, Status.APPRAISAL,
+                                                                               Status.EXPLANATION),
+                      "Chỉ quản trị (Sở TTTT) ghi nhận đơn vị không báo cáo, trước khi chốt kết quả."),
+    "period.publish": (lambda w, p, u: _admin(w, p, u) and p.status == Status.FINAL,
+                       "Chỉ quản trị (Sở TTTT) công bố, khi kết quả đã chốt."),
+    "period.reopen": (lambda w, p, u: _admin(w, p, u) and p.status != Status.DRAFT,
+                      "Chỉ quản trị (Sở TTTT) trả lại báo cáo hoặc mở lại thẩm định."),
     "explanation.decide": (lambda w, p, u: _assigned(w, p) and p.status == Status.EXPLANATION,
                            "Chỉ thẩm định viên được phân công xem xét giải trình."),
 }
@@ -129,6 +160,9 @@ def allow(action: str):
 
                     raise Http404("Đơn vị không tham gia kỳ này.")
                 kwargs["unit"] = unit
+            from .frozen import acting_user
+
+            acting_user.set(request.user if request.user.is_authenticated else None)  # for refusals' audit
             try:
                 check(request, action, period, unit)
             except _LoginNeeded:

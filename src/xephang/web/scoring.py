@@ -13,6 +13,7 @@ from decimal import Decimal
 from xephang.errors import InputError
 from xephang.framework.model import Framework, Input
 from xephang.io import reader as core_reader
+from xephang.io.validate import validate_unit
 from xephang.numbers import format_number, from_fixed, plain
 from xephang.period import PeriodData, UnitEntry
 from xephang.ranking import Ranking, rank
@@ -39,14 +40,10 @@ def inputs_of_criteria(fw: Framework, group: str, criterion_ids) -> set[str]:
             marked.update(fw.criterion(cid).inputs())
         except KeyError:
             continue
-    others = set()
-    for c in fw.all_criteria():
-        if c.rule is None or not c.applies_to(group):
-            continue
-        inside = any(a.id in criterion_ids for a in _ancestors(c))
-        if not inside:
-            others.update(c.rule.inputs())
-    return marked - others
+    return {
+        iid for iid in marked
+        if all(any(a.id in criterion_ids for a in _ancestors(c)) for c in fw.readers_of(iid, group))
+    }
 
 
 def _ancestors(c):
@@ -102,13 +99,8 @@ def _check_values(fw: Framework, group: str, texts: dict, not_applicable=()) -> 
             out.values[inp.id] = parse_value(inp, text)
         except InputError as e:
             out.errors[inp.id] = e.message
-    for inp in fw.inputs_for(group):
-        v, whole = out.values.get(inp.id), out.values.get(inp.at_most or "")
-        if inp.at_most and v is not None and whole is not None and v > whole and inp.id not in out.errors:
-            out.errors[inp.id] = (
-                f"'{inp.label}' ({plain(v)}) lớn hơn '{fw.inputs[inp.at_most].label}' ({plain(whole)}); "
-                "phần không thể lớn hơn tổng"
-            )
+    for iid, message in validate_unit(fw, group, out.values):
+        out.errors.setdefault(iid, message)
     return out
 
 

@@ -18,6 +18,7 @@ pages = [
     path("ket-qua/<int:period_id>/van-ban/<str:kind>/", public.decision_document, name="decision"),
     path("ket-qua/<int:period_id>/don-vi/<int:unit_id>/phieu-ket-qua.<str:fmt>", public.scorecard,
          name="scorecard"),
+    path("ket-qua/<int:period_id>/quyet-dinh-da-ky/<int:edition>.pdf", public.signed_scan, name="signed-scan"),
     path("api/ket-qua/", public.api_periods, name="api-periods"),
     path("api/ket-qua/<int:period_id>/", public.api_period, name="api-period"),
     # A period's administration (views.period)
@@ -25,7 +26,11 @@ pages = [
     path("ky/<int:period_id>/", period.period_page, name="period"),
     path("ky/<int:period_id>/thong-tin-quyet-dinh/", period.decision_meta, name="decision-meta"),
     path("ky/<int:period_id>/chuyen-giai-doan/", period.period_transition, name="period-transition"),
-    path("ky/<int:period_id>/dinh-chinh/", period.period_correct, name="period-correct"),
+    path("ky/<int:period_id>/khong-bao-cao/", period.non_reporting, name="non-reporting"),
+    path("ky/<int:period_id>/cong-bo/", period.publish_page, name="publish"),
+    path("ky/<int:period_id>/dinh-chinh/", period.reopen_page, name="reopen"),
+    path("ky/<int:period_id>/du-thao/", period.draft_results, name="draft"),
+    path("ky/<int:period_id>/du-thao/van-ban/<str:kind>/", period.draft_document, name="draft-decision"),
     # Reporting and explanations (views.report)
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/", report.report, name="report"),
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/tinh-diem/", report.report_live, name="report-live"),

@@ -13,7 +13,7 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from .integrity import canonical_json, sha256_text
+from . import publication
 from .models import (
     Adjustment,
     AuditEntry,
@@ -28,7 +28,7 @@ from .models import (
     Submission,
     audit,
 )
-from .scoring import check_values, score_period, snapshot_payload
+from .scoring import check_values
 
 EVIDENCE_TYPES = {
     "pdf", "png", "jpg", "jpeg", "gif", "webp", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
@@ -60,10 +60,12 @@ def transition(period: Period, user, to: str, note: str = "") -> None:
             f"bước kế tiếp là '{Status(period.next_status).label if period.next_status else 'không có'}'."
         )
     if to == Status.PUBLISHED:
-        publish(period, user, reason=note or "Công bố kết quả.")
-        return
+        raise WorkflowError("Công bố cần số và ngày của quyết định đã ký: hãy dùng trang 'Công bố kết quả' của kỳ.")
     if to == Status.FINAL:
-        _freeze(period, user, note or "Chốt kết quả.", published=False)
+        try:
+            publication.freeze(period, user, note or "Chốt kết quả.")
+        except publication.PublicationError as e:
+            raise WorkflowError(str(e)) from None
     before = period.status
     period.status = to
     period.save(update_fields=["status"])
@@ -73,48 +75,17 @@ def transition(period: Period, user, to: str, note: str = "") -> None:
                  f"Kỳ đánh giá '{period.name}' chuyển sang giai đoạn: {Status(to).label}.")
 
 
-def _freeze(period: Period, user, reason: str, published: bool) -> Snapshot:
-    ps = score_period(period, "appraised")
-    if ps.ranking is None:
-        raise WorkflowError("Chưa có đơn vị nào có số liệu đầy đủ để chốt kết quả.")
-    payload = snapshot_payload(ps)
-    payload["frozen_at"] = timezone.now().isoformat(timespec="seconds")
-    text = canonical_json(payload)
-    last = period.snapshots.order_by("-version").first()
-    snap = Snapshot.objects.create(
-        period=period, version=(last.version + 1) if last else 1, payload=text, sha256=sha256_text(text),
-        reason=reason, created_by=user if getattr(user, "is_authenticated", False) else None, published=published,
-    )
-    audit(user, "snapshot.create", period=period, subject=f"phiên bản {snap.version}",
-          after={"sha256": snap.sha256, "published": published}, reason=reason)
-    return snap
-
-
 @transaction.atomic
-def publish(period: Period, user, reason: str) -> Snapshot:
-    """Publish the frozen results. From final: publishes them; once published: a correction is a new
-    version (recomputed from the current figures), with a required reason; old versions are kept."""
-    if period.status not in (Status.FINAL, Status.PUBLISHED):
-        raise WorkflowError("Chỉ công bố được kết quả đã chốt.")
-    if period.status == Status.PUBLISHED and not reason.strip():
-        raise WorkflowError("Đính chính kết quả đã công bố phải có lý do.")
-    last = period.snapshots.order_by("-version").first()
-    if period.status == Status.FINAL and last is not None and not last.published:
-        # Publishing what was frozen: a new row (snapshots are immutable), the same results.
-        snap = Snapshot.objects.create(period=period, version=last.version + 1, payload=last.payload,
-                                       sha256=last.sha256, reason=reason, published=True,
-                                       created_by=user if getattr(user, "is_authenticated", False) else None)
-        audit(user, "snapshot.publish", period=period, subject=f"phiên bản {snap.version}",
-              after={"sha256": snap.sha256}, reason=reason)
-    else:
-        snap = _freeze(period, user, reason, published=True)
-    if period.status != Status.PUBLISHED:
-        before = period.status
-        period.status = Status.PUBLISHED
-        period.save(update_fields=["status"])
-        audit(user, "period.transition", period=period, subject=period.name, before={"status": before},
-              after={"status": Status.PUBLISHED}, reason=reason)
-    return snap
+def publish(period: Period, user, reason: str = "", *, number: str = "", date=None, scan=None,
+            imported: dict | None = None) -> Snapshot:
+    """Publish the frozen draft with the signed decision's number and date (``publication.publish``);
+    a period set to final without a draft (the demo's import) is frozen first."""
+    try:
+        if period.status == Status.FINAL and publication.draft_snapshot(period) is None:
+            publication.freeze(period, user, reason or "Chốt kết quả.")
+        return publication.publish(period, user, reason, number=number, date=date, scan=scan, imported=imported)
+    except publication.PublicationError as e:
+        raise WorkflowError(str(e)) from None
 
 
 def notify_units(period: Period, subject: str, body: str) -> int:
@@ -208,6 +179,7 @@ def save_report(sub: Submission, user, texts: dict, not_applicable: list, confir
     if submit:
         sub.state = Submission.State.SUBMITTED
         sub.submitted_at = timezone.now()
+        sub.returned_reason = ""
     sub.version += 1
     sub.save()
     changed = {k: v for k, v in sub.values.items() if before["values"].get(k) != v}
@@ -265,6 +237,9 @@ def appraise(sub: Submission, user, input_id: str, accepted: bool, value: str, r
     fw = sub.period.framework.load()
     if input_id not in {i.id for i in fw.inputs_for(sub.unit.group.code)}:
         raise WorkflowError(f"Chỉ tiêu '{input_id}' không thuộc biểu mẫu của đơn vị này.")
+    why_not = publication.round_allows(sub.period, sub.unit, input_id)
+    if why_not:
+        raise WorkflowError(why_not)
     if not accepted:
         if not reason.strip():
             raise WorkflowError("Điều chỉnh số liệu phải ghi rõ lý do.")

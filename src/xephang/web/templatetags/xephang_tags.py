@@ -14,6 +14,13 @@ def ngay(value) -> str:
     2021'; a moment in local time: '14:30 ngày 05 tháng 3 năm 2021'."""
     if not value:
         return ""
+    if isinstance(value, str):  # an ISO date as a snapshot stores it
+        import datetime
+
+        try:
+            value = datetime.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
     if hasattr(value, "hour"):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         return f"{value:%H:%M} {long_date(value.date())}"

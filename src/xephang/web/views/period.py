@@ -4,13 +4,17 @@ corrections, the decision's metadata."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import workflow
+from .. import publication, workflow
 from ..forms_meta import DecisionMetaForm
+from ..forms_publish import NonReportingForm, PublishForm, ReopenForm
+from ..frozen import FrozenError, is_frozen
 from ..models import Period, Role, Status, audit
-from ..permissions import Who, allow
+from ..permissions import Who, allow, can
 from ..scoring import score_period
 from ..workflow import WorkflowError
 
@@ -51,7 +55,23 @@ def period_page(request, period):
         return redirect("web:report", period_id=period.pk, unit_id=w.unit_id)
     ctx = {"period": period, "progress": workflow.progress(period) if period.kind == Period.Kind.INPUTS else None,
            "snapshots": period.snapshots.all(), "audit": workflow.audit_for(period)[:15],
-           "next": Status(period.next_status) if period.next_status else None}
+           "next": Status(period.next_status) if period.next_status else None,
+           "missing": publication.missing_units(period) if period.status in (Status.OPEN, Status.APPRAISAL,
+                                                                             Status.EXPLANATION) else [],
+           "non_reporting": period.non_reporting.select_related("unit"),
+           "round": publication.open_round(period), "editions": publication.editions(period)}
+    if ctx["round"] is not None:
+        ctx["round_units"] = publication._names(ctx["round"].unit_ids)
+    actions = []  # the publication steps this user may take now
+    if can(request.user, "results.draft", period):
+        actions.append(("Xem dự thảo kết quả và quyết định", reverse("web:draft", args=[period.pk])))
+    if can(request.user, "period.publish", period):
+        actions.append(("Công bố phiên bản đính chính" if ctx["editions"] else "Công bố kết quả",
+                        reverse("web:publish", args=[period.pk])))
+    if can(request.user, "period.reopen", period):
+        actions.append(("Đính chính (mở lại thẩm định một số đơn vị)" if period.status == Status.PUBLISHED
+                        else "Trả lại báo cáo / mở lại thẩm định", reverse("web:reopen", args=[period.pk])))
+    ctx["actions"] = actions
     return render(request, "web/period.html", ctx)
 
 
@@ -68,21 +88,129 @@ def period_transition(request, period):
 
 
 
-@require_POST
-@allow("period.manage")
-def period_correct(request, period):
-    try:
-        snap = workflow.publish(period, request.user, request.POST.get("reason", ""))
-        messages.success(request, f"Đã công bố phiên bản {snap.version}.")
-    except WorkflowError as e:
-        messages.error(request, str(e))
-    return redirect("web:period", period_id=period.pk)
+@allow("period.non_reporting")
+def non_reporting(request, period):
+    """Before freezing: the units without a report, and the record that the criteria set's rule applies
+    to each (with a reason)."""
+    without = publication.non_reporting_units(period)
+    missing = {u.pk for u in publication.missing_units(period)}
+    fw = period.framework.load()
+    if request.method == "POST":
+        form = NonReportingForm(request.POST, units=without)
+        if form.is_valid():
+            chosen = [u for u in without if u.pk in form.cleaned_data["units"]]
+            try:
+                publication.record_non_reporting(period, request.user, chosen, form.cleaned_data["reason"])
+            except (publication.PublicationError, FrozenError) as e:
+                form.add_error(None, str(e) if not isinstance(e, FrozenError) else e.messages[0])
+            else:
+                messages.success(request, f"Đã ghi nhận {len(chosen)} đơn vị không báo cáo ("
+                                          f"{publication.RULE_TEXT[fw.non_reporting]}).")
+                return redirect("web:non-reporting", period_id=period.pk)
+    else:
+        form = NonReportingForm(units=without, initial={"units": sorted(missing)})
+    return render(request, "web/non_reporting.html", {
+        "period": period, "form": form, "missing": [u for u in without if u.pk in missing],
+        "records": period.non_reporting.select_related("unit", "recorded_by"),
+        "rule": fw.non_reporting, "rule_text": publication.RULE_TEXT[fw.non_reporting],
+    })
 
+
+@allow("period.publish")
+def publish_page(request, period):
+    """Publication: the signed decision's number and date (and its scan), then the results are public."""
+    draft = publication.draft_snapshot(period)
+    if draft is None:
+        raise Http404("Không có dự thảo kết quả để công bố.")
+    correction = bool(publication.editions(period))
+    if request.method == "POST":
+        form = PublishForm(request.POST, request.FILES, correction=correction, year=period.year)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                snap = workflow.publish(period, request.user, d["reason"], number=d["number"], date=d["date"],
+                                        scan=d["scan"])
+            except WorkflowError as e:
+                form.add_error(None, str(e))
+            else:
+                messages.success(request, f"Đã công bố phiên bản {snap.data['edition']} "
+                                          f"(Quyết định số {d['number']}, ngày {d['date']:%d/%m/%Y}).")
+                return redirect("web:results", period_id=period.pk)
+        messages.error(request, "Chưa công bố: có thông tin chưa hợp lệ. Xem các ô được đánh dấu bên dưới.")
+    else:
+        round_ = period.corrections.order_by("-opened_at", "-id").first()
+        form = PublishForm(correction=correction, year=period.year,
+                           initial={"reason": round_.reason if correction and round_ else ""})
+    shown = publication.shown(period, draft=True)
+    return render(request, "web/publish.html", {"period": period, "form": form, "shown": shown, "data": draft.data,
+                                                "correction": correction})
+
+
+@allow("period.reopen")
+def reopen_page(request, period):
+    """Return reports to their units and/or reopen appraisal of named units (a correction after
+    publication), with a reason."""
+    units = list(period.units.select_related("group"))
+    fw = period.framework.load()
+    criteria = [(c.id, f"{c.id} — {c.title}") for c in fw.all_criteria() if c.rule is not None]
+    if request.method == "POST":
+        form = ReopenForm(request.POST, units=units, criteria=criteria)
+        if form.is_valid():
+            d = form.cleaned_data
+            chosen = [u for u in units if u.pk in d["units"]]
+            try:
+                publication.reopen(period, request.user, chosen, d["reason"], criteria=d["criteria"],
+                                   return_reports=d["return_reports"])
+            except publication.PublicationError as e:
+                form.add_error(None, str(e))
+            else:
+                messages.success(request, "Đã trả lại báo cáo / mở lại thẩm định cho: "
+                                          + ", ".join(u.name for u in chosen) + ".")
+                return redirect("web:period", period_id=period.pk)
+    else:
+        form = ReopenForm(units=units, criteria=criteria)
+    return render(request, "web/reopen.html", {"period": period, "form": form,
+                                               "published": bool(publication.editions(period))})
+
+
+@allow("results.draft")
+def draft_results(request, period):
+    """The frozen results before publication, marked as a draft, for the administrator and leaders."""
+    from .public import results_context
+
+    shown = publication.shown(period, draft=True)
+    if shown is None:
+        raise Http404("Không có dự thảo kết quả.")
+    return render(request, "web/results.html", results_context(request, period, shown, draft=True))
+
+
+@allow("results.draft")
+def draft_document(request, period, kind):
+    from .public import document_response
+
+    snap = publication.draft_snapshot(period)
+    if snap is None:
+        raise Http404("Không có dự thảo kết quả.")
+    return document_response(request, period, snap, kind, draft=True)
 
 
 @allow("period.manage")
 def decision_meta(request, period):
-    """The administrator sets the decision's number, date, signer, legal bases, report and recipients."""
+    """The administrator sets the decision's number, date, signer, legal bases, report and recipients;
+    read-only once the period is frozen (what was frozen is in the snapshot)."""
+    if is_frozen(period):
+        if request.method == "POST":
+            try:
+                from ..frozen import refuse
+
+                refuse(period, "thông tin quyết định", {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"})
+            except FrozenError as e:
+                messages.error(request, e.messages[0])
+            return redirect("web:decision-meta", period_id=period.pk)
+        form = DecisionMetaForm(period=period)
+        for f in form.fields.values():
+            f.disabled = True
+        return render(request, "web/decision_meta.html", {"period": period, "form": form, "frozen": True})
     if request.method == "POST":
         form = DecisionMetaForm(request.POST, period=period)
         if form.is_valid():

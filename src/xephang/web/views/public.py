@@ -17,26 +17,24 @@ from django.urls import reverse
 from xephang.errors import XephangError
 from xephang.numbers import plain
 
+from .. import publication
 from ..analysis import published_scores, road
 from ..models import Period, Snapshot, Status
 from ..permissions import Who, allow, can
 
 
 def _published_snapshot(period: Period, version: str | None = None) -> Snapshot:
-    qs = period.snapshots.filter(published=True)
-    if version:
-        snap = qs.filter(version=version).first()
-    else:
-        snap = qs.order_by("-version").first()
-    if snap is None:
+    """A published version by the number the public sees (1, 2, …); the current one by default."""
+    found = publication.edition_of(period, version)
+    if found is None:
         raise Http404("Không có kết quả đã công bố.")
-    return snap
+    return found[1]
 
 
 
 @allow("home")
 def home(request):
-    published = [p for p in Period.objects.filter(status=Status.PUBLISHED) if p.snapshots.filter(published=True).exists()]
+    published = [p for p in Period.objects.all() if p.snapshots.filter(published=True).exists()]
     w = Who.of(request.user)
     work = []
     if w.role:
@@ -49,14 +47,21 @@ def home(request):
 
 @allow("results.view")
 def results(request, period):
-    snap = _published_snapshot(period, request.GET.get("phien-ban"))
-    data = snap.summary
-    versions = period.snapshots.filter(published=True).order_by("-version")
+    """The published results as frozen: the version asked for (the current one by default), every
+    published version, and what changed from the version before."""
+    shown = publication.shown(period, request.GET.get("phien-ban"))
+    if shown is None:
+        raise Http404("Không có phiên bản này.")
+    return render(request, "web/results.html", results_context(request, period, shown, draft=False))
+
+
+def results_context(request, period, shown, draft: bool) -> dict:
+    """What the results page shows of a snapshot (published, or the draft for leaders)."""
+    data = shown.snap.summary
     query = request.GET.get("tim", "").strip()[:100]
     groups = [_group_page(g, request, query) for g in data["groups"]]
-    return render(request, "web/results.html", {"period": period, "snap": snap, "data": data, "versions": versions,
-                                                "groups": groups, "query": query,
-                                                "searchable": query or any(g["count"] > 50 for g in groups)})
+    return {"period": period, "shown": shown, "snap": shown.snap, "data": data, "draft": draft,
+            "groups": groups, "query": query, "searchable": query or any(g["count"] > 50 for g in groups)}
 
 
 #: Units listed on one page of a group: a province's groups fit on one page; a national roll-up of
@@ -92,10 +97,11 @@ def unit_result(request, period, unit):
         raise Http404("Đơn vị không có trong kết quả.")
     history = []
     ids = {unit.pk, *unit.merged_from.values_list("pk", flat=True)}
-    for p in Period.objects.filter(status=Status.PUBLISHED).order_by("year"):
-        s = p.snapshots.filter(published=True).order_by("-version").first()
-        if s is None:
+    for p in Period.objects.order_by("year"):
+        found = publication.edition_of(p, None)
+        if found is None:
             continue
+        s = found[1]
         for g in s.summary["groups"]:
             for u in g["units"]:
                 if u["unit_id"] in ids:
@@ -106,7 +112,8 @@ def unit_result(request, period, unit):
             tops.append({**c, "percent": _percent(c["points"], c["max"])})
     return render(request, "web/unit_result.html", {
         "period": period, "unit": unit, "snap": snap, "row": row, "group": group, "tops": tops, "history": history,
-        "data": data, "road": road(period, unit) if snap.version == _published_snapshot(period).version else None,
+        "data": data, "edition": data.get("edition"),
+        "road": road(period, unit) if snap.version == _published_snapshot(period).version and not row.get("non_reporting") else None,
         "pdf_available": pdf_available(),
     })
 
@@ -125,12 +132,15 @@ def open_data(request, period, fmt):
     frozen content itself. Written row by row from ``SnapshotUnit``, so a national result (thousands of
     units) is streamed, never held whole in memory."""
     snap = _published_snapshot(period, request.GET.get("phien-ban"))
-    stem = f"xephang-{period.year}-{period.pk}-v{snap.version}"
+    summary = snap.summary
+    edition = summary.get("edition") or snap.version
+    stem = f"xephang-{summary['period']['year']}-{period.pk}-v{edition}"
     if fmt == "json":
         # The payload is the canonical JSON text whose SHA-256 is published: sent as it is, not re-encoded.
-        head = {"framework_yaml": period.framework.yaml_text, "published_at": snap.created_at.isoformat(),
-                "reason": snap.reason}
-        tail = {"sha256": snap.sha256, "version": snap.version}
+        head = {"framework_yaml": period.framework.yaml_text, "published_at": summary.get("published_at"),
+                "imported": summary.get("imported"), "decision": summary.get("decision"),
+                "reason": summary.get("reason", snap.reason)}
+        tail = {"sha256": snap.sha256, "version": edition}
         text = (json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ' + snap.payload + ", "
                 + json.dumps(tail, ensure_ascii=False)[1:])
         resp = HttpResponse(text, content_type="application/json; charset=utf-8")
@@ -170,32 +180,41 @@ class _Echo:
 
 @allow("results.view")
 def decision_document(request, period, kind):
-    """The decision (DOCX or PDF) and its annex, written by ``xephang.documents`` from the core's ranking,
-    which must equal the published snapshot (otherwise the figures changed since: refuse)."""
-    import tempfile
-    from pathlib import Path
+    """The decision (DOCX or PDF) and its annex of the current published version, written by
+    ``xephang.documents`` from the snapshot alone (its figures, units, decision metadata)."""
+    return document_response(request, period, _published_snapshot(period, request.GET.get("phien-ban")), kind)
 
+
+
+def document_response(request, period, snap, kind, draft: bool = False):
+    """Write the decision or its annex from a snapshot: the core's ranking rebuilt from the snapshot's
+    figures (``publication.scores_of_snapshot``), the units that did not report as the criteria set
+    says, the decision's metadata as frozen; a draft is marked "DỰ THẢO"."""
     from xephang.documents.meta import build_meta
-    from xephang.errors import XephangError
 
-    snap = _published_snapshot(period)
-    ps = published_scores(period)
-    if ps is None:
-        return render(request, "web/403.html", {"reason": "Số liệu đã thay đổi sau khi công bố; cần công bố phiên bản "
-                                                "đính chính trước khi xuất quyết định."}, status=409)
-    stem = f"quyet-dinh-{period.year}-v{snap.version}"
+    if kind not in ("docx", "pdf", "annex"):
+        raise Http404("Không có loại văn bản này.")
+    data = snap.data
+    try:
+        ps = publication.scores_of_snapshot(period, snap)
+    except publication.PublicationError as e:
+        return render(request, "web/403.html", {"reason": str(e)}, status=409)
+    absent = publication.absent_of(data)
+    year = data["period"]["year"]
+    mark = "du-thao" if draft else f"v{data.get('edition') or snap.version}"
+    stem = f"quyet-dinh-{year}-{mark}"
     with tempfile.TemporaryDirectory() as tmp:
         try:
             if kind == "annex":
                 from xephang.documents.annex import write_annex
 
-                path = write_annex(ps.ranking, Path(tmp) / f"phu-luc-{period.year}-v{snap.version}.xlsx")
+                path = write_annex(ps.ranking, Path(tmp) / f"phu-luc-{year}-{mark}.xlsx", draft=draft, absent=absent)
             else:
                 from xephang.documents.decision import write_decision
 
-                meta = build_meta({**period.meta, "year": period.year}, source=period.name)
-                paths = write_decision(ps.ranking, meta, Path(tmp) / f"{stem}.docx", pdf=kind == "pdf")
-                path = paths[-1]
+                meta = build_meta(publication.decision_meta_of(data), source=data["period"]["name"])
+                path = write_decision(ps.ranking, meta, Path(tmp) / f"{stem}.docx", pdf=kind == "pdf", draft=draft,
+                                      absent=absent)[-1]
         except XephangError as e:
             return render(request, "web/403.html", {"reason": f"Không xuất được văn bản: {e}"}, status=409)
         content = Path(path).read_bytes()
@@ -204,6 +223,24 @@ def decision_document(request, period, kind):
     resp = HttpResponse(content, content_type=types[Path(path).suffix])
     resp["Content-Disposition"] = f'attachment; filename="{Path(path).name}"'
     return resp
+
+
+
+@allow("results.view")
+def signed_scan(request, period, edition):
+    """The signed decision's scan of a published version, as kept at publication (its SHA-256 is in
+    the version's snapshot and checked again here)."""
+    from ..models import SignedScan
+    from ..security import download
+
+    found = publication.edition_of(period, edition)
+    info = found and found[1].summary.get("signed_scan")
+    if not info:
+        raise Http404("Phiên bản này không có bản quét quyết định đã ký.")
+    scan = SignedScan.objects.filter(pk=info["id"], period=period).first()
+    if scan is None or scan.sha256 != info["sha256"]:
+        raise Http404("Không tìm thấy bản quét đúng với mã đã công bố.")
+    return download(scan.file.open("rb"), scan.original_name, "application/pdf")
 
 
 
@@ -259,24 +296,28 @@ def _flat_rows(snap: Snapshot, period: Period):
         ids = []
         for criteria in snap.units.values_list("criteria", flat=True).iterator(chunk_size=200):
             ids.extend(c["id"] for c in criteria if c["id"] not in ids)
-    yield ["khối", "hạng", "đơn vị", "tổng điểm", "tổng điểm (làm tròn)", "mức", *ids]
+    yield ["khối", "hạng", "đơn vị", "tổng điểm", "tổng điểm (làm tròn)", "mức", "ghi chú", *ids]
     rows = snap.units.values_list("unit_id", "criteria").iterator(chunk_size=200)
     for g in summary["groups"]:
         for u in g["units"]:
             unit_id, criteria = next(rows)
             assert unit_id == u["unit_id"], "SnapshotUnit rows out of step with the snapshot"
             pts = {c["id"]: c["points"] for c in criteria}
-            yield [g["name"], u["rank"], u["name"], u["total"], u["shown"], u["level"] or "",
+            note = ("không báo cáo: " + publication.RULE_TEXT.get(u.get("rule"), "")) if u.get("non_reporting") else ""
+            yield [g["name"], "" if u["rank"] is None else u["rank"], u["name"], u["total"] or "",
+                   u["shown"] if u["total"] is not None else "", u["level"] or "", note,
                    *["" if pts.get(i) is None else pts[i] for i in ids]]
 
 
 @allow("home")
 def api_periods(request):
     out = []
-    for p in Period.objects.filter(status=Status.PUBLISHED).order_by("-year"):
-        s = p.snapshots.filter(published=True).order_by("-version").first()
-        if s:
-            out.append({"id": p.pk, "name": p.name, "year": p.year, "version": s.version, "sha256": s.sha256,
+    for p in Period.objects.order_by("-year"):
+        found = publication.edition_of(p, None)
+        if found:
+            n, s = found
+            out.append({"id": p.pk, "name": s.summary["period"]["name"], "year": s.summary["period"]["year"],
+                        "version": n, "sha256": s.sha256,
                         "url": request.build_absolute_uri(reverse("web:api-period", args=[p.pk]))})
     return JsonResponse({"periods": out}, json_dumps_params={"ensure_ascii": False})
 
@@ -286,7 +327,8 @@ def api_periods(request):
 def api_period(request, period):
     snap = _published_snapshot(period, request.GET.get("version"))
     # The frozen payload as it is (its SHA-256 is the published one), not parsed and re-encoded.
-    text = f'{{"sha256": "{snap.sha256}", "version": {snap.version}, "results": {snap.payload}}}'
+    edition = snap.summary.get("edition") or snap.version
+    text = f'{{"sha256": "{snap.sha256}", "version": {edition}, "results": {snap.payload}}}'
     return HttpResponse(text, content_type="application/json")
 
 

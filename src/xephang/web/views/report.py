@@ -162,7 +162,7 @@ def explanation_page(request, period, unit):
         ev = None
         try:
             if request.FILES.get("file"):
-                readers = [c.id for c in fw.all_criteria() if c.rule is not None and adj.input_id in c.rule.inputs()]
+                readers = [c.id for c in fw.readers_of(adj.input_id)]
                 ev = workflow.add_evidence(sub, request.user, request.FILES["file"], readers[:1],
                                            request.POST.get("locator", ""), "Giải trình: " + fw.inputs[adj.input_id].label)
             workflow.explain(adj, request.user, request.POST.get("text", ""), ev)
