@@ -32,7 +32,7 @@ from typing import Callable
 from ..display import allowed_range, range_text
 from ..errors import InputError, Location
 from ..framework.model import Framework, Input
-from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, plain, to_fixed
+from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, to_fixed
 from ..period import PeriodData, UnitEntry
 from ..text import fold, nfc, split_items
 from .validate import part_whole_pairs, validate_unit
