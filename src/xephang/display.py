@@ -27,9 +27,9 @@ def points(value: int | None, decimals: int, sep: str = ".") -> str:
 
 
 def points_change(value: int | None, decimals: int, sep: str = ".") -> str:
-    """A change of points with its sign: ``+1.50``, ``-0.25``, ``0.00``."""
+    """A change of points with its sign: ``+1.50``, ``-0.25``, ``0.00`` (a fall never reads ``+``)."""
     text = points(value, decimals, sep)
-    return text if value is None or value == 0 or text.startswith("-") else "+" + text
+    return text if value is None or value <= 0 or text.startswith("-") else "+" + text
 
 
 def rounded(value: int) -> str:

@@ -23,6 +23,9 @@ def robustness_chart(result: Robustness, path: str | Path, dpi: int = 150) -> Pa
     fig, axes = plt.subplots(len(groups), 1, figsize=(8.3, sum(heights) + header), squeeze=False,
                              gridspec_kw={"height_ratios": heights})
     colour = {lv.id: LEVEL_COLOURS[k % len(LEVEL_COLOURS)] for k, lv in enumerate(result.levels)}
+    for g in groups:  # levels only a group has (levels per group) get colours of their own rank
+        for k, lv in enumerate(g.levels):
+            colour.setdefault(lv.id, LEVEL_COLOURS[k % len(LEVEL_COLOURS)])
     for ax, g in zip(axes[:, 0], groups):
         n = len(g.units)
         for y, u in enumerate(g.units):
@@ -46,7 +49,7 @@ def robustness_chart(result: Robustness, path: str | Path, dpi: int = 150) -> Pa
 
     shown = {u.plain_level.id for u in result.units() if u.plain_level}
     handles = [Line2D([], [], color=colour[lv.id], linewidth=5, alpha=0.6, label=f"Mức {lv.name}")
-               for lv in result.levels if lv.id in shown]
+               for lv in {lv.id: lv for g in groups for lv in (result.levels + g.levels)}.values() if lv.id in shown]
     height = sum(heights) + header
     fig.suptitle(f"Độ vững của thứ hạng — {result.draws} lần mô phỏng, hạt giống {result.seed}\n{result.method}",
                  fontsize=9, y=1 - 0.08 / height, va="top")

@@ -203,7 +203,7 @@ def _movement(ofw, nfw, old, new, lineage, nu: RankedUnit, how, preds: list[Rank
         note = {"same": "", "renamed": f"tên cũ: {preds[0].name}", "merged": f"hợp nhất từ {preds[0].name}",
                 "split": f"tách từ {preds[0].name}; so với kết quả của đơn vị đó"}[how]
     old_total = on_new_scale(old_total_raw)
-    old_level = ofw.level_of(old_total_raw)
+    old_level = ofw.level_of(old_total_raw, preds[0].group.id)  # the earlier group's own levels, if any
     same_group = all(lineage.groups.get(p.group.id, p.group.id) == nu.group.id for p in preds)
     rank_change = None if old_rank is None or not same_group else old_rank - nu.rank
     if not same_group:
@@ -211,7 +211,7 @@ def _movement(ofw, nfw, old, new, lineage, nu: RankedUnit, how, preds: list[Rank
     movement = UnitMovement(
         nu.name, nu.group.name, how if how != "same" or preds[0].name == nu.name else "renamed",
         [p.name for p in preds], note, old_total, nu.total, nu.total - old_total, old_rank, nu.rank, rank_change,
-        _lv(old_level), _lv(nu.level), _level_change(ofw, nfw, old_level, nu.level),
+        _lv(old_level), _lv(nu.level), _level_change(ofw, nfw, old_level, nu.level, preds[0].group.id, nu.group.id),
     )
     if movement.how == "renamed" and not note:
         movement.note = f"tên trong kỳ trước: {preds[0].name}"
@@ -232,12 +232,13 @@ def _lv(level) -> str | None:
     return level.name if level else None
 
 
-def _level_change(ofw: Framework, nfw: Framework, a, b) -> int:
-    """+1 when the new level is higher (by its position in the list, top first), -1 lower, else 0."""
+def _level_change(ofw: Framework, nfw: Framework, a, b, old_group: str | None = None,
+                  new_group: str | None = None) -> int:
+    """+1 when the new level is higher (by its position in its group's list, top first), -1 lower, else 0."""
     if a is None or b is None:
         return 0
-    ia = ofw.levels.index(a)
-    ib = nfw.levels.index(b)
+    ia = ofw.levels_for(old_group).index(a)
+    ib = nfw.levels_for(new_group).index(b)
     if fold(a.name) == fold(b.name):
         return 0
     return (ia > ib) - (ia < ib)

@@ -56,15 +56,15 @@ def road_to_next_level(ranking: Ranking, unit: str | None = None) -> list[UnitGa
     scores: its gaps carry the points lacking and no opportunities.
     """
     fw = ranking.framework
-    if not fw.levels:
+    if not fw.has_levels:
         return []
     scored = ranking.scored
     wanted = scored.unit(unit) if unit is not None else None
     out = []
-    for ru in ranking.units():
+    for ru in ranking.all_units():  # units assessed but not ranked have a level to raise too
         if wanted is not None and ru.unit is not wanted:
             continue
-        nxt = fw.level_above(ru.level)
+        nxt = fw.level_above(ru.level, ru.group.id)  # the group's own levels, where it has them
         if nxt is None:
             continue
         lacking = nxt.min - ru.total

@@ -69,6 +69,7 @@ class GroupRobustness:
     group: Group
     units: list[UnitRobustness]  # in plain-ranking order
     neighbours: list[NeighbourPair]
+    levels: list[Level] = field(default_factory=list)  # the group's levels (its own, or the set's)
 
 
 @dataclass
@@ -80,7 +81,7 @@ class Robustness:
     total_uncertainty: float  # points, totals-only periods
     method: str  # what was perturbed, in words (Vietnamese)
     groups: list[GroupRobustness] = field(default_factory=list)
-    levels: list[Level] = field(default_factory=list)
+    levels: list[Level] = field(default_factory=list)  # the set's; a group's own: ``GroupRobustness.levels``
 
     def units(self) -> list[UnitRobustness]:
         return [u for g in self.groups for u in g.units]
@@ -156,10 +157,14 @@ def rank_robustness(
 
     scale = fw.scale / SCALE
     result = Robustness(draws, seed, weight_range, input_uncertainty, total_uncertainty, method, levels=fw.levels)
-    bounds = [(lv.id, lv.min / SCALE, None if lv.below is None else lv.below / SCALE) for lv in fw.levels]
     for g in ranking.groups:
         units = g.units
         n = len(units)
+        if not n:  # a group assessed but not ranked: no rank to be robust
+            continue
+        # Each group's own bands (levels per group), as the exact ranking reads them.
+        levels = fw.levels_for(g.group.id)
+        bounds = [(lv.id, lv.min / SCALE, None if lv.below is None else lv.below / SCALE) for lv in levels]
         if scored.kind == "inputs":
             pts, na = _component_matrix(fw, scored, g.group.id, [u.unit for u in units])
             # Renormalise per group: the criteria groups that apply to it keep adding up to their sum.
@@ -197,7 +202,7 @@ def rank_robustness(
             NeighbourPair(units[j].name, units[j + 1].name, float(np.mean(totals[:, j + 1] > totals[:, j])))
             for j in range(n - 1)
         ]
-        result.groups.append(GroupRobustness(g.group, out_units, neighbours))
+        result.groups.append(GroupRobustness(g.group, out_units, neighbours, levels))
     return result
 
 

@@ -127,7 +127,8 @@ def cmd_robustness(args, out) -> int:
         width = max(len(u.name) for u in g.units)
         out.write(f"  {'Hạng':>4}  {'Đơn vị':<{width}}  {'Trung vị':>8}  {'Khoảng 5–95%':>12}  Xác suất mức\n")
         for u in g.units:
-            probs = ", ".join(f"{names.get(k, k)} {v * 100:.0f}%" for k, v in
+            own = {lv.id: lv.name for lv in g.levels} or names  # the group's own levels, where it has them
+            probs = ", ".join(f"{own.get(k, k)} {v * 100:.0f}%" for k, v in
                               sorted(u.level_probability.items(), key=lambda kv: -kv[1]))
             flag = "  ⚠ mức dễ thay đổi" if u.fragile else ""
             out.write(f"  {u.plain_rank:>4}  {u.name:<{width}}  {u.median_rank:>8}  "
@@ -164,7 +165,7 @@ def cmd_gap(args, out) -> int:
             } for o in g.opportunities[: args.top]],
         } for g in gaps], out)
     if not gaps:
-        out.write("Không có đơn vị nào dưới mức cao nhất" + (" (hoặc bộ tiêu chí không có mức)" if not ranking.framework.levels else "") + ".\n")
+        out.write("Không có đơn vị nào dưới mức cao nhất" + (" (hoặc bộ tiêu chí không có mức)" if not ranking.framework.has_levels else "") + ".\n")
         return 0
     d = ranking.framework.decimals
     for g in gaps:

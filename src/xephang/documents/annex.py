@@ -107,8 +107,12 @@ def build_annex(ranking: Ranking, meta: DecisionMeta | None = None, *, draft: bo
     wb.properties.creator = wb.properties.lastModifiedBy = "xephang"
     wb.properties.title = "Phụ lục kết quả đánh giá, xếp hạng"
     taken: set[str] = set()
+    from ..ranking.pillars import pillar_rankings
+
+    pillars = pillar_rankings(ranking)
     for group in ranking.groups:
-        _group_sheet(wb.create_sheet(_sheet_title(group.group.name, taken)), ranking, group, meta)
+        _group_sheet(wb.create_sheet(_sheet_title(group.group.name, taken)), ranking, group, meta,
+                     [t for t in pillars if t.group is group.group])
     if absent:
         ws = wb.create_sheet(_sheet_title("Không báo cáo", taken))
         ws["A1"] = "ĐƠN VỊ KHÔNG GỬI BÁO CÁO"
@@ -174,10 +178,12 @@ def _sum_shown(values) -> Decimal:
     return sum((v for v in values if isinstance(v, Decimal)), Decimal(0))
 
 
-def _tail_columns(ranking: Ranking, group: GroupRanking, cols, shown) -> list[TailColumn]:
+def _tail_columns(ranking: Ranking, group: GroupRanking, cols, shown, pillars=()) -> list[TailColumn]:
     """Columns after the criteria. With criteria: what the shown points add up to, the rescaling
     where criteria do not apply (its own column, with the formula), and the rounding difference, so
-    that every row adds up to its shown total; then the total, level and rank."""
+    that every row adds up to its shown total; then the total (with ``report: points-percent`` the
+    points obtained and the percentage beside it), one pair of columns per pillar, level and rank,
+    and for units assessed but not ranked the reason."""
     fw = ranking.framework
     index = fw.report == "index"
     total_dec = fw.decimals
@@ -193,7 +199,7 @@ def _tail_columns(ranking: Ranking, group: GroupRanking, cols, shown) -> list[Ta
         def deducted(u):
             return _sum_shown(shown[u.name][k] for k in minus)
 
-        rescaled_units = [u for u in group.units if u.unit.not_applicable]
+        rescaled_units = [u for u in (*group.units, *group.unranked) if u.unit.not_applicable]
 
         def rescaled(u):
             if not u.unit.not_applicable:
@@ -206,9 +212,9 @@ def _tail_columns(ranking: Ranking, group: GroupRanking, cols, shown) -> list[Ta
                 "Điểm tối đa áp dụng", 12, lambda u: from_fixed(u.unit.applicable_max), "0.##",
                 explain="Điểm tối đa áp dụng: thang điểm trừ điểm tối đa của các tiêu chí KAD."))
             tail.append(TailColumn(
-                f"Quy đổi về thang {_n(fw.scale)} (= Điểm đạt × {_n(fw.scale)} / Điểm tối đa áp dụng)", 18,
+                f"Quy đổi về thang {plain(fw.scale)} (= Điểm đạt × {plain(fw.scale)} / Điểm tối đa áp dụng)", 18,
                 rescaled, _fmt(total_dec),
-                explain=f"Quy đổi: đơn vị có tiêu chí KAD được tính Điểm đạt × {_n(fw.scale)} / Điểm tối "
+                explain=f"Quy đổi: đơn vị có tiêu chí KAD được tính Điểm đạt × {plain(fw.scale)} / Điểm tối "
                         f"đa áp dụng (làm tròn {total_dec} chữ số); đơn vị khác giữ nguyên Điểm đạt."))
         if minus:
             tail.append(TailColumn("Điểm trừ", 10, deducted, _fmt(total_dec)))
@@ -218,27 +224,50 @@ def _tail_columns(ranking: Ranking, group: GroupRanking, cols, shown) -> list[Ta
                     "tổng các điểm đã làm tròn ở bảng một vài phần trăm điểm; cột này ghi phần khác đó, để "
                     + ("Quy đổi" if rescaled_units else "Điểm đạt") + (" − Điểm trừ" if minus else "")
                     + " + Chênh lệch = Tổng điểm."))
-    tail.append(TailColumn("Chỉ số" if index else f"Tổng điểm (tối đa {_n(fw.scale)})", 14, lambda u: u.shown,
+    tail.append(TailColumn("Chỉ số" if index else f"Tổng điểm (tối đa {plain(fw.scale)})", 14, lambda u: u.shown,
                            _fmt(total_dec), bold=True))
+    if fw.report == "points-percent":
+        tail.append(TailColumn(
+            "Điểm đạt được", 12, lambda u: _points(ranking.earned(u), total_dec), _fmt(total_dec), bold=True,
+            explain="Điểm đạt được: điểm đơn vị thực đạt (sau khi trừ điểm), không quy đổi theo các tiêu chí "
+                    "không áp dụng; Tỷ lệ (%): tổng điểm so với thang điểm, dùng để xếp mức và xếp hạng."))
+        tail.append(TailColumn("Tỷ lệ (%)", 10, lambda u: u.percent, _fmt(total_dec), bold=True))
+    for t in pillars:
+        rows = {id(r.unit): r for r in t.rows}
+        tail.append(TailColumn(f"{t.pillar.name}: điểm (tối đa {plain(t.max)})", 12,
+                               lambda u, rows=rows: _points(rows[id(u)].points, total_dec), _fmt(total_dec)))
+        tail.append(TailColumn(f"{t.pillar.name}: tỷ lệ (%)", 10,
+                               lambda u, rows=rows: rows[id(u)].percent(total_dec), _fmt(total_dec)))
+        tail.append(TailColumn(f"{t.pillar.name}: hạng", 9, lambda u, rows=rows: rows[id(u)].rank or "—"))
+    if pillars:
+        tail[-3 * len(pillars)].explain = (
+            "Trụ cột: " + "; ".join(f"{t.pillar.name} gồm " + ", ".join(fw.criterion(c).title for c in t.pillar.criteria
+                                                                         if fw.criterion(c).applies_to(group.group.id))
+                                   for t in pillars)
+            + ". Tỷ lệ của trụ cột = điểm / điểm tối đa của các tiêu chí áp dụng với đơn vị; hạng trong khối "
+              "theo tỷ lệ đó.")
     tail.append(TailColumn("Mức", 12, lambda u: u.level.name if u.level else ""))
-    tail.append(TailColumn("Xếp hạng", 10, lambda u: u.rank))
+    tail.append(TailColumn("Xếp hạng", 10, lambda u: u.rank if u.ranked else "—"))
+    if group.unranked:
+        tail.append(TailColumn("Ghi chú", 30, lambda u: "" if u.ranked else f"Không xếp hạng: {u.reason}"))
     return tail
 
 
-def _group_sheet(ws, ranking: Ranking, group: GroupRanking, meta: DecisionMeta) -> None:
+def _group_sheet(ws, ranking: Ranking, group: GroupRanking, meta: DecisionMeta, pillars=()) -> None:
     fw = ranking.framework
     scored = ranking.scored
     dec = 2 if fw.report == "index" else fw.decimals  # criterion points; the index keeps fw.decimals
     with_criteria = scored.kind == "inputs"
     cols = _columns(fw, group.group.id) if with_criteria else []
     shown = {}
-    for u in group.units:
+    everyone = [*group.units, *group.unranked]  # the units not ranked after the ranked ones
+    for u in everyone:
         row = []
         for _, node, _ in cols:
             p = None if _not_applicable(scored, u.unit, node) else scored.points(u.unit, node.id)
             row.append(_points(p, dec) if p is not None else "KAD")
         shown[u.name] = row
-    tail = _tail_columns(ranking, group, cols, shown)
+    tail = _tail_columns(ranking, group, cols, shown, pillars)
     first_tail = 3 + len(cols)
     last_col = first_tail + len(tail) - 1
 
@@ -254,14 +283,14 @@ def _group_sheet(ws, ranking: Ranking, group: GroupRanking, meta: DecisionMeta) 
         top = cols[c - 3][0]
         span = sum(1 for t, _, _ in cols if t is top)
         sign = " (trừ điểm)" if top.deduction and "trừ" not in top.title.lower() else ""
-        head = f"{top.title}{sign} (tối đa {_n(top.max)})"
+        head = f"{top.title}{sign} (tối đa {plain(top.max)})"
         if span > 1:
             ws.cell(4, c, head)
             ws.merge_cells(start_row=4, start_column=c, end_row=4, end_column=c + span - 1)
         for k in range(span):
             _, node, subtotal = cols[c - 3 + k]
-            label = "Cộng" if subtotal and span > 1 else (head if subtotal else f"{node.title} ({_n(node.max)})")
-            ws.cell(5, c + k, f"{label} ({_n(node.max)})" if subtotal and span > 1 else label)
+            label = "Cộng" if subtotal and span > 1 else (head if subtotal else f"{node.title} ({plain(node.max)})")
+            ws.cell(5, c + k, f"{label} ({plain(node.max)})" if subtotal and span > 1 else label)
         c += span
     for row in (4, 5):
         for col in range(1, last_col + 1):
@@ -283,7 +312,7 @@ def _group_sheet(ws, ranking: Ranking, group: GroupRanking, meta: DecisionMeta) 
     ws.row_dimensions[4].height = max(15, 15 * max(group_lines))
 
     r = FIRST_DATA_ROW
-    for u in group.units:
+    for u in everyone:
         values: list = [u.position, u.name] + shown[u.name] + [t.value(u) for t in tail]
         for col, v in enumerate(values, start=1):
             cell = ws.cell(r, col, v)
@@ -309,7 +338,7 @@ def _group_sheet(ws, ranking: Ranking, group: GroupRanking, meta: DecisionMeta) 
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 3)
     ws.auto_filter.ref = f"A5:{get_column_letter(last_col)}{max(5, r - 1)}"
     _print_setup(ws, "4:5")
-    name_width = max([len("Đơn vị")] + [len(u.name) for u in group.units]) + 2
+    name_width = max([len("Đơn vị")] + [len(u.name) for u in everyone]) + 2
     ws.column_dimensions["A"].width = 6
     ws.column_dimensions["B"].width = min(60, name_width)
     for k in range(len(cols)):
@@ -329,6 +358,12 @@ def _group_sheet(ws, ranking: Ranking, group: GroupRanking, meta: DecisionMeta) 
         legend.append(f"Điểm từng tiêu chí làm tròn {dec} chữ số thập phân (từ 5 trở lên làm tròn lên); "
                       "cột tô đậm là điểm cả nhóm tiêu chí.")
     legend += [t.explain for t in tail if t.explain]
+    if group.group.levels is not None:
+        legend.append(f"Mức xếp loại của {group.group.name[0].lower() + group.group.name[1:]}: " + "; ".join(
+            f"{lv.name}: {lv.band_text()}" for lv in group.levels) + ".")
+    from .decision import unranked_lines
+
+    legend += unranked_lines(ranking, group)
     legend.append(f"Xếp hạng khi bằng điểm: {tie_rule_text(ranking)}.")
     note = table_note(ranking, group)
     if note:
@@ -349,6 +384,7 @@ def tie_rule_text(ranking: Ranking) -> str:
     if isinstance(ties, str):
         return {
             "shared": "đồng hạng (bằng điểm thì cùng thứ hạng, thứ hạng kế tiếp bị bỏ qua: 1, 2, 2, 4)",
+            "dense": "đồng hạng liền (bằng điểm thì cùng thứ hạng, thứ hạng kế tiếp không bị bỏ qua: 1, 1, 2)",
             "input-order": "theo thứ tự trong bảng kết quả khi tổng điểm bằng nhau",
         }.get(ties, ties)
     return "so sánh lần lượt điểm các tiêu chí " + ", ".join(
@@ -371,8 +407,6 @@ def _not_applicable(scored, unit, node: Criterion) -> bool:
         node = node.parent
     return False
 
-
-_n = plain
 
 
 def _rule_words(fw: Framework, c: Criterion) -> str:
@@ -426,6 +460,21 @@ def _framework_sheet(ws, fw: Framework) -> None:
         row += 1
         ws.cell(row, 1, level.name)
         ws.cell(row, 2, f"Tổng điểm đạt {level.band_text()}")
+    for g in fw.groups:
+        if g.levels is not None:
+            row += 2
+            ws.cell(row, 1, f"Mức xếp loại riêng của {g.name}").font = Font(bold=True)
+            for level in g.levels:
+                row += 1
+                ws.cell(row, 1, level.name)
+                ws.cell(row, 2, f"Tổng điểm đạt {level.band_text()}")
+    if fw.pillars:
+        row += 2
+        ws.cell(row, 1, "Trụ cột").font = Font(bold=True)
+        for p in fw.pillars:
+            row += 1
+            ws.cell(row, 1, p.name)
+            ws.cell(row, 2, "gồm " + ", ".join(f"{fw.criterion(c).title} ({c})" for c in p.criteria))
     ws.freeze_panes = ws.cell(header_row + 1, 3)
     for letter, width in zip("ABCDEF", (26, 60, 10, 22, 60, 22)):
         ws.column_dimensions[letter].width = width

@@ -64,8 +64,12 @@ def _png(fig) -> bytes:
 
 
 def _colour(ranking: Ranking, level) -> str:
-    levels = ranking.framework.levels
-    return LEVEL_COLOURS[levels.index(level) % len(LEVEL_COLOURS)] if level in levels else "#7f7f7f"
+    """A level's colour by its place among its own group's levels (the top level is always green)."""
+    fw = ranking.framework
+    for levels in [fw.levels, *(fw.levels_for(g.group.id) for g in ranking.groups)]:
+        if level in levels:
+            return LEVEL_COLOURS[levels.index(level) % len(LEVEL_COLOURS)]
+    return "#7f7f7f"
 
 
 def _value(u) -> float:
@@ -75,7 +79,7 @@ def _value(u) -> float:
 def distribution(ranking: Ranking, sep: str = ".") -> bytes:
     """Per group: totals as a histogram, with the level bands' lower limits as dashed lines."""
     fw = ranking.framework
-    groups = ranking.groups
+    groups = [g for g in ranking.groups if g.units]  # a group assessed but not ranked has no bars here
     with plt.rc_context(_style()):
         fig, axes = plt.subplots(len(groups), 1, figsize=(WIDTH_IN, 1.8 * len(groups)), squeeze=False)
         values_all = [_value(u) for g in groups for u in g.units]
@@ -88,7 +92,7 @@ def distribution(ranking: Ranking, sep: str = ".") -> bytes:
         for ax, g in zip(axes[:, 0], groups):
             values = [_value(u) for u in g.units]
             ax.hist(values, bins=bins, color="#4c72b0", edgecolor="white")
-            for level in fw.levels:
+            for level in fw.levels_for(g.group.id):
                 edge = float(from_fixed(level.min)) / (float(from_fixed(fw.scale)) if index else 1)
                 if lo < edge <= top:
                     ax.axvline(edge, color=_colour(ranking, level), linestyle="--", linewidth=1)
@@ -124,16 +128,17 @@ def ranked_bars(ranking: Ranking, group: GroupRanking, sep: str = ".") -> bytes:
         right = max(values) + (max(values) - left) * 0.08 if values else 1
         ax.set_xlim(left, right)
         index = fw.report == "index"
-        for level in fw.levels:  # the bands' lower limits, as in the distribution chart
+        levels = fw.levels_for(group.group.id)
+        for level in levels:  # the bands' lower limits, as in the distribution chart
             edge = float(from_fixed(level.min)) / (float(from_fixed(fw.scale)) if index else 1)
             if left < edge < right:
                 ax.axvline(edge, color=_colour(ranking, level), linestyle="--", linewidth=0.8, zorder=0)
         for yy, u in zip(y, units):
             ax.text(_value(u), yy, " " + format_number(u.shown, fw.decimals, decimal_sep=sep),
                     va="center", ha="left", fontsize=7.5)
-        handles = [plt.Rectangle((0, 0), 1, 1, color=_colour(ranking, lv)) for lv in fw.levels
+        handles = [plt.Rectangle((0, 0), 1, 1, color=_colour(ranking, lv)) for lv in levels
                    if any(u.level is lv for u in units)]
-        labels = [f"Mức {lv.name}" for lv in fw.levels if any(u.level is lv for u in units)]
+        labels = [f"Mức {lv.name}" for lv in levels if any(u.level is lv for u in units)]
         if handles:
             ax.legend(handles, labels, loc="lower right", fontsize=8, frameon=False)
         ax.set_xlabel("Chỉ số" if fw.report == "index" else "Tổng điểm")
@@ -205,7 +210,7 @@ def rank_intervals(ranking: Ranking, group, sep: str = ".") -> bytes:
     """One group's rank robustness (``analysis.rank_robustness``) for the report, in the report's
     width and type: per unit a bar from the 5 % to the 95 % rank, a dot at the median, a ring at the
     official rank; names of fragile levels in red."""
-    levels = ranking.framework.levels
+    levels = ranking.framework.levels_for(group.group.id)  # the group's own levels, where it has them
     colour = {lv.id: LEVEL_COLOURS[k % len(LEVEL_COLOURS)] for k, lv in enumerate(levels)}
     units = group.units
     n = len(units)

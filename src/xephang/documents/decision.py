@@ -74,7 +74,8 @@ def table_note(ranking: Ranking, group: GroupRanking, sep: str = ".") -> str | N
             continue
         names = _and([f"{u.name} (hạng {u.rank})" for u in run])
         if note.kind == SHARED:
-            parts.append(f"{names} có cùng {what} {value} nên đồng hạng; thứ hạng kế tiếp là {run[-1].position + 1}")
+            following = run[-1].rank + 1 if ranking.ties == "dense" else run[-1].position + 1
+            parts.append(f"{names} có cùng {what} {value} nên đồng hạng; thứ hạng kế tiếp là {following}")
             continue
         ties = ranking.ties
         if ties == "input-order":
@@ -108,6 +109,24 @@ def decision_note(ranking: Ranking, group: GroupRanking, meta: DecisionMeta) -> 
     if any(n.kind == BELOW_BAND for n in notes):
         parts.append("mức xếp loại xác định theo tổng điểm trước khi làm tròn")
     return "Ghi chú: " + "; ".join(parts) + " (chi tiết tại Phụ lục kèm theo)."
+
+
+def unranked_lines(ranking: Ranking, group: GroupRanking, sep: str = ".") -> list[str]:
+    """The units of a group assessed but not ranked, as a decision prints them under the table: one
+    sentence per reason, each unit with its total and level (they are assessed), e.g. "Công an tỉnh
+    (tổng điểm 74,50; mức Khá) được đánh giá, không xếp hạng: bảo đảm bí mật an ninh, quốc phòng."
+    """
+    fw = ranking.framework
+    what = "chỉ số" if fw.report == "index" else "tổng điểm"
+    by_reason: dict[str, list] = {}
+    for u in group.unranked:
+        by_reason.setdefault(u.reason, []).append(u)
+    out = []
+    for reason, units in by_reason.items():
+        names = _and([f"{u.name} ({what} {show(u.shown, fw.decimals, sep)}"
+                      + (f"; mức {u.level.name}" if u.level else "") + ")" for u in units])
+        out.append(f"{names} được đánh giá, không xếp hạng: {reason}.")
+    return out
 
 
 def _and(items: list[str]) -> str:
@@ -174,10 +193,14 @@ def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False,
         missing = [a for a in absent if a.group == group.group.id]
         L.para(doc, f"{n}. {meta.group_title(group.group)}", indent=True, before=6 if n == 1 else 12, after=6,
                keep_with_next=True)
-        ranking_table(doc, ranking, group, sep, [a for a in missing if a.rank is not None])
+        ranked_absent = [a for a in missing if a.rank is not None]
+        if group.units or ranked_absent:  # a group whose units are all not ranked has no table
+            ranking_table(doc, ranking, group, sep, ranked_absent)
         for note in (decision_note(ranking, group, meta), absent_note(missing)):
             if note:
                 L.para(doc, note, size=13, italic=True, indent=True, before=6)
+        for line in unranked_lines(ranking, group, sep):
+            L.para(doc, line, size=13, italic=bool(group.units or ranked_absent), indent=True, before=6)
     for g in only_absent:  # a group in which no unit reported is still named, never dropped
         n += 1
         missing = [a for a in absent if a.group == g.id]

@@ -14,19 +14,26 @@ from pathlib import Path
 
 from docx.shared import Mm
 
-from ..numbers import format_number, from_fixed
+from ..numbers import format_number, from_fixed, plain
 from ..ranking import Ranking
 from . import charts
 from . import layout as L
-from .decision import TITLE_RULE_SHARE, header_block, ranking_table, signature_block_for, table_note
+from .decision import TITLE_RULE_SHARE, header_block, ranking_table, signature_block_for, table_note, unranked_lines
 from .meta import NUMBER_BLANK, DecisionMeta, decree_date
 
 
-def level_counts(ranking: Ranking) -> list[tuple[str, list[int], int]]:
-    """(group name, units per level in the framework's order, units in the group)."""
-    fw = ranking.framework
-    return [(g.group.name, [sum(1 for u in g.units if u.level is lv) for lv in fw.levels], len(g.units))
-            for g in ranking.groups]
+def level_counts(ranking: Ranking) -> list[tuple[str, list[int | None], int]]:
+    """(group name, units per level, units in the group) for every group, the levels being
+    ``ranking.level_names()``: each unit counted under its own group's bands, None where the group has
+    no level of that name. Units assessed but not ranked have a level and are counted."""
+    names = ranking.level_names()
+    out = []
+    for g in ranking.groups:
+        everyone = [*g.units, *g.unranked]
+        own = {lv.name for lv in g.levels}
+        out.append((g.group.name, [sum(1 for u in everyone if u.level is not None and u.level.name == name)
+                                   if name in own else None for name in names], len(everyone)))
+    return out
 
 
 @dataclass
@@ -63,7 +70,7 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
         L.para(doc, line, bold=True, align="center")
     L.rule(doc, max(L.text_width_mm(t, 14, True) for t in title) * TITLE_RULE_SHARE, L.TEXT_WIDTH_MM, before=2)
     L.para(doc, f"Kính gửi: Ủy ban nhân dân tỉnh {meta.province}.", align="center", before=12, after=6)
-    n_units = sum(len(g.units) for g in ranking.groups)
+    n_units = sum(len(g.units) + len(g.unranked) for g in ranking.groups)
     L.para(doc, f"Sở Thông tin và Truyền thông báo cáo kết quả đánh giá, xếp hạng {meta.subject} của "
            f"{n_units} cơ quan, đơn vị năm {year} như sau:", indent=True, before=6)
 
@@ -84,10 +91,15 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
             L.cell_text(cell, text, align=align)
     if fw.note:
         L.para(doc, f"Ghi chú về bộ tiêu chí: {fw.note}", size=12, italic=True, indent=True, before=6)
-    if fw.levels:
+    if ranking.levels_differ:
+        L.para(doc, "2. Xếp loại theo tổng điểm, theo mức của từng khối: " + "; ".join(
+            f"{g.group.name}: " + ", ".join(f"mức {lv.name} {lv.band_text()}" for lv in g.levels)
+            for g in ranking.groups if g.levels) + ".", indent=True, before=6)
+    elif fw.levels:
         L.para(doc, "2. Xếp loại theo tổng điểm: " + "; ".join(
             f"mức {lv.name}: {lv.band_text()}" for lv in fw.levels) + ".", indent=True, before=6)
     ties = {"shared": "các đơn vị bằng điểm được xếp đồng hạng, thứ hạng kế tiếp bị bỏ qua (1, 2, 2, 4)",
+            "dense": "các đơn vị bằng điểm được xếp đồng hạng, thứ hạng kế tiếp không bị bỏ qua (1, 1, 2)",
             "input-order": "các đơn vị bằng điểm được xếp theo thứ tự trong bảng kết quả chấm điểm"}
     rule = ties.get(ranking.ties) if isinstance(ranking.ties, str) else (
         "các đơn vị bằng điểm được phân định lần lượt theo điểm các tiêu chí " + ", ".join(ranking.ties))
@@ -100,23 +112,29 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
     _heading(doc, "II. KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG")
     L.para(doc, "1. Tổng hợp số đơn vị theo mức xếp loại:", indent=True, before=6, after=6, keep_with_next=True)
     counts = level_counts(ranking)
-    widths = [63] + [int(92 / (len(fw.levels) + 1))] * (len(fw.levels) + 1)
+    names = ranking.level_names()
+    widths = [63] + [int(92 / (len(names) + 1))] * (len(names) + 1)
     widths[-1] += 155 - sum(widths)
     t = L.table(doc, widths, borders=True)
     head = L.add_row(t, header=True)
-    for cell, text in zip(head.cells, ["Khối"] + [f"Mức {lv.name}" for lv in fw.levels] + ["Cộng"]):
+    for cell, text in zip(head.cells, ["Khối"] + [f"Mức {name}" for name in names] + ["Cộng"]):
         L.cell_text(cell, text, bold=True)
-    totals = [0] * len(fw.levels)
+    totals = [0] * len(names)
     for name, per_level, n in counts:
         row = L.add_row(t)
-        for cell, text in zip(row.cells, [name] + [str(c) for c in per_level] + [str(n)]):
+        for cell, text in zip(row.cells, [name] + ["—" if c is None else str(c) for c in per_level] + [str(n)]):
             L.cell_text(cell, text, align="left" if text == name else "center")
-        totals = [a + b for a, b in zip(totals, per_level)]
+        totals = [a + (b or 0) for a, b in zip(totals, per_level)]
     row = L.add_row(t)
     for cell, text in zip(row.cells, ["Cộng"] + [str(c) for c in totals] + [str(n_units)]):
         L.cell_text(cell, text, bold=True, align="left" if text == "Cộng" and cell is row.cells[0] else "center")
+    if ranking.levels_differ:
+        L.para(doc, "Mỗi đơn vị được tính theo mức của khối mình (mục I.2); —: khối không có mức đó.", size=12,
+               italic=True, indent=True, before=3)
     for g in ranking.groups:
         shown = [u.shown for u in g.units]
+        if not shown:
+            continue
         mean = sum(shown, Decimal(0)) / len(shown)
         L.para(doc, f"- {g.group.name}: cao nhất {format_number(shown[0], dec, sep)} ({g.units[0].name}), thấp nhất "
                f"{format_number(shown[-1], dec, sep)} ({g.units[-1].name}), bình quân {format_number(mean, dec, sep)}.",
@@ -134,16 +152,22 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
     L.para(doc, f"{k}. Kết quả xếp hạng từng khối:", indent=True, before=6, keep_with_next=True)
     for n, g in enumerate(ranking.groups, start=1):
         L.para(doc, f"{k}.{n}. {g.group.name}", indent=True, before=6, after=6, keep_with_next=True)
-        _picture(doc, charts.ranked_bars(ranking, g, sep), f"Hình {figure}. Xếp hạng {g.group.name[0].lower() + g.group.name[1:]}")
-        figure += 1
-        ranking_table(doc, ranking, g, sep)
+        if g.units:
+            _picture(doc, charts.ranked_bars(ranking, g, sep),
+                     f"Hình {figure}. Xếp hạng {g.group.name[0].lower() + g.group.name[1:]}")
+            figure += 1
+            ranking_table(doc, ranking, g, sep)
         note = table_note(ranking, g, sep)
         if note:
             L.para(doc, note, size=13, italic=True, indent=True, before=6)
+        for line in unranked_lines(ranking, g, sep):
+            L.para(doc, line, size=13, italic=True, indent=True, before=6)
     k += 1
     if ranking.scored.kind == "inputs":
         _components_section(doc, ranking, k, sep)
         k += 1
+        if _pillars_section(doc, ranking, k, sep):
+            k += 1
     figure = _robustness_section(doc, ranking, analyses, k, figure, sep)
     k += 1
     if analyses.previous is not None:
@@ -168,7 +192,7 @@ def _components_section(doc, ranking: Ranking, k: int, sep: str) -> None:
     numbers = {c.id: n for n, c in enumerate(ranking.framework.criteria, start=1)}
     for m, g in enumerate(ranking.groups, start=1):
         mine = [t for t in tables if t.group is g.group]
-        if not mine:
+        if not mine or not g.units:
             continue
         L.para(doc, f"{k}.{m}. {g.group.name}", indent=True, before=6, after=6, keep_with_next=True)
         rest = 155 - 62 - 18
@@ -186,6 +210,53 @@ def _components_section(doc, ranking: Ranking, k: int, sep: str) -> None:
                 L.cell_text(cell, text, size=11, align="left" if n == 0 else "center")
     L.para(doc, "Cột 1, 2, …: thứ hạng trong khối theo nhóm tiêu chí có số thứ tự đó ở mục I.1.", size=12,
            italic=True, indent=True, before=3)
+
+
+def _pillars_section(doc, ranking: Ranking, k: int, sep: str) -> bool:
+    """Each group's values and ranks in every pillar (``ranking.pillars``), one table per group:
+    the pillar's points against its maximum, the percentage and the rank in the group. False (nothing
+    written) for a set without pillars."""
+    from ..ranking.pillars import pillar_rankings
+
+    tables = pillar_rankings(ranking)
+    if not tables:
+        return False
+    fw = ranking.framework
+    dec = fw.decimals
+    L.para(doc, f"{k}. Giá trị và thứ hạng theo trụ cột:", indent=True, before=6, keep_with_next=True)
+    L.para(doc, "Trụ cột: " + "; ".join(
+        f"{p.name} gồm " + ", ".join(fw.criterion(c).title for c in p.criteria) for p in fw.pillars)
+           + ". Giá trị của trụ cột = điểm đạt / điểm tối đa của các tiêu chí áp dụng với đơn vị; xếp hạng "
+             "trong khối theo giá trị đó, cùng quy tắc đồng điểm.", size=13, indent=True, before=3)
+    for m, g in enumerate(ranking.groups, start=1):
+        mine = [t for t in tables if t.group is g.group]
+        if not mine:
+            continue
+        maxima = "; ".join(f"{x.pillar.name}: tối đa {plain(x.max).replace('.', sep)} điểm" for x in mine)
+        L.para(doc, f"{k}.{m}. {g.group.name} ({maxima})", indent=True, before=6, after=6, keep_with_next=True)
+        # Per pillar its percentage and its rank, two narrow columns: DTI's three pillars fit the page.
+        rest = 155 - 55 - 16
+        each = rest // len(mine)
+        widths = [55, 16] + [w for _ in mine for w in (each - each * 2 // 5, each * 2 // 5)]
+        widths[-1] += 155 - sum(widths)
+        t = L.table(doc, widths, borders=True)
+        head = L.add_row(t, header=True)
+        for cell, text in zip(head.cells, ["Đơn vị", "Hạng chung"]
+                              + [h for x in mine for h in (f"{x.pillar.name} (%)", "Hạng")]):
+            L.cell_text(cell, text, bold=True, size=11)
+        rows = [{id(r.unit): r for r in x.rows} for x in mine]
+        for u in (*g.units, *g.unranked):
+            row = L.add_row(t)
+            cells = [u.name, str(u.rank) if u.ranked else "—"]
+            for by in rows:
+                r = by[id(u)]
+                cells += [f"{format_number(r.percent(dec), dec, sep)} %", str(r.rank) if r.rank else "—"]
+            for n, (cell, text) in enumerate(zip(row.cells, cells)):
+                L.cell_text(cell, text, size=11, align="left" if n == 0 else "center")
+    L.para(doc, "(%): điểm đạt của trụ cột so với điểm tối đa của các tiêu chí áp dụng với đơn vị; Hạng: thứ hạng "
+           "trong khối theo tỷ lệ đó; —: không xếp hạng.",
+           size=12, italic=True, indent=True, before=3)
+    return True
 
 
 def _robustness_section(doc, ranking: Ranking, a: Analyses, k: int, figure: int, sep: str) -> int:
@@ -220,13 +291,14 @@ def _robustness_section(doc, ranking: Ranking, a: Analyses, k: int, figure: int,
             for u in g.units:
                 L.para(doc, f"- {u.name} ({g.group.name}): hạng {u.plain_rank}, khoảng 5–95 %: hạng "
                        f"{u.rank_low}–{u.rank_high}.", indent=True, before=3)
-    names = {lv.id: lv.name for lv in result.levels}
+    names = {(g.group.id, lv.id): lv.name for g in result.groups for lv in g.levels}
     fragile = [u for u in result.units() if u.fragile]
     if fragile:
         L.para(doc, "Đơn vị có mức xếp loại dễ thay đổi (giữ mức trong dưới 90 % số lần mô phỏng):", indent=True,
                before=6, keep_with_next=True)
         for u in fragile:
-            probs = "; ".join(f"mức {names.get(i, i)} {_pct(p, sep)}" for i, p in
+            gid = next(g.group.id for g in result.groups if any(x is u for x in g.units))
+            probs = "; ".join(f"mức {names.get((gid, i), i)} {_pct(p, sep)}" for i, p in
                               sorted(u.level_probability.items(), key=lambda kv: -kv[1]))
             L.para(doc, f"- {u.name} (mức {u.plain_level.name if u.plain_level else '—'}): {probs}.", indent=True, before=3)
     else:

@@ -22,7 +22,7 @@ COLS_MM = (16, 89, 17, 17, 16)
 
 def next_level_gap(ranking: Ranking, ru: RankedUnit):
     """(the next level up, points lacking) or None at the top level (or without levels)."""
-    up = ranking.framework.level_above(ru.level)
+    up = ranking.framework.level_above(ru.level, ru.group.id)
     return None if up is None else (up, up.min - ru.total)
 
 
@@ -92,12 +92,30 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
     L.para(doc, fw.title, size=13, bold=True, align="center")
     L.rule(doc, 40, L.TEXT_WIDTH_MM, before=2)
     L.para(doc, f"Đơn vị: **{ru.name}**", before=12)
-    L.para(doc, f"Khối: {ru.group.name} ({len(group.units)} đơn vị)", before=3)
+    count = f"{len(group.units)} đơn vị" + (f" xếp hạng, {len(group.unranked)} đơn vị không xếp hạng"
+                                              if group.unranked else "")
+    L.para(doc, f"Khối: {ru.group.name} ({count})", before=3)
     what = "Chỉ số" if fw.report == "index" else "Tổng điểm"
     scale = "" if fw.report == "index" else f" / {points(fw.scale, 0)} điểm"
     level = f"; mức **{ru.level.name}**" if ru.level else ""
-    L.para(doc, f"{what}: **{format_number(ru.shown, fw.decimals, decimal_sep=sep)}**{scale}{level}; "
-           f"xếp hạng **{ru.rank}/{len(group.units)}** trong khối.", before=3)
+    standing = (f"xếp hạng **{ru.rank}/{len(group.units)}** trong khối" if ru.ranked
+                else f"**không xếp hạng**: {ru.reason}")
+    if fw.report == "points-percent":
+        # The points obtained (not rescaled) beside the percentage on which level and rank are read.
+        value = (f"Điểm đạt được: **{points(ranking.earned(ru), fw.decimals, sep)}** điểm; tỷ lệ "
+                 f"**{format_number(ru.percent, fw.decimals, decimal_sep=sep)} %**")
+    else:
+        value = f"{what}: **{format_number(ru.shown, fw.decimals, decimal_sep=sep)}**{scale}"
+    L.para(doc, f"{value}{level}; {standing}.", before=3)
+    if group.group.levels is not None:
+        L.para(doc, "Mức xếp loại của khối: " + "; ".join(f"{lv.name}: {lv.band_text()}" for lv in group.levels)
+               + ".", size=12, italic=True, before=3)
+    pillar_rows = _pillars(ranking, ru)
+    for name, pr in pillar_rows:
+        where = f"hạng {pr.rank}/{len(group.units)}" if pr.rank else "không xếp hạng"
+        L.para(doc, f"- Trụ cột {name}: {points(pr.points, dec, sep)}/{points(pr.max, dec, sep)} điểm "
+               f"({format_number(pr.percent(fw.decimals), fw.decimals, decimal_sep=sep)} %), {where}.",
+               size=13, before=3)
     gap = next_level_gap(ranking, ru)
     if gap is not None:
         up, lacking = gap
@@ -160,6 +178,14 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
     return doc
 
 
+def _pillars(ranking: Ranking, ru: RankedUnit):
+    """(pillar name, the unit's row) for every pillar of the unit's group."""
+    from ..ranking.pillars import pillar_rankings
+
+    return [(t.pillar.name, r) for t in pillar_rankings(ranking) if t.group is ru.group
+            for r in t.rows if r.unit is ru]
+
+
 def road_section(doc, ranking: Ranking, ru: RankedUnit, dec: int, sep: str = ".", top: int = 5) -> None:
     """The road to the next level (``analysis.road_to_next_level``): the criteria where the missing
     points are most within reach, each with the concrete figure to reach."""
@@ -204,7 +230,7 @@ def write_all_scorecards(ranking: Ranking, folder: Path, pdf: bool = False, samp
     targets = []
     with staged(folder) as st:
         for k, g in enumerate(ranking.groups, start=1):
-            for u in g.units:
+            for u in (*g.units, *g.unranked):
                 path = folder / f"{k}-{u.position:02d}-{slug(u.name)}.docx"
                 build_scorecard(ranking, u, sample=sample).save(st.place(path))
                 targets.append(path)

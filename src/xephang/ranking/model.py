@@ -103,6 +103,21 @@ class Ranking:
     def unranked(self) -> list[RankedUnit]:
         return [u for g in self.groups for u in g.unranked]
 
+    def level_names(self) -> list[str]:
+        """The names of the levels used across the groups, highest first: the set's, then those only a
+        group's own levels have (a count per level sums each unit under its own group's bands)."""
+        names: list[str] = []
+        for levels in [self.framework.levels, *(self.framework.levels_for(g.group.id) for g in self.groups)]:
+            for lv in levels:
+                if lv.name not in names:
+                    names.append(lv.name)
+        return names
+
+    @property
+    def levels_differ(self) -> bool:
+        """Whether some group of this ranking has levels of its own."""
+        return any(g.group.levels is not None for g in self.groups)
+
     def all_units(self) -> list[RankedUnit]:
         return [u for g in self.groups for u in (*g.units, *g.unranked)]
 

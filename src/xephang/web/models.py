@@ -342,16 +342,25 @@ class Snapshot(models.Model):
 def summarise(data: dict) -> dict:
     """A snapshot's content with every unit's ``criteria`` left out."""
     out = {k: v for k, v in data.items() if k != "groups"}
-    out["groups"] = [{**g, "units": [{k: v for k, v in u.items() if k != "criteria"} for u in g["units"]]}
-                     for g in data["groups"]]
+    out["groups"] = []
+    for g in data["groups"]:
+        short = {**g, "units": [{k: v for k, v in u.items() if k != "criteria"} for u in g["units"]]}
+        if "unranked" in g:
+            short["unranked"] = [{k: v for k, v in u.items() if k != "criteria"} for u in g["unranked"]]
+        out["groups"].append(short)
     return out
+
+
+def assessed_units(group: dict) -> list:
+    """A frozen group's units: the ranked ones in rank order, then those assessed but not ranked."""
+    return [*group["units"], *group.get("unranked", ())]
 
 
 def unit_rows(snap: Snapshot) -> list:
     """One ``SnapshotUnit`` per unit of a snapshot's content, in the order of its groups and ranks."""
     rows, order = [], 0
     for g in snap.data["groups"]:
-        for u in g["units"]:
+        for u in assessed_units(g):
             rows.append(SnapshotUnit(snapshot=snap, unit_id=u["unit_id"], group=g["id"], order=order,
                                      criteria=u.get("criteria") or []))
             order += 1

@@ -28,7 +28,18 @@ from xephang.scoring.engine import score
 
 from . import frozen
 from .integrity import canonical_json, sha256_text
-from .models import CorrectionRound, NonReporting, Period, SignedScan, Snapshot, Status, Submission, Unit, audit
+from .models import (
+    CorrectionRound,
+    NonReporting,
+    Period,
+    SignedScan,
+    Snapshot,
+    Status,
+    Submission,
+    Unit,
+    assessed_units,
+    audit,
+)
 from .scoring import PeriodScores, _group_of, check_values, effective_texts, score_period, snapshot_payload
 
 
@@ -381,7 +392,7 @@ def changes(old: dict, new: dict) -> list[dict]:
     def rows(data):
         out = {}
         for g in data["groups"]:
-            for u in g["units"]:
+            for u in assessed_units(g):
                 out[u["unit_id"]] = (g["name"], u)
         return out
 
@@ -439,10 +450,11 @@ def _scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
     scored = score(fw, pdata)
     ranking = rank(scored, Period(ties=data["record"]["ties"]).tie_rule())
     ps = PeriodScores(period, fw, scored, ranking, ids, [])
-    got = [[(u.name, u.rank, plain(u.total)) for u in g.units] for g in ranking.groups]
-    want = [[(u["name"], u["rank"], u["total"]) for u in g["units"] if not u.get("non_reporting")]
+    # Units assessed but not ranked count too (their totals are frozen under ``unranked``).
+    got = [[(u.name, u.rank, plain(u.total)) for u in (*g.units, *g.unranked)] for g in ranking.groups]
+    want = [[(u["name"], u["rank"], u["total"]) for u in assessed_units(g) if not u.get("non_reporting")]
             for g in data["groups"]]
-    if got != [w for w in want if w]:
+    if [x for x in got if x] != [w for w in want if w]:
         raise PublicationError("Xếp hạng dựng lại từ số liệu đã chốt không khớp kết quả đã chốt; không xuất văn bản.")
     return ps
 

@@ -132,7 +132,7 @@ class PeriodScores:
         if self.ranking is None or unit_id not in self.unit_ids:
             return None
         su = self.scored.units[self.unit_ids.index(unit_id)]
-        return next(u for u in self.ranking.units() if u.unit is su)
+        return next(u for u in self.ranking.all_units() if u.unit is su)
 
 
 #: Scored periods by the exact content scored (the key built in ``score_period``): the criteria set
@@ -274,32 +274,71 @@ def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
 
 
 def snapshot_payload(ps: PeriodScores) -> dict:
-    """Everything the public pages and open data show, computed once by the core and frozen."""
+    """Everything the public pages and open data show, computed once by the core and frozen.
+
+    Per group, beside its ranked ``units``: ``unranked`` (units assessed but not ranked, each with its
+    ``reason``), ``levels`` (the group's own, or the set's) and ``pillars``; per unit, ``pillars``
+    (points, maximum, percentage and rank in each) and, for ``report: points-percent``, ``earned`` and
+    ``percent``."""
+    from xephang.ranking.pillars import pillar_rankings
+
     p, fw, ranking = ps.period, ps.framework, ps.ranking
+    tables = pillar_rankings(ranking)
+    rows_of = {id(r.unit): [] for t in tables for r in t.rows}
+    for t in tables:
+        for r in t.rows:
+            rows_of[id(r.unit)].append((t.pillar, r))
+
+    def row(u) -> dict:
+        uid = ps.unit_ids[ps.scored.units.index(u.unit)]
+        out = {
+            "unit_id": uid, "name": u.name, "rank": u.rank, "position": u.position,
+            "total": plain(u.total), "shown": format_number(u.shown, fw.decimals),
+            "level": u.level.name if u.level else None, "level_id": u.level.id if u.level else None,
+            "criteria": criteria_rows(ps, uid) if p.kind == Period.Kind.INPUTS else [],
+        }
+        if not u.ranked:
+            out["reason"] = u.reason
+        if fw.report == "points-percent":
+            out["earned"] = format_number(from_fixed(ranking.earned(u)), fw.decimals)
+            out["percent"] = format_number(u.percent, fw.decimals)
+        if id(u) in rows_of:
+            out["pillars"] = [{"id": pl.id, "points": plain(r.points), "max": plain(r.max),
+                               "shown": format_number(from_fixed(r.points), fw.decimals),
+                               "percent": format_number(r.percent(fw.decimals), fw.decimals), "rank": r.rank}
+                              for pl, r in rows_of[id(u)]]
+        return out
+
     groups = []
     for g in ranking.groups:
-        rows = []
-        for u in g.units:
-            uid = ps.unit_ids[ps.scored.units.index(u.unit)]
-            rows.append({
-                "unit_id": uid, "name": u.name, "rank": u.rank, "position": u.position,
-                "total": plain(u.total), "shown": format_number(u.shown, fw.decimals),
-                "level": u.level.name if u.level else None, "level_id": u.level.id if u.level else None,
-                "criteria": criteria_rows(ps, uid) if p.kind == Period.Kind.INPUTS else [],
-            })
-        groups.append({"id": g.group.id, "name": g.group.name, "units": rows})
-    return {
+        entry = {"id": g.group.id, "name": g.group.name, "units": [row(u) for u in g.units]}
+        if g.unranked:
+            entry["unranked"] = [row(u) for u in g.unranked]
+        if g.group.levels is not None:
+            entry["levels"] = _levels(g.levels)
+        mine = [t for t in tables if t.group is g.group]
+        if mine:
+            entry["pillars"] = [{"id": t.pillar.id, "name": t.pillar.name, "max": plain(t.max)} for t in mine]
+        groups.append(entry)
+    out = {
         "period": {"id": p.pk, "name": p.name, "year": p.year, "kind": p.kind},
         "framework": {
             "id": fw.id, "title": fw.title, "version": fw.version, "sha256": p.framework.sha256,
             "scale": plain(fw.scale), "decimals": fw.decimals,
         },
         "ties": fw.describe_ties(ranking.ties),
-        "levels": [{"id": lv.id, "name": lv.name, "band": lv.band_text()} for lv in fw.levels],
+        "levels": _levels(fw.levels),
         "groups": groups,
         "warnings": list(ranking.warnings),
         "left_out": [list(x) for x in ps.left_out],
     }
+    if fw.report != "points":
+        out["report"] = fw.report
+    return out
+
+
+def _levels(levels) -> list[dict]:
+    return [{"id": lv.id, "name": lv.name, "band": lv.band_text()} for lv in levels]
 
 
 def decimal_text(value: Decimal) -> str:

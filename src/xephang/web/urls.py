@@ -48,6 +48,7 @@ pages = [
     path("ky/<int:period_id>/phan-tich/do-vung.png", analysis.analysis_chart, name="analysis-chart"),
     # Administration: criteria sets, audit trail (views.administration)
     path("bo-tieu-chi/", administration.frameworks, name="frameworks"),
+    path("bo-tieu-chi/<slug:code>/bang.<str:fmt>", administration.framework_table, name="framework-table"),
     path("nhat-ky/", administration.audit_log, name="audit"),
 ]
 

@@ -13,7 +13,7 @@ from .. import publication, workflow
 from ..forms_meta import DecisionMetaForm
 from ..forms_publish import NonReportingForm, PublishForm, ReopenForm
 from ..frozen import FrozenError, is_frozen
-from ..models import Period, Role, Status, audit
+from ..models import Period, Role, Status, assessed_units, audit
 from ..permissions import Who, allow, can
 from ..scoring import score_period
 from ..workflow import WorkflowError
@@ -27,16 +27,27 @@ def dashboard(request):
         snap = p.latest_snapshot()
         dist: dict[str, int] = {}
         if snap:
-            levels = [(lv["id"], lv["name"]) for lv in snap.summary["levels"]]
+            # Levels by name: the set's, then any a group has of its own (each unit counted under
+            # its own group's bands); units assessed but not ranked have a level too.
+            levels = []
+            for lv in [*snap.summary["levels"], *(x for g in snap.summary["groups"] for x in g.get("levels", ()))]:
+                if lv["name"] not in {name for _, name in levels}:
+                    levels.append((lv["id"], lv["name"]))
             for g in snap.summary["groups"]:
-                for u in g["units"]:
+                for u in assessed_units(g):
                     dist[u["level"] or "—"] = dist.get(u["level"] or "—", 0) + 1
         else:
             # Not frozen yet: the distribution of the scores so far (appraised figures where decided).
             ps = score_period(p, "appraised")
-            levels = [(lv.id, lv.name) for lv in ps.framework.levels]
+            levels = []
+            if ps.ranking is not None:
+                fw = ps.framework
+                by_name = {lv.name: lv.id for g in ps.ranking.groups for lv in fw.levels_for(g.group.id)}
+                levels = [(by_name.get(name, ""), name) for name in ps.ranking.level_names()]
+            else:
+                levels = [(lv.id, lv.name) for lv in ps.framework.levels]
             info["provisional"] = ps.ranking is not None
-            for u in ps.ranking.units() if ps.ranking else []:
+            for u in ps.ranking.all_units() if ps.ranking else []:
                 name = u.level.name if u.level else "—"
                 dist[name] = dist.get(name, 0) + 1
         if dist:

@@ -19,7 +19,7 @@ from xephang.numbers import plain
 
 from .. import publication
 from ..analysis import published_scores, road
-from ..models import Period, Snapshot, Status
+from ..models import Period, Snapshot, Status, assessed_units
 from ..permissions import Who, allow, can
 
 
@@ -60,8 +60,14 @@ def results_context(request, period, shown, draft: bool) -> dict:
     data = shown.snap.summary
     query = request.GET.get("tim", "").strip()[:100]
     groups = [_group_page(g, request, query) for g in data["groups"]]
+    # The legend: the set's levels, or each group's where a group has levels of its own.
+    if any("levels" in g for g in data["groups"]):
+        legends = [(g["name"], g.get("levels", data["levels"])) for g in data["groups"]]
+    else:
+        legends = [(None, data["levels"])]
     return {"period": period, "shown": shown, "snap": shown.snap, "data": data, "draft": draft,
-            "groups": groups, "query": query, "searchable": query or any(g["count"] > 50 for g in groups)}
+            "groups": groups, "query": query, "legends": legends, "percent": data.get("report") == "points-percent",
+            "searchable": query or any(g["count"] > 50 for g in groups)}
 
 
 #: Units listed on one page of a group: a province's groups fit on one page; a national roll-up of
@@ -75,12 +81,24 @@ def _group_page(g: dict, request, query: str) -> dict:
 
     from xephang.text import fold
 
-    units = g["units"]
+    units, unranked = g["units"], g.get("unranked", [])
     if query:
         wanted = fold(query)
         units = [u for u in units if wanted in fold(u["name"])]
+        unranked = [u for u in unranked if wanted in fold(u["name"])]
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get(f"trang-{g['id']}"))
-    return {**g, "units": page.object_list, "count": len(g["units"]), "matching": len(units), "page": page}
+    pillars = g.get("pillars", [])
+    rows = [{**u, "pillar_cells": _pillar_cells(u, pillars)} for u in page.object_list]
+    apart = [{**u, "pillar_cells": _pillar_cells(u, pillars)} for u in unranked]
+    percent = "earned" in (g["units"] or g.get("unranked") or [{}])[0]
+    return {**g, "units": rows, "unranked": apart, "count": len(g["units"]), "matching": len(units), "page": page,
+            "unranked_count": len(g.get("unranked", [])), "columns": 4 + percent + len(pillars)}
+
+
+def _pillar_cells(u: dict, pillars: list) -> list:
+    """A unit's frozen pillar values in the order of its group's pillar columns."""
+    mine = {x["id"]: x for x in u.get("pillars", ())}
+    return [mine.get(p["id"]) for p in pillars]
 
 
 
@@ -90,7 +108,7 @@ def unit_result(request, period, unit):
     data = snap.summary
     row = group = None
     for g in data["groups"]:
-        for u in g["units"]:
+        for u in assessed_units(g):
             if u["unit_id"] == unit.pk:
                 row, group = {**u, "criteria": snap.criteria_of(unit.pk)}, g
     if row is None:
@@ -103,15 +121,18 @@ def unit_result(request, period, unit):
             continue
         s = found[1]
         for g in s.summary["groups"]:
-            for u in g["units"]:
+            for u in assessed_units(g):
                 if u["unit_id"] in ids:
                     history.append({"period": p, "row": u, "group": g["name"], "count": len(g["units"])})
+    pillars = [{**p, **(_pillar_cells(row, [p])[0] or {}), "id": p["id"], "name": p["name"], "group_max": p["max"]}
+               for p in group.get("pillars", [])]
     tops = []
     for c in row["criteria"]:
         if c["depth"] == 0:
             tops.append({**c, "percent": _percent(c["points"], c["max"])})
     return render(request, "web/unit_result.html", {
         "period": period, "unit": unit, "snap": snap, "row": row, "group": group, "tops": tops, "history": history,
+        "pillars": pillars, "levels": group.get("levels"),
         "data": data, "edition": data.get("edition"),
         "road": road(period, unit) if snap.version == _published_snapshot(period).version and not row.get("non_reporting") else None,
         "pdf_available": pdf_available(),
@@ -296,17 +317,30 @@ def _flat_rows(snap: Snapshot, period: Period):
         ids = []
         for criteria in snap.units.values_list("criteria", flat=True).iterator(chunk_size=200):
             ids.extend(c["id"] for c in criteria if c["id"] not in ids)
-    yield ["khối", "hạng", "đơn vị", "tổng điểm", "tổng điểm (làm tròn)", "mức", "ghi chú", *ids]
+    # Pillars add three columns each at the end, only where the results have them.
+    pillars = list({p["id"]: p["name"] for g in summary["groups"] for p in g.get("pillars", ())}.items())
+    extra = [f"{name} ({what})" for _, name in pillars for what in ("điểm", "%", "hạng")]
+    yield ["khối", "hạng", "đơn vị", "tổng điểm", "tổng điểm (làm tròn)", "mức", "ghi chú", *ids, *extra]
     rows = snap.units.values_list("unit_id", "criteria").iterator(chunk_size=200)
     for g in summary["groups"]:
-        for u in g["units"]:
+        for u in assessed_units(g):
             unit_id, criteria = next(rows)
             assert unit_id == u["unit_id"], "SnapshotUnit rows out of step with the snapshot"
             pts = {c["id"]: c["points"] for c in criteria}
-            note = ("không báo cáo: " + publication.RULE_TEXT.get(u.get("rule"), "")) if u.get("non_reporting") else ""
+            if u.get("non_reporting"):
+                note = "không báo cáo: " + publication.RULE_TEXT.get(u.get("rule"), "")
+            elif u.get("reason"):  # assessed, not ranked
+                note = "không xếp hạng: " + u["reason"]
+            else:
+                note = ""
+            mine = {x["id"]: x for x in u.get("pillars", ())}
+            cells = []
+            for pid, _ in pillars:
+                x = mine.get(pid)
+                cells += ["", "", ""] if x is None else [x["points"], x["percent"], x["rank"] or ""]
             yield [g["name"], "" if u["rank"] is None else u["rank"], u["name"], u["total"] or "",
                    u["shown"] if u["total"] is not None else "", u["level"] or "", note,
-                   *["" if pts.get(i) is None else pts[i] for i in ids]]
+                   *["" if pts.get(i) is None else pts[i] for i in ids], *cells]
 
 
 @allow("home")
