@@ -33,6 +33,14 @@ def _type_checking_only(tree: ast.AST) -> set[int]:
     return skip
 
 
+def _source(node: ast.ImportFrom, here: str) -> str:
+    """The module a ``from ... import`` reads from, relative imports resolved against package ``here``."""
+    if not node.level:
+        return node.module or ""
+    base = here.split(".")[: len(here.split(".")) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
 def _imports(name: str, path: Path, package: bool, modules) -> set[str]:
     """Every module ``name`` imports (``from pkg import mod`` counts as ``pkg.mod`` when it is one)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -45,11 +53,7 @@ def _imports(name: str, path: Path, package: bool, modules) -> set[str]:
         if isinstance(node, ast.Import):
             found |= {a.name for a in node.names}
         elif isinstance(node, ast.ImportFrom):
-            if node.level:
-                base = here.split(".")[: len(here.split(".")) - (node.level - 1)]
-                target = ".".join(base + ([node.module] if node.module else []))
-            else:
-                target = node.module
+            target = _source(node, here)
             subs = {f"{target}.{a.name}" for a in node.names} & modules.keys()
             found |= subs or {target}
     return found - {name}
@@ -120,3 +124,20 @@ def test_the_core_imports_neither_the_command_line_nor_the_web():
         for t in targets if t.startswith(("xephang.cli", "xephang.web", "django"))
     }
     assert wrong == set()
+
+
+def test_no_package_reaches_for_another_packages_private_names():
+    """A helper another package needs is public where it lives (``xephang.display`` for wordings), so
+    a change to a private helper stays inside its own package."""
+    modules = _modules()
+    wrong = []
+    for name, (path, package) in modules.items():
+        here = name if package else name.rpartition(".")[0]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            target = _source(node, here)
+            if target.startswith("xephang.") and target.split(".")[1] != name.split(".")[1]:
+                wrong += [f"{name}: {target}.{a.name}" for a in node.names
+                          if a.name.startswith("_") and not a.name.startswith("__")]
+    assert wrong == []

@@ -409,7 +409,8 @@ def _not_applicable(scored, unit, node: Criterion) -> bool:
 
 
 
-def _rule_words(fw: Framework, c: Criterion) -> str:
+def rule_words(fw: Framework, c: Criterion) -> str:
+    """How a criterion is scored, in words, for the criteria sheet and the set's page."""
     labels = {i: fw.inputs[i].label for i in fw.inputs}
     if c.rule is not None:
         try:
@@ -446,7 +447,7 @@ def _framework_sheet(ws, fw: Framework) -> None:
             notes.append("có thể không áp dụng")
         groups = "tất cả" if len(c.groups) == len(fw.groups) else ", ".join(
             g.name for g in fw.groups if g.id in c.groups)
-        values = [c.id, c.title, from_fixed(c.max), groups, _rule_words(fw, c), "; ".join(notes)]
+        values = [c.id, c.title, from_fixed(c.max), groups, rule_words(fw, c), "; ".join(notes)]
         for col, v in enumerate(values, start=1):
             cell = ws.cell(row, col, v)
             cell.border = BOX
