@@ -98,10 +98,72 @@ def main() -> None:
                 page.wait_for_selector("[data-testid=self-total]")
 
             shoot("04-bao-cao-don-vi", f"/ky/{period.pk}/bao-cao/{own.pk}/", user="baocao", full=False, before=type_one)
+
+            # Evidence uploaded in place beside a criterion (htmx), then the missing-evidence warning.
+            pdf = Path(state) / "ke-hoach-cntt-2022.pdf"
+            pdf.write_bytes(b"%PDF-1.4\n% screenshot\n")
+
+            def upload_in_place(page):
+                page.fill("#v_so_cbccvc", texts["so_cbccvc"])
+                block = page.locator("#ev-may_tinh")
+                block.locator("summary").click()
+                page.set_input_files("#evf-may_tinh-file", str(pdf))
+                page.fill("#evf-may_tinh-locator", "trang 2")
+                block.get_by_role("button", name="Tải lên cho tiêu chí này").click()
+                page.wait_for_selector("#ev-may_tinh >> text=Đã tải lên")
+                page.locator("#i-so_cbccvc").scroll_into_view_if_needed()
+
+            shoot("17-minh-chung-tai-cho", f"/ky/{period.pk}/bao-cao/{own.pk}/", user="baocao", full=False,
+                  before=upload_in_place)
+            shoot("18-thieu-minh-chung", f"/ky/{period.pk}/bao-cao/{own.pk}/", user="baocao", full=False,
+                  before=lambda page: page.locator("#thieu-minh-chung").scroll_into_view_if_needed())
+
+            # The coordinator's board the day after the deadline: one unit extended, one reminded.
+            import datetime as dt
+
+            from django.utils import timezone
+
+            from xephang.web import progress
+
+            admin = __import__("django.contrib.auth", fromlist=["x"]).get_user_model().objects.get(username="quantri")
+            deadline = period.deadline
+            period.deadline = timezone.localdate() - dt.timedelta(days=1)
+            period.save()
+            late = [r for r in progress.board(period) if r.late]
+            progress.extend_deadline(period, late[0].unit, timezone.localdate() + dt.timedelta(days=5),
+                                     "Đơn vị đề nghị do thay đổi cán bộ phụ trách", admin)
+            progress.remind(period, [r for r in late if r.unit == own], admin, base)
+            shoot("19-tien-do", f"/ky/{period.pk}/tien-do/", user="quantri", full=False)
+
+            def extension_error(page):
+                page.fill("#id_until", (timezone.localdate() + dt.timedelta(days=7)).strftime("%d/%m/%Y"))
+                with page.expect_navigation():
+                    page.get_by_role("button", name="Gia hạn").click()
+
+            shoot("20-gia-han", f"/ky/{period.pk}/tien-do/{late[1].unit.pk}/gia-han/", user="quantri", before=extension_error)
+            period.deadline = deadline
+            period.save()
+            shoot("22-tao-ky-moi", f"/ky/moi/?tu={period.pk}", user="quantri", full=False)
+
+            import openpyxl
+
+            accounts = Path(state) / "tai-khoan.xlsx"
+            wb = openpyxl.Workbook()
+            wb.active.append(["Đơn vị", "Họ tên", "Thư điện tử", "Vai trò"])
+            wb.active.append(["Sở Y tế", "Nguyễn Văn A", "nguyenvana@syt.example", "Cán bộ báo cáo"])
+            wb.active.append(["Sở Không Có", "Trần Thị B", "tranthib@example", "Cán bộ báo cáo"])
+            wb.active.append(["", "Lê Văn C", "nguyenvana@syt.example", "Thủ trưởng"])
+            wb.save(accounts)
+
+            def import_with_errors(page):
+                page.set_input_files("#id_xlsx", str(accounts))
+                with page.expect_navigation():
+                    page.get_by_role("button", name="Nhập và gửi thư mời").click()
+
+            shoot("23-nhap-tai-khoan", "/tai-khoan/nhap/", user="quantri", before=import_with_errors)
             sub.values = texts
             sub.state = Submission.State.SUBMITTED
             sub.save()
-            admin = __import__("django.contrib.auth", fromlist=["x"]).get_user_model().objects.get(username="quantri")
             appraiser = admin.__class__.objects.get(username="thamdinh")
             workflow.transition(period, admin, Status.APPRAISAL)
             workflow.appraise(sub, appraiser, "so_cbccvc", True, "", "")
@@ -109,6 +171,15 @@ def main() -> None:
                               "Sổ tài sản chỉ ghi nhận số máy đã bàn giao")
             shoot("05-tham-dinh-tien-do", f"/ky/{period.pk}/tham-dinh/", user="thamdinh")
             shoot("06-tham-dinh-don-vi", f"/ky/{period.pk}/tham-dinh/{own.pk}/", user="thamdinh", full=False)
+
+            def adjust_without_reason(page):
+                page.fill("#val-so_may_tinh", "30")
+                page.locator("#i-so_may_tinh").get_by_role("button", name="Điều chỉnh").click()
+                page.wait_for_selector("#err-rs-so_may_tinh")
+                page.locator("#i-so_may_tinh").scroll_into_view_if_needed()
+
+            shoot("21-tham-dinh-loi-canh-o", f"/ky/{period.pk}/tham-dinh/{own.pk}/", user="thamdinh", full=False,
+                  before=adjust_without_reason)
             workflow.transition(period, admin, Status.EXPLANATION)
             shoot("07-giai-trinh", f"/ky/{period.pk}/giai-trinh/{own.pk}/", user="baocao")
             shoot("08-bang-dieu-khien", "/bang-dieu-khien/", user="lanhdao")

@@ -45,6 +45,17 @@ class InputError(XephangError):
         super().__init__(f"{location}: {message}")
 
 
+class InputErrors(InputError):
+    """Several bad cells of one file, in the order they were met (``read_period(max_errors=N)``);
+    the first one's location and message, and every one in ``errors``."""
+
+    def __init__(self, errors: list[InputError], limit_reached: bool = False):
+        self.errors = list(errors)
+        self.limit_reached = limit_reached
+        XephangError.__init__(self, "\n".join(str(e) for e in self.errors))
+        self.location, self.message = self.errors[0].location, self.errors[0].message
+
+
 class FrameworkError(XephangError):
     """A criteria set (YAML) that does not validate. ``path`` is e.g. ``criteria[3].rule.max``."""
 

@@ -86,6 +86,17 @@ def people(demo):
             "other_appraiser": spare, "leader": demo["lanhdao"], "admin": demo["quantri"]}
 
 
+@pytest.fixture
+def browser():
+    """Headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) for the end-to-end tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"], headless=True)
+        yield b
+        b.close()
+
+
 def publish_period(period, admin, number="15", date=None, reason=""):
     """Take a period from wherever it stands to published the way the administrator does: through
     appraisal and explanation, the units without a report recorded under the criteria set's rule,

@@ -169,7 +169,8 @@ def test_decision_meta_saved_and_used_by_the_decision(client, demo):
     text = "\n".join([par.text for par in document.paragraphs]
                      + [cell.text for t in document.tables for row in t.rows for cell in row.cells])
     assert "Số: 76/QĐ-UBND" in text and "ngày 05 tháng 02 năm 2022" in text and "Mai Xuân Liêm" in text
-    assert "period.decision_meta" in _page(c.get(reverse("web:audit")))
+    log = _page(c.get(reverse("web:audit")))  # the audit log says it in a sentence, not as a code
+    assert f"lưu thông tin quyết định của kỳ &#x27;{p.name}&#x27;" in log and "period.decision_meta" not in log
 
 
 def test_decision_meta_of_a_frozen_period_is_read_only_and_the_attempt_audited(client, demo):

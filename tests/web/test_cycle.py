@@ -60,6 +60,18 @@ def test_status_change_notifies_units_by_email(demo):
     workflow.transition(demo["open"], demo["quantri"], Status.APPRAISAL)
     assert any("baocao@so-tttt.example" in m.to for m in mail.outbox)
     assert "Đang thẩm định" in mail.outbox[0].body
+    assert f"/ky/{demo['open'].pk}/" in mail.outbox[0].body  # the link
+
+
+def test_phase_email_carries_the_task_the_deadline_and_the_link(demo):
+    p = demo["open"]
+    workflow.transition(p, demo["quantri"], Status.APPRAISAL)
+    mail.outbox.clear()
+    workflow.transition(p, demo["quantri"], Status.EXPLANATION)
+    body = mail.outbox[0].body
+    assert "giải trình các số liệu bị điều chỉnh" in body
+    assert f"Hạn giải trình: {p.explanation_deadline:%d/%m/%Y}." in body
+    assert f"http://127.0.0.1:8000/ky/{p.pk}/" in body
 
 
 def test_deadline_reminders_go_to_units_that_have_not_submitted(demo):
@@ -92,7 +104,11 @@ def test_draft_then_submit_locks_the_report(client, demo):
     # Submitting with blanks is refused and names the blanks.
     resp = client.post(url, {"v_so_cbccvc": "50", "submit": "1"})
     assert resp.status_code == 200 and "cần nhập đủ trước khi nộp" in resp.content.decode()
+    # Figures claimed without their required evidence: saved as a draft, not submitted, until confirmed.
     assert client.post(url, {**_fill(demo), "submit": "1"}).status_code == 302
+    sub.refresh_from_db()
+    assert sub.state == "draft" and sub.values == {k[2:]: v for k, v in _fill(demo).items() if k.startswith("v_") and v}
+    assert client.post(url, {**_fill(demo), "submit_anyway": "1"}).status_code == 302
     sub.refresh_from_db()
     assert sub.state == "submitted" and sub.submitted_at
     assert client.post(url, {"v_so_cbccvc": "1", "save": "1"}).status_code == 403
@@ -107,10 +123,12 @@ def test_live_self_score_is_the_cores_score(client, demo):
     assert resp.status_code == 200
     html = resp.content.decode()
     # Independently: save and submit the same figures, then score the period.
-    client.post(reverse("web:report", args=[p.pk, own.pk]), {**form, "submit": "1"})
+    client.post(reverse("web:report", args=[p.pk, own.pk]), {**form, "submit_anyway": "1"})
     ps = score_period(p, "reported")
-    shown = ps.ranking.show(ps.ranked(own.pk).shown)
-    assert f"<strong>{shown}</strong> điểm" in html
+    from xephang.web.scoring import total_text
+
+    shown = total_text(ps, ps.ranked(own.pk))
+    assert "," in shown and f"<strong>{shown}</strong> điểm" in html  # a decimal comma, as users write
     # Raising one figure changes the live score.
     more = dict(form, v_so_cbccvc_co_may_tinh="0")
     other = client.post(reverse("web:report-live", args=[p.pk, own.pk]), more)
@@ -121,6 +139,15 @@ def test_live_score_with_blanks_is_marked_provisional(client, demo):
     client.force_login(demo["baocao"])
     html = client.post(reverse("web:report-live", args=[demo["open"].pk, demo["own"].pk]), {"v_so_cbccvc": "10"}).content.decode()
     assert "Tạm tính" in html and "ô trống" in html
+
+
+def test_empty_form_shows_no_score_and_no_level(client, demo):
+    client.force_login(demo["baocao"])
+    html = client.post(reverse("web:report-live", args=[demo["open"].pk, demo["own"].pk]), {}).content.decode()
+    assert "Yếu" not in html and "0,00" not in html and "0.00" not in html
+    assert "Nhập số liệu để xem điểm tạm tính" in html
+    page = client.get(reverse("web:report", args=[demo["open"].pk, demo["own"].pk])).content.decode()
+    assert "−0" not in page and "-0" not in page.split('id="self-score"')[1].split("</aside>")[0]
 
 
 def test_evidence_keeps_its_name_serves_several_criteria_and_checks_type_and_size(client, demo, settings):
@@ -279,7 +306,30 @@ def test_audit_page_lists_changes(client, demo):
     workflow.transition(demo["open"], demo["quantri"], Status.APPRAISAL, note="hết hạn")
     client.force_login(demo["quantri"])
     html = client.get(reverse("web:audit")).content.decode()
-    assert "Chuyển giai đoạn" in html and "status: appraisal" in html and "hết hạn" in html
+    assert "Chuyển giai đoạn" in html and "hết hạn" in html
+    assert ("Quản trị Sở TTTT chuyển kỳ &#x27;Năm 2021 (dữ liệu mẫu)&#x27; từ Đang nhận báo cáo sang Đang thẩm định."
+            in html)
+    assert "status:" not in html and "{&#x27;" not in html  # no raw codes, no Python dicts
+
+
+def test_audit_sentences_name_figures_criteria_and_values_as_people_write_them(client, demo):
+    from xephang.web.audit_text import describe
+
+    p, own = demo["open"], demo["own"]
+    fw = p.framework.load()
+    client.force_login(demo["baocao"])
+    client.post(reverse("web:report", args=[p.pk, own.pk]), {"v_so_cbccvc": "40", "v_ty_le_ket_noi_wan": "0.85", "save": "1"})
+    entry = AuditEntry.objects.filter(action="report.save", unit=own).first()
+    text = describe(entry)
+    assert text.startswith("Cán bộ báo cáo lưu bản nháp báo cáo của Sở Thông tin và Truyền thông: ")
+    assert f"{fw.inputs['so_cbccvc'].label}: (trống) → 40" in text
+    assert "0,85" in text and "so_cbccvc" not in text
+    workflow.transition(p, demo["quantri"], Status.APPRAISAL)
+    sub = Submission.objects.filter(period=p, state="submitted").select_related("unit").first()
+    workflow.appraise(sub, demo["thamdinh"], "so_cbccvc_co_may_tinh", False, "0", "Không có sổ")
+    text = describe(AuditEntry.objects.filter(action="appraisal.adjust").first())
+    assert text == (f"Thẩm định viên điều chỉnh '{fw.inputs['so_cbccvc_co_may_tinh'].label}' của {sub.unit.name} từ "
+                    f"{sub.values['so_cbccvc_co_may_tinh']} thành 0.")
 
 
 def test_dates_are_written_the_vietnamese_way():
@@ -420,6 +470,60 @@ def test_framework_saved_from_the_page_is_stored_and_audited(client, demo):
     saved = Framework.objects.get(code="thu-nghiem")
     entry = AuditEntry.objects.filter(action="framework.save", subject="thu-nghiem").get()
     assert entry.after == {"sha256": saved.sha256}
+
+
+def test_excel_reports_every_bad_cell_in_one_message(client, demo, tmp_path):
+    p, own = demo["open"], demo["own"]
+    client.force_login(demo["baocao"])
+    wb = _workbook(client.get(reverse("web:report-template", args=[p.pk, own.pk])))
+    ws = wb["Báo cáo"]
+    fw = p.framework.load()
+    by_label = {i.label: i for i in fw.inputs_for(own.group.code)}
+    for col in range(3, ws.max_column + 1):  # a valid figure everywhere, then three bad cells
+        inp = by_label[ws.cell(row=2, column=col).value]
+        ws.cell(row=3, column=col).value = {"yesno": "có", "choice": inp.options[0].label if inp.options else ""}.get(inp.type, "1")
+    ws["C3"] = "mười"
+    ws["E3"] = "-5"
+    yes_col = next(c for c in range(3, ws.max_column + 1) if by_label[ws.cell(row=2, column=c).value].type == "yesno")
+    ws.cell(row=3, column=yes_col).value = "chắc có"
+    path = tmp_path / "hai-loi.xlsx"
+    wb.save(path)
+    with path.open("rb") as f:
+        resp = client.post(reverse("web:report-upload", args=[p.pk, own.pk]), {"xlsx": f}, follow=True)
+    html = resp.content.decode()
+    from openpyxl.utils import get_column_letter
+
+    assert "Không lưu gì từ tệp này: 3 ô có lỗi" in html
+    for cell in ("ô C3", "ô E3", f"ô {get_column_letter(yes_col)}3"):
+        assert cell in html, cell
+    assert html.count("<li>tệp hai-loi.xlsx") == 3  # one line each, in one message
+    assert Submission.objects.get(period=p, unit=own).values == {}
+
+
+def test_reader_collects_up_to_the_limit(tmp_path):
+    """The core's reader: by default the first bad cell stops the read (the command line); asked for
+    several, it reports them together, at most the limit."""
+    from xephang.errors import InputError, InputErrors
+    from xephang.framework.loader import load_framework
+    from xephang.io.reader import read_period
+
+    fw = load_framework("thanhhoa-2016")
+    inputs = fw.inputs_for("so_ban_nganh")
+    rows = ["khối,đơn vị," + ",".join(i.id for i in inputs)]
+    for n in range(4):
+        rows.append(f"so_ban_nganh,Sở {n}," + ",".join("?" for _ in inputs))
+    path = tmp_path / "nhieu-loi.csv"
+    path.write_text("\n".join(rows), encoding="utf-8")
+    with pytest.raises(InputError) as one:
+        read_period(path, fw)
+    assert not isinstance(one.value, InputErrors)
+    with pytest.raises(InputErrors) as many:
+        read_period(path, fw, max_errors=50)
+    assert len(many.value.errors) == 50 and many.value.limit_reached
+    assert str(many.value.errors[0]) == str(one.value)
+    with pytest.raises(InputErrors) as all_of_them:
+        read_period(path, fw, max_errors=1000)
+    assert len(all_of_them.value.errors) == 4 * len(inputs) and not all_of_them.value.limit_reached
 
 
 def test_open_data_of_an_appraised_period_has_every_unit_and_criterion(client, demo):

@@ -20,16 +20,6 @@ pytestmark = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        yield b
-        b.close()
-
-
 def _login(browser, base, username):
     ctx = browser.new_context(locale="vi-VN", accept_downloads=True)
     page = ctx.new_page()
@@ -109,14 +99,15 @@ def test_whole_cycle(live_server, browser, tmp_path):
     evidence.write_bytes(b"%PDF-1.4\n% test\n")
     page.set_input_files("#ev-file", str(evidence))
     page.fill("#ev-summary", "Quyết định số 12/QĐ-STTTT")
-    page.select_option("#ev-criteria", ["may_tinh"])
+    page.check("#ev-criteria input[value=may_tinh]")
     page.fill("#ev-locator", "trang 2")
-    with page.expect_navigation():  # the form posts and the page reloads
-        page.get_by_role("button", name="Tải lên").click()
-    assert "Quyết định kiểm chứng.pdf" in page.content()
+    page.get_by_role("button", name="Tải lên", exact=True).click()  # in place (htmx): no reload
+    page.wait_for_selector("#minh-chung >> text=Đã tải lên 'Quyết định kiểm chứng.pdf'.")
     page.on("dialog", lambda d: d.accept())
-    with page.expect_navigation():  # the form posts and the page reloads
-        page.get_by_role("button", name="Nộp báo cáo").click()
+    with page.expect_navigation():  # other criteria still lack evidence: saved as a draft, with the list
+        page.get_by_role("button", name="Nộp báo cáo", exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Vẫn nộp báo cáo dù thiếu tài liệu").click()
     assert "Đã nộp báo cáo" in page.content()
     page.context.close()
 
@@ -201,8 +192,8 @@ def test_publication_cycle_of_three_units_with_a_non_reporter_and_a_correction(l
     page = _login(browser, base, "baocao")
     page.goto(f"{base}/ky/{p.pk}/bao-cao/{own.pk}/")
     page.on("dialog", lambda d: d.accept())
-    with page.expect_navigation():
-        page.get_by_role("button", name="Nộp báo cáo").click()
+    with page.expect_navigation():  # the saved figures claim evidence not attached: listed, then confirmed
+        page.get_by_role("button", name="Vẫn nộp báo cáo dù thiếu tài liệu").click()
     assert "Đã nộp báo cáo" in page.content()
     page.context.close()
     _advance(browser, base, p.pk, "Đang thẩm định")

@@ -48,6 +48,22 @@ def _cases(d):
         "audit": ("get", r("audit"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
         "explanation (period open)": ("post", r("explanation", p.pk, own.pk), {"adjustment": "0", "text": "x"},
                                       _row(302, 403, 403, 403, 403, 403, 403)),
+        "progress board": ("get", r("progress", p.pk), {}, _row(302, 403, 403, 403, 403, 200, 200)),
+        "progress csv": ("get", r("progress-csv", p.pk), {}, _row(302, 403, 403, 403, 403, 200, 200)),
+        "remind": ("post", r("progress-remind", p.pk), {"unit": own.pk}, _row(302, 403, 403, 403, 403, 403, 302)),
+        "extend deadline": ("get", r("deadline-extend", p.pk, own.pk), {}, _row(302, 403, 403, 403, 403, 403, 200)),
+        # A document that does not exist: allowed roles reach the view (404), the others are refused first.
+        "evidence relink": ("post", r("evidence-relink", p.pk, own.pk, 999999), {"criteria": ["may_tinh"]},
+                            _row(302, 404, 403, 403, 403, 403, 403)),
+        "evidence unlink": ("post", r("evidence-unlink", p.pk, own.pk, 999999), {"criterion": "may_tinh"},
+                            _row(302, 404, 403, 403, 403, 403, 403)),
+        "evidence delete": ("post", r("evidence-delete", p.pk, own.pk, 999999), {}, _row(302, 404, 403, 403, 403, 403, 403)),
+        "accounts import": ("get", r("accounts-import"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
+        "new period": ("get", r("period-new"), {}, _row(302, 403, 403, 403, 403, 403, 200)),
+        "password change": ("get", r("password-change"), {}, _row(302, 200, 200, 200, 200, 200, 200)),
+        "password reset": ("get", r("password-reset"), {}, _row(200, 200, 200, 200, 200, 200, 200)),
+        "accept all (period open)": ("post", r("appraisal-unit", p.pk, d["other"].pk), {"accept_all": "1"},
+                                     _row(302, 403, 403, 403, 403, 403, 403)),
         "non-reporting page": ("get", r("non-reporting", p.pk), {}, _row(302, 403, 403, 403, 403, 403, 200)),
         "reopen page": ("get", r("reopen", p.pk), {}, _row(302, 403, 403, 403, 403, 403, 200)),
         "draft (not frozen)": ("get", r("draft", p.pk), {}, _row(302, 403, 403, 403, 403, 403, 403)),
@@ -57,8 +73,10 @@ def _cases(d):
 
 CASES = ["home", "results published", "unit result", "open data csv", "decision docx", "api", "results unpublished", "dashboard",
          "period page", "report view", "report save", "excel template", "excel upload", "live score", "evidence upload", "appraisal list",
-         "appraise (period open)", "transition", "frameworks", "audit", "explanation (period open)",
-         "non-reporting page", "reopen page", "draft (not frozen)", "publish (not frozen)"]
+         "appraise (period open)", "transition", "frameworks", "audit", "explanation (period open)", "progress board",
+         "progress csv", "remind", "extend deadline", "evidence relink", "evidence unlink", "evidence delete",
+         "accept all (period open)", "password change", "password reset", "new period",
+         "accounts import", "non-reporting page", "reopen page", "draft (not frozen)", "publish (not frozen)"]
 
 
 def _request(client, method, url, data):
@@ -82,6 +100,8 @@ def test_matrix_open_period(client, demo, people, case, role):
 
 APPRAISAL = {
     "appraise": _row(302, 403, 403, 302, 403, 403, 403),
+    "accept all": _row(302, 403, 403, 302, 403, 403, 403),
+    "extend deadline": _row(302, 403, 403, 403, 403, 403, 403),  # only while the period takes reports
     "report save": _row(302, 403, 403, 403, 403, 403, 403),
     "evidence upload": _row(302, 403, 403, 403, 403, 403, 403),
 }
@@ -97,6 +117,8 @@ def test_matrix_during_appraisal(client, demo, people, case, role):
     sub_unit = Unit.objects.get(name="Văn phòng UBND tỉnh")  # a unit whose report was submitted
     urls = {
         "appraise": ("post", reverse("web:appraisal-unit", args=[p.pk, sub_unit.pk]), {"input": "so_cbccvc", "action": "accept"}),
+        "accept all": ("post", reverse("web:appraisal-unit", args=[p.pk, sub_unit.pk]), {"accept_all": "1"}),
+        "extend deadline": ("post", reverse("web:deadline-extend", args=[p.pk, own.pk]), {"until": "01/01/2099", "reason": "x"}),
         "report save": ("post", reverse("web:report", args=[p.pk, own.pk]), {"v_so_cbccvc": "40", "save": "1"}),
         "evidence upload": ("post", reverse("web:evidence-upload", args=[p.pk, own.pk]), "EVIDENCE"),
     }

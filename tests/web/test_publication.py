@@ -268,7 +268,12 @@ def test_a_returned_report_is_edited_and_resubmitted_by_its_unit(client, demo):
     Profile.objects.create(user=rep, role=Role.REPORTER, unit=yt)
     client.force_login(rep)
     data = {f"v_{k}": v for k, v in sub.values.items()}
+    # Still without its required evidence: "Nộp" saves a draft and lists what is missing; the unit confirms.
     resp = client.post(reverse("web:report", args=[p.pk, yt.pk]), {**data, "submit": "1", "version": sub.version})
+    assert resp.status_code == 302
+    sub.refresh_from_db()
+    assert sub.state == "draft"
+    resp = client.post(reverse("web:report", args=[p.pk, yt.pk]), {**data, "submit_anyway": "1", "version": sub.version})
     assert resp.status_code == 302
     sub.refresh_from_db()
     assert sub.state == "submitted" and sub.returned_reason == ""

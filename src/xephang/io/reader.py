@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..display import allowed_range, range_text
-from ..errors import InputError, Location
+from ..errors import InputError, InputErrors, Location
 from ..framework.model import Framework, Input
 from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, to_fixed
 from ..period import PeriodData, UnitEntry
@@ -324,13 +324,16 @@ def _needed(message: str) -> str:
 # --- reading a period ------------------------------------------------------------------------
 
 
-def read_period(path: str | Path, framework: Framework, sheet: str | None = None) -> PeriodData:
+def read_period(path: str | Path, framework: Framework, sheet: str | None = None, max_errors: int = 1) -> PeriodData:
+    """``max_errors``: how many refused cells to report at once (``InputErrors``, in row and form order);
+    1, the default, stops at the first (``InputError``). The header's problems, and a row without a name
+    or group, always stop the read. Nothing is returned from a file with any problem."""
     table = read_table(path, sheet)
-    reader = _PeriodReader(table, framework)
+    reader = _PeriodReader(table, framework, max(1, max_errors))
     try:
         return reader.read()
     except InputError as e:
-        if table.second_look is None:
+        if table.second_look is None or isinstance(e, InputErrors):
             raise
         better = table.second_look(e, reader.recheck)
         if better is e:
@@ -397,8 +400,8 @@ def resolve_columns(table: Table, framework: Framework) -> Columns:
 
 
 class _PeriodReader:
-    def __init__(self, table: Table, fw: Framework):
-        self.table, self.fw = table, fw
+    def __init__(self, table: Table, fw: Framework, max_errors: int = 1):
+        self.table, self.fw, self.max_errors = table, fw, max_errors
         self.parsers: dict[str, CellParser] = {}
         self.input_cols: dict[str, int] = {}
         self.total_col: int | None = None
@@ -468,9 +471,13 @@ class _PeriodReader:
         not_applicable: dict[str, set[int]] = {}
         if kind == "inputs":
             values = {iid: [None] * len(units) for iid in framework.inputs}
-            first = self._inputs(units, unit_cells, values, not_applicable)
-            if first is not None:
-                raise first
+            problems = self._inputs(units, unit_cells, values, not_applicable)
+            if problems and self.max_errors == 1:
+                raise problems[0]
+            if row_error is not None:
+                problems.append(row_error)
+            if problems and self.max_errors > 1:
+                raise InputErrors(problems[:self.max_errors], limit_reached=len(problems) > self.max_errors)
         if row_error is not None:
             raise row_error
         if not units:
@@ -478,8 +485,9 @@ class _PeriodReader:
         return PeriodData(source=table.file, kind=kind, units=units, values=values,
                           not_applicable=not_applicable, sheet=table.sheet)
 
-    def _inputs(self, units, unit_cells, values, not_applicable) -> InputError | None:
-        """Every group's columns, column by column; the first problem in (row, form order), if any."""
+    def _inputs(self, units, unit_cells, values, not_applicable) -> list[InputError]:
+        """Every group's columns, column by column; the problems in (row, form order): the first only,
+        unless several are asked for (``max_errors``)."""
         table, fw = self.table, self.fw
         by_group: dict[str, list[int]] = {}
         for i, u in enumerate(units):
@@ -496,10 +504,9 @@ class _PeriodReader:
                         f"thiếu cột '{inp.id}' ({inp.label}), cần cho các đơn vị thuộc khối '{gid}'",
                     )))
                     continue
-                column, problem = self._column(gid, inp, col, indices, units, columns[col], not_applicable)
+                column, refused = self._column(gid, inp, col, indices, units, columns[col], not_applicable)
                 read.setdefault(inp.id, {})[gid] = column
-                if problem is not None:
-                    problems.append(((problem[0], 0, k), problem[1]))
+                problems.extend(((i, 0, k), error) for i, error in refused)
         # Back from group order to file order, in C: the unit at file index i is at inverse[i].
         order = [i for indices in by_group.values() for i in indices]
         inverse = [0] * len(order)
@@ -520,20 +527,18 @@ class _PeriodReader:
                 suspects.update(
                     i for i in indices if pv[i] is not None and wv[i] is not None and pv[i] > wv[i]
                 )
-            if suspects:
-                i = min(suspects)
+            for i in sorted(suspects)[:1 if self.max_errors == 1 else None]:
                 names = {iid for pair in pairs for iid in (pair[0].id, pair[1].id)}
                 iid, message = validate_unit(fw, gid, {n: values[n][i] for n in names}, pairs)[0]
                 order_in_form = {inp.id: k for k, inp in enumerate(fw.inputs_for(gid))}
                 where = table.where(units[i].row, self.input_cols[iid])
                 problems.append(((i, 1, order_in_form[iid]), InputError(where, message)))
-        if problems:
-            return min(problems, key=lambda p: p[0])[1]
-        return None
+        problems.sort(key=lambda p: p[0])
+        return [error for _, error in problems[:1 if self.max_errors == 1 else None]]
 
     def _column(self, gid, inp, col, indices, units, cells, not_applicable):
-        """One input's cells for one group's units: their values, and (unit index, error) of the first
-        refused cell or None.
+        """One input's cells for one group's units: their values, and [(unit index, error)] of the refused
+        cells (the first only, unless several are asked for).
 
         Each distinct cell is read once (``CellParser.result``), then the column is filled from
         what each distinct cell gave; only a column holding a refusal or a 'không áp dụng' is
@@ -555,27 +560,34 @@ class _PeriodReader:
                 parser.special.add(key)
         special = distinct.intersection(parser.special)
         if not special:
-            return list(map(memo.__getitem__, keys)), None
+            return list(map(memo.__getitem__, keys)), []
         column = [None] * len(keys)
+        refused = []
         marks = None  # criteria marked not applicable by a "không áp dụng" cell, found on first use
         for n, (i, key) in enumerate(zip(indices, keys)):
             v = memo[key]
             if key in special:
                 if v.__class__ is CellError:
-                    return column, (i, InputError(self.table.where(units[i].row, col), v.message))
+                    refused.append((i, InputError(self.table.where(units[i].row, col), v.message)))
+                    if self.max_errors == 1:
+                        return column, refused
+                    continue
                 if marks is None:
                     marks = _na_marks(self.fw, gid, inp.id)
                 if not marks:
-                    return column, (i, InputError(
+                    refused.append((i, InputError(
                         self.table.where(units[i].row, col),
                         f"'{_text(cells[n])}': chỉ tiêu '{inp.label}' thuộc tiêu chí không được phép "
                         "đánh dấu 'không áp dụng'",
-                    ))
+                    )))
+                    if self.max_errors == 1:
+                        return column, refused
+                    continue
                 for c in marks:
                     not_applicable.setdefault(c.id, set()).add(i)
                 v = None
             column[n] = v
-        return column, None
+        return column, refused
 
 
 def _na_marks(fw: Framework, group: str, input_id: str) -> list:

@@ -19,6 +19,9 @@ from xephang.text import fold
 
 DATA_SHEET = "Báo cáo"
 
+#: Bad cells reported at once from an uploaded template (beyond, the message says there are more).
+MAX_ERRORS = 50
+
 
 def _headers(fw, group):
     inputs = fw.inputs_for(group)
@@ -84,7 +87,8 @@ def read_upload(period, unit, upload) -> tuple[dict, list]:
         with path.open("wb") as f:
             for chunk in upload.chunks():
                 f.write(chunk)
-        data = read_period(path, fw)  # every cell checked by the core; the first error stops it
+        # Every cell checked by the core; up to MAX_ERRORS bad cells reported together (InputErrors).
+        data = read_period(path, fw, max_errors=MAX_ERRORS)
     if data.kind != "inputs":
         raise InputError(Location(name), "tệp không có các cột số liệu của biểu mẫu; hãy tải biểu mẫu từ trang báo cáo")
     if len(data.units) != 1 or fold(data.units[0].name) != fold(unit.name):

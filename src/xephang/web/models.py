@@ -249,6 +249,26 @@ class EvidenceLink(models.Model):
         constraints = [models.UniqueConstraint(fields=["evidence", "criterion_id"], name="one_link_per_criterion")]
 
 
+class DeadlineExtension(models.Model):
+    """A later report deadline for one unit, granted by the coordinator with a reason (audited).
+    Without one, the period's deadline applies and editing locks the day after it."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="extensions")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="deadline_extensions")
+    until = models.DateField("gia hạn đến ngày")
+    reason = models.TextField("lý do gia hạn")
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "gia hạn báo cáo"
+        verbose_name_plural = "gia hạn báo cáo"
+        constraints = [models.UniqueConstraint(fields=["period", "unit"], name="one_extension_per_unit")]
+
+    def __str__(self):
+        return f"{self.unit} — {self.period}: đến {self.until:%d/%m/%Y}"
+
+
 class Adjustment(models.Model):
     """The appraiser's decision on one reported figure: accepted as is, or adjusted with a reason."""
 

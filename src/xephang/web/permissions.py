@@ -72,6 +72,12 @@ def _submitted(p, u):
     return Submission.objects.filter(period=p, unit=u, state=Submission.State.SUBMITTED).exists()
 
 
+def _before_unit_deadline(p, u):
+    from .progress import before_deadline
+
+    return before_deadline(p, u.pk)
+
+
 def _returned(p, u):
     """A report the administrator returned to its unit (with a reason), not yet submitted again."""
     from .models import Submission
@@ -93,18 +99,28 @@ def _sees_unit_report(w, p, u):
 #: action -> (test, the reason given when it fails)
 RULES = {
     "home": (lambda w, p, u: True, ""),
+    "account.password_reset": (lambda w, p, u: True, ""),  # "Quên mật khẩu": anyone, by e-mail
+    "account.password_change": (lambda w, p, u: getattr(w.user, "is_authenticated", False),
+                                "Hãy đăng nhập để đổi mật khẩu."),
     "results.view": (_published, "Kết quả của kỳ này chưa được công bố."),
     "dashboard.view": (_staff, "Chỉ lãnh đạo, Sở TTTT và thẩm định viên xem được bảng điều khiển."),
     "period.view": (lambda w, p, u: _staff(w, p, u) or (w.role == Role.REPORTER and p.units.filter(pk=w.unit_id).exists()),
                     "Bạn không tham gia kỳ đánh giá này."),
     "period.manage": (_admin, "Chỉ quản trị (Sở TTTT) được thực hiện."),
+    "account.import": (_admin, "Chỉ quản trị (Sở TTTT) được nhập tài khoản."),
+    "period.create": (_admin, "Chỉ quản trị (Sở TTTT) được tạo kỳ đánh giá."),
     "framework.manage": (_admin, "Chỉ quản trị (Sở TTTT) được quản lý bộ tiêu chí."),
     "audit.view": (_admin, "Chỉ quản trị (Sở TTTT) được xem nhật ký."),
     "report.view": (_sees_unit_report, "Bạn chỉ xem được báo cáo của đơn vị mình."),
-    "report.edit": (lambda w, p, u: _own_unit(w, u) and ((p.status == Status.OPEN and not _submitted(p, u))
-                                                         or _returned(p, u)),
-                    "Chỉ cán bộ của đơn vị được sửa báo cáo, khi kỳ đang nhận báo cáo và báo cáo chưa nộp "
-                    "(hoặc báo cáo được Sở TTTT trả lại)."),
+    "report.edit": (lambda w, p, u: _own_unit(w, u) and ((p.status == Status.OPEN and not _submitted(p, u)
+                                                          and _before_unit_deadline(p, u)) or _returned(p, u)),
+                    "Chỉ cán bộ của đơn vị được sửa báo cáo, khi kỳ đang nhận báo cáo, báo cáo chưa nộp và chưa quá "
+                    "hạn (Sở TTTT có thể gia hạn cho đơn vị), hoặc khi báo cáo được Sở TTTT trả lại."),
+    "progress.view": (lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER),
+                      "Chỉ Sở TTTT và lãnh đạo xem được tiến độ của các đơn vị."),
+    "progress.remind": (_admin, "Chỉ quản trị (Sở TTTT) được gửi thư nhắc."),
+    "deadline.extend": (lambda w, p, u: _admin(w, p, u) and p.status == Status.OPEN,
+                        "Chỉ quản trị (Sở TTTT) được gia hạn, khi kỳ đang nhận báo cáo."),
     "appraisal.view": (lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p),
                        "Chỉ thẩm định viên được phân công và Sở TTTT xem được thẩm định."),
     "appraisal.edit": (lambda w, p, u: _assigned(w, p) and p.status == Status.APPRAISAL and _in_round(p, u),

@@ -343,3 +343,92 @@ def _levels(levels) -> list[dict]:
 
 def decimal_text(value: Decimal) -> str:
     return f"{value:f}"
+
+
+# --- appraisal: self-score against appraised score, per criterion ----------------------------
+
+def points_text(value: int | None, decimals: int) -> str:
+    """Points (fixed point) as pages show them: a decimal comma (85,03), never a negative zero."""
+    return "—" if value is None else comma(from_fixed(value), decimals)
+
+
+def comma(value, decimals: int) -> str:
+    """A number rounded half-up as Vietnamese pages write it: 85,03; 0,00 rather than -0,00."""
+    text = format_number(value, decimals, decimal_sep=",")
+    return text.lstrip("-") if set(text) <= set("-0,") else text
+
+
+def total_text(ps: PeriodScores, ranked) -> str:
+    """A unit's total as the framework shows it (points, or an index), with a decimal comma."""
+    return comma(ranked.shown, ps.framework.decimals)
+
+
+def _points_by_criterion(ps: PeriodScores | None, unit_id: int) -> dict:
+    if ps is None or ps.ranking is None or unit_id not in ps.unit_ids:
+        return {}
+    su = ps.scored.units[ps.unit_ids.index(unit_id)]
+    out = {}
+
+    def walk(trace):
+        out[trace.criterion.id] = trace.points
+        for ch in trace.children:
+            walk(ch)
+
+    for t in ps.scored.explain(su):
+        walk(t)
+    return out
+
+
+@dataclass
+class CriterionComparison:
+    self_points: str
+    appraised_points: str
+    #: What the appraisal changed in the unit's total through this criterion, signed ("−2,50", "+1,00"),
+    #: "" when nothing changed; a deduction that grew lowers the total.
+    effect: str
+    lowered: bool
+
+
+def compare_criteria(reported: PeriodScores, appraised: PeriodScores, unit_id: int) -> dict[str, CriterionComparison]:
+    """Criterion id -> the unit's self-score and appraised score side by side, with the difference,
+    exact (fixed point) and shown with the framework's decimals."""
+    fw = reported.framework
+    mine, theirs = _points_by_criterion(reported, unit_id), _points_by_criterion(appraised, unit_id)
+    out = {}
+    for c in fw.all_criteria():
+        if c.id not in mine and c.id not in theirs:
+            continue
+        a, b = mine.get(c.id), theirs.get(c.id)
+        effect = ""
+        lowered = False
+        if a is not None and b is not None and a != b:
+            delta = (a - b) if c.deduction else (b - a)
+            lowered = delta < 0
+            effect = ("−" if lowered else "+") + points_text(abs(delta), fw.decimals)
+        out[c.id] = CriterionComparison(points_text(a, fw.decimals), points_text(b, fw.decimals), effect, lowered)
+    return out
+
+
+def adjustment_costs(period: Period, sub: Submission) -> dict[str, str]:
+    """Adjusted input id -> what that adjustment alone cost the unit's total, signed, in points: the
+    core scores the unit's appraised figures with that one figure restored to what the unit reported,
+    among the other units' appraised figures. "0,00" when it changed nothing."""
+    fw = period.framework.load()
+    base = score_period(period, "appraised", only_submitted=False)
+    ru = base.ranked(sub.unit_id)
+    if ru is None:
+        return {}
+    texts = effective_texts(sub, "appraised")
+    out = {}
+    for adj in sub.adjustments.all():
+        if adj.accepted:
+            continue
+        restored = dict(texts)
+        restored[adj.input_id] = sub.values.get(adj.input_id, "")
+        other = score_period(period, "appraised", only_submitted=False,
+                             override=(sub.unit_id, restored, list(sub.not_applicable))).ranked(sub.unit_id)
+        if other is None:
+            continue
+        delta = ru.total - other.total
+        out[adj.input_id] = ("−" if delta < 0 else "+" if delta > 0 else "") + points_text(abs(delta), fw.decimals)
+    return out

@@ -69,6 +69,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xephang.web.permissions.context",
+                "xephang.web.progress.reporter_status",
             ],
         },
     }
@@ -94,7 +95,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "xephang.web.accounts.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},  # message in Vietnamese
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -127,6 +128,8 @@ LOGOUT_REDIRECT_URL = "web:home"
 
 EMAIL_BACKEND = os.environ.get("XEPHANG_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("XEPHANG_FROM_EMAIL", "xephang@localhost")
+# The site's address as users reach it, for links in e-mails sent outside a request (phase e-mails).
+XEPHANG_SITE_URL = os.environ.get("XEPHANG_SITE_URL", "http://127.0.0.1:8000")
 
 # Sessions: a working day; a reporter's unsaved figures survive expiry (security.keep_draft).
 SESSION_COOKIE_AGE = int(os.environ.get("XEPHANG_SESSION_SECONDS", str(8 * 3600)))

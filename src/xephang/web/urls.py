@@ -2,8 +2,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import security
-from .views import administration, analysis, appraisal, period, public, report
+from . import accounts, security
+from .views import accounts as account_views
+from .views import administration, analysis, appraisal, period, progress, public, report, setup
 
 app_name = "web"
 
@@ -11,6 +12,13 @@ pages = [
     path("", public.home, name="home"),
     path("dang-nhap/", security.LoginView.as_view(), name="login"),  # throttled after repeated failures
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    # Passwords: Django's auth views, in Vietnamese (accounts.py)
+    path("mat-khau/doi/", accounts.password_change, name="password-change"),
+    path("mat-khau/doi/xong/", accounts.password_change_done, name="password-change-done"),
+    path("mat-khau/quen/", accounts.password_reset, name="password-reset"),
+    path("mat-khau/quen/da-gui/", accounts.password_reset_done, name="password-reset-done"),
+    path("mat-khau/dat-lai/<uidb64>/<token>/", accounts.password_reset_confirm, name="password-reset-confirm"),
+    path("mat-khau/dat-lai/xong/", accounts.password_reset_complete, name="password-reset-complete"),
     # Public results, open data and downloads (views.public)
     path("ket-qua/<int:period_id>/", public.results, name="results"),
     path("ket-qua/<int:period_id>/don-vi/<int:unit_id>/", public.unit_result, name="unit-result"),
@@ -23,6 +31,7 @@ pages = [
     path("api/ket-qua/<int:period_id>/", public.api_period, name="api-period"),
     # A period's administration (views.period)
     path("bang-dieu-khien/", period.dashboard, name="dashboard"),
+    path("ky/moi/", setup.period_new, name="period-new"),
     path("ky/<int:period_id>/", period.period_page, name="period"),
     path("ky/<int:period_id>/thong-tin-quyet-dinh/", period.decision_meta, name="decision-meta"),
     path("ky/<int:period_id>/chuyen-giai-doan/", period.period_transition, name="period-transition"),
@@ -31,6 +40,11 @@ pages = [
     path("ky/<int:period_id>/dinh-chinh/", period.reopen_page, name="reopen"),
     path("ky/<int:period_id>/du-thao/", period.draft_results, name="draft"),
     path("ky/<int:period_id>/du-thao/van-ban/<str:kind>/", period.draft_document, name="draft-decision"),
+    # The coordinator's progress board, reminders, deadline extensions (views.progress)
+    path("ky/<int:period_id>/tien-do/", progress.board, name="progress"),
+    path("ky/<int:period_id>/tien-do.csv", progress.board_csv, name="progress-csv"),
+    path("ky/<int:period_id>/tien-do/nhac/", progress.remind, name="progress-remind"),
+    path("ky/<int:period_id>/tien-do/<int:unit_id>/gia-han/", progress.extend, name="deadline-extend"),
     # Reporting and explanations (views.report)
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/", report.report, name="report"),
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/tinh-diem/", report.report_live, name="report-live"),
@@ -39,6 +53,12 @@ pages = [
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/", report.evidence_upload, name="evidence-upload"),
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/", report.evidence_download,
          name="evidence-download"),
+    path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/lien-ket/", report.evidence_relink,
+         name="evidence-relink"),
+    path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/bo-lien-ket/", report.evidence_unlink,
+         name="evidence-unlink"),
+    path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/xoa/", report.evidence_delete,
+         name="evidence-delete"),
     # Appraisal (views.appraisal)
     path("ky/<int:period_id>/tham-dinh/", appraisal.appraisal_list, name="appraisal"),
     path("ky/<int:period_id>/tham-dinh/<int:unit_id>/", appraisal.appraisal_unit, name="appraisal-unit"),
@@ -50,6 +70,8 @@ pages = [
     path("bo-tieu-chi/", administration.frameworks, name="frameworks"),
     path("bo-tieu-chi/<slug:code>/bang.<str:fmt>", administration.framework_table, name="framework-table"),
     path("nhat-ky/", administration.audit_log, name="audit"),
+    path("tai-khoan/nhap/", account_views.accounts_import, name="accounts-import"),
+    path("tai-khoan/mau.xlsx", account_views.accounts_template, name="accounts-template"),
 ]
 
 urlpatterns = [

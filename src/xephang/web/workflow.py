@@ -71,8 +71,33 @@ def transition(period: Period, user, to: str, note: str = "") -> None:
     period.save(update_fields=["status"])
     audit(user, "period.transition", period=period, subject=period.name, before={"status": before},
           after={"status": to}, reason=note)
-    notify_units(period, f"[xephang] {period.name}: {Status(to).label}",
-                 f"Kỳ đánh giá '{period.name}' chuyển sang giai đoạn: {Status(to).label}.")
+    notify_units(period, f"[xephang] {period.name}: {Status(to).label}", phase_text(period, to))
+
+
+#: What units are asked to do in each phase (the phase e-mail).
+PHASE_TASKS = {
+    Status.OPEN: ("Đơn vị nhập số liệu, đính kèm tài liệu kiểm chứng và nộp báo cáo tự đánh giá.", "deadline",
+                  "Hạn nộp báo cáo"),
+    Status.APPRAISAL: ("Báo cáo đã khóa; Sở TTTT thẩm định số liệu của các đơn vị.", None, ""),
+    Status.EXPLANATION: ("Đơn vị xem kết quả thẩm định và giải trình các số liệu bị điều chỉnh (nếu có).",
+                         "explanation_deadline", "Hạn giải trình"),
+    Status.FINAL: ("Kết quả đã được chốt và sẽ được công bố.", None, ""),
+}
+
+
+def phase_text(period: Period, to: str) -> str:
+    """The phase e-mail: the new phase, what units do now, the deadline and the link."""
+    task, deadline_field, deadline_label = PHASE_TASKS.get(to, ("", None, ""))
+    lines = [f"Kỳ đánh giá '{period.name}' chuyển sang giai đoạn: {Status(to).label}."]
+    if task:
+        lines.append(task)
+    deadline = getattr(period, deadline_field) if deadline_field else None
+    if deadline:
+        lines.append(f"{deadline_label}: {deadline:%d/%m/%Y}.")
+    from django.urls import reverse
+
+    lines += ["", f"Mở trang của kỳ: {settings.XEPHANG_SITE_URL.rstrip('/')}{reverse('web:period', args=[period.pk])}"]
+    return "\n".join(lines)
 
 
 @transaction.atomic
@@ -227,6 +252,62 @@ def add_evidence(sub: Submission, user, upload, criteria: list[str], locator: st
     return ev
 
 
+def _linkable(sub: Submission, criteria) -> list[str]:
+    fw = sub.period.framework.load()
+    known = {c.id for c in fw.all_criteria() if c.applies_to(sub.unit.group.code)}
+    return [c for c in dict.fromkeys(criteria) if c in known]
+
+
+@transaction.atomic
+def relink_evidence(ev: Evidence, user, criteria: list[str], locator: str, summary: str) -> Evidence:
+    """Set which criteria a document supports (and where in it), replacing its links; audited with the
+    criteria before and after. A document keeps at least one criterion (otherwise delete it)."""
+    criteria = _linkable(ev.submission, criteria)
+    if not criteria:
+        raise WorkflowError("Hãy chọn ít nhất một tiêu chí mà tài liệu này chứng minh (hoặc xóa tài liệu).")
+    before = {"criteria": sorted(ev.links.values_list("criterion_id", flat=True)), "summary": ev.summary}
+    ev.links.all().delete()
+    for cid in criteria:
+        EvidenceLink.objects.create(evidence=ev, criterion_id=cid, locator=locator.strip()[:200])
+    ev.summary = summary.strip()[:500]
+    ev.carried = False  # looked at and linked again by the unit: no longer an unconfirmed carry-over
+    ev.save(update_fields=["summary", "carried"])
+    audit(user, "evidence.relink", period=ev.submission.period, unit=ev.submission.unit, subject=ev.original_name,
+          before=before, after={"criteria": criteria, "summary": ev.summary, "locator": locator.strip()})
+    return ev
+
+
+@transaction.atomic
+def unlink_evidence(ev: Evidence, user, criterion_id: str) -> bool:
+    """Remove one criterion from a document's links; the document itself stays (deleted with the last
+    link, since a document proving nothing has no place in the report). Returns whether it was deleted."""
+    link = ev.links.filter(criterion_id=criterion_id).first()
+    if link is None:
+        raise WorkflowError("Tài liệu không gắn với tiêu chí này.")
+    if ev.links.count() == 1:
+        delete_evidence(ev, user)
+        return True
+    link.delete()
+    audit(user, "evidence.unlink", period=ev.submission.period, unit=ev.submission.unit, subject=ev.original_name,
+          before={"criteria": [criterion_id]}, after=None)
+    return False
+
+
+def delete_evidence(ev: Evidence, user) -> None:
+    """Delete a document and its links (audited). The stored file goes too unless another row still
+    points to it (last year's report, from which it was carried over)."""
+    sub, name, path = ev.submission, ev.original_name, ev.file.name
+    criteria = sorted(ev.links.values_list("criterion_id", flat=True))
+    storage = ev.file.storage
+    with transaction.atomic():
+        ev.delete()
+        audit(user, "evidence.delete", period=sub.period, unit=sub.unit, subject=name,
+              before={"criteria": criteria}, after=None)
+        shared = Evidence.objects.filter(file=path).exists()
+    if path and not shared:
+        transaction.on_commit(lambda: storage.delete(path))
+
+
 # --- appraisal and explanation ------------------------------------------------------------------
 
 @transaction.atomic
@@ -279,6 +360,29 @@ def appraise(sub: Submission, user, input_id: str, accepted: bool, value: str, r
 
 
 @transaction.atomic
+def accept_remaining(sub: Submission, user) -> int:
+    """Accept, as reported, every figure of the unit not yet decided: one action, one audit entry listing
+    them. Figures already accepted or adjusted keep their decision. Returns how many were accepted."""
+    fw = sub.period.framework.load()
+    decided = set(Adjustment.objects.select_for_update().filter(submission=sub).values_list("input_id", flat=True))
+    remaining = [i.id for i in fw.inputs_for(sub.unit.group.code) if i.id not in decided]
+    if not remaining:
+        return 0
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            Adjustment.objects.bulk_create([
+                Adjustment(submission=sub, input_id=iid, accepted=True, appraiser=user, at=now, version=1)
+                for iid in remaining])
+    except IntegrityError:
+        raise ConflictError("Một số chỉ tiêu vừa được người khác quyết định cùng lúc; chưa chấp nhận gì. "
+                            "Hãy tải lại trang rồi làm lại.") from None
+    audit(user, "appraisal.accept_all", period=sub.period, unit=sub.unit, subject=sub.unit.name,
+          after={"accepted": remaining})
+    return len(remaining)
+
+
+@transaction.atomic
 def explain(adj: Adjustment, user, text: str, evidence: Evidence | None = None) -> Explanation:
     if not text.strip():
         raise WorkflowError("Hãy nhập nội dung giải trình.")
@@ -312,7 +416,7 @@ def decide(expl: Explanation, user, accept: bool, reason: str) -> Explanation:
 
 
 def audit_for(period: Period):
-    return AuditEntry.objects.filter(period=period).select_related("user", "unit")
+    return AuditEntry.objects.filter(period=period).select_related("user", "unit", "period__framework")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -47,6 +47,10 @@ ACTIONS = {
     "report.save": "Lưu báo cáo", "report.submit": "Nộp báo cáo", "evidence.add": "Thêm minh chứng",
     "appraisal.accept": "Chấp nhận số liệu", "appraisal.adjust": "Điều chỉnh số liệu",
     "explanation.add": "Giải trình", "explanation.decide": "Quyết định về giải trình", "framework.save": "Lưu bộ tiêu chí",
+    "appraisal.accept_all": "Chấp nhận tất cả số liệu còn lại", "report.remind": "Nhắc báo cáo",
+    "deadline.extend": "Gia hạn báo cáo", "evidence.relink": "Sửa liên kết minh chứng",
+    "evidence.unlink": "Bỏ liên kết minh chứng", "evidence.delete": "Xóa minh chứng",
+    "period.decision_meta": "Thông tin quyết định", "period.create": "Tạo kỳ đánh giá", "account.import": "Nhập tài khoản",
 }
 
 
@@ -63,3 +67,27 @@ def changes(value) -> str:
     if isinstance(value, dict):
         return "\n".join(f"{k}: {'—' if v is None else v}" for k, v in value.items())
     return str(value)
+
+
+_DECIMAL = __import__("re").compile(r"-?\d+\.\d+")
+
+
+@register.filter
+def so(value) -> str:
+    """A number written with a decimal point (85.03, as stored or computed) shown the Vietnamese way
+    (85,03); a negative zero shown as zero. Anything else is returned unchanged."""
+    if value is None:
+        return ""
+    text = str(value)
+    if not _DECIMAL.fullmatch(text):
+        return text
+    text = text.replace(".", ",")
+    return text.lstrip("-") if set(text) <= set("-0,") else text
+
+
+@register.filter
+def sentence(entry) -> str:
+    """An audit entry as a Vietnamese sentence (audit_text.describe)."""
+    from ..audit_text import describe
+
+    return describe(entry)

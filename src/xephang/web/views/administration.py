@@ -133,7 +133,7 @@ def framework_table(request, code, fmt):
 
 @allow("audit.view")
 def audit_log(request):
-    qs = AuditEntry.objects.select_related("user", "period", "unit")
+    qs = AuditEntry.objects.select_related("user", "period__framework", "unit")
     if request.GET.get("ky"):
         qs = qs.filter(period_id=request.GET["ky"])
     return render(request, "web/audit.html", {"entries": qs[:300], "periods": Period.objects.all()})

@@ -13,9 +13,10 @@ from xephang.text import sort_key
 from .. import workflow
 from ..analysis import quality_flags
 from ..forms import build_sections
+from ..forms_appraisal import AdjustmentForm
 from ..models import Explanation, Submission
 from ..permissions import allow, can
-from ..scoring import score_period
+from ..scoring import compare_criteria, score_period, total_text
 from ..workflow import WorkflowError
 
 
@@ -61,6 +62,7 @@ def appraisal_unit(request, period, unit):
     fw = period.framework.load()
     editable = can(request.user, "appraisal.edit", period, unit)
     deciding = can(request.user, "explanation.decide", period, unit)
+    bound = {}  # input id -> the form posted with errors, shown again with what was typed
     if request.method == "POST":
         if "explanation" in request.POST:
             if not deciding:
@@ -70,39 +72,61 @@ def appraisal_unit(request, period, unit):
                 workflow.decide(expl, request.user, request.POST.get("decision") == "accept", request.POST.get("reason", ""))
             except WorkflowError as e:
                 messages.error(request, str(e))
-        else:
-            if not editable:
-                raise PermissionDenied("Không trong giai đoạn thẩm định hoặc bạn không được phân công.")
+            return redirect(reverse("web:appraisal-unit", args=[period.pk, unit.pk]) + f"#i-{request.POST.get('input', '')}")
+        if not editable:
+            raise PermissionDenied("Không trong giai đoạn thẩm định hoặc bạn không được phân công.")
+        if "accept_all" in request.POST:
             try:
-                workflow.appraise(sub, request.user, request.POST.get("input", ""), request.POST.get("action") == "accept",
-                                  request.POST.get("value", ""), request.POST.get("reason", ""),
-                                  seen_version=request.POST.get("version"))
+                n = workflow.accept_remaining(sub, request.user)
+                messages.success(request, f"Đã chấp nhận {n} số liệu còn lại của {unit.name}." if n
+                                 else "Không còn số liệu nào chưa quyết định.")
             except WorkflowError as e:
-                inp = fw.inputs.get(request.POST.get("input", ""))
-                messages.error(request, f"{inp.label}: {e}" if inp else str(e))
-        return redirect(reverse("web:appraisal-unit", args=[period.pk, unit.pk]) + f"#i-{request.POST.get('input', '')}")
+                messages.error(request, str(e))
+            return redirect("web:appraisal-unit", period_id=period.pk, unit_id=unit.pk)
+        inp = fw.inputs.get(request.POST.get("input", ""))
+        if inp is None or inp.id not in {i.id for i in fw.inputs_for(unit.group.code)}:
+            messages.error(request, "Chỉ tiêu không thuộc biểu mẫu của đơn vị này.")
+            return redirect("web:appraisal-unit", period_id=period.pk, unit_id=unit.pk)
+        form = AdjustmentForm(request.POST, inp=inp)
+        if form.is_valid():
+            try:
+                workflow.appraise(sub, request.user, inp.id, form.accepted, form.cleaned_data["value"],
+                                  form.cleaned_data["reason"], seen_version=form.cleaned_data["version"])
+            except workflow.ConflictError as e:
+                form.add_error(None, str(e))
+            except WorkflowError as e:
+                form.add_error("value", str(e))
+        if form.is_valid():
+            return redirect(reverse("web:appraisal-unit", args=[period.pk, unit.pk]) + f"#i-{inp.id}")
+        bound[inp.id] = form
+        messages.error(request, f"Chưa lưu quyết định về '{inp.label}': xem lỗi ngay dưới số liệu.")
     evidence = workflow.evidence_by_criterion(sub)
     reported = score_period(period, "reported", only_submitted=False)
     quality = quality_flags(period, sub, reported)
-    adjustments = {a.input_id: a for a in sub.adjustments.select_related("explanation")}
+    adjustments = {a.input_id: a for a in sub.adjustments.select_related("explanation", "appraiser")}
     sections = build_sections(fw, unit.group.code, sub.values, {}, sub.carried, evidence, sub.not_applicable)
+    appraised = score_period(period, "appraised", only_submitted=False)
+    compared = compare_criteria(reported, appraised, unit.pk)
     for s in sections:
         for r in s.rows:
+            r.compare = compared.get(r.criterion.id)
             for f in r.fields:
                 f.flags = quality.by_input.get(f.input.id, [])
                 f.adjustment = adjustments.get(f.input.id)
-    appraised = score_period(period, "appraised", only_submitted=False)
+                if editable:
+                    f.form = bound.get(f.input.id) or AdjustmentForm(inp=f.input, adjustment=f.adjustment)
     done, total = workflow.criteria_appraised(fw, sub)
+    remaining = sum(1 for i in fw.inputs_for(unit.group.code) if i.id not in adjustments)
     return render(request, "web/appraisal_unit.html", {
         "period": period, "unit": unit, "sub": sub, "sections": sections, "editable": editable, "deciding": deciding,
         "reported": reported.ranked(unit.pk), "appraised": appraised.ranked(unit.pk), "done": done, "total": total,
         "reported_shown": _shown(reported, unit), "appraised_shown": _shown(appraised, unit),
-        "quality": quality,
+        "quality": quality, "remaining": remaining,
     })
 
 
 
 def _shown(ps, unit):
     ru = ps.ranked(unit.pk)
-    return ps.ranking.show(ru.shown) if ru else None
+    return total_text(ps, ru) if ru else None
 

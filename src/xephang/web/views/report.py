@@ -8,34 +8,40 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from xephang.errors import XephangError
+from xephang.errors import InputErrors, XephangError
 
-from .. import workflow
+from .. import progress, workflow
 from ..forms import build_sections, fill_blanks_for_preview, texts_from_post
+from ..forms_evidence import EvidenceForm, EvidenceLinksForm, criteria_choices
 from ..models import Adjustment, Evidence, Submission
 from ..permissions import allow, can
-from ..scoring import check_values, criteria_rows, score_period
+from ..scoring import adjustment_costs, check_values, criteria_rows, score_period, total_text
 from ..security import download, kind_of_stored, pending_draft
 from ..workflow import WorkflowError
 
 
 @allow("report.view")
 def report(request, period, unit):
-    sub = workflow.submission_for(period, unit) if can(request.user, "report.edit", period, unit) else \
+    may_edit = can(request.user, "report.edit", period, unit)
+    sub = workflow.submission_for(period, unit) if may_edit else \
         Submission.objects.filter(period=period, unit=unit).first() or Submission(period=period, unit=unit)
     fw = period.framework.load()
     group = unit.group.code
-    editable = can(request.user, "report.edit", period, unit) and sub.state != Submission.State.SUBMITTED
+    editable = may_edit and sub.state != Submission.State.SUBMITTED
     errors, values, na = {}, dict(sub.values), list(sub.not_applicable)
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Báo cáo đã nộp hoặc kỳ không còn nhận báo cáo.")
         texts, na, confirm = texts_from_post(fw, group, request.POST)
-        submit = "submit" in request.POST
+        submit = "submit" in request.POST or "submit_anyway" in request.POST
+        lacking = []
+        if submit and "submit_anyway" not in request.POST:
+            lacking = progress.missing_evidence(fw, group, texts, na, _linked(sub))
         try:
-            checked = workflow.save_report(sub, request.user, texts, na, confirm, submit,
+            checked = workflow.save_report(sub, request.user, texts, na, confirm, submit and not lacking,
                                            seen_version=request.POST.get("version"))
         except workflow.ConflictError as e:
             messages.error(request, str(e))
@@ -46,6 +52,12 @@ def report(request, period, unit):
                 errors[iid] = "chưa nhập; cần nhập đủ trước khi nộp"
             values = texts
             messages.error(request, "Chưa lưu: có số liệu chưa hợp lệ. Xem các ô được đánh dấu bên dưới.")
+        elif lacking:
+            # Saved as a draft (nothing typed is lost); submitting needs a second, informed click.
+            messages.warning(request, f"Đã lưu bản nháp nhưng CHƯA NỘP: {len(lacking)} tiêu chí chưa có tài liệu "
+                                      "kiểm chứng bắt buộc (" + "; ".join(c.title for c in lacking) + "). Bổ sung tài liệu, "
+                                      "hoặc bấm 'Vẫn nộp báo cáo dù thiếu tài liệu'.")
+            return redirect(reverse("web:report", args=[period.pk, unit.pk]) + "#thieu-minh-chung")
         else:
             messages.success(request, "Đã nộp báo cáo." if submit else "Đã lưu bản nháp.")
             return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
@@ -56,9 +68,49 @@ def report(request, period, unit):
     live = _live_context(period, unit, values, na) if sub.pk else None
     return render(request, "web/report.html", {
         "period": period, "unit": unit, "sub": sub, "sections": sections, "editable": editable, "live": live,
-        "fw": fw, "evidence": sub.evidence.prefetch_related("links") if sub.pk else [],
-        "criteria_choices": [(c.id, c.title) for c in fw.all_criteria() if c.applies_to(group)],
+        "fw": fw, **_evidence_context(period, unit, sub, fw, editable),
+        "deadline": progress.deadline_for(period, unit.pk),
+        "late": not editable and period.status == "open" and sub.state != Submission.State.SUBMITTED
+        and not progress.before_deadline(period, unit.pk),
+        "leaf_ids": [c.id for c in fw.all_criteria() if c.rule is not None and c.applies_to(group)],
     })
+
+
+def _linked(sub) -> set[str]:
+    from ..models import EvidenceLink
+
+    return set(EvidenceLink.objects.filter(evidence__submission=sub).values_list("criterion_id", flat=True)) \
+        if sub.pk else set()
+
+
+def _evidence_context(period, unit, sub, fw, editable, flash=None) -> dict:
+    """What the evidence parts of the report page show: the documents (criteria by name), the choices,
+    and the criteria whose required evidence is missing from the saved figures."""
+    group = unit.group.code
+    return {
+        "evidence": sub.evidence.prefetch_related("links").order_by("uploaded_at", "pk") if sub.pk else [],
+        "choices": criteria_choices(fw, group),
+        "titles": {c.id: c.title for c in fw.all_criteria()},
+        "missing": progress.missing_evidence(fw, group, sub.values, sub.not_applicable, _linked(sub))
+        if sub.pk and editable else [],
+        "flash": flash,
+    }
+
+
+def _evidence_changed(request, period, unit, sub, affected, flash):
+    """After an evidence change: in place (htmx) the blocks of the criteria concerned, the list of
+    documents and the missing-evidence warning, swapped out of band so nothing typed is touched;
+    otherwise back to the page with a message."""
+    if not request.headers.get("HX-Request"):
+        getattr(messages, flash["kind"])(request, flash["text"])
+        return redirect(reverse("web:report", args=[period.pk, unit.pk]) + "#minh-chung")
+    fw = period.framework.load()
+    by_criterion = workflow.evidence_by_criterion(sub)
+    leaves = {c.id for c in fw.all_criteria() if c.rule is not None and c.applies_to(unit.group.code)}
+    blocks = [(cid, by_criterion.get(cid, [])) for cid in dict.fromkeys(affected) if cid in leaves]
+    return render(request, "web/_evidence_oob.html", {
+        "period": period, "unit": unit, "editable": True, "blocks": blocks,
+        **_evidence_context(period, unit, sub, fw, True, flash)})
 
 
 
@@ -66,13 +118,15 @@ def _live_context(period, unit, texts, na):
     fw = period.framework.load()
     group = unit.group.code
     filled, blanks = fill_blanks_for_preview(fw, group, texts)
+    if blanks == len(fw.inputs_for(group)):
+        return {"empty": True}  # nothing typed yet: no score, and certainly no level to frighten anyone
     checked = check_values(fw, group, filled, na)
     if checked.errors:
         return {"errors": [(fw.inputs[i].label, m) for i, m in checked.errors.items()], "blanks": blanks}
     ps = score_period(period, "reported", override=(unit.pk, filled, na))
     ru = ps.ranked(unit.pk)
     rows = [r for r in criteria_rows(ps, unit.pk) if r["depth"] == 0]
-    return {"ranked": ru, "rows": rows, "blanks": blanks, "shown": ps.ranking.show(ru.shown),
+    return {"ranked": ru, "rows": rows, "blanks": blanks, "shown": total_text(ps, ru),
             "others": len(ps.unit_ids) - 1}
 
 
@@ -89,20 +143,75 @@ def report_live(request, period, unit):
 @require_POST
 @allow("report.edit")
 def evidence_upload(request, period, unit):
+    """Upload one document, from beside a criterion (``origin`` = its id) or for several criteria."""
     sub = workflow.submission_for(period, unit)
     if sub.state == Submission.State.SUBMITTED:
         raise PermissionDenied("Báo cáo đã nộp.")
-    upload = request.FILES.get("file")
-    if upload is None:
-        messages.error(request, "Hãy chọn tệp tài liệu kiểm chứng.")
+    fw = period.framework.load()
+    origin = request.POST.get("origin", "")
+    form = EvidenceForm(request.POST, request.FILES, choices=criteria_choices(fw, unit.group.code))
+    affected = [origin] if origin else []
+    if not form.is_valid():
+        text = " ".join(str(m) for errs in form.errors.values() for m in errs)
+        flash = {"kind": "error", "text": f"Chưa tải lên: {text}", "cid": origin}
     else:
+        d = form.cleaned_data
         try:
-            workflow.add_evidence(sub, request.user, upload, request.POST.getlist("criteria"),
-                                  request.POST.get("locator", ""), request.POST.get("summary", ""))
-            messages.success(request, f"Đã tải lên '{upload.name}'.")
+            ev = workflow.add_evidence(sub, request.user, d["file"], d["criteria"], d["locator"], d["summary"])
         except WorkflowError as e:
-            messages.error(request, str(e))
-    return redirect(reverse("web:report", args=[period.pk, unit.pk]) + "#minh-chung")
+            flash = {"kind": "error", "text": f"Chưa tải lên: {e}", "cid": origin}
+        else:
+            affected += d["criteria"]
+            flash = {"kind": "success", "text": f"Đã tải lên '{ev.original_name}'.", "cid": origin}
+    return _evidence_changed(request, period, unit, sub, affected, flash)
+
+
+def _own_evidence(period, unit, evidence_id):
+    sub = get_object_or_404(Submission, period=period, unit=unit)
+    if sub.state == Submission.State.SUBMITTED:
+        raise PermissionDenied("Báo cáo đã nộp.")
+    return sub, get_object_or_404(Evidence, pk=evidence_id, submission=sub)
+
+
+@require_POST
+@allow("report.edit")
+def evidence_relink(request, period, unit, evidence_id):
+    sub, ev = _own_evidence(period, unit, evidence_id)
+    fw = period.framework.load()
+    before = list(ev.links.values_list("criterion_id", flat=True))
+    form = EvidenceLinksForm(request.POST, choices=criteria_choices(fw, unit.group.code))
+    if not form.is_valid():
+        text = " ".join(str(m) for errs in form.errors.values() for m in errs)
+        flash = {"kind": "error", "text": f"Chưa lưu liên kết của '{ev.original_name}': {text}", "cid": ""}
+        return _evidence_changed(request, period, unit, sub, before, flash)
+    d = form.cleaned_data
+    workflow.relink_evidence(ev, request.user, d["criteria"], d["locator"], d["summary"])
+    flash = {"kind": "success", "text": f"Đã lưu liên kết của '{ev.original_name}'.", "cid": ""}
+    return _evidence_changed(request, period, unit, sub, before + d["criteria"], flash)
+
+
+@require_POST
+@allow("report.edit")
+def evidence_unlink(request, period, unit, evidence_id):
+    sub, ev = _own_evidence(period, unit, evidence_id)
+    cid = request.POST.get("criterion", "")
+    name = ev.original_name
+    try:
+        deleted = workflow.unlink_evidence(ev, request.user, cid)
+    except WorkflowError as e:
+        return _evidence_changed(request, period, unit, sub, [cid], {"kind": "error", "text": str(e), "cid": cid})
+    text = f"Đã xóa '{name}' (tài liệu không còn gắn với tiêu chí nào)." if deleted else f"Đã bỏ '{name}' khỏi tiêu chí này."
+    return _evidence_changed(request, period, unit, sub, [cid], {"kind": "success", "text": text, "cid": cid})
+
+
+@require_POST
+@allow("report.edit")
+def evidence_delete(request, period, unit, evidence_id):
+    sub, ev = _own_evidence(period, unit, evidence_id)
+    name, criteria = ev.original_name, list(ev.links.values_list("criterion_id", flat=True))
+    workflow.delete_evidence(ev, request.user)
+    return _evidence_changed(request, period, unit, sub, criteria,
+                             {"kind": "success", "text": f"Đã xóa tài liệu '{name}'.", "cid": ""})
 
 
 
@@ -130,6 +239,13 @@ def report_upload(request, period, unit):
         return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
     try:
         texts, na = read_upload(period, unit, upload)
+    except InputErrors as e:
+        # One message, every bad cell (up to the limit) on its own line.
+        more = f" (đã dừng ở {len(e.errors)} lỗi; sửa rồi tải lại để xem tiếp)" if e.limit_reached else ""
+        messages.error(request, format_html(
+            "Không lưu gì từ tệp này: {} ô có lỗi{}.<ul>{}</ul>", len(e.errors), more,
+            format_html_join("", "<li>{}</li>", ((str(x),) for x in e.errors))))
+        return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
     except XephangError as e:
         messages.error(request, f"Không lưu gì từ tệp này: {e}")
         return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
@@ -171,7 +287,8 @@ def explanation_page(request, period, unit):
             messages.error(request, str(e))
         return redirect("web:explanation", period_id=period.pk, unit_id=unit.pk)
     adjustments = sub.adjustments.filter(accepted=False).select_related("explanation")
-    items = [(a, fw.inputs.get(a.input_id)) for a in adjustments]
+    costs = adjustment_costs(period, sub)
+    items = [(a, fw.inputs.get(a.input_id), costs.get(a.input_id)) for a in adjustments]
     return render(request, "web/explanation.html", {"period": period, "unit": unit, "sub": sub, "items": items,
                                                      "editable": editable})
 

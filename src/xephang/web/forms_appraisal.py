@@ -1,0 +1,59 @@
+"""The appraiser's decision on one reported figure, as a form typed by the figure: yes/no and choices
+are picked from a list, numbers typed (85,03 accepted); errors stay beside the field with what was typed."""
+
+from __future__ import annotations
+
+from django import forms
+
+from xephang.framework.model import Input
+
+
+class AdjustmentForm(forms.Form):
+    input = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    action = forms.ChoiceField(choices=[("accept", "Chấp nhận"), ("adjust", "Điều chỉnh")],
+                               error_messages={"required": "Hãy chọn Chấp nhận hoặc Điều chỉnh."})
+    value = forms.CharField(label="Số liệu thẩm định", required=False, max_length=100)
+    reason = forms.CharField(label="Lý do", required=False, max_length=2000)
+
+    def __init__(self, *args, inp: Input, adjustment=None, **kwargs):
+        initial = kwargs.pop("initial", {}) or {}
+        initial.setdefault("input", inp.id)
+        initial.setdefault("version", adjustment.version if adjustment else 0)
+        if adjustment is not None and not adjustment.accepted:
+            initial.setdefault("value", adjustment.value)
+        super().__init__(*args, initial=initial, **kwargs)
+        self.inp = inp
+        attrs = {"id": f"val-{inp.id}"}
+        if inp.type == "yesno":
+            self.fields["value"] = forms.ChoiceField(label="Số liệu thẩm định", required=False,
+                                                     choices=[("", "— chọn —"), ("có", "Có"), ("không", "Không")],
+                                                     widget=forms.Select(attrs=attrs),
+                                                     error_messages={"invalid_choice": "Hãy chọn Có hoặc Không."})
+        elif inp.type == "choice":
+            self.fields["value"] = forms.ChoiceField(
+                label="Số liệu thẩm định", required=False,
+                choices=[("", "— chọn —")] + [(o.label, o.label) for o in inp.options], widget=forms.Select(attrs=attrs),
+                error_messages={"invalid_choice": "Hãy chọn một trong các lựa chọn của danh sách."})
+        else:
+            self.fields["value"].widget = forms.TextInput(attrs={
+                **attrs, "inputmode": "decimal", "autocomplete": "off", "style": "max-width:140px"})
+        self.fields["reason"].widget = forms.TextInput(attrs={"id": f"rs-{inp.id}", "style": "max-width:320px"})
+
+    def clean_input(self):
+        if self.cleaned_data["input"] != self.inp.id:
+            raise forms.ValidationError("Biểu mẫu không khớp chỉ tiêu.")
+        return self.cleaned_data["input"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "adjust":
+            if not (data.get("value") or "").strip():
+                self.add_error("value", "Hãy nhập số liệu thẩm định.")
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "Điều chỉnh số liệu phải ghi rõ lý do.")
+        return data
+
+    @property
+    def accepted(self) -> bool:
+        return self.cleaned_data["action"] == "accept"
