@@ -56,4 +56,10 @@ def resolve(name_or_path: str) -> PeriodFile:
     ties = meta.get("ties")
     if isinstance(ties, list):
         ties = tuple(ties)
-    return PeriodFile(folder / meta["data"], meta.get("framework"), ties, meta)
+    framework = meta.get("framework")
+    if isinstance(framework, str) and framework.endswith((".yaml", ".yml")) and not Path(framework).is_absolute():
+        # A criteria set of one's own named by path: beside the period file, as its data is.
+        beside = folder / framework
+        if beside.is_file():
+            framework = str(beside)
+    return PeriodFile(folder / meta["data"], framework, ties, meta)

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
+
 from ..errors import InputError
 from ..framework.model import Framework, Input
 from ..numbers import SCALE, round_fixed
@@ -134,18 +136,43 @@ def _units(scored: ScoredPeriod):
 
 
 def _v(scored: ScoredPeriod, iid: str, i: int):
+    """What unit ``i`` (its index in the period's columns) has for an input as reported, a parameter
+    of the period or a derived value (as the rules read it); None if it has none."""
     col = scored.data.values.get(iid)
-    return None if col is None else col[i]
+    if col is not None:
+        return col[i]
+    if iid in scored.params:
+        return scored.params[iid]
+    if iid in scored.framework.derived:
+        where = _positions(scored).get(i)
+        cols = scored.groups[where[0]].cols if where else {}
+        return cols[iid][where[1]] if iid in cols else None
+    return None
+
+
+def _positions(scored: ScoredPeriod) -> dict[int, tuple[str, int]]:
+    """Index in the period's columns -> (group, index in the group's columns), built once per period."""
+    found = scored.__dict__.get("_check_positions")
+    if found is None:
+        found = {i: (gid, k) for gid, g in scored.groups.items() for k, i in enumerate(g.unit_indices)}
+        scored.__dict__["_check_positions"] = found
+    return found
 
 
 def _show(fw: Framework, iid: str, v) -> str:
-    inp = fw.inputs[iid]
+    inp = fw.quantity(iid)
+    if inp is None:
+        return f"{iid}: {v}"
+    if isinstance(v, tuple):  # a list: its items
+        return f"{inp.label}: {len(v)} mục" + (f" ({'; '.join(v)})" if v else "")
+    if isinstance(v, np.bool_):
+        v = bool(v)
     if v is True:
         return f"{inp.label}: có"
     if v is False:
         return f"{inp.label}: không"
     if isinstance(v, str):  # a choice: its option's label, as the form shows it
-        label = next((o.label for o in inp.options if o.id == v), v)
+        label = next((o.label for o in getattr(inp, "options", ()) if o.id == v), v)
         return f"{inp.label}: {label}"
     if inp.type == "ratio":
         return f"{inp.label}: {num(v * 100)}%"
@@ -164,7 +191,9 @@ def _impossible_and_inconsistent(fw: Framework, scored: ScoredPeriod, report: Ch
                     report.findings.append(CheckFinding(
                         "impossible", u.name, u.group, c.id, rule.input, _show(fw, rule.input, v),
                         f"điểm nhập vượt điểm tối đa {num(c.max)} của tiêu chí '{c.title}' (đã tính theo tối đa)", u.row))
-            elif isinstance(rule, Ratio) and not rule.value:
+            elif isinstance(rule, Ratio) and not rule.value and rule.numerator in fw.inputs and rule.denominator in fw.inputs:
+                # A part and its whole, both reported (a parameter or a derived value as the whole,
+                # e.g. the documents the province asks for, may well be exceeded).
                 n, d = _v(scored, rule.numerator, i), _v(scored, rule.denominator, i)
                 if n is None or d is None:
                     continue
@@ -199,7 +228,7 @@ def _sibling_contradiction(fw, scored, report, u, i, c) -> None:
                 continue
             for iid in other.rule.inputs():
                 v = _v(scored, iid, i)
-                if fw.inputs[iid].numeric and not isinstance(v, bool) and v:
+                if iid in fw.inputs and fw.inputs[iid].numeric and not isinstance(v, bool) and v:
                     report.findings.append(CheckFinding(
                         "inconsistent", u.name, u.group, other.id, iid,
                         f"{_show(fw, no.rule.input, False)}; {_show(fw, iid, v)}",
@@ -364,7 +393,7 @@ def _evidence(fw: Framework, scored: ScoredPeriod, report: CheckReport, evidence
             if not inp.evidence or inp.id in listed:
                 continue
             v = _v(scored, inp.id, i)
-            if v is None or v is False or v == 0 or inp.type == "choice" and not v:
+            if v is None or v is False or v == 0 or v == () or inp.type == "choice" and not v:
                 continue  # nothing claimed, nothing to prove
             crit = next((c.id for c in fw.readers_of(inp.id)), None)
             report.findings.append(CheckFinding(
@@ -384,7 +413,7 @@ def _jumps(scored: ScoredPeriod, previous: ScoredPeriod, report: CheckReport, th
         if scored.kind == "inputs" and previous.kind == "inputs":
             for iid, v in _numeric_figures(fw, scored, i, u.group).items():
                 old = _v(previous, iid, pi)
-                if old is None or isinstance(old, bool) or iid not in previous.framework.inputs or not old:
+                if old is None or isinstance(old, (bool, tuple)) or iid not in previous.framework.inputs or not old:
                     continue
                 change = Fraction(v - old, old)
                 if abs(change) > limit:

@@ -14,7 +14,7 @@ from ..framework.model import Criterion, Framework, Group, Level
 from ..numbers import SCALE, from_fixed
 from ..ranking import RankedUnit, Ranking
 from ..scoring.engine import ScoredPeriod
-from ..scoring.rules import Choice, Count, Direct, Ratio, Relative, Tiers, YesNo, num
+from ..scoring.rules import Choice, Count, Direct, Formula, Ratio, Relative, Tiers, YesNo, num
 
 
 @dataclass
@@ -86,7 +86,10 @@ def _opportunities(fw: Framework, scored: ScoredPeriod, ru: RankedUnit, lacking:
     applicable = unit.applicable_max or fw.scale
     g = scored.groups[unit.group]
     i = g.unit_indices[unit.index]
+    # What the rules read, as they read it: the reported figures, then the period's parameters,
+    # derived values and lists as their item counts (the engine's columns).
     values = {k: v[i] for k, v in scored.data.values.items()}
+    values.update({k: col[unit.index] for k, col in g.cols.items()})
 
     def to_total(points: int) -> int:  # criterion points -> effect on the rescaled total
         return points if applicable == fw.scale else points * fw.scale // applicable
@@ -124,6 +127,10 @@ def _opportunities(fw: Framework, scored: ScoredPeriod, ru: RankedUnit, lacking:
         if c.rule is not None or c.aggregate == "best":
             target = p + min(room, need)
             action, iid, figure = _action(fw, c, values, g.context, p, target)
+            if c.id in g.unmet and g.unmet[c.id][unit.index]:  # 0 because its condition does not hold
+                action = f"đáp ứng điều kiện tính điểm {_condition(fw, c)}, và {action}"
+            if iid is not None and iid not in fw.inputs:  # a derived value or a parameter: no figure to type
+                iid, figure = None, None
             found.append(Opportunity(c.id, c.title, p, c.max, room, to_total(room), room >= need, action, iid, figure))
             return
         for child in c.children:
@@ -139,6 +146,12 @@ def _opportunities(fw: Framework, scored: ScoredPeriod, ru: RankedUnit, lacking:
             f"nên cần thêm {rounded_up(need)} điểm tiêu chí để tăng {rounded_up(lacking)} điểm tổng"
         )
     return found, note
+
+
+def _condition(fw: Framework, c: Criterion) -> str:
+    """A criterion's condition with the labels of what it reads: 'co_ttdl (Có Trung tâm dữ liệu)'."""
+    labels = [q.label for q in map(fw.quantity, c.when.names()) if q is not None]
+    return c.when.text + (f" ({'; '.join(labels)})" if labels else "")
 
 
 def _first_input(c: Criterion) -> str | None:
@@ -173,13 +186,14 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
     if rule is None:  # a 'best of' node: the alternative with the highest maximum
         best = max((ch for ch in c.children), key=lambda ch: ch.max)
         return f"đạt trường hợp '{best.title}' (tối đa {rounded(best.max)} điểm)", None, None
-    label = {k: fw.inputs[k].label for k in rule.inputs()}
-    unit_of = {k: fw.inputs[k].unit for k in rule.inputs()}
+    quantities = {k: fw.quantity(k) for k in rule.inputs()}
+    label = {k: q.label for k, q in quantities.items()}
+    unit_of = {k: q.unit or ("mục" if getattr(q, "type", "") == "list" else "") for k, q in quantities.items()}
     full = " (đạt tối đa)" if target == m else ""
 
     def whole(iid: str, v: int) -> int:
-        """A figure a unit can report: counts whole, other numbers rounded up to 2 decimals."""
-        step = SCALE if fw.inputs[iid].type == "count" else SCALE // 100
+        """A figure a unit can report: counts (and list items) whole, other numbers rounded up to 2 decimals."""
+        step = SCALE if quantities[iid].type in ("count", "list") else SCALE // 100
         return _ceil_div(v, step) * step
 
     if isinstance(rule, Ratio) and rule.value:
@@ -232,6 +246,10 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
                 f"(từ {rounded(values[rule.input])} lên {rounded(c2)}){full}".replace("  ", " "), rule.input, _figure(c2))
     if isinstance(rule, Direct):
         return f"{label[rule.input]}: đạt {rounded(target)} điểm", rule.input, _figure(target)
+    if isinstance(rule, Formula):
+        reads = [fw.quantity(q) for q in rule.inputs() if q in fw.inputs or q in fw.derived]
+        what = ", ".join(q.label for q in reads if q is not None)
+        return f"cải thiện {what} (điểm = {rule.expression.text}): thêm {rounded_up(target - p)} điểm{full}", None, None
     return c.title, None, None  # pragma: no cover - every rule type is handled above
 
 

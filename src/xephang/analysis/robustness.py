@@ -114,6 +114,12 @@ def rank_robustness(
     fw = ranking.framework
     per_input = input_uncertainty if isinstance(input_uncertainty, dict) else None
     if per_input is not None:
+        computed = [k for k in per_input if k in fw.derived or k in fw.params]
+        if computed:
+            k = computed[0]
+            what = (f"giá trị tính toán ({fw.derived[k].expr.text}); nêu độ bất định của các chỉ tiêu nó đọc"
+                    if k in fw.derived else "tham số của kỳ, như nhau cho mọi đơn vị")
+            raise XephangError(f"'{k}' là {what}, không phải số liệu đơn vị nhập")
         unknown = [k for k in per_input if k not in fw.inputs or not fw.inputs[k].numeric]
         if unknown:
             raise XephangError(f"không có chỉ tiêu số '{unknown[0]}' trong bộ tiêu chí '{fw.id}'")
@@ -315,7 +321,8 @@ def _input_draws(fw: Framework, data: PeriodData, draws: int, u, rng) -> list[di
                 values[inp.id] = [
                     None if a is None else a if b is None else min(a, b) for a, b in zip(values[inp.id], values[inp.at_most])
                 ]
-        sp = score(fw, PeriodData(data.source, data.kind, data.units, values, data.not_applicable, data.sheet))
+        sp = score(fw, PeriodData(data.source, data.kind, data.units, values, data.not_applicable, data.sheet,
+                                  data.params))
         per_group = {}
         for gid, gs in sp.groups.items():
             m = np.zeros((len(gs.unit_indices), len(fw.criteria)))

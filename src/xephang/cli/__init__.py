@@ -1,7 +1,8 @@
 """The ``xephang`` command line: one module per group of verbs, over the core's ``xephang.pipeline``.
 
-* ``ranking``: rank, explain, template;
+* ``ranking``: rank, explain;
 * ``framework``: frameworks, framework check|import|export;
+* ``data``: template, import-measured (a period's input data);
 * ``documents``: decision, annex, scorecard, report;
 * ``analysis``: robustness, gap, compare, components, checks;
 * ``web``: verify, backup, restore (the web application's database; Django loads only when they run).
@@ -18,7 +19,7 @@ import sys
 from .. import __version__
 from ..errors import XephangError
 from ..pipeline import DEFAULT_FRAMEWORK
-from . import analysis, documents, framework, ranking, web
+from . import analysis, data, documents, framework, ranking, web
 from .period import add_period_arguments, load
 
 
@@ -31,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="LỆNH")
     ranking.register(sub)
     framework.register(sub)
-    ranking.register_template(sub)
+    data.register(sub)
     documents.register(sub)
     analysis.register(sub)
     web.register(sub)

@@ -1,5 +1,5 @@
-"""Verbs on one period's ranking: ``rank`` (the table or JSON), ``explain`` (one unit, criterion by
-criterion) and ``template`` (the Excel form units fill in)."""
+"""Verbs on one period's ranking: ``rank`` (the table or JSON) and ``explain`` (one unit, criterion by
+criterion)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import json
 import unicodedata
 
 from ..errors import XephangError
-from ..framework import load_framework
 from ..numbers import format_number, plain
-from ..pipeline import DEFAULT_FRAMEWORK
 from ..ranking import Ranking
 from .period import add_period_arguments, load
 
@@ -25,16 +23,6 @@ def register(sub) -> None:
     add_period_arguments(sp)
     sp.add_argument("--unit", required=True, help="tên đơn vị (không phân biệt hoa thường, dấu cách thừa)")
     sp.set_defaults(func=cmd_explain)
-
-
-def register_template(sub) -> None:
-    """``template``, listed after the criteria-set verbs as before."""
-    sp = sub.add_parser("template", help="tạo tệp Excel mẫu để đơn vị nhập số liệu")
-    sp.add_argument("--framework", metavar="ID|PATH", default=DEFAULT_FRAMEWORK)
-    sp.add_argument("--group", help="chỉ các chỉ tiêu của một khối (mã hoặc tên)")
-    sp.add_argument("--unit", action="append", default=[], help="điền sẵn tên đơn vị (lặp lại được)")
-    sp.add_argument("--out", required=True, help="tệp .xlsx sẽ tạo")
-    sp.set_defaults(func=cmd_template)
 
 
 def _label(ranking: Ranking, value: int) -> str:
@@ -166,6 +154,8 @@ def cmd_explain(args, out) -> int:
         )
         return 0
     if scored.params:
+        from ..framework.params import param_text as _param_text
+
         out.write("Tham số của kỳ: " + "; ".join(
             f"{fw.params[k].label} [{k}] = {_param_text(fw.params[k], v)}" for k, v in scored.params.items()) + "\n")
     if unit.not_applicable:
@@ -192,12 +182,6 @@ def cmd_explain(args, out) -> int:
     return 0
 
 
-def _param_text(p, v) -> str:
-    if isinstance(v, bool):
-        return "có" if v else "không"
-    return f"{plain(v)} {p.unit}".strip()
-
-
 def _origin(c) -> str:
     """Where the figures of an item come from and who checks and prepares them, in words."""
     from ..framework.model import DATA_SOURCES
@@ -210,15 +194,3 @@ def _origin(c) -> str:
     if c.prepared_by:
         parts.append(f"tham mưu, thực hiện: {c.prepared_by}")
     return "; ".join(parts)
-
-
-def cmd_template(args, out) -> int:
-    from ..io import write_template
-
-    fw = load_framework(args.framework)
-    try:
-        path = write_template(fw, args.out, args.group, args.unit or None)
-    except ValueError as e:
-        raise XephangError(str(e)) from None
-    out.write(f"Đã tạo {path}\n")
-    return 0

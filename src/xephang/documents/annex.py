@@ -123,7 +123,7 @@ def build_annex(ranking: Ranking, meta: DecisionMeta | None = None, *, draft: bo
             ws.append([group.name if group else a.group, a.name, a.shown if a.rank is not None else "",
                        a.rank if a.rank is not None else "",
                        "0 điểm, xếp cuối khối" if a.rank is not None else "không báo cáo / không xếp hạng"])
-    _framework_sheet(wb.create_sheet(_sheet_title("Bộ tiêu chí", taken)), fw)
+    _framework_sheet(wb.create_sheet(_sheet_title("Bộ tiêu chí", taken)), fw, ranking.scored.params)
     _warnings_sheet(wb.create_sheet(_sheet_title("Lưu ý", taken)), ranking)
     for ws in wb.worksheets:
         _times(ws)
@@ -411,18 +411,21 @@ def _not_applicable(scored, unit, node: Criterion) -> bool:
 
 def rule_words(fw: Framework, c: Criterion) -> str:
     """How a criterion is scored, in words, for the criteria sheet and the set's page."""
-    labels = {i: fw.inputs[i].label for i in fw.inputs}
+    labels = {q: fw.quantity(q).label for q in [*fw.inputs, *fw.derived, *fw.params]}
+    when = f"; chỉ tính khi: {c.when.text}" if c.when is not None else ""
     if c.rule is not None:
         try:
-            return c.rule.describe(c.max, labels)
+            return c.rule.describe(c.max, labels) + when
         except (NotImplementedError, KeyError):
-            return c.rule.type
+            return c.rule.type + when
     if c.aggregate == "best":
         return "lấy trường hợp cao điểm nhất trong các trường hợp"
     return "cộng điểm các tiêu chí thành phần"
 
 
-def _framework_sheet(ws, fw: Framework) -> None:
+def _framework_sheet(ws, fw: Framework, params: dict | None = None) -> None:
+    from ..framework.params import param_lines
+
     ws["A1"] = f"BỘ TIÊU CHÍ: {fw.title}"
     ws["A1"].font = Font(bold=True, size=13)
     ws["A2"] = f"Mã {fw.id}" + (f"; {fw.version}" if fw.version else "") + (
@@ -431,6 +434,10 @@ def _framework_sheet(ws, fw: Framework) -> None:
     row = 3
     if fw.note:
         ws.cell(row, 1, f"Ghi chú: {fw.note}").font = Font(italic=True)
+        row += 1
+    lines = param_lines(fw, params or {})
+    if lines:  # the figures the province fixed for the period, which the rules read
+        ws.cell(row, 1, "Tham số của kỳ đánh giá: " + "; ".join(lines)).font = Font(italic=True)
         row += 1
     head = ["Mã", "Tiêu chí", "Điểm tối đa", "Áp dụng cho khối", "Cách tính điểm", "Ghi chú"]
     row += 1
@@ -447,7 +454,7 @@ def _framework_sheet(ws, fw: Framework) -> None:
             notes.append("có thể không áp dụng")
         groups = "tất cả" if len(c.groups) == len(fw.groups) else ", ".join(
             g.name for g in fw.groups if g.id in c.groups)
-        values = [c.id, c.title, from_fixed(c.max), groups, rule_words(fw, c), "; ".join(notes)]
+        values = [c.id, f"{c.so}. {c.title}" if c.so else c.title, from_fixed(c.max), groups, rule_words(fw, c), "; ".join(notes)]
         for col, v in enumerate(values, start=1):
             cell = ws.cell(row, col, v)
             cell.border = BOX

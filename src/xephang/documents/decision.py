@@ -185,6 +185,9 @@ def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False,
 
     # --- Điều 1: one table per group --------------------------------------------------------------
     L.para(doc, f"**Điều 1.** {meta.article1_text()}", indent=True, before=6)
+    params = params_sentence(ranking)
+    if params:
+        L.para(doc, params, indent=True, before=6)
     ranked_ids = [g.group.id for g in ranking.groups]
     only_absent = [g for g in fw.groups if g.id not in ranked_ids and any(a.group == g.id for a in absent)]
     n = 0
@@ -215,6 +218,15 @@ def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False,
     L.para(doc, meta.executors_text([g.group for g in ranking.groups if g.units]), indent=True, before=6, after=12, keep_with_next=True)
     signature_block(doc, meta)
     return doc
+
+
+def params_sentence(ranking: Ranking) -> str:
+    """The period's parameters (figures the province fixed for every unit) as a sentence documents
+    print, or "" for a set without parameters."""
+    from ..framework.params import param_lines
+
+    lines = param_lines(ranking.framework, ranking.scored.params)
+    return ("Tham số của kỳ đánh giá, áp dụng chung cho mọi đơn vị: " + "; ".join(lines) + ".") if lines else ""
 
 
 def header_block(doc, parent: list[str], issuer: list[str], number_line: str, place_date: str):

@@ -18,7 +18,15 @@ from ..numbers import format_number, from_fixed, plain
 from ..ranking import Ranking
 from . import charts
 from . import layout as L
-from .decision import TITLE_RULE_SHARE, header_block, ranking_table, signature_block_for, table_note, unranked_lines
+from .decision import (
+    TITLE_RULE_SHARE,
+    header_block,
+    params_sentence,
+    ranking_table,
+    signature_block_for,
+    table_note,
+    unranked_lines,
+)
 from .meta import NUMBER_BLANK, DecisionMeta, decree_date
 
 
@@ -83,11 +91,12 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
     head = L.add_row(t, header=True)
     for cell, text in zip(head.cells, ("STT", "Nhóm tiêu chí", "Điểm tối đa")):
         L.cell_text(cell, text, bold=True)
-    for k, c in enumerate(fw.criteria, start=1):
+    numbers = fw.numbers()
+    for c in fw.criteria:
         row = L.add_row(t)
         groups = "" if len(c.groups) == len(fw.groups) else " (" + ", ".join(g.name for g in fw.groups if g.id in c.groups) + ")"
         title_c = c.title + groups + (" — trừ vào tổng điểm" if c.deduction else "")
-        for cell, text, align in zip(row.cells, (str(k), title_c, format_number(from_fixed(c.max), 0, sep)), ("center", "left", "center")):
+        for cell, text, align in zip(row.cells, (numbers[c.id], title_c, format_number(from_fixed(c.max), 0, sep)), ("center", "left", "center")):
             L.cell_text(cell, text, align=align)
     if fw.note:
         L.para(doc, f"Ghi chú về bộ tiêu chí: {fw.note}", size=12, italic=True, indent=True, before=6)
@@ -107,6 +116,9 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
            f"{'đầy đủ trước khi làm tròn' if fw.rank_on == 'full' else 'đã làm tròn'}; điểm được làm tròn "
            f"{dec} chữ số thập phân (từ 5 trở lên làm tròn lên); {rule}.", indent=True, before=6)
     L.para(doc, f"4. Nguồn số liệu: {ranking.scored.data.source}.", indent=True, before=6)
+    params = params_sentence(ranking)
+    if params:
+        L.para(doc, f"5. {params}", indent=True, before=6)
 
     # --- II. Results ------------------------------------------------------------------------------------
     _heading(doc, "II. KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG")
@@ -189,7 +201,7 @@ def _components_section(doc, ranking: Ranking, k: int, sep: str) -> None:
     tables = component_rankings(ranking)
     L.para(doc, f"{k}. Thứ hạng theo từng nhóm tiêu chí (cùng quy tắc đồng điểm; —: nhóm tiêu chí không áp dụng):",
            indent=True, before=6, keep_with_next=True)
-    numbers = {c.id: n for n, c in enumerate(ranking.framework.criteria, start=1)}
+    numbers = ranking.framework.numbers()
     for m, g in enumerate(ranking.groups, start=1):
         mine = [t for t in tables if t.group is g.group]
         if not mine or not g.units:
@@ -208,7 +220,7 @@ def _components_section(doc, ranking: Ranking, k: int, sep: str) -> None:
             cells = [u.name, str(u.rank)] + ["—" if r.get(u.name) is None else str(r[u.name]) for r in ranks]
             for n, (cell, text) in enumerate(zip(row.cells, cells)):
                 L.cell_text(cell, text, size=11, align="left" if n == 0 else "center")
-    L.para(doc, "Cột 1, 2, …: thứ hạng trong khối theo nhóm tiêu chí có số thứ tự đó ở mục I.1.", size=12,
+    L.para(doc, f"Cột {', '.join(list(numbers.values())[:2])}, …: thứ hạng trong khối theo nhóm tiêu chí có số thứ tự đó ở mục I.1.", size=12,
            italic=True, indent=True, before=3)
 
 

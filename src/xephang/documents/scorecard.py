@@ -16,6 +16,7 @@ from ..framework.model import Criterion
 from ..numbers import SCALE_DIGITS, format_number, from_fixed
 from ..ranking import RankedUnit, Ranking
 from . import layout as L
+from .decision import params_sentence
 
 COLS_MM = (16, 89, 17, 17, 16)
 
@@ -116,6 +117,9 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
         L.para(doc, f"- Trụ cột {name}: {points(pr.points, dec, sep)}/{points(pr.max, dec, sep)} điểm "
                f"({format_number(pr.percent(fw.decimals), fw.decimals, decimal_sep=sep)} %), {where}.",
                size=13, before=3)
+    params = params_sentence(ranking)
+    if params:
+        L.para(doc, params, size=12, italic=True, before=3)
     gap = next_level_gap(ranking, ru)
     if gap is not None:
         up, lacking = gap
@@ -137,15 +141,10 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
     for cell, text in zip(head.cells, ("TT", "Tiêu chí", "Tối đa", "Đạt", "Tỷ lệ")):
         L.cell_text(cell, text, size=12, bold=True)
         L.shade(cell)
-    numbering: dict[int, str] = {}
-    counters: dict[int, int] = {}
+    numbers = fw.numbers(ru.group.id)  # the regulation's STT where the set gives it
     any_partial = False
     for c, p in criteria_rows(ranking, ru):
-        counters[c.depth] = counters.get(c.depth, 0) + 1
-        for d in [d for d in counters if d > c.depth]:
-            del counters[d]
-        numbering[c.depth] = str(counters[c.depth])
-        label = ".".join(numbering[d] for d in range(c.depth + 1))
+        label = numbers[c.id]
         row = L.add_row(t)
         ded = _is_deduction(c)
         got = "KAD" if p is None else ("−" if ded and p else "") + points(p, dec, sep)

@@ -33,6 +33,7 @@ from .model import (
     Option,
     Param,
     Pillar,
+    SurveyOption,
 )
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -265,7 +266,7 @@ CRITERION_KEYS = {
 #: What the regulation does with a unit that did not report: 0 points and ranked last in its group,
 #: or listed as not reporting and not ranked.
 NON_REPORTING = ("zero", "unranked")
-INPUT_KEYS = {"id", "label", "type", "unit", "min", "max", "at_most", "evidence", "options", "help"}
+INPUT_KEYS = {"id", "label", "type", "unit", "min", "max", "at_most", "evidence", "options", "help", "survey"}
 DERIVED_KEYS = {"id", "label", "type", "unit", "value", "help"}
 PARAM_KEYS = {"id", "label", "type", "unit", "min", "max", "default", "help"}
 
@@ -548,6 +549,17 @@ def _add_input(r: _Reader, inputs: dict[str, Input], decl: _Declared) -> str:
             opts.fail("lựa chọn cần ít nhất hai phương án")
         if len({o.id for o in options}) != len(options):
             opts.fail("hai phương án có cùng mã")
+    survey = ()
+    if r.child("survey", required=False) is not None:
+        if itype != "ratio":
+            r.fail("chỉ tiêu điều tra xã hội học ('survey') cần kiểu 'ratio' (tỷ lệ có trọng số)", "survey")
+        opts = r.child("survey")
+        survey = tuple(SurveyOption(id=o.ident("id"), label=o.text("label"), weight=_weight(o))
+                       for o in opts.items())
+        if len(survey) < 2:
+            opts.fail("câu hỏi điều tra cần ít nhất hai phương án trả lời")
+        if len({o.id for o in survey}) != len(survey):
+            opts.fail("hai phương án trả lời có cùng mã")
     inp = Input(
         id=iid,
         label=r.text("label"),
@@ -559,6 +571,7 @@ def _add_input(r: _Reader, inputs: dict[str, Input], decl: _Declared) -> str:
         evidence=r.flag("evidence"),
         options=options,
         help=r.text("help", required=False),
+        survey=survey,
     )
     if iid in inputs and inputs[iid] != inp:
         r.fail(f"chỉ tiêu '{iid}' đã được khai báo ở chỗ khác với nội dung khác", "id")
@@ -566,6 +579,22 @@ def _add_input(r: _Reader, inputs: dict[str, Input], decl: _Declared) -> str:
     inputs[iid] = inp
     decl.paths.setdefault(iid, r.path)
     return iid
+
+
+def _weight(o: _Reader) -> int:
+    """A survey answer's weight: 0..1, or a percentage ('60%')."""
+    w = o.child("weight")
+    text = str(w.data).strip()
+    if isinstance(w.data, str) and text.endswith("%"):
+        try:
+            value = to_fixed(Decimal(text[:-1].strip()) / 100)
+        except (InvalidOperation, NumberFormatError):
+            w.fail(f"'{text}' không phải là một tỷ lệ")
+    else:
+        value = o.fixed("weight")
+    if not 0 <= value <= SCALE:
+        w.fail("trọng số cần từ 0 đến 1 (hoặc 0% đến 100%)")
+    return value
 
 
 def _unique(r: _Reader, qid: str, decl: _Declared, inputs) -> None:

@@ -107,6 +107,15 @@ class Option:
 
 
 @dataclass(frozen=True)
+class SurveyOption:
+    """An answer of a survey question and its weight (Rất hài lòng 100 %, Hài lòng 60 %, ...)."""
+
+    id: str
+    label: str
+    weight: int  # fixed point, 0..1
+
+
+@dataclass(frozen=True)
 class Input:
     """One figure a unit reports: the form field, its type and bounds."""
 
@@ -120,6 +129,9 @@ class Input:
     evidence: bool = False
     options: tuple[Option, ...] = ()
     help: str = ""
+    #: a survey indicator (a ratio): its value is computed from the answers' counts with these weights,
+    #: Σ count × weight / Σ count (xephang import-measured)
+    survey: tuple[SurveyOption, ...] = ()
 
     @property
     def numeric(self) -> bool:
@@ -278,6 +290,40 @@ class Framework:
             if c.id == cid:
                 return c
         raise KeyError(cid)
+
+    def numbers(self, group: str | None = None) -> dict[str, str]:
+        """Every criterion's number (STT) as documents and forms print it: the regulation's own (``so``)
+        where the set gives it, otherwise generated from its place ("2", "2.1"), under its parent's
+        number. With ``group``, only the criteria that apply to it are numbered."""
+        out: dict[str, str] = {}
+
+        def walk(items: list[Criterion], prefix: str) -> None:
+            k = 0
+            for c in items:
+                if group is not None and not c.applies_to(group):
+                    continue
+                k += 1
+                out[c.id] = c.so or f"{prefix}{k}"
+                walk(c.children, out[c.id].rstrip(".") + ".")
+
+        walk(self.criteria, "")
+        return out
+
+    def measured_inputs(self) -> dict[str, str]:
+        """Inputs whose figures are measured for all units rather than reported by each (the criteria
+        reading them say ``source: system-measured`` or ``survey``, themselves or above): id -> source."""
+        out: dict[str, str] = {}
+        for c in self.all_criteria():
+            node, source = c, ""
+            while node is not None and not source:
+                source, node = node.data_source, node.parent
+            if source in ("system-measured", "survey") and c.rule is not None:
+                for iid in c.own_inputs():
+                    out.setdefault(iid, source)
+        for iid, inp in self.inputs.items():
+            if inp.survey:
+                out[iid] = "survey"
+        return out
 
     def criteria_for(self, group: str) -> list[Criterion]:
         return [c for c in self.criteria if c.applies_to(group)]

@@ -75,3 +75,15 @@ def parse_param(p: Param, value, where: str = "tham số của kỳ") -> int | b
     if v < lo or (p.max is not None and v > p.max):
         raise ParamError(f"{prefix}: {plain(v)} nằm ngoài giới hạn ({range_text(lo, p.max)})")
     return v
+
+
+def param_text(p: Param, value) -> str:
+    """A parameter's value as documents print it: '4 văn bản', 'có'."""
+    if isinstance(value, bool):
+        return "có" if value else "không"
+    return f"{plain(value)} {p.unit}".strip()
+
+
+def param_lines(fw: Framework, values: dict) -> list[str]:
+    """'label: value unit' for every parameter of the period, in the set's order (documents and pages)."""
+    return [f"{p.label}: {param_text(p, values[p.id])}" for p in fw.params.values() if p.id in values]

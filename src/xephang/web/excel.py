@@ -105,6 +105,8 @@ def read_upload(period, unit, upload) -> tuple[dict, list]:
             texts[inp.id] = "có" if v else "không"
         elif inp.type == "choice":
             texts[inp.id] = next(o.label for o in inp.options if o.id == v)
+        elif inp.type == "list":  # as the form's textarea holds it: one item per line
+            texts[inp.id] = "\n".join(v) or "không có"
         else:
             texts[inp.id] = plain(v)
     return texts, sorted(cid for cid, idx in data.not_applicable.items() if 0 in idx)

@@ -18,6 +18,19 @@ class Field:
     carried: bool = False
     flags: list[str] = field(default_factory=list)
     adjustment: object = None
+    #: measured for all units (system-measured, survey): the source; the unit cannot edit it
+    source: str = ""
+    stamp: dict = field(default_factory=dict)  # where and when it was measured, once imported
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.source)
+
+    @property
+    def source_text(self) -> str:
+        from xephang.framework.model import DATA_SOURCES
+
+        return DATA_SOURCES.get(self.source, self.source)
 
     @property
     def name(self) -> str:
@@ -25,13 +38,22 @@ class Field:
 
     @property
     def kind(self) -> str:
-        return {"yesno": "yesno", "choice": "choice"}.get(self.input.type, "number")
+        return {"yesno": "yesno", "choice": "choice", "list": "list"}.get(self.input.type, "number")
+
+    @property
+    def items(self) -> list[str]:
+        """A list input's items as the unit typed them, one per line (the appraisal page shows them)."""
+        from xephang.text import split_items
+
+        return list(split_items(self.value)) if self.input.type == "list" and self.value.strip() else []
 
     @property
     def bounds(self) -> str:
         inp = self.input
         if inp.type in ("yesno", "choice"):
             return ""  # the field lists its answers itself
+        if inp.type == "list":  # typed in a text area
+            return "mỗi dòng một tên (hoặc cách nhau bởi dấu ;); ghi 'không có' nếu không có mục nào"
         return allowed_range(inp) + (", số nguyên" if inp.type == "count" else "")
 
 
@@ -41,6 +63,7 @@ class Row:
     depth: int
     fields: list[Field]
     evidence: list = field(default_factory=list)
+    number: str = ""  # the regulation's STT (or a generated one)
 
     @property
     def max(self) -> str:
@@ -52,6 +75,7 @@ class Section:
     criterion: Criterion
     rows: list[Row]
     not_applicable: bool = False
+    number: str = ""
 
     @property
     def max(self) -> str:
@@ -59,10 +83,14 @@ class Section:
 
 
 def build_sections(fw: Framework, group: str, values: dict, errors: dict | None = None, carried=(),
-                   evidence_by_criterion: dict | None = None, not_applicable=()) -> list[Section]:
+                   evidence_by_criterion: dict | None = None, not_applicable=(), measured: dict | None = None) -> list[Section]:
+    """``measured``: the report's stamps of imported measured figures (input id -> source, date, ...)."""
     errors = errors or {}
+    sources = fw.measured_inputs()
+    measured = measured or {}
     evidence_by_criterion = evidence_by_criterion or {}
     asked: set[str] = set()
+    numbers = fw.numbers(group)
     sections = []
     for top in fw.criteria_for(group):
         rows = []
@@ -71,19 +99,20 @@ def build_sections(fw: Framework, group: str, values: dict, errors: dict | None 
             if not c.applies_to(group):
                 return
             fields = []
-            if c.rule is not None:
-                for iid in c.rule.inputs():
-                    if iid in asked:
-                        continue
-                    asked.add(iid)
-                    fields.append(Field(fw.inputs[iid], str(values.get(iid, "") or ""), errors.get(iid, ""),
-                                        iid in carried))
-            rows.append(Row(c, depth, fields, evidence_by_criterion.get(c.id, [])))  # noqa: B023 (walk runs now)
+            # Only what the unit types: the inputs its rule and condition read, directly or through
+            # derived values; never a derived value or a period parameter.
+            for iid in c.own_inputs() if c.rule is not None or c.when is not None else ():
+                if iid in asked or iid not in fw.inputs:
+                    continue
+                asked.add(iid)
+                fields.append(Field(fw.inputs[iid], str(values.get(iid, "") or ""), errors.get(iid, ""),
+                                    iid in carried, source=sources.get(iid, ""), stamp=measured.get(iid) or {}))
+            rows.append(Row(c, depth, fields, evidence_by_criterion.get(c.id, []), numbers.get(c.id, "")))  # noqa: B023 (walk runs now)
             for ch in c.children:
                 walk(ch, depth + 1)
 
         walk(top, 0)
-        sections.append(Section(top, rows, top.id in not_applicable))
+        sections.append(Section(top, rows, top.id in not_applicable, numbers.get(top.id, "")))
     return sections
 
 

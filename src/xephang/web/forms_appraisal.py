@@ -35,6 +35,11 @@ class AdjustmentForm(forms.Form):
                 label="Số liệu thẩm định", required=False,
                 choices=[("", "— chọn —")] + [(o.label, o.label) for o in inp.options], widget=forms.Select(attrs=attrs),
                 error_messages={"invalid_choice": "Hãy chọn một trong các lựa chọn của danh sách."})
+        elif inp.type == "list":  # the items the appraiser accepts, one per line (prefilled with the unit's)
+            self.fields["value"] = forms.CharField(label="Số liệu thẩm định", required=False, max_length=20000,
+                                                   widget=forms.Textarea(attrs={
+                                                       **attrs, "rows": 4, "style": "max-width:360px;vertical-align:top",
+                                                       "title": "mỗi dòng một tên được chấp nhận"}))
         else:
             self.fields["value"].widget = forms.TextInput(attrs={
                 **attrs, "inputmode": "decimal", "autocomplete": "off", "style": "max-width:140px"})

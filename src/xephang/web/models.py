@@ -169,6 +169,11 @@ class Period(FrozenGuardedPeriod, models.Model):
     def latest_snapshot(self):
         return self.snapshots.order_by("-version").first()
 
+    @property
+    def params(self) -> dict:
+        """The values of the criteria set's period parameters as the administrator set them (text)."""
+        return dict(self.meta.get("params") or {})
+
     def tie_rule(self):
         if not self.ties:
             return None
@@ -202,6 +207,9 @@ class Submission(models.Model):
     #: Returned to the unit by the administrator (with this reason): editable again until resubmitted,
     #: whatever the period's stage before publication.
     returned_reason = models.TextField("lý do trả lại báo cáo", blank=True)
+    #: Figures imported from a feed of measured indicators (system-measured, survey), not editable by
+    #: the unit: input id -> {source, date, feed, imported, answers}.
+    measured = models.JSONField("số liệu đo, điều tra", default=dict, blank=True)
 
     class Meta:
         verbose_name = "báo cáo của đơn vị"
@@ -275,7 +283,7 @@ class Adjustment(models.Model):
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="adjustments")
     input_id = models.CharField("chỉ tiêu", max_length=100)
     accepted = models.BooleanField("chấp nhận số liệu của đơn vị", default=True)
-    value = models.CharField("số liệu thẩm định", max_length=100, blank=True)
+    value = models.TextField("số liệu thẩm định", blank=True)  # a list input's items: one per line
     reason = models.TextField("lý do", blank=True)
     appraiser = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     at = models.DateTimeField(default=timezone.now)

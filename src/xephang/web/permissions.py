@@ -92,6 +92,12 @@ def _in_round(p, u):
     return u is None or round_allows(p, u) is None
 
 
+def _frozen(p):
+    from .frozen import is_frozen
+
+    return is_frozen(p)
+
+
 def _sees_unit_report(w, p, u):
     return _own_unit(w, u) or w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p)
 
@@ -136,6 +142,10 @@ RULES = {
                        "Chỉ quản trị (Sở TTTT) công bố, khi kết quả đã chốt."),
     "period.reopen": (lambda w, p, u: _admin(w, p, u) and p.status != Status.DRAFT,
                       "Chỉ quản trị (Sở TTTT) trả lại báo cáo hoặc mở lại thẩm định."),
+    "period.params": (lambda w, p, u: _admin(w, p, u) and p is not None and not _frozen(p),
+                      "Chỉ quản trị (Sở TTTT) đặt tham số của kỳ, trước khi chốt kết quả."),
+    "period.measured": (lambda w, p, u: _admin(w, p, u) and p is not None and not _frozen(p),
+                        "Chỉ quản trị (Sở TTTT) nhập số liệu đo, điều tra, trước khi chốt kết quả."),
     "explanation.decide": (lambda w, p, u: _assigned(w, p) and p.status == Status.EXPLANATION,
                            "Chỉ thẩm định viên được phân công xem xét giải trình."),
 }

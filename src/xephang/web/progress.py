@@ -101,12 +101,12 @@ def missing_evidence(fw, group: str, texts: dict, not_applicable, linked_criteri
         if c.rule is None or not c.applies_to(group):
             continue
         lacking = False
-        for iid in c.rule.inputs():
+        for iid in c.own_inputs():  # as reported: through derived values, never a parameter
             if iid in asked:
                 continue
             asked.add(iid)
             v = parsed.get(iid)
-            if fw.inputs[iid].evidence and iid not in covered and v not in (None, False, 0, ""):
+            if fw.inputs[iid].evidence and iid not in covered and v not in (None, False, 0, "", ()):
                 lacking = True
         if lacking:
             out.append(c)

@@ -190,6 +190,8 @@ def freeze(period: Period, user, reason: str) -> Snapshot:
             f"Chưa chốt được: {len(missing)} đơn vị chưa có báo cáo và chưa được ghi nhận là đơn vị không báo cáo "
             f"({names}). Hãy ghi nhận từng đơn vị, kèm lý do, theo quy định của bộ tiêu chí.")
     ps = score_period(period, "appraised")
+    if ps.error:  # a period parameter not set
+        raise PublicationError(f"Chưa chốt được kết quả: {ps.error}.")
     if ps.ranking is None:
         raise PublicationError("Chưa có đơn vị nào có số liệu đầy đủ để chốt kết quả.")
     payload = build_payload(period, ps)
@@ -446,7 +448,8 @@ def _scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
                 na.setdefault(cid, set()).add(i)
         ids.append(row["unit_id"])
     columns = {iid: [c.values.get(iid) for c in checked] for iid in fw.inputs} if kind == Period.Kind.INPUTS else {}
-    pdata = PeriodData(source=data["period"]["name"], kind=kind, units=units, values=columns, not_applicable=na)
+    pdata = PeriodData(source=data["period"]["name"], kind=kind, units=units, values=columns, not_applicable=na,
+                       params={p["id"]: p["value"] for p in data.get("params", [])})  # the values frozen
     scored = score(fw, pdata)
     ranking = rank(scored, Period(ties=data["record"]["ties"]).tie_rule())
     ps = PeriodScores(period, fw, scored, ranking, ids, [])

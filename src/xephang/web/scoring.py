@@ -127,6 +127,8 @@ class PeriodScores:
     ranking: Ranking | None
     unit_ids: list[int]  # aligned with scored.units
     left_out: list[tuple[str, str]]  # (unit name, why it is not scored)
+    #: why nothing could be scored (a period parameter not set or out of its bounds), in Vietnamese
+    error: str = ""
 
     def ranked(self, unit_id: int):
         if self.ranking is None or unit_id not in self.unit_ids:
@@ -197,7 +199,8 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
     left_out: list[tuple[str, str]] = []
     checked_units: list[CheckedValues] = []
     na: dict[str, set[int]] = {}
-    key: list = [id(fw), period.kind, period.name, period.tie_rule()]
+    params = period.params
+    key: list = [id(fw), period.kind, period.name, period.tie_rule(), tuple(sorted(params.items()))]
     for sub in subs:
         group = _group_of(fw, sub.unit.group.code)
         if group is None:
@@ -233,6 +236,13 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
             na.setdefault(cid, set()).add(index)
         key.append((sub.unit.name, group.id, tuple(sorted((k, str(v)) for k, v in texts.items())),
                     tuple(sorted(set(not_app)))))
+    if period.kind == Period.Kind.INPUTS and fw.params:
+        from xephang.framework.params import ParamError, param_values
+
+        try:
+            param_values(fw, params, "tham số của kỳ")
+        except ParamError as e:  # not set yet: every page says so, none fails
+            return PeriodScores(period, fw, None, None, [], left_out, error=str(e))
     if not units:
         return PeriodScores(period, fw, None, None, [], left_out)
 
@@ -241,6 +251,7 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
         data = PeriodData(
             source=period.name, kind=period.kind, units=units,
             values=columns if period.kind == Period.Kind.INPUTS else {}, not_applicable=na,
+            params=params if period.kind == Period.Kind.INPUTS else {},
         )
         scored = score(fw, data)
         return scored, rank(scored, period.tie_rule())
@@ -255,12 +266,13 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
 def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
     """Points per criterion (tree, flattened with depth) with the core's explanation of each."""
     su = ps.scored.units[ps.unit_ids.index(unit_id)]
+    numbers = ps.framework.numbers(su.group)
     rows = []
 
     def walk(trace, depth):
         c = trace.criterion
         rows.append({
-            "id": c.id, "title": c.title, "depth": depth, "max": plain(c.max), "deduction": c.deduction,
+            "id": c.id, "number": numbers.get(c.id, ""), "title": c.title, "depth": depth, "max": plain(c.max), "deduction": c.deduction,
             "points": None if trace.points is None else plain(trace.points), "explanation": trace.explanation,
             "shown": None if trace.points is None else format_number(from_fixed(trace.points), ps.framework.decimals),
             "inputs": [[iid, label, value] for iid, label, value in trace.inputs],
@@ -328,6 +340,7 @@ def snapshot_payload(ps: PeriodScores) -> dict:
         },
         "ties": fw.describe_ties(ranking.ties),
         "levels": _levels(fw.levels),
+        "params": params_payload(fw, ps.scored.params),
         "groups": groups,
         "warnings": list(ranking.warnings),
         "left_out": [list(x) for x in ps.left_out],
@@ -339,6 +352,15 @@ def snapshot_payload(ps: PeriodScores) -> dict:
 
 def _levels(levels) -> list[dict]:
     return [{"id": lv.id, "name": lv.name, "band": lv.band_text()} for lv in levels]
+
+
+def params_payload(fw: Framework, values: dict) -> list[dict]:
+    """The period's parameters with the values scored, as frozen results and open data give them."""
+    from xephang.framework.params import param_text
+
+    return [{"id": p.id, "label": p.label, "value": "có" if values[p.id] is True else "không"
+             if values[p.id] is False else plain(values[p.id]), "unit": p.unit,
+             "text": param_text(p, values[p.id])} for p in fw.params.values() if p.id in values]
 
 
 def decimal_text(value: Decimal) -> str:

@@ -14,6 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from . import publication
+from .frozen import is_frozen, refuse
 from .models import (
     Adjustment,
     AuditEntry,
@@ -98,6 +99,83 @@ def phase_text(period: Period, to: str) -> str:
 
     lines += ["", f"Mở trang của kỳ: {settings.XEPHANG_SITE_URL.rstrip('/')}{reverse('web:period', args=[period.pk])}"]
     return "\n".join(lines)
+
+
+@transaction.atomic
+def set_params(period: Period, user, values: dict[str, str]) -> None:
+    """Store the values of the set's period parameters (validated by ``forms_params``), audited; refused
+    once the results are frozen (``frozen.refuse``: ``FrozenError``, audited)."""
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if is_frozen(period):  # also refused by Period.save (meta is a frozen field); said and audited here first
+        refuse(period, "tham số của kỳ", values)
+    before = period.params
+    if before == values:
+        return
+    period.meta = {**period.meta, "params": values}
+    period.save(update_fields=["meta"])
+    audit(user, "period.params", period=period, subject=period.name, before=before, after=values,
+          reason="tham số của kỳ")
+
+
+#: Largest feed of measured figures accepted (a national feed of every commune is a few MB).
+FEED_MAX_BYTES = 20 * 1024 * 1024
+
+
+def import_measured(period: Period, user, upload) -> list:
+    """Figures of system-measured and survey indicators for every unit, from a feed (CSV or .xlsx) read
+    and checked by the core (``xephang.io.measured``): written into the units' reports, stamped with
+    their source, date and feed, audited; all or nothing. Refused once the results are frozen."""
+    import tempfile
+    from pathlib import Path
+
+    from xephang.errors import XephangError
+    from xephang.io.measured import read_feed
+    from xephang.text import fold
+
+    from .security import UploadRefused, check_spreadsheet, safe_name
+
+    if is_frozen(period):
+        refuse(period, "số liệu đo, điều tra", {"tệp": upload.name})
+    name = safe_name(upload.name)
+    if upload.size > FEED_MAX_BYTES:
+        raise WorkflowError(f"Tệp '{name}' vượt giới hạn {FEED_MAX_BYTES // (1024 * 1024)} MB.")
+    suffix = Path(name).suffix.lower()
+    if suffix == ".xlsx":
+        try:
+            check_spreadsheet(upload, name)
+        except UploadRefused as e:
+            raise WorkflowError(str(e)) from None
+    elif suffix != ".csv":
+        raise WorkflowError(f"Tệp '{name}': cần tệp CSV (.csv) hoặc Excel (.xlsx).")
+    fw = period.framework.load()
+    units = {fold(u.name): u for u in period.units.all()}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / name
+        with path.open("wb") as f:
+            for chunk in upload.chunks():
+                f.write(chunk)
+        try:
+            figures = read_feed(path, fw, {k: u.name for k, u in units.items()})
+        except XephangError as e:
+            raise WorkflowError(str(e)) from None
+    today = timezone.localdate().isoformat()
+    with transaction.atomic():
+        for f in figures:
+            unit = units[fold(f.unit)]
+            sub = submission_for(period, unit)
+            sub = Submission.objects.select_for_update().get(pk=sub.pk)
+            before = sub.values.get(f.input_id)
+            sub.values = {**sub.values, f.input_id: f.text}
+            sub.measured = {**sub.measured, f.input_id: {
+                "source": f.source, "date": f.date, "feed": name, "imported": today,
+                "detail": f.describe(fw.inputs[f.input_id]), **({"answers": f.answers} if f.answers else {})}}
+            sub.carried = [i for i in sub.carried if i != f.input_id]
+            sub.version += 1
+            sub.save()
+            audit(user, "measured.import", period=period, unit=unit, subject=f.input_id,
+                  before={f.input_id: before}, after={f.input_id: f.text, "source": f.source, "date": f.date},
+                  reason=f"số liệu đo từ tệp {name}")
+    return figures
 
 
 @transaction.atomic
@@ -191,7 +269,13 @@ def save_report(sub: Submission, user, texts: dict, not_applicable: list, confir
             )
     fw = sub.period.framework.load()
     group = sub.unit.group.code
+    # Measured figures (system-measured, survey) come from the Sở's feed, never from the unit's form:
+    # what it posts for them is ignored, and their absence does not hold its submission back.
+    measured = fw.measured_inputs()
+    texts = {**{k: v for k, v in texts.items() if k not in measured},
+             **{k: v for k, v in sub.values.items() if k in measured}}
     checked = check_values(fw, group, texts, not_applicable)
+    checked.missing = [i for i in checked.missing if i not in measured]
     if checked.errors:
         return checked
     if submit and checked.missing:
@@ -441,9 +525,10 @@ def criteria_appraised(fw, sub: Submission, decided: set[str] | None = None,
 
 
 def _appraisable_leaves(fw, group: str) -> list[set[str]]:
-    """The figures each leaf criterion of a group reads (leaves that read none are not appraised)."""
-    return [set(c.rule.inputs()) for c in fw.all_criteria()
-            if c.rule is not None and c.applies_to(group) and c.rule.inputs()]
+    """The figures each leaf criterion of a group reads as the unit reported them, directly, in its
+    condition or through derived values (leaves that read none, e.g. only parameters, are not appraised)."""
+    return [set(c.own_inputs()) for c in fw.all_criteria()
+            if c.rule is not None and c.applies_to(group) and c.own_inputs()]
 
 
 def progress(period: Period) -> dict:

@@ -33,6 +33,33 @@ def can(context, action, period=None, unit=None) -> bool:
 
 
 @register.filter
+def ngay_so(iso) -> str:
+    """An ISO date as forms write it: '2025-11-30' -> '30/11/2025'."""
+    import datetime as dt
+
+    try:
+        return f"{dt.date.fromisoformat(str(iso)):%d/%m/%Y}"
+    except ValueError:
+        return str(iso or "")
+
+
+@register.filter
+def nguon(source) -> str:
+    """A data source in words: 'survey' -> 'điều tra xã hội học'."""
+    from xephang.framework.model import DATA_SOURCES
+
+    return DATA_SOURCES.get(source, source)
+
+
+@register.filter
+def percent(fixed) -> str:
+    """A fixed-point share as a percentage: 600000000000000 -> '60 %'."""
+    from xephang.numbers import plain
+
+    return f"{plain(int(fixed) * 100)} %" if fixed is not None else ""
+
+
+@register.filter
 def level_class(level_id) -> str:
     return f"lv lv-{level_id or 'none'}"
 
@@ -47,6 +74,7 @@ ACTIONS = {
     "report.save": "Lưu báo cáo", "report.submit": "Nộp báo cáo", "evidence.add": "Thêm minh chứng",
     "appraisal.accept": "Chấp nhận số liệu", "appraisal.adjust": "Điều chỉnh số liệu",
     "explanation.add": "Giải trình", "explanation.decide": "Quyết định về giải trình", "framework.save": "Lưu bộ tiêu chí",
+    "period.params": "Tham số của kỳ", "measured.import": "Nhập số liệu đo, điều tra",
     "appraisal.accept_all": "Chấp nhận tất cả số liệu còn lại", "report.remind": "Nhắc báo cáo",
     "deadline.extend": "Gia hạn báo cáo", "evidence.relink": "Sửa liên kết minh chứng",
     "evidence.unlink": "Bỏ liên kết minh chứng", "evidence.delete": "Xóa minh chứng",

@@ -104,7 +104,8 @@ def appraisal_unit(request, period, unit):
     reported = score_period(period, "reported", only_submitted=False)
     quality = quality_flags(period, sub, reported)
     adjustments = {a.input_id: a for a in sub.adjustments.select_related("explanation", "appraiser")}
-    sections = build_sections(fw, unit.group.code, sub.values, {}, sub.carried, evidence, sub.not_applicable)
+    sections = build_sections(fw, unit.group.code, sub.values, {}, sub.carried, evidence, sub.not_applicable,
+                              measured=sub.measured)
     appraised = score_period(period, "appraised", only_submitted=False)
     compared = compare_criteria(reported, appraised, unit.pk)
     for s in sections:

@@ -70,7 +70,9 @@ def period_page(request, period):
            "missing": publication.missing_units(period) if period.status in (Status.OPEN, Status.APPRAISAL,
                                                                              Status.EXPLANATION) else [],
            "non_reporting": period.non_reporting.select_related("unit"),
-           "round": publication.open_round(period), "editions": publication.editions(period)}
+           "round": publication.open_round(period), "editions": publication.editions(period),
+           "params": params_shown(period) if period.kind == Period.Kind.INPUTS else [],
+           "measured": bool(period.framework.load().measured_inputs()) if period.kind == Period.Kind.INPUTS else False}
     if ctx["round"] is not None:
         ctx["round_units"] = publication._names(ctx["round"].unit_ids)
     actions = []  # the publication steps this user may take now
@@ -203,6 +205,95 @@ def draft_document(request, period, kind):
     if snap is None:
         raise Http404("Không có dự thảo kết quả.")
     return document_response(request, period, snap, kind, draft=True)
+
+
+@allow("period.manage")
+def period_params(request, period):
+    """The administrator sets the values of the criteria set's period parameters; read-only once frozen."""
+    from ..forms_params import PeriodParamsForm
+
+    fw = period.framework.load()
+    editable = can(request.user, "period.params", period)
+    if request.method == "POST":
+        if not editable:  # frozen: refused and audited as every write to a frozen period is
+            return _refuse_frozen(request, period, "tham số của kỳ", "web:period-params")
+        form = PeriodParamsForm(request.POST, framework=fw, current=period.params)
+        if form.is_valid():
+            try:
+                workflow.set_params(period, request.user, form.values())
+                messages.success(request, "Đã lưu tham số của kỳ.")
+                return redirect("web:period-params", period_id=period.pk)
+            except (WorkflowError, FrozenError) as e:
+                messages.error(request, e.messages[0] if isinstance(e, FrozenError) else str(e))
+        else:
+            messages.error(request, "Chưa lưu: có giá trị chưa hợp lệ. Xem các ô được đánh dấu bên dưới.")
+    else:
+        form = PeriodParamsForm(framework=fw, current=period.params)
+    return render(request, "web/period_params.html", {"period": period, "form": form, "editable": editable,
+                                                      "values": params_shown(period, fw)})
+
+
+@allow("period.manage")
+def measured_feed(request, period):
+    """The administrator uploads a feed of system-measured and survey figures for every unit."""
+    fw = period.framework.load()
+    editable = can(request.user, "period.measured", period)
+    if request.method == "POST":
+        if not editable:
+            return _refuse_frozen(request, period, "số liệu đo, điều tra", "web:measured")
+        upload = request.FILES.get("feed")
+        if upload is None:
+            messages.error(request, "Hãy chọn tệp số liệu đo (CSV hoặc Excel).")
+        else:
+            try:
+                figures = workflow.import_measured(period, request.user, upload)
+                messages.success(request, f"Đã nhập {len(figures)} số liệu từ '{upload.name}'.")
+                return redirect("web:measured", period_id=period.pk)
+            except (WorkflowError, FrozenError) as e:
+                messages.error(request, e.messages[0] if isinstance(e, FrozenError) else str(e))
+    measured = fw.measured_inputs()
+    rows = []
+    for sub in period.submissions.select_related("unit").order_by("unit__order", "unit__name"):
+        for iid in measured:
+            stamp = sub.measured.get(iid)
+            if stamp:
+                rows.append({"unit": sub.unit.name, "label": fw.inputs[iid].label, "value": sub.values.get(iid, ""),
+                             **stamp})
+    from xephang.framework.model import DATA_SOURCES
+
+    return render(request, "web/measured.html", {
+        "period": period, "editable": editable, "rows": rows,
+        "indicators": [{"id": iid, "label": fw.inputs[iid].label, "source": DATA_SOURCES[src],
+                        "survey": fw.inputs[iid].survey} for iid, src in measured.items()],
+    })
+
+
+def _refuse_frozen(request, period, what: str, page: str):
+    """A write to a frozen period's parameters or measured figures: refused, audited, said."""
+    from ..frozen import refuse
+
+    try:
+        refuse(period, what, {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"})
+    except FrozenError as e:
+        messages.error(request, e.messages[0])
+    return redirect(page, period_id=period.pk)
+
+
+def params_shown(period, fw=None) -> list[dict]:
+    """The set's parameters with the period's values as pages show them (the default where not set)."""
+    from xephang.framework.params import ParamError, param_text, parse_param
+
+    fw = fw or period.framework.load()
+    out = []
+    for p in fw.params.values():
+        text = period.params.get(p.id, "")
+        try:
+            value = param_text(p, parse_param(p, text)) if text else (
+                param_text(p, p.default) + " (mặc định)" if p.default is not None else "")
+        except ParamError:
+            value = ""
+        out.append({"id": p.id, "label": p.label, "value": value})
+    return out
 
 
 @allow("period.manage")

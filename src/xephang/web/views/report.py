@@ -64,7 +64,8 @@ def report(request, period, unit):
     elif editable and (kept := pending_draft(request)) is not None:
         # Typed before the session expired (security.keep_draft): shown again, not saved until confirmed.
         values, na, _ = texts_from_post(fw, group, kept)
-    sections = build_sections(fw, group, values, errors, sub.carried if sub.pk else (), workflow.evidence_by_criterion(sub) if sub.pk else {}, na)
+    sections = build_sections(fw, group, values, errors, sub.carried if sub.pk else (), workflow.evidence_by_criterion(sub) if sub.pk else {}, na,
+                              measured=sub.measured)
     live = _live_context(period, unit, values, na) if sub.pk else None
     return render(request, "web/report.html", {
         "period": period, "unit": unit, "sub": sub, "sections": sections, "editable": editable, "live": live,
@@ -124,6 +125,8 @@ def _live_context(period, unit, texts, na):
     if checked.errors:
         return {"errors": [(fw.inputs[i].label, m) for i, m in checked.errors.items()], "blanks": blanks}
     ps = score_period(period, "reported", override=(unit.pk, filled, na))
+    if ps.error:  # a period parameter not set yet: no score to preview
+        return {"errors": [("Tham số của kỳ", ps.error)], "blanks": blanks}
     ru = ps.ranked(unit.pk)
     rows = [r for r in criteria_rows(ps, unit.pk) if r["depth"] == 0]
     return {"ranked": ru, "rows": rows, "blanks": blanks, "shown": total_text(ps, ru),
