@@ -51,9 +51,9 @@ def main(argv=None) -> int:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     from django.contrib.auth import get_user_model
 
-    from xephang.web import workflow
+    from xephang.web import publication, workflow
     from xephang.web.models import Status
-    from xephang.web.scale import SIZES, load_scale
+    from xephang.web.scale import SIZES, load_scale, publish_generated
     from xephang.web.scoring import score_period
 
     call_command("migrate", verbosity=0)
@@ -111,15 +111,7 @@ def main(argv=None) -> int:
     period.save(update_fields=["status"])
     t0 = time.perf_counter()
     try:
-        from xephang.web import publication
-
-        missing = publication.missing_units(period)
-        if missing:
-            publication.record_non_reporting(period, admin, missing, "Không gửi báo cáo (đo tốc độ).")
-        workflow.transition(period, admin, Status.FINAL, note="Chốt kết quả (đo tốc độ).")
-        import datetime
-
-        workflow.publish(period, admin, "Công bố (đo tốc độ).", number="1", date=datetime.date.today())
+        publish_generated(period, admin)
     except (workflow.WorkflowError, publication.PublicationError) as e:
         print(f"  freeze and publish: not measured ({e})")
         return 0

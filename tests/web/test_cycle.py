@@ -27,6 +27,11 @@ def _fill(demo, seed=1):
     return {f"v_{k}": v for k, v in sample_texts(fw, demo["own"].group.code, random.Random(seed)).items()}
 
 
+def _version(demo) -> dict:
+    """The report's version, as the form carries it (a POST without it is refused)."""
+    return {"version": str(workflow.submission_for(demo["open"], demo["own"]).version)}
+
+
 def test_transitions_follow_the_workflow_and_are_recorded(demo):
     p, admin = demo["open"], demo["quantri"]
     with pytest.raises(WorkflowError):
@@ -87,7 +92,8 @@ def test_invalid_figures_save_nothing_and_say_what_is_expected(client, demo):
     p, own = demo["open"], demo["own"]
     client.force_login(demo["baocao"])
     url = reverse("web:report", args=[p.pk, own.pk])
-    resp = client.post(url, {"v_so_cbccvc": "100", "v_so_cbccvc_co_may_tinh": "120", "v_so_may_tinh": "nhiều", "save": "1"})
+    resp = client.post(url, {"v_so_cbccvc": "100", "v_so_cbccvc_co_may_tinh": "120", "v_so_may_tinh": "nhiều", "save": "1",
+                             **_version(demo)})
     assert resp.status_code == 200
     text = resp.content.decode()
     assert "Chưa lưu" in text and "phần không thể lớn hơn tổng" in text and "nhiều" in text
@@ -98,17 +104,17 @@ def test_draft_then_submit_locks_the_report(client, demo):
     p, own = demo["open"], demo["own"]
     client.force_login(demo["baocao"])
     url = reverse("web:report", args=[p.pk, own.pk])
-    assert client.post(url, {"v_so_cbccvc": "50", "save": "1"}).status_code == 302
+    assert client.post(url, {"v_so_cbccvc": "50", "save": "1", **_version(demo)}).status_code == 302
     sub = Submission.objects.get(period=p, unit=own)
     assert sub.values == {"so_cbccvc": "50"} and sub.state == "draft"
     # Submitting with blanks is refused and names the blanks.
-    resp = client.post(url, {"v_so_cbccvc": "50", "submit": "1"})
+    resp = client.post(url, {"v_so_cbccvc": "50", "submit": "1", **_version(demo)})
     assert resp.status_code == 200 and "cần nhập đủ trước khi nộp" in resp.content.decode()
     # Figures claimed without their required evidence: saved as a draft, not submitted, until confirmed.
-    assert client.post(url, {**_fill(demo), "submit": "1"}).status_code == 302
+    assert client.post(url, {**_fill(demo), "submit": "1", **_version(demo)}).status_code == 302
     sub.refresh_from_db()
     assert sub.state == "draft" and sub.values == {k[2:]: v for k, v in _fill(demo).items() if k.startswith("v_") and v}
-    assert client.post(url, {**_fill(demo), "submit_anyway": "1"}).status_code == 302
+    assert client.post(url, {**_fill(demo), "submit_anyway": "1", **_version(demo)}).status_code == 302
     sub.refresh_from_db()
     assert sub.state == "submitted" and sub.submitted_at
     assert client.post(url, {"v_so_cbccvc": "1", "save": "1"}).status_code == 403
@@ -123,7 +129,7 @@ def test_live_self_score_is_the_cores_score(client, demo):
     assert resp.status_code == 200
     html = resp.content.decode()
     # Independently: save and submit the same figures, then score the period.
-    client.post(reverse("web:report", args=[p.pk, own.pk]), {**form, "submit_anyway": "1"})
+    client.post(reverse("web:report", args=[p.pk, own.pk]), {**form, "submit_anyway": "1", **_version(demo)})
     ps = score_period(p, "reported")
     from xephang.web.scoring import total_text
 
@@ -318,7 +324,7 @@ def test_audit_sentences_name_figures_criteria_and_values_as_people_write_them(c
     p, own = demo["open"], demo["own"]
     fw = p.framework.load()
     client.force_login(demo["baocao"])
-    client.post(reverse("web:report", args=[p.pk, own.pk]), {"v_so_cbccvc": "40", "v_ty_le_ket_noi_wan": "0.85", "save": "1"})
+    client.post(reverse("web:report", args=[p.pk, own.pk]), {"v_so_cbccvc": "40", "v_ty_le_ket_noi_wan": "0.85", "save": "1", **_version(demo)})
     entry = AuditEntry.objects.filter(action="report.save", unit=own).first()
     text = describe(entry)
     assert text.startswith("Cán bộ báo cáo lưu bản nháp báo cáo của Sở Thông tin và Truyền thông: ")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from xephang.web import workflow
 from xephang.web.models import AuditEntry, Evidence, Submission
 
 from .conftest import login
@@ -101,11 +102,12 @@ def test_missing_evidence_warning_before_submission(client, demo):
     form = {f"v_{k}": v for k, v in sample_texts(fw, own.group.code, random.Random(1)).items()}
     login(client, "baocao")
     url = reverse("web:report", args=[p.pk, own.pk])
-    client.post(url, {**form, "save": "1"})
+    version = lambda: {"version": str(workflow.submission_for(p, own).version)}  # noqa: E731
+    client.post(url, {**form, "save": "1", **version()})
     page = client.get(url).content.decode()
     assert "tiêu chí chưa có tài liệu kiểm chứng bắt buộc" in page
     assert fw.criterion("may_tinh").title in page[page.index('id="thieu-minh-chung"'):]
-    resp = client.post(url, {**form, "submit": "1"}, follow=True)
+    resp = client.post(url, {**form, "submit": "1", **version()}, follow=True)
     html = resp.content.decode()
     assert "CHƯA NỘP" in html and Submission.objects.get(period=p, unit=own).state == "draft"
     assert "Vẫn nộp báo cáo dù thiếu tài liệu" in html
@@ -113,5 +115,5 @@ def test_missing_evidence_warning_before_submission(client, demo):
     resp = _upload(client, p, own, file=_pdf(), criteria=["may_tinh"], origin="may_tinh")
     warning = resp.content.decode().split('id="thieu-minh-chung"')[1].split('id="minh-chung"')[0]
     assert "#ev-may_tinh" not in warning
-    client.post(url, {**form, "submit_anyway": "1"})
+    client.post(url, {**form, "submit_anyway": "1", **version()})
     assert Submission.objects.get(period=p, unit=own).state == "submitted"

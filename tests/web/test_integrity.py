@@ -140,7 +140,12 @@ def _verify_cli():
 
 def test_verify_is_clean_on_an_honest_history(demo, client):
     client.force_login(demo["baocao"])
-    client.post(reverse("web:report", args=[demo["open"].pk, demo["own"].pk]), {"v_so_cbccvc": "40"})
+    url = reverse("web:report", args=[demo["open"].pk, demo["own"].pk])
+    client.get(url)
+    from xephang.web import workflow
+
+    client.post(url, {"v_so_cbccvc": "40", "version": str(workflow.submission_for(demo["open"], demo["own"]).version)})
+    assert AuditEntry.objects.filter(action="report.save", unit=demo["own"]).exists()
     rep = verify()
     assert rep.ok, rep.problems
     assert rep.entries == AuditEntry.objects.count() and rep.snapshots == Snapshot.objects.count()

@@ -54,6 +54,11 @@ def year(db, demo):
 MEASURED = ("ty_le_ho_so_truc_tuyen", "ty_le_hai_long")  # from the Sở's feed, not from the units
 
 
+def _version(period, unit) -> dict:
+    """The report's version, as the form carries it (a POST without it is refused)."""
+    return {"version": str(workflow.submission_for(period, unit).version)}
+
+
 def _form(row: dict) -> dict:
     """The report form as a unit fills it: a list one item per line; no measured figure."""
     out = {f"v_{k}": v for k, v in row.items() if k not in ("khối", "đơn vị", *MEASURED)}
@@ -107,7 +112,7 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
         # A measured figure posted anyway (a crafted form) is ignored; its absence does not block submitting.
         # Submitting without the evidence the set requires (documents, the list of applications) saves a
         # draft naming the criteria; the unit then submits anyway.
-        resp = client.post(url, {**_form(row), "submit": "1"}, follow=True)
+        resp = client.post(url, {**_form(row), "submit": "1", **_version(p, unit)}, follow=True)
         assert "CHƯA NỘP" in resp.content.decode() and "Văn bản chỉ đạo về CĐS do người đứng đầu ký" in resp.content.decode()
         if row["ung_dung"] != "không có":
             assert "Ứng dụng khai thác trên mạng WAN" in resp.content.decode().split("CHƯA NỘP")[1].split("</")[0]
@@ -248,7 +253,7 @@ def test_parameters_not_set_say_so_instead_of_failing(client, year):
         unit = year["units"][row["đơn vị"]]
         client.force_login(year["reporters"][unit.name])
         url = reverse("web:report", args=[p.pk, unit.pk])
-        assert client.post(url, {**_form(row), "save": "1"}).status_code == 302
+        assert client.post(url, {**_form(row), "save": "1", **_version(p, unit)}).status_code == 302
         assert "thiếu giá trị tham số" in client.get(url).content.decode()  # the live score says why it has none
         version = str(Submission.objects.get(period=p, unit=unit).version)
         assert client.post(url, {**_form(row), "submit_anyway": "1", "version": version}).status_code == 302

@@ -32,7 +32,12 @@ def _cases(d):
         "api": ("get", r("api-period", p20.pk), {}, _row(200, 200, 200, 200, 200, 200, 200)),
         "results unpublished": ("get", r("results", p.pk), {}, _row(403, 403, 403, 403, 403, 403, 403)),
         "dashboard": ("get", r("dashboard"), {}, _row(302, 403, 403, 200, 200, 200, 200)),
-        "period page": ("get", r("period", p.pk), {}, _row(302, 302, 302, 200, 200, 200, 200)),
+        "period page": ("get", r("period", p.pk), {}, _row(302, 302, 302, 200, 403, 200, 200)),
+        # an appraiser reads only the periods he is assigned to (the demo's: the open period, not 2020)
+        "period page (not assigned)": ("get", r("period", p20.pk), {}, _row(302, 302, 302, 403, 403, 200, 200)),
+        "analysis (not assigned)": ("get", r("analysis", p20.pk), {}, _row(302, 403, 403, 403, 403, 200, 200)),
+        "analysis chart (not assigned)": ("get", r("analysis-chart", p20.pk) + "?sai-so=0,5", {},
+                                          _row(302, 403, 403, 403, 403, 200, 200)),
         "report view": ("get", r("report", p.pk, own.pk), {}, _row(302, 200, 403, 200, 403, 200, 200)),
         "report save": ("post", r("report", p.pk, own.pk), {"v_so_cbccvc": "40", "save": "1"},
                         _row(302, 302, 403, 403, 403, 403, 403)),
@@ -72,7 +77,8 @@ def _cases(d):
 
 
 CASES = ["home", "results published", "unit result", "open data csv", "decision docx", "api", "results unpublished", "dashboard",
-         "period page", "report view", "report save", "excel template", "excel upload", "live score", "evidence upload", "appraisal list",
+         "period page", "period page (not assigned)", "analysis (not assigned)", "analysis chart (not assigned)",
+         "report view", "report save", "excel template", "excel upload", "live score", "evidence upload", "appraisal list",
          "appraise (period open)", "transition", "frameworks", "audit", "explanation (period open)", "progress board",
          "progress csv", "remind", "extend deadline", "evidence relink", "evidence unlink", "evidence delete",
          "accept all (period open)", "password change", "password reset", "new period",

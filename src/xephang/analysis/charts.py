@@ -15,6 +15,8 @@ def robustness_chart(result: Robustness, path: str | Path, dpi: int = 150) -> Pa
     import matplotlib
 
     matplotlib.use("Agg")
+    # Unit and group names are text, never mathtext ("$\frac{a}{$" would stop the chart).
+    matplotlib.rcParams["text.parse_math"] = False
     import matplotlib.pyplot as plt
 
     groups = result.groups

@@ -50,7 +50,10 @@ def _migrated() -> None:
 
 def register(sub) -> None:
     """Add this package's sub-commands to the ``xephang`` parser."""
-    sp = sub.add_parser("verify", help="kiểm tra chuỗi băm của nhật ký và mã SHA-256 của mọi kết quả đã chốt")
+    sp = sub.add_parser("verify", help="kiểm tra chuỗi băm của nhật ký, mọi kết quả đã chốt, trạng thái công bố "
+                                       "và tệp minh chứng")
+    sp.add_argument("--xoa-tep-thua", action="store_true", dest="remove_orphans",
+                    help="xóa các tệp minh chứng không thuộc tài liệu nào (tải lên bị ngắt), cũ hơn 1 giờ")
     sp.set_defaults(func=cmd_verify)
 
     sp = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (SQLite/PostgreSQL) và tệp minh chứng vào một tệp .tar.gz")
@@ -71,6 +74,15 @@ def cmd_verify(args, out) -> int:
     rep = verify()
     out.write(f"Nhật ký: {rep.entries} dòng; mã băm cuối chuỗi: {rep.head}\n")
     out.write(f"Kết quả đã chốt: {rep.snapshots} phiên bản\n")
+    for note in rep.notes:
+        out.write(f"Lưu ý: {note}\n")
+    if rep.orphans and getattr(args, "remove_orphans", False):
+        from .integrity import remove_orphans
+
+        removed = remove_orphans(rep.orphans)
+        out.write(f"Đã xóa {len(removed)} tệp thừa ({len(rep.orphans) - len(removed)} tệp mới hơn 1 giờ được giữ lại).\n")
+    elif rep.orphans:
+        out.write("Chạy 'xephang verify --xoa-tep-thua' để xóa các tệp thừa.\n")
     if rep.ok:
         out.write("Toàn vẹn: không phát hiện sửa đổi.\n")
         return 0

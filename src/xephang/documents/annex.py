@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.page import PageMargins
 
 from ..framework.model import Criterion, Framework
+from ..io.cells import neutralise_workbook
 from ..numbers import from_fixed, plain, round_half_up
 from ..ranking import GroupRanking, Ranking
 from .layout import SAMPLE_MARK
@@ -132,6 +133,7 @@ def build_annex(ranking: Ranking, meta: DecisionMeta | None = None, *, draft: bo
         if draft:
             ws.oddHeader.center.text = ws.firstHeader.center.text = "&BDỰ THẢO — chưa ký, chưa công bố"
             ws["A1"] = f"DỰ THẢO — {ws['A1'].value or ''}"
+    neutralise_workbook(wb)  # names and titles never become formulas
     return wb
 
 

@@ -10,6 +10,8 @@ import io
 import matplotlib
 
 matplotlib.use("Agg")  # no display on servers and in CI
+# Names and titles are text, never mathtext: a unit named "$\frac{a}{$" must not break a chart.
+matplotlib.rcParams["text.parse_math"] = False
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402

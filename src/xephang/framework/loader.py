@@ -92,6 +92,33 @@ class _FrameworkYamlLoader(yaml.SafeLoader):
         self._sizes[id(node)] = size
         return node
 
+    def construct_mapping(self, node, deep=False):
+        # YAML keeps the last of two equal keys without a word; in a criteria set that silently drops
+        # a criterion or a level, so a repeated key is refused where it repeats.
+        if isinstance(node, yaml.MappingNode):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    continue
+                key = (key_node.tag, key_node.value)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"khóa '{key_node.value}' bị lặp lại (đã có ở dòng {seen[key] + 1}); "
+                        "mỗi khóa chỉ được viết một lần trong cùng một mục", key_node.start_mark)
+                seen[key] = key_node.start_mark.line
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_int(self, node):
+        try:
+            return super().construct_yaml_int(node)
+        except ValueError:  # Python refuses to convert integers of more than 4,300 digits
+            raise yaml.constructor.ConstructorError(
+                None, None, f"số nguyên quá dài ({len(str(node.value))} ký tự); không có điểm hay số liệu nào cần dài như vậy",
+                node.start_mark) from None
+
+
+_FrameworkYamlLoader.add_constructor("tag:yaml.org,2002:int", _FrameworkYamlLoader.construct_yaml_int)
+
 
 class _Reader:
     """Typed access to a YAML mapping that knows its path for error messages."""

@@ -17,6 +17,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..display import allowed_range
 from ..framework.model import Framework, Input
+from .cells import neutralise_workbook
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -82,6 +83,7 @@ def write_template(fw: Framework, out: str | Path, group: str | None = None, uni
         guide.append([inp.id, inp.label, kinds[inp.type], _bounds(inp), inp.unit, "có" if inp.evidence else "", inp.help])
     for letter, width in zip("ABCDEFG", (22, 50, 12, 36, 12, 14, 50)):
         guide.column_dimensions[letter].width = width
+    neutralise_workbook(wb)  # unit names and the criteria set's texts never become formulas
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     wb.save(out)

@@ -99,7 +99,12 @@ def backup(out: Path) -> dict:
             _run(["pg_dump", "-Fc", "--no-owner", "--no-privileges", *args, "-f", str(db_file), db["NAME"]], env)
         else:
             raise BackupError(f"Chưa hỗ trợ sao lưu cơ sở dữ liệu loại '{vendor}'.")
-        files = {str(p.relative_to(media_root).as_posix()): _sha256_file(p) for p in _media_files(media_root)}
+        from .models import Evidence
+
+        # Only files an evidence row refers to: an upload cut off by a crash left an orphan behind.
+        referenced = set(Evidence.objects.values_list("file", flat=True))
+        files = {rel: _sha256_file(p) for p in _media_files(media_root)
+                 if (rel := p.relative_to(media_root).as_posix()) in referenced}
         manifest = {
             "format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "vendor": vendor, "database": db_file.name, "database_sha256": _sha256_file(db_file),
@@ -132,6 +137,21 @@ def _database_is_empty(connection) -> bool:
     return True
 
 
+def _refuse_paths_outside(manifest: dict, media_root: Path) -> None:
+    """Every media entry of the manifest must land inside the media folder: a forged manifest naming
+    '../static/web/planted.js' or an absolute path is refused before anything is written."""
+    root = media_root.resolve()
+    media = manifest.get("media")
+    if not isinstance(media, dict):
+        raise BackupError("manifest.json không hợp lệ (thiếu danh sách tệp minh chứng).")
+    for rel in media:
+        target = (root / str(rel)).resolve()
+        parts = Path(str(rel)).parts
+        if (not rel or Path(str(rel)).is_absolute() or "\\" in str(rel) or ".." in parts
+                or root not in target.parents):
+            raise BackupError(f"Tệp sao lưu có đường dẫn '{rel}' nằm ngoài thư mục minh chứng; không khôi phục gì.")
+
+
 def restore(archive: Path, replace: bool = False) -> dict:
     """Restore the archive into the configured database and media folder, after checking every sum."""
     from django.conf import settings
@@ -155,6 +175,7 @@ def restore(archive: Path, replace: bool = False) -> dict:
             raise BackupError(f"Tệp sao lưu '{archive}' thiếu manifest.json.") from None
         if manifest.get("format") != FORMAT:
             raise BackupError(f"Tệp sao lưu định dạng {manifest.get('format')}, phiên bản này đọc định dạng {FORMAT}.")
+        _refuse_paths_outside(manifest, media_root)
         db_file = tmp / Path(manifest["database"]).name
         if not db_file.is_file() or _sha256_file(db_file) != manifest["database_sha256"]:
             raise BackupError("Bản sao cơ sở dữ liệu trong tệp sao lưu không khớp mã SHA-256 (tệp hỏng hoặc bị sửa).")

@@ -13,11 +13,19 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from xephang.errors import InputError, Location
+from xephang.io.cells import neutralise_workbook, unescape_cell
 from xephang.io.reader import read_period
 from xephang.numbers import plain
 from xephang.text import fold
 
 DATA_SHEET = "Báo cáo"
+#: A custom document property (kept by Excel and LibreOffice on save): "period/unit/version" of the
+#: report the template was filled from, so that an import of an older template cannot overwrite newer work.
+VERSION_PROPERTY = "xephang-bao-cao"
+
+
+def template_stamp(period, unit, sub) -> str:
+    return f"{period.pk}/{unit.pk}/{sub.version if sub is not None else 0}"
 
 #: Bad cells reported at once from an uploaded template (beyond, the message says there are more).
 MAX_ERRORS = 50
@@ -37,7 +45,12 @@ def template(period, unit, sub) -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
-    ws["A1"] = f"Biểu mẫu báo cáo {period.name} — {unit.name}. Điền số liệu vào dòng 3; không sửa dòng 2."
+    version = sub.version if sub is not None else 0
+    ws["A1"] = (f"Biểu mẫu báo cáo {period.name} — {unit.name} (phiên bản báo cáo {version}). "
+                "Điền số liệu vào dòng 3; không sửa dòng 2.")
+    from openpyxl.packaging.custom import StringProperty
+
+    wb.custom_doc_props.append(StringProperty(name=VERSION_PROPERTY, value=template_stamp(period, unit, sub)))
     ws["A1"].font = Font(bold=True)
     ws.append(["Khối", "Đơn vị", *headers])
     values = sub.values if sub is not None else {}
@@ -67,17 +80,46 @@ def template(period, unit, sub) -> bytes:
         guide.append([get_column_letter(k), inp.label, inp.unit, expected, inp.help])
     for col, width in zip("ABCDE", (6, 50, 12, 30, 80)):
         guide.column_dimensions[col].width = width
+    neutralise_workbook(wb)  # the unit's name and typed text never become formulas
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
 
 
-def read_upload(period, unit, upload) -> tuple[dict, list]:
-    """(figures as text, criteria not applicable) from an uploaded template; ``InputError`` otherwise."""
+#: A filled template is a few dozen KB; a much larger file would hold a worker for long.
+EXCEL_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _template_version(path: Path, name: str, period, unit) -> int:
+    """The report version the template was downloaded at; ``InputError`` if the file carries none or
+    belongs to another period or unit."""
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True)
+        props = {p.name: p.value for p in wb.custom_doc_props}
+        wb.close()
+    except Exception:  # a damaged file: the core's reader names what is wrong
+        return -1
+    stamp = str(props.get(VERSION_PROPERTY) or "")
+    parts = stamp.split("/")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise InputError(Location(name), "tệp không phải biểu mẫu tải từ trang báo cáo (không có phiên bản báo cáo); "
+                                         "hãy tải biểu mẫu mới từ trang báo cáo, điền rồi nhập lại")
+    if (int(parts[0]), int(parts[1])) != (period.pk, unit.pk):
+        raise InputError(Location(name), "biểu mẫu này của kỳ hoặc đơn vị khác; hãy tải biểu mẫu từ trang báo cáo "
+                                         f"của '{unit.name}' trong kỳ '{period.name}'")
+    return int(parts[2])
+
+
+def read_upload(period, unit, upload) -> tuple[dict, list, int]:
+    """(figures as text, criteria not applicable, the report version the template was downloaded at)
+    from an uploaded template; ``InputError`` otherwise."""
     from .security import UploadRefused, check_spreadsheet, safe_name
 
     fw = period.framework.load()
     name = safe_name(upload.name, "xlsx")
+    if upload.size > EXCEL_MAX_BYTES:
+        raise InputError(Location(name), f"tệp có dung lượng {upload.size // 1024} KB, vượt giới hạn "
+                                         f"{EXCEL_MAX_BYTES // 1024} KB của biểu mẫu báo cáo")
     try:
         check_spreadsheet(upload, name)  # by content, and no zip bomb reaches openpyxl
     except UploadRefused as e:
@@ -89,9 +131,10 @@ def read_upload(period, unit, upload) -> tuple[dict, list]:
                 f.write(chunk)
         # Every cell checked by the core; up to MAX_ERRORS bad cells reported together (InputErrors).
         data = read_period(path, fw, max_errors=MAX_ERRORS)
+        version = _template_version(path, name, period, unit)
     if data.kind != "inputs":
         raise InputError(Location(name), "tệp không có các cột số liệu của biểu mẫu; hãy tải biểu mẫu từ trang báo cáo")
-    if len(data.units) != 1 or fold(data.units[0].name) != fold(unit.name):
+    if len(data.units) != 1 or fold(unescape_cell(data.units[0].name)) != fold(unit.name):
         found = ", ".join(u.name for u in data.units)
         raise InputError(Location(name, data.sheet), f"tệp phải có đúng một dòng của đơn vị '{unit.name}' (tệp có: {found})")
     if data.units[0].group != unit.group.code:
@@ -109,4 +152,4 @@ def read_upload(period, unit, upload) -> tuple[dict, list]:
             texts[inp.id] = "\n".join(v) or "không có"
         else:
             texts[inp.id] = plain(v)
-    return texts, sorted(cid for cid, idx in data.not_applicable.items() if 0 in idx)
+    return texts, sorted(cid for cid, idx in data.not_applicable.items() if 0 in idx), version

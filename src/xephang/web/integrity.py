@@ -186,6 +186,8 @@ class Report:
     snapshots: int = 0
     head: str = GENESIS
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # findings that are not tampering (orphan files)
+    orphans: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -236,6 +238,8 @@ def verify() -> Report:
     from .frozen import verify_frozen_rows
 
     verify_frozen_rows(rep.problems)
+    for check in STATE_CHECKS:
+        check(rep)
     return rep
 
 
@@ -256,3 +260,185 @@ def snapshot_units_problems(snap) -> list[str]:
         elif have[unit_id] != want[unit_id]:
             problems.append(f"dòng điểm của đơn vị id={unit_id} khác với kết quả đã chốt (đã bị sửa).")
     return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# verify: the state the public relies on, beyond the hashes. Each check is its own function that
+# appends to the report; ``verify`` runs them after the chain and the snapshots' hashes.
+
+
+def utc_ms(dt) -> str:
+    """A time to the millisecond (what every database and Django's serialiser keep), in UTC."""
+    return _utc(dt)[:23] + "Z" if dt is not None else ""
+
+
+def _snapshot_entries() -> dict:
+    """(period id, version) -> the audit entry that recorded the snapshot's creation or publication."""
+    from .models import AuditEntry
+
+    out = {}
+    for e in AuditEntry._base_manager.filter(action__in=("snapshot.create", "snapshot.publish")).order_by("id"):
+        try:
+            out[(e.period_id, int(str(e.subject).rsplit(" ", 1)[-1]))] = e
+        except ValueError:
+            continue
+    return out
+
+
+def check_snapshot_records(rep: Report) -> None:
+    """Each snapshot's published flag, reason and creation time as its audit entry recorded them (a
+    snapshot flipped to published by SQL, a rewritten reason or date)."""
+    from .models import Snapshot
+
+    entries = _snapshot_entries()
+    for s in Snapshot._base_manager.order_by("period_id", "version"):
+        e = entries.get((s.period_id, s.version))
+        if e is None:
+            continue  # reported by verify's hash check
+        where = f"kết quả chốt id={s.id} (kỳ {s.period_id}, phiên bản {s.version})"
+        after = e.after if isinstance(e.after, dict) else {}
+        published = e.action == "snapshot.publish" or bool(after.get("published"))
+        if s.published != published:
+            rep.problems.append(f"{where}: cờ công bố là {'có' if s.published else 'không'} nhưng nhật ký (dòng id={e.id}) "
+                                f"ghi {'đã công bố' if published else 'chưa công bố'} — trạng thái công bố đã bị sửa.")
+        if (s.reason or "") != (e.reason or ""):
+            rep.problems.append(f"{where}: lý do khác với lý do đã ghi trong nhật ký (dòng id={e.id}) — đã bị sửa.")
+        if after.get("created_at") and after["created_at"] != utc_ms(s.created_at):
+            rep.problems.append(f"{where}: thời điểm tạo {utc_ms(s.created_at)} khác với nhật ký ({after['created_at']}) — đã bị sửa.")
+
+
+def check_publication(rep: Report) -> None:
+    """A period in the published state holds a published snapshot (the flag of each snapshot is
+    checked against the trail by ``check_snapshot_records``; a period published once stays public
+    while a correction round reopens it)."""
+    from .models import Period, Status
+
+    for p in Period.objects.filter(status=Status.PUBLISHED).order_by("id"):
+        if not p.snapshots.filter(published=True).exists():
+            rep.problems.append(f"kỳ id={p.id} ('{p.name}'): trạng thái 'đã công bố' nhưng không có kết quả nào được công bố.")
+
+
+def check_status_history(rep: Report) -> None:
+    """A period's status is where its recorded transitions lead, each starting where the one before
+    it ended; a period with no recorded transition is still a draft or open."""
+    from .models import AuditEntry, Period, Status
+
+    moves: dict[int, list] = {}
+    for e in AuditEntry._base_manager.filter(action="period.transition").order_by("id"):
+        moves.setdefault(e.period_id, []).append(e)
+    for p in Period.objects.order_by("id"):
+        where = f"kỳ id={p.id} ('{p.name}')"
+        history = moves.get(p.id, [])
+        for prev, e in zip(history, history[1:]):
+            if (e.before or {}).get("status") != (prev.after or {}).get("status"):
+                rep.problems.append(f"{where}: lần chuyển giai đoạn ở dòng nhật ký id={e.id} không bắt đầu từ giai đoạn "
+                                    f"mà dòng id={prev.id} đã chuyển tới.")
+        expected = (history[-1].after or {}).get("status") if history else None
+        if expected is not None and p.status != expected:
+            rep.problems.append(f"{where}: trạng thái '{p.status}' khác với lần chuyển cuối trong nhật ký ('{expected}', "
+                                f"dòng id={history[-1].id}) — trạng thái đã bị sửa.")
+        elif expected is None and p.status not in (Status.DRAFT, Status.OPEN):
+            rep.problems.append(f"{where}: trạng thái '{p.status}' mà nhật ký không ghi lần chuyển giai đoạn nào.")
+
+
+def check_published_figures(rep: Report) -> None:
+    """The figures of a frozen or published period still give its latest snapshot: the core's scores,
+    levels and ranks unchanged (a report's figure edited in the database after the results were
+    frozen). The period's own row (criteria set, units…) is ``frozen.verify_frozen_rows``'s."""
+    from .models import Period, Status
+    from .publication import build_payload
+    from .scoring import score_period
+
+    recorded = {k: (e.after or {}).get("sha256") for k, e in _snapshot_entries().items()}
+    for p in Period.objects.filter(status__in=(Status.FINAL, Status.PUBLISHED)).select_related("framework").order_by("id"):
+        s = p.latest_snapshot()
+        if s is None or sha256_text(s.payload) != s.sha256 or recorded.get((p.id, s.version)) != s.sha256:
+            continue  # no trusted snapshot to compare with: reported by the hash checks
+        data = s.data
+        if data.get("framework", {}).get("sha256") != p.framework.sha256:
+            continue  # a switched criteria set: reported by verify_frozen_rows
+        ps = score_period(p, "appraised")
+        now = build_payload(p, ps) if ps.ranking is not None else {"groups": []}
+
+        def figures(d):
+            return {u["unit_id"]: (u.get("total"), u.get("rank"), u.get("level_id"),
+                                   [(c["id"], c["points"]) for c in u.get("criteria", [])])
+                    for g in d["groups"] for u in g["units"]}
+
+        then, current = figures(data), figures(now)
+        changed = sorted(uid for uid in then.keys() | current.keys() if then.get(uid) != current.get(uid))
+        if changed:
+            rep.problems.append(f"kỳ id={p.id} ('{p.name}', phiên bản {s.version}): số liệu hiện tại không còn cho kết quả "
+                                f"đã chốt (đơn vị id {', '.join(map(str, changed[:10]))}{'…' if len(changed) > 10 else ''})"
+                                " — số liệu đã bị sửa sau khi chốt.")
+
+
+def check_admin_edits(rep: Report) -> None:
+    """Every change made in the admin site has its row in the audit chain (``admin.AuditedAdmin``):
+    an admin log entry without one is a change that bypassed the trail. Checked from the first
+    audited admin change on (earlier installations had none)."""
+    from django.contrib.admin.models import LogEntry
+
+    from .models import AuditEntry
+
+    logged = set()
+    for after in AuditEntry._base_manager.filter(action__startswith="admin.").values_list("after", flat=True):
+        if isinstance(after, dict) and isinstance(after.get("admin_log"), int):
+            logged.add(after["admin_log"])
+    if not logged:
+        return
+    for le in LogEntry.objects.filter(pk__gte=min(logged)).exclude(pk__in=logged).select_related("content_type").order_by("pk"):
+        rep.problems.append(f"trang quản trị, nhật ký id={le.pk} ({le.content_type.app_label}.{le.content_type.model} "
+                            f"'{le.object_repr}', {_utc(le.action_time)}): thay đổi không có dòng trong nhật ký có chuỗi băm.")
+
+
+def check_media(rep: Report) -> None:
+    """Every evidence row has its file; files no row refers to (an upload cut off by a crash) are
+    noted, and removed by ``xephang verify --xoa-tep-thua``."""
+    from .models import Evidence
+
+    stored = set(_media_files())
+    referenced = set(Evidence.objects.values_list("file", flat=True))
+    for name in sorted(referenced - stored):
+        rep.problems.append(f"tệp minh chứng '{name}' không còn trong thư mục lưu trữ.")
+    rep.orphans = sorted(stored - referenced)
+    for name in rep.orphans:
+        rep.notes.append(f"tệp '{name}' không thuộc tài liệu kiểm chứng nào (tải lên bị ngắt giữa chừng).")
+
+
+def _media_files():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT)
+    if not root.is_dir():
+        return
+    for p in root.rglob("*"):
+        if p.is_file() and not p.is_symlink():
+            yield p.relative_to(root).as_posix()
+
+
+def remove_orphans(names, older_than_seconds: int = 3600) -> list[str]:
+    """Delete the orphan files (from ``check_media``) not touched for an hour (an upload in progress
+    is left alone); returns those removed."""
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT).resolve()
+    removed = []
+    for name in names:
+        p = (root / name).resolve()
+        if root not in p.parents or not p.is_file():
+            continue
+        if time.time() - p.stat().st_mtime >= older_than_seconds:
+            p.unlink()
+            removed.append(name)
+    return removed
+
+
+#: Run by ``verify`` after the chain and the snapshots' hashes, in this order.
+STATE_CHECKS = (check_snapshot_records, check_publication, check_status_history, check_published_figures,
+                check_admin_edits, check_media)

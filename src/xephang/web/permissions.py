@@ -78,6 +78,11 @@ def _before_unit_deadline(p, u):
     return before_deadline(p, u.pk)
 
 
+def _sees_period(w, p, u):
+    """Leaders and administrators every period; an appraiser only the periods he is assigned to."""
+    return w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p)
+
+
 def _returned(p, u):
     """A report the administrator returned to its unit (with a reason), not yet submitted again."""
     from .models import Submission
@@ -110,8 +115,9 @@ RULES = {
                                 "Hãy đăng nhập để đổi mật khẩu."),
     "results.view": (_published, "Kết quả của kỳ này chưa được công bố."),
     "dashboard.view": (_staff, "Chỉ lãnh đạo, Sở TTTT và thẩm định viên xem được bảng điều khiển."),
-    "period.view": (lambda w, p, u: _staff(w, p, u) or (w.role == Role.REPORTER and p.units.filter(pk=w.unit_id).exists()),
+    "period.view": (lambda w, p, u: _sees_period(w, p, u) or (w.role == Role.REPORTER and p.units.filter(pk=w.unit_id).exists()),
                     "Bạn không tham gia kỳ đánh giá này."),
+    "analysis.view": (_sees_period, "Chỉ lãnh đạo, Sở TTTT và thẩm định viên được phân công cho kỳ này xem được phân tích."),
     "period.manage": (_admin, "Chỉ quản trị (Sở TTTT) được thực hiện."),
     "account.import": (_admin, "Chỉ quản trị (Sở TTTT) được nhập tài khoản."),
     "period.create": (_admin, "Chỉ quản trị (Sở TTTT) được tạo kỳ đánh giá."),

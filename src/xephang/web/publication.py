@@ -27,7 +27,7 @@ from xephang.ranking import rank
 from xephang.scoring.engine import score
 
 from . import frozen
-from .integrity import canonical_json, sha256_text
+from .integrity import canonical_json, sha256_text, utc_ms
 from .models import (
     CorrectionRound,
     NonReporting,
@@ -176,7 +176,8 @@ def _store(period: Period, user, payload: dict, reason: str, published: bool) ->
     )
     audit(user, "snapshot.publish" if published else "snapshot.create", period=period,
           subject=f"phiên bản {snap.version}",
-          after={"sha256": snap.sha256, "published": published, **({"edition": payload["edition"]} if published else {})},
+          after={"sha256": snap.sha256, "published": published, "created_at": utc_ms(snap.created_at),
+                 **({"edition": payload["edition"]} if published else {})},
           reason=reason)
     return snap
 

@@ -76,3 +76,19 @@ def load_scale(departments: int, communes: int, seed: int = 2025, status: str = 
                                submitted_at=now if submitted else None))
     Submission.objects.bulk_create(subs, batch_size=500)
     return period
+
+
+def publish_generated(period: Period, user, number: str = "1") -> None:
+    """Freeze and publish a generated period in explanation, as an administrator would: the units
+    without a submitted report are first recorded as not reporting (the criteria set's rule applies),
+    then the result is frozen and published with a sample decision number and today's date. Raises
+    ``WorkflowError`` or ``PublicationError`` as those steps do."""
+    import datetime
+
+    from . import publication, workflow
+
+    missing = publication.missing_units(period)
+    if missing:
+        publication.record_non_reporting(period, user, missing, "Không gửi báo cáo (dữ liệu mẫu).")
+    workflow.transition(period, user, Status.FINAL, note="Chốt kết quả (dữ liệu mẫu).")
+    workflow.publish(period, user, "Công bố (dữ liệu mẫu).", number=number, date=datetime.date.today())

@@ -103,13 +103,18 @@ def _office_zip(upload, name: str) -> Kind:
             infos = z.infolist()
             if len(infos) > ZIP_MAX_MEMBERS:
                 raise UploadRefused(f"Tệp '{name}' có {len(infos)} thành phần nén; không nhận (nghi tệp độc hại).")
-            total = 0
+            total = packed = 0
             for info in infos:
                 if info.filename.startswith(("/", "\\")) or ".." in re.split(r"[/\\]", info.filename):
                     raise UploadRefused(f"Tệp '{name}' chứa đường dẫn không hợp lệ ({info.filename!r}); không nhận.")
                 total += info.file_size
+                packed += info.compress_size
                 ratio = info.file_size / max(info.compress_size, 1)
-                if total > ZIP_MAX_UNCOMPRESSED or (info.file_size > 1024 * 1024 and ratio > ZIP_MAX_RATIO):
+                # Each member and the whole: many members of just under 1 MB each are a bomb too.
+                overall = total / max(packed, 1)
+                if (total > ZIP_MAX_UNCOMPRESSED or (info.file_size > 1024 * 1024 and ratio > ZIP_MAX_RATIO)
+                        or (total > 1024 * 1024 and overall > ZIP_MAX_RATIO)):
+                    ratio = max(ratio, overall)
                     raise UploadRefused(
                         f"Tệp '{name}' giải nén ra quá lớn ({total // (1024 * 1024)} MB trở lên, tỷ lệ nén {ratio:.0f}:1); "
                         "không nhận (nghi 'bom nén')."
@@ -172,6 +177,52 @@ def kind_of_stored(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Response headers: a Content-Security-Policy on every page, private caching for logged-in users
+
+#: Scripts and styles from the site only (inline style attributes allowed: bars' widths); no plugins,
+#: no framing, forms post to the site only.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                           "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+                           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
+class HeadersMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils.cache import patch_cache_control
+
+        resp = self.get_response(request)
+        if resp.get("Content-Type", "").startswith("text/html") and "Content-Security-Policy" not in resp:
+            resp["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            # A shared proxy or browser cache must never hand one user's pages to another.
+            patch_cache_control(resp, private=True, no_cache=True)
+        return resp
+
+
+# ---------------------------------------------------------------------------------------------
+# Parameters from the URL or a form: a number that is not one is a 400 with a message, never a 500
+
+
+def int_param(value, what: str, required: bool = True) -> int | None:
+    """``value`` as a whole number ≥ 0, or ``BadRequest`` naming the parameter (``what``) and what was
+    expected; None when absent and not required."""
+    from django.core.exceptions import BadRequest
+
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if required:
+            raise BadRequest(f"Thiếu {what}.")
+        return None
+    if not text.isascii() or not text.isdigit() or len(text) > 9:
+        raise BadRequest(f"{what[:1].upper() + what[1:]} phải là một số nguyên dương, không phải '{text[:40]}'.")
+    return int(text)
+
+
+# ---------------------------------------------------------------------------------------------
 # Login throttling: failures counted in the database, so every application server sees them
 
 
@@ -217,10 +268,10 @@ def record_login_failure(username: str, ip: str) -> None:
     LoginFailure.objects.filter(at__lt=_window() - timedelta(days=1)).delete()
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
-    error_messages = {**AuthenticationForm.error_messages,
-                      "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng.",
-                      "inactive": "Tài khoản này đã bị khóa; liên hệ quản trị (Sở TTTT)."}
+class ThrottledLogin:
+    """The one login policy, mixed into every login form (the site's and the admin's): refused while
+    the account or the address is locked, each failure counted, a success clearing the account's
+    failures."""
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
@@ -232,10 +283,33 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 f"Đăng nhập sai quá nhiều lần; tài khoản tạm khóa. Hãy thử lại sau {minutes} phút "
                 "hoặc liên hệ quản trị (Sở TTTT).", code="throttled")
         try:
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError:
             record_login_failure(username, ip)
             raise
+        from .models import LoginFailure
+
+        user = self.get_user()
+        if user is not None:  # no username or password given: nothing was checked, nothing to clear
+            LoginFailure.objects.filter(username=user.get_username().lower()).delete()
+        return cleaned
+
+
+class ThrottledAuthenticationForm(ThrottledLogin, AuthenticationForm):
+    error_messages = {**AuthenticationForm.error_messages,
+                      "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng.",
+                      "inactive": "Tài khoản này đã bị khóa; liên hệ quản trị (Sở TTTT)."}
+
+
+def admin_login_form():
+    """The admin site's login form under the same policy (only staff accounts pass it)."""
+    from django.contrib.admin.forms import AdminAuthenticationForm
+
+    class ThrottledAdminAuthenticationForm(ThrottledLogin, AdminAuthenticationForm):
+        error_messages = {**AdminAuthenticationForm.error_messages,
+                          "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản không có quyền quản trị."}
+
+    return ThrottledAdminAuthenticationForm
 
 
 class LoginView(auth_views.LoginView):
@@ -243,9 +317,6 @@ class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
 
     def form_valid(self, form):
-        from .models import LoginFailure
-
-        LoginFailure.objects.filter(username=form.get_user().get_username().lower()).delete()
         resp = super().form_valid(form)
         if self.request.session.get(DRAFT_KEY):
             messages.warning(self.request, "Phiên làm việc đã hết hạn trước khi lưu; số liệu bạn đã nhập được giữ lại "

@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "xephang.web.security.HeadersMiddleware",  # CSP on pages, private caching when logged in
 ]
 
 ROOT_URLCONF = "xephang.web.urls"
@@ -87,10 +88,17 @@ DATABASES = {
 # Every form that changes data runs in one transaction: a request that fails halfway leaves nothing.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Concurrent requests (the live self-score while a form is saved) wait for SQLite's write lock
-    # instead of failing; the test database is a file too, since an in-memory one shared between
-    # the live server's threads reports "table is locked" at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # Concurrent requests (logins, two appraisers deciding at once) wait for SQLite's write lock
+    # instead of failing with "database is locked": WAL lets readers go on while one writes; every
+    # transaction takes the write lock when it begins (IMMEDIATE), since a transaction that read first
+    # and then wants to write cannot wait (SQLite answers "locked" at once to avoid a deadlock);
+    # the busy timeout is how long a request waits for the lock. The test database is a file too,
+    # since an in-memory one shared between the live server's threads reports "table is locked" at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": int(os.environ.get("XEPHANG_SQLITE_TIMEOUT", "30")),
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+    })
     DATABASES["default"]["TEST"] = {"NAME": str(STATE_DIR / "test-xephang.sqlite3")}
 
 AUTH_PASSWORD_VALIDATORS = [

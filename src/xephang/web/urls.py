@@ -81,5 +81,6 @@ urlpatterns = [
     path("", include((pages, "web"))),
 ]
 
+handler400 = "xephang.web.views.public.bad_request"
 handler403 = "xephang.web.views.public.denied"
 handler404 = "xephang.web.views.public.not_found"

@@ -13,6 +13,7 @@ from xephang.numbers import plain, to_fixed
 from ..forms import build_sections
 from ..models import AuditEntry, Framework, Period, audit
 from ..permissions import allow
+from ..security import int_param
 
 #: A criteria set's YAML is a few dozen KB; anything far larger is a mistake or an attack.
 FRAMEWORK_MAX_BYTES = 2 * 1024 * 1024
@@ -134,7 +135,8 @@ def framework_table(request, code, fmt):
 @allow("audit.view")
 def audit_log(request):
     qs = AuditEntry.objects.select_related("user", "period__framework", "unit")
-    if request.GET.get("ky"):
-        qs = qs.filter(period_id=request.GET["ky"])
+    period_id = int_param(request.GET.get("ky"), "kỳ (ky)", required=False)
+    if period_id is not None:
+        qs = qs.filter(period_id=period_id)
     return render(request, "web/audit.html", {"entries": qs[:300], "periods": Period.objects.all()})
 

@@ -18,7 +18,7 @@ def _analysable(period: Period) -> bool:
 
 
 
-@allow("dashboard.view")
+@allow("analysis.view")
 def analysis_page(request, period):
     if not _analysable(period):
         raise Http404("Kỳ chưa chốt kết quả.")
@@ -69,7 +69,7 @@ def _uncertainty(request) -> float:
 
 
 
-@allow("dashboard.view")
+@allow("analysis.view")
 def analysis_chart(request, period):
     if not _analysable(period):
         raise Http404("Kỳ chưa chốt kết quả.")

@@ -17,6 +17,7 @@ from ..forms_appraisal import AdjustmentForm
 from ..models import Explanation, Submission
 from ..permissions import allow, can
 from ..scoring import compare_criteria, score_period, total_text
+from ..security import int_param
 from ..workflow import WorkflowError
 
 
@@ -67,7 +68,8 @@ def appraisal_unit(request, period, unit):
         if "explanation" in request.POST:
             if not deciding:
                 raise PermissionDenied("Không trong giai đoạn xem xét giải trình.")
-            expl = get_object_or_404(Explanation, pk=request.POST["explanation"], adjustment__submission=sub)
+            expl = get_object_or_404(Explanation, pk=int_param(request.POST["explanation"], "giải trình (explanation)"),
+                                     adjustment__submission=sub)
             try:
                 workflow.decide(expl, request.user, request.POST.get("decision") == "accept", request.POST.get("reason", ""))
             except WorkflowError as e:

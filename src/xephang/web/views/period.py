@@ -23,6 +23,8 @@ from ..workflow import WorkflowError
 def dashboard(request):
     periods = []
     for p in Period.objects.exclude(status=Status.DRAFT).select_related("framework"):
+        if not can(request.user, "period.view", p):
+            continue  # an appraiser sees only the periods he is assigned to
         info = {"period": p, "progress": workflow.progress(p) if p.kind == Period.Kind.INPUTS else None}
         snap = p.latest_snapshot()
         dist: dict[str, int] = {}
@@ -92,8 +94,13 @@ def period_page(request, period):
 @require_POST
 @allow("period.manage")
 def period_transition(request, period):
+    to = request.POST.get("to", "")
+    if to not in Status.values:
+        from django.core.exceptions import BadRequest
+
+        raise BadRequest(f"Giai đoạn '{to[:40]}' không tồn tại; các giai đoạn: {', '.join(Status.labels)}.")
     try:
-        workflow.transition(period, request.user, request.POST.get("to", ""), request.POST.get("note", ""))
+        workflow.transition(period, request.user, to, request.POST.get("note", ""))
         messages.success(request, f"Đã chuyển kỳ sang giai đoạn: {period.get_status_display()}.")
     except WorkflowError as e:
         messages.error(request, str(e))

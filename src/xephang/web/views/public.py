@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from xephang.errors import XephangError
+from xephang.io.cells import safe_row
 from xephang.numbers import plain
 
 from .. import publication
@@ -25,6 +26,9 @@ from ..permissions import Who, allow, can
 
 def _published_snapshot(period: Period, version: str | None = None) -> Snapshot:
     """A published version by the number the public sees (1, 2, …); the current one by default."""
+    from ..security import int_param
+
+    version = int_param(version, "phiên bản (phien-ban / version)", required=False)
     found = publication.edition_of(period, version)
     if found is None:
         raise Http404("Không có kết quả đã công bố.")
@@ -49,7 +53,9 @@ def home(request):
 def results(request, period):
     """The published results as frozen: the version asked for (the current one by default), every
     published version, and what changed from the version before."""
-    shown = publication.shown(period, request.GET.get("phien-ban"))
+    from ..security import int_param
+
+    shown = publication.shown(period, int_param(request.GET.get("phien-ban"), "phiên bản (phien-ban)", required=False))
     if shown is None:
         raise Http404("Không có phiên bản này.")
     return render(request, "web/results.html", results_context(request, period, shown, draft=False))
@@ -169,7 +175,7 @@ def open_data(request, period, fmt):
         return resp
     if fmt == "csv":
         writer = csv.writer(_Echo())
-        lines = (writer.writerow(r) for r in _flat_rows(snap, period))
+        lines = (writer.writerow(safe_row(r)) for r in _flat_rows(snap, period))  # never a formula
         resp = StreamingHttpResponse(itertools.chain(["\ufeff"], lines), content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return resp
@@ -179,11 +185,11 @@ def open_data(request, period, fmt):
         wb = openpyxl.Workbook(write_only=True)
         ws = wb.create_sheet("Kết quả")
         for r in _flat_rows(snap, period):
-            ws.append(r)
+            ws.append(safe_row(r))  # unit names never become formulas
         fw_ws = wb.create_sheet("Bộ tiêu chí")
         fw_ws.append(["mã", "tiêu chí", "điểm tối đa", "cấp"])
         for c in period.framework.load().all_criteria():
-            fw_ws.append([c.id, c.title, plain(c.max), c.depth])
+            fw_ws.append(safe_row([c.id, c.title, plain(c.max), c.depth]))
         out = tempfile.TemporaryFile()
         wb.save(out)
         out.seek(0)
@@ -359,7 +365,12 @@ def api_periods(request):
 
 @allow("results.view")
 def api_period(request, period):
-    snap = _published_snapshot(period, request.GET.get("version"))
+    from django.core.exceptions import BadRequest
+
+    try:
+        snap = _published_snapshot(period, request.GET.get("version"))
+    except BadRequest as e:
+        return JsonResponse({"error": str(e)}, status=400, json_dumps_params={"ensure_ascii": False})
     # The frozen payload as it is (its SHA-256 is the published one), not parsed and re-encoded.
     edition = snap.summary.get("edition") or snap.version
     text = f'{{"sha256": "{snap.sha256}", "version": {edition}, "results": {snap.payload}}}'
@@ -370,6 +381,14 @@ def api_period(request, period):
 def denied(request, exception=None):
     return render(request, "web/403.html", {"reason": str(exception) if exception else ""}, status=403)
 
+
+
+def bad_request(request, exception=None):
+    from django.core.exceptions import BadRequest
+
+    # Only our own messages are shown (Django's other 400s may name internals).
+    reason = str(exception) if isinstance(exception, BadRequest) and type(exception) is BadRequest else ""
+    return render(request, "web/400.html", {"reason": reason}, status=400)
 
 
 def not_found(request, exception=None):

@@ -19,7 +19,7 @@ from ..forms_evidence import EvidenceForm, EvidenceLinksForm, criteria_choices
 from ..models import Adjustment, Evidence, Submission
 from ..permissions import allow, can
 from ..scoring import adjustment_costs, check_values, criteria_rows, score_period, total_text
-from ..security import download, kind_of_stored, pending_draft
+from ..security import download, int_param, kind_of_stored, pending_draft
 from ..workflow import WorkflowError
 
 
@@ -35,6 +35,11 @@ def report(request, period, unit):
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Báo cáo đã nộp hoặc kỳ không còn nhận báo cáo.")
+        if not str(request.POST.get("version", "")).strip():
+            # Every form carries the version it was opened at; without it a stale form could overwrite newer work.
+            messages.error(request, "Chưa lưu: biểu mẫu gửi lên không có phiên bản báo cáo (trang cũ hoặc bị sửa). "
+                                    "Trang dưới đây hiện số liệu mới nhất; hãy nhập lại rồi lưu.")
+            return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
         texts, na, confirm = texts_from_post(fw, group, request.POST)
         submit = "submit" in request.POST or "submit_anyway" in request.POST
         lacking = []
@@ -241,7 +246,7 @@ def report_upload(request, period, unit):
         messages.error(request, "Hãy chọn tệp Excel đã điền.")
         return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
     try:
-        texts, na = read_upload(period, unit, upload)
+        texts, na, version = read_upload(period, unit, upload)
     except InputErrors as e:
         # One message, every bad cell (up to the limit) on its own line.
         more = f" (đã dừng ở {len(e.errors)} lỗi; sửa rồi tải lại để xem tiếp)" if e.limit_reached else ""
@@ -253,7 +258,13 @@ def report_upload(request, period, unit):
         messages.error(request, f"Không lưu gì từ tệp này: {e}")
         return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
     sub = workflow.submission_for(period, unit)
-    checked = workflow.save_report(sub, request.user, texts, na, set(), submit=False)
+    try:
+        checked = workflow.save_report(sub, request.user, texts, na, set(), submit=False, seen_version=version)
+    except workflow.ConflictError:
+        messages.error(request, f"Không lưu gì từ tệp '{upload.name}': biểu mẫu được tải về khi báo cáo ở phiên bản "
+                                f"{version}, nhưng báo cáo đã được lưu lại sau đó (nay là phiên bản {sub.version}). "
+                                "Nhập tệp này sẽ ghi đè số liệu mới hơn; hãy tải biểu mẫu mới, điền lại rồi nhập.")
+        return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
     if checked.errors:
         messages.error(request, "Không lưu gì từ tệp này: " + "; ".join(checked.errors.values()))
     else:
@@ -277,7 +288,8 @@ def explanation_page(request, period, unit):
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Không trong giai đoạn giải trình.")
-        adj = get_object_or_404(Adjustment, pk=request.POST.get("adjustment"), submission=sub, accepted=False)
+        adj = get_object_or_404(Adjustment, pk=int_param(request.POST.get("adjustment"), "điều chỉnh (adjustment)"),
+                                submission=sub, accepted=False)
         ev = None
         try:
             if request.FILES.get("file"):
