@@ -141,3 +141,11 @@ def test_no_package_reaches_for_another_packages_private_names():
                 wrong += [f"{name}: {target}.{a.name}" for a in node.names
                           if a.name.startswith("_") and not a.name.startswith("__")]
     assert wrong == []
+
+
+def test_every_import_of_the_package_names_a_module_that_exists():
+    """A module moved to another package keeps no relative import pointing at its old neighbours."""
+    modules = _modules()
+    missing = {(m, t) for m, targets in _graph().items() for t in targets
+               if t.startswith("xephang") and t not in modules}
+    assert missing == set()

@@ -77,7 +77,7 @@ def cmd_verify(args, out) -> int:
     for note in rep.notes:
         out.write(f"Lưu ý: {note}\n")
     if rep.orphans and getattr(args, "remove_orphans", False):
-        from .integrity import remove_orphans
+        from ..web.integrity import remove_orphans
 
         removed = remove_orphans(rep.orphans)
         out.write(f"Đã xóa {len(removed)} tệp thừa ({len(rep.orphans) - len(removed)} tệp mới hơn 1 giờ được giữ lại).\n")
