@@ -249,12 +249,10 @@ def test_scorecard_shares_on_the_applicable_max(tmp_path):
 
 
 def test_applicable_max_of_a_group_with_items_that_do_not_apply():
-    import argparse
-
-    from xephang.cli import load
     from xephang.documents.scorecard import applicable_max, criteria_rows
+    from xephang.pipeline import load_period
 
-    ranking, _ = load(argparse.Namespace(file="mau-thanhhoa-2016", framework=None, ties=None, sheet=None))
+    ranking = load_period("mau-thanhhoa-2016")
     ru = next(u for g in ranking.groups for u in g.units if u.unit.not_applicable)
     partial = [(c, p, applicable_max(ranking, ru, c)) for c, p in criteria_rows(ranking, ru)
                if p is not None and applicable_max(ranking, ru, c) != c.max]

@@ -274,12 +274,10 @@ def test_tie_note_switch_gives_a_short_neutral_note_under_the_table_that_needs_i
 
 
 def test_full_tie_explanation_in_the_report_and_annex_notes():
-    import argparse
-
-    from xephang.cli import load
     from xephang.documents.decision import table_note
+    from xephang.pipeline import load_period
 
-    ranking, _ = load(argparse.Namespace(file="thanhhoa-2020", framework=None, ties=None, sheet=None))
+    ranking = load_period("thanhhoa-2020")
     note = table_note(ranking, ranking.groups[1])
     assert "UBND huyện Quảng Xương (hạng 15) và UBND huyện Lang Chánh (hạng 16) có cùng tổng điểm 85.03" in note
     assert "UBND huyện Quan Sơn (hạng 20) và UBND huyện Nga Sơn (hạng 21) có cùng tổng điểm 84.23" in note
@@ -355,12 +353,10 @@ def test_shared_ties_full_precision_and_threshold_notes(tmp_path):
     assert [r[3] for r in huyen[2:]] == ["1", "1"]
     assert huyen[1][0] == "I. Mức Trung bình (Tổng điểm đạt từ 50 điểm đến dưới 70 điểm)"
     assert not [p.text for p in d.paragraphs if p.text.startswith("Ghi chú")]
-    import argparse
-
-    from xephang.cli import load
     from xephang.documents.decision import table_note
+    from xephang.pipeline import load_period
 
-    ranking, _ = load(argparse.Namespace(file=str(data), framework=str(MINI), ties=None, sheet=None))
+    ranking = load_period(str(data), str(MINI))
     notes = [table_note(ranking, g) for g in ranking.groups]
     assert "85,03" in table_note(ranking, ranking.groups[0], ",")
     assert "tổng điểm trước khi làm tròn (85.031; 85.029)" in notes[0]

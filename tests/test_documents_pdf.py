@@ -52,13 +52,12 @@ def test_fonts_are_times_metric(decision_pdf):
 
 def test_parallel_conversions_each_get_their_file(tmp_path):
     """Two conversions at once (each with its own LibreOffice profile) both write their PDF."""
-    import argparse
-
-    from xephang.cli import load
     from xephang.documents.decision import build_decision
     from xephang.documents.meta import build_meta
+    from xephang.pipeline import rank_period, resolve
 
-    ranking, pf = load(argparse.Namespace(file="thanhhoa-2020", framework=None, ties=None, sheet=None))
+    pf = resolve("thanhhoa-2020")
+    ranking = rank_period(pf)
     sources = []
     for k in range(2):
         p = tmp_path / f"qd-{k}.docx"

@@ -151,13 +151,12 @@ def test_report_method_and_tables(report_mini):
 
 
 def test_share_table_by_hand():
-    import argparse
     from decimal import Decimal
 
-    from xephang.cli import load
     from xephang.documents.charts import criteria_share_table
+    from xephang.pipeline import load_period
 
-    ranking, _ = load(argparse.Namespace(file=str(DATA / "mini.csv"), framework=str(DATA / "mini.yaml"), ties=None, sheet=None))
+    ranking = load_period(str(DATA / "mini.csv"), str(DATA / "mini.yaml"))
     shares = {g.id: v for g, v in criteria_share_table(ranking).items()}
     # infra: Sở B 40/40, Sở A 25.5/40 -> (40 + 25.5) / 80 = 81.875 %; services applies to Sở A only: 13/15.
     assert shares["so"]["infra"] == Decimal("81.875")

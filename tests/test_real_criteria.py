@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from xephang.cli import main
-from xephang.datasets import PeriodFile
 from xephang.errors import FrameworkError, InputError, XephangError
 from xephang.framework import load_framework
 from xephang.io import read_period
@@ -85,22 +84,19 @@ def test_period_file_parameters_and_explain_with_the_regulations_numbers(capsys)
     assert "\n1 Nhận thức số [nhan_thuc_so]: 49 / 60 điểm" in out  # 20 + 14 + 15, "1", not "1."
 
 
-def test_a_period_yaml_carries_the_parameters(capsys, monkeypatch):
-    import xephang.datasets as datasets
-
-    def resolve(name):
-        return PeriodFile(REAL / "dti-huyen-nhan-thuc-so.csv", str(REAL / "dti-huyen-nhan-thuc-so.yaml"), None,
-                          {"params": {"so_van_ban_yeu_cau": 5}})
-
-    monkeypatch.setattr(datasets, "resolve", resolve)
-    assert main(["rank", "ky-2024", "--json"]) == 0
+def test_a_period_yaml_carries_the_parameters(capsys, tmp_path):
+    period = tmp_path / "period.yaml"
+    period.write_text(f"data: {REAL / 'dti-huyen-nhan-thuc-so.csv'}\n"
+                      f"framework: {REAL / 'dti-huyen-nhan-thuc-so.yaml'}\n"
+                      "params: {so_van_ban_yeu_cau: 5}\n", encoding="utf-8")
+    assert main(["rank", str(period), "--json"]) == 0
     import json
 
     doc = json.loads(capsys.readouterr().out)
     totals = {u["unit"]: u["total"] for u in doc["units"]}
     assert totals["Huyện A"] == "46"  # 20 + 14 + 3/5 × 20
     # the command line wins over the period file
-    assert main(["rank", "ky-2024", "--json", "--param", "so_van_ban_yeu_cau=3"]) == 0
+    assert main(["rank", str(period), "--json", "--param", "so_van_ban_yeu_cau=3"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert {u["unit"]: u["total"] for u in doc["units"]}["Huyện A"] == "54"
 

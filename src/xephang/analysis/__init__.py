@@ -1,6 +1,6 @@
 """Analysis of a scored, ranked period: questions officials ask every year.
 
-One pure function per analysis (no printing); the command line (``analysis.cli``), the web pages and
+One pure function per analysis (no printing); the command line (``xephang.cli.analysis``), the web pages and
 the report format the dataclasses they return.
 
 * ``compare_periods(old, new, lineage)`` – year over year: rank, level and points movement per unit, with

@@ -158,8 +158,8 @@ def compare_periods(old: Ranking, new: Ranking, lineage: Lineage | None = None, 
     notes = []
     if ofw.scale != nfw.scale:
         notes.append(
-            f"Thang điểm khác nhau ({_n(ofw.scale)} và {_n(nfw.scale)}): điểm kỳ trước được quy đổi "
-            f"sang thang {_n(nfw.scale)}."
+            f"Thang điểm khác nhau ({num(ofw.scale)} và {num(nfw.scale)}): điểm kỳ trước được quy đổi "
+            f"sang thang {num(nfw.scale)}."
         )
     if old.scored.kind != "inputs" or new.scored.kind != "inputs":
         notes.append("Một kỳ chỉ có tổng điểm đã công bố: so sánh tổng điểm, thứ hạng và mức, không so sánh từng nhóm tiêu chí.")
@@ -179,10 +179,6 @@ def compare_periods(old: Ranking, new: Ranking, lineage: Lineage | None = None, 
         moved.sort(key=lambda m: (-abs(m.rank_change or 0), -abs(m.delta)))
         movers[g.group.name] = [m for m in moved if m.rank_change or m.delta][:top]
     return Comparison(old_label, new_label, units, gone, movers, notes)
-
-
-def _n(v: int) -> str:
-    return num(v)
 
 
 def _movement(ofw, nfw, old, new, lineage, nu: RankedUnit, how, preds: list[RankedUnit], names) -> UnitMovement:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..display import rounded, rounded_up
 from ..framework.model import Criterion, Framework, Group, Level
-from ..numbers import SCALE, from_fixed, round_fixed
+from ..numbers import SCALE, from_fixed
 from ..ranking import RankedUnit, Ranking
 from ..scoring.engine import ScoredPeriod
 from ..scoring.rules import Choice, Count, Direct, Formula, Ratio, Relative, Tiers, YesNo, num
@@ -142,20 +143,9 @@ def _opportunities(fw: Framework, scored: ScoredPeriod, ru: RankedUnit, lacking:
     if applicable != fw.scale:
         note = (
             f"có tiêu chí không áp dụng: tổng = điểm đạt / {num(applicable)} × {num(fw.scale)}, "
-            f"nên cần thêm {_up(need)} điểm tiêu chí để tăng {_up(lacking)} điểm tổng"
+            f"nên cần thêm {rounded_up(need)} điểm tiêu chí để tăng {rounded_up(lacking)} điểm tổng"
         )
     return found, note
-
-
-def _n(v: int) -> str:
-    """A figure or a number of points as shown to a clerk: at most 2 decimals, half-up."""
-    return num(round_fixed(v, 2))
-
-
-def _up(v: int) -> str:
-    """Points still needed, rounded UP to 2 decimals (rounding down would fall short)."""
-    step = SCALE // 100
-    return num(_ceil_div(v, step) * step)
 
 
 def _condition(fw: Framework, c: Criterion) -> str:
@@ -179,7 +169,7 @@ def _deduction_action(fw: Framework, c: Criterion, values: dict) -> str:
         if v is True:
             parts.append(f"{inp.label}: có")
         elif isinstance(v, int) and not isinstance(v, bool) and v > 0:
-            parts.append(f"{inp.label} hiện là {_n(v)} {inp.unit}".rstrip())
+            parts.append(f"{inp.label} hiện là {rounded(v)} {inp.unit}".rstrip())
     return "; ".join(parts) or c.title
 
 
@@ -195,7 +185,7 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
     m = c.max
     if rule is None:  # a 'best of' node: the alternative with the highest maximum
         best = max((ch for ch in c.children), key=lambda ch: ch.max)
-        return f"đạt trường hợp '{best.title}' (tối đa {_n(best.max)} điểm)", None, None
+        return f"đạt trường hợp '{best.title}' (tối đa {rounded(best.max)} điểm)", None, None
     quantities = {k: fw.quantity(k) for k in rule.inputs()}
     label = {k: q.label for k, q in quantities.items()}
     unit_of = {k: q.unit or ("mục" if getattr(q, "type", "") == "list" else "") for k, q in quantities.items()}
@@ -219,8 +209,8 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
         n2 = whole(rule.numerator, _ceil_div(target * d - (d >> 1), m))
         n2 = min(max(n2, n), d)
         u = unit_of[rule.numerator]
-        return (f"{label[rule.numerator]}: thêm {_n(n2 - n)} {u} (từ {_n(n)} lên {_n(n2)} trên tổng "
-                f"{_n(d)}){full}".replace("  ", " "), rule.numerator, _figure(n2))
+        return (f"{label[rule.numerator]}: thêm {rounded(n2 - n)} {u} (từ {rounded(n)} lên {rounded(n2)} trên tổng "
+                f"{rounded(d)}){full}".replace("  ", " "), rule.numerator, _figure(n2))
     if isinstance(rule, Relative):
         best = ctx.best.get(c.id, 0)
         if best <= 0:
@@ -228,23 +218,23 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
         v2 = _ceil_div(target * best - (best >> 1), m)
         if rule.value:
             v2 = whole(rule.value, v2)
-            return (f"{label[rule.value]}: nâng từ {_n(values[rule.value])} lên {_n(v2)} "
-                    f"{unit_of[rule.value]} (so với đơn vị cao nhất trong khối: {_n(best)}){full}",
+            return (f"{label[rule.value]}: nâng từ {rounded(values[rule.value])} lên {rounded(v2)} "
+                    f"{unit_of[rule.value]} (so với đơn vị cao nhất trong khối: {rounded(best)}){full}",
                     rule.value, _figure(v2))
         d = values[rule.denominator]
         n2 = whole(rule.numerator, _ceil_div(v2 * d, SCALE))
-        return (f"{label[rule.numerator]}: nâng từ {_n(values[rule.numerator])} lên {_n(n2)} "
-                f"{unit_of[rule.numerator]} (bình quân {_n(v2)} {_per(unit_of, rule)}; "
-                f"cao nhất trong khối: {_n(best)}){full}", rule.numerator, _figure(n2))
+        return (f"{label[rule.numerator]}: nâng từ {rounded(values[rule.numerator])} lên {rounded(n2)} "
+                f"{unit_of[rule.numerator]} (bình quân {rounded(v2)} {_per(unit_of, rule)}; "
+                f"cao nhất trong khối: {rounded(best)}){full}", rule.numerator, _figure(n2))
     if isinstance(rule, YesNo):
         return f"{label[rule.input]}: chuyển sang 'có'", rule.input, None
     if isinstance(rule, Tiers):
         for minimum, points in sorted(rule.tiers):
             if points >= target:
-                return (f"{label[rule.input]}: đạt từ {_n(minimum)} {unit_of[rule.input]} trở lên "
-                        f"(hiện {_n(values[rule.input])})".replace("  ", " "), rule.input, _figure(minimum))
+                return (f"{label[rule.input]}: đạt từ {rounded(minimum)} {unit_of[rule.input]} trở lên "
+                        f"(hiện {rounded(values[rule.input])})".replace("  ", " "), rule.input, _figure(minimum))
         minimum, _ = max(rule.tiers, key=lambda t: t[1])
-        return f"{label[rule.input]}: đạt từ {_n(minimum)} {unit_of[rule.input]} trở lên", rule.input, _figure(minimum)
+        return f"{label[rule.input]}: đạt từ {rounded(minimum)} {unit_of[rule.input]} trở lên", rule.input, _figure(minimum)
     if isinstance(rule, Choice):
         options = sorted(rule.points.items(), key=lambda kv: kv[1])
         pick = next((k for k, v in options if v >= target), options[-1][0])
@@ -252,14 +242,14 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
     if isinstance(rule, Count):
         c2 = whole(rule.input, _ceil_div(target * SCALE - SCALE // 2, rule.per))
         c2 = max(c2, values[rule.input])
-        return (f"{label[rule.input]}: thêm {_n(c2 - values[rule.input])} {unit_of[rule.input]} "
-                f"(từ {_n(values[rule.input])} lên {_n(c2)}){full}".replace("  ", " "), rule.input, _figure(c2))
+        return (f"{label[rule.input]}: thêm {rounded(c2 - values[rule.input])} {unit_of[rule.input]} "
+                f"(từ {rounded(values[rule.input])} lên {rounded(c2)}){full}".replace("  ", " "), rule.input, _figure(c2))
     if isinstance(rule, Direct):
-        return f"{label[rule.input]}: đạt {_n(target)} điểm", rule.input, _figure(target)
+        return f"{label[rule.input]}: đạt {rounded(target)} điểm", rule.input, _figure(target)
     if isinstance(rule, Formula):
         reads = [fw.quantity(q) for q in rule.inputs() if q in fw.inputs or q in fw.derived]
         what = ", ".join(q.label for q in reads if q is not None)
-        return f"cải thiện {what} (điểm = {rule.expression.text}): thêm {_up(target - p)} điểm{full}", None, None
+        return f"cải thiện {what} (điểm = {rule.expression.text}): thêm {rounded_up(target - p)} điểm{full}", None, None
     return c.title, None, None  # pragma: no cover - every rule type is handled above
 
 

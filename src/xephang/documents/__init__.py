@@ -1,6 +1,6 @@
 """Official documents: the ranking decision (DOCX/PDF, Nghị định 30/2020 layout), annexes, scorecards, report.
 
-Each module builds one document from a ``Ranking`` (``xephang.cli.load`` or ``rank(score(...))``) and
+Each module builds one document from a ``Ranking`` (``xephang.pipeline.load_period`` or ``rank(score(...))``) and
 imports its heavy dependencies itself, so importing this package stays cheap:
 
 * ``decision``: ``build_decision(ranking, meta) -> docx.Document``, ``write_decision(ranking, meta, out, pdf)``;

@@ -214,9 +214,9 @@ def _tail_columns(ranking: Ranking, group: GroupRanking, cols, shown, pillars=()
                 "Điểm tối đa áp dụng", 12, lambda u: from_fixed(u.unit.applicable_max), "0.##",
                 explain="Điểm tối đa áp dụng: thang điểm trừ điểm tối đa của các tiêu chí KAD."))
             tail.append(TailColumn(
-                f"Quy đổi về thang {_n(fw.scale)} (= Điểm đạt × {_n(fw.scale)} / Điểm tối đa áp dụng)", 18,
+                f"Quy đổi về thang {plain(fw.scale)} (= Điểm đạt × {plain(fw.scale)} / Điểm tối đa áp dụng)", 18,
                 rescaled, _fmt(total_dec),
-                explain=f"Quy đổi: đơn vị có tiêu chí KAD được tính Điểm đạt × {_n(fw.scale)} / Điểm tối "
+                explain=f"Quy đổi: đơn vị có tiêu chí KAD được tính Điểm đạt × {plain(fw.scale)} / Điểm tối "
                         f"đa áp dụng (làm tròn {total_dec} chữ số); đơn vị khác giữ nguyên Điểm đạt."))
         if minus:
             tail.append(TailColumn("Điểm trừ", 10, deducted, _fmt(total_dec)))
@@ -226,7 +226,7 @@ def _tail_columns(ranking: Ranking, group: GroupRanking, cols, shown, pillars=()
                     "tổng các điểm đã làm tròn ở bảng một vài phần trăm điểm; cột này ghi phần khác đó, để "
                     + ("Quy đổi" if rescaled_units else "Điểm đạt") + (" − Điểm trừ" if minus else "")
                     + " + Chênh lệch = Tổng điểm."))
-    tail.append(TailColumn("Chỉ số" if index else f"Tổng điểm (tối đa {_n(fw.scale)})", 14, lambda u: u.shown,
+    tail.append(TailColumn("Chỉ số" if index else f"Tổng điểm (tối đa {plain(fw.scale)})", 14, lambda u: u.shown,
                            _fmt(total_dec), bold=True))
     if fw.report == "points-percent":
         tail.append(TailColumn(
@@ -236,7 +236,7 @@ def _tail_columns(ranking: Ranking, group: GroupRanking, cols, shown, pillars=()
         tail.append(TailColumn("Tỷ lệ (%)", 10, lambda u: u.percent, _fmt(total_dec), bold=True))
     for t in pillars:
         rows = {id(r.unit): r for r in t.rows}
-        tail.append(TailColumn(f"{t.pillar.name}: điểm (tối đa {_n(t.max)})", 12,
+        tail.append(TailColumn(f"{t.pillar.name}: điểm (tối đa {plain(t.max)})", 12,
                                lambda u, rows=rows: _points(rows[id(u)].points, total_dec), _fmt(total_dec)))
         tail.append(TailColumn(f"{t.pillar.name}: tỷ lệ (%)", 10,
                                lambda u, rows=rows: rows[id(u)].percent(total_dec), _fmt(total_dec)))
@@ -285,14 +285,14 @@ def _group_sheet(ws, ranking: Ranking, group: GroupRanking, meta: DecisionMeta, 
         top = cols[c - 3][0]
         span = sum(1 for t, _, _ in cols if t is top)
         sign = " (trừ điểm)" if top.deduction and "trừ" not in top.title.lower() else ""
-        head = f"{top.title}{sign} (tối đa {_n(top.max)})"
+        head = f"{top.title}{sign} (tối đa {plain(top.max)})"
         if span > 1:
             ws.cell(4, c, head)
             ws.merge_cells(start_row=4, start_column=c, end_row=4, end_column=c + span - 1)
         for k in range(span):
             _, node, subtotal = cols[c - 3 + k]
-            label = "Cộng" if subtotal and span > 1 else (head if subtotal else f"{node.title} ({_n(node.max)})")
-            ws.cell(5, c + k, f"{label} ({_n(node.max)})" if subtotal and span > 1 else label)
+            label = "Cộng" if subtotal and span > 1 else (head if subtotal else f"{node.title} ({plain(node.max)})")
+            ws.cell(5, c + k, f"{label} ({plain(node.max)})" if subtotal and span > 1 else label)
         c += span
     for row in (4, 5):
         for col in range(1, last_col + 1):
@@ -410,10 +410,9 @@ def _not_applicable(scored, unit, node: Criterion) -> bool:
     return False
 
 
-_n = plain
 
-
-def _rule_words(fw: Framework, c: Criterion) -> str:
+def rule_words(fw: Framework, c: Criterion) -> str:
+    """How a criterion is scored, in words, for the criteria sheet and the set's page."""
     labels = {q: fw.quantity(q).label for q in [*fw.inputs, *fw.derived, *fw.params]}
     when = f"; chỉ tính khi: {c.when.text}" if c.when is not None else ""
     if c.rule is not None:
@@ -457,7 +456,7 @@ def _framework_sheet(ws, fw: Framework, params: dict | None = None) -> None:
             notes.append("có thể không áp dụng")
         groups = "tất cả" if len(c.groups) == len(fw.groups) else ", ".join(
             g.name for g in fw.groups if g.id in c.groups)
-        values = [c.id, f"{c.so}. {c.title}" if c.so else c.title, from_fixed(c.max), groups, _rule_words(fw, c), "; ".join(notes)]
+        values = [c.id, f"{c.so}. {c.title}" if c.so else c.title, from_fixed(c.max), groups, rule_words(fw, c), "; ".join(notes)]
         for col, v in enumerate(values, start=1):
             cell = ws.cell(row, col, v)
             cell.border = BOX

@@ -30,10 +30,6 @@ from .decision import (
 from .meta import NUMBER_BLANK, DecisionMeta, decree_date
 
 
-def _n(value, decimals: int, sep: str) -> str:
-    return format_number(value, decimals, decimal_sep=sep)
-
-
 def level_counts(ranking: Ranking) -> list[tuple[str, list[int | None], int]]:
     """(group name, units per level, units in the group) for every group, the levels being
     ``ranking.level_names()``: each unit counted under its own group's bands, None where the group has
@@ -89,7 +85,7 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
     # --- I. Method ------------------------------------------------------------------------------------
     _heading(doc, "I. PHƯƠNG PHÁP ĐÁNH GIÁ")
     basis = f" ban hành kèm theo {fw.legal_basis[0].cite()}" if fw.legal_basis else ""
-    L.para(doc, f"1. Bộ tiêu chí: {fw.title}{basis}. Thang điểm {_n(from_fixed(fw.scale), 0, sep)} điểm, "
+    L.para(doc, f"1. Bộ tiêu chí: {fw.title}{basis}. Thang điểm {format_number(from_fixed(fw.scale), 0, sep)} điểm, "
            f"gồm {len(fw.criteria)} nhóm tiêu chí:", indent=True, before=6, after=6, keep_with_next=True)
     t = L.table(doc, [14, 111, 30], borders=True)
     head = L.add_row(t, header=True)
@@ -100,7 +96,7 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
         row = L.add_row(t)
         groups = "" if len(c.groups) == len(fw.groups) else " (" + ", ".join(g.name for g in fw.groups if g.id in c.groups) + ")"
         title_c = c.title + groups + (" — trừ vào tổng điểm" if c.deduction else "")
-        for cell, text, align in zip(row.cells, (numbers[c.id], title_c, _n(from_fixed(c.max), 0, sep)), ("center", "left", "center")):
+        for cell, text, align in zip(row.cells, (numbers[c.id], title_c, format_number(from_fixed(c.max), 0, sep)), ("center", "left", "center")):
             L.cell_text(cell, text, align=align)
     if fw.note:
         L.para(doc, f"Ghi chú về bộ tiêu chí: {fw.note}", size=12, italic=True, indent=True, before=6)
@@ -152,8 +148,8 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
         if not shown:
             continue
         mean = sum(shown, Decimal(0)) / len(shown)
-        L.para(doc, f"- {g.group.name}: cao nhất {_n(shown[0], dec, sep)} ({g.units[0].name}), thấp nhất "
-               f"{_n(shown[-1], dec, sep)} ({g.units[-1].name}), bình quân {_n(mean, dec, sep)}.",
+        L.para(doc, f"- {g.group.name}: cao nhất {format_number(shown[0], dec, sep)} ({g.units[0].name}), thấp nhất "
+               f"{format_number(shown[-1], dec, sep)} ({g.units[-1].name}), bình quân {format_number(mean, dec, sep)}.",
                indent=True, before=6)
 
     L.para(doc, "2. Phân bố tổng điểm (đường nét đứt: ngưỡng dưới của từng mức):", indent=True, before=6, keep_with_next=True)
@@ -266,7 +262,7 @@ def _pillars_section(doc, ranking: Ranking, k: int, sep: str) -> bool:
             cells = [u.name, str(u.rank) if u.ranked else "—"]
             for by in rows:
                 r = by[id(u)]
-                cells += [f"{_n(r.percent(dec), dec, sep)} %", str(r.rank) if r.rank else "—"]
+                cells += [f"{format_number(r.percent(dec), dec, sep)} %", str(r.rank) if r.rank else "—"]
             for n, (cell, text) in enumerate(zip(row.cells, cells)):
                 L.cell_text(cell, text, size=11, align="left" if n == 0 else "center")
     L.para(doc, "(%): điểm đạt của trụ cột so với điểm tối đa của các tiêu chí áp dụng với đơn vị; Hạng: thứ hạng "

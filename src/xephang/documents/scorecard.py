@@ -11,6 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from ..display import points
 from ..framework.model import Criterion
 from ..numbers import SCALE_DIGITS, format_number, from_fixed
 from ..ranking import RankedUnit, Ranking
@@ -18,10 +19,6 @@ from . import layout as L
 from .decision import params_sentence
 
 COLS_MM = (16, 89, 17, 17, 16)
-
-
-def _n(value: int, decimals: int, sep: str = ".") -> str:
-    return format_number(from_fixed(value), decimals, decimal_sep=sep)
 
 
 def next_level_gap(ranking: Ranking, ru: RankedUnit):
@@ -100,13 +97,13 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
                                               if group.unranked else "")
     L.para(doc, f"Khối: {ru.group.name} ({count})", before=3)
     what = "Chỉ số" if fw.report == "index" else "Tổng điểm"
-    scale = "" if fw.report == "index" else f" / {_n(fw.scale, 0)} điểm"
+    scale = "" if fw.report == "index" else f" / {points(fw.scale, 0)} điểm"
     level = f"; mức **{ru.level.name}**" if ru.level else ""
     standing = (f"xếp hạng **{ru.rank}/{len(group.units)}** trong khối" if ru.ranked
                 else f"**không xếp hạng**: {ru.reason}")
     if fw.report == "points-percent":
         # The points obtained (not rescaled) beside the percentage on which level and rank are read.
-        value = (f"Điểm đạt được: **{_n(ranking.earned(ru), fw.decimals, sep)}** điểm; tỷ lệ "
+        value = (f"Điểm đạt được: **{points(ranking.earned(ru), fw.decimals, sep)}** điểm; tỷ lệ "
                  f"**{format_number(ru.percent, fw.decimals, decimal_sep=sep)} %**")
     else:
         value = f"{what}: **{format_number(ru.shown, fw.decimals, decimal_sep=sep)}**{scale}"
@@ -117,7 +114,7 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
     pillar_rows = _pillars(ranking, ru)
     for name, pr in pillar_rows:
         where = f"hạng {pr.rank}/{len(group.units)}" if pr.rank else "không xếp hạng"
-        L.para(doc, f"- Trụ cột {name}: {_n(pr.points, dec, sep)}/{_n(pr.max, dec, sep)} điểm "
+        L.para(doc, f"- Trụ cột {name}: {points(pr.points, dec, sep)}/{points(pr.max, dec, sep)} điểm "
                f"({format_number(pr.percent(fw.decimals), fw.decimals, decimal_sep=sep)} %), {where}.",
                size=13, before=3)
     params = params_sentence(ranking)
@@ -129,7 +126,7 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
         # Rounded up: 0.004 points short is "0.01", never "0.00" (which would read as reached).
         step = 10 ** (SCALE_DIGITS - dec)
         lacking = -(-lacking // step) * step
-        L.para(doc, f"Còn thiếu {_n(lacking, dec, sep)} điểm để đạt mức {up.name} ({up.band_text()}).", before=3)
+        L.para(doc, f"Còn thiếu {points(lacking, dec, sep)} điểm để đạt mức {up.name} ({up.band_text()}).", before=3)
         road_section(doc, ranking, ru, dec, sep)
     elif ru.level is not None:
         L.para(doc, f"Đã đạt mức cao nhất ({ru.level.name}).", before=3)
@@ -150,13 +147,13 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
         label = numbers[c.id]
         row = L.add_row(t)
         ded = _is_deduction(c)
-        got = "KAD" if p is None else ("−" if ded and p else "") + _n(p, dec, sep)
+        got = "KAD" if p is None else ("−" if ded and p else "") + points(p, dec, sep)
         top = c.max if p is None or ded else applicable_max(ranking, ru, c)
         partial = top != c.max
         any_partial = any_partial or partial
         share = "" if p is None or top == 0 or ded else f"{format_number(from_fixed(p) * 100 / from_fixed(top), 0)} %"
         bold = c.depth == 0
-        values = (label, c.title, _n(top, dec, sep) + ("*" if partial else ""), got, share)
+        values = (label, c.title, points(top, dec, sep) + ("*" if partial else ""), got, share)
         for cell, text, align in zip(row.cells, values, ("center", "left", "right", "right", "right")):
             L.cell_text(cell, text, size=12 if bold else 11, bold=bold, align=align, before=1, after=1)
         row.cells[1].paragraphs[0].paragraph_format.left_indent = L.Mm(4 * c.depth)
@@ -170,12 +167,12 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
     strong, weak = strengths_weaknesses(ranking, ru)
     L.para(doc, "Tiêu chí làm tốt nhất", bold=True, before=12, keep_with_next=True)
     for c, p in strong:
-        L.para(doc, f"- {c.title}: {_n(p, dec, sep)}/{_n(c.max, dec, sep)} điểm.", size=13, before=3)
+        L.para(doc, f"- {c.title}: {points(p, dec, sep)}/{points(c.max, dec, sep)} điểm.", size=13, before=3)
     L.para(doc, "Tiêu chí mất nhiều điểm nhất", bold=True, before=12, keep_with_next=True)
     if not weak:
         L.para(doc, "- Không có: đơn vị đạt điểm tối đa ở mọi tiêu chí.", size=13, before=3)
     for c, p in weak:
-        L.para(doc, f"- {c.title}: {_n(p, dec, sep)}/{_n(c.max, dec, sep)} điểm (thiếu {_n(c.max - p, dec, sep)}).",
+        L.para(doc, f"- {c.title}: {points(p, dec, sep)}/{points(c.max, dec, sep)} điểm (thiếu {points(c.max - p, dec, sep)}).",
                size=13, before=3)
     return doc
 
@@ -203,9 +200,9 @@ def road_section(doc, ranking: Ranking, ru: RankedUnit, dec: int, sep: str = "."
         L.para(doc, f"({g.note[0].upper() + g.note[1:]}.)", size=12, italic=True, before=3)
     for o in g.opportunities[:top]:
         if o.deduction:
-            head = f"{o.title}: bị trừ {_n(o.points, dec, sep)} điểm"
+            head = f"{o.title}: bị trừ {points(o.points, dec, sep)} điểm"
         else:
-            head = f"{o.title}: {_n(o.points, dec, sep)}/{_n(o.max, dec, sep)} điểm, còn {_n(o.unearned, dec, sep)} điểm"
+            head = f"{o.title}: {points(o.points, dec, sep)}/{points(o.max, dec, sep)} điểm, còn {points(o.unearned, dec, sep)} điểm"
         enough = " — riêng tiêu chí này là đủ để lên mức" if o.closes_gap else ""
         L.para(doc, f"- {head}{enough}.", size=13, before=3, keep_with_next=True)
         L.para(doc, f"  {o.action[0].upper() + o.action[1:]}.", size=12, italic=True, before=0)

@@ -506,37 +506,33 @@ def _levels(r: _Reader, scale: int) -> list[Level]:
     levels.sort(key=lambda pair: pair[1].min, reverse=True)
     top_item, top = levels[0]
     if top.max is None:
-        top_item.fail(f"mức cao nhất phải đóng ở thang điểm: 'max: {_n(scale)}'")
+        top_item.fail(f"mức cao nhất phải đóng ở thang điểm: 'max: {plain(scale)}'")
     if top.max != scale:
-        top_item.fail(f"mức cao nhất phải kết thúc ở thang điểm {_n(scale)}, không phải {_n(top.max)}", "max")
+        top_item.fail(f"mức cao nhất phải kết thúc ở thang điểm {plain(scale)}, không phải {plain(top.max)}", "max")
     for (_hi_item, higher), (lo_item, lower) in zip(levels, levels[1:]):
         if lower.max is not None:
             lo_item.fail(
-                f"các mức chồng lên nhau tại {_n(lower.max)}: mức '{lower.name}' gồm cả {_n(lower.max)} "
-                f"('max') mà mức '{higher.name}' bắt đầu từ {_n(higher.min)}; hãy viết 'below: {_n(higher.min)}' "
+                f"các mức chồng lên nhau tại {plain(lower.max)}: mức '{lower.name}' gồm cả {plain(lower.max)} "
+                f"('max') mà mức '{higher.name}' bắt đầu từ {plain(higher.min)}; hãy viết 'below: {plain(higher.min)}' "
                 "(từ ... đến dưới ...)"
             )
         if lower.below > higher.min:
             lo_item.fail(
-                f"các mức chồng lên nhau: '{lower.name}' đến dưới {_n(lower.below)} nhưng "
-                f"'{higher.name}' bắt đầu từ {_n(higher.min)}"
+                f"các mức chồng lên nhau: '{lower.name}' đến dưới {plain(lower.below)} nhưng "
+                f"'{higher.name}' bắt đầu từ {plain(higher.min)}"
             )
         if lower.below < higher.min:
             lo_item.fail(
-                f"có khoảng trống giữa các mức: từ {_n(lower.below)} đến dưới {_n(higher.min)} "
+                f"có khoảng trống giữa các mức: từ {plain(lower.below)} đến dưới {plain(higher.min)} "
                 "không thuộc mức nào"
             )
     bottom_item, bottom = levels[-1]
     if bottom.min != 0:
-        bottom_item.fail(f"mức thấp nhất phải bắt đầu từ 0 để phủ cả thang điểm, không phải {_n(bottom.min)}", "min")
+        bottom_item.fail(f"mức thấp nhất phải bắt đầu từ 0 để phủ cả thang điểm, không phải {plain(bottom.min)}", "min")
     ids = [lv.id for _, lv in levels]
     if len(set(ids)) != len(ids):
         r.fail("mã mức bị trùng")
     return [lv for _, lv in levels]
-
-
-def _n(v: int) -> str:
-    return plain(v)
 
 
 class _Declared:
@@ -785,8 +781,8 @@ def _criterion(r, parent_groups, inputs, decl, seen, depth, parent) -> Criterion
             declared_max = reach
         elif reach < declared_max:
             r.fail(
-                f"điểm tối đa {_n(declared_max)} không thể đạt được: các tiêu chí thành phần cộng lại "
-                f"({crit.aggregate}) chỉ được {_n(reach)}",
+                f"điểm tối đa {plain(declared_max)} không thể đạt được: các tiêu chí thành phần cộng lại "
+                f"({crit.aggregate}) chỉ được {plain(reach)}",
                 "max",
             )
     else:
@@ -899,7 +895,7 @@ def _check_rules(fw: Framework, decl: _Declared) -> None:
                 "điểm không được âm; để trừ điểm, dùng một tiêu chí có 'deduction: true'",
             )
         if over is not None and over > crit.max:
-            raise FrameworkError(fw.source, path, f"điểm của quy tắc ({_n(over)}) vượt điểm tối đa của tiêu chí ({_n(crit.max)})")
+            raise FrameworkError(fw.source, path, f"điểm của quy tắc ({plain(over)}) vượt điểm tối đa của tiêu chí ({plain(crit.max)})")
     for inp in fw.inputs.values():
         if inp.at_most is None:
             continue
@@ -947,19 +943,19 @@ def _check_scale(fw: Framework, r: _Reader) -> None:
         if total != fw.scale:
             if not fw.draft:
                 r.fail(
-                    f"với khối '{g.id}', điểm tối đa của các tiêu chí cộng lại được {_n(total)}, "
-                    f"khác thang điểm {_n(fw.scale)}"
+                    f"với khối '{g.id}', điểm tối đa của các tiêu chí cộng lại được {plain(total)}, "
+                    f"khác thang điểm {plain(fw.scale)}"
                 )
             gap = fw.scale - total
             fw.warnings.append(
-                f"khối '{g.id}': các tiêu chí cộng lại được {_n(total)} / {_n(fw.scale)} điểm, "
-                + (f"còn thiếu {_n(gap)} điểm" if gap > 0 else f"thừa {_n(-gap)} điểm")
+                f"khối '{g.id}': các tiêu chí cộng lại được {plain(total)} / {plain(fw.scale)} điểm, "
+                + (f"còn thiếu {plain(gap)} điểm" if gap > 0 else f"thừa {plain(-gap)} điểm")
             )
         for c in fw.all_criteria():
             if c.applies_to(g.id) and not c.is_leaf and reach(c, g.id) < c.max:
                 message = (
-                    f"với khối '{g.id}', các tiêu chí thành phần áp dụng chỉ đạt tối đa {_n(reach(c, g.id))}, "
-                    f"không đạt điểm tối đa {_n(c.max)} của tiêu chí"
+                    f"với khối '{g.id}', các tiêu chí thành phần áp dụng chỉ đạt tối đa {plain(reach(c, g.id))}, "
+                    f"không đạt điểm tối đa {plain(c.max)} của tiêu chí"
                 )
                 if not fw.draft:
                     raise FrameworkError(fw.source, c.path, message)

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ..numbers import SCALE, from_fixed, plain
+from ..display import range_text
+from ..numbers import SCALE, from_fixed
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..scoring.rules import Rule
@@ -94,12 +95,9 @@ class Level:
     def band_text(self, unit: str = "điểm") -> str:
         """The band as the decision writes it: 'từ 70 điểm đến dưới 85 điểm' (never overlapping)."""
 
-        n = plain
         if self.below is None:
-            return f"từ {n(self.min)} {unit} đến {n(self.max)} {unit}"
-        if self.min == 0:
-            return f"dưới {n(self.below)} {unit}"
-        return f"từ {n(self.min)} {unit} đến dưới {n(self.below)} {unit}"
+            return range_text(self.min, self.max, unit=unit)
+        return range_text(self.min, below=self.below, unit=unit)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from ..display import range_text
 from ..errors import XephangError
 from ..numbers import SCALE, NumberFormatError, parse_number, plain, to_fixed
 from ..text import fold
@@ -72,8 +73,7 @@ def parse_param(p: Param, value, where: str = "tham số của kỳ") -> int | b
         raise ParamError(f"{prefix}: '{value}' — cần một số nguyên")
     lo = p.min if p.min is not None else 0
     if v < lo or (p.max is not None and v > p.max):
-        bounds = f"từ {plain(lo)}" + (f" đến {plain(p.max)}" if p.max is not None else " trở lên")
-        raise ParamError(f"{prefix}: {plain(v)} nằm ngoài giới hạn ({bounds})")
+        raise ParamError(f"{prefix}: {plain(v)} nằm ngoài giới hạn ({range_text(lo, p.max)})")
     return v
 
 

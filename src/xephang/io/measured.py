@@ -22,8 +22,7 @@ from pathlib import Path
 
 from ..errors import InputError, Location, XephangError
 from ..framework.model import Framework, Input
-from ..numbers import SCALE, plain
-from ..scoring.rules import _div
+from ..numbers import SCALE, div_half_up, plain
 from ..text import fold, nfc
 from .reader import UNIT_HEADERS, _value, read_table
 
@@ -168,7 +167,7 @@ def read_feed(path: str | Path, fw: Framework, units: dict[str, str], sheet: str
                 continue
             weights = {o.id: o.weight for o in inp.survey}
             fig.answers = {o.id: fig.answers.get(o.id, 0) for o in inp.survey}
-            fig.value = _div(sum(n * weights[k] for k, n in fig.answers.items()), total)
+            fig.value = div_half_up(sum(n * weights[k] for k, n in fig.answers.items()), total)
     if problems:
         raise FeedError(table.file, problems)
     if not figures:

@@ -28,9 +28,10 @@ from itertools import chain, compress
 from pathlib import Path
 from typing import Callable
 
+from ..display import allowed_range, range_text
 from ..errors import InputError, InputErrors, Location
 from ..framework.model import Framework, Input
-from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, plain, to_fixed
+from ..numbers import SCALE, NumberFormatError, format_number, from_fixed, parse_number, to_fixed
 from ..period import PeriodData, UnitEntry
 from ..text import fold, nfc, split_items
 from .validate import part_whole_pairs, validate_unit
@@ -992,12 +993,12 @@ def _expected(inp: Input) -> str:
     if inp.type == "choice":
         return f"{label}: một trong " + ", ".join(f"'{o.label}'" for o in inp.options)
     if inp.type == "ratio":
-        return f"{label}: tỷ lệ từ 0 đến 1 (hoặc 0% đến 100%)"
+        return f"{label}: tỷ lệ {allowed_range(inp)}"
     if inp.type == "list":
-        return f"{label}: danh sách tên, cách nhau bởi ';' hoặc xuống dòng ('không có' nếu không có mục nào)"
+        return f"{label}: {allowed_range(inp)}"
     what = {"count": "số nguyên không âm", "points": "số điểm không âm", "number": "số không âm"}[inp.type]
     bounds = ""
     if inp.max is not None:
-        bounds = f" từ {plain(inp.min or 0)} đến {plain(inp.max)}"
+        bounds = " " + range_text(inp.min or 0, inp.max)
     unit = f" ({inp.unit})" if inp.unit else ""
     return f"{label}: {what}{bounds}{unit}"

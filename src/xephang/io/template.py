@@ -15,26 +15,16 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from ..display import allowed_range
 from ..framework.model import Framework, Input
-from ..numbers import plain
 from .cells import neutralise_workbook
 
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def _bounds(inp: Input) -> str:
-    if inp.type == "yesno":
-        return "có / không"
-    if inp.type == "choice":
-        return " / ".join(o.label for o in inp.options)
-    if inp.type == "ratio":
-        return "0 đến 1 (hoặc 0% đến 100%)"
-    text = f"từ {plain(inp.min or 0)}"
-    if inp.max is not None:
-        text += f" đến {plain(inp.max)}"
-    if inp.at_most:
-        text += f", không lớn hơn '{inp.at_most}'"
-    return text
+    at_most = f", không lớn hơn '{inp.at_most}'" if inp.at_most else ""
+    return allowed_range(inp) + at_most
 
 
 def write_template(fw: Framework, out: str | Path, group: str | None = None, units: list[str] | None = None) -> Path:

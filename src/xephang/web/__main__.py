@@ -13,7 +13,7 @@ def main() -> None:
     try:
         from django.core.management import execute_from_command_line
     except ImportError:
-        from .cli import WEB_EXTRA_MISSING
+        from ..cli.web import WEB_EXTRA_MISSING
 
         print(f"Lỗi: {WEB_EXTRA_MISSING}", file=sys.stderr)
         sys.exit(2)

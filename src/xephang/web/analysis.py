@@ -129,13 +129,13 @@ def road(period: Period, unit) -> dict | None:
     gaps = road_to_next_level(ps.ranking, ru.name)
     if not gaps:
         return {"top": ru.level is not None, "level": ru.level.name if ru.level else None}
-    from xephang.analysis.gap import _n, _up  # the clerk's rounding of points (lacking rounded up)
+    from xephang.display import rounded, rounded_up  # the clerk's rounding of points (lacking rounded up)
 
     g = gaps[0]
     return {
-        "top": False, "level": g.level.name, "next": g.next_level.name, "next_min": _n(g.next_level.min),
-        "lacking": _up(g.lacking), "note": g.note,
-        "items": [{"title": o.title, "points": _n(o.points), "max": _n(o.max), "unearned": _n(o.unearned),
+        "top": False, "level": g.level.name, "next": g.next_level.name, "next_min": rounded(g.next_level.min),
+        "lacking": rounded_up(g.lacking), "note": g.note,
+        "items": [{"title": o.title, "points": rounded(o.points), "max": rounded(o.max), "unearned": rounded(o.unearned),
                    "action": o.action, "closes": o.closes_gap, "deduction": o.deduction}
                   for o in g.opportunities[:5]],
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from xephang.display import allowed_range
 from xephang.framework.model import Criterion, Framework, Input
 from xephang.numbers import plain
 
@@ -49,14 +50,11 @@ class Field:
     @property
     def bounds(self) -> str:
         inp = self.input
-        if inp.type == "ratio":
-            return "tỷ lệ từ 0 đến 1 (hoặc %)"
         if inp.type in ("yesno", "choice"):
-            return ""
-        if inp.type == "list":
+            return ""  # the field lists its answers itself
+        if inp.type == "list":  # typed in a text area
             return "mỗi dòng một tên (hoặc cách nhau bởi dấu ;); ghi 'không có' nếu không có mục nào"
-        lo = plain(inp.min or 0)
-        return f"từ {lo} đến {plain(inp.max)}" if inp.max is not None else f"≥ {lo}" + (", số nguyên" if inp.type == "count" else "")
+        return allowed_range(inp) + (", số nguyên" if inp.type == "count" else "")
 
 
 @dataclass

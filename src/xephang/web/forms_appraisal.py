@@ -7,8 +7,6 @@ from django import forms
 
 from xephang.framework.model import Input
 
-NUMERIC_HELP = {"ratio": "tỷ lệ từ 0 đến 1 (hoặc %)"}
-
 
 class AdjustmentForm(forms.Form):
     input = forms.CharField(widget=forms.HiddenInput)

@@ -86,15 +86,11 @@ def _table_to_yaml(upload) -> str:
         return import_workbook(path).yaml()
 
 
-def _rule_words(fw, c) -> str:
-    from xephang.documents.annex import _rule_words as words
-
-    return words(fw, c)
-
-
 def _regulation_table(fw) -> list[dict]:
     """The set as the regulation's annex prints it: STT, criterion, max points, how it is scored, the
     evidence, the data source and who verifies it (``framework.table.criteria_rows``)."""
+    from xephang.documents.annex import rule_words  # the annex's wording; openpyxl loads only here
+
     groups = {g.id: g.name for g in fw.groups}
     rows = []
     for r in criteria_rows(fw):
@@ -104,7 +100,7 @@ def _regulation_table(fw) -> list[dict]:
         if "trừ điểm" in r["flags"]:
             title += " (trừ điểm)"
         # A set typed without the regulation's wording still says how each criterion is scored.
-        how = r["description"] or _rule_words(fw, fw.criterion(r["id"]))
+        how = r["description"] or rule_words(fw, fw.criterion(r["id"]))
         rows.append({**r, "title": title, "max": plain(to_fixed(r["max"])), "description": how})
     return rows
 

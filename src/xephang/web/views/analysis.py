@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from xephang.display import points, points_change
+
 from ..analysis import robustness, robustness_png, year_over_year
 from ..models import Period, Status
 from ..permissions import allow
@@ -38,8 +40,8 @@ def analysis_page(request, period):
     if comparison:
         dec = 2
         for m in comparison.units:
-            moves.setdefault(m.group, []).append({"m": m, "delta": _signed(m.delta, dec), "old": _pts(m.old_total, dec),
-                                                  "new": _pts(m.new_total, dec)})
+            moves.setdefault(m.group, []).append({"m": m, "delta": points_change(m.delta, dec), "old": points(m.old_total, dec),
+                                                  "new": points(m.new_total, dec)})
     return render(request, "web/analysis.html", {
         "period": period, "result": result, "why": why, "groups": groups, "uncertainty": uncertainty,
         "comparison": comparison, "previous": previous, "why_not_compared": why_not_compared,
@@ -64,19 +66,6 @@ def _uncertainty(request) -> float:
     except ValueError:
         return 0.0
     return value if 0 < value <= 10 else 0.0
-
-
-
-def _pts(v, decimals):
-    from xephang.numbers import format_number, from_fixed
-
-    return "—" if v is None else format_number(from_fixed(v), decimals)
-
-
-
-def _signed(v, decimals):
-    text = _pts(v, decimals)
-    return text if v is None or v <= 0 else "+" + text
 
 
 

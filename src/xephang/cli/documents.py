@@ -1,6 +1,6 @@
-"""Command-line verbs of the documents package: decision, annex, scorecard, report.
+"""Verbs that write documents: decision, annex, scorecard, report.
 
-Each reads the period as ``xephang rank`` does (``xephang.cli.load``), writes its file(s) and prints
+Each reads the period as ``xephang rank`` does (``xephang.pipeline``), writes its file(s) and prints
 the paths written. Errors in the user's files or metadata exit with status 2 and one Vietnamese line.
 """
 
@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .period import add_period_arguments, load, load_other
 
-def register(sub, period_args) -> None:
+
+def register(sub) -> None:
     """Add this package's sub-commands to the ``xephang`` parser."""
     sp = sub.add_parser("decision", help="soạn quyết định xếp hạng (DOCX, PDF) theo Nghị định 30/2020")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.add_argument("--meta", metavar="META.yaml", help="số, ngày, người ký, căn cứ… (ghi đè mục decision: của kỳ)")
     sp.add_argument("--out", required=True, help="tệp .docx sẽ tạo (.pdf: tạo cả DOCX và PDF)")
     sp.add_argument("--pdf", action="store_true", help="tạo thêm bản PDF bằng LibreOffice")
@@ -21,13 +23,13 @@ def register(sub, period_args) -> None:
     sp.set_defaults(func=cmd_decision)
 
     sp = sub.add_parser("annex", help="phụ lục Excel: điểm từng tiêu chí, tổng, mức, hạng của mọi đơn vị")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.add_argument("--meta", metavar="META.yaml", help="số, ngày của quyết định kèm theo (như với decision)")
     sp.add_argument("--out", required=True, help="tệp .xlsx sẽ tạo")
     sp.set_defaults(func=cmd_annex)
 
     sp = sub.add_parser("scorecard", help="phiếu kết quả của một đơn vị (DOCX hoặc PDF)")
-    period_args(sp)
+    add_period_arguments(sp)
     who = sp.add_mutually_exclusive_group(required=True)
     who.add_argument("--unit", help="tên đơn vị")
     who.add_argument("--all", action="store_true", help="mỗi đơn vị một phiếu, vào thư mục --out")
@@ -36,7 +38,7 @@ def register(sub, period_args) -> None:
     sp.set_defaults(func=cmd_scorecard)
 
     sp = sub.add_parser("report", help="báo cáo kết quả đánh giá của Sở TTTT, có biểu đồ (DOCX hoặc PDF)")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.add_argument("--meta", metavar="META.yaml", help="thông tin kỳ, như với decision")
     sp.add_argument("--out", required=True, help="tệp .docx hoặc .pdf sẽ tạo")
     sp.add_argument("--previous", metavar="OLD", help="kỳ trước (tệp hoặc tên kỳ có sẵn): thêm mục so sánh với năm trước")
@@ -53,7 +55,7 @@ def _meta(args, pf, warn: bool = True):
     """The period's metadata with ``--meta`` over it; what is missing is said on stderr first."""
     import sys
 
-    from .meta import build_meta, read_meta_file
+    from ..documents.meta import build_meta, read_meta_file
 
     period_source = str(pf.path.parent / "period.yaml") if pf.meta else "period.yaml"
     build_meta(pf.meta, source=period_source)  # the period's own fields, blamed on its own file
@@ -110,8 +112,7 @@ def _done(out, paths) -> int:
 
 
 def cmd_decision(args, out) -> int:
-    from ..cli import load
-    from .decision import write_decision
+    from ..documents.decision import write_decision
 
     target = _out(args.out, (".docx", ".pdf"))
     ranking, pf = load(args)
@@ -121,8 +122,7 @@ def cmd_decision(args, out) -> int:
 
 
 def cmd_annex(args, out) -> int:
-    from ..cli import load
-    from .annex import write_annex
+    from ..documents.annex import write_annex
 
     target = _out(args.out, (".xlsx",))
     ranking, pf = load(args)
@@ -130,9 +130,8 @@ def cmd_annex(args, out) -> int:
 
 
 def cmd_scorecard(args, out) -> int:
-    from ..cli import load
+    from ..documents.scorecard import write_all_scorecards, write_scorecard
     from ..errors import XephangError
-    from .scorecard import write_all_scorecards, write_scorecard
 
     target = Path(args.out) if args.all else _out(args.out, (".docx", ".pdf"))
     ranking, pf = load(args)
@@ -147,9 +146,8 @@ def cmd_scorecard(args, out) -> int:
 
 
 def cmd_report(args, out) -> int:
-    from ..cli import load
+    from ..documents.report import Analyses, write_report
     from ..errors import XephangError
-    from .report import Analyses, write_report
 
     target = _out(args.out, (".docx", ".pdf"))
     if args.draws < 0 or args.total_uncertainty < 0:
@@ -157,11 +155,9 @@ def cmd_report(args, out) -> int:
     ranking, pf = load(args)
     analyses = Analyses(args.draws, args.seed, args.total_uncertainty)
     if args.previous:
-        import argparse
-
         from ..analysis import load_lineage
 
-        previous, ppf = load(argparse.Namespace(file=args.previous, framework=args.previous_framework, ties=None, sheet=None))
+        previous, ppf = load_other(args.previous, args.previous_framework)
         analyses.previous = previous
         analyses.previous_label = str(ppf.meta.get("name") or ppf.path.name)
         label = analyses.previous_label

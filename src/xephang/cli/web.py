@@ -1,7 +1,7 @@
 """Command-line verbs that work on the web application's database (verify, backup, restore).
 
-Registered into ``xephang`` by ``xephang.cli``; Django is imported only when one of them runs, so the
-core's verbs stay quick. The database and media folder are those of the web application's settings
+Django is imported only when one of them runs, so the other verbs stay quick and work without the
+web extra. The database and media folder are those of the web application's settings
 (DATABASE_URL, XEPHANG_MEDIA_ROOT, XEPHANG_STATE_DIR: docs/deploy.md).
 """
 
@@ -16,7 +16,7 @@ WEB_EXTRA_MISSING = (
 
 
 def _django():
-    from xephang.errors import XephangError
+    from ..errors import XephangError
 
     try:
         import django
@@ -38,7 +38,7 @@ def _migrated() -> None:
     from django.db import connection
     from django.db.utils import DatabaseError
 
-    from xephang.errors import XephangError
+    from ..errors import XephangError
 
     try:
         tables = connection.introspection.table_names()
@@ -48,7 +48,7 @@ def _migrated() -> None:
         raise XephangError("cơ sở dữ liệu chưa có bảng của ứng dụng (chạy 'python manage.py migrate' trước).")
 
 
-def register(sub, period_args) -> None:
+def register(sub) -> None:
     """Add this package's sub-commands to the ``xephang`` parser."""
     sp = sub.add_parser("verify", help="kiểm tra chuỗi băm của nhật ký, mọi kết quả đã chốt, trạng thái công bố "
                                        "và tệp minh chứng")
@@ -69,7 +69,7 @@ def register(sub, period_args) -> None:
 def cmd_verify(args, out) -> int:
     _django()
     _migrated()
-    from .integrity import verify
+    from ..web.integrity import verify
 
     rep = verify()
     out.write(f"Nhật ký: {rep.entries} dòng; mã băm cuối chuỗi: {rep.head}\n")
@@ -77,7 +77,7 @@ def cmd_verify(args, out) -> int:
     for note in rep.notes:
         out.write(f"Lưu ý: {note}\n")
     if rep.orphans and getattr(args, "remove_orphans", False):
-        from .integrity import remove_orphans
+        from ..web.integrity import remove_orphans
 
         removed = remove_orphans(rep.orphans)
         out.write(f"Đã xóa {len(removed)} tệp thừa ({len(rep.orphans) - len(removed)} tệp mới hơn 1 giờ được giữ lại).\n")
@@ -95,11 +95,11 @@ def cmd_verify(args, out) -> int:
 def cmd_backup(args, out) -> int:
     from pathlib import Path
 
-    from xephang.errors import XephangError
+    from ..errors import XephangError
 
     _django()
     _migrated()
-    from .backup import BackupError, backup
+    from ..web.backup import BackupError, backup
 
     try:
         m = backup(Path(args.out))
@@ -115,11 +115,11 @@ def cmd_backup(args, out) -> int:
 def cmd_restore(args, out) -> int:
     from pathlib import Path
 
-    from xephang.errors import XephangError
+    from ..errors import XephangError
 
     _django()
-    from .backup import BackupError, restore
-    from .integrity import verify
+    from ..web.backup import BackupError, restore
+    from ..web.integrity import verify
 
     try:
         m = restore(Path(args.archive), replace=args.replace)

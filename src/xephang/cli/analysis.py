@@ -1,4 +1,4 @@
-"""Command-line verbs of the analysis package: robustness, gap, compare, components, checks.
+"""Verbs of the analyses: robustness, gap, compare, components, checks.
 
 Each verb calls one pure function of ``xephang.analysis`` and formats its result; errors caused by
 the user's files are ``XephangError`` and reach the user as one Vietnamese line (exit status 2).
@@ -9,15 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..display import points, points_change, rounded, rounded_up
 from ..errors import XephangError
 from ..numbers import format_number, from_fixed
 from ..scoring.rules import num
+from .period import add_period_arguments, load, load_other
 
 
-def register(sub, period_args) -> None:
+def register(sub) -> None:
     """Add this package's sub-commands to the ``xephang`` parser."""
     sp = sub.add_parser("robustness", help="độ vững của thứ hạng khi trọng số (và số liệu) thay đổi nhỏ")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.add_argument("--draws", type=int, default=1000, help="số lần mô phỏng (mặc định 1000)")
     sp.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên, để kết quả lặp lại được")
     sp.add_argument("--range", type=_percent, default=0.10, dest="weight_range",
@@ -32,7 +34,7 @@ def register(sub, period_args) -> None:
     sp.set_defaults(func=cmd_robustness)
 
     sp = sub.add_parser("gap", help="con đường lên mức xếp loại kế tiếp của từng đơn vị")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.add_argument("--unit", help="chỉ một đơn vị")
     sp.add_argument("--top", type=int, default=5, help="số tiêu chí gợi ý cho mỗi đơn vị (mặc định 5)")
     sp.add_argument("--json", action="store_true", help="in JSON")
@@ -49,11 +51,11 @@ def register(sub, period_args) -> None:
     sp.set_defaults(func=cmd_compare)
 
     sp = sub.add_parser("components", help="xếp hạng từng khối theo từng nhóm tiêu chí")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.set_defaults(func=cmd_components)
 
     sp = sub.add_parser("checks", help="kiểm tra chất lượng số liệu cho thẩm định")
-    period_args(sp)
+    add_period_arguments(sp)
     sp.add_argument("--previous", metavar="FILE", help="số liệu năm trước (để phát hiện biến động bất thường)")
     sp.add_argument("--previous-framework", metavar="ID|PATH", help="bộ tiêu chí của năm trước")
     sp.add_argument("--evidence", metavar="FILE", help="danh mục tài liệu kiểm chứng (CSV/Excel)")
@@ -85,35 +87,6 @@ def _uncertainty(text: str):
     return out
 
 
-def _load(file, framework=None, ties=None):
-    from ..cli import load
-
-    return load(argparse.Namespace(file=file, framework=framework, ties=ties, sheet=None))
-
-
-def _up(v: int) -> str:
-    from .gap import _up as up
-
-    return up(v)
-
-
-def _n(v: int) -> str:
-    from .gap import _n as n
-
-    return n(v)
-
-
-def _pts(v: int | None, decimals: int = 2) -> str:
-    return "—" if v is None else format_number(from_fixed(v), decimals)
-
-
-def _signed(v: int | None, decimals: int = 2) -> str:
-    if v is None:
-        return "—"
-    text = format_number(from_fixed(v), decimals)
-    return text if text.startswith("-") or v == 0 else "+" + text
-
-
 def _dump(doc, out) -> int:
     json.dump(doc, out, ensure_ascii=False, indent=2, default=str)
     out.write("\n")
@@ -122,14 +95,13 @@ def _dump(doc, out) -> int:
 
 # --------------------------------------------------------------------------------------- robustness
 def cmd_robustness(args, out) -> int:
-    from ..cli import load
-    from . import rank_robustness
+    from ..analysis import rank_robustness
 
     ranking, _ = load(args)
     result = rank_robustness(ranking, args.draws, args.seed, args.weight_range, args.input_uncertainty,
                              args.total_uncertainty)
     if args.chart:
-        from .charts import robustness_chart
+        from ..analysis.charts import robustness_chart
 
         robustness_chart(result, args.chart)
     if args.json:
@@ -173,8 +145,7 @@ def cmd_robustness(args, out) -> int:
 
 # --------------------------------------------------------------------------------------------- gap
 def cmd_gap(args, out) -> int:
-    from ..cli import load
-    from . import road_to_next_level
+    from ..analysis import road_to_next_level
 
     ranking, _ = load(args)
     try:
@@ -198,27 +169,27 @@ def cmd_gap(args, out) -> int:
         return 0
     d = ranking.framework.decimals
     for g in gaps:
-        out.write(f"\n{g.name} — {g.group.name}: {_pts(g.total, d)} điểm, mức {g.level.name}; "
-                  f"cần thêm {_up(g.lacking)} điểm để đạt mức {g.next_level.name} (từ {num(g.next_level.min)} điểm)\n")
+        out.write(f"\n{g.name} — {g.group.name}: {points(g.total, d)} điểm, mức {g.level.name}; "
+                  f"cần thêm {rounded_up(g.lacking)} điểm để đạt mức {g.next_level.name} (từ {num(g.next_level.min)} điểm)\n")
         if g.note:
             out.write(f"  ({g.note})\n")
         for o in g.opportunities[: args.top]:
             enough = " — riêng tiêu chí này là đủ" if o.closes_gap else ""
             if o.deduction:
-                out.write(f"  • {o.title} [{o.criterion_id}]: bị trừ {_n(o.points)} điểm{enough}\n")
+                out.write(f"  • {o.title} [{o.criterion_id}]: bị trừ {rounded(o.points)} điểm{enough}\n")
             else:
-                out.write(f"  • {o.title} [{o.criterion_id}]: {_n(o.points)}/{_n(o.max)} điểm, "
-                          f"còn {_n(o.unearned)} điểm{enough}\n")
+                out.write(f"  • {o.title} [{o.criterion_id}]: {rounded(o.points)}/{rounded(o.max)} điểm, "
+                          f"còn {rounded(o.unearned)} điểm{enough}\n")
             out.write(f"      {o.action}\n")
     return 0
 
 
 # ----------------------------------------------------------------------------------------- compare
 def cmd_compare(args, out) -> int:
-    from . import compare_periods, load_lineage
+    from ..analysis import compare_periods, load_lineage
 
-    old, old_pf = _load(args.old, args.old_framework)
-    new, new_pf = _load(args.new, args.framework)
+    old, old_pf = load_other(args.old, args.old_framework)
+    new, new_pf = load_other(args.new, args.framework)
     lineage = load_lineage(args.lineage) if args.lineage else None
     result = compare_periods(old, new, lineage, args.top,
                              old_pf.meta.get("name") or old_pf.path.name, new_pf.meta.get("name") or new_pf.path.name)
@@ -252,26 +223,25 @@ def cmd_compare(args, out) -> int:
         level = m.new_level or "—"
         if m.old_level and m.old_level != m.new_level:
             level = f"{m.old_level} → {m.new_level}"
-        out.write(f"  {m.new_rank:>4}  {move:>4}  {m.name:<40} {_pts(m.new_total, d):>7} {_signed(m.delta, d):>7}  {level}\n")
+        out.write(f"  {m.new_rank:>4}  {move:>4}  {m.name:<40} {points(m.new_total, d):>7} {points_change(m.delta, d):>7}  {level}\n")
         if m.note:
             out.write(f"              ({m.note})\n")
         changed = [c for c in m.components if c.delta]
         if changed:
-            out.write("              " + "; ".join(f"{c.title}: {_signed(c.delta, d)}" for c in changed) + "\n")
+            out.write("              " + "; ".join(f"{c.title}: {points_change(c.delta, d)}" for c in changed) + "\n")
     if result.gone:
         out.write("\nKhông còn trong kỳ này: " + ", ".join(result.gone) + "\n")
     for g, movers in result.movers.items():
         if movers:
             out.write(f"\nThay đổi nhiều nhất — {g}: " + "; ".join(
                 f"{m.name} ({'hạng ' + ('+' if m.rank_change > 0 else '') + str(m.rank_change) + ', ' if m.rank_change else ''}"
-                f"{_signed(m.delta, d)} điểm)" for m in movers) + "\n")
+                f"{points_change(m.delta, d)} điểm)" for m in movers) + "\n")
     return 0
 
 
 # -------------------------------------------------------------------------------------- components
 def cmd_components(args, out) -> int:
-    from ..cli import load
-    from . import component_rankings
+    from ..analysis import component_rankings
 
     ranking, _ = load(args)
     tables = component_rankings(ranking)
@@ -287,7 +257,7 @@ def cmd_components(args, out) -> int:
         out.write(f"\n{t.criterion.title} (tối đa {num(t.criterion.max)} điểm)\n")
         for r in t.rows:
             rank = "—" if r.rank is None else str(r.rank)
-            pts = "không áp dụng" if r.points is None else _pts(r.points, d)
+            pts = "không áp dụng" if r.points is None else points(r.points, d)
             overall = "không xếp hạng" if r.overall_rank is None else f"hạng chung {r.overall_rank}"
             out.write(f"  {rank:>4}  {r.name:<40} {pts:>8}   ({overall})\n")
     _pillar_tables(ranking, out)
@@ -297,7 +267,6 @@ def cmd_components(args, out) -> int:
 
 def _pillar_tables(ranking, out) -> None:
     """Each group's ranks by pillar (trụ cột), after the criteria groups."""
-    from ..numbers import format_number
     from ..ranking.pillars import pillar_rankings
 
     d = ranking.framework.decimals
@@ -312,23 +281,22 @@ def _pillar_tables(ranking, out) -> None:
             rank = "—" if r.rank is None else str(r.rank)
             pct = format_number(r.percent(d), d) + " %"
             overall = "không xếp hạng" if r.unit.rank is None else f"hạng chung {r.unit.rank}"
-            out.write(f"  {rank:>4}  {r.name:<40} {_pts(r.points, d):>8} / {num(r.max)}  {pct:>9}   ({overall})\n")
+            out.write(f"  {rank:>4}  {r.name:<40} {points(r.points, d):>8} / {num(r.max)}  {pct:>9}   ({overall})\n")
 
 
 # ------------------------------------------------------------------------------------------ checks
 def cmd_checks(args, out) -> int:
-    from ..cli import load
-    from . import load_check_rules, read_evidence, run_checks
-    from .checks import KINDS
+    from ..analysis import load_check_rules, read_evidence, run_checks
+    from ..analysis.checks import KINDS
 
     ranking, pf = load(args)
     previous = None
     if args.previous:
-        previous = _load(args.previous, args.previous_framework or args.framework)[0].scored
+        previous = load_other(args.previous, args.previous_framework or args.framework)[0].scored
     evidence = read_evidence(args.evidence, ranking.framework) if args.evidence else None
     rules = load_check_rules(args.rules, ranking.framework) if args.rules else None
     report = run_checks(ranking.scored, previous, evidence, args.jump, rules=rules)
-    from .checks import check_unit_names, registry_for
+    from ..analysis.checks import check_unit_names, registry_for
 
     report.findings += check_unit_names(ranking.scored, registry_for(pf, args.units))
     if args.json:

@@ -1,0 +1,196 @@
+"""Verbs on one period's ranking: ``rank`` (the table or JSON) and ``explain`` (one unit, criterion by
+criterion)."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+from ..errors import XephangError
+from ..numbers import format_number, plain
+from ..ranking import Ranking
+from .period import add_period_arguments, load
+
+
+def register(sub) -> None:
+    """Add these verbs to the ``xephang`` parser."""
+    sp = sub.add_parser("rank", help="tính điểm, xếp mức và xếp hạng từng khối")
+    add_period_arguments(sp)
+    sp.add_argument("--json", action="store_true", help="in một đối tượng JSON thay cho bảng")
+    sp.set_defaults(func=cmd_rank)
+
+    sp = sub.add_parser("explain", help="giải thích điểm của một đơn vị theo từng tiêu chí")
+    add_period_arguments(sp)
+    sp.add_argument("--unit", required=True, help="tên đơn vị (không phân biệt hoa thường, dấu cách thừa)")
+    sp.set_defaults(func=cmd_explain)
+
+
+def _label(ranking: Ranking, value: int) -> str:
+    fw = ranking.framework
+    return format_number(fw.shown(value), fw.decimals)
+
+
+def cmd_rank(args, out) -> int:
+    from ..ranking.pillars import pillar_rankings, unit_pillars
+
+    ranking, _ = load(args)
+    fw = ranking.framework
+    pillars = pillar_rankings(ranking)
+    percent = fw.report == "points-percent"
+    if args.json:
+        def unit_doc(u):
+            d = {
+                "group": u.group.id,
+                "group_name": u.group.name,
+                "unit": u.name,
+                "total": plain(u.total),
+                "shown": _label(ranking, u.total),
+                "level": u.level.name if u.level else None,
+                "rank": u.rank,
+            }
+            if percent:
+                d["points"] = plain(ranking.earned(u))
+                d["percent"] = format_number(u.percent, fw.decimals)
+            if not u.ranked:
+                d["ranked"] = False
+                d["reason"] = u.reason
+            if pillars:
+                d["pillars"] = {
+                    t.pillar.id: {
+                        "points": plain(r_.points), "max": plain(r_.max),
+                        "percent": format_number(r_.percent(fw.decimals), fw.decimals), "rank": r_.rank,
+                    }
+                    for t in pillars if t.group is u.group for r_ in t.rows if r_.unit is u
+                }
+            return d
+
+        doc = {
+            "framework": fw.id,
+            "ties": ranking.ties if isinstance(ranking.ties, str) else list(ranking.ties),
+            "rank_on": fw.rank_on,
+            "report": fw.report,
+            "decimals": fw.decimals,
+            "units": [unit_doc(u) for u in ranking.all_units()],
+            "pillars": [{"id": p.id, "name": p.name, "criteria": list(p.criteria)} for p in fw.pillars],
+            "warnings": ranking.warnings,
+        }
+        json.dump(doc, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return 0
+    out.write(f"Bộ tiêu chí: {fw.title} ({fw.id})\n")
+    out.write(f"Nguồn: {ranking.scored.data.source}\nQuy tắc đồng điểm: {fw.describe_ties(ranking.ties)}\n")
+    show_levels = fw.has_levels
+    for n, g in enumerate(ranking.groups, start=1):
+        count = f"{len(g.units)} đơn vị" + (f", {len(g.unranked)} không xếp hạng" if g.unranked else "")
+        out.write(f"\n{n}. {g.group.name} ({count})\n")
+        everyone = [*g.units, *g.unranked]
+        width = max(_width(u.name) for u in everyone)
+        total_head = "Chỉ số" if fw.report == "index" else "Điểm" if percent else "Tổng điểm"
+        head = f"  {'Hạng':>4}  " + (f"{'Mức':<10}  " if show_levels else "") + _pad("Đơn vị", width) + f"  {total_head:>9}"
+        if percent:
+            head += f"  {'Tỷ lệ':>8}"
+        g_pillars = [t for t in pillars if t.group is g.group]
+        for t in g_pillars:
+            head += f"  {_abbrev(t.pillar.name):>14}"
+        out.write(head + "\n")
+        for u in everyone:
+            level = u.level.name if u.level else "—"
+            row = f"  {u.rank if u.ranked else '—':>4}  " + (f"{level:<10}  " if show_levels else "")
+            row += _pad(u.name, width) + f"  {_label(ranking, ranking.earned(u) if percent else u.total):>9}"
+            if percent:
+                row += f"  {format_number(u.percent, fw.decimals) + ' %':>8}"
+            for pr in unit_pillars(ranking, u, g_pillars):
+                cell = format_number(pr.percent(fw.decimals), fw.decimals) + " %" + (f" ({pr.rank})" if pr.rank else "")
+                row += f"  {cell:>14}"
+            if not u.ranked:
+                row += f"  không xếp hạng: {u.reason}"
+            out.write(row + "\n")
+        if g_pillars:
+            out.write("  Trụ cột: " + "; ".join(f"{t.pillar.name} (tối đa {plain(t.max)} điểm)" for t in g_pillars)
+                      + "; tỷ lệ % = điểm / điểm tối đa của trụ cột, (hạng) trong khối\n")
+    if ranking.warnings:
+        out.write("\nLưu ý:\n")
+        for w in ranking.warnings:
+            out.write(f"  - {w}\n")
+    return 0
+
+
+def _abbrev(name: str) -> str:
+    """A pillar's name short enough for a column head: 'Chính quyền số' stays, longer names are cut."""
+    return name if _width(name) <= 14 else name[:13] + "…"
+
+
+def _width(text: str) -> int:
+    return sum(0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def cmd_explain(args, out) -> int:
+    from ..scoring.rules import num
+
+    ranking, _ = load(args)
+    scored = ranking.scored
+    try:
+        unit = scored.unit(args.unit)
+    except KeyError as e:
+        raise XephangError(str(e.args[0])) from None
+    ru = next(u for u in ranking.all_units() if u.unit is unit)
+    fw = ranking.framework
+    level = f", mức {ru.level.name}" if ru.level else ""
+    out.write(f"{unit.name} — {ru.group.name}\n")
+    if ru.ranked:
+        standing = f"hạng {ru.rank}/{len(next(g for g in ranking.groups if g.group is ru.group).units)}"
+    else:
+        standing = f"không xếp hạng ({ru.reason})"
+    percent = f" ({format_number(ru.percent, fw.decimals)} %)" if fw.report == "points-percent" else ""
+    out.write(f"Tổng điểm {_label(ranking, unit.total)}{percent} (đầy đủ: {plain(unit.total)}){level}, {standing}\n")
+    traces = scored.explain(unit)
+    if not traces:
+        out.write(
+            "\nKỳ này chỉ có tổng điểm đã công bố (bảng kết quả), không có số liệu từng tiêu chí để giải thích.\n"
+        )
+        return 0
+    if scored.params:
+        from ..framework.params import param_text as _param_text
+
+        out.write("Tham số của kỳ: " + "; ".join(
+            f"{fw.params[k].label} [{k}] = {_param_text(fw.params[k], v)}" for k, v in scored.params.items()) + "\n")
+    if unit.not_applicable:
+        out.write(
+            f"Có tiêu chí không áp dụng: tổng = điểm đạt / điểm tối đa áp dụng ({num(unit.applicable_max)}) × {num(fw.scale)}\n"
+        )
+
+    def write(trace, number, indent):
+        c = trace.criterion
+        got = "không áp dụng" if trace.points is None else f"{num(trace.points)} / {num(c.max)} điểm"
+        sign = " (trừ điểm)" if c.deduction and c.depth == 0 else ""
+        out.write(f"\n{indent}{c.number(number)} {c.title} [{c.id}]: {got}{sign}\n")
+        origin = _origin(c)
+        if origin:
+            out.write(f"{indent}    ({origin})\n")
+        for _, label, value in trace.inputs:
+            out.write(f"{indent}    • {label}: {value}\n")
+        out.write(f"{indent}    → {trace.explanation}\n")
+        for k, child in enumerate(trace.children, start=1):
+            write(child, f"{c.number(number).rstrip('.')}.{k}." if c.so else f"{number}{k}.", indent + "  ")
+
+    for k, t in enumerate(traces, start=1):
+        write(t, f"{k}.", "")
+    return 0
+
+
+def _origin(c) -> str:
+    """Where the figures of an item come from and who checks and prepares them, in words."""
+    from ..framework.model import DATA_SOURCES
+
+    parts = []
+    if c.data_source:
+        parts.append(f"nguồn: {DATA_SOURCES[c.data_source]}")
+    if c.verified_by:
+        parts.append(f"xác minh: {c.verified_by}")
+    if c.prepared_by:
+        parts.append(f"tham mưu, thực hiện: {c.prepared_by}")
+    return "; ".join(parts)
