@@ -40,7 +40,7 @@ from .models import (
     assessed_units,
     audit,
 )
-from .scoring import PeriodScores, _group_of, check_values, effective_texts, score_period, snapshot_payload
+from .scoring import PeriodScores, check_values, effective_texts, score_period, snapshot_payload
 
 
 class PublicationError(Exception):
@@ -141,7 +141,7 @@ def build_payload(period: Period, ps: PeriodScores) -> dict:
     by_group = {g["id"]: g for g in payload["groups"]}
     for unit in non_reporting_units(period):
         rec = records[unit.pk]
-        core_group = _group_of(fw, unit.group.code)
+        core_group = fw.group(unit.group.code)
         gid = core_group.id if core_group else unit.group.code
         group = by_group.get(gid)
         if group is None:  # no unit of this group reported: the group is still listed

@@ -168,20 +168,6 @@ def _cached_scoring(key, fw: Framework, compute, cache: OrderedDict = _scored_ca
     return value
 
 
-_groups_cache: dict = {}
-
-
-def _group_of(fw: Framework, code: str):
-    """``fw.group(code)`` memoised: it folds every group's names on each call, once per unit per page."""
-    hit = _groups_cache.get((id(fw), code))
-    if hit is None or hit[0] is not fw:
-        if len(_groups_cache) > 1000:
-            _groups_cache.clear()
-        hit = (fw, fw.group(code))
-        _groups_cache[(id(fw), code)] = hit
-    return hit[1]
-
-
 def score_period(period: Period, stage: str = "appraised", *, only_submitted: bool = True,
                  override: tuple[int, dict, list] | None = None) -> PeriodScores:
     """Score every unit with complete figures. ``override`` = (unit id, texts, not applicable) scores one
@@ -202,7 +188,7 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
     params = period.params
     key: list = [id(fw), period.kind, period.name, period.tie_rule(), tuple(sorted(params.items()))]
     for sub in subs:
-        group = _group_of(fw, sub.unit.group.code)
+        group = fw.group(sub.unit.group.code)
         if group is None:
             left_out.append((sub.unit.name, f"khối '{sub.unit.group.code}' không có trong bộ tiêu chí"))
             continue
