@@ -264,6 +264,31 @@ class Submission(models.Model):
         return f"{self.unit} — {self.period}"
 
 
+class ScoringRevision(models.Model):
+    """A period's revision of what its scores are computed from: its reports (units, states, figures,
+    criteria not applicable, totals), the appraisers' adjustments, the decisions on explanations, and
+    the names, groups and order of its units and groups. Drawn anew (a random 64-bit number) by the
+    database itself on every change (triggers, migration ``0009``), so a change made anywhere (another
+    worker, a queryset ``update()``, the admin site, SQL) is seen, and scores cached under an earlier
+    revision are never served again. Random rather than counted: a rolled-back change would bring a
+    count back to a value already used for what that transaction scored.
+
+    The period's own fields (kind, name, tie rule, parameters) and its criteria set's text are read with
+    the period on every request and keyed directly (``scoring.score_period``). ``period_id`` is no foreign
+    key: a period being deleted deletes its reports, whose triggers write one more revision."""
+
+    period_id = models.BigIntegerField(primary_key=True)
+    revision = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "phiên bản dữ liệu chấm điểm của kỳ"
+
+    @classmethod
+    def of(cls, period_id: int) -> int:
+        """The period's revision (one indexed read); 0 before its first report."""
+        return cls.objects.filter(period_id=period_id).values_list("revision", flat=True).first() or 0
+
+
 def evidence_path(instance, filename):
     # The stored name is generated (safe on every file system); the original name is kept in the row.
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
