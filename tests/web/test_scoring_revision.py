@@ -11,16 +11,7 @@ import pytest
 from django.db import connections, transaction
 
 from xephang.web import cache
-from xephang.web.models import (
-    Adjustment,
-    Explanation,
-    Framework,
-    Period,
-    ScoringRevision,
-    Submission,
-    Unit,
-    UnitGroup,
-)
+from xephang.web.models import Adjustment, Explanation, Framework, Period, ScoringRevision, Submission, Unit, UnitGroup
 from xephang.web.scoring import score_period
 
 FIGURE = "so_cbccvc_co_may_tinh"  # staff with a computer: 0 costs points
