@@ -19,6 +19,8 @@ cache                   key                                                   wh
                                                                               with the period
 ``LIVE_SCORES``         (``PERIOD_SCORES``' key, the unit, its unsaved        as ``PERIOD_SCORES``; the form is
                         figures and criteria not applicable)                  in the key
+``APPRAISAL_PROGRESS``  (period id, its ``ScoringRevision``, criteria set)     the revision changes with every
+                                                                              report and adjustment
 ``DATA_CHECKS``         (``PERIOD_SCORES``' key of the period checked and     the scored periods' keys and the
                         of last year's, the evidence listed)                  evidence read on each request
 ======================  ====================================================  ================================
@@ -103,6 +105,10 @@ LIVE_SCORES = Memo("live self-scores", 32)
 #: The data-quality checks of a period (``analysis.run_checks``) with its findings by unit: an
 #: appraiser's page checks the whole period once per change, not once per page.
 DATA_CHECKS = Memo("data-quality checks", 16)
+
+#: A period's counts of reports and appraised criteria, with each submitted unit's progress
+#: (``workflow.progress``): the period page, the dashboard and the appraisal list show them.
+APPRAISAL_PROGRESS = Memo("appraisal progress", 32)
 
 
 def framework_key(fw) -> tuple | None:

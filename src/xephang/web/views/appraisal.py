@@ -30,18 +30,18 @@ def appraisal_list(request, period):
     from xephang.text import fold
 
     prog = workflow.progress(period)
-    rows = sorted(prog["per_unit"], key=lambda r: (r[0].unit.group.order, sort_key(r[0].unit.name)))
-    groups = sorted({(r[0].unit.group.order, r[0].unit.group.code, r[0].unit.group.name) for r in rows})
+    rows = sorted(prog["per_unit"], key=lambda r: (r.group_order, sort_key(r.unit_name)))
+    groups = sorted({(r.group_order, r.group_code, r.group_name) for r in rows})
     group = request.GET.get("khoi", "")
     query = request.GET.get("tim", "").strip()[:100]
     unfinished = request.GET.get("con-lai") == "1"
     if group:
-        rows = [r for r in rows if r[0].unit.group.code == group]
+        rows = [r for r in rows if r.group_code == group]
     if query:
         wanted = fold(query)
-        rows = [r for r in rows if wanted in fold(r[0].unit.name)]
+        rows = [r for r in rows if wanted in fold(r.unit_name)]
     if unfinished:
-        rows = [r for r in rows if r[1] < r[2]]
+        rows = [r for r in rows if r.done < r.total]
     page = Paginator(rows, APPRAISAL_ROWS_PER_PAGE).get_page(request.GET.get("trang"))
     filters = request.GET.copy()
     filters.pop("trang", None)
