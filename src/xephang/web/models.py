@@ -211,7 +211,8 @@ class Period(FrozenGuardedPeriod, models.Model):
         return NEXT_STATUS.get(self.status)
 
     def latest_snapshot(self):
-        return self.snapshots.order_by("-version").first()
+        """The last version, its payload read only when asked for (``data``, ``summary``)."""
+        return self.snapshots.order_by("-version").defer("payload").first()
 
     @property
     def params(self) -> dict:

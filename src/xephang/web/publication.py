@@ -169,7 +169,7 @@ def build_payload(period: Period, ps: PeriodScores) -> dict:
 
 def _store(period: Period, user, payload: dict, reason: str, published: bool) -> Snapshot:
     text = canonical_json(payload)
-    last = period.snapshots.order_by("-version").first()
+    last = period.snapshots.order_by("-version").only("version").first()
     snap = Snapshot.objects.create(
         period=period, version=(last.version + 1) if last else 1, payload=text, sha256=sha256_text(text),
         reason=reason, created_by=_user(user), published=published,
@@ -216,7 +216,9 @@ def _names(unit_ids) -> list[str]:
 def editions(period: Period) -> list[tuple[int, Snapshot]]:
     """Published versions, oldest first, numbered from 1 as the public sees them."""
     out = []
-    for n, snap in enumerate(period.snapshots.filter(published=True).order_by("version"), start=1):
+    # Without their payloads (tens of MB at national scale): the summary is cached by SHA-256, and a
+    # payload is read only when a page asks for it.
+    for n, snap in enumerate(period.snapshots.filter(published=True).order_by("version").defer("payload"), start=1):
         out.append((snap.summary.get("edition") or n, snap))
     return out
 
@@ -238,7 +240,7 @@ def draft_snapshot(period: Period) -> Snapshot | None:
     """The frozen, not yet published snapshot (status final)."""
     if period.status != Status.FINAL:
         return None
-    last = period.snapshots.order_by("-version").first()
+    last = period.snapshots.order_by("-version").defer("payload").first()
     return last if last is not None and not last.published else None
 
 

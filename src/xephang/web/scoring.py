@@ -125,12 +125,23 @@ class PeriodScores:
     #: What the scores were cached under (``cache.PERIOD_SCORES``): equal keys, equal scores. None for
     #: a live self-score or scores rebuilt from a snapshot.
     key: tuple | None = None
+    #: Look-ups by unit id, built on first use (a national period has thousands of units).
+    _positions: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _ranked: dict | None = field(default=None, init=False, repr=False, compare=False)
+
+    def position(self, unit_id: int) -> int | None:
+        """The unit's index in ``scored.units`` (and ``unit_ids``), None if it was not scored."""
+        if self._positions is None:
+            self._positions = {uid: k for k, uid in enumerate(self.unit_ids)}
+        return self._positions.get(unit_id)
 
     def ranked(self, unit_id: int):
-        if self.ranking is None or unit_id not in self.unit_ids:
+        if self.ranking is None or self.position(unit_id) is None:
             return None
-        su = self.scored.units[self.unit_ids.index(unit_id)]
-        return next(u for u in self.ranking.all_units() if u.unit is su)
+        if self._ranked is None:
+            uid_of = {id(su): uid for su, uid in zip(self.scored.units, self.unit_ids)}
+            self._ranked = {uid_of[id(u.unit)]: u for u in self.ranking.all_units() if id(u.unit) in uid_of}
+        return self._ranked.get(unit_id)
 
 
 def score_period(period: Period, stage: str = "appraised", *, only_submitted: bool = True,
@@ -235,7 +246,7 @@ def _score_period(period: Period, fw: Framework, stage: str, only_submitted: boo
 
 def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
     """Points per criterion (tree, flattened with depth) with the core's explanation of each."""
-    su = ps.scored.units[ps.unit_ids.index(unit_id)]
+    su = ps.scored.units[ps.position(unit_id)]
     numbers = ps.framework.numbers(su.group)
     rows = []
 
@@ -271,8 +282,10 @@ def snapshot_payload(ps: PeriodScores) -> dict:
         for r in t.rows:
             rows_of[id(r.unit)].append((t.pillar, r))
 
+    uid_of = {id(su): uid for su, uid in zip(ps.scored.units, ps.unit_ids)}
+
     def row(u) -> dict:
-        uid = ps.unit_ids[ps.scored.units.index(u.unit)]
+        uid = uid_of[id(u.unit)]
         out = {
             "unit_id": uid, "name": u.name, "rank": u.rank, "position": u.position,
             "total": plain(u.total), "shown": format_number(u.shown, fw.decimals),
@@ -360,9 +373,9 @@ def total_text(ps: PeriodScores, ranked) -> str:
 
 
 def _points_by_criterion(ps: PeriodScores | None, unit_id: int) -> dict:
-    if ps is None or ps.ranking is None or unit_id not in ps.unit_ids:
+    if ps is None or ps.ranking is None or ps.position(unit_id) is None:
         return {}
-    su = ps.scored.units[ps.unit_ids.index(unit_id)]
+    su = ps.scored.units[ps.position(unit_id)]
     out = {}
 
     def walk(trace):
