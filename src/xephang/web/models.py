@@ -471,9 +471,14 @@ def assessed_units(group: dict) -> list:
 
 
 def unit_rows(snap: Snapshot) -> list:
-    """One ``SnapshotUnit`` per unit of a snapshot's content, in the order of its groups and ranks."""
+    """One ``SnapshotUnit`` per unit of a snapshot's content, in the order of its groups and ranks.
+
+    From ``snap.content`` when the snapshot is being created from that dict (parsing tens of MB of
+    the text just written again costs seconds): its JSON is the payload's, since the rows' JSON field
+    refuses whatever the payload's text would have written otherwise."""
     rows, order = [], 0
-    for g in snap.data["groups"]:
+    content = getattr(snap, "content", None)
+    for g in (content if content is not None else snap.data)["groups"]:
         for u in assessed_units(g):
             rows.append(SnapshotUnit(snapshot=snap, unit_id=u["unit_id"], group=g["id"], order=order,
                                      criteria=u.get("criteria") or []))

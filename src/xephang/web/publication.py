@@ -170,10 +170,12 @@ def build_payload(period: Period, ps: PeriodScores) -> dict:
 def _store(period: Period, user, payload: dict, reason: str, published: bool) -> Snapshot:
     text = canonical_json(payload)
     last = period.snapshots.order_by("-version").only("version").first()
-    snap = Snapshot.objects.create(
+    snap = Snapshot(
         period=period, version=(last.version + 1) if last else 1, payload=text, sha256=sha256_text(text),
         reason=reason, created_by=_user(user), published=published,
     )
+    snap.content = payload  # its units' rows are copied from this, not from the text parsed again
+    snap.save(force_insert=True)
     audit(user, "snapshot.publish" if published else "snapshot.create", period=period,
           subject=f"phiên bản {snap.version}",
           after={"sha256": snap.sha256, "published": published, "created_at": utc_ms(snap.created_at),
