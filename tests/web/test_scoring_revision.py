@@ -112,6 +112,22 @@ def test_an_adjustment_made_changed_and_removed(period, demo):
     _check_change(period, "appraised", lambda: Adjustment.objects.filter(submission=sub, input_id=FIGURE).delete())
 
 
+def test_an_appraisal_decision_leaves_the_self_scores_and_the_data_checks_cached(period, demo):
+    """What units reported has its own revision: deciding a figure scores the appraised stage again,
+    not the reported one, nor the data checks of an appraiser's page (a national period's take seconds)."""
+    from xephang.web.analysis import _checks
+
+    sub = _submitted(period)
+    reported = score_period(_fresh(period), "reported", only_submitted=False)
+    appraised = score_period(_fresh(period), "appraised", only_submitted=False)
+    checks = _checks(reported, None, {})
+    Adjustment.objects.create(submission=sub, input_id=FIGURE, accepted=False, value="0", reason="thiếu minh chứng",
+                              appraiser=demo["thamdinh"])
+    again = score_period(_fresh(period), "reported", only_submitted=False)
+    assert again.scored is reported.scored and _checks(again, None, {}) is checks
+    assert score_period(_fresh(period), "appraised", only_submitted=False).scored is not appraised.scored
+
+
 def test_an_explanation_accepted_and_reversed(period, demo):
     sub = _submitted(period)
     adj = Adjustment.objects.create(submission=sub, input_id=FIGURE, accepted=False, value="0",

@@ -13,14 +13,14 @@ cache                   key                                                   wh
 ``SNAPSHOT_RANKINGS``   (snapshot id, its SHA-256, criteria set SHA-256)      both inputs are in the key
 ``CHECKED_FIGURES``     (criteria set, group, figures as typed, criteria      the whole input is the key
                         not applicable)
-``PERIOD_SCORES``       (period id, its ``ScoringRevision``, stage, only      the revision changes with every
-                        submitted or not, kind, name, tie rule, parameters,   report, adjustment, explanation,
-                        criteria set)                                         unit and group; the rest is read
-                                                                              with the period
+``PERIOD_SCORES``       (period id, its ``ScoringRevision`` (of reports;      the revisions change with every
+                        appraised: and of appraisal), stage, only submitted   report, unit and group (and
+                        or not, kind, name, tie rule, parameters, criteria    adjustment, explanation); the
+                        set)                                                  rest is read with the period
 ``LIVE_SCORES``         (``PERIOD_SCORES``' key, the unit, its unsaved        as ``PERIOD_SCORES``; the form is
                         figures and criteria not applicable)                  in the key
-``APPRAISAL_PROGRESS``  (period id, its ``ScoringRevision``, criteria set)     the revision changes with every
-                                                                              report and adjustment
+``APPRAISAL_PROGRESS``  (period id, both ``ScoringRevision`` numbers,         the revisions change with every
+                        criteria set)                                         report and adjustment
 ``DATA_CHECKS``         (``PERIOD_SCORES``' key of the period checked and     the scored periods' keys and the
                         of last year's, the evidence listed)                  evidence read on each request
 ======================  ====================================================  ================================

@@ -266,10 +266,12 @@ class Submission(models.Model):
 
 
 class ScoringRevision(models.Model):
-    """A period's revision of what its scores are computed from: its reports (units, states, figures,
-    criteria not applicable, totals), the appraisers' adjustments, the decisions on explanations, and
-    the names, groups and order of its units and groups. Drawn anew (a random 64-bit number) by the
-    database itself on every change (triggers, migration ``0009``), so a change made anywhere (another
+    """A period's revisions of what its scores are computed from: ``revision``, of its reports (units,
+    states, figures, criteria not applicable, totals) and the names, groups and order of its units and
+    groups; ``appraisal``, of the appraisers' adjustments and the decisions on explanations (so that a
+    decision leaves the self-scores and the data checks cached). Each drawn anew (a random 64-bit
+    number) by the database itself on every change (triggers, migration ``0009``), so a change made
+    anywhere (another
     worker, a queryset ``update()``, the admin site, SQL) is seen, and scores cached under an earlier
     revision are never served again. Random rather than counted: a rolled-back change would bring a
     count back to a value already used for what that transaction scored.
@@ -280,14 +282,15 @@ class ScoringRevision(models.Model):
 
     period_id = models.BigIntegerField(primary_key=True)
     revision = models.BigIntegerField(default=0)
+    appraisal = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "phiên bản dữ liệu chấm điểm của kỳ"
 
     @classmethod
-    def of(cls, period_id: int) -> int:
-        """The period's revision (one indexed read); 0 before its first report."""
-        return cls.objects.filter(period_id=period_id).values_list("revision", flat=True).first() or 0
+    def of(cls, period_id: int) -> tuple[int, int]:
+        """The period's (reports revision, appraisal revision), one indexed read; 0 before any change."""
+        return cls.objects.filter(period_id=period_id).values_list("revision", "appraisal").first() or (0, 0)
 
 
 def evidence_path(instance, filename):

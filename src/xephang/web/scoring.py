@@ -160,7 +160,10 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
     key = None
     if fkey is not None and period.pk is not None:
         try:
-            key = (period.pk, ScoringRevision.of(period.pk), stage, only_submitted, period.kind, period.name,
+            reports, appraisal = ScoringRevision.of(period.pk)
+            # What units reported is scored at both stages; what appraisers decided, only once appraised.
+            revision = (reports, appraisal) if stage == "appraised" else (reports,)
+            key = (period.pk, revision, stage, only_submitted, period.kind, period.name,
                    period.ties, tuple(sorted(params.items())), fkey)
             hash(key)
         except TypeError:  # a parameter stored as a list or table: scored, not cached

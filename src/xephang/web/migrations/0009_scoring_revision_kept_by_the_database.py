@@ -3,21 +3,22 @@ and PostgreSQL) on every change, so that every process sees a change however it 
 
 from django.db import migrations, models
 
-#: (table, its alias in the statements, how each row reaches its period(s), columns read by scoring).
-#: ``{row}`` is NEW or OLD. Each source is a SELECT of period ids (possibly none).
+#: (table, how each row reaches its period(s), columns read by scoring, the revision it changes:
+#: ``revision`` for what units reported, ``appraisal`` for what appraisers decided). ``{row}`` is NEW or
+#: OLD. Each source is a SELECT of period ids (possibly none).
 SOURCES = [
     ("web_submission", "SELECT {row}.period_id AS period_id WHERE 1 = 1",
-     ["period_id", "unit_id", "state", '"values"', "not_applicable", "total"]),
+     ["period_id", "unit_id", "state", '"values"', "not_applicable", "total"], "revision"),
     ("web_adjustment", "SELECT s.period_id AS period_id FROM web_submission s WHERE s.id = {row}.submission_id",
-     ["submission_id", "input_id", "accepted", "value"]),
+     ["submission_id", "input_id", "accepted", "value"], "appraisal"),
     ("web_explanation", "SELECT s.period_id AS period_id FROM web_submission s JOIN web_adjustment a ON a.submission_id = s.id "
                         "WHERE a.id = {row}.adjustment_id",
-     ["adjustment_id", "decision"]),
+     ["adjustment_id", "decision"], "appraisal"),
     ("web_unit", "SELECT DISTINCT s.period_id AS period_id FROM web_submission s WHERE s.unit_id = {row}.id",
-     ["name", "group_id", '"order"']),
+     ["name", "group_id", '"order"'], "revision"),
     ("web_unitgroup", "SELECT DISTINCT s.period_id AS period_id FROM web_submission s JOIN web_unit u ON s.unit_id = u.id "
                       "WHERE u.group_id = {row}.id",
-     ["code", '"order"']),
+     ["code", '"order"'], "revision"),
 ]
 #: Units and groups are counted when they change, not when they are created or deleted: a unit without
 #: a report is in no period's scores, and one with a report cannot be deleted (PROTECT).
@@ -30,10 +31,11 @@ EVENTS = {"web_unit": ["UPDATE"], "web_unitgroup": ["UPDATE"]}
 RANDOM = {"sqlite": "random()", "postgresql": "(random() * 4611686018427387904)::bigint"}
 
 
-def _bump(source: str, row: str, vendor: str) -> str:
-    return (f"INSERT INTO web_scoringrevision (period_id, revision) SELECT p.period_id, {RANDOM[vendor]} "
+def _bump(source: str, row: str, vendor: str, column: str) -> str:
+    other = "appraisal" if column == "revision" else "revision"
+    return (f"INSERT INTO web_scoringrevision (period_id, {column}, {other}) SELECT p.period_id, {RANDOM[vendor]}, 0 "
             f"FROM ({source.format(row=row)}) p WHERE p.period_id IS NOT NULL "
-            "ON CONFLICT (period_id) DO UPDATE SET revision = excluded.revision")
+            f"ON CONFLICT (period_id) DO UPDATE SET {column} = excluded.{column}")
 
 
 def _changed(columns, distinct: str) -> str:
@@ -42,13 +44,13 @@ def _changed(columns, distinct: str) -> str:
 
 def _statements(vendor: str) -> tuple[list[str], list[str]]:
     create, drop = [], []
-    for table, source, columns in SOURCES:
+    for table, source, columns, column in SOURCES:
         for event in EVENTS.get(table, ["INSERT", "UPDATE", "DELETE"]):
             name = f"{table}_scoring_{event.lower()}"
             rows = {"INSERT": ["NEW"], "DELETE": ["OLD"], "UPDATE": ["OLD", "NEW"]}[event]
             if vendor == "postgresql":
                 when = f" WHEN ({_changed(columns, 'IS DISTINCT FROM')})" if event == "UPDATE" else ""
-                body = "; ".join(_bump(source, r, vendor) for r in rows)
+                body = "; ".join(_bump(source, r, vendor, column) for r in rows)
                 create.append(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
                               f"BEGIN {body}; RETURN NULL; END $$")
                 create.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} "
@@ -56,7 +58,7 @@ def _statements(vendor: str) -> tuple[list[str], list[str]]:
                 drop += [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
             else:
                 when = f" WHEN {_changed(columns, 'IS NOT')}" if event == "UPDATE" else ""
-                body = "".join(_bump(source, r, vendor) + "; " for r in rows)
+                body = "".join(_bump(source, r, vendor, column) + "; " for r in rows)
                 create.append(f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} BEGIN {body}END")
                 drop.append(f"DROP TRIGGER IF EXISTS {name}")
     return create, drop
@@ -84,6 +86,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("period_id", models.BigIntegerField(primary_key=True, serialize=False)),
                 ("revision", models.BigIntegerField(default=0)),
+                ("appraisal", models.BigIntegerField(default=0)),
             ],
             options={"verbose_name": "phiên bản dữ liệu chấm điểm của kỳ"},
         ),
