@@ -278,7 +278,11 @@ class ScoringRevision(models.Model):
 
     The period's own fields (kind, name, tie rule, parameters) and its criteria set's text are read with
     the period on every request and keyed directly (``scoring.score_period``). ``period_id`` is no foreign
-    key: a period being deleted deletes its reports, whose triggers write one more revision."""
+    key: a period being deleted deletes its reports, whose triggers write one more revision.
+
+    The cost: a transaction that changes a period's reports holds that period's row until it ends, so
+    two saves of one period's reports commit one after the other (each request is one short
+    transaction; scoring is never done while holding it, as saving redirects)."""
 
     period_id = models.BigIntegerField(primary_key=True)
     revision = models.BigIntegerField(default=0)
