@@ -9,10 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..display import points, points_change, rounded, rounded_up
+from ..display import exact, points, points_change, rounded, rounded_up
 from ..errors import XephangError
 from ..numbers import format_number, from_fixed
-from ..scoring.rules import num
 from .period import add_period_arguments, load, load_other
 
 
@@ -170,7 +169,7 @@ def cmd_gap(args, out) -> int:
     d = ranking.framework.decimals
     for g in gaps:
         out.write(f"\n{g.name} — {g.group.name}: {points(g.total, d)} điểm, mức {g.level.name}; "
-                  f"cần thêm {rounded_up(g.lacking)} điểm để đạt mức {g.next_level.name} (từ {num(g.next_level.min)} điểm)\n")
+                  f"cần thêm {rounded_up(g.lacking)} điểm để đạt mức {g.next_level.name} (từ {exact(g.next_level.min)} điểm)\n")
         if g.note:
             out.write(f"  ({g.note})\n")
         for o in g.opportunities[: args.top]:
@@ -285,7 +284,7 @@ def cmd_components(args, out) -> int:
         if t.group is not group:
             group = t.group
             out.write(f"\n=== {group.name} ===\n")
-        out.write(f"\n{t.criterion.title} (tối đa {num(t.criterion.max)} điểm)\n")
+        out.write(f"\n{t.criterion.title} (tối đa {exact(t.criterion.max)} điểm)\n")
         for r in t.rows:
             rank = "—" if r.rank is None else str(r.rank)
             pts = "không áp dụng" if r.points is None else points(r.points, d)
@@ -307,12 +306,12 @@ def _pillar_tables(ranking, out) -> None:
             group = t.group
             out.write(f"\n=== {group.name}: trụ cột ===\n")
         crits = ", ".join(t.pillar.criteria)
-        out.write(f"\nTrụ cột {t.pillar.name} (tối đa {num(t.max)} điểm; gồm {crits})\n")
+        out.write(f"\nTrụ cột {t.pillar.name} (tối đa {exact(t.max)} điểm; gồm {crits})\n")
         for r in t.rows:
             rank = "—" if r.rank is None else str(r.rank)
             pct = format_number(r.percent(d), d) + " %"
             overall = "không xếp hạng" if r.unit.rank is None else f"hạng chung {r.unit.rank}"
-            out.write(f"  {rank:>4}  {r.name:<40} {points(r.points, d):>8} / {num(r.max)}  {pct:>9}   ({overall})\n")
+            out.write(f"  {rank:>4}  {r.name:<40} {points(r.points, d):>8} / {exact(r.max)}  {pct:>9}   ({overall})\n")
 
 
 # ------------------------------------------------------------------------------------------ checks

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
+from ..display import exact
 from ..errors import XephangError
 from ..numbers import format_number, plain
 from ..ranking import Ranking
@@ -155,8 +156,6 @@ def _pad(text: str, width: int) -> str:
 
 
 def cmd_explain(args, out) -> int:
-    from ..scoring.rules import num
-
     ranking, _ = load(args)
     scored = ranking.scored
     try:
@@ -186,12 +185,12 @@ def cmd_explain(args, out) -> int:
             f"{fw.params[k].label} [{k}] = {_param_text(fw.params[k], v)}" for k, v in scored.params.items()) + "\n")
     if unit.not_applicable:
         out.write(
-            f"Có tiêu chí không áp dụng: tổng = điểm đạt / điểm tối đa áp dụng ({num(unit.applicable_max)}) × {num(fw.scale)}\n"
+            f"Có tiêu chí không áp dụng: tổng = điểm đạt / điểm tối đa áp dụng ({exact(unit.applicable_max)}) × {exact(fw.scale)}\n"
         )
 
     def write(trace, number, indent):
         c = trace.criterion
-        got = "không áp dụng" if trace.points is None else f"{num(trace.points)} / {num(c.max)} điểm"
+        got = "không áp dụng" if trace.points is None else f"{exact(trace.points)} / {exact(c.max)} điểm"
         sign = " (trừ điểm)" if c.deduction and c.depth == 0 else ""
         out.write(f"\n{indent}{c.number(number)} {c.title} [{c.id}]: {got}{sign}\n")
         origin = _origin(c)

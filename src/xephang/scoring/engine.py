@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..display import yes_no
 from ..framework.model import Criterion, Framework
 from ..numbers import SCALE, TOTAL_DECIMALS, round_fixed
 from ..period import PeriodData
@@ -270,7 +271,7 @@ def _shown(fw: Framework, qid: str, value, raw) -> tuple[str, str, str]:
     if q is None:
         return (qid, qid, "—")
     if isinstance(value, (bool, np.bool_)):
-        text = "có" if value else "không"
+        text = yes_no(value)
     elif getattr(q, "type", "") == "choice":
         text = next((o.label for o in q.options if o.id == value), str(value))
     elif getattr(q, "type", "") == "list":

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from xephang.display import yes_no
+
 from .models import Status
 
 #: Keys of before/after records, as a person names them.
@@ -64,10 +66,8 @@ def value_text(value) -> str:
     """A recorded value as a person reads it: dates dd/mm/yyyy, decimal commas, yes/no, lists joined."""
     if value is None or value == "":
         return "(trống)"
-    if value is True:
-        return "có"
-    if value is False:
-        return "không"
+    if isinstance(value, bool):
+        return yes_no(value)
     if isinstance(value, dict):
         parts = [value_text(v) for v in value.values() if v not in (None, "", [], {})]
         return " ".join(parts) if parts else "(trống)"
