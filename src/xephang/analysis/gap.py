@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..display import reach_at_least, rounded, rounded_up
+from ..display import exact, reach_at_least, rounded, rounded_up
 from ..framework.model import Criterion, Framework, Group, Level
 from ..numbers import SCALE, from_fixed
 from ..ranking import RankedUnit, Ranking
 from ..scoring.engine import ScoredPeriod
-from ..scoring.rules import Choice, Count, Direct, Formula, Ratio, Relative, Tiers, YesNo, num
+from ..scoring.rules import Choice, Count, Direct, Formula, Ratio, Relative, Tiers, YesNo
 
 
 @dataclass
@@ -142,7 +142,7 @@ def _opportunities(fw: Framework, scored: ScoredPeriod, ru: RankedUnit, lacking:
     note = ""
     if applicable != fw.scale:
         note = (
-            f"có tiêu chí không áp dụng: tổng = điểm đạt / {num(applicable)} × {num(fw.scale)}, "
+            f"có tiêu chí không áp dụng: tổng = điểm đạt / {exact(applicable)} × {exact(fw.scale)}, "
             f"nên cần thêm {rounded_up(need)} điểm tiêu chí để tăng {rounded_up(lacking)} điểm tổng"
         )
     return found, note
