@@ -170,3 +170,12 @@ def test_every_import_of_the_package_names_a_module_that_exists():
     missing = {(m, t) for m, targets in _graph().items() for t in targets
                if t.startswith("xephang") and t not in modules}
     assert missing == set()
+
+
+if __name__ == "__main__":  # the figures: python tests/test_import_graph.py
+    graph = _graph()
+    package = {m: {t for t in targets if t.startswith("xephang")} for m, targets in graph.items()}
+    cycles = _cycles(package)
+    print(f"modules {len(package)}, imports between them {sum(map(len, package.values()))}, cycles {len(cycles)}")
+    for c in cycles:
+        print("  " + ", ".join(c))
