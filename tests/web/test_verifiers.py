@@ -18,8 +18,11 @@ STAFF = {"can_bo_cntt", "so_cbccvc_dat_chuan_cntt", "so_cbccvc", "so_luot_boi_du
 
 @pytest.fixture
 def noi_vu(demo):
-    user = get_user_model().objects.create_user("xacminh", password="x", first_name="Lê Văn Xác")
-    Profile.objects.create(user=user, role=Role.VERIFIER, unit=Unit.objects.get(name="Sở Nội vụ"))
+    """The demo's verifying agency account (Sở Nội vụ), its demo assignment taken back so that each test
+    assigns what it needs."""
+    user = get_user_model().objects.get(username="xacminh")
+    assert user.profile.role == Role.VERIFIER and user.profile.unit.name == "Sở Nội vụ"
+    CriterionVerifier.objects.filter(period=demo["open"]).delete()
     return user
 
 
@@ -38,6 +41,7 @@ def _appraising(demo, verifier):
 
 def test_administrator_assigns_and_unassigns_audited(client, demo, noi_vu):
     p = demo["open"]
+    audited = AuditEntry.objects.filter(action="verifier.assign").count()  # the demo's own assignment
     client.force_login(demo["quantri"])
     url = reverse("web:period-verifiers", args=[p.pk])
     page = client.get(url).content.decode()
@@ -53,7 +57,7 @@ def test_administrator_assigns_and_unassigns_audited(client, demo, noi_vu):
     client.post(url, {"c_nhan_luc": ""})
     assert "thôi giao tiêu chí" in client.get(reverse("web:audit")).content.decode()
     assert not CriterionVerifier.objects.exists()
-    assert AuditEntry.objects.filter(action="verifier.assign").count() == 2
+    assert AuditEntry.objects.filter(action="verifier.assign").count() == audited + 2
 
 
 def test_verifier_appraises_only_the_assigned_figures(client, demo, noi_vu):
@@ -136,3 +140,15 @@ def test_unit_sees_which_agency_adjusted_its_figure(client, demo, noi_vu):
     client.force_login(reporter)
     page = client.get(reverse("web:explanation", args=[p.pk, sub.unit.pk])).content.decode()
     assert 'data-testid="verified-so_cbccvc">(cơ quan xác minh: Sở Nội vụ)' in page
+
+
+def test_the_demo_has_a_verifying_agency_that_logs_in_with_the_demo_password(client, demo):
+    from xephang.web.demo import DEMO_PASSWORD, describe_accounts
+
+    assert client.login(username="xacminh", password=DEMO_PASSWORD)
+    user = get_user_model().objects.get(username="xacminh")
+    assert user.profile.role == Role.VERIFIER and user.profile.unit.name == "Sở Nội vụ"
+    assert list(CriterionVerifier.objects.filter(period=demo["open"]).values_list("criterion_id", "user__username")) == [
+        ("nhan_luc", "xacminh")]
+    assert "xacminh" in describe_accounts() and "Cán bộ cơ quan xác minh (Sở Nội vụ)" in describe_accounts()
+
