@@ -152,3 +152,40 @@ def test_the_demo_has_a_verifying_agency_that_logs_in_with_the_demo_password(cli
         ("nhan_luc", "xacminh")]
     assert "xacminh" in describe_accounts() and "Cán bộ cơ quan xác minh (Sở Nội vụ)" in describe_accounts()
 
+
+def test_a_verifier_counts_its_own_figures_on_the_appraisal_list(client, demo):
+    """The demo's verifier sees, for each unit, the figures assigned to it that it has decided (not the
+    appraisers' criteria); the Sở's appraiser still sees criteria."""
+    from xephang.web import workflow
+
+    p = demo["open"]
+    workflow.transition(p, demo["quantri"], Status.APPRAISAL)
+    verifier = get_user_model().objects.get(username="xacminh")
+    subs = list(Submission.objects.filter(period=p, state=Submission.State.SUBMITTED).select_related("unit__group"))
+    fw = p.framework.load()
+    assigned = {s.pk: STAFF & {i.id for i in fw.inputs_for(s.unit.group.code)} for s in subs}
+    first = next(s for s in subs if assigned[s.pk])
+    one = sorted(assigned[first.pk])[0]
+    workflow.appraise(first, verifier, one, True, "", "")
+    workflow.appraise(first, demo["thamdinh"], "so_may_tinh", True, "", "")  # the appraiser's, not counted
+    url = reverse("web:appraisal", args=[p.pk])
+    client.force_login(verifier)
+    page = client.get(url).content.decode()
+    total = sum(len(v) for v in assigned.values())
+    assert re.search(rf'data-testid="own-progress">Cơ quan xác minh: bạn đã thẩm định <strong>1/{total}</strong> '
+                     rf"số liệu được giao của {len(subs)} đơn vị đã nộp", page)
+    assert f"(tiêu chí: {fw.criterion('nhan_luc').title})" in page
+    row = page[page.index(f">{first.unit.name}</a>"):]
+    assert row[:row.index("</tr>")].count(f"1/{len(assigned[first.pk])}") == 1
+    # Units still to do, for the verifier: every unit but none finished yet.
+    page = client.get(url + "?con-lai=1").content.decode()
+    assert f"{sum(1 for v in assigned.values() if v)} đơn vị" in page
+    # Its own part done for that unit: the unit leaves its "still to do" list.
+    for input_id in assigned[first.pk] - {one}:
+        workflow.appraise(Submission.objects.get(pk=first.pk), verifier, input_id, True, "", "")
+    page = client.get(url + "?con-lai=1").content.decode()
+    assert f">{first.unit.name}</a>" not in page
+    # The appraiser's list counts criteria, as before.
+    client.force_login(demo["thamdinh"])
+    page = client.get(url).content.decode()
+    assert 'data-testid="own-progress"' not in page and "Tiêu chí đã thẩm định" in page
