@@ -609,9 +609,7 @@ def _read_inputs(file, ws, problems) -> list[dict]:
         inp: dict = {"id": s.get(row, "id"), "label": s.get(row, "label"), "type": s.get(row, "type")}
         if inp["type"] not in _model.INPUT_TYPES:
             s.fail(k, "type", f"cần một trong {', '.join(_model.INPUT_TYPES)}, không phải '{inp['type']}'")
-        for key in ("unit", "at_most", "help"):
-            if s.get(row, key):
-                inp[key] = s.get(row, key)
+        _texts(s, row, inp, ("unit", "at_most", "help"))
         for key in ("min", "max"):
             d = _number(s, k, key, s.get(row, key))
             if d is not None:
@@ -640,14 +638,19 @@ def _read_inputs(file, ws, problems) -> list[dict]:
     return out
 
 
+def _texts(s: _Sheet, row, into: dict, keys) -> None:
+    """Copy the row's non-empty text cells of ``keys`` into ``into``."""
+    for key in keys:
+        if s.get(row, key):
+            into[key] = s.get(row, key)
+
+
 def _read_params(file, ws, problems) -> list[dict]:
     s = _Sheet(file, ws, PARAM_COLUMNS, problems, ("id", "type"))
     out = []
     for k, row in s.rows:
         p: dict = {"id": s.get(row, "id"), "label": s.get(row, "label"), "type": s.get(row, "type")}
-        for key in ("unit", "help"):
-            if s.get(row, key):
-                p[key] = s.get(row, key)
+        _texts(s, row, p, ("unit", "help"))
         for key in ("min", "max"):
             d = _number(s, k, key, s.get(row, key))
             if d is not None:
@@ -673,9 +676,7 @@ def _read_derived(file, ws, problems) -> list[dict]:
     out = []
     for k, row in s.rows:
         d: dict = {"id": s.get(row, "id"), "label": s.get(row, "label")}
-        for key in ("type", "unit", "help"):
-            if s.get(row, key):
-                d[key] = s.get(row, key)
+        _texts(s, row, d, ("type", "unit", "help"))
         d["value"] = s.get(row, "value")
         if not d["value"]:
             s.fail(k, "value", "cần biểu thức tính giá trị, ví dụ 'so_hop_chu_tri / so_hop_cds'")
