@@ -365,15 +365,23 @@ def reporter_status(request) -> dict:
     w = Who.of(getattr(request, "user", None))
     if w.role != Role.REPORTER or w.unit_id is None:
         return {}
+    from django.db.models import Exists, OuterRef, Subquery
+
     today = timezone.localdate()
     out = []
-    periods = Period.objects.filter(units=w.unit_id, status__in=(Status.OPEN, Status.EXPLANATION))
+    # One query on every page of a reporter, whatever the number of periods: his unit's report state,
+    # whether it has figures, and its deadline extension come with each period.
+    own = Submission.objects.filter(period=OuterRef("pk"), unit_id=w.unit_id)
+    extension = DeadlineExtension.objects.filter(period=OuterRef("pk"), unit_id=w.unit_id).order_by("pk")
+    periods = Period.objects.filter(units=w.unit_id, status__in=(Status.OPEN, Status.EXPLANATION)).annotate(
+        own_state=Subquery(own.values("state")[:1]), own_started=Exists(own.exclude(values={})),
+        own_extension=Subquery(extension.values("until")[:1]))
     for p in periods:
-        sub = Submission.objects.filter(period=p, unit_id=w.unit_id).only("state", "values").first()
+        p.__dict__.setdefault("_unit_deadlines", {})[w.unit_id] = p.own_extension  # as deadline_for reads it
         if p.status == Status.OPEN:
             deadline = deadline_for(p, w.unit_id)
-            submitted = not not_submitted(sub)
-            label = "Đã nộp" if submitted else ("Đang soạn" if sub is not None and sub.values else "Chưa bắt đầu")
+            submitted = p.own_state == Submission.State.SUBMITTED
+            label = "Đã nộp" if submitted else ("Đang soạn" if p.own_state is not None and p.own_started else "Chưa bắt đầu")
             out.append({"period": p, "label": label, "deadline": deadline, "days": days_text(deadline, today),
                         "late": not submitted and deadline is not None and deadline < today, "submitted": submitted,
                         "url": reverse("web:report", args=[p.pk, w.unit_id])})
