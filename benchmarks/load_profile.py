@@ -17,11 +17,9 @@ functions with the most cumulative time); ``--queries KIND`` prints its SQL.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 
 
@@ -35,21 +33,9 @@ def main(argv=None) -> int:
     ap.add_argument("--only", metavar="KIND", action="append", help="only this kind of request (repeatable)")
     args = ap.parse_args(argv)
 
-    state = tempfile.mkdtemp(prefix="xephang-load-profile-")
-    os.environ["XEPHANG_STATE_DIR"] = state
-    os.environ["XEPHANG_MEDIA_ROOT"] = os.path.join(state, "media")
-    os.environ.setdefault("XEPHANG_INSECURE_KEY_OK", "1")
-    os.environ.setdefault("XEPHANG_SECURE_COOKIES", "0")
-    os.environ["XEPHANG_ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "xephang.web.settings"
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
+    from web_scale import throwaway_django  # beside this script
 
-    import django
-
-    django.setup()
+    throwaway_django("xephang-load-profile-", args.database_url)
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
