@@ -426,6 +426,24 @@ def warm_up(base, plan, concurrency, seconds):
     return len(urls) * 3, failed
 
 
+def settle(base: str, limit: float = 300.0) -> float:
+    """Wait until the server answers its home page within half a second three times in a row (at
+    most ``limit`` seconds); returns how long it took beyond the first answer, 0 if it was idle."""
+    import httpx
+
+    start = time.monotonic()
+    fast = 0
+    while fast < 3 and time.monotonic() - start < limit:
+        t = time.perf_counter()
+        try:
+            httpx.get(f"{base}/", timeout=limit, trust_env=False)
+        except httpx.HTTPError:
+            pass
+        fast = fast + 1 if time.perf_counter() - t < 0.5 else 0
+    waited = time.monotonic() - start
+    return waited if waited > 2 else 0.0
+
+
 def workers_memory(master: int) -> list[float]:
     """Resident memory (MB) of each gunicorn worker (the master's children), from /proc."""
     out = []
@@ -551,6 +569,11 @@ def main():
             n, failed = warm_up(base, plan, args.workers * args.threads, args.warmup_seconds)
             print(f"warm-up (not measured): {n} requests in {time.perf_counter() - t:.1f} s"
                   + (f", {len(failed)} failed, e.g. {failed[0]}" if failed else ""))
+            # Requests the warm-up gave up on are still being served: the run must not start on that
+            # backlog (at the country's size it made the whole run a queue).
+            waited = settle(base)
+            if waited:
+                print(f"waited {waited:.0f} s for the server to finish the warm-up's requests")
         print(f"gunicorn: {args.workers} workers x {args.threads} threads on {base} (garbage collector threshold "
               f"{env.get('XEPHANG_GC_THRESHOLD') or 'default of xephang.web.collector'}); running {args.seconds:.0f} s "
               f"over at most {args.connections} connections; load average now {os.getloadavg()[0]:.2f} ...")
