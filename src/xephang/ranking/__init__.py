@@ -25,6 +25,6 @@ level are the criteria set's (``Framework.level_of``, ``Level.band_text``).
 
 from .model import GroupRanking, RankedUnit, Ranking
 from .notes import BELOW_BAND, SHARED, SPLIT, Note
-from .ranks import rank
+from .ranks import rank, rank_unit
 
-__all__ = ["BELOW_BAND", "SHARED", "SPLIT", "GroupRanking", "Note", "RankedUnit", "Ranking", "rank"]
+__all__ = ["BELOW_BAND", "SHARED", "SPLIT", "GroupRanking", "Note", "RankedUnit", "Ranking", "rank", "rank_unit"]

@@ -116,3 +116,50 @@ def _alphabetical_within_ties(ordered, key):
         out.extend(sorted(run, key=lambda u: sort_key(u.name)) if len(run) > 1 else run)
         i = j
     return out
+
+
+def rank_unit(ranking: Ranking, scored: ScoredPeriod, replaces: ScoredUnit | None = None) -> RankedUnit:
+    """The one unit of ``scored`` (``scoring.single.score_unit``) ranked among the other units of its
+    group in ``ranking``, as ``rank`` of the period scored again with it (added, or in place of
+    ``replaces``) would rank it: same rank, position, level, tie rule; a group not ranked, or a
+    ``replaces`` set apart with a reason, leaves it unranked with that reason. It assumes the others'
+    totals did not move (``score_unit`` returns None when they would)."""
+    fw = ranking.framework
+    (u,) = scored.units
+    g = next(gr for gr in fw.groups if gr.id == u.group)
+    table = next((gr for gr in ranking.groups if gr.group.id == u.group), None)
+    ranked = [r.unit for r in table.units if r.unit is not replaces] if table else []
+    apart = [r for r in table.unranked if r.unit is not replaces] if table else []
+    reason = g.not_ranked_reason if not g.ranked else next(
+        (r.reason for r in (table.unranked if table else []) if r.unit is replaces), "")
+
+    def before(o: ScoredUnit) -> bool:
+        # o comes before u in the rescored source: the others before u's position keep theirs
+        return o.order < u.order
+
+    def name_first(o: ScoredUnit) -> bool:
+        ko, ku = sort_key(o.name), sort_key(u.name)
+        return ko < ku or (ko == ku and before(o))
+
+    level = fw.level_of(u.total, g.id)
+    if reason:
+        position = len(ranked) + 1 + sum(name_first(r.unit) for r in apart)
+        return RankedUnit(unit=u, group=g, total=u.total, level=level, rank=None, position=position,
+                          framework=fw, reason=reason)
+    ties = ranking.ties
+
+    def key(o: ScoredUnit, sp: ScoredPeriod):
+        tb = tuple(-(sp.points(o, cid) or 0) for cid in ties) if isinstance(ties, tuple) else ()
+        return (-_rank_key(fw, o), tb)
+
+    mine = key(u, scored)
+    keys = [key(o, ranking.scored) for o in ranked]
+    if ties == "input-order":
+        ahead = sum(k[0] < mine[0] or (k[0] == mine[0] and before(o)) for o, k in zip(ranked, keys))
+        r = position = ahead + 1
+    else:
+        better = sum(k < mine for k in keys)
+        tied = sum(name_first(o) for o, k in zip(ranked, keys) if k == mine)
+        position = better + tied + 1
+        r = len({k for k in keys if k < mine}) + 1 if ties == "dense" else better + 1
+    return RankedUnit(unit=u, group=g, total=u.total, level=level, rank=r, position=position, framework=fw)

@@ -174,36 +174,47 @@ def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
                 u = data.units[i]
                 units[i] = ScoredUnit(u.name, gid, i, u.row, round_fixed(u.total, TOTAL_DECIMALS), k)
             continue
-        cols = _columns(framework, data, gid, idx, arrays)
-        _derived_columns(framework, gid, cols, params, len(idx))
-        gs.cols = cols
-        gs.context.size = len(idx)
-        na_any = {cid: _na(data, cid, idx) for cid in _criteria_ids(framework, gid)}
-        positive = np.zeros(len(idx), dtype=object)
-        deducted = np.zeros(len(idx), dtype=object)
-        na_max = np.zeros(len(idx), dtype=object)
-        for c in framework.criteria_for(gid):
-            p = _score_node(c, gid, cols, gs, na_any, na_max)
-            if c.deduction:
-                deducted = deducted + p
-            else:
-                positive = positive + p
-        applicable = framework.scale - na_max
-        rescaled = np.where(
-            na_max == 0, positive, _div(positive * framework.scale, np.where(applicable == 0, 1, applicable))
-        )
-        totals = np.maximum(rescaled - deducted, 0)
-        na_masks = [(cid, mask) for cid, mask in gs.na.items() if mask.any()]
-        any_na = np.logical_or.reduce([m for _, m in na_masks]) if na_masks else np.zeros(len(idx), bool)
-        none: frozenset[str] = frozenset()
-        for k, i in enumerate(idx):
-            u = data.units[i]
-            na = frozenset(cid for cid, mask in na_masks if mask[k]) if any_na[k] else none
-            units[i] = ScoredUnit(
-                u.name, gid, i, u.row, round_fixed(int(totals[k]), TOTAL_DECIMALS), k,
-                not_applicable=na, applicable_max=int(applicable[k]),
-            )
+        for i, su in zip(idx, _score_group(framework, data, gid, gs, params, arrays)):
+            units[i] = su
     return ScoredPeriod(framework, data, units, groups, params)
+
+
+def _score_group(framework: Framework, data: PeriodData, gid: str, gs: GroupScores, params: dict,
+                 arrays: dict, orders: list[int] | None = None) -> list[ScoredUnit]:
+    """Score the units ``gs.unit_indices`` of one group of an inputs period (filling ``gs``); their
+    ``ScoredUnit`` in that order. ``orders``: their positions in the source, when not their indices."""
+    idx = gs.unit_indices
+    cols = _columns(framework, data, gid, idx, arrays)
+    _derived_columns(framework, gid, cols, params, len(idx))
+    gs.cols = cols
+    gs.context.size = len(idx)
+    na_any = {cid: _na(data, cid, idx) for cid in _criteria_ids(framework, gid)}
+    positive = np.zeros(len(idx), dtype=object)
+    deducted = np.zeros(len(idx), dtype=object)
+    na_max = np.zeros(len(idx), dtype=object)
+    for c in framework.criteria_for(gid):
+        p = _score_node(c, gid, cols, gs, na_any, na_max)
+        if c.deduction:
+            deducted = deducted + p
+        else:
+            positive = positive + p
+    applicable = framework.scale - na_max
+    rescaled = np.where(
+        na_max == 0, positive, _div(positive * framework.scale, np.where(applicable == 0, 1, applicable))
+    )
+    totals = np.maximum(rescaled - deducted, 0)
+    na_masks = [(cid, mask) for cid, mask in gs.na.items() if mask.any()]
+    any_na = np.logical_or.reduce([m for _, m in na_masks]) if na_masks else np.zeros(len(idx), bool)
+    none: frozenset[str] = frozenset()
+    out = []
+    for k, i in enumerate(idx):
+        u = data.units[i]
+        na = frozenset(cid for cid, mask in na_masks if mask[k]) if any_na[k] else none
+        out.append(ScoredUnit(
+            u.name, gid, i if orders is None else orders[k], u.row, round_fixed(int(totals[k]), TOTAL_DECIMALS), k,
+            not_applicable=na, applicable_max=int(applicable[k]),
+        ))
+    return out
 
 
 def _criteria_ids(fw: Framework, gid: str):

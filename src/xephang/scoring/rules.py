@@ -63,6 +63,9 @@ class Context:
 
     best: dict[str, int] = field(default_factory=dict)
     size: int = 0  # units in the group (the length of every column)
+    #: When one unit is scored alone against the others of its group (``scoring.single``): criterion
+    #: id -> the best value among those others, which the best of the group also takes into account.
+    others_best: dict[str, int] = field(default_factory=dict)
 
 
 class Rule:
@@ -155,6 +158,8 @@ class Relative(Rule):
     def evaluate(self, cid, max_, cols, ctx):
         v = self._values(cols)
         best = max(v, default=0) if len(v) else 0
+        if cid in ctx.others_best:
+            best = max(best, ctx.others_best[cid])
         ctx.best[cid] = best
         if best <= 0:
             return np.zeros(len(v), dtype=object)

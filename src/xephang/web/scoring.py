@@ -14,11 +14,12 @@ from xephang.io import reader as core_reader
 from xephang.io.validate import validate_unit
 from xephang.numbers import format_number, from_fixed, plain
 from xephang.period import PeriodData, UnitEntry
-from xephang.ranking import Ranking, rank
+from xephang.ranking import GroupRanking, Ranking, rank, rank_unit
 from xephang.scoring.engine import ScoredPeriod, score
+from xephang.scoring.single import score_unit
 
 from .cache import CHECKED_FIGURES, LIVE_SCORES, PERIOD_SCORES, framework_key
-from .models import Period, ScoringRevision, Submission
+from .models import Period, ScoringRevision, Submission, Unit
 
 FORM = "Biểu mẫu báo cáo"
 
@@ -125,9 +126,16 @@ class PeriodScores:
     #: What the scores were cached under (``cache.PERIOD_SCORES``): equal keys, equal scores. None for
     #: a live self-score or scores rebuilt from a snapshot.
     key: tuple | None = None
+    #: How many units the period scored (the live unit included). A live self-score holds only the
+    #: live unit in ``scored`` and ``unit_ids``; this counts the others it was scored among.
+    scored_units: int = -1
     #: Look-ups by unit id, built on first use (a national period has thousands of units).
     _positions: dict | None = field(default=None, init=False, repr=False, compare=False)
     _ranked: dict | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.scored_units < 0:
+            self.scored_units = len(self.unit_ids)
 
     def position(self, unit_id: int) -> int | None:
         """The unit's index in ``scored.units`` (and ``unit_ids``), None if it was not scored."""
@@ -147,7 +155,9 @@ class PeriodScores:
 def score_period(period: Period, stage: str = "appraised", *, only_submitted: bool = True,
                  override: tuple[int, dict, list] | None = None) -> PeriodScores:
     """Score every unit with complete figures. ``override`` = (unit id, texts, not applicable) scores one
-    unit's unsaved form (the live self-score) among the others' saved figures.
+    unit's unsaved form (the live self-score) among the others' saved figures: that unit alone against
+    the period's saved scores (``scoring.single``), the result holding only it (``scored_units`` counts
+    the others), as exact as scoring the whole period again, which is done only where needed.
 
     Cached (``cache.PERIOD_SCORES``; with an ``override``, ``cache.LIVE_SCORES``) under the period's
     ``ScoringRevision``, which the database draws anew on any change to what is scored, and the
@@ -169,19 +179,67 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
         except TypeError:  # a parameter stored as a list or table: scored, not cached
             key = None
 
-    def compute():
-        return _score_period(period, fw, stage, only_submitted, override)
+    def saved():
+        return PERIOD_SCORES.get(key, lambda: _score_period(period, fw, stage, only_submitted, None))
 
     if override is None:
-        scored = PERIOD_SCORES.get(key, compute)
+        scored = saved()
     else:
         unit_id, texts, not_app = override
         live_key = None if key is None else (
             key, unit_id, tuple(sorted((k, str(v)) for k, v in texts.items())), tuple(sorted(set(not_app))))
-        scored = LIVE_SCORES.get(live_key, compute)
-    result, ranking, unit_ids, left_out, error = scored
+        if key is None:  # the saved scores are not cached either: one scoring of the whole period
+            scored = _score_period(period, fw, stage, only_submitted, override)
+        else:
+            scored = LIVE_SCORES.get(live_key, lambda: _score_live(period, fw, stage, only_submitted, override,
+                                                                    saved()))
+    result, ranking, unit_ids, left_out, error, *count = scored
     return PeriodScores(period, fw, result, ranking, list(unit_ids), list(left_out), error,
-                        key=key if override is None else None)
+                        key=key if override is None else None, scored_units=count[0] if count else -1)
+
+
+def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool, override, saved):
+    """``_score_period`` with ``override``, from the period's saved scores: the unit scored alone against
+    the others (``scoring.single.score_unit``, ``ranking.rank_unit``), with the count of units scored.
+    The whole period is scored again where one unit alone cannot be exact: its figures move the best
+    value of a ``relative`` criterion of its group (every other unit's points move), or it is not in
+    the saved scores' shape (incomplete figures, a group the set lacks, nothing saved scored yet)."""
+    unit_id, texts, not_app = override
+
+    def again():
+        return _score_period(period, fw, stage, only_submitted, override)
+
+    result, ranking, unit_ids, left_out, error = saved
+    if period.kind == Period.Kind.TOTALS:
+        return saved  # a totals period scores the saved totals: typed figures do not enter it
+    if error:
+        return saved  # a period parameter not set: nothing is scored, whatever is typed
+    if result is None:
+        return again()
+    unit = Unit.objects.select_related("group").get(pk=unit_id)
+    group = fw.group(unit.group.code)
+    checked = check_values(fw, group.id, texts, not_app) if group is not None else None
+    if checked is None or not checked.complete:
+        return again()
+    pos = {uid: k for k, uid in enumerate(unit_ids)}.get(unit_id)
+    order = pos
+    if pos is None:  # not among the saved scores (a draft): its place in the source, as scoring reads it
+        source = list(period.submissions.order_by("unit__group__order", "unit__order", "unit__name")
+                      .values_list("unit_id", flat=True))
+        if unit_id not in source:
+            return again()
+        scored_ids = set(unit_ids)
+        order = sum(1 for uid in source[:source.index(unit_id)] if uid in scored_ids)
+        k = next((k for k, (name, _) in enumerate(left_out) if name == unit.name), None)
+        left_out = [x for j, x in enumerate(left_out) if j != k]
+    values = {iid: checked.values.get(iid) for iid in fw.inputs}
+    one = score_unit(result, UnitEntry(unit.name, group.id), values, not_app, replaces=pos, order=order)
+    if one is None:
+        return again()
+    ru = rank_unit(ranking, one, None if pos is None else result.units[pos])
+    table = GroupRanking(ru.group, [ru], []) if ru.ranked else GroupRanking(ru.group, [], [ru])
+    live = Ranking(fw, one, ranking.ties, [table])  # the others' tables and notes: the saved ranking's
+    return one, live, [unit_id], left_out, "", len(unit_ids) + (pos is None)
 
 
 def _score_period(period: Period, fw: Framework, stage: str, only_submitted: bool, override):

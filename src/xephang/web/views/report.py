@@ -135,7 +135,7 @@ def _live_context(period, unit, texts, na):
     ru = ps.ranked(unit.pk)
     rows = [r for r in criteria_rows(ps, unit.pk) if r["depth"] == 0]
     return {"ranked": ru, "rows": rows, "blanks": blanks, "shown": total_text(ps, ru),
-            "others": len(ps.unit_ids) - 1}
+            "others": ps.scored_units - 1}
 
 
 
