@@ -203,7 +203,7 @@ def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool,
     the others (``scoring.single.score_unit``, ``ranking.rank_unit``), with the count of units scored.
     The whole period is scored again where one unit alone cannot be exact: its figures move the best
     value of a ``relative`` criterion of its group (every other unit's points move), or it is not in
-    the saved scores' shape (incomplete figures, a group the set lacks, nothing saved scored yet)."""
+    the saved scores' shape (incomplete figures, a group the set lacks)."""
     unit_id, texts, not_app = override
 
     def again():
@@ -214,13 +214,21 @@ def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool,
         return saved  # a totals period scores the saved totals: typed figures do not enter it
     if error:
         return saved  # a period parameter not set: nothing is scored, whatever is typed
-    if result is None:
-        return again()
     unit = Unit.objects.select_related("group").get(pk=unit_id)
     group = fw.group(unit.group.code)
     checked = check_values(fw, group.id, texts, not_app) if group is not None else None
     if checked is None or not checked.complete:
         return again()
+    values = {iid: checked.values.get(iid) for iid in fw.inputs}
+    entry = UnitEntry(unit.name, group.id)
+    if result is None:  # nothing saved is scored (nobody has submitted yet): the unit is scored alone
+        if not period.submissions.filter(unit_id=unit_id).exists():
+            return again()
+        data = PeriodData(source=period.name, kind=period.kind, units=[entry],
+                          values={iid: [v] for iid, v in values.items()},
+                          not_applicable={cid: {0} for cid in not_app}, params=period.params)
+        one = score(fw, data)
+        return one, rank(one, period.tie_rule()), [unit_id], _without(left_out, unit.name), "", 1
     pos = {uid: k for k, uid in enumerate(unit_ids)}.get(unit_id)
     order = pos
     if pos is None:  # not among the saved scores (a draft): its place in the source, as scoring reads it
@@ -230,10 +238,8 @@ def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool,
             return again()
         scored_ids = set(unit_ids)
         order = sum(1 for uid in source[:source.index(unit_id)] if uid in scored_ids)
-        k = next((k for k, (name, _) in enumerate(left_out) if name == unit.name), None)
-        left_out = [x for j, x in enumerate(left_out) if j != k]
-    values = {iid: checked.values.get(iid) for iid in fw.inputs}
-    one = score_unit(result, UnitEntry(unit.name, group.id), values, not_app, replaces=pos, order=order)
+        left_out = _without(left_out, unit.name)
+    one = score_unit(result, entry, values, not_app, replaces=pos, order=order)
     if one is None:
         return again()
     ru = rank_unit(ranking, one, None if pos is None else result.units[pos])
@@ -303,6 +309,12 @@ def _score_period(period: Period, fw: Framework, stage: str, only_submitted: boo
     )
     scored = score(fw, data)
     return scored, rank(scored, period.tie_rule()), unit_ids, left_out, ""
+
+
+def _without(left_out: list, name: str) -> list:
+    """``left_out`` without the (first) entry of the unit named ``name``, now scored."""
+    k = next((k for k, (n, _) in enumerate(left_out) if n == name), None)
+    return [x for j, x in enumerate(left_out) if j != k]
 
 
 def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
