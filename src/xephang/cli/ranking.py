@@ -7,7 +7,7 @@ import json
 import unicodedata
 
 from ..errors import XephangError
-from ..numbers import format_number, plain
+from ..numbers import format_fixed, format_number, plain
 from ..ranking import Ranking
 from .period import add_period_arguments, load
 
@@ -27,7 +27,7 @@ def register(sub) -> None:
 
 def _label(ranking: Ranking, value: int) -> str:
     fw = ranking.framework
-    return format_number(fw.shown(value), fw.decimals)
+    return format_fixed(fw.shown_fixed(value), fw.decimals)  # fw.shown(value), as text
 
 
 def cmd_rank(args, out) -> int:
@@ -121,7 +121,11 @@ def _abbrev(name: str) -> str:
 
 
 def _width(text: str) -> int:
-    return sum(0 if unicodedata.combining(c) else 1 for c in text)
+    """Columns the text takes in a terminal: its characters less the combining marks (a name typed
+    in decomposed form); a national-scale table measures 12,000 names, most without any mark."""
+    if text.isascii():
+        return len(text)
+    return len(text) - sum(map(bool, map(unicodedata.combining, text)))
 
 
 def _pad(text: str, width: int) -> str:
