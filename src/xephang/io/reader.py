@@ -18,18 +18,17 @@ reading would meet first (row, then the form's order within the row).
 from __future__ import annotations
 
 import csv
-import gc
 import io as _io
 import math
 import re
 import zipfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import chain, compress, repeat
 from pathlib import Path
 from typing import Callable
 
+from ..bulk import collector_paused
 from ..display import allowed_range, range_text
 from ..errors import InputError, InputErrors, Location
 from ..framework.model import Framework, Input
@@ -362,32 +361,23 @@ def read_period(path: str | Path, framework: Framework, sheet: str | None = None
     """``max_errors``: how many refused cells to report at once (``InputErrors``, in row and form order);
     1, the default, stops at the first (``InputError``). The header's problems, and a row without a name
     or group, always stop the read. Nothing is returned from a file with any problem."""
-    with _collector_paused():
-        table = read_table(path, sheet)
-        reader = _PeriodReader(table, framework, max(1, max_errors))
-        try:
-            return reader.read()
-        except InputError as e:
-            if table.second_look is None or isinstance(e, InputErrors):
-                raise
-            better = table.second_look(e, reader.recheck)
-            if better is e:
-                raise
-            raise better from None
+    # The file's rows are gone by the time the collector runs again: it looks at the values once.
+    with collector_paused():
+        return _read_period(path, framework, sheet, max_errors)
 
 
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector paused while a file is read: a national-scale file makes hundreds
-    of thousands of rows, tuples and values, none of them in a cycle, and the collector would walk
-    them again and again as they pile up (a tenth of the reading time). It runs again afterwards."""
-    paused = gc.isenabled()
-    gc.disable()
+def _read_period(path: str | Path, framework: Framework, sheet: str | None, max_errors: int) -> PeriodData:
+    table = read_table(path, sheet)
+    reader = _PeriodReader(table, framework, max(1, max_errors))
     try:
-        yield
-    finally:
-        if paused:
-            gc.enable()
+        return reader.read()
+    except InputError as e:
+        if table.second_look is None or isinstance(e, InputErrors):
+            raise
+        better = table.second_look(e, reader.recheck)
+        if better is e:
+            raise
+        raise better from None
 
 
 @dataclass
