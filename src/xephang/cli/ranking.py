@@ -96,9 +96,10 @@ def write_rank_table(ranking: Ranking, out) -> None:
     out.write(f"Nguồn: {ranking.scored.data.source}\nQuy tắc đồng điểm: {fw.describe_ties(ranking.ties)}\n")
     for n, g in enumerate(ranking.groups, start=1):
         _write_group_table(ranking, n, g, [t for t in pillars if t.group is g.group], out)
-    if ranking.warnings:
+    warnings = ranking.warnings  # worded once: a national-scale period has thousands of shared ranks
+    if warnings:
         out.write("\nLưu ý:\n")
-        for w in ranking.warnings:
+        for w in warnings:
             out.write(f"  - {w}\n")
 
 
