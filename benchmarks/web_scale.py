@@ -104,6 +104,11 @@ def main(argv=None) -> int:
     ap_client = Client()
     ap_client.force_login(appraiser)
     page(ap_client, reverse("web:appraisal", args=[period.pk]), "appraisal list (appraiser)")
+    # One unit's pages, which score the whole period (its rank among the others, the data checks):
+    # the administrator opens the report form; the appraiser opens the unit to appraise.
+    sub = period.submissions.filter(state="submitted").select_related("unit").order_by("unit__order").last()
+    page(staff, reverse("web:report", args=[period.pk, sub.unit_id]), "report form page (one unit)")
+    page(ap_client, reverse("web:appraisal-unit", args=[period.pk, sub.unit_id]), "appraiser's unit page")
 
     # Freezing and publication: only submitted units are scored; units without a submitted report are
     # recorded as the set declares, where the workflow asks for it.

@@ -199,11 +199,13 @@ def _stamp_measured(period: Period, payload: dict) -> None:
 
 def _store(period: Period, user, payload: dict, reason: str, published: bool) -> Snapshot:
     text = canonical_json(payload)
-    last = period.snapshots.order_by("-version").first()
-    snap = Snapshot.objects.create(
+    last = period.snapshots.order_by("-version").only("version").first()
+    snap = Snapshot(
         period=period, version=(last.version + 1) if last else 1, payload=text, sha256=sha256_text(text),
         reason=reason, created_by=_user(user), published=published,
     )
+    snap.content = payload  # its units' rows are copied from this, not from the text parsed again
+    snap.save(force_insert=True)
     audit(user, "snapshot.publish" if published else "snapshot.create", period=period,
           subject=f"phiên bản {snap.version}",
           after={"sha256": snap.sha256, "published": published, "created_at": utc_ms(snap.created_at),
@@ -246,7 +248,9 @@ def _names(unit_ids) -> list[str]:
 def editions(period: Period) -> list[tuple[int, Snapshot]]:
     """Published versions, oldest first, numbered from 1 as the public sees them."""
     out = []
-    for n, snap in enumerate(period.snapshots.filter(published=True).order_by("version"), start=1):
+    # Without their payloads (tens of MB at national scale): the summary is cached by SHA-256, and a
+    # payload is read only when a page asks for it.
+    for n, snap in enumerate(period.snapshots.filter(published=True).order_by("version").defer("payload"), start=1):
         out.append((snap.summary.get("edition") or n, snap))
     return out
 
@@ -268,7 +272,7 @@ def draft_snapshot(period: Period) -> Snapshot | None:
     """The frozen, not yet published snapshot (status final)."""
     if period.status != Status.FINAL:
         return None
-    last = period.snapshots.order_by("-version").first()
+    last = period.snapshots.order_by("-version").defer("payload").first()
     return last if last is not None and not last.published else None
 
 
