@@ -207,12 +207,13 @@ def _score_group(framework: Framework, data: PeriodData, gid: str, gs: GroupScor
     any_na = np.logical_or.reduce([m for _, m in na_masks]) if na_masks else np.zeros(len(idx), bool)
     none: frozenset[str] = frozenset()
     out = []
-    for k, i in enumerate(idx):
+    # Python lists of the group's columns: a unit's entries read without a numpy lookup each.
+    for k, (i, total, most, some_na) in enumerate(zip(idx, totals.tolist(), applicable.tolist(), any_na.tolist())):
         u = data.units[i]
-        na = frozenset(cid for cid, mask in na_masks if mask[k]) if any_na[k] else none
+        na = frozenset(cid for cid, mask in na_masks if mask[k]) if some_na else none
         out.append(ScoredUnit(
-            u.name, gid, i if orders is None else orders[k], u.row, round_fixed(int(totals[k]), TOTAL_DECIMALS), k,
-            not_applicable=na, applicable_max=int(applicable[k]),
+            u.name, gid, i if orders is None else orders[k], u.row, round_fixed(int(total), TOTAL_DECIMALS), k,
+            not_applicable=na, applicable_max=int(most),
         ))
     return out
 
