@@ -201,9 +201,10 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
 def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool, override, saved):
     """``_score_period`` with ``override``, from the period's saved scores: the unit scored alone against
     the others (``scoring.single.score_unit``, ``ranking.rank_unit``), with the count of units scored.
-    The whole period is scored again where one unit alone cannot be exact: its figures move the best
-    value of a ``relative`` criterion of its group (every other unit's points move), or it is not in
-    the saved scores' shape (incomplete figures, a group the set lacks)."""
+    Where one unit alone cannot be exact because its figures move the best value of a ``relative``
+    criterion of its group (every other unit's points move), the period is scored again from the
+    figures already read; where the unit is not in the saved scores' shape (incomplete figures, a
+    group the set lacks), it is read and scored again from the database."""
     unit_id, texts, not_app = override
 
     def again():
@@ -240,8 +241,12 @@ def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool,
         order = sum(1 for uid in source[:source.index(unit_id)] if uid in scored_ids)
         left_out = _without(left_out, unit.name)
     one = score_unit(result, entry, values, not_app, replaces=pos, order=order)
-    if one is None:
-        return again()
+    if one is None:  # the others' points move: the period scored again, from the figures already read
+        scored = score(fw, _with_unit(result.data, entry, values, not_app, pos, order))
+        ids = list(unit_ids)
+        if pos is None:
+            ids.insert(order, unit_id)
+        return scored, rank(scored, period.tie_rule()), ids, left_out, ""
     ru = rank_unit(ranking, one, None if pos is None else result.units[pos])
     table = GroupRanking(ru.group, [ru], []) if ru.ranked else GroupRanking(ru.group, [], [ru])
     live = Ranking(fw, one, ranking.ties, [table])  # the others' tables and notes: the saved ranking's
@@ -309,6 +314,27 @@ def _score_period(period: Period, fw: Framework, stage: str, only_submitted: boo
     )
     scored = score(fw, data)
     return scored, rank(scored, period.tie_rule()), unit_ids, left_out, ""
+
+
+def _with_unit(data: PeriodData, entry: UnitEntry, values: dict, not_app, pos: int | None, order: int) -> PeriodData:
+    """The period's figures as ``_score_period`` reads them with this unit's in place of its saved ones
+    (``pos``), or added at its place in the source (``order``)."""
+    units = list(data.units)
+    cols = {iid: list(col) for iid, col in data.values.items()}
+    if pos is None:
+        units.insert(order, entry)
+        for iid, col in cols.items():
+            col.insert(order, values.get(iid))
+        na = {cid: {i + (i >= order) for i in idx} for cid, idx in data.not_applicable.items()}
+    else:
+        units[pos] = entry
+        for iid, col in cols.items():
+            col[pos] = values.get(iid)
+        na = {cid: idx - {pos} for cid, idx in data.not_applicable.items()}
+    for cid in not_app:
+        na.setdefault(cid, set()).add(order)
+    return PeriodData(source=data.source, kind=data.kind, units=units, values=cols,
+                      not_applicable={cid: idx for cid, idx in na.items() if idx}, params=data.params)
 
 
 def _without(left_out: list, name: str) -> list:
