@@ -16,7 +16,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from test_documents_decision import REF, run, run_with_meta  # tests/ is on sys.path (rootdir conftest)
+from documents_helpers import REF, run, run_with_meta
 
 DATA = Path(__file__).parent / "data"
 

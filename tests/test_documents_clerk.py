@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from test_documents_decision import MINI, cell_lines, run, texts  # tests/ is on sys.path
+from documents_helpers import MINI, cell_lines, run, texts
 
 DATA = Path(__file__).parent / "data"
 

@@ -2,35 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
-from pathlib import Path
-
 import docx
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from xephang.cli import main
+from documents_helpers import MINI, cell_lines, published, run, run_with_meta, texts
 from xephang.documents.meta import BLANK, NUMBER_BLANK, build_meta, decree_date, short_date
-
-REF = Path(__file__).resolve().parents[1] / "src" / "xephang" / "data" / "thanhhoa-2020" / "ket-qua.csv"
-MINI = Path(__file__).parent / "data" / "mini.yaml"
-
-
-def run(*argv) -> tuple[int, str, str]:
-    import contextlib
-    import sys
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stderr(err):
-        old = sys.stdout
-        sys.stdout = out
-        try:
-            code = main([str(a) for a in argv])
-        finally:
-            sys.stdout = old
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")
@@ -39,28 +17,6 @@ def decision_2020(tmp_path_factory):
     code, stdout, _ = run("decision", "thanhhoa-2020", "--out", out)
     assert code == 0, stdout
     return docx.Document(out)
-
-
-def run_with_meta(tmp_path, verb: str, content: str, out_name: str, *extra):
-    """``xephang VERB thanhhoa-2020 --meta meta.yaml --out OUT`` with ``content`` as meta.yaml."""
-    meta = tmp_path / "meta.yaml"
-    meta.write_text(content, encoding="utf-8")
-    out = tmp_path / out_name
-    code, _, err = run(verb, "thanhhoa-2020", "--meta", meta, "--out", out, *extra)
-    return code, err, out
-
-
-def published():
-    with REF.open(encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-def texts(doc) -> list[str]:
-    return [p.text for p in doc.paragraphs]
-
-
-def cell_lines(cell) -> list[str]:
-    return [p.text for p in cell.paragraphs if p.text]
 
 
 # --- dates, numbers: the decree's way --------------------------------------------------------------

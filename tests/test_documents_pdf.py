@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from test_documents_decision import run  # tests/ is on sys.path (rootdir conftest)
+from documents_helpers import run
 from xephang.documents.pdf import soffice, to_pdf
 
 pytestmark = pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,

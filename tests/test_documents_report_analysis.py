@@ -8,7 +8,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from test_documents_decision import run  # tests/ is on sys.path (rootdir conftest)
+from documents_helpers import run
 
 DATA = Path(__file__).parent / "data"
 A = DATA / "analysis"

@@ -8,7 +8,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from test_documents_decision import run  # tests/ is on sys.path (rootdir conftest)
+from documents_helpers import run
 
 DATA = Path(__file__).parent / "data"
 MINI = ("--framework", DATA / "mini.yaml")

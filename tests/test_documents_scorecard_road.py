@@ -6,7 +6,7 @@ from pathlib import Path
 
 import docx
 
-from test_documents_decision import run  # tests/ is on sys.path (rootdir conftest)
+from documents_helpers import run
 
 DATA = Path(__file__).parent / "data"
 MINI = ("--framework", DATA / "mini.yaml")

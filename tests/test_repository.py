@@ -23,3 +23,21 @@ def test_no_conflict_markers_in_tracked_text_files():
             continue
         found += [f"{name}:{i}" for i, line in enumerate(lines, 1) if line.startswith(MARKERS)]
     assert not found, f"conflict markers left by a merge: {found}"
+
+
+def test_no_test_module_imports_another():
+    """Shared test code lives in helper modules (``documents_helpers``, ``per_unit_reader``, conftest
+    fixtures): a test module imported by another would run its tests twice and tie the two together."""
+    import ast
+
+    tests = ROOT / "tests"
+    wrong = []
+    for path in tests.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            wrong += [f"{path.relative_to(ROOT)} imports {n}" for n in names if n.split(".")[-1].startswith("test_")]
+    assert wrong == []
