@@ -44,7 +44,7 @@ def test_the_head_has_labels_allowed_values_and_ids(mini):
     bounds = {ws.cell(ID_ROW, k).value: ws.cell(BOUNDS_ROW, k).value for k in range(3, 3 + len(inputs))}
     assert bounds["with_pc"] == input_bounds(mini.inputs["with_pc"], mini.inputs["staff"])
     assert bounds["with_pc"] == "từ 0 trở lên, số nguyên, không lớn hơn 'Tổng số cán bộ' (người)"
-    assert ws["A1"].value.startswith("Biểu mẫu báo cáo Năm 2025 — Huyện C\n")
+    assert ws["A1"].value == "Biểu mẫu báo cáo Năm 2025 — Huyện C" and "không sửa dòng 4" in ws["C1"].value
     assert ws.freeze_panes == f"C{FIRST_ROW}" and ws.print_title_rows == "$1:$4"
     assert ws.page_setup.orientation == "landscape"
     # text kept as typed (85,03 stays 85,03); answers restricted where the input has a list of them

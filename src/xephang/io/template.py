@@ -101,12 +101,15 @@ def unit_form(fw: Framework, group: str | None = None, rows: list[FormRow] | Non
     head = title or f"Biểu mẫu số liệu — {fw.title}"
     note = (f"Mỗi đơn vị một dòng, từ dòng {FIRST_ROW}; không sửa dòng {ID_ROW} (mã cột). Giá trị hợp lệ ghi ở "
             f"dòng {BOUNDS_ROW}; cách ghi từng cột xem trang '{GUIDE_SHEET}'.")
-    title_cell = ws.cell(TITLE_ROW, 1, xlsx_text(f"{head}\n{note}"))
-    title_cell.font = Font(bold=True, size=11)
-    title_cell.alignment = Alignment(wrap_text=True, vertical="top")
-    # One wide cell over the first columns (a title merged over the whole row would wrap at the far right).
-    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=min(2 + len(fw.inputs), 6))
-    ws.row_dimensions[TITLE_ROW].height = 34
+    # The title over the two columns that every printed page repeats (so it is never cut), the note
+    # beside it (on the first page).
+    ws.cell(TITLE_ROW, 1, xlsx_text(head)).font = Font(bold=True, size=11)
+    ws.cell(TITLE_ROW, 3, note).font = Font(italic=True, color="404040")
+    for col in (1, 3):
+        ws.cell(TITLE_ROW, col).alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=2)
+    if len(fw.inputs) > 1:
+        ws.merge_cells(start_row=TITLE_ROW, start_column=3, end_row=TITLE_ROW, end_column=min(2 + len(fw.inputs), 6))
 
     g0 = groups[0]
     group_hint = "; ".join(g.id for g in groups) if len(groups) > 1 else f"{g0.id} ({g0.name})"
@@ -128,6 +131,7 @@ def unit_form(fw: Framework, group: str | None = None, rows: list[FormRow] | Non
     ws.row_dimensions[LABEL_ROW].height = 15 * max(_lines(t, w) for t, w in zip(labels, widths))
     ws.row_dimensions[BOUNDS_ROW].height = 12 * max(_lines(t, w * 1.2) for t, w in zip(bounds, widths))
     ws.row_dimensions[ID_ROW].height = 12
+    ws.row_dimensions[TITLE_ROW].height = 15 * max(_lines(head, widths[0] + widths[1]), 2)
 
     for r, unit in enumerate(rows, start=FIRST_ROW):
         ws.cell(r, 1, xlsx_text(unit.group))
@@ -135,6 +139,7 @@ def unit_form(fw: Framework, group: str | None = None, rows: list[FormRow] | Non
         for col, inp in enumerate(inputs, start=3):
             ws.cell(r, col, xlsx_text(unit.values.get(inp.id, "")))
     last = FIRST_ROW + len(rows) - 1 + (SPARE_ROWS if len(rows) > 1 or not rows[0].name else 0)
+    listed = {col for col, inp in enumerate(inputs, start=3) if inp.type == "list"}
     for r in range(FIRST_ROW, last + 1):
         for col in range(1, len(ids) + 1):
             cell = ws.cell(r, col)
@@ -142,6 +147,8 @@ def unit_form(fw: Framework, group: str | None = None, rows: list[FormRow] | Non
             if col > 2:
                 cell.number_format = "@"  # kept as typed: 85,03 stays 85,03 for the reader
                 cell.fill = ENTRY_FILL
+                if col in listed:  # one item per line shows as such
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
     if len(groups) > 1:
         _restrict(ws, "A", last, [g.id for g in groups], "Khối", f"Mã khối: {group_hint}")
     for col, inp in enumerate(inputs, start=3):
@@ -155,7 +162,11 @@ def unit_form(fw: Framework, group: str | None = None, rows: list[FormRow] | Non
             ws.add_data_validation(dv)
             dv.add(f"{letter}{FIRST_ROW}:{letter}{last}")
     ws.freeze_panes = ws.cell(FIRST_ROW, 3)
+    # Printed, every page repeats the title, the head and the units' names; a blank form prints rows to
+    # fill by hand.
     _print_setup(ws, f"{TITLE_ROW}:{ID_ROW}", "A:B")
+    printed = FIRST_ROW + len(rows) - 1 + (0 if rows[0].name else 19)
+    ws.print_area = f"A{TITLE_ROW}:{get_column_letter(len(ids))}{printed}"
     _guide(wb, fw, groups, inputs, bounds[2:])
     return wb
 
@@ -213,13 +224,16 @@ def _guide(wb: Workbook, fw: Framework, groups, inputs: list[Input], bounds: lis
     for col, (inp, bound) in enumerate(zip(inputs, bounds), start=3):
         guide.append([inp.id, get_column_letter(col), inp.label, KINDS.get(inp.type, inp.type), bound, inp.unit,
                       "có" if inp.evidence else "", inp.help])
-    for row in guide.iter_rows(min_row=5):
+    widths = (24, 6, 44, 11, 32, 11, 11, 60)
+    for letter, width in zip("ABCDEFGH", widths):
+        guide.column_dimensions[letter].width = width
+    for row in guide.iter_rows(min_row=4):
         for cell in row:
             cell.value = xlsx_text(cell.value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             cell.border = BOX
-    for letter, width in zip("ABCDEFGH", (22, 6, 44, 11, 32, 11, 11, 60)):
-        guide.column_dimensions[letter].width = width
+        # Spreadsheets do not grow a row for wrapped text written by a program: as tall as its longest cell.
+        guide.row_dimensions[row[0].row].height = 13 * max(_lines(c.value or "", w) for c, w in zip(row, widths))
     guide.freeze_panes = "A5"
     _print_setup(guide, "4:4", None)
     guide.page_setup.fitToWidth, guide.page_setup.fitToHeight = 1, 0
