@@ -133,3 +133,15 @@ def test_ids_with_an_underscore_x_keep_their_spelling_in_a_spreadsheet(tmp_path)
     ws.parent.save(path)
     data = read_period(path, fw)
     assert data.units[0].group == group and data.values["so_xa_dung_qlvb"][0] == 0
+
+
+def test_the_slower_reader_decodes_the_ids_as_the_fast_one(tmp_path):
+    """A workbook the fast reader cannot open is read by openpyxl, which leaves ``_x005F_`` as written."""
+    from xephang.framework import load_framework
+    from xephang.io.reader import _read_xlsx_calamine, _read_xlsx_openpyxl
+
+    fw = load_framework("thanhhoa-2016")
+    path = write_template(fw, tmp_path / "mau.xlsx", group="huyen_thi_xa_thanh_pho", units=["UBND huyện Hà Trung"])
+    fast, slow = _read_xlsx_calamine(path, "mau.xlsx", None), _read_xlsx_openpyxl(path, "mau.xlsx", None)
+    assert slow.header == fast.header and "so_xa_dung_qlvb" in slow.header
+    assert slow.rows[0][1][:2] == fast.rows[0][1][:2] == ["huyen_thi_xa_thanh_pho", "UBND huyện Hà Trung"]
