@@ -1,5 +1,6 @@
-"""The core's modules import one another in one direction: no cycle, and none of them reaches for the
-command line or the web application (nor Django), which sit on top of it.
+"""The package's modules import one another in one direction: no cycle anywhere (the core, the command
+line and the web application alike), and no core module reaches for the command line or the web
+application (nor Django), which sit on top of it.
 
 Read from the source with ``ast``, imports inside functions included (they form a cycle as well, only
 later), imports under ``if TYPE_CHECKING:`` left out (they never run).
@@ -113,6 +114,26 @@ def test_the_core_has_no_import_cycle():
     assert _cycles(core) == []
 
 
+def test_the_package_has_no_import_cycle():
+    """The web application included: each of its rules lives in one module that the modules using it
+    import, never the other way round as well (models -> frozen, immutable; integrity -> models)."""
+    graph = _graph()
+    package = {m: {t for t in targets if t.startswith("xephang")} for m, targets in graph.items()}
+    cycles = _cycles(package)
+    assert cycles == [], "\n".join(
+        " -> ".join(f"{m} ({', '.join(sorted(package[m] & set(c)))})" for m in c) for c in cycles)
+
+
+def test_the_web_models_import_none_of_the_modules_built_on_them():
+    """``models`` guards its rows with ``frozen`` and ``immutable``, which know no model by import: the
+    verification (``integrity``), publication and scoring sit above the models."""
+    graph = _graph()
+    assert {"xephang.web.frozen", "xephang.web.immutable"} <= graph["xephang.web.models"]
+    for below in ("xephang.web.frozen", "xephang.web.immutable"):
+        assert not {t for t in graph[below] if t.startswith("xephang.web")}, below
+    assert "xephang.web.models" in graph["xephang.web.integrity"]
+
+
 def test_the_cycle_finder_finds_one():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
 
@@ -149,3 +170,12 @@ def test_every_import_of_the_package_names_a_module_that_exists():
     missing = {(m, t) for m, targets in _graph().items() for t in targets
                if t.startswith("xephang") and t not in modules}
     assert missing == set()
+
+
+if __name__ == "__main__":  # the figures: python tests/test_import_graph.py
+    graph = _graph()
+    package = {m: {t for t in targets if t.startswith("xephang")} for m, targets in graph.items()}
+    cycles = _cycles(package)
+    print(f"modules {len(package)}, imports between them {sum(map(len, package.values()))}, cycles {len(cycles)}")
+    for c in cycles:
+        print("  " + ", ".join(c))

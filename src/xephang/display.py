@@ -3,22 +3,51 @@ and the web pages: change a wording here and every place that shows it follows.
 
 Values are the project's fixed-point ints (``xephang.numbers``); rounding is half-up as official
 documents round, except ``rounded_up`` (points still lacking: rounding down would fall short).
-Elsewhere, one place each: exact text for explanations ``xephang.scoring.rules.num``; a level's band
-``Level.band_text`` (worded by ``range_text`` below); the tie rule ``Framework.describe_ties``; dates
-``xephang.dates.long_date``.
+Here too: exact figures in explanations (``exact``), open-ended ranges (``at_least``) as the tiers of a
+criterion, the gap to a better level and the forms word them, and yes/no (``yes_no``, ``YES_NO``).
+Elsewhere, one place each: a level's band ``Level.band_text`` (worded by ``range_text`` below); the tie
+rule ``Framework.describe_ties``; dates ``xephang.dates.long_date``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .numbers import SCALE, format_number, from_fixed, plain, round_fixed
+from .numbers import SCALE, format_number, from_fixed, plain, round_fixed, round_half_up
 
 if TYPE_CHECKING:
     from .framework.model import Input
 
 #: What a table shows where there is no value (not applicable, not in the earlier period).
 MISSING = "—"
+
+
+#: Yes and no as a unit writes them (and the core reads and stores them), and as a choice shows them.
+YES, NO = "có", "không"
+YES_NO = ((YES, "Có"), (NO, "Không"))
+#: The empty first option of a choice.
+CHOOSE = "— chọn —"
+
+
+def yes_no(value: bool) -> str:
+    """A yes/no value as a unit writes it: ``có``, ``không``."""
+    return YES if value else NO
+
+
+def exact(value: int | None) -> str:
+    """A fixed-point value as plain text for explanations: 12, 0.9, 17.5; a non-terminating quotient
+    is said to be rounded (≈0.333333)."""
+    if value is None:
+        return MISSING
+    text = plain(value)
+    if len(text.partition(".")[2]) > 6:
+        text = "≈" + f"{round_half_up(from_fixed(value), 6):f}".rstrip("0").rstrip(".")
+    return text
+
+
+def exact_points(value: int) -> str:
+    """Points in an explanation: ``17.5 điểm``."""
+    return f"{exact(value)} điểm"
 
 
 def points(value: int | None, decimals: int, sep: str = ".") -> str:
@@ -44,6 +73,32 @@ def rounded_up(value: int) -> str:
     return plain(-(-value // step) * step)
 
 
+def at_least(low: str, unit: str = "") -> str:
+    """A range with no upper end, its lower end already written: ``từ 5 trở lên``, ``từ 5 văn bản
+    trở lên``."""
+    return f"từ {low}{' ' + unit if unit else ''} trở lên"
+
+
+def tier_reached(value: int, minimum: int, points: int) -> str:
+    """Why a tier gives its points: ``giá trị 12 đạt mức từ 10 trở lên → 5 điểm``."""
+    return f"giá trị {exact(value)} đạt mức {at_least(exact(minimum))} → {exact_points(points)}"
+
+
+def tier_missed(value: int, lowest: int) -> str:
+    """Why no tier gives points: ``giá trị 3 dưới mức thấp nhất (5) → 0 điểm``."""
+    return f"giá trị {exact(value)} dưới mức thấp nhất ({exact(lowest)}) → 0 điểm"
+
+
+def tiers_text(tiers) -> str:
+    """A criterion's tiers, (minimum, points) highest first: ``từ 10 trở lên: 5; từ 5 trở lên: 2; thấp hơn: 0``."""
+    return "; ".join(f"{at_least(exact(m))}: {exact(p)}" for m, p in tiers) + "; thấp hơn: 0"
+
+
+def reach_at_least(minimum: int, unit: str = "") -> str:
+    """What a unit must reach for a better tier, as the gap analysis says it: ``đạt từ 10 văn bản trở lên``."""
+    return f"đạt {at_least(rounded(minimum), unit)}"
+
+
 def range_text(low: int, high: int | None = None, *, below: int | None = None, unit: str = "") -> str:
     """A range of values in words: ``từ 1 đến 10``, ``từ 70 điểm đến dưới 85 điểm``, ``dưới 50 điểm``
     (``below``: the upper end is left out), ``từ 1 trở lên`` (no upper end)."""
@@ -51,7 +106,7 @@ def range_text(low: int, high: int | None = None, *, below: int | None = None, u
     if below is not None:
         return f"dưới {plain(below)}{u}" if low == 0 else f"từ {plain(low)}{u} đến dưới {plain(below)}{u}"
     if high is None:
-        return f"từ {plain(low)}{u} trở lên"
+        return at_least(plain(low), unit)
     return f"từ {plain(low)}{u} đến {plain(high)}{u}"
 
 

@@ -38,6 +38,14 @@ def fold(text: str) -> str:
     return " ".join(words)
 
 
+def search(items, query: str, name=lambda x: x) -> list:
+    """The items whose ``name(item)`` contains ``query`` under ``fold`` (case, spaces, punctuation and
+    tone placement ignored: "thanh hoá" finds "Sở Y tế Thanh Hóa"), in their order; every item for an
+    empty query."""
+    wanted = fold(query)
+    return [item for item in items if wanted in fold(name(item))] if wanted else list(items)
+
+
 @lru_cache(maxsize=1)
 def _collator():
     import icu  # PyICU (pyicu-wheels): CLDR's Vietnamese collation; sorted() and pyuca get it wrong.

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import yaml
 
+from ..display import exact
 from ..errors import XephangError
 from ..framework.model import Framework
 from ..numbers import div_half_up
 from ..ranking import RankedUnit, Ranking
-from ..scoring.rules import num
 from ..text import fold, nfc
 
 MERGED_FIGURES = {"mean": "bình quân", "sum": "tổng", "max": "cao nhất"}
@@ -158,8 +158,8 @@ def compare_periods(old: Ranking, new: Ranking, lineage: Lineage | None = None, 
     notes = []
     if ofw.scale != nfw.scale:
         notes.append(
-            f"Thang điểm khác nhau ({num(ofw.scale)} và {num(nfw.scale)}): điểm kỳ trước được quy đổi "
-            f"sang thang {num(nfw.scale)}."
+            f"Thang điểm khác nhau ({exact(ofw.scale)} và {exact(nfw.scale)}): điểm kỳ trước được quy đổi "
+            f"sang thang {exact(nfw.scale)}."
         )
     if old.scored.kind != "inputs" or new.scored.kind != "inputs":
         notes.append("Một kỳ chỉ có tổng điểm đã công bố: so sánh tổng điểm, thứ hạng và mức, không so sánh từng nhóm tiêu chí.")

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..display import rounded, rounded_up
+from ..display import exact, reach_at_least, rounded, rounded_up
 from ..framework.model import Criterion, Framework, Group, Level
 from ..numbers import SCALE, from_fixed
 from ..ranking import RankedUnit, Ranking
 from ..scoring.engine import ScoredPeriod
-from ..scoring.rules import Choice, Count, Direct, Formula, Ratio, Relative, Tiers, YesNo, num
+from ..scoring.rules import Choice, Count, Direct, Formula, Ratio, Relative, Tiers, YesNo
 
 
 @dataclass
@@ -142,7 +142,7 @@ def _opportunities(fw: Framework, scored: ScoredPeriod, ru: RankedUnit, lacking:
     note = ""
     if applicable != fw.scale:
         note = (
-            f"có tiêu chí không áp dụng: tổng = điểm đạt / {num(applicable)} × {num(fw.scale)}, "
+            f"có tiêu chí không áp dụng: tổng = điểm đạt / {exact(applicable)} × {exact(fw.scale)}, "
             f"nên cần thêm {rounded_up(need)} điểm tiêu chí để tăng {rounded_up(lacking)} điểm tổng"
         )
     return found, note
@@ -231,10 +231,10 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
     if isinstance(rule, Tiers):
         for minimum, points in sorted(rule.tiers):
             if points >= target:
-                return (f"{label[rule.input]}: đạt từ {rounded(minimum)} {unit_of[rule.input]} trở lên "
-                        f"(hiện {rounded(values[rule.input])})".replace("  ", " "), rule.input, _figure(minimum))
+                return (f"{label[rule.input]}: {reach_at_least(minimum, unit_of[rule.input])} "
+                        f"(hiện {rounded(values[rule.input])})", rule.input, _figure(minimum))
         minimum, _ = max(rule.tiers, key=lambda t: t[1])
-        return f"{label[rule.input]}: đạt từ {rounded(minimum)} {unit_of[rule.input]} trở lên", rule.input, _figure(minimum)
+        return f"{label[rule.input]}: {reach_at_least(minimum, unit_of[rule.input])}", rule.input, _figure(minimum)
     if isinstance(rule, Choice):
         options = sorted(rule.points.items(), key=lambda kv: kv[1])
         pick = next((k for k, v in options if v >= target), options[-1][0])

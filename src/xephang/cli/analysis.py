@@ -9,10 +9,9 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..display import points, points_change, rounded, rounded_up
+from ..display import exact, points, points_change, rounded, rounded_up
 from ..errors import XephangError
 from ..numbers import format_number, from_fixed
-from ..scoring.rules import num
 from .period import add_period_arguments, load, load_other
 
 
@@ -170,7 +169,7 @@ def cmd_gap(args, out) -> int:
     d = ranking.framework.decimals
     for g in gaps:
         out.write(f"\n{g.name} — {g.group.name}: {points(g.total, d)} điểm, mức {g.level.name}; "
-                  f"cần thêm {rounded_up(g.lacking)} điểm để đạt mức {g.next_level.name} (từ {num(g.next_level.min)} điểm)\n")
+                  f"cần thêm {rounded_up(g.lacking)} điểm để đạt mức {g.next_level.name} (từ {exact(g.next_level.min)} điểm)\n")
         if g.note:
             out.write(f"  ({g.note})\n")
         for o in g.opportunities[: args.top]:
@@ -193,24 +192,35 @@ def cmd_compare(args, out) -> int:
     lineage = load_lineage(args.lineage) if args.lineage else None
     result = compare_periods(old, new, lineage, args.top,
                              old_pf.meta.get("name") or old_pf.path.name, new_pf.meta.get("name") or new_pf.path.name)
-    d = new.framework.decimals
     if args.json:
-        return _dump({
-            "old": result.old_label, "new": result.new_label, "notes": result.notes, "gone": result.gone,
-            "units": [{
-                "unit": m.name, "group": m.group, "how": m.how, "predecessors": m.predecessors, "note": m.note,
-                "old_total": None if m.old_total is None else str(from_fixed(m.old_total)),
-                "new_total": str(from_fixed(m.new_total)),
-                "delta": None if m.delta is None else str(from_fixed(m.delta)),
-                "old_rank": m.old_rank, "new_rank": m.new_rank, "rank_change": m.rank_change,
-                "old_level": m.old_level, "new_level": m.new_level, "level_change": m.level_change,
-                "components": [{"criterion": c.criterion_id,
-                                "old": None if c.old is None else str(from_fixed(c.old)),
-                                "new": None if c.new is None else str(from_fixed(c.new)),
-                                "delta": None if c.delta is None else str(from_fixed(c.delta))}
-                               for c in m.components],
-            } for m in result.units],
-        }, out)
+        return _dump(compare_document(result), out)
+    write_comparison(result, new.framework.decimals, out)
+    return 0
+
+
+def _exact(value) -> str | None:
+    """A fixed-point figure as JSON carries it: its exact decimal text (None stays None)."""
+    return None if value is None else str(from_fixed(value))
+
+
+def compare_document(result) -> dict:
+    """The comparison as ``compare --json`` prints it."""
+    return {
+        "old": result.old_label, "new": result.new_label, "notes": result.notes, "gone": result.gone,
+        "units": [{
+            "unit": m.name, "group": m.group, "how": m.how, "predecessors": m.predecessors, "note": m.note,
+            "old_total": _exact(m.old_total), "new_total": str(from_fixed(m.new_total)), "delta": _exact(m.delta),
+            "old_rank": m.old_rank, "new_rank": m.new_rank, "rank_change": m.rank_change,
+            "old_level": m.old_level, "new_level": m.new_level, "level_change": m.level_change,
+            "components": [{"criterion": c.criterion_id, "old": _exact(c.old), "new": _exact(c.new),
+                            "delta": _exact(c.delta)} for c in m.components],
+        } for m in result.units],
+    }
+
+
+def write_comparison(result, d: int, out) -> None:
+    """The comparison as ``compare`` prints it (figures to ``d`` decimals): one table per group, the
+    units no longer there, the largest changes."""
     out.write(f"So sánh {result.old_label} → {result.new_label}\n")
     for n in result.notes:
         out.write(f"Lưu ý: {n}\n")
@@ -219,24 +229,44 @@ def cmd_compare(args, out) -> int:
         if m.group != group:
             group = m.group
             out.write(f"\n{group}\n  {'Hạng':>4}  {'±':>4}  {'Đơn vị':<40} {'Điểm':>7} {'±':>7}  Mức\n")
-        move = "mới" if m.how == "new" else "—" if m.rank_change is None else ("↑" if m.rank_change > 0 else "↓" if m.rank_change < 0 else "=") + (str(abs(m.rank_change)) if m.rank_change else "")
-        level = m.new_level or "—"
-        if m.old_level and m.old_level != m.new_level:
-            level = f"{m.old_level} → {m.new_level}"
-        out.write(f"  {m.new_rank:>4}  {move:>4}  {m.name:<40} {points(m.new_total, d):>7} {points_change(m.delta, d):>7}  {level}\n")
-        if m.note:
-            out.write(f"              ({m.note})\n")
-        changed = [c for c in m.components if c.delta]
-        if changed:
-            out.write("              " + "; ".join(f"{c.title}: {points_change(c.delta, d)}" for c in changed) + "\n")
+        _write_compared_unit(m, d, out)
     if result.gone:
         out.write("\nKhông còn trong kỳ này: " + ", ".join(result.gone) + "\n")
     for g, movers in result.movers.items():
         if movers:
-            out.write(f"\nThay đổi nhiều nhất — {g}: " + "; ".join(
-                f"{m.name} ({'hạng ' + ('+' if m.rank_change > 0 else '') + str(m.rank_change) + ', ' if m.rank_change else ''}"
-                f"{points_change(m.delta, d)} điểm)" for m in movers) + "\n")
-    return 0
+            out.write(f"\nThay đổi nhiều nhất — {g}: " + "; ".join(_mover_text(m, d) for m in movers) + "\n")
+
+
+def _write_compared_unit(m, d: int, out) -> None:
+    out.write(f"  {m.new_rank:>4}  {_move_text(m):>4}  {m.name:<40} {points(m.new_total, d):>7} "
+              f"{points_change(m.delta, d):>7}  {_level_text(m)}\n")
+    if m.note:
+        out.write(f"              ({m.note})\n")
+    changed = [c for c in m.components if c.delta]
+    if changed:
+        out.write("              " + "; ".join(f"{c.title}: {points_change(c.delta, d)}" for c in changed) + "\n")
+
+
+def _move_text(m) -> str:
+    """'mới' for a new unit, '—' when not comparable, else '↑3', '↓2' or '='."""
+    if m.how == "new":
+        return "mới"
+    if m.rank_change is None:
+        return "—"
+    if m.rank_change == 0:
+        return "="
+    return ("↑" if m.rank_change > 0 else "↓") + str(abs(m.rank_change))
+
+
+def _level_text(m) -> str:
+    if m.old_level and m.old_level != m.new_level:
+        return f"{m.old_level} → {m.new_level}"
+    return m.new_level or "—"
+
+
+def _mover_text(m, d: int) -> str:
+    rank = f"hạng {'+' if m.rank_change > 0 else ''}{m.rank_change}, " if m.rank_change else ""
+    return f"{m.name} ({rank}{points_change(m.delta, d)} điểm)"
 
 
 # -------------------------------------------------------------------------------------- components
@@ -254,7 +284,7 @@ def cmd_components(args, out) -> int:
         if t.group is not group:
             group = t.group
             out.write(f"\n=== {group.name} ===\n")
-        out.write(f"\n{t.criterion.title} (tối đa {num(t.criterion.max)} điểm)\n")
+        out.write(f"\n{t.criterion.title} (tối đa {exact(t.criterion.max)} điểm)\n")
         for r in t.rows:
             rank = "—" if r.rank is None else str(r.rank)
             pts = "không áp dụng" if r.points is None else points(r.points, d)
@@ -276,12 +306,12 @@ def _pillar_tables(ranking, out) -> None:
             group = t.group
             out.write(f"\n=== {group.name}: trụ cột ===\n")
         crits = ", ".join(t.pillar.criteria)
-        out.write(f"\nTrụ cột {t.pillar.name} (tối đa {num(t.max)} điểm; gồm {crits})\n")
+        out.write(f"\nTrụ cột {t.pillar.name} (tối đa {exact(t.max)} điểm; gồm {crits})\n")
         for r in t.rows:
             rank = "—" if r.rank is None else str(r.rank)
             pct = format_number(r.percent(d), d) + " %"
             overall = "không xếp hạng" if r.unit.rank is None else f"hạng chung {r.unit.rank}"
-            out.write(f"  {rank:>4}  {r.name:<40} {points(r.points, d):>8} / {num(r.max)}  {pct:>9}   ({overall})\n")
+            out.write(f"  {rank:>4}  {r.name:<40} {points(r.points, d):>8} / {exact(r.max)}  {pct:>9}   ({overall})\n")
 
 
 # ------------------------------------------------------------------------------------------ checks

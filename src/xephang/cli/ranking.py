@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import unicodedata
 
+from ..display import exact
 from ..errors import XephangError
 from ..numbers import format_number, plain
 from ..ranking import Ranking
+from ..ranking.pillars import pillar_rankings, unit_pillars
 from .period import add_period_arguments, load
 
 
@@ -31,88 +33,113 @@ def _label(ranking: Ranking, value: int) -> str:
 
 
 def cmd_rank(args, out) -> int:
-    from ..ranking.pillars import pillar_rankings, unit_pillars
-
     ranking, _ = load(args)
+    if args.json:
+        json.dump(rank_document(ranking), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        write_rank_table(ranking, out)
+    return 0
+
+
+# ------------------------------------------------------------------------------------ rank --json
+def rank_document(ranking: Ranking) -> dict:
+    """The ranking as ``rank --json`` prints it: the rules it was ranked by, then every unit."""
     fw = ranking.framework
     pillars = pillar_rankings(ranking)
-    percent = fw.report == "points-percent"
-    if args.json:
-        def unit_doc(u):
-            d = {
-                "group": u.group.id,
-                "group_name": u.group.name,
-                "unit": u.name,
-                "total": plain(u.total),
-                "shown": _label(ranking, u.total),
-                "level": u.level.name if u.level else None,
-                "rank": u.rank,
-            }
-            if percent:
-                d["points"] = plain(ranking.earned(u))
-                d["percent"] = format_number(u.percent, fw.decimals)
-            if not u.ranked:
-                d["ranked"] = False
-                d["reason"] = u.reason
-            if pillars:
-                d["pillars"] = {
-                    t.pillar.id: {
-                        "points": plain(r_.points), "max": plain(r_.max),
-                        "percent": format_number(r_.percent(fw.decimals), fw.decimals), "rank": r_.rank,
-                    }
-                    for t in pillars if t.group is u.group for r_ in t.rows if r_.unit is u
-                }
-            return d
+    return {
+        "framework": fw.id,
+        "ties": ranking.ties if isinstance(ranking.ties, str) else list(ranking.ties),
+        "rank_on": fw.rank_on,
+        "report": fw.report,
+        "decimals": fw.decimals,
+        "units": [_unit_document(ranking, u, pillars) for u in ranking.all_units()],
+        "pillars": [{"id": p.id, "name": p.name, "criteria": list(p.criteria)} for p in fw.pillars],
+        "warnings": ranking.warnings,
+    }
 
-        doc = {
-            "framework": fw.id,
-            "ties": ranking.ties if isinstance(ranking.ties, str) else list(ranking.ties),
-            "rank_on": fw.rank_on,
-            "report": fw.report,
-            "decimals": fw.decimals,
-            "units": [unit_doc(u) for u in ranking.all_units()],
-            "pillars": [{"id": p.id, "name": p.name, "criteria": list(p.criteria)} for p in fw.pillars],
-            "warnings": ranking.warnings,
+
+def _unit_document(ranking: Ranking, u, pillars) -> dict:
+    fw = ranking.framework
+    d = {
+        "group": u.group.id,
+        "group_name": u.group.name,
+        "unit": u.name,
+        "total": plain(u.total),
+        "shown": _label(ranking, u.total),
+        "level": u.level.name if u.level else None,
+        "rank": u.rank,
+    }
+    if fw.report == "points-percent":
+        d["points"] = plain(ranking.earned(u))
+        d["percent"] = format_number(u.percent, fw.decimals)
+    if not u.ranked:
+        d["ranked"] = False
+        d["reason"] = u.reason
+    if pillars:
+        d["pillars"] = {
+            t.pillar.id: {
+                "points": plain(r.points), "max": plain(r.max),
+                "percent": format_number(r.percent(fw.decimals), fw.decimals), "rank": r.rank,
+            }
+            for t in pillars if t.group is u.group for r in t.rows if r.unit is u
         }
-        json.dump(doc, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-        return 0
+    return d
+
+
+# ------------------------------------------------------------------------------------- rank table
+def write_rank_table(ranking: Ranking, out) -> None:
+    """The ranking as ``rank`` prints it: the rules, one table per group, then the notes."""
+    fw = ranking.framework
+    pillars = pillar_rankings(ranking)
     out.write(f"Bộ tiêu chí: {fw.title} ({fw.id})\n")
     out.write(f"Nguồn: {ranking.scored.data.source}\nQuy tắc đồng điểm: {fw.describe_ties(ranking.ties)}\n")
-    show_levels = fw.has_levels
     for n, g in enumerate(ranking.groups, start=1):
-        count = f"{len(g.units)} đơn vị" + (f", {len(g.unranked)} không xếp hạng" if g.unranked else "")
-        out.write(f"\n{n}. {g.group.name} ({count})\n")
-        everyone = [*g.units, *g.unranked]
-        width = max(_width(u.name) for u in everyone)
-        total_head = "Chỉ số" if fw.report == "index" else "Điểm" if percent else "Tổng điểm"
-        head = f"  {'Hạng':>4}  " + (f"{'Mức':<10}  " if show_levels else "") + _pad("Đơn vị", width) + f"  {total_head:>9}"
-        if percent:
-            head += f"  {'Tỷ lệ':>8}"
-        g_pillars = [t for t in pillars if t.group is g.group]
-        for t in g_pillars:
-            head += f"  {_abbrev(t.pillar.name):>14}"
-        out.write(head + "\n")
-        for u in everyone:
-            level = u.level.name if u.level else "—"
-            row = f"  {u.rank if u.ranked else '—':>4}  " + (f"{level:<10}  " if show_levels else "")
-            row += _pad(u.name, width) + f"  {_label(ranking, ranking.earned(u) if percent else u.total):>9}"
-            if percent:
-                row += f"  {format_number(u.percent, fw.decimals) + ' %':>8}"
-            for pr in unit_pillars(ranking, u, g_pillars):
-                cell = format_number(pr.percent(fw.decimals), fw.decimals) + " %" + (f" ({pr.rank})" if pr.rank else "")
-                row += f"  {cell:>14}"
-            if not u.ranked:
-                row += f"  không xếp hạng: {u.reason}"
-            out.write(row + "\n")
-        if g_pillars:
-            out.write("  Trụ cột: " + "; ".join(f"{t.pillar.name} (tối đa {plain(t.max)} điểm)" for t in g_pillars)
-                      + "; tỷ lệ % = điểm / điểm tối đa của trụ cột, (hạng) trong khối\n")
+        _write_group_table(ranking, n, g, [t for t in pillars if t.group is g.group], out)
     if ranking.warnings:
         out.write("\nLưu ý:\n")
         for w in ranking.warnings:
             out.write(f"  - {w}\n")
-    return 0
+
+
+def _write_group_table(ranking: Ranking, n: int, g, g_pillars, out) -> None:
+    count = f"{len(g.units)} đơn vị" + (f", {len(g.unranked)} không xếp hạng" if g.unranked else "")
+    out.write(f"\n{n}. {g.group.name} ({count})\n")
+    everyone = [*g.units, *g.unranked]
+    width = max(_width(u.name) for u in everyone)
+    out.write(_head_row(ranking.framework, width, g_pillars) + "\n")
+    for u in everyone:
+        out.write(_unit_row(ranking, u, width, g_pillars) + "\n")
+    if g_pillars:
+        out.write("  Trụ cột: " + "; ".join(f"{t.pillar.name} (tối đa {plain(t.max)} điểm)" for t in g_pillars)
+                  + "; tỷ lệ % = điểm / điểm tối đa của trụ cột, (hạng) trong khối\n")
+
+
+def _head_row(fw, width: int, g_pillars) -> str:
+    percent = fw.report == "points-percent"
+    total_head = "Chỉ số" if fw.report == "index" else "Điểm" if percent else "Tổng điểm"
+    head = f"  {'Hạng':>4}  " + (f"{'Mức':<10}  " if fw.has_levels else "") + _pad("Đơn vị", width) + f"  {total_head:>9}"
+    if percent:
+        head += f"  {'Tỷ lệ':>8}"
+    for t in g_pillars:
+        head += f"  {_abbrev(t.pillar.name):>14}"
+    return head
+
+
+def _unit_row(ranking: Ranking, u, width: int, g_pillars) -> str:
+    fw = ranking.framework
+    percent = fw.report == "points-percent"
+    level = u.level.name if u.level else "—"
+    row = f"  {u.rank if u.ranked else '—':>4}  " + (f"{level:<10}  " if fw.has_levels else "")
+    row += _pad(u.name, width) + f"  {_label(ranking, ranking.earned(u) if percent else u.total):>9}"
+    if percent:
+        row += f"  {format_number(u.percent, fw.decimals) + ' %':>8}"
+    for pr in unit_pillars(ranking, u, g_pillars):
+        cell = format_number(pr.percent(fw.decimals), fw.decimals) + " %" + (f" ({pr.rank})" if pr.rank else "")
+        row += f"  {cell:>14}"
+    if not u.ranked:
+        row += f"  không xếp hạng: {u.reason}"
+    return row
 
 
 def _abbrev(name: str) -> str:
@@ -129,8 +156,6 @@ def _pad(text: str, width: int) -> str:
 
 
 def cmd_explain(args, out) -> int:
-    from ..scoring.rules import num
-
     ranking, _ = load(args)
     scored = ranking.scored
     try:
@@ -160,12 +185,12 @@ def cmd_explain(args, out) -> int:
             f"{fw.params[k].label} [{k}] = {_param_text(fw.params[k], v)}" for k, v in scored.params.items()) + "\n")
     if unit.not_applicable:
         out.write(
-            f"Có tiêu chí không áp dụng: tổng = điểm đạt / điểm tối đa áp dụng ({num(unit.applicable_max)}) × {num(fw.scale)}\n"
+            f"Có tiêu chí không áp dụng: tổng = điểm đạt / điểm tối đa áp dụng ({exact(unit.applicable_max)}) × {exact(fw.scale)}\n"
         )
 
     def write(trace, number, indent):
         c = trace.criterion
-        got = "không áp dụng" if trace.points is None else f"{num(trace.points)} / {num(c.max)} điểm"
+        got = "không áp dụng" if trace.points is None else f"{exact(trace.points)} / {exact(c.max)} điểm"
         sign = " (trừ điểm)" if c.deduction and c.depth == 0 else ""
         out.write(f"\n{indent}{c.number(number)} {c.title} [{c.id}]: {got}{sign}\n")
         origin = _origin(c)

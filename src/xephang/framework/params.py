@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ..display import range_text
+from ..display import range_text, yes_no
 from ..errors import XephangError
 from ..numbers import SCALE, NumberFormatError, parse_number, plain, to_fixed
 from ..text import fold
@@ -80,7 +80,7 @@ def parse_param(p: Param, value, where: str = "tham số của kỳ") -> int | b
 def param_text(p: Param, value) -> str:
     """A parameter's value as documents print it: '4 văn bản', 'có'."""
     if isinstance(value, bool):
-        return "có" if value else "không"
+        return yes_no(value)
     return f"{plain(value)} {p.unit}".strip()
 
 

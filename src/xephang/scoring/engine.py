@@ -16,9 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..display import yes_no
 from ..framework.model import Criterion, Framework
 from ..numbers import SCALE, TOTAL_DECIMALS, round_fixed
 from ..period import PeriodData
+from ..text import fold, search
 from .rules import Context, _div, num, pts
 
 
@@ -70,12 +72,10 @@ class ScoredPeriod:
         return self.data.kind
 
     def unit(self, name: str) -> ScoredUnit:
-        from ..text import fold
-
         key = fold(name)
         found = [u for u in self.units if fold(u.name) == key]
         if not found:
-            found = [u for u in self.units if key in fold(u.name)]
+            found = search(self.units, name, lambda u: u.name)
         if len(found) != 1:
             names = ", ".join(u.name for u in found) if found else "không có"
             raise KeyError(f"không xác định được đơn vị '{name}' (khớp: {names})")
@@ -271,7 +271,7 @@ def _shown(fw: Framework, qid: str, value, raw) -> tuple[str, str, str]:
     if q is None:
         return (qid, qid, "—")
     if isinstance(value, (bool, np.bool_)):
-        text = "có" if value else "không"
+        text = yes_no(value)
     elif getattr(q, "type", "") == "choice":
         text = next((o.label for o in q.options if o.id == value), str(value))
     elif getattr(q, "type", "") == "list":

@@ -20,7 +20,10 @@ from math import gcd
 
 import numpy as np
 
-from ..numbers import SCALE, from_fixed, plain, round_half_up
+from ..display import exact as num  # figures in explanations, worded in one place
+from ..display import exact_points as pts
+from ..display import tier_missed, tier_reached, tiers_text, yes_no
+from ..numbers import SCALE
 
 # ---------------------------------------------------------------------------------------------
 # Small helpers on object arrays of Python ints (exact; numpy only loops for us).
@@ -52,20 +55,6 @@ def _times(a, factor: int):
     g = gcd(factor, SCALE)
     f, d = factor // g, SCALE // g
     return a * f if d == 1 else _div(a * f, d)
-
-
-def num(value: int | None) -> str:
-    """A fixed-point value as plain text for explanations: 12, 0.9, 17.5."""
-    if value is None:
-        return "—"
-    text = plain(value)
-    if len(text.partition(".")[2]) > 6:  # a non-terminating quotient: say it is rounded
-        text = "≈" + f"{round_half_up(from_fixed(value), 6):f}".rstrip("0").rstrip(".")
-    return text
-
-
-def pts(value: int) -> str:
-    return f"{num(value)} điểm"
 
 
 @dataclass
@@ -243,12 +232,11 @@ class Tiers(Rule):
         v = values[self.input]
         for minimum, points in self.tiers:
             if v >= minimum:
-                return f"giá trị {num(v)} đạt mức từ {num(minimum)} trở lên → {pts(points)}"
-        return f"giá trị {num(v)} dưới mức thấp nhất ({num(self.tiers[-1][0])}) → 0 điểm"
+                return tier_reached(v, minimum, points)
+        return tier_missed(v, self.tiers[-1][0])
 
     def describe(self, max_, labels):
-        parts = [f"từ {num(m)} trở lên: {num(p)}" for m, p in self.tiers]
-        return f"{labels[self.input]}: " + "; ".join(parts) + "; thấp hơn: 0"
+        return f"{labels[self.input]}: " + tiers_text(self.tiers)
 
 
 @dataclass
@@ -378,7 +366,7 @@ def _bindings(expression, values, max_) -> str:
 
 def _show(v) -> str:
     if isinstance(v, (bool, np.bool_)):
-        return "có" if v else "không"
+        return yes_no(v)
     if v is None:
         return "—"
     return num(int(v))

@@ -4,8 +4,8 @@ Access is for administrators only (``is_staff``); the cycle's own pages live in 
 from django.contrib import admin, messages
 from django.shortcuts import redirect
 
-from .frozen import FrozenError, acting_user, is_frozen, refuse
-from .models import AuditEntry, Period, Profile, Snapshot, Unit, UnitGroup
+from .frozen import FrozenError, acting_user, is_frozen
+from .models import AuditEntry, Period, Profile, Snapshot, Unit, UnitGroup, refuse_frozen
 from .security import admin_login_form
 
 admin.site.site_header = "xephang — quản trị"
@@ -142,7 +142,7 @@ class PeriodAdmin(AuditedAdmin):
                     attempted["units"] = request.POST.getlist("units")
                 if attempted:
                     try:
-                        refuse(period, ", ".join(FROZEN_LABELS[k] for k in attempted), attempted)
+                        refuse_frozen(period, ", ".join(FROZEN_LABELS[k] for k in attempted), attempted)
                     except FrozenError as e:
                         messages.error(request, e.messages[0])
                         return redirect(request.get_full_path())
@@ -153,7 +153,7 @@ class PeriodAdmin(AuditedAdmin):
         if request.method == "POST" and is_frozen(period):
             try:
                 acting_user.set(request.user)
-                refuse(period, "(xóa kỳ)")
+                refuse_frozen(period, "(xóa kỳ)")
             except FrozenError as e:
                 messages.error(request, e.messages[0])
                 return redirect("admin:web_period_change", object_id)

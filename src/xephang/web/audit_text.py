@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from xephang.display import yes_no
+
 from .models import Status
 
 #: Keys of before/after records, as a person names them.
@@ -28,6 +30,28 @@ VALUE_LABELS = {
     "rejected": "Giữ kết quả thẩm định", ",": "dấu phẩy", ".": "dấu chấm", **{s.value: s.label for s in Status},
 }
 LIST_LIMIT = 8
+
+#: Actions of the trail, as the audit table names them.
+ACTIONS = {
+    "period.transition": "Chuyển giai đoạn", "snapshot.create": "Chốt kết quả", "snapshot.publish": "Công bố",
+    "report.save": "Lưu báo cáo", "report.submit": "Nộp báo cáo", "evidence.add": "Thêm minh chứng",
+    "appraisal.accept": "Chấp nhận số liệu", "appraisal.adjust": "Điều chỉnh số liệu",
+    "explanation.add": "Giải trình", "explanation.decide": "Quyết định về giải trình", "framework.save": "Lưu bộ tiêu chí",
+    "period.params": "Tham số của kỳ", "measured.import": "Nhập số liệu đo, điều tra",
+    "appraisal.accept_all": "Chấp nhận tất cả số liệu còn lại", "report.remind": "Nhắc báo cáo",
+    "deadline.extend": "Gia hạn báo cáo", "evidence.relink": "Sửa liên kết minh chứng",
+    "evidence.unlink": "Bỏ liên kết minh chứng", "evidence.delete": "Xóa minh chứng",
+    "period.decision_meta": "Thông tin quyết định", "period.create": "Tạo kỳ đánh giá", "account.import": "Nhập tài khoản",
+    "settings.update": "Thông tin tỉnh", "account.create": "Tạo tài khoản", "account.update": "Sửa tài khoản",
+    "verifier.assign": "Giao tiêu chí cho cơ quan xác minh",
+}
+
+
+def action_label(action: str) -> str:
+    """An action as the audit table names it (its code when unnamed)."""
+    return ACTIONS.get(action, action)
+
+
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -42,10 +66,8 @@ def value_text(value) -> str:
     """A recorded value as a person reads it: dates dd/mm/yyyy, decimal commas, yes/no, lists joined."""
     if value is None or value == "":
         return "(trống)"
-    if value is True:
-        return "có"
-    if value is False:
-        return "không"
+    if isinstance(value, bool):
+        return yes_no(value)
     if isinstance(value, dict):
         parts = [value_text(v) for v in value.values() if v not in (None, "", [], {})]
         return " ".join(parts) if parts else "(trống)"
@@ -185,8 +207,6 @@ def describe(entry) -> str:
                   if a.get(k) not in (None, "", {}, [])]
         return f"{who} lưu thông tin quyết định của kỳ {period}" + (f": {'; '.join(filled)}." if filled else ".")
     # An action this reader does not know yet: its name, the subject and the changes with labels.
-    from .templatetags.xephang_tags import action_label
-
     changes = _generic(entry, labels)
     target = " — ".join(x for x in (unit, entry.subject if entry.subject != unit else "") if x)
     return f"{who}: {action_label(act).lower()}" + (f" ({target})" if target else "") + (f": {changes}." if changes else ".")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from xephang.display import allowed_range
+from xephang.display import CHOOSE, NO, YES_NO, allowed_range
 from xephang.framework.model import Criterion, Framework, Input
 from xephang.numbers import plain
 
@@ -46,6 +46,10 @@ class Field:
         from xephang.text import split_items
 
         return list(split_items(self.value)) if self.input.type == "list" and self.value.strip() else []
+
+    #: The answers of a yes/no figure, (text stored, label shown), after the empty ``choose``.
+    yes_no = YES_NO
+    choose = CHOOSE
 
     @property
     def bounds(self) -> str:
@@ -140,7 +144,7 @@ def fill_blanks_for_preview(fw: Framework, group: str, texts: dict) -> tuple[dic
             continue
         blanks += 1
         if inp.type == "yesno":
-            out[inp.id] = "không"
+            out[inp.id] = NO
         elif inp.type == "choice":
             out[inp.id] = inp.options[-1].label
         else:

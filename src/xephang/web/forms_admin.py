@@ -7,6 +7,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from xephang.display import CHOOSE
+
 from .models import ROLES_WITH_UNIT, Profile, ProvinceSettings, Role, Unit
 
 REQUIRED = "Hãy nhập {}."
@@ -41,7 +43,7 @@ class AccountForm(forms.Form):
     full_name = forms.CharField(label="Họ tên", max_length=150, error_messages={"required": REQUIRED.format("họ tên")})
     email = forms.EmailField(label="Thư điện tử", error_messages={
         "required": REQUIRED.format("thư điện tử"), "invalid": "Nhập một địa chỉ thư điện tử hợp lệ, ví dụ ten@sonv.example."})
-    role = forms.ChoiceField(label="Vai trò", choices=[("", "— chọn —"), *Role.choices],
+    role = forms.ChoiceField(label="Vai trò", choices=[("", CHOOSE), *Role.choices],
                              error_messages={"required": "Hãy chọn vai trò.",
                                              "invalid_choice": "Hãy chọn một vai trò trong danh sách."})
     unit = forms.ModelChoiceField(Unit.objects.filter(active=True).select_related("group"), label="Đơn vị",

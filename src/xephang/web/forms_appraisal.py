@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from xephang.display import CHOOSE, YES_NO
 from xephang.framework.model import Input
 
 
@@ -27,13 +28,13 @@ class AdjustmentForm(forms.Form):
         attrs = {"id": f"val-{inp.id}"}
         if inp.type == "yesno":
             self.fields["value"] = forms.ChoiceField(label="Số liệu thẩm định", required=False,
-                                                     choices=[("", "— chọn —"), ("có", "Có"), ("không", "Không")],
+                                                     choices=[("", CHOOSE), *YES_NO],
                                                      widget=forms.Select(attrs=attrs),
                                                      error_messages={"invalid_choice": "Hãy chọn Có hoặc Không."})
         elif inp.type == "choice":
             self.fields["value"] = forms.ChoiceField(
                 label="Số liệu thẩm định", required=False,
-                choices=[("", "— chọn —")] + [(o.label, o.label) for o in inp.options], widget=forms.Select(attrs=attrs),
+                choices=[("", CHOOSE)] + [(o.label, o.label) for o in inp.options], widget=forms.Select(attrs=attrs),
                 error_messages={"invalid_choice": "Hãy chọn một trong các lựa chọn của danh sách."})
         elif inp.type == "list":  # the items the appraiser accepts, one per line (prefilled with the unit's)
             self.fields["value"] = forms.CharField(label="Số liệu thẩm định", required=False, max_length=20000,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django import forms
 
+from xephang.display import CHOOSE, YES_NO, range_text, yes_no
 from xephang.framework.model import Framework, Param
 from xephang.framework.params import ParamError, parse_param
 from xephang.numbers import plain
@@ -17,8 +18,7 @@ def bounds_text(p: Param) -> str:
         return "có hoặc không"
     if p.type == "ratio":
         return "tỷ lệ từ 0 đến 1 (hoặc %)"
-    lo = plain(p.min if p.min is not None else 0)
-    text = f"từ {lo} đến {plain(p.max)}" if p.max is not None else f"từ {lo} trở lên"
+    text = range_text(p.min if p.min is not None else 0, p.max)
     return text + (", số nguyên" if p.type == "count" else "")
 
 
@@ -30,13 +30,13 @@ class PeriodParamsForm(forms.Form):
         self.framework = framework
         for p in framework.params.values():
             default = "" if p.default is None else (
-                ("có" if p.default else "không") if isinstance(p.default, bool) else plain(p.default))
+                yes_no(p.default) if isinstance(p.default, bool) else plain(p.default))
             help_text = bounds_text(p) + (f"; để trống: {default}" if default else "; bắt buộc") + (
                 f". {p.help}" if p.help else "")
             label = p.label + (f" ({p.unit})" if p.unit else "")
             if p.type == "yesno":
                 field = forms.ChoiceField(label=label, required=p.default is None, help_text=help_text,
-                                          choices=[("", "— chọn —"), ("có", "Có"), ("không", "Không")])
+                                          choices=[("", CHOOSE), *YES_NO])
             else:
                 field = forms.CharField(label=label, required=p.default is None, max_length=40, help_text=help_text,
                                         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))

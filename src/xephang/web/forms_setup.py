@@ -7,6 +7,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from xephang.display import CHOOSE
+
 from .forms_progress import DATE_FORMATS
 from .models import Framework, Period, Role, Unit
 
@@ -35,7 +37,7 @@ class PeriodSetupForm(forms.Form):
                               widget=forms.TextInput(attrs={"inputmode": "numeric"}),
                               error_messages={"required": "Hãy nhập năm.", "min_value": "Năm từ 2000 đến 2100.",
                                               "max_value": "Năm từ 2000 đến 2100.", "invalid": "Năm là một số, ví dụ 2027."})
-    framework = forms.ModelChoiceField(Framework.objects.all(), label="Bộ tiêu chí", empty_label="— chọn —",
+    framework = forms.ModelChoiceField(Framework.objects.all(), label="Bộ tiêu chí", empty_label=CHOOSE,
                                        error_messages={"required": "Hãy chọn bộ tiêu chí."})
     ties = forms.ChoiceField(label="Quy tắc khi đồng điểm", choices=TIE_CHOICES, required=False,
                              error_messages={"invalid_choice": "Hãy chọn một quy tắc trong danh sách."})

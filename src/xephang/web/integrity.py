@@ -1,183 +1,18 @@
-"""Integrity of what the province publishes: frozen snapshots that no path can alter, an audit trail
-that is append-only and hash-chained, and ``verify`` that checks both and names every tampered row.
-
-The chain: each audit entry stores ``prev_hash`` (the hash of the entry before it, by id; "0"*64 for
-the first) and ``hash`` = SHA-256 of ``prev_hash`` and the entry's canonical JSON (``entry_hash``, the
-only place it is computed). ``prev_hash`` is unique, so two writers can never fork the chain.
-Altering, inserting or deleting a row by SQL breaks the chain at that row; the snapshots' own SHA-256
-and the one their audit entry recorded catch a snapshot rewritten together with its hash.
-
-Guards (each raises ``ImmutableError``): model save/delete (signals, so ``loaddata`` and cascades are
-covered), queryset ``update``/``delete`` (the default managers), the admin (read-only). The database
-itself is trusted to the server's administrators; ``verify`` is what catches them.
+"""``verify``: checks the integrity of what the province publishes and names every tampered row: the
+audit trail's hash chain and every snapshot's hash (``immutable``), each frozen period's row against
+what its snapshot recorded (``frozen``), and the state the public relies on beyond the hashes.
 """
 
 from __future__ import annotations
 
-import datetime
-import hashlib
 import json
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
-from django.db import connection, models, transaction
-from django.db.models.signals import pre_delete, pre_save
-from django.utils import timezone
-
-GENESIS = "0" * 64
-
-
-class ImmutableError(ValidationError):
-    pass
-
-
-SNAPSHOT_IMMUTABLE = "Kết quả đã chốt/công bố không được sửa hay xóa; hãy tạo phiên bản đính chính kèm lý do."
-AUDIT_APPEND_ONLY = "Nhật ký thay đổi chỉ được ghi thêm, không được sửa hay xóa."
-
-
-class SnapshotQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ImmutableError(SNAPSHOT_IMMUTABLE)
-
-    def delete(self):
-        raise ImmutableError(SNAPSHOT_IMMUTABLE)
-
-
-class AuditQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise ImmutableError(AUDIT_APPEND_ONLY)
-
-    def delete(self):
-        raise ImmutableError(AUDIT_APPEND_ONLY)
-
-
-# ---------------------------------------------------------------------------------------------
-# The hash of one audit entry
-
-
-def _utc(dt) -> str:
-    if dt is None:
-        return ""
-    if timezone.is_naive(dt):
-        dt = timezone.make_aware(dt, timezone.get_default_timezone())
-    return dt.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def entry_content(e) -> dict:
-    """What the hash covers: every field a reader relies on. The user is covered by name (kept even
-    if the account is deleted later); ids of period and unit as stored."""
-    return {
-        "at": _utc(e.at), "user": e.user_name, "action": e.action, "period": e.period_id, "unit": e.unit_id,
-        "subject": e.subject, "before": e.before, "after": e.after, "reason": e.reason,
-    }
-
-
-def canonical_json(obj) -> str:
-    """The exact text that is hashed (audit rows, snapshots): keys sorted, no spaces, UTF-8 letters kept."""
-    return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-
-
-def sha256_text(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def entry_hash(prev_hash: str, e) -> str:
-    return sha256_text(prev_hash + "\n" + canonical_json(entry_content(e)))
-
-
-def _lock_chain() -> None:
-    # PostgreSQL: one writer extends the chain at a time (released at commit). SQLite serialises
-    # writers itself; the unique prev_hash is the last line of defence on both.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as c:
-            c.execute("SELECT pg_advisory_xact_lock(7318005)")
-
-
-def chain_new_entry(entry) -> None:
-    """Fill ``user_name``, ``prev_hash`` and ``hash`` of an entry about to be inserted."""
-    from .models import AuditEntry
-
-    if entry.user_id and not entry.user_name:
-        entry.user_name = entry.user.get_username()
-    if entry.at is None:
-        entry.at = timezone.now()
-    # Milliseconds: what every database and Django's JSON serialiser keep, so the hash survives them.
-    entry.at = entry.at.replace(microsecond=entry.at.microsecond // 1000 * 1000)
-    _lock_chain()
-    last = AuditEntry._base_manager.order_by("-id").values_list("hash", flat=True).first()
-    entry.prev_hash = last or GENESIS
-    entry.hash = entry_hash(entry.prev_hash, entry)
-
-
-def append(**fields):
-    """Create one audit entry, chained (the one way entries are written)."""
-    from .models import AuditEntry
-
-    with transaction.atomic():
-        entry = AuditEntry(**fields)
-        entry.save()
-    return entry
-
-
-# ---------------------------------------------------------------------------------------------
-# Guards
-
-
-def _changes_stored_row(model, instance, raw: bool) -> bool:
-    """True if saving would overwrite an existing row. A raw save (loaddata, Django's test database
-    reload) that writes back exactly the stored values changes nothing and is let through."""
-    if instance.pk is None:
-        return False
-    stored = model._base_manager.filter(pk=instance.pk).first()
-    if stored is None:
-        return False
-    if not raw:
-        return True
-    return any(getattr(stored, f) != getattr(instance, f) for f in IMMUTABLE_FIELDS[model.__name__])
-
-
-#: What a raw save must leave as it is (other fields, e.g. dates, lose precision in Django's JSON
-#: serialisation; the audit entry's hash covers its content, the snapshot's sha256 its payload).
-IMMUTABLE_FIELDS = {
-    "Snapshot": ("payload", "sha256", "version", "period_id", "published", "reason"),
-    "AuditEntry": ("hash", "prev_hash", "action", "subject", "reason", "before", "after", "user_name"),
-}
-
-
-def _on_snapshot_save(sender, instance, raw=False, **kwargs):
-    if _changes_stored_row(sender, instance, raw):
-        raise ImmutableError(SNAPSHOT_IMMUTABLE)
-
-
-def _on_audit_save(sender, instance, raw=False, **kwargs):
-    if _changes_stored_row(sender, instance, raw):
-        raise ImmutableError(AUDIT_APPEND_ONLY)
-    if instance.pk is not None and raw:
-        return
-    if not raw:  # a fixture or a restore brings its own chain, which verify checks
-        chain_new_entry(instance)
-
-
-def _refuse_snapshot_delete(sender, instance, **kwargs):
-    raise ImmutableError(SNAPSHOT_IMMUTABLE)
-
-
-def _refuse_audit_delete(sender, instance, **kwargs):
-    raise ImmutableError(AUDIT_APPEND_ONLY)
-
-
-def connect() -> None:
-    """Called from the app's ``ready``... or at import of ``models`` (idempotent)."""
-    from .models import AuditEntry, Snapshot
-
-    pre_save.connect(_on_snapshot_save, sender=Snapshot, dispatch_uid="xephang-snapshot-save")
-    pre_delete.connect(_refuse_snapshot_delete, sender=Snapshot, dispatch_uid="xephang-snapshot-delete")
-    pre_save.connect(_on_audit_save, sender=AuditEntry, dispatch_uid="xephang-audit-save")
-    pre_delete.connect(_refuse_audit_delete, sender=AuditEntry, dispatch_uid="xephang-audit-delete")
-
-
-# ---------------------------------------------------------------------------------------------
-# verify
+from .frozen import RECORD_LABELS, is_frozen, record
+from .immutable import GENESIS, canonical_json, entry_hash, sha256_text, utc_ms, utc_text
+from .models import AuditEntry, Evidence, Period, Snapshot, SnapshotUnit, Status, unit_rows
+from .publication import build_payload
+from .scoring import score_period
 
 
 @dataclass
@@ -198,15 +33,13 @@ def verify() -> Report:
     """Check the audit chain row by row and every snapshot's hash; name each row that fails."""
     from django.contrib.auth import get_user_model
 
-    from .models import AuditEntry, Snapshot
-
     rep = Report()
     prev = GENESIS
     users = dict(get_user_model()._base_manager.values_list("pk", get_user_model().USERNAME_FIELD))
     recorded: dict[tuple[int, str], set[str]] = {}
     for e in AuditEntry._base_manager.order_by("id").iterator(chunk_size=2000):
         rep.entries += 1
-        where = f"nhật ký, dòng id={e.id} ({e.action}, {_utc(e.at)})"
+        where = f"nhật ký, dòng id={e.id} ({e.action}, {utc_text(e.at)})"
         if e.prev_hash != prev:
             rep.problems.append(f"{where}: chuỗi băm bị đứt — dòng trước nó đã bị xóa, chèn hoặc sửa "
                                 f"(prev_hash {e.prev_hash[:12]}…, cần {prev[:12]}…).")
@@ -235,8 +68,6 @@ def verify() -> Report:
             rep.problems.append(f"{where}: không có dòng nhật ký ghi việc chốt/công bố phiên bản này.")
         if actual == s.sha256:
             rep.problems.extend(f"{where}: {p}" for p in snapshot_units_problems(s))
-    from .frozen import verify_frozen_rows
-
     verify_frozen_rows(rep.problems)
     for check in STATE_CHECKS:
         check(rep)
@@ -246,8 +77,6 @@ def verify() -> Report:
 def snapshot_units_problems(snap) -> list[str]:
     """The per-unit rows (``SnapshotUnit``) that pages and exports read must equal the snapshot's
     payload, unit by unit: a row changed, added or removed in the database is named."""
-    from .models import SnapshotUnit, unit_rows
-
     want = {r.unit_id: (r.group, r.order, r.criteria) for r in unit_rows(snap)}
     have = {r.unit_id: (r.group, r.order, r.criteria)
             for r in SnapshotUnit._base_manager.filter(snapshot_id=snap.pk).iterator(chunk_size=500)}
@@ -263,19 +92,45 @@ def snapshot_units_problems(snap) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------------------
+# verify: a frozen period's own row
+
+
+def verify_frozen_rows(problems: list[str]) -> int:
+    """Compare each frozen period's row with what its latest snapshot recorded; append one problem
+    per changed field, naming the row. Returns the number of periods checked."""
+    checked = 0
+    for period in Period._base_manager.select_related("framework").order_by("pk"):
+        if not is_frozen(period):
+            continue
+        snap = period.snapshots.order_by("-version").first()
+        if snap is None:
+            continue
+        frozen = json.loads(snap.payload).get("record")
+        if frozen is None:
+            continue  # a snapshot from before records were kept
+        checked += 1
+        now = record(period)
+        for key, label in RECORD_LABELS.items():
+            if canonical_json(now.get(key)) != canonical_json(frozen.get(key)):
+                problems.append(
+                    f"kỳ id={period.pk} ('{period.name}'): {label} đã bị sửa sau khi chốt (phiên bản {snap.version}): "
+                    f"{_short(frozen.get(key))} → {_short(now.get(key))}."
+                )
+    return checked
+
+
+def _short(value) -> str:
+    text = canonical_json(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+# ---------------------------------------------------------------------------------------------
 # verify: the state the public relies on, beyond the hashes. Each check is its own function that
 # appends to the report; ``verify`` runs them after the chain and the snapshots' hashes.
 
 
-def utc_ms(dt) -> str:
-    """A time to the millisecond (what every database and Django's serialiser keep), in UTC."""
-    return _utc(dt)[:23] + "Z" if dt is not None else ""
-
-
 def _snapshot_entries() -> dict:
     """(period id, version) -> the audit entry that recorded the snapshot's creation or publication."""
-    from .models import AuditEntry
-
     out = {}
     for e in AuditEntry._base_manager.filter(action__in=("snapshot.create", "snapshot.publish")).order_by("id"):
         try:
@@ -288,8 +143,6 @@ def _snapshot_entries() -> dict:
 def check_snapshot_records(rep: Report) -> None:
     """Each snapshot's published flag, reason and creation time as its audit entry recorded them (a
     snapshot flipped to published by SQL, a rewritten reason or date)."""
-    from .models import Snapshot
-
     entries = _snapshot_entries()
     for s in Snapshot._base_manager.order_by("period_id", "version"):
         e = entries.get((s.period_id, s.version))
@@ -311,8 +164,6 @@ def check_publication(rep: Report) -> None:
     """A period in the published state holds a published snapshot (the flag of each snapshot is
     checked against the trail by ``check_snapshot_records``; a period published once stays public
     while a correction round reopens it)."""
-    from .models import Period, Status
-
     for p in Period.objects.filter(status=Status.PUBLISHED).order_by("id"):
         if not p.snapshots.filter(published=True).exists():
             rep.problems.append(f"kỳ id={p.id} ('{p.name}'): trạng thái 'đã công bố' nhưng không có kết quả nào được công bố.")
@@ -321,8 +172,6 @@ def check_publication(rep: Report) -> None:
 def check_status_history(rep: Report) -> None:
     """A period's status is where its recorded transitions lead, each starting where the one before
     it ended; a period with no recorded transition is still a draft or open."""
-    from .models import AuditEntry, Period, Status
-
     moves: dict[int, list] = {}
     for e in AuditEntry._base_manager.filter(action="period.transition").order_by("id"):
         moves.setdefault(e.period_id, []).append(e)
@@ -345,10 +194,6 @@ def check_published_figures(rep: Report) -> None:
     """The figures of a frozen or published period still give its latest snapshot: the core's scores,
     levels and ranks unchanged (a report's figure edited in the database after the results were
     frozen). The period's own row (criteria set, units…) is ``frozen.verify_frozen_rows``'s."""
-    from .models import Period, Status
-    from .publication import build_payload
-    from .scoring import score_period
-
     recorded = {k: (e.after or {}).get("sha256") for k, e in _snapshot_entries().items()}
     for p in Period.objects.filter(status__in=(Status.FINAL, Status.PUBLISHED)).select_related("framework").order_by("id"):
         s = p.latest_snapshot()
@@ -379,8 +224,6 @@ def check_admin_edits(rep: Report) -> None:
     audited admin change on (earlier installations had none)."""
     from django.contrib.admin.models import LogEntry
 
-    from .models import AuditEntry
-
     logged = set()
     for after in AuditEntry._base_manager.filter(action__startswith="admin.").values_list("after", flat=True):
         if isinstance(after, dict) and isinstance(after.get("admin_log"), int):
@@ -389,14 +232,12 @@ def check_admin_edits(rep: Report) -> None:
         return
     for le in LogEntry.objects.filter(pk__gte=min(logged)).exclude(pk__in=logged).select_related("content_type").order_by("pk"):
         rep.problems.append(f"trang quản trị, nhật ký id={le.pk} ({le.content_type.app_label}.{le.content_type.model} "
-                            f"'{le.object_repr}', {_utc(le.action_time)}): thay đổi không có dòng trong nhật ký có chuỗi băm.")
+                            f"'{le.object_repr}', {utc_text(le.action_time)}): thay đổi không có dòng trong nhật ký có chuỗi băm.")
 
 
 def check_media(rep: Report) -> None:
     """Every evidence row has its file; files no row refers to (an upload cut off by a crash) are
     noted, and removed by ``xephang verify --xoa-tep-thua``."""
-    from .models import Evidence
-
     stored = set(_media_files())
     referenced = set(Evidence.objects.values_list("file", flat=True))
     for name in sorted(referenced - stored):

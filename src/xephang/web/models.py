@@ -13,14 +13,16 @@ import json
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models.signals import m2m_changed
 from django.utils import timezone
 
 from xephang.framework.loader import parse_framework
 from xephang.framework.model import Framework as CoreFramework
 
+from . import frozen, immutable
 from .cache import FRAMEWORKS, SNAPSHOT_SUMMARIES
-from .frozen import FrozenGuardedPeriod, PeriodQuerySet, guard_framework_save
-from .integrity import AuditQuerySet, SnapshotQuerySet, sha256_text
+from .frozen import FROZEN_FIELDS, FROZEN_MESSAGE, FrozenError, acting_user, is_frozen
+from .immutable import AuditQuerySet, SnapshotQuerySet, sha256_text
 
 
 class Role(models.TextChoices):
@@ -152,8 +154,19 @@ class Framework(models.Model):
         return FRAMEWORKS.get((code, text), lambda: parse_framework(text, f"{code}.yaml"))
 
     def save(self, *args, **kwargs):
-        guard_framework_save(self)  # the criteria set of a frozen period cannot change
+        self._refuse_if_frozen()
         super().save(*args, **kwargs)
+
+    def _refuse_if_frozen(self) -> None:
+        """The criteria set of a frozen period keeps its text (its SHA-256 is in the snapshot)."""
+        if self.pk is None:
+            return
+        stored = Framework.objects.filter(pk=self.pk).values_list("yaml_text", flat=True).first()
+        if stored is None or stored == self.yaml_text:
+            return
+        for period in Period.objects.filter(framework_id=self.pk):
+            if is_frozen(period):
+                refuse_frozen(period, f"bộ tiêu chí '{self.code}'", {"framework": self.code})
 
 
 class Status(models.TextChoices):
@@ -175,9 +188,37 @@ NEXT_STATUS = {
 }
 
 
-class Period(FrozenGuardedPeriod, models.Model):
+def refuse_frozen(period, what: str, attempted=None):
+    """Refuse a change to a frozen period (``frozen``): audit the attempt, with the acting user, and raise
+    ``FrozenError``."""
+    message = FROZEN_MESSAGE.format(name=period.name, what=what)
+    audit(acting_user.get(), "frozen.refused", period=period, subject=what, after=attempted, reason=message)
+    raise FrozenError(message)
+
+
+class PeriodQuerySet(models.QuerySet):
+    """``update`` of a frozen period's frozen fields, and ``delete`` of a frozen period, refused."""
+
+    def update(self, **kwargs):
+        touched = frozen.touched_fields(kwargs)
+        if touched:
+            for period in self:
+                if is_frozen(period):
+                    refuse_frozen(period, ", ".join(FROZEN_FIELDS[f] for f in touched),
+                                  {k: frozen.plain(v) for k, v in kwargs.items()})
+        return super().update(**kwargs)
+
+    def delete(self):
+        for period in self:
+            if is_frozen(period):
+                refuse_frozen(period, "(xóa kỳ)")
+        return super().delete()
+
+
+class Period(models.Model):
     """A year's evaluation. Once frozen (final or published) its name, year, criteria set, kind,
-    tie rule, units and decision metadata cannot change (``frozen.py``)."""
+    tie rule, units and decision metadata cannot change (``frozen``): save and delete check the
+    stored row first."""
 
     class Kind(models.TextChoices):
         INPUTS = "inputs", "Số liệu chi tiết (chấm theo bộ tiêu chí)"
@@ -196,7 +237,7 @@ class Period(FrozenGuardedPeriod, models.Model):
     sample = models.BooleanField("dữ liệu mẫu", default=False)
     meta = models.JSONField("thông tin quyết định", default=dict, blank=True)
 
-    objects = PeriodQuerySet.as_manager()  # update() of a frozen period's fields refused (frozen.py)
+    objects = PeriodQuerySet.as_manager()  # update() of a frozen period's fields refused
 
     class Meta:
         ordering = ["-year", "name"]
@@ -205,6 +246,24 @@ class Period(FrozenGuardedPeriod, models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        stored = self._stored()
+        if stored is not None and is_frozen(stored):
+            changed = frozen.changed_fields(stored, self, kwargs.get("update_fields"))
+            if changed:
+                refuse_frozen(stored, ", ".join(changed.values()),
+                              {f.removesuffix("_id"): frozen.plain(getattr(self, f)) for f in changed})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        stored = self._stored()
+        if stored is not None and is_frozen(stored):
+            refuse_frozen(stored, "(xóa kỳ)")
+        return super().delete(*args, **kwargs)
+
+    def _stored(self):
+        return Period._base_manager.filter(pk=self.pk).first() if self.pk else None
 
     @property
     def next_status(self) -> str | None:
@@ -389,7 +448,7 @@ class Snapshot(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     published = models.BooleanField("đã công bố", default=False)
 
-    objects = SnapshotQuerySet.as_manager()  # update()/delete() refused (integrity.py)
+    objects = SnapshotQuerySet.as_manager()  # update()/delete() refused (immutable.py)
 
     class Meta:
         ordering = ["period", "-version"]
@@ -545,7 +604,7 @@ class AuditEntry(models.Model):
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
     reason = models.TextField("lý do", blank=True)
-    # The hash chain (integrity.py): the user's name as it was, the previous entry's hash, this one's.
+    # The hash chain (immutable.py): the user's name as it was, the previous entry's hash, this one's.
     user_name = models.CharField("tài khoản", max_length=150, blank=True)
     prev_hash = models.CharField(max_length=64, unique=True)
     hash = models.CharField(max_length=64)
@@ -573,8 +632,19 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
 
-from .frozen import connect as _connect_frozen  # noqa: E402
-from .integrity import connect as _connect_integrity  # noqa: E402
+def _on_units_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """A frozen period's list of units refused, from either side of the relation."""
+    if action not in ("pre_add", "pre_remove", "pre_clear"):
+        return
+    if not reverse:
+        if is_frozen(instance):
+            refuse_frozen(instance, "danh sách đơn vị tham gia", {"action": action, "units": sorted(pk_set or [])})
+        return
+    periods = Period.objects.filter(pk__in=pk_set) if pk_set is not None else instance.periods.all()
+    for period in periods:
+        if is_frozen(period):
+            refuse_frozen(period, "danh sách đơn vị tham gia", {"action": action, "unit": instance.pk})
 
-_connect_integrity()
-_connect_frozen()
+
+immutable.connect(Snapshot, AuditEntry)
+m2m_changed.connect(_on_units_changed, sender=Period.units.through, dispatch_uid="xephang-frozen-units")

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from .models import Period, Role, Status, Unit
+from .progress import before_deadline
 
 
 @dataclass
@@ -81,8 +82,6 @@ def _submitted(p, u):
 
 
 def _before_unit_deadline(p, u):
-    from .progress import before_deadline
-
     return before_deadline(p, u.pk)
 
 

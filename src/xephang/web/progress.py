@@ -353,33 +353,3 @@ def extend_deadline(period: Period, unit: Unit, until: dt.date, reason: str, use
           before={"deadline": before.isoformat() if before else None}, after={"deadline": until.isoformat()},
           reason=ext.reason)
     return ext
-
-
-# --- what a reporter sees on every page --------------------------------------------------------
-
-def reporter_status(request) -> dict:
-    """Template context: for a reporter, his unit's report status and deadline in each period that is
-    taking reports or explanations (shown under the header of every page)."""
-    from .permissions import Who
-
-    w = Who.of(getattr(request, "user", None))
-    if w.role != Role.REPORTER or w.unit_id is None:
-        return {}
-    today = timezone.localdate()
-    out = []
-    periods = Period.objects.filter(units=w.unit_id, status__in=(Status.OPEN, Status.EXPLANATION))
-    for p in periods:
-        sub = Submission.objects.filter(period=p, unit_id=w.unit_id).only("state", "values").first()
-        if p.status == Status.OPEN:
-            deadline = deadline_for(p, w.unit_id)
-            submitted = not not_submitted(sub)
-            label = "Đã nộp" if submitted else ("Đang soạn" if sub is not None and sub.values else "Chưa bắt đầu")
-            out.append({"period": p, "label": label, "deadline": deadline, "days": days_text(deadline, today),
-                        "late": not submitted and deadline is not None and deadline < today, "submitted": submitted,
-                        "url": reverse("web:report", args=[p.pk, w.unit_id])})
-        else:
-            deadline = p.explanation_deadline
-            out.append({"period": p, "label": "Giải trình", "deadline": deadline, "days": days_text(deadline, today),
-                        "late": deadline is not None and deadline < today, "submitted": False,
-                        "url": reverse("web:explanation", args=[p.pk, w.unit_id])})
-    return {"my_reports": out}

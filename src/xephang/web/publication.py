@@ -27,7 +27,7 @@ from xephang.ranking import rank
 from xephang.scoring.engine import score
 
 from . import frozen
-from .integrity import canonical_json, sha256_text, utc_ms
+from .immutable import canonical_json, sha256_text, utc_ms
 from .models import (
     CorrectionRound,
     NonReporting,
@@ -39,6 +39,7 @@ from .models import (
     Unit,
     assessed_units,
     audit,
+    refuse_frozen,
 )
 from .scoring import PeriodScores, check_values, effective_texts, score_period, snapshot_payload
 
@@ -85,7 +86,7 @@ def missing_units(period: Period) -> list[Unit]:
 def record_non_reporting(period: Period, user, units, reason: str) -> list[NonReporting]:
     """Record that the criteria set's ``non_reporting`` rule applies to these units, with the reason."""
     if frozen.is_frozen(period):
-        frozen.refuse(period, "danh sách đơn vị không báo cáo", {"units": [u.pk for u in units]})
+        refuse_frozen(period, "danh sách đơn vị không báo cáo", {"units": [u.pk for u in units]})
     if not reason.strip():
         raise PublicationError("Hãy ghi lý do (ví dụ: quá hạn báo cáo, đã nhắc ngày …).")
     rule = period.framework.load().non_reporting

@@ -71,7 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "xephang.web.permissions.context",
-                "xephang.web.progress.reporter_status",
+                "xephang.web.my_reports.reporter_status",
                 "xephang.web.province.context",
             ],
         },

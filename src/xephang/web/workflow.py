@@ -14,7 +14,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from . import publication
-from .frozen import is_frozen, refuse
+from .frozen import is_frozen
 from .models import (
     Adjustment,
     AuditEntry,
@@ -28,6 +28,7 @@ from .models import (
     Status,
     Submission,
     audit,
+    refuse_frozen,
 )
 from .scoring import check_values
 
@@ -104,10 +105,10 @@ def phase_text(period: Period, to: str) -> str:
 @transaction.atomic
 def set_params(period: Period, user, values: dict[str, str]) -> None:
     """Store the values of the set's period parameters (validated by ``forms_params``), audited; refused
-    once the results are frozen (``frozen.refuse``: ``FrozenError``, audited)."""
+    once the results are frozen (``models.refuse_frozen``: ``FrozenError``, audited)."""
     period = Period.objects.select_for_update().get(pk=period.pk)
     if is_frozen(period):  # also refused by Period.save (meta is a frozen field); said and audited here first
-        refuse(period, "tham số của kỳ", values)
+        refuse_frozen(period, "tham số của kỳ", values)
     before = period.params
     if before == values:
         return
@@ -135,7 +136,7 @@ def import_measured(period: Period, user, upload) -> list:
     from .security import UploadRefused, check_spreadsheet, safe_name
 
     if is_frozen(period):
-        refuse(period, "số liệu đo, điều tra", {"tệp": upload.name})
+        refuse_frozen(period, "số liệu đo, điều tra", {"tệp": upload.name})
     name = safe_name(upload.name)
     if upload.size > FEED_MAX_BYTES:
         raise WorkflowError(f"Tệp '{name}' vượt giới hạn {FEED_MAX_BYTES // (1024 * 1024)} MB.")

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 def chain_existing(apps, schema_editor):
     # The historical model has no signals: compute the chain here with the one hash function.
-    from xephang.web.integrity import GENESIS, entry_hash
+    from xephang.web.immutable import GENESIS, entry_hash
 
     AuditEntry = apps.get_model("web", "AuditEntry")
     prev = GENESIS

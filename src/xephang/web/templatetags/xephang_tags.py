@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from xephang.dates import long_date
 
+from .. import audit_text
 from ..permissions import can as _can
 
 register = template.Library()
@@ -69,24 +70,9 @@ def get(mapping, key):
     return mapping.get(key) if mapping else None
 
 
-ACTIONS = {
-    "period.transition": "Chuyển giai đoạn", "snapshot.create": "Chốt kết quả", "snapshot.publish": "Công bố",
-    "report.save": "Lưu báo cáo", "report.submit": "Nộp báo cáo", "evidence.add": "Thêm minh chứng",
-    "appraisal.accept": "Chấp nhận số liệu", "appraisal.adjust": "Điều chỉnh số liệu",
-    "explanation.add": "Giải trình", "explanation.decide": "Quyết định về giải trình", "framework.save": "Lưu bộ tiêu chí",
-    "period.params": "Tham số của kỳ", "measured.import": "Nhập số liệu đo, điều tra",
-    "appraisal.accept_all": "Chấp nhận tất cả số liệu còn lại", "report.remind": "Nhắc báo cáo",
-    "deadline.extend": "Gia hạn báo cáo", "evidence.relink": "Sửa liên kết minh chứng",
-    "evidence.unlink": "Bỏ liên kết minh chứng", "evidence.delete": "Xóa minh chứng",
-    "period.decision_meta": "Thông tin quyết định", "period.create": "Tạo kỳ đánh giá", "account.import": "Nhập tài khoản",
-    "settings.update": "Thông tin tỉnh", "account.create": "Tạo tài khoản", "account.update": "Sửa tài khoản",
-    "verifier.assign": "Giao tiêu chí cho cơ quan xác minh",
-}
-
-
 @register.filter
 def action_label(action: str) -> str:
-    return ACTIONS.get(action, action)
+    return audit_text.action_label(action)
 
 
 @register.filter
@@ -122,6 +108,4 @@ def so(value) -> str:
 @register.filter
 def sentence(entry) -> str:
     """An audit entry as a Vietnamese sentence (audit_text.describe)."""
-    from ..audit_text import describe
-
-    return describe(entry)
+    return audit_text.describe(entry)

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from xephang.text import sort_key
+from xephang.text import search, sort_key
 
 from .. import verification, workflow
 from ..analysis import quality_flags
@@ -27,8 +27,6 @@ def appraisal_list(request, period):
     page at a time (a national roll-up has thousands)."""
     from django.core.paginator import Paginator
 
-    from xephang.text import fold
-
     prog = workflow.progress(period)
     rows = sorted(prog["per_unit"], key=lambda r: (r[0].unit.group.order, sort_key(r[0].unit.name)))
     groups = sorted({(r[0].unit.group.order, r[0].unit.group.code, r[0].unit.group.name) for r in rows})
@@ -38,8 +36,7 @@ def appraisal_list(request, period):
     if group:
         rows = [r for r in rows if r[0].unit.group.code == group]
     if query:
-        wanted = fold(query)
-        rows = [r for r in rows if wanted in fold(r[0].unit.name)]
+        rows = search(rows, query, lambda r: r[0].unit.name)
     if unfinished:
         rows = [r for r in rows if r[1] < r[2]]
     page = Paginator(rows, APPRAISAL_ROWS_PER_PAGE).get_page(request.GET.get("trang"))

@@ -13,7 +13,7 @@ from .. import publication, workflow
 from ..forms_meta import DecisionMetaForm
 from ..forms_publish import NonReportingForm, PublishForm, ReopenForm
 from ..frozen import FrozenError, is_frozen
-from ..models import Period, Role, Status, assessed_units, audit
+from ..models import Period, Role, Status, assessed_units, audit, refuse_frozen
 from ..permissions import Who, allow, can
 from ..scoring import score_period
 from ..workflow import WorkflowError
@@ -277,10 +277,8 @@ def measured_feed(request, period):
 
 def _refuse_frozen(request, period, what: str, page: str):
     """A write to a frozen period's parameters or measured figures: refused, audited, said."""
-    from ..frozen import refuse
-
     try:
-        refuse(period, what, {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"})
+        refuse_frozen(period, what, {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"})
     except FrozenError as e:
         messages.error(request, e.messages[0])
     return redirect(page, period_id=period.pk)
@@ -310,9 +308,7 @@ def decision_meta(request, period):
     if is_frozen(period):
         if request.method == "POST":
             try:
-                from ..frozen import refuse
-
-                refuse(period, "thông tin quyết định", {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"})
+                refuse_frozen(period, "thông tin quyết định", {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"})
             except FrozenError as e:
                 messages.error(request, e.messages[0])
             return redirect("web:decision-meta", period_id=period.pk)

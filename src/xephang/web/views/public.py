@@ -17,6 +17,7 @@ from django.urls import reverse
 from xephang.errors import XephangError
 from xephang.io.cells import safe_row
 from xephang.numbers import plain
+from xephang.text import search
 
 from .. import publication
 from ..analysis import published_scores, road
@@ -85,13 +86,10 @@ def _group_page(g: dict, request, query: str) -> dict:
     """One group of a result, as its table shows it: the units matching the search, one page of them."""
     from django.core.paginator import Paginator
 
-    from xephang.text import fold
-
     units, unranked = g["units"], g.get("unranked", [])
     if query:
-        wanted = fold(query)
-        units = [u for u in units if wanted in fold(u["name"])]
-        unranked = [u for u in unranked if wanted in fold(u["name"])]
+        units = search(units, query, lambda u: u["name"])
+        unranked = search(unranked, query, lambda u: u["name"])
     page = Paginator(units, UNITS_PER_PAGE).get_page(request.GET.get(f"trang-{g['id']}"))
     pillars = g.get("pillars", [])
     rows = [{**u, "pillar_cells": _pillar_cells(u, pillars)} for u in page.object_list]
