@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from .display import yes_no
 from .framework.model import Framework
 from .numbers import SCALE
 from .period import NOT_APPLICABLE, PeriodData
@@ -49,7 +50,7 @@ def sample_texts(fw: Framework, group: str, rng: random.Random, strength: float 
             if inp.type == "yesno":
                 # (A typical unit keeps the draws the demo periods were made with, deduction or not.)
                 yes = 0.85 if strength is None else 0.05 if inp.id.startswith(RARE_PREFIXES) else 0.45 + 0.5 * strength
-                texts[inp.id] = "có" if rng.random() < yes else "không"
+                texts[inp.id] = yes_no(rng.random() < yes)
             elif inp.type == "choice":
                 # Mostly the first (best) option, as most units of a province have it.
                 base = 2 if strength is None else 1 + 3 * strength

@@ -31,7 +31,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..display import input_bounds
+from ..display import NO, YES, input_bounds, yes_no
 from ..framework.model import Framework, Input
 from ..numbers import plain
 from ..period import PeriodData
@@ -68,7 +68,7 @@ class FormRow:
 def answers(inp: Input) -> list[str] | None:
     """The answers a yes/no or choice cell is restricted to (None for other inputs)."""
     if inp.type == "yesno":
-        return ["có", "không"]
+        return [YES, NO]
     if inp.type == "choice":
         return [o.label for o in inp.options]
     return None
@@ -223,7 +223,7 @@ def _guide(wb: Workbook, fw: Framework, groups, inputs: list[Input], bounds: lis
     guide.append([UNIT_ID, "B", "Tên cơ quan, đơn vị", "văn bản", "tên đầy đủ", "", "", ""])
     for col, (inp, bound) in enumerate(zip(inputs, bounds), start=3):
         guide.append([inp.id, get_column_letter(col), inp.label, KINDS.get(inp.type, inp.type), bound, inp.unit,
-                      "có" if inp.evidence else "", inp.help])
+                      YES if inp.evidence else "", inp.help])
     widths = (24, 6, 44, 11, 32, 11, 11, 60)
     for letter, width in zip("ABCDEFGH", widths):
         guide.column_dimensions[letter].width = width
@@ -297,7 +297,7 @@ def typed_texts(fw: Framework, data: PeriodData, index: int, group: str) -> dict
         if v is None:
             continue
         if inp.type == "yesno":
-            texts[inp.id] = "có" if v else "không"
+            texts[inp.id] = yes_no(v)
         elif inp.type == "choice":
             texts[inp.id] = next(o.label for o in inp.options if o.id == v)
         elif inp.type == "list":
