@@ -166,20 +166,16 @@ def main() -> None:
             # One form per account: a verifying agency's account (Sở Nội vụ), first refused without its agency.
             def verifier_without_agency(page):
                 page.fill("#id_full_name", "Lê Văn Xác")
-                page.fill("#id_username", "xacminh")
-                page.fill("#id_email", "xacminh@snv.example")
+                page.fill("#id_username", "xacminh2")
+                page.fill("#id_email", "xacminh2@snv.example")
                 page.select_option("#id_role", "verifier")
                 with page.expect_navigation():
                     page.get_by_role("button", name="Tạo tài khoản và gửi thư mời").click()
 
             shoot("25-tao-tai-khoan-loi", "/tai-khoan/moi/", user="quantri", before=verifier_without_agency)
             from xephang.web import verification
-            from xephang.web.models import Profile, Role
 
-            User = admin.__class__
-            checker = User.objects.create_user("xacminh", password="xephang-demo", first_name="Lê Văn Xác",
-                                               email="xacminh@snv.example")
-            Profile.objects.create(user=checker, role=Role.VERIFIER, unit=Unit.objects.get(name="Sở Nội vụ"))
+            checker = admin.__class__.objects.get(username="xacminh")  # the demo's verifying agency (Sở Nội vụ)
             shoot("26-tai-khoan", "/tai-khoan/", user="quantri", full=False)
             verification.assign(period, admin, {"nhan_luc": checker})
             shoot("27-giao-xac-minh", f"/ky/{period.pk}/xac-minh/", user="quantri", full=False)

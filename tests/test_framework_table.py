@@ -58,6 +58,55 @@ def test_round_trip_keeps_the_ranking_rules(tmp_path):
     assert all_points(back, DATA / "rules.csv") == all_points(fw, DATA / "rules.csv")
 
 
+def _language_set(tmp_path):
+    """The criteria-language set (a period parameter, a derived value, a condition, a survey indicator),
+    with expressions written in place where two rules name their inputs."""
+    text = (DATA / "ngon-ngu" / "bo-chi-so.yaml").read_text(encoding="utf-8")
+    for old, new in [
+        ('rule: {type: formula, points: "ty_le_chu_tri * diem_toi_da"}',
+         'rule: {type: ratio, value: "so_hop_chu_tri / so_hop_cds"}'),
+        ("rule: {type: ratio, numerator: so_van_ban, denominator: so_van_ban_yeu_cau}",
+         'rule: {type: ratio, numerator: "min(so_van_ban, so_van_ban_yeu_cau)", denominator: so_van_ban_yeu_cau}'),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "ngon-ngu.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_framework(path)
+
+
+def _language_points(fw, params):
+    data = read_period(DATA / "ngon-ngu" / "so-lieu.csv", fw)
+    data.params = params
+    scored = score(fw, data)
+    r = rank(scored)
+    return {(u.name, c.id): scored.points(u.unit, c.id) for u in r.all_units() for c in fw.all_criteria()} | {
+        (u.name, "total"): (u.total, u.rank, u.level.id if u.level else None) for u in r.all_units()}
+
+
+@pytest.mark.parametrize("params", [{"so_van_ban_yeu_cau": 4}, {"so_van_ban_yeu_cau": 2}])
+def test_round_trip_of_a_set_in_the_criteria_language_scores_identically(tmp_path, params):
+    fw = _language_set(tmp_path)
+    back = round_trip(fw, tmp_path)
+    assert _language_points(back, params) == _language_points(fw, params)
+    assert back.params == fw.params and back.inputs == fw.inputs  # the survey's answers and weights too
+    assert {k: (d.label, d.type, d.expr.text) for k, d in back.derived.items()} == {
+        k: (d.label, d.type, d.expr.text) for k, d in fw.derived.items()}
+    assert [c.when.text if c.when else None for c in back.all_criteria()] == [
+        c.when.text if c.when else None for c in fw.all_criteria()]
+    # What the official reads: the condition and the expressions as written, parameters and derived
+    # values on their own sheets.
+    wb = load_workbook(tmp_path / "bang.xlsx")
+    rows = {r[1]: r for r in wb[CRITERIA_SHEET].iter_rows(min_row=2, values_only=True)}
+    assert rows["tieu_chuan_ttdl"][14] == "co_trung_tam_du_lieu"
+    assert rows["chu_tri"][11] == "(so_hop_chu_tri / so_hop_cds)"
+    assert rows["van_ban"][11] == "(min(so_van_ban, so_van_ban_yeu_cau)) / so_van_ban_yeu_cau"
+    assert [r[:3] for r in wb["Tham số của kỳ"].iter_rows(min_row=2, values_only=True)] == [
+        ("so_van_ban_yeu_cau", "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh", "count")]
+    assert [(r[0], r[4]) for r in wb["Giá trị tính toán"].iter_rows(min_row=2, values_only=True)] == [
+        ("ty_le_chu_tri", "so_hop_chu_tri / so_hop_cds")]
+
+
 def test_the_table_is_the_annexs_columns(tmp_path):
     wb = load_workbook(export_workbook(load_framework(DATA / "mini.yaml"), tmp_path / "b.xlsx"))
     ws = wb[CRITERIA_SHEET]

@@ -111,6 +111,23 @@ def test_import_measured_fills_the_period_and_stamps_source_and_date(tmp_path):
     quan_hoa = next(s for s in stamps if s["unit"] == "UBND xã Quan Hóa" and s["input"] == "ty_le_hai_long")
     assert quan_hoa["source"] == "survey" and quan_hoa["date"] == "2025-11-15" and quan_hoa["value"] == "0.3"
     assert quan_hoa["answers"] == {"rat_hai_long": 0, "hai_long": 1, "binh_thuong": 3, "khong_hai_long": 0}
+    # explain says where each measured figure comes from and when it was measured; a self-reported one is plain.
+    trace = _cli("explain", folder / "period.yaml", "--unit", "UBND xã Quan Hóa")
+    assert ("• Tỷ lệ hồ sơ trực tuyến toàn trình: 0.4 (hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv)\n"
+            in trace)
+    assert "• Tỷ lệ hài lòng có trọng số: 0.3 (điều tra xã hội học, 4 phiếu, ngày 15/11/2025, tệp do-luong.csv)\n" in trace
+    assert "• Số cuộc họp do Bí thư/Chủ tịch chủ trì: 2 cuộc\n" in trace
+    # A figure edited in the data file after the import is not passed off as the measured one.
+    import csv
+
+    rows = list(csv.reader((folder / "so-lieu.csv").open(encoding="utf-8")))
+    quan_hoa_row = next(r for r in rows if r[1] == "UBND xã Quan Hóa")
+    quan_hoa_row[rows[0].index("ty_le_ho_so_truc_tuyen")] = "0.5"
+    with (folder / "so-lieu.csv").open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(rows)
+    trace = _cli("explain", folder / "period.yaml", "--unit", "UBND xã Quan Hóa")
+    assert ("• Tỷ lệ hồ sơ trực tuyến toàn trình: 0.5 (khác số liệu đo đã nhập: 0.4, hệ thống đo tự động, "
+            "ngày 30/11/2025, tệp do-luong.csv)") in trace
 
 
 def _cli_totals_of(period) -> dict[str, str]:

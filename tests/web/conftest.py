@@ -82,12 +82,11 @@ def people(demo):
     Profile.objects.create(user=other, role=Role.REPORTER, unit=demo["other"])
     spare = User.objects.create_user("thamdinh2", password="x")
     Profile.objects.create(user=spare, role=Role.APPRAISER)
-    # An account of a verifying agency, assigned the staff criteria (nhân lực) of the open period.
-    from xephang.web.models import CriterionVerifier, Unit
+    from xephang.web.models import CriterionVerifier
 
-    verifier = User.objects.create_user("xacminh", password="x", first_name="Cán bộ Sở Nội vụ")
-    Profile.objects.create(user=verifier, role=Role.VERIFIER, unit=Unit.objects.get(name="Sở Nội vụ"))
-    CriterionVerifier.objects.create(period=demo["open"], criterion_id="nhan_luc", user=verifier)
+    # The demo's verifying agency (Sở Nội vụ), assigned the staff criteria of the open period.
+    verifier = User.objects.get(username="xacminh")
+    assert CriterionVerifier.objects.filter(period=demo["open"], criterion_id="nhan_luc", user=verifier).exists()
     return {"public": None, "reporter": demo["baocao"], "other_reporter": other, "appraiser": demo["thamdinh"],
             "other_appraiser": spare, "leader": demo["lanhdao"], "admin": demo["quantri"], "verifier": verifier}
 

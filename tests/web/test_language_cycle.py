@@ -180,6 +180,9 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
     assert workflow.criteria_appraised(fw, sub) == (8, 8)
     appraised = score_period(p, "appraised")
     assert appraised.ranking.show(appraised.ranked(beta.pk).shown) == "73.00"  # 74.00 less one application
+    # The portal's share for Quan Hóa corrected on appraisal: the published explanation keeps the measured one.
+    quan_hoa = Submission.objects.get(pk=quan_hoa.pk)
+    workflow.appraise(quan_hoa, appraiser, "ty_le_ho_so_truc_tuyen", False, "0.45", "Cổng dịch vụ công ghi bổ sung hồ sơ")
 
     # Explanation, freezing and publication.
     publish_period(p, admin)
@@ -203,6 +206,15 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
     nga = year["units"]["UBND xã Nga Sơn"]
     page = client.get(reverse("web:unit-result", args=[p.pk, nga.pk])).content.decode()
     assert "5.2" in page and "điều kiện không thỏa" in page and "Quản lý văn bản; Một cửa điện tử" in page
+    # Each measured figure with its source, its date and the feed it came from; a typed figure without.
+    assert ('Tỷ lệ hồ sơ trực tuyến toàn trình: 0.6 <span class="muted" data-testid="measured-ty_le_ho_so_truc_tuyen">'
+            "(hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv)</span>") in page
+    assert "(điều tra xã hội học, 4 phiếu, ngày 15/11/2025, tệp do-luong.csv)" in page
+    assert 'data-testid="measured-so_van_ban"' not in page
+    page = client.get(reverse("web:unit-result", args=[p.pk, quan_hoa.unit.pk])).content.decode()
+    assert ("Tỷ lệ hồ sơ trực tuyến toàn trình: 0.45 <span class=\"muted\" data-testid=\"measured-ty_le_ho_so_truc_tuyen\">"
+            "(thẩm định điều chỉnh từ số liệu đo 0.4 (hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv))</span>"
+            ) in page
     data = json.loads(client.get(reverse("web:open-data", args=[p.pk, "json"])).content)
     assert data["results"]["params"] == [{"id": "so_van_ban_yeu_cau", "label": "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh",
                                           "value": "4", "unit": "văn bản", "text": "4 văn bản"}]

@@ -18,8 +18,11 @@ STAFF = {"can_bo_cntt", "so_cbccvc_dat_chuan_cntt", "so_cbccvc", "so_luot_boi_du
 
 @pytest.fixture
 def noi_vu(demo):
-    user = get_user_model().objects.create_user("xacminh", password="x", first_name="Lê Văn Xác")
-    Profile.objects.create(user=user, role=Role.VERIFIER, unit=Unit.objects.get(name="Sở Nội vụ"))
+    """The demo's verifying agency account (Sở Nội vụ), its demo assignment taken back so that each test
+    assigns what it needs."""
+    user = get_user_model().objects.get(username="xacminh")
+    assert user.profile.role == Role.VERIFIER and user.profile.unit.name == "Sở Nội vụ"
+    CriterionVerifier.objects.filter(period=demo["open"]).delete()
     return user
 
 
@@ -38,6 +41,7 @@ def _appraising(demo, verifier):
 
 def test_administrator_assigns_and_unassigns_audited(client, demo, noi_vu):
     p = demo["open"]
+    audited = AuditEntry.objects.filter(action="verifier.assign").count()  # the demo's own assignment
     client.force_login(demo["quantri"])
     url = reverse("web:period-verifiers", args=[p.pk])
     page = client.get(url).content.decode()
@@ -53,7 +57,7 @@ def test_administrator_assigns_and_unassigns_audited(client, demo, noi_vu):
     client.post(url, {"c_nhan_luc": ""})
     assert "thôi giao tiêu chí" in client.get(reverse("web:audit")).content.decode()
     assert not CriterionVerifier.objects.exists()
-    assert AuditEntry.objects.filter(action="verifier.assign").count() == 2
+    assert AuditEntry.objects.filter(action="verifier.assign").count() == audited + 2
 
 
 def test_verifier_appraises_only_the_assigned_figures(client, demo, noi_vu):
@@ -136,3 +140,52 @@ def test_unit_sees_which_agency_adjusted_its_figure(client, demo, noi_vu):
     client.force_login(reporter)
     page = client.get(reverse("web:explanation", args=[p.pk, sub.unit.pk])).content.decode()
     assert 'data-testid="verified-so_cbccvc">(cơ quan xác minh: Sở Nội vụ)' in page
+
+
+def test_the_demo_has_a_verifying_agency_that_logs_in_with_the_demo_password(client, demo):
+    from xephang.web.demo import DEMO_PASSWORD, describe_accounts
+
+    assert client.login(username="xacminh", password=DEMO_PASSWORD)
+    user = get_user_model().objects.get(username="xacminh")
+    assert user.profile.role == Role.VERIFIER and user.profile.unit.name == "Sở Nội vụ"
+    assert list(CriterionVerifier.objects.filter(period=demo["open"]).values_list("criterion_id", "user__username")) == [
+        ("nhan_luc", "xacminh")]
+    assert "xacminh" in describe_accounts() and "Cán bộ cơ quan xác minh (Sở Nội vụ)" in describe_accounts()
+
+
+def test_a_verifier_counts_its_own_figures_on_the_appraisal_list(client, demo):
+    """The demo's verifier sees, for each unit, the figures assigned to it that it has decided (not the
+    appraisers' criteria); the Sở's appraiser still sees criteria."""
+    from xephang.web import workflow
+
+    p = demo["open"]
+    workflow.transition(p, demo["quantri"], Status.APPRAISAL)
+    verifier = get_user_model().objects.get(username="xacminh")
+    subs = list(Submission.objects.filter(period=p, state=Submission.State.SUBMITTED).select_related("unit__group"))
+    fw = p.framework.load()
+    assigned = {s.pk: STAFF & {i.id for i in fw.inputs_for(s.unit.group.code)} for s in subs}
+    first = next(s for s in subs if assigned[s.pk])
+    one = sorted(assigned[first.pk])[0]
+    workflow.appraise(first, verifier, one, True, "", "")
+    workflow.appraise(first, demo["thamdinh"], "so_may_tinh", True, "", "")  # the appraiser's, not counted
+    url = reverse("web:appraisal", args=[p.pk])
+    client.force_login(verifier)
+    page = client.get(url).content.decode()
+    total = sum(len(v) for v in assigned.values())
+    assert re.search(rf'data-testid="own-progress">Cơ quan xác minh: bạn đã thẩm định <strong>1/{total}</strong> '
+                     rf"số liệu được giao của {len(subs)} đơn vị đã nộp", page)
+    assert f"(tiêu chí: {fw.criterion('nhan_luc').title})" in page
+    row = page[page.index(f">{first.unit.name}</a>"):]
+    assert row[:row.index("</tr>")].count(f"1/{len(assigned[first.pk])}") == 1
+    # Units still to do, for the verifier: every unit but none finished yet.
+    page = client.get(url + "?con-lai=1").content.decode()
+    assert f"{sum(1 for v in assigned.values() if v)} đơn vị" in page
+    # Its own part done for that unit: the unit leaves its "still to do" list.
+    for input_id in assigned[first.pk] - {one}:
+        workflow.appraise(Submission.objects.get(pk=first.pk), verifier, input_id, True, "", "")
+    page = client.get(url + "?con-lai=1").content.decode()
+    assert f">{first.unit.name}</a>" not in page
+    # The appraiser's list counts criteria, as before.
+    client.force_login(demo["thamdinh"])
+    page = client.get(url).content.decode()
+    assert 'data-testid="own-progress"' not in page and "Tiêu chí đã thẩm định" in page

@@ -44,26 +44,14 @@ def cmd_template(args, out) -> int:
 def cmd_import_measured(args, out) -> int:
     """Write a feed's measured figures into the period's data file (checked whole first), and record
     each figure's source and date in ``so-lieu-do.yaml`` beside it."""
-    import datetime as dt
-
-    import yaml
-
     from ..datasets import resolve
-    from ..io.measured import merge_into_period_file, period_units, read_feed
+    from ..io.measured import merge_into_period_file, period_units, read_feed, write_stamps
 
     pf = resolve(args.period)
     fw = load_framework(args.framework or pf.framework or DEFAULT_FRAMEWORK)
     figures = read_feed(args.feed, fw, period_units(pf.path), args.sheet)
     written = merge_into_period_file(pf.path, fw, figures)
-    stamps_path = pf.path.parent / "so-lieu-do.yaml"
-    old = yaml.safe_load(stamps_path.read_text(encoding="utf-8")) if stamps_path.exists() else None
-    kept = [e for e in (old or {}).get("figures", [])
-            if (e.get("unit"), e.get("input")) not in {(f.unit, f.input_id) for f in figures}]
-    stamps = {"framework": fw.id, "data": pf.path.name, "figures": kept + [
-        {"unit": f.unit, "input": f.input_id, "value": f.text, "source": f.source, "date": f.date,
-         "feed": Path(args.feed).name, "imported": dt.date.today().isoformat(),
-         **({"answers": f.answers} if f.answers else {})} for f in figures]}
-    stamps_path.write_text(yaml.safe_dump(stamps, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    stamps_path = write_stamps(pf.path, fw, figures, Path(args.feed).name)
     by_input: dict[str, list] = {}
     for f in figures:
         by_input.setdefault(f.input_id, []).append(f)

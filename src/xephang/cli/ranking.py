@@ -156,7 +156,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def cmd_explain(args, out) -> int:
-    ranking, _ = load(args)
+    ranking, pf = load(args)
     scored = ranking.scored
     try:
         unit = scored.unit(args.unit)
@@ -188,6 +188,21 @@ def cmd_explain(args, out) -> int:
             f"Có tiêu chí không áp dụng: tổng = điểm đạt / điểm tối đa áp dụng ({exact(unit.applicable_max)}) × {exact(fw.scale)}\n"
         )
 
+    stamps = _stamps(pf)
+
+    def measured(iid: str) -> str:
+        """' (hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv)' for a figure import-measured wrote."""
+        from ..io.measured import stamp_text
+        from ..text import fold
+
+        stamp = stamps.get((fold(unit.name), iid))
+        if stamp is None:
+            return ""
+        now = scored.data.values.get(iid, [None] * (unit.order + 1))[unit.order]
+        if isinstance(now, int) and not isinstance(now, bool) and plain(now) != str(stamp.get("value")):
+            return f" (khác số liệu đo đã nhập: {stamp.get('value')}, {stamp_text(stamp)})"
+        return f" ({stamp_text(stamp)})"
+
     def write(trace, number, indent):
         c = trace.criterion
         got = "không áp dụng" if trace.points is None else f"{exact(trace.points)} / {exact(c.max)} điểm"
@@ -196,8 +211,8 @@ def cmd_explain(args, out) -> int:
         origin = _origin(c)
         if origin:
             out.write(f"{indent}    ({origin})\n")
-        for _, label, value in trace.inputs:
-            out.write(f"{indent}    • {label}: {value}\n")
+        for iid, label, value in trace.inputs:
+            out.write(f"{indent}    • {label}: {value}{measured(iid)}\n")
         out.write(f"{indent}    → {trace.explanation}\n")
         for k, child in enumerate(trace.children, start=1):
             write(child, f"{c.number(number).rstrip('.')}.{k}." if c.so else f"{number}{k}.", indent + "  ")
@@ -205,6 +220,14 @@ def cmd_explain(args, out) -> int:
     for k, t in enumerate(traces, start=1):
         write(t, f"{k}.", "")
     return 0
+
+
+def _stamps(pf) -> dict:
+    """The source and date of the figures ``import-measured`` wrote into the period's data file."""
+    from ..io.measured import read_stamps
+
+    path = getattr(pf, "path", None)
+    return read_stamps(path) if path is not None else {}
 
 
 def _origin(c) -> str:

@@ -35,6 +35,8 @@ LEVELS_SHEET = "Mức xếp loại"
 INPUTS_SHEET = "Chỉ tiêu nhập"
 PILLARS_SHEET = "Trụ cột"
 LEGAL_SHEET = "Căn cứ"
+PARAMS_SHEET = "Tham số của kỳ"
+DERIVED_SHEET = "Giá trị tính toán"
 
 #: Columns of the criteria table: key, the header written, other headers accepted (compared folded).
 CRITERIA_COLUMNS = [
@@ -53,6 +55,7 @@ CRITERIA_COLUMNS = [
     ("inputs", "Chỉ tiêu nhập", ["chỉ tiêu"]),
     ("params", "Tham số quy tắc", ["tham số"]),
     ("flags", "Thuộc tính", ["ghi chú tính điểm"]),
+    ("when", "Điều kiện tính điểm", ["điều kiện", "when"]),
 ]
 REQUIRED_COLUMNS = ("so", "title", "max")
 
@@ -69,6 +72,18 @@ INPUT_COLUMNS = [
     ("min", "Nhỏ nhất", ["tối thiểu"]), ("max", "Lớn nhất", ["tối đa"]), ("at_most", "Không vượt quá", []),
     ("evidence", "Cần kiểm chứng", ["kiểm chứng"]), ("options", "Phương án", ["các phương án"]),
     ("help", "Hướng dẫn", []),
+    ("survey", "Phiếu điều tra (mã: phương án = trọng số)", ["phiếu điều tra", "điều tra"]),
+]
+#: A period parameter: a figure the province fixes once for every unit ("theo yêu cầu của tỉnh").
+PARAM_COLUMNS = [
+    ("id", "Mã", []), ("label", "Tên tham số", ["tên"]), ("type", "Kiểu", []), ("unit", "Đơn vị tính", ["đơn vị"]),
+    ("min", "Nhỏ nhất", ["tối thiểu"]), ("max", "Lớn nhất", ["tối đa"]), ("default", "Mặc định", ["giá trị mặc định"]),
+    ("help", "Hướng dẫn", []),
+]
+#: A derived value: computed by an expression from inputs, parameters and other derived values.
+DERIVED_COLUMNS = [
+    ("id", "Mã", []), ("label", "Tên giá trị", ["tên"]), ("type", "Kiểu", []), ("unit", "Đơn vị tính", ["đơn vị"]),
+    ("value", "Biểu thức tính", ["biểu thức", "công thức", "value"]), ("help", "Hướng dẫn", []),
 ]
 INFO_FIELDS = [
     ("id", "Mã bộ tiêu chí"), ("title", "Tên bộ tiêu chí"), ("version", "Phiên bản"), ("note", "Ghi chú"),
@@ -90,28 +105,34 @@ NO = {"không", "0", "no", "false", "sai", ""}
 
 
 # ------------------------------------------------------------------------------------------ export
-def _rule_cells(c: Criterion) -> tuple[str, str, str]:
-    """(type, inputs, figures) of a leaf's rule as the table writes them."""
+def _rule_cells(c: Criterion, fw: Framework | None = None) -> tuple[str, str, str]:
+    """(type, inputs, figures) of a leaf's rule as the table writes them. An expression written where
+    the rule names its input (``input: "a + b"``) is written back in parentheses, as typed."""
     r = c.rule
     t = r.type
+
+    def name(n: str) -> str:
+        d = fw.derived.get(n) if fw is not None and "." in (n or "") else None
+        return f"({d.expr.text})" if d is not None else n
+
     if t == "formula":  # the expression stands where the inputs would
         return t, r.expression.text, ""
     if t in ("ratio", "relative"):
-        ins = r.value if r.value else f"{r.numerator} / {r.denominator}"
+        ins = name(r.value) if r.value else f"{name(r.numerator)} / {name(r.denominator)}"
         return t, ins, ""
     if t == "yesno":
         parts = [] if r.yes is None else [f"có: {plain(r.yes)}"]
         if r.no:
             parts.append(f"không: {plain(r.no)}")
-        return t, r.input, "; ".join(parts)
+        return t, name(r.input), "; ".join(parts)
     if t == "tiers":
-        return t, r.input, "; ".join(f"{plain(m)}: {plain(p)}" for m, p in r.tiers)
+        return t, name(r.input), "; ".join(f"{plain(m)}: {plain(p)}" for m, p in r.tiers)
     if t == "choice":
         return t, r.input, "; ".join(f"{k}: {plain(v)}" for k, v in r.points.items())
     if t == "count":
         parts = [f"mỗi: {plain(r.per)}"] + ([f"tối đa: {plain(r.cap)}"] if r.cap is not None else [])
-        return t, r.input, "; ".join(parts)
-    return t, r.input, ""
+        return t, name(r.input), "; ".join(parts)
+    return t, name(r.input), ""
 
 
 def _numbering(fw: Framework) -> dict[str, str]:
@@ -152,7 +173,7 @@ def criteria_rows(fw: Framework) -> list[dict]:
             flags.append(FLAGS["best"])
         if c.may_be_not_applicable:
             flags.append(FLAGS["not_applicable"])
-        rtype, ins, params = _rule_cells(c) if c.rule is not None else ("", "", "")
+        rtype, ins, params = _rule_cells(c, fw) if c.rule is not None else ("", "", "")
         source = getattr(c, "data_source", "")
         rows.append({
             "depth": c.depth, "so": numbers[c.id], "id": c.id, "title": c.title, "max": c.max_points,
@@ -161,6 +182,7 @@ def criteria_rows(fw: Framework) -> list[dict]:
             "prepared_by": getattr(c, "prepared_by", ""),
             "groups": "" if c.groups == parent_groups else ", ".join(g.id for g in fw.groups if g.id in c.groups),
             "rule": rtype, "inputs": ins, "params": params, "flags": ", ".join(flags),
+            "when": c.when.text if c.when is not None else "",
         })
     return rows
 
@@ -192,7 +214,7 @@ def export_workbook(fw: Framework, out: str | Path) -> Path:
                 cell.font = bold
         for cell in ws[k]:
             cell.alignment = wrap
-    for letter, width in zip("ABCDEFGHIJKLMN", (8, 22, 50, 10, 50, 36, 24, 24, 20, 14, 12, 30, 30, 22)):
+    for letter, width in zip("ABCDEFGHIJKLMNO", (8, 22, 50, 10, 50, 36, 24, 24, 20, 14, 12, 30, 30, 22, 30)):
         ws.column_dimensions[letter].width = width
 
     info = wb.create_sheet(INFO_SHEET)
@@ -212,6 +234,13 @@ def export_workbook(fw: Framework, out: str | Path) -> Path:
         level_rows += [_level_row(g.id, lv) for lv in g.levels or ()]
     sheet(wb.create_sheet(LEVELS_SHEET), LEVEL_COLUMNS, level_rows)
     sheet(wb.create_sheet(INPUTS_SHEET), INPUT_COLUMNS, [_input_row(i) for i in fw.inputs.values()])
+    if fw.params:
+        sheet(wb.create_sheet(PARAMS_SHEET), PARAM_COLUMNS, [_param_row(p) for p in fw.params.values()])
+    declared = [d for d in fw.derived.values() if "." not in d.id]  # inline ones stay in their rule's cell
+    if declared:
+        sheet(wb.create_sheet(DERIVED_SHEET), DERIVED_COLUMNS, [
+            {"id": d.id, "label": d.label, "type": d.type, "unit": d.unit, "value": d.expr.text, "help": d.help}
+            for d in declared])
     sheet(wb.create_sheet(PILLARS_SHEET), PILLAR_COLUMNS, [
         {"id": p.id, "name": p.name, "criteria": ", ".join(p.criteria), "description": p.description}
         for p in fw.pillars])
@@ -239,7 +268,20 @@ def _input_row(i: Input) -> dict:
             "min": "" if i.min is None or (i.min == 0 and i.type != "yesno") else plain(i.min),
             "max": "" if i.max is None or (i.type == "ratio" and plain(i.max) == "1") else plain(i.max),
             "at_most": i.at_most or "", "evidence": "có" if i.evidence else "",
-            "options": "; ".join(f"{o.id}: {o.label}" for o in i.options), "help": i.help}
+            "options": "; ".join(f"{o.id}: {o.label}" for o in i.options), "help": i.help,
+            "survey": "; ".join(f"{o.id}: {o.label} = {plain(o.weight)}" for o in i.survey)}
+
+
+def _param_row(p) -> dict:
+    if p.type == "yesno":
+        default = "" if p.default is None else ("có" if p.default else "không")
+        lo = hi = ""
+    else:
+        default = "" if p.default is None else plain(p.default)
+        lo = "" if p.min is None else plain(p.min)
+        hi = "" if p.max is None else plain(p.max)
+    return {"id": p.id, "label": p.label, "type": p.type, "unit": p.unit, "min": lo, "max": hi,
+            "default": default, "help": p.help}
 
 
 def export_docx(fw: Framework, out):
@@ -446,6 +488,12 @@ def import_workbook(path: str | Path) -> ImportResult:
                 g["levels"] = per_group[g["id"]]
     if (ws := find(INPUTS_SHEET, required=False)) is not None:
         data["inputs"] = _read_inputs(file, ws, problems)
+    if (ws := find(DERIVED_SHEET, required=False)) is not None:
+        data.setdefault("inputs", []).extend(_read_derived(file, ws, problems))
+    if (ws := find(PARAMS_SHEET, required=False)) is not None:
+        params = _read_params(file, ws, problems)
+        if params:
+            data["params"] = params
     rows_of: dict[str, int] = {}
     data["criteria"] = _read_criteria(file, crit_ws, problems, warnings, rows_of)
     if (ws := find(PILLARS_SHEET, required=False)) is not None:
@@ -561,9 +609,7 @@ def _read_inputs(file, ws, problems) -> list[dict]:
         inp: dict = {"id": s.get(row, "id"), "label": s.get(row, "label"), "type": s.get(row, "type")}
         if inp["type"] not in _model.INPUT_TYPES:
             s.fail(k, "type", f"cần một trong {', '.join(_model.INPUT_TYPES)}, không phải '{inp['type']}'")
-        for key in ("unit", "at_most", "help"):
-            if s.get(row, key):
-                inp[key] = s.get(row, key)
+        _texts(s, row, inp, ("unit", "at_most", "help"))
         for key in ("min", "max"):
             d = _number(s, k, key, s.get(row, key))
             if d is not None:
@@ -574,7 +620,67 @@ def _read_inputs(file, ws, problems) -> list[dict]:
             pairs = _pairs(s, k, "options", s.get(row, "options"))
             if pairs is not None:
                 inp["options"] = [{"id": a, "label": b} for a, b in pairs]
+        if s.get(row, "survey"):
+            pairs = _pairs(s, k, "survey", s.get(row, "survey"))
+            answers = []
+            for a, b in pairs or ():
+                label, eq, weight = b.rpartition("=")
+                d = _number(s, k, "survey", weight.strip(), required=True) if eq else None
+                if not eq:
+                    s.fail(k, "survey", f"'{a}: {b}': cần 'mã: phương án = trọng số', ví dụ 'hai_long: Hài lòng = 0.6'")
+                if d is None:
+                    break
+                answers.append({"id": a, "label": label.strip(), "weight": _yaml_number(d)})
+            else:
+                if pairs is not None:
+                    inp["survey"] = answers
         out.append(inp)
+    return out
+
+
+def _texts(s: _Sheet, row, into: dict, keys) -> None:
+    """Copy the row's non-empty text cells of ``keys`` into ``into``."""
+    for key in keys:
+        if s.get(row, key):
+            into[key] = s.get(row, key)
+
+
+def _read_params(file, ws, problems) -> list[dict]:
+    s = _Sheet(file, ws, PARAM_COLUMNS, problems, ("id", "type"))
+    out = []
+    for k, row in s.rows:
+        p: dict = {"id": s.get(row, "id"), "label": s.get(row, "label"), "type": s.get(row, "type")}
+        _texts(s, row, p, ("unit", "help"))
+        for key in ("min", "max"):
+            d = _number(s, k, key, s.get(row, key))
+            if d is not None:
+                p[key] = _yaml_number(d)
+        default = s.get(row, "default")
+        if default and p["type"] == "yesno":
+            if fold(default) in {fold(x) for x in YES}:
+                p["default"] = True
+            elif fold(default) in {fold(x) for x in NO}:
+                p["default"] = False
+            else:
+                s.fail(k, "default", f"cần 'có' hoặc 'không', không phải '{default}'")
+        elif default:
+            d = _number(s, k, "default", default)
+            if d is not None:
+                p["default"] = _yaml_number(d)
+        out.append(p)
+    return out
+
+
+def _read_derived(file, ws, problems) -> list[dict]:
+    s = _Sheet(file, ws, DERIVED_COLUMNS, problems, ("id", "value"))
+    out = []
+    for k, row in s.rows:
+        d: dict = {"id": s.get(row, "id"), "label": s.get(row, "label")}
+        _texts(s, row, d, ("type", "unit", "help"))
+        d["value"] = s.get(row, "value")
+        if not d["value"]:
+            s.fail(k, "value", "cần biểu thức tính giá trị, ví dụ 'so_hop_chu_tri / so_hop_cds'")
+        out.append(d)
     return out
 
 
@@ -650,6 +756,8 @@ def _read_criteria(file, ws, problems, warnings, rows_of) -> list[dict]:
                 c["source"] = key
             else:  # free text ("UBND huyện cung cấp"): kept with the scoring method, not lost
                 c["description"] = (c.get("description", "") + f" Nguồn dữ liệu: {text}.").strip()
+        if s.get(row, "when"):
+            c["when"] = s.get(row, "when")
         rtext = s.get(row, "rule")
         if rtext:
             rule = _read_rule(s, k, row, rtext)
@@ -677,6 +785,30 @@ def _check_shape(s: _Sheet, items: list[dict], rows_of) -> None:
         _check_shape(s, c.get("criteria", []), rows_of)
 
 
+def _split_top(text: str, sep: str) -> list[str]:
+    """``text`` split at ``sep`` outside parentheses: '(a + b) / c' -> ['(a + b)', 'c']."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == sep and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
+
+
+def _unwrap(text: str) -> str:
+    """'(a / b)' -> 'a / b': the parentheses the export puts around an expression written in place."""
+    text = text.strip()
+    if text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for ch in text[1:-1]:
+            depth += (ch == "(") - (ch == ")")
+            if depth < 0:
+                return text
+        return text[1:-1].strip()
+    return text
+
+
 def _read_rule(s: _Sheet, k: int, row, rtext: str) -> dict | None:
     rtype = _rule_type(rtext)
     if rtype is None:
@@ -693,7 +825,7 @@ def _read_rule(s: _Sheet, k: int, row, rtext: str) -> dict | None:
         rule["points"] = ins
         return rule
     if rtype in ("ratio", "relative"):
-        parts = [p.strip() for p in ins.split("/")]
+        parts = [_unwrap(p) for p in _split_top(ins, "/")]
         if len(parts) == 2 and all(parts):
             rule["numerator"], rule["denominator"] = parts
         elif len(parts) == 1:
@@ -702,7 +834,7 @@ def _read_rule(s: _Sheet, k: int, row, rtext: str) -> dict | None:
             s.fail(k, "inputs", f"cần 'tử_số / mẫu_số' hoặc một chỉ tiêu tỷ lệ, không phải '{ins}'")
             return None
         return rule
-    rule["input"] = ins
+    rule["input"] = _unwrap(ins)
     pairs = _pairs(s, k, "params", params) if params else []
     if pairs is None:
         return None

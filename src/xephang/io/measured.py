@@ -68,6 +68,72 @@ class MeasuredFigure:
         return f"{total} phiếu: " + "; ".join(parts) + f" → {plain(self.value)}"
 
 
+#: Beside a period's data file, the source and date of every figure ``import-measured`` wrote into it.
+STAMPS_FILE = "so-lieu-do.yaml"
+
+
+def stamp_text(stamp: dict) -> str:
+    """Where a measured figure comes from, in words: 'hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv'
+    (the date measured when the feed gives one, else the date it was imported)."""
+    from ..framework.model import DATA_SOURCES
+
+    parts = [DATA_SOURCES.get(stamp.get("source", ""), stamp.get("source", ""))]
+    answers = stamp.get("answers")
+    if isinstance(answers, dict) and answers:
+        parts.append(f"{sum(int(n) for n in answers.values())} phiếu")
+    if stamp.get("date"):
+        parts.append(f"ngày {_dmy(stamp['date'])}")
+    elif stamp.get("imported"):
+        parts.append(f"nhập ngày {_dmy(stamp['imported'])}")
+    if stamp.get("feed"):
+        parts.append(f"tệp {stamp['feed']}")
+    return ", ".join(p for p in parts if p)
+
+
+def _dmy(iso: str) -> str:
+    try:
+        return f"{dt.date.fromisoformat(str(iso)):%d/%m/%Y}"
+    except ValueError:
+        return str(iso)
+
+
+def write_stamps(data_path: str | Path, fw: Framework, figures: list[MeasuredFigure], feed: str) -> Path:
+    """Record each figure's source, date and feed in ``so-lieu-do.yaml`` beside the period's data file;
+    stamps of figures not in this feed are kept."""
+    import yaml
+
+    data_path = Path(data_path)
+    stamps_path = data_path.parent / STAMPS_FILE
+    old = yaml.safe_load(stamps_path.read_text(encoding="utf-8")) if stamps_path.exists() else None
+    new = {(f.unit, f.input_id) for f in figures}
+    kept = [e for e in (old or {}).get("figures", []) if (e.get("unit"), e.get("input")) not in new]
+    stamps = {"framework": fw.id, "data": data_path.name, "figures": kept + [
+        {"unit": f.unit, "input": f.input_id, "value": f.text, "source": f.source, "date": f.date,
+         "feed": feed, "imported": dt.date.today().isoformat(),
+         **({"answers": f.answers} if f.answers else {})} for f in figures]}
+    stamps_path.write_text(yaml.safe_dump(stamps, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return stamps_path
+
+
+def read_stamps(data_path: str | Path) -> dict[tuple[str, str], dict]:
+    """(folded unit name, input id) -> the stamp ``write_stamps`` recorded for the period's data file;
+    empty when there is none, or when it was written for another data file."""
+    import yaml
+
+    data_path = Path(data_path)
+    stamps_path = data_path.parent / STAMPS_FILE
+    if not stamps_path.is_file():
+        return {}
+    try:
+        doc = yaml.safe_load(stamps_path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as e:
+        raise XephangError(f"{stamps_path.name}: không đọc được ({e})") from None
+    if not isinstance(doc, dict) or doc.get("data") != data_path.name:
+        return {}
+    return {(fold(str(e.get("unit", ""))), str(e.get("input", ""))): e
+            for e in doc.get("figures") or [] if isinstance(e, dict)}
+
+
 def read_feed(path: str | Path, fw: Framework, units: dict[str, str], sheet: str | None = None) -> list[MeasuredFigure]:
     """The figures of a feed for ``units`` (folded name -> name as the period knows it).
 

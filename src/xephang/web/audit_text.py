@@ -38,6 +38,7 @@ ACTIONS = {
     "appraisal.accept": "Chấp nhận số liệu", "appraisal.adjust": "Điều chỉnh số liệu",
     "explanation.add": "Giải trình", "explanation.decide": "Quyết định về giải trình", "framework.save": "Lưu bộ tiêu chí",
     "period.params": "Tham số của kỳ", "measured.import": "Nhập số liệu đo, điều tra",
+    "measured.refused": "Từ chối tệp số liệu đo (ngoài vòng đính chính)",
     "appraisal.accept_all": "Chấp nhận tất cả số liệu còn lại", "report.remind": "Nhắc báo cáo",
     "deadline.extend": "Gia hạn báo cáo", "evidence.relink": "Sửa liên kết minh chứng",
     "evidence.unlink": "Bỏ liên kết minh chứng", "evidence.delete": "Xóa minh chứng",

@@ -31,6 +31,8 @@ DEMO_ACCOUNTS = [
     ("thamdinh", Role.APPRAISER, None, "Thẩm định viên"),
     ("lanhdao", Role.LEADER, None, "Lãnh đạo UBND tỉnh"),
     ("baocao", Role.REPORTER, REPORTER_UNIT, "Cán bộ báo cáo"),
+    # A verifying agency's account: in the 2021 period it appraises the staff figures ('nhan_luc').
+    ("xacminh", Role.VERIFIER, "Sở Nội vụ", "Lê Văn Xác"),
 ]
 
 
@@ -101,6 +103,9 @@ def load_demo(stdout=None, seed: int = 2021) -> dict:
     )
     demo.units.set(units)
     demo.appraisers.add(accounts["thamdinh"])
+    from . import verification
+
+    verification.assign(demo, admin, {"nhan_luc": accounts["xacminh"]})
     rng = random.Random(seed)
     for i, unit in enumerate(units):
         if unit.name == REPORTER_UNIT:

@@ -110,6 +110,11 @@ def _frozen(p):
     return is_frozen(p)
 
 
+def _correcting(p):
+    """A correction round is open and its units are being appraised again (published results stay frozen)."""
+    return p.status == Status.APPRAISAL and p.corrections.filter(closed_at__isnull=True).exists()
+
+
 def _sees_unit_report(w, p, u):
     return _own_unit(w, u) or w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p) or _verifying(w, p)
 
@@ -166,8 +171,9 @@ RULES = {
                       "Chỉ quản trị (Sở TTTT) trả lại báo cáo hoặc mở lại thẩm định."),
     "period.params": (lambda w, p, u: _admin(w, p, u) and p is not None and not _frozen(p),
                       "Chỉ quản trị (Sở TTTT) đặt tham số của kỳ, trước khi chốt kết quả."),
-    "period.measured": (lambda w, p, u: _admin(w, p, u) and p is not None and not _frozen(p),
-                        "Chỉ quản trị (Sở TTTT) nhập số liệu đo, điều tra, trước khi chốt kết quả."),
+    "period.measured": (lambda w, p, u: _admin(w, p, u) and p is not None and (not _frozen(p) or _correcting(p)),
+                        "Chỉ quản trị (Sở TTTT) nhập số liệu đo, điều tra, trước khi chốt kết quả (sau đó: trong "
+                        "vòng đính chính, cho các đơn vị của vòng)."),
     "explanation.decide": (lambda w, p, u: _assigned(w, p) and p.status == Status.EXPLANATION,
                            "Chỉ thẩm định viên được phân công xem xét giải trình."),
 }

@@ -134,6 +134,7 @@ def build_payload(period: Period, ps: PeriodScores) -> dict:
     payload["units"] = [{"unit_id": u.pk, "name": u.name, "group": u.group.code, "group_name": u.group.name}
                         for u in period.units.select_related("group")]
     payload["figures"] = _figures(ps)
+    _stamp_measured(period, payload)
     payload["decision"] = dict(period.meta.get("decision") or {})
     payload["state"] = "draft"
     records = {r.unit_id: r for r in NonReporting.objects.filter(period=period)}
@@ -166,6 +167,34 @@ def build_payload(period: Period, ps: PeriodScores) -> dict:
     payload["non_reporting"] = {"rule": rule, "rule_text": RULE_TEXT[rule], "units": absent}
     payload["left_out"] = [x for x in payload["left_out"] if x[1] != "chưa nộp báo cáo" and x[1] != "chưa có tổng điểm"]
     return payload
+
+
+def _stamp_measured(period: Period, payload: dict) -> None:
+    """Beside each figure imported from a feed of measured figures, in the units' criteria rows: its source,
+    date and feed (``[id, label, value, 'hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv']``), and
+    the measured figure when appraisal changed it."""
+    from xephang.io.measured import stamp_text
+
+    stamped = {uid: (measured, values) for uid, measured, values in
+               period.submissions.values_list("unit_id", "measured", "values") if measured}
+    if not stamped:
+        return
+    appraised = {row["unit_id"]: row.get("texts") or {} for row in payload["figures"]}
+    for g in payload["groups"]:
+        for u in assessed_units(g):
+            if u["unit_id"] not in stamped:
+                continue
+            measured, values = stamped[u["unit_id"]]
+            for c in u.get("criteria", ()):
+                for inp in c["inputs"]:
+                    stamp = measured.get(inp[0])
+                    if stamp is None:
+                        continue
+                    note = stamp_text(stamp)
+                    own, now = values.get(inp[0]), appraised[u["unit_id"]].get(inp[0])
+                    if own is not None and now is not None and now != own:
+                        note = f"thẩm định điều chỉnh từ số liệu đo {own} ({note})"
+                    inp.append(note)
 
 
 def _store(period: Period, user, payload: dict, reason: str, published: bool) -> Snapshot:

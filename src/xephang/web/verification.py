@@ -70,6 +70,45 @@ def suggested(fw, accounts) -> dict[str, object]:
     return out
 
 
+def is_verifier(user) -> bool:
+    profile = getattr(user, "profile", None) if getattr(user, "is_authenticated", False) else None
+    return profile is not None and profile.role == Role.VERIFIER
+
+
+@dataclass
+class OwnProgress:
+    """A verifying agency's own work in a period: per submitted unit, the figures assigned to it that
+    it has decided, out of those the unit's form has."""
+
+    criteria: list  # the assigned criteria (core objects), in tree order
+    per_unit: list  # (submission, decided, assigned) as the appraisal list shows them
+    decided: int
+    assigned: int
+
+
+def own_progress(period, fw, user, submissions) -> OwnProgress:
+    """What ``user`` (a verifying agency's account) has decided of the figures assigned to it, for the
+    ``submissions`` listed; one query for the decisions, whatever the number of units."""
+    from .models import Adjustment
+
+    ids = set(CriterionVerifier.objects.filter(period=period, user=user).values_list("criterion_id", flat=True))
+    criteria = [c for c in assignable(fw) if c.id in ids]
+    inputs = inputs_of(fw, ids)
+    mine: dict[int, set[str]] = {}
+    for sub_id, input_id in Adjustment.objects.filter(submission__period=period, appraiser=user,
+                                                      input_id__in=inputs).values_list("submission_id", "input_id"):
+        mine.setdefault(sub_id, set()).add(input_id)
+    forms: dict[str, set[str]] = {}
+    rows = []
+    for sub in submissions:
+        group = sub.unit.group.code
+        if group not in forms:
+            forms[group] = inputs & {i.id for i in fw.inputs_for(group)}
+        wanted = forms[group]
+        rows.append((sub, len(mine.get(sub.pk, set()) & wanted), len(wanted)))
+    return OwnProgress(criteria, rows, sum(r[1] for r in rows), sum(r[2] for r in rows))
+
+
 @dataclass
 class Change:
     criterion_id: str

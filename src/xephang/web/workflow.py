@@ -27,6 +27,7 @@ from .models import (
     Snapshot,
     Status,
     Submission,
+    Unit,
     audit,
     refuse_frozen,
 )
@@ -125,7 +126,12 @@ FEED_MAX_BYTES = 20 * 1024 * 1024
 def import_measured(period: Period, user, upload) -> list:
     """Figures of system-measured and survey indicators for every unit, from a feed (CSV or .xlsx) read
     and checked by the core (``xephang.io.measured``): written into the units' reports, stamped with
-    their source, date and feed, audited; all or nothing. Refused once the results are frozen."""
+    their source, date and feed, audited; all or nothing. Returns the figures written.
+
+    Once the results are frozen, refused, except while a correction round is open: then only the figures
+    of the round's units (and criteria, if it names some) are written; the feed may still hold the other
+    units' figures unchanged (the Sở's whole corrected feed), but a changed figure of any other unit
+    refuses the whole feed, audited, naming each unit and figure."""
     import tempfile
     from pathlib import Path
 
@@ -135,7 +141,8 @@ def import_measured(period: Period, user, upload) -> list:
 
     from .security import UploadRefused, check_spreadsheet, safe_name
 
-    if is_frozen(period):
+    correction = publication.open_round(period)
+    if is_frozen(period) and (correction is None or period.status != Status.APPRAISAL):
         refuse_frozen(period, "số liệu đo, điều tra", {"tệp": upload.name})
     name = safe_name(upload.name)
     if upload.size > FEED_MAX_BYTES:
@@ -159,7 +166,10 @@ def import_measured(period: Period, user, upload) -> list:
             figures = read_feed(path, fw, {k: u.name for k, u in units.items()})
         except XephangError as e:
             raise WorkflowError(str(e)) from None
+    if correction is not None:
+        figures = _within_round(period, user, name, figures, units, fw)
     today = timezone.localdate().isoformat()
+    reason = f"số liệu đo từ tệp {name}" + (f" (vòng đính chính: {correction.reason})" if correction else "")
     with transaction.atomic():
         for f in figures:
             unit = units[fold(f.unit)]
@@ -175,8 +185,39 @@ def import_measured(period: Period, user, upload) -> list:
             sub.save()
             audit(user, "measured.import", period=period, unit=unit, subject=f.input_id,
                   before={f.input_id: before}, after={f.input_id: f.text, "source": f.source, "date": f.date},
-                  reason=f"số liệu đo từ tệp {name}")
+                  reason=reason)
     return figures
+
+
+def _within_round(period: Period, user, name: str, figures: list, units: dict, fw) -> list:
+    """The figures of a feed an open correction round lets change (its units, its criteria); the others
+    must equal what is stored. Any other change: the whole feed refused, audited (``measured.refused``)."""
+    from xephang.text import fold, sorted_vi
+
+    stored = {s.unit_id: s for s in period.submissions.filter(unit__in=[units[fold(f.unit)] for f in figures])}
+    allowed, refused = [], []
+    for f in figures:
+        unit = units[fold(f.unit)]
+        sub = stored.get(unit.pk)
+        why_not = publication.round_allows(period, unit, f.input_id)
+        if why_not is None:
+            allowed.append(f)
+        elif sub is None or sub.values.get(f.input_id) != f.text:
+            was = sub.values.get(f.input_id) if sub is not None else None
+            refused.append(f"{f.unit}: {fw.inputs[f.input_id].label} {was or '(trống)'} → {f.text}")
+    if refused:
+        r = publication.open_round(period)
+        names = ", ".join(sorted_vi(Unit.objects.filter(pk__in=r.unit_ids).values_list("name", flat=True)))
+        scope = f" (tiêu chí: {', '.join(r.criteria)})" if r.criteria else ""
+        message = (("Kết quả đã công bố; v" if r.after_publication else "V")
+                   + f"òng đính chính đang mở chỉ cho nhập lại số liệu đo của: {names}{scope}. "
+                   f"Tệp '{name}' đổi {len(refused)} số liệu ngoài vòng đính chính, nên không nhập gì: "
+                   + "; ".join(refused[:20]) + (f"; và {len(refused) - 20} số liệu khác" if len(refused) > 20 else "")
+                   + ". Hãy bỏ các dòng đó (hoặc mở vòng đính chính cho các đơn vị đó) rồi nhập lại.")
+        audit(user, "measured.refused", period=period, subject=name, after={"đổi ngoài vòng đính chính": refused},
+              reason=message)
+        raise WorkflowError(message)
+    return allowed
 
 
 @transaction.atomic

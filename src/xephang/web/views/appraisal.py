@@ -28,7 +28,13 @@ def appraisal_list(request, period):
     from django.core.paginator import Paginator
 
     prog = workflow.progress(period)
-    rows = sorted(prog["per_unit"], key=lambda r: (r[0].unit.group.order, sort_key(r[0].unit.name)))
+    rows = prog["per_unit"]
+    own = None
+    if verification.is_verifier(request.user):
+        # A verifying agency counts its own work: the figures assigned to it, decided by it.
+        own = verification.own_progress(period, period.framework.load(), request.user, [r[0] for r in rows])
+        rows = own.per_unit
+    rows = sorted(rows, key=lambda r: (r[0].unit.group.order, sort_key(r[0].unit.name)))
     groups = sorted({(r[0].unit.group.order, r[0].unit.group.code, r[0].unit.group.name) for r in rows})
     group = request.GET.get("khoi", "")
     query = request.GET.get("tim", "").strip()[:100]
@@ -43,7 +49,7 @@ def appraisal_list(request, period):
     filters = request.GET.copy()
     filters.pop("trang", None)
     return render(request, "web/appraisal_list.html", {
-        "period": period, "progress": prog, "rows": page.object_list, "page": page, "matching": len(rows),
+        "period": period, "progress": prog, "own": own, "rows": page.object_list, "page": page, "matching": len(rows),
         "groups": [(code, name) for _, code, name in groups], "group": group, "query": query,
         "unfinished": unfinished, "filters": filters.urlencode(),
     })

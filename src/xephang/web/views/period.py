@@ -267,9 +267,13 @@ def measured_feed(request, period):
                 rows.append({"unit": sub.unit.name, "label": fw.inputs[iid].label, "value": sub.values.get(iid, ""),
                              **stamp})
     from xephang.framework.model import DATA_SOURCES
+    from xephang.text import sorted_vi
 
+    correction = publication.open_round(period) if editable else None
     return render(request, "web/measured.html", {
-        "period": period, "editable": editable, "rows": rows,
+        "period": period, "editable": editable, "rows": rows, "correction": correction,
+        "correction_units": sorted_vi(period.units.filter(pk__in=correction.unit_ids).values_list("name", flat=True))
+        if correction else [],
         "indicators": [{"id": iid, "label": fw.inputs[iid].label, "source": DATA_SOURCES[src],
                         "survey": fw.inputs[iid].survey} for iid, src in measured.items()],
     })
