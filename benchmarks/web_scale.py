@@ -21,6 +21,26 @@ import tempfile
 import time
 
 
+def throwaway_django(prefix: str, database_url: str = "") -> None:
+    """Django set up in this process on a temporary state folder (SQLite there, or ``database_url``),
+    debug off as in production, for the test client (host ``testserver``)."""
+    state = tempfile.mkdtemp(prefix=prefix)
+    os.environ["XEPHANG_STATE_DIR"] = state
+    os.environ["XEPHANG_MEDIA_ROOT"] = os.path.join(state, "media")
+    os.environ.setdefault("XEPHANG_INSECURE_KEY_OK", "1")
+    os.environ.setdefault("XEPHANG_SECURE_COOKIES", "0")
+    os.environ["XEPHANG_ALLOWED_HOSTS"] = "testserver"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "xephang.web.settings"
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+
+    import django
+
+    django.setup()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", choices=["tinh", "quoc-gia"], default="quoc-gia")
@@ -28,21 +48,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
 
-    state = tempfile.mkdtemp(prefix="xephang-scale-")
-    os.environ["XEPHANG_STATE_DIR"] = state
-    os.environ["XEPHANG_MEDIA_ROOT"] = os.path.join(state, "media")
-    os.environ.setdefault("XEPHANG_INSECURE_KEY_OK", "1")
-    os.environ.setdefault("XEPHANG_SECURE_COOKIES", "0")
-    os.environ["XEPHANG_ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "xephang.web.settings"
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-
-    import django
-
-    django.setup()
+    throwaway_django("xephang-scale-", args.database_url)
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client
@@ -104,6 +110,11 @@ def main(argv=None) -> int:
     ap_client = Client()
     ap_client.force_login(appraiser)
     page(ap_client, reverse("web:appraisal", args=[period.pk]), "appraisal list (appraiser)")
+    # One unit's pages, which score the whole period (its rank among the others, the data checks):
+    # the administrator opens the report form; the appraiser opens the unit to appraise.
+    sub = period.submissions.filter(state="submitted").select_related("unit").order_by("unit__order").last()
+    page(staff, reverse("web:report", args=[period.pk, sub.unit_id]), "report form page (one unit)")
+    page(ap_client, reverse("web:appraisal-unit", args=[period.pk, sub.unit_id]), "appraiser's unit page")
 
     # Freezing and publication: only submitted units are scored; units without a submitted report are
     # recorded as the set declares, where the workflow asks for it.

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xephang.analysis import read_evidence, run_checks
 from xephang.errors import InputError
@@ -101,3 +103,52 @@ def test_declared_consistency_rules(fw, write):
                         ("Sở Năm", "docs_e"), ("Sở Sáu", "docs_e")]
     with pytest.raises(XephangError, match=r"requires\[0\].then: 'khong_co'"):
         load_check_rules(write("r.yaml", "requires:\n  - {if: items, then: khong_co}\n"), fw)
+
+
+# --- copied forms: the indexed search finds exactly the pairs the pairwise rule finds -----------------
+_keys = st.sampled_from(["a", "b", "c", "d", "e", "f", "g", "h"])
+#: Few values, many zeros: units that share most figures, as copies do, and near misses.
+_figures = st.dictionaries(_keys, st.sampled_from([0, 0, 1, 2, 3, 100]), max_size=8)
+
+
+def _with_copies(draw_units, copies):
+    """Units, then some near-copies of earlier ones (a figure changed, dropped or zeroed)."""
+    units = list(draw_units)
+    for source, key, value in copies:
+        if units:
+            copy = dict(units[source % len(units)])
+            if key in copy and value is None:
+                del copy[key]
+            else:
+                copy[key] = value
+            units.append(copy)
+    return units
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_figures, max_size=14),
+       st.lists(st.tuples(st.integers(0, 20), _keys, st.sampled_from([None, 0, 1, 5])), max_size=8),
+       st.integers(1, 6))
+def test_copied_forms_found_by_index_equal_every_pair_compared(units, copies, min_figures):
+    from xephang.analysis.checks import _copied_pairs, _copied_pairs_pairwise
+
+    figures = _with_copies(units, copies)
+    assert _copied_pairs(figures, min_figures) == _copied_pairs_pairwise(figures, min_figures)
+
+
+def test_copied_forms_at_national_scale_are_found_without_comparing_every_pair():
+    """3,000 units with 40 figures each, five planted copies (one figure changed of 40: 39/40 equal):
+    found, and no other pair, in well under the time of 4.5 million comparisons."""
+    import random
+
+    from xephang.analysis.checks import _copied_pairs
+
+    rng = random.Random(3)
+    figures = [{f"x{k}": rng.choice([0, 1, 2, rng.randint(3, 10_000)]) for k in range(40)} for _ in range(3000)]
+    planted = []
+    for n in range(5):
+        a, b = 100 * n + 7, 2000 + 100 * n
+        figures[b] = dict(figures[a])
+        figures[b]["x0"] = 123_456 + n
+        planted.append((a, b))
+    assert _copied_pairs(figures, 4) == planted

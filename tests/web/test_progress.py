@@ -180,3 +180,24 @@ def test_board_statuses_through_appraisal_and_explanation(demo):
     assert next(r for r in progress.board(p) if r.unit == unit).status == progress.UnitStatus.APPRAISING
     workflow.decide(adj.explanation, demo["thamdinh"], True, "Đúng")
     assert next(r for r in progress.board(p) if r.unit == unit).status == progress.UnitStatus.DONE
+
+
+def test_board_shows_a_page_of_units_and_counts_them_all(client, demo, monkeypatch):
+    """A national roll-up's board is read a page at a time; the counts and the filters cover every unit."""
+    from xephang.web.views import progress as board_view
+
+    monkeypatch.setattr(board_view, "BOARD_ROWS_PER_PAGE", 10)
+    p = demo["open"]
+    login(client, "quantri")
+    first = _board(client, p)
+    names = [r.unit.name for r in first.context["rows"]]
+    assert len(names) == 10 and first.context["matching"] == first.context["total"] == p.units.count()
+    assert sum(n for _, _, n in first.context["counts"]) == p.units.count()
+    html = first.content.decode()
+    assert "trang 1/" in html and "trang=2" in html
+    second = _board(client, p, "?trang=2")
+    assert not set(names) & {r.unit.name for r in second.context["rows"]}
+    every = []
+    for n in range(1, first.context["page"].paginator.num_pages + 1):
+        every += [r.unit.name for r in _board(client, p, f"?trang={n}").context["rows"]]
+    assert sorted(every) == sorted(r.unit.name for r in progress.board(p))

@@ -304,21 +304,91 @@ def _numeric_figures(fw: Framework, scored: ScoredPeriod, i: int, group: str) ->
 
 def _copied(fw: Framework, scored: ScoredPeriod, report: CheckReport, min_figures: int) -> None:
     units = list(_units(scored))
-    figures = {u.name: _numeric_figures(fw, scored, i, u.group) for u, i in units}
-    for a in range(len(units)):
-        ua = units[a][0]
-        fa = figures[ua.name]
-        for b in range(a + 1, len(units)):
-            ub = units[b][0]
-            fb = figures[ub.name]
-            common = [k for k in fa if k in fb and (fa[k] or fb[k])]
-            same = [k for k in common if fa[k] == fb[k]]
-            # A form copied from another unit repeats (nearly) every non-zero figure.
-            if len(same) >= min_figures and len(same) * 10 >= len(common) * 9:
-                shown = "; ".join(_show(fw, k, fa[k]) for k in same[:4]) + ("; …" if len(same) > 4 else "")
-                report.findings.append(CheckFinding(
-                    "copied", ub.name, ub.group, None, None, shown,
-                    f"{len(same)}/{len(common)} số liệu khác 0 trùng khớp với đơn vị '{ua.name}'", ub.row))
+    figures = [_numeric_figures(fw, scored, i, u.group) for u, i in units]
+    pairs = _copied_pairs(figures, min_figures) if min_figures >= 1 else _copied_pairs_pairwise(figures, min_figures)
+    for a, b in pairs:
+        ua, ub = units[a][0], units[b][0]
+        fa, fb = figures[a], figures[b]
+        common = [k for k in fa if k in fb and (fa[k] or fb[k])]
+        same = [k for k in common if fa[k] == fb[k]]
+        shown = "; ".join(_show(fw, k, fa[k]) for k in same[:4]) + ("; …" if len(same) > 4 else "")
+        report.findings.append(CheckFinding(
+            "copied", ub.name, ub.group, None, None, shown,
+            f"{len(same)}/{len(common)} số liệu khác 0 trùng khớp với đơn vị '{ua.name}'", ub.row))
+
+
+def _is_copy(fa: dict, fb: dict, min_figures: int) -> bool:
+    """The rule: among the figures both units have and at least one of them has non-zero, at least
+    ``min_figures`` and at least 90 % are equal (a form copied from another unit repeats (nearly)
+    every non-zero figure)."""
+    common = same = 0
+    for k, v in fa.items():
+        if k in fb:
+            w = fb[k]
+            if v or w:
+                common += 1
+                same += v == w
+    return same >= min_figures and same * 10 >= common * 9
+
+
+def _copied_pairs_pairwise(figures: list[dict], min_figures: int) -> list[tuple[int, int]]:
+    """Every pair (a, b), a < b, that follows the rule, comparing every pair: the definition, and what
+    runs when ``min_figures`` < 1 (then pairs with no figure in common follow it too)."""
+    return [(a, b) for a in range(len(figures)) for b in range(a + 1, len(figures))
+            if _is_copy(figures[a], figures[b], min_figures)]
+
+
+def _copied_pairs(figures: list[dict], min_figures: int) -> list[tuple[int, int]]:
+    """The pairs of ``_copied_pairs_pairwise`` (``min_figures`` >= 1), without comparing every pair.
+
+    Equal non-zero figures are tokens (input, value). Units are classed by the inputs they have a
+    figure for; for two classes, S is the inputs both have. A pair (a, b) follows the rule only if
+    its shared tokens number at least r = max(min_figures, ⌈0.9 × n⌉) for n each unit's non-zero
+    figures in S (each of those is among the pair's common figures). By the prefix-filter argument of
+    set-similarity joins, with tokens in one global order (rarest first), two sets sharing r tokens share
+    one among the first n - r + 1 of each: only units sharing a token of those prefixes are compared,
+    each then by the rule itself. Equal figures that are frequent (a 1, a 100 %) are thus never the
+    reason to compare two units, and 3,000 units cost about the units times their prefixes."""
+    frequency: dict = {}
+    for f in figures:
+        for token in f.items():
+            if token[1]:
+                frequency[token] = frequency.get(token, 0) + 1
+    # Rarest first; ties broken by first appearance (dict order), so the order is total and fixed.
+    order = {token: n for n, token in enumerate(sorted(frequency, key=frequency.__getitem__))}
+    classes: dict[frozenset, list[int]] = {}
+    for i, f in enumerate(figures):
+        classes.setdefault(frozenset(f), []).append(i)
+    keys = list(classes)
+    found: set[tuple[int, int]] = set()
+
+    def prefixes(members: list[int], shared: frozenset) -> dict[int, list]:
+        out = {}
+        for i in members:
+            tokens = sorted((t for t in figures[i].items() if t[1] and t[0] in shared), key=order.__getitem__)
+            need = max(min_figures, -(-9 * len(tokens) // 10))
+            if len(tokens) >= need:
+                out[i] = tokens[: len(tokens) - need + 1]
+        return out
+
+    for x, kx in enumerate(keys):
+        for ky in keys[x:]:
+            shared = kx & ky
+            if len(shared) < min_figures:
+                continue
+            left = prefixes(classes[kx], shared)
+            right = left if ky is kx else prefixes(classes[ky], shared)
+            index: dict = {}
+            for i, prefix in left.items():
+                for token in prefix:
+                    index.setdefault(token, []).append(i)
+            for j, prefix in right.items():
+                candidates = {i for token in prefix for i in index.get(token, ()) if i != j}
+                for i in candidates:
+                    pair = (i, j) if i < j else (j, i)
+                    if pair not in found and _is_copy(figures[pair[0]], figures[pair[1]], min_figures):
+                        found.add(pair)
+    return sorted(found)
 
 
 def _rate(rule, scored: ScoredPeriod, i: int) -> Fraction | None:

@@ -6,6 +6,7 @@ The schema is documented in docs/frameworks.md; the two shipped sets in ``data/`
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -271,7 +272,9 @@ def parse_framework(text: str, file: str = "<framework>", draft: bool = False) -
         hint = next((h for k, h in hints.items() if k in problem), "")
         message = f"YAML không hợp lệ: {problem}" + (f" ({hint})" if hint else "")
         raise FrameworkError(file, where, message) from None
-    return _build(_Reader(file, "", data), draft)
+    fw = _build(_Reader(file, "", data), draft)
+    fw.sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return fw
 
 
 def installed_frameworks() -> list[Framework]:

@@ -253,6 +253,9 @@ class Framework:
     non_reporting: str = "unranked"
     note: str = ""
     source: str = ""
+    #: SHA-256 (hex) of the YAML text the set was read from; "" for a set built in code. What is
+    #: computed from a set is cached under (id, sha256, draft), never under the object's identity.
+    sha256: str = ""
     version: str = ""
     pillars: list[Pillar] = field(default_factory=list)
     params: dict[str, Param] = field(default_factory=dict)

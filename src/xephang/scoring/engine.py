@@ -73,13 +73,25 @@ class ScoredPeriod:
 
     def unit(self, name: str) -> ScoredUnit:
         key = fold(name)
-        found = [u for u in self.units if fold(u.name) == key]
+        found = self._by_folded_name().get(key, [])
         if not found:
             found = search(self.units, name, lambda u: u.name)
         if len(found) != 1:
             names = ", ".join(u.name for u in found) if found else "không có"
             raise KeyError(f"không xác định được đơn vị '{name}' (khớp: {names})")
         return found[0]
+
+    def _by_folded_name(self) -> dict[str, list[ScoredUnit]]:
+        """Units by folded name, built once per scored period (a national period has thousands of
+        units; a page that looks one up by name must not fold them all on each request). A scored
+        period is not changed after scoring, so the index never goes stale."""
+        index = self.__dict__.get("_folded_names")
+        if index is None:
+            index = {}
+            for u in self.units:
+                index.setdefault(fold(u.name), []).append(u)
+            self.__dict__["_folded_names"] = index  # built twice at worst by two threads: equal
+        return index
 
     def points(self, unit: ScoredUnit, cid: str) -> int | None:
         """A unit's points for a criterion; None if not applicable, not scored or a totals period."""

@@ -7,8 +7,6 @@ result for a page.
 from __future__ import annotations
 
 import tempfile
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from xephang.analysis import Lineage, compare_periods, rank_robustness, road_to_
 from xephang.errors import XephangError
 from xephang.text import fold
 
+from .cache import DATA_CHECKS
 from .models import EvidenceLink, Period, Status, Submission
 from .scoring import PeriodScores, score_period
 
@@ -64,8 +63,10 @@ def quality_flags(period: Period, sub: Submission, reported: PeriodScores) -> Qu
         return out
     fw = reported.framework
     prev = previous_inputs_period(period)
-    previous = score_period(prev, "appraised").scored if prev is not None else None
-    report, findings_of = _checks(reported.scored, previous, evidence_listed(period, fw))
+    previous = score_period(prev, "appraised") if prev is not None else None
+    if previous is not None and previous.scored is None:
+        previous = None
+    report, findings_of = _checks(reported, previous, evidence_listed(period, fw))
     for f in findings_of.get(fold(sub.unit.name), ()):
         if f.input_id:
             # Beside its figure, a finding about that figure alone need not repeat it.
@@ -80,29 +81,22 @@ def quality_flags(period: Period, sub: Submission, reported: PeriodScores) -> Qu
     return out
 
 
-#: ``run_checks`` results by (the scored periods themselves, the evidence listed): the scored periods
-#: are shared from ``scoring``'s content-keyed cache, so equal figures give the same objects and a
-#: change gives new ones; an appraiser's page then checks the whole period once per change.
-_checks_cache: OrderedDict = OrderedDict()
-_checks_lock = threading.Lock()
+def _checks(reported: PeriodScores, previous: PeriodScores | None, evidence: dict[str, set[str]]):
+    """(``run_checks``' report, its findings by folded unit name), computed once per content
+    (``cache.DATA_CHECKS``, keyed by the scored periods' own keys and the evidence listed)."""
+    key = None
+    if reported.key is not None and (previous is None or previous.key is not None):
+        key = (reported.key, previous.key if previous is not None else None,
+               frozenset((k, frozenset(v)) for k, v in evidence.items()))
 
+    def compute():
+        report = run_checks(reported.scored, previous.scored if previous is not None else None, evidence)
+        findings_of: dict[str, list] = {}  # folded unit name -> its findings, in the report's order
+        for f in report.findings:
+            findings_of.setdefault(fold(f.unit), []).append(f)
+        return report, findings_of
 
-def _checks(scored, previous, evidence: dict[str, set[str]]):
-    """(``run_checks``' report, its findings by folded unit name), computed once per content."""
-    key = (id(scored), id(previous), frozenset((k, frozenset(v)) for k, v in evidence.items()))
-    with _checks_lock:
-        hit = _checks_cache.get(key)
-        if hit is not None and hit[0] is scored and hit[1] is previous:
-            return hit[2]
-    report = run_checks(scored, previous, evidence)
-    findings_of: dict[str, list] = {}  # folded unit name -> its findings, in the report's order
-    for f in report.findings:
-        findings_of.setdefault(fold(f.unit), []).append(f)
-    with _checks_lock:
-        _checks_cache[key] = (scored, previous, (report, findings_of))
-        while len(_checks_cache) > 16:
-            _checks_cache.popitem(last=False)
-    return report, findings_of
+    return DATA_CHECKS.get(key, compute)
 
 
 # --------------------------------------------------------------------- published results: the core's

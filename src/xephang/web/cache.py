@@ -1,18 +1,29 @@
 """The web application's in-process caches, in one place: what each holds, its key, and why it never
 serves stale data. Every cache is bounded (least recently used out first) and thread-safe (gunicorn's
 threads share them); none needs invalidation, because each key holds everything its value depends on,
-or names an immutable row.
+or names an immutable row, or the database's revision of what changed (``ScoringRevision``, drawn anew
+by triggers on every change, whichever process or statement made it). No key holds an object's
+``id()``: a criteria set is named by ``framework_key`` (its id, the SHA-256 of its text, draft or not).
 
-=====================  ===============================================  ==========================
-cache                  key                                              why it cannot go stale
-=====================  ===============================================  ==========================
-``FRAMEWORKS``         (criteria set code, its YAML text)               the text is the whole input
-``SNAPSHOT_SUMMARIES`` (snapshot id, its SHA-256)                       snapshots are immutable
-``SNAPSHOT_RANKINGS``  (snapshot id, its SHA-256, criteria set SHA-256)  both inputs are in the key
-=====================  ===============================================  ==========================
-
-The scored periods and the data-quality checks keep their own content-keyed caches (``scoring``,
-``analysis``), documented where their keys are built.
+======================  ====================================================  ================================
+cache                   key                                                   why it cannot go stale
+======================  ====================================================  ================================
+``FRAMEWORKS``          (criteria set code, its YAML text)                    the text is the whole input
+``SNAPSHOT_SUMMARIES``  (snapshot id, its SHA-256)                            snapshots are immutable
+``SNAPSHOT_RANKINGS``   (snapshot id, its SHA-256, criteria set SHA-256)      both inputs are in the key
+``CHECKED_FIGURES``     (criteria set, group, figures as typed, criteria      the whole input is the key
+                        not applicable)
+``PERIOD_SCORES``       (period id, its ``ScoringRevision`` (of reports;      the revisions change with every
+                        appraised: and of appraisal), stage, only submitted   report, unit and group (and
+                        or not, kind, name, tie rule, parameters, criteria    adjustment, explanation); the
+                        set)                                                  rest is read with the period
+``LIVE_SCORES``         (``PERIOD_SCORES``' key, the unit, its unsaved        as ``PERIOD_SCORES``; the form is
+                        figures and criteria not applicable)                  in the key
+``APPRAISAL_PROGRESS``  (period id, both ``ScoringRevision`` numbers,         the revisions change with every
+                        criteria set)                                         report and adjustment
+``DATA_CHECKS``         (``PERIOD_SCORES``' key of the period checked and     the scored periods' keys and the
+                        of last year's, the evidence listed)                  evidence read on each request
+======================  ====================================================  ================================
 """
 
 from __future__ import annotations
@@ -37,7 +48,10 @@ class Memo:
         self._lock = threading.Lock()
         _ALL.append(self)
 
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+    def get(self, key: Hashable | None, compute: Callable[[], Any]) -> Any:
+        """``key`` None: nothing identifies the content (a criteria set built in code), computed each time."""
+        if key is None:
+            return compute()
         with self._lock:
             try:
                 return self._cache[key]
@@ -73,3 +87,32 @@ SNAPSHOT_SUMMARIES = Memo("snapshot summaries", 32)
 #: The core's ranking rebuilt from a snapshot's own figures (documents, scorecards, the road to the
 #: next level of a published result): scoring a national result again on every download is seconds.
 SNAPSHOT_RANKINGS = Memo("rankings rebuilt from snapshots", 8)
+
+#: Each unit's figures checked as the core's reader checks a cell (``scoring.check_values``): scoring a
+#: period checks every unit's saved figures again after any change, and only the changed unit's miss.
+CHECKED_FIGURES = Memo("checked figures", 20000)
+
+#: Scored and ranked periods (``scoring.score_period``): reading every report of a national period is
+#: a second; its revision, one indexed row. Values are shared: nothing may modify a cached
+#: ``ScoredPeriod`` or ``Ranking``.
+PERIOD_SCORES = Memo("scored periods", 32)
+
+#: The live self-score (one unit's unsaved form among the others' saved figures), apart so that forms
+#: being typed, seldom scored twice, do not push the saved periods out. It serves the form's page opened
+#: again on the same saved figures (often: several reporters of one unit).
+LIVE_SCORES = Memo("live self-scores", 32)
+
+#: The data-quality checks of a period (``analysis.run_checks``) with its findings by unit: an
+#: appraiser's page checks the whole period once per change, not once per page.
+DATA_CHECKS = Memo("data-quality checks", 16)
+
+#: A period's counts of reports and appraised criteria, with each submitted unit's progress
+#: (``workflow.progress``): the period page, the dashboard and the appraisal list show them.
+APPRAISAL_PROGRESS = Memo("appraisal progress", 32)
+
+
+def framework_key(fw) -> tuple | None:
+    """What names a criteria set's content in a key: (id, SHA-256 of its text, draft or not); None for a
+    set built in code (no text), which is then never cached."""
+    sha = getattr(fw, "sha256", "")
+    return (fw.id, sha, fw.draft) if sha else None

@@ -270,7 +270,8 @@ class Period(models.Model):
         return NEXT_STATUS.get(self.status)
 
     def latest_snapshot(self):
-        return self.snapshots.order_by("-version").first()
+        """The last version, its payload read only when asked for (``data``, ``summary``)."""
+        return self.snapshots.order_by("-version").defer("payload").first()
 
     @property
     def params(self) -> dict:
@@ -321,6 +322,38 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"{self.unit} — {self.period}"
+
+
+class ScoringRevision(models.Model):
+    """A period's revisions of what its scores are computed from: ``revision``, of its reports (units,
+    states, figures, criteria not applicable, totals) and the names, groups and order of its units and
+    groups; ``appraisal``, of the appraisers' adjustments and the decisions on explanations (so that a
+    decision leaves the self-scores and the data checks cached). Each drawn anew (a random 64-bit
+    number) by the database itself on every change (triggers, migration ``0009``), so a change made
+    anywhere (another
+    worker, a queryset ``update()``, the admin site, SQL) is seen, and scores cached under an earlier
+    revision are never served again. Random rather than counted: a rolled-back change would bring a
+    count back to a value already used for what that transaction scored.
+
+    The period's own fields (kind, name, tie rule, parameters) and its criteria set's text are read with
+    the period on every request and keyed directly (``scoring.score_period``). ``period_id`` is no foreign
+    key: a period being deleted deletes its reports, whose triggers write one more revision.
+
+    The cost: a transaction that changes a period's reports holds that period's row until it ends, so
+    two saves of one period's reports commit one after the other (each request is one short
+    transaction; scoring is never done while holding it, as saving redirects)."""
+
+    period_id = models.BigIntegerField(primary_key=True)
+    revision = models.BigIntegerField(default=0)
+    appraisal = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "phiên bản dữ liệu chấm điểm của kỳ"
+
+    @classmethod
+    def of(cls, period_id: int) -> tuple[int, int]:
+        """The period's (reports revision, appraisal revision), one indexed read; 0 before any change."""
+        return cls.objects.filter(period_id=period_id).values_list("revision", "appraisal").first() or (0, 0)
 
 
 def evidence_path(instance, filename):
@@ -504,9 +537,14 @@ def assessed_units(group: dict) -> list:
 
 
 def unit_rows(snap: Snapshot) -> list:
-    """One ``SnapshotUnit`` per unit of a snapshot's content, in the order of its groups and ranks."""
+    """One ``SnapshotUnit`` per unit of a snapshot's content, in the order of its groups and ranks.
+
+    From ``snap.content`` when the snapshot is being created from that dict (parsing tens of MB of
+    the text just written again costs seconds): its JSON is the payload's, since the rows' JSON field
+    refuses whatever the payload's text would have written otherwise."""
     rows, order = [], 0
-    for g in snap.data["groups"]:
+    content = getattr(snap, "content", None)
+    for g in (content if content is not None else snap.data)["groups"]:
         for u in assessed_units(g):
             rows.append(SnapshotUnit(snapshot=snap, unit_id=u["unit_id"], group=g["id"], order=order,
                                      criteria=u.get("criteria") or []))

@@ -199,11 +199,13 @@ def _stamp_measured(period: Period, payload: dict) -> None:
 
 def _store(period: Period, user, payload: dict, reason: str, published: bool) -> Snapshot:
     text = canonical_json(payload)
-    last = period.snapshots.order_by("-version").first()
-    snap = Snapshot.objects.create(
+    last = period.snapshots.order_by("-version").only("version").first()
+    snap = Snapshot(
         period=period, version=(last.version + 1) if last else 1, payload=text, sha256=sha256_text(text),
         reason=reason, created_by=_user(user), published=published,
     )
+    snap.content = payload  # its units' rows are copied from this, not from the text parsed again
+    snap.save(force_insert=True)
     audit(user, "snapshot.publish" if published else "snapshot.create", period=period,
           subject=f"phiên bản {snap.version}",
           after={"sha256": snap.sha256, "published": published, "created_at": utc_ms(snap.created_at),
@@ -244,15 +246,24 @@ def _names(unit_ids) -> list[str]:
 
 
 def editions(period: Period) -> list[tuple[int, Snapshot]]:
-    """Published versions, oldest first, numbered from 1 as the public sees them."""
+    """Published versions, oldest first, numbered from 1 as the public sees them.
+
+    Without their payload: a national result's frozen JSON is tens of MB, and the pages that list
+    versions read only the cached summary (``Snapshot.summary``); the payload is read when first used
+    (the JSON API, documents, a summary not cached yet), one query for that snapshot."""
     out = []
-    for n, snap in enumerate(period.snapshots.filter(published=True).order_by("version"), start=1):
+    # Without their payloads (tens of MB at national scale): the summary is cached by SHA-256, and a
+    # payload is read only when a page asks for it.
+    for n, snap in enumerate(period.snapshots.filter(published=True).order_by("version").defer("payload"), start=1):
         out.append((snap.summary.get("edition") or n, snap))
     return out
 
 
 def edition_of(period: Period, number: str | int | None) -> tuple[int, Snapshot] | None:
-    eds = editions(period)
+    return _edition_in(editions(period), number)
+
+
+def _edition_in(eds: list[tuple[int, Snapshot]], number: str | int | None) -> tuple[int, Snapshot] | None:
     if not eds:
         return None
     if number in (None, ""):
@@ -268,7 +279,7 @@ def draft_snapshot(period: Period) -> Snapshot | None:
     """The frozen, not yet published snapshot (status final)."""
     if period.status != Status.FINAL:
         return None
-    last = period.snapshots.order_by("-version").first()
+    last = period.snapshots.order_by("-version").defer("payload").first()
     return last if last is not None and not last.published else None
 
 
@@ -513,11 +524,11 @@ def shown(period: Period, number=None, *, draft: bool = False) -> Shown | None:
         eds = editions(period)
         prev = eds[-1] if eds else None
         return Shown(snap, None, eds, changes(prev[1].summary, snap.summary) if prev else [], prev[0] if prev else None)
-    found = edition_of(period, number)
+    eds = editions(period)
+    found = _edition_in(eds, number)
     if found is None:
         return None
     n, snap = found
-    eds = editions(period)
     prev = next(((e, s) for e, s in reversed(eds) if e < n), None)
     return Shown(snap, n, eds, changes(prev[1].summary, snap.summary) if prev else [], prev[0] if prev else None)
 

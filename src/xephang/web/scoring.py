@@ -5,8 +5,6 @@ results into a snapshot. No score, level or rank is computed anywhere else in th
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,7 +17,8 @@ from xephang.period import PeriodData, UnitEntry
 from xephang.ranking import Ranking, rank
 from xephang.scoring.engine import ScoredPeriod, score
 
-from .models import Period, Submission
+from .cache import CHECKED_FIGURES, LIVE_SCORES, PERIOD_SCORES, framework_key
+from .models import Period, ScoringRevision, Submission
 
 FORM = "Biểu mẫu báo cáo"
 
@@ -64,23 +63,17 @@ class CheckedValues:
         return not self.errors and not self.missing
 
 
-_checked_cache: dict = {}
-
-
 def check_values(fw: Framework, group: str, texts: dict, not_applicable=()) -> CheckedValues:
-    """Every figure checked as the core's reader checks a cell. Memoised per process: scoring a period
-    re-checks every unit's saved figures on each page, and those rarely change (a copy is returned)."""
+    """Every figure checked as the core's reader checks a cell. Memoised per process by content
+    (``cache.CHECKED_FIGURES``): scoring a period re-checks every unit's saved figures after any change,
+    and those of all units but one have not changed (a copy is returned)."""
+    fkey = framework_key(fw)
     try:
-        key = (id(fw), group, frozenset((k, str(v)) for k, v in texts.items()), frozenset(not_applicable))
-    except TypeError:
-        return _check_values(fw, group, texts, not_applicable)
-    hit = _checked_cache.get(key)
-    if hit is None or hit[0] is not fw:  # the framework object itself: an id is never reused while held
-        if len(_checked_cache) > 20000:
-            _checked_cache.clear()
-        hit = (fw, _check_values(fw, group, texts, not_applicable))
-        _checked_cache[key] = hit
-    c = hit[1]
+        key = None if fkey is None else (
+            fkey, group, frozenset((k, str(v)) for k, v in texts.items()), frozenset(not_applicable))
+    except TypeError:  # an unhashable criterion id: checked, not cached
+        key = None
+    c = CHECKED_FIGURES.get(key, lambda: _check_values(fw, group, texts, not_applicable))
     return CheckedValues(dict(c.values), dict(c.errors), list(c.missing))
 
 
@@ -129,43 +122,26 @@ class PeriodScores:
     left_out: list[tuple[str, str]]  # (unit name, why it is not scored)
     #: why nothing could be scored (a period parameter not set or out of its bounds), in Vietnamese
     error: str = ""
+    #: What the scores were cached under (``cache.PERIOD_SCORES``): equal keys, equal scores. None for
+    #: a live self-score or scores rebuilt from a snapshot.
+    key: tuple | None = None
+    #: Look-ups by unit id, built on first use (a national period has thousands of units).
+    _positions: dict | None = field(default=None, init=False, repr=False, compare=False)
+    _ranked: dict | None = field(default=None, init=False, repr=False, compare=False)
+
+    def position(self, unit_id: int) -> int | None:
+        """The unit's index in ``scored.units`` (and ``unit_ids``), None if it was not scored."""
+        if self._positions is None:
+            self._positions = {uid: k for k, uid in enumerate(self.unit_ids)}
+        return self._positions.get(unit_id)
 
     def ranked(self, unit_id: int):
-        if self.ranking is None or unit_id not in self.unit_ids:
+        if self.ranking is None or self.position(unit_id) is None:
             return None
-        su = self.scored.units[self.unit_ids.index(unit_id)]
-        return next(u for u in self.ranking.all_units() if u.unit is su)
-
-
-#: Scored periods by the exact content scored (the key built in ``score_period``): the criteria set
-#: object, the period's kind, name and tie rule, and each unit's name, group, figures as typed and
-#: criteria not applicable, in order. A change to any of them changes the key, so a cached result is
-#: never stale in any gunicorn worker and needs no invalidation (no version column, no signals); only
-#: the figures' read (one query) is left per request. Results are shared between requests and threads:
-#: nothing may modify a cached ``ScoredPeriod`` or ``Ranking``.
-_scored_cache: OrderedDict = OrderedDict()
-_scored_lock = threading.Lock()
-SCORED_CACHE_SIZE = 32
-
-
-#: The same for the live self-score (one unit's unsaved form among the others' saved figures), apart so
-#: that forms being typed, seldom scored twice, do not push the saved periods out. It serves the form's
-#: page opened again on the same saved figures (often: several reporters of one unit).
-_live_cache: OrderedDict = OrderedDict()
-
-
-def _cached_scoring(key, fw: Framework, compute, cache: OrderedDict = _scored_cache):
-    with _scored_lock:
-        hit = cache.get(key)
-        if hit is not None and hit[0] is fw:  # the framework object itself (its id is in the key)
-            cache.move_to_end(key)
-            return hit[1]
-    value = compute()
-    with _scored_lock:
-        cache[key] = (fw, value)
-        while len(cache) > SCORED_CACHE_SIZE:
-            cache.popitem(last=False)
-    return value
+        if self._ranked is None:
+            uid_of = {id(su): uid for su, uid in zip(self.scored.units, self.unit_ids)}
+            self._ranked = {uid_of[id(u.unit)]: u for u in self.ranking.all_units() if id(u.unit) in uid_of}
+        return self._ranked.get(unit_id)
 
 
 def score_period(period: Period, stage: str = "appraised", *, only_submitted: bool = True,
@@ -173,9 +149,43 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
     """Score every unit with complete figures. ``override`` = (unit id, texts, not applicable) scores one
     unit's unsaved form (the live self-score) among the others' saved figures.
 
-    The saved figures are read on every call; scoring and ranking them is cached by their content
-    (``_scored_cache``; with an ``override``, ``_live_cache``)."""
+    Cached (``cache.PERIOD_SCORES``; with an ``override``, ``cache.LIVE_SCORES``) under the period's
+    ``ScoringRevision``, which the database draws anew on any change to what is scored, and the
+    period's own fields and criteria set read with it: a request that hits reads one small row, not
+    every report. The revision is read before the reports: scores of newer reports stored under an
+    older revision are served only to requests that read that older revision."""
     fw = period.framework.load()
+    fkey = framework_key(fw)
+    params = period.params
+    key = None
+    if fkey is not None and period.pk is not None:
+        try:
+            reports, appraisal = ScoringRevision.of(period.pk)
+            # What units reported is scored at both stages; what appraisers decided, only once appraised.
+            revision = (reports, appraisal) if stage == "appraised" else (reports,)
+            key = (period.pk, revision, stage, only_submitted, period.kind, period.name,
+                   period.ties, tuple(sorted(params.items())), fkey)
+            hash(key)
+        except TypeError:  # a parameter stored as a list or table: scored, not cached
+            key = None
+
+    def compute():
+        return _score_period(period, fw, stage, only_submitted, override)
+
+    if override is None:
+        scored = PERIOD_SCORES.get(key, compute)
+    else:
+        unit_id, texts, not_app = override
+        live_key = None if key is None else (
+            key, unit_id, tuple(sorted((k, str(v)) for k, v in texts.items())), tuple(sorted(set(not_app))))
+        scored = LIVE_SCORES.get(live_key, compute)
+    result, ranking, unit_ids, left_out, error = scored
+    return PeriodScores(period, fw, result, ranking, list(unit_ids), list(left_out), error,
+                        key=key if override is None else None)
+
+
+def _score_period(period: Period, fw: Framework, stage: str, only_submitted: bool, override):
+    """(scored, ranking, unit ids, left out, error) of ``score_period``, from every report read now."""
     subs = period.submissions.select_related("unit", "unit__group").order_by(
         "unit__group__order", "unit__order", "unit__name")
     if stage == "appraised" and period.kind == Period.Kind.INPUTS:
@@ -186,7 +196,6 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
     checked_units: list[CheckedValues] = []
     na: dict[str, set[int]] = {}
     params = period.params
-    key: list = [id(fw), period.kind, period.name, period.tie_rule(), tuple(sorted(params.items()))]
     for sub in subs:
         group = fw.group(sub.unit.group.code)
         if group is None:
@@ -203,7 +212,6 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
                 continue
             units.append(UnitEntry(sub.unit.name, group.id, total=total))
             unit_ids.append(sub.unit_id)
-            key.append((sub.unit.name, group.id, sub.total))
             continue
         live = override is not None and override[0] == sub.unit_id
         if not live and only_submitted and sub.state != Submission.State.SUBMITTED:
@@ -220,38 +228,28 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
         checked_units.append(checked)
         for cid in not_app:
             na.setdefault(cid, set()).add(index)
-        key.append((sub.unit.name, group.id, tuple(sorted((k, str(v)) for k, v in texts.items())),
-                    tuple(sorted(set(not_app)))))
     if period.kind == Period.Kind.INPUTS and fw.params:
         from xephang.framework.params import ParamError, param_values
 
         try:
             param_values(fw, params, "tham số của kỳ")
         except ParamError as e:  # not set yet: every page says so, none fails
-            return PeriodScores(period, fw, None, None, [], left_out, error=str(e))
+            return None, None, [], left_out, str(e)
     if not units:
-        return PeriodScores(period, fw, None, None, [], left_out)
-
-    def compute():
-        columns = {iid: [c.values.get(iid) for c in checked_units] for iid in fw.inputs}
-        data = PeriodData(
-            source=period.name, kind=period.kind, units=units,
-            values=columns if period.kind == Period.Kind.INPUTS else {}, not_applicable=na,
-            params=params if period.kind == Period.Kind.INPUTS else {},
-        )
-        scored = score(fw, data)
-        return scored, rank(scored, period.tie_rule())
-
-    if override is not None:
-        scored, ranking = _cached_scoring(tuple(key), fw, compute, _live_cache)
-    else:
-        scored, ranking = _cached_scoring(tuple(key), fw, compute)
-    return PeriodScores(period, fw, scored, ranking, unit_ids, left_out)
+        return None, None, [], left_out, ""
+    columns = {iid: [c.values.get(iid) for c in checked_units] for iid in fw.inputs}
+    data = PeriodData(
+        source=period.name, kind=period.kind, units=units,
+        values=columns if period.kind == Period.Kind.INPUTS else {}, not_applicable=na,
+        params=params if period.kind == Period.Kind.INPUTS else {},
+    )
+    scored = score(fw, data)
+    return scored, rank(scored, period.tie_rule()), unit_ids, left_out, ""
 
 
 def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
     """Points per criterion (tree, flattened with depth) with the core's explanation of each."""
-    su = ps.scored.units[ps.unit_ids.index(unit_id)]
+    su = ps.scored.units[ps.position(unit_id)]
     numbers = ps.framework.numbers(su.group)
     rows = []
 
@@ -287,8 +285,10 @@ def snapshot_payload(ps: PeriodScores) -> dict:
         for r in t.rows:
             rows_of[id(r.unit)].append((t.pillar, r))
 
+    uid_of = {id(su): uid for su, uid in zip(ps.scored.units, ps.unit_ids)}
+
     def row(u) -> dict:
-        uid = ps.unit_ids[ps.scored.units.index(u.unit)]
+        uid = uid_of[id(u.unit)]
         out = {
             "unit_id": uid, "name": u.name, "rank": u.rank, "position": u.position,
             "total": plain(u.total), "shown": format_number(u.shown, fw.decimals),
@@ -376,9 +376,9 @@ def total_text(ps: PeriodScores, ranked) -> str:
 
 
 def _points_by_criterion(ps: PeriodScores | None, unit_id: int) -> dict:
-    if ps is None or ps.ranking is None or unit_id not in ps.unit_ids:
+    if ps is None or ps.ranking is None or ps.position(unit_id) is None:
         return {}
-    su = ps.scored.units[ps.unit_ids.index(unit_id)]
+    su = ps.scored.units[ps.position(unit_id)]
     out = {}
 
     def walk(trace):

@@ -81,14 +81,17 @@ class OwnProgress:
     it has decided, out of those the unit's form has."""
 
     criteria: list  # the assigned criteria (core objects), in tree order
-    per_unit: list  # (submission, decided, assigned) as the appraisal list shows them
+    per_unit: list  # ``workflow.UnitProgress`` rows counting these figures, as the appraisal list shows them
     decided: int
     assigned: int
 
 
-def own_progress(period, fw, user, submissions) -> OwnProgress:
+def own_progress(period, fw, user, units) -> OwnProgress:
     """What ``user`` (a verifying agency's account) has decided of the figures assigned to it, for the
-    ``submissions`` listed; one query for the decisions, whatever the number of units."""
+    submitted ``units`` listed (``workflow.UnitProgress``); one query for the decisions, whatever the
+    number of units."""
+    from dataclasses import replace
+
     from .models import Adjustment
 
     ids = set(CriterionVerifier.objects.filter(period=period, user=user).values_list("criterion_id", flat=True))
@@ -100,13 +103,13 @@ def own_progress(period, fw, user, submissions) -> OwnProgress:
         mine.setdefault(sub_id, set()).add(input_id)
     forms: dict[str, set[str]] = {}
     rows = []
-    for sub in submissions:
-        group = sub.unit.group.code
+    for unit in units:
+        group = unit.group_code
         if group not in forms:
             forms[group] = inputs & {i.id for i in fw.inputs_for(group)}
         wanted = forms[group]
-        rows.append((sub, len(mine.get(sub.pk, set()) & wanted), len(wanted)))
-    return OwnProgress(criteria, rows, sum(r[1] for r in rows), sum(r[2] for r in rows))
+        rows.append(replace(unit, done=len(mine.get(unit.submission_id, set()) & wanted), total=len(wanted)))
+    return OwnProgress(criteria, rows, sum(r.done for r in rows), sum(r.total for r in rows))
 
 
 @dataclass

@@ -32,19 +32,19 @@ def appraisal_list(request, period):
     own = None
     if verification.is_verifier(request.user):
         # A verifying agency counts its own work: the figures assigned to it, decided by it.
-        own = verification.own_progress(period, period.framework.load(), request.user, [r[0] for r in rows])
+        own = verification.own_progress(period, period.framework.load(), request.user, rows)
         rows = own.per_unit
-    rows = sorted(rows, key=lambda r: (r[0].unit.group.order, sort_key(r[0].unit.name)))
-    groups = sorted({(r[0].unit.group.order, r[0].unit.group.code, r[0].unit.group.name) for r in rows})
+    rows = sorted(rows, key=lambda r: (r.group_order, sort_key(r.unit_name)))
+    groups = sorted({(r.group_order, r.group_code, r.group_name) for r in rows})
     group = request.GET.get("khoi", "")
     query = request.GET.get("tim", "").strip()[:100]
     unfinished = request.GET.get("con-lai") == "1"
     if group:
-        rows = [r for r in rows if r[0].unit.group.code == group]
+        rows = [r for r in rows if r.group_code == group]
     if query:
-        rows = search(rows, query, lambda r: r[0].unit.name)
+        rows = search(rows, query, lambda r: r.unit_name)
     if unfinished:
-        rows = [r for r in rows if r[1] < r[2]]
+        rows = [r for r in rows if r.done < r.total]
     page = Paginator(rows, APPRAISAL_ROWS_PER_PAGE).get_page(request.GET.get("trang"))
     filters = request.GET.copy()
     filters.pop("trang", None)

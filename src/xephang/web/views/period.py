@@ -67,7 +67,7 @@ def period_page(request, period):
     if w.role == Role.REPORTER:
         return redirect("web:report", period_id=period.pk, unit_id=w.unit_id)
     ctx = {"period": period, "progress": workflow.progress(period) if period.kind == Period.Kind.INPUTS else None,
-           "snapshots": period.snapshots.all(), "audit": workflow.audit_for(period)[:15],
+           "snapshots": period.snapshots.defer("payload"), "audit": workflow.audit_for(period)[:15],
            "next": Status(period.next_status) if period.next_status else None,
            "missing": publication.missing_units(period) if period.status in (Status.OPEN, Status.APPRAISAL,
                                                                              Status.EXPLANATION) else [],

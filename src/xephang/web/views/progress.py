@@ -30,14 +30,25 @@ def _filtered(request, period):
     return form, everyone, rows
 
 
+#: Units shown on one page of the board (a national roll-up has thousands; the counts, the filters,
+#: the CSV and "remind every late unit" still cover them all).
+BOARD_ROWS_PER_PAGE = 200
+
+
 @allow("progress.view")
 def board(request, period):
+    from django.core.paginator import Paginator
+
     form, everyone, rows = _filtered(request, period)
     counts = {key: sum(1 for r in everyone if r.status == key) for key, _ in progress.UnitStatus.CHOICES}
+    page = Paginator(rows, BOARD_ROWS_PER_PAGE).get_page(request.GET.get("trang"))
+    filters = request.GET.copy()
+    filters.pop("trang", None)
     return render(request, "web/progress.html", {
-        "period": period, "form": form, "rows": rows, "total": len(everyone),
+        "period": period, "form": form, "rows": page.object_list, "page": page, "matching": len(rows),
+        "total": len(everyone),
         "counts": [(key, label, counts[key]) for key, label in progress.UnitStatus.CHOICES],
-        "late": sum(1 for r in everyone if r.late), "query": request.GET.urlencode(),
+        "late": sum(1 for r in everyone if r.late), "query": filters.urlencode(),
     })
 
 
