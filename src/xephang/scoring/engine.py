@@ -196,12 +196,13 @@ def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
         na_masks = [(cid, mask) for cid, mask in gs.na.items() if mask.any()]
         any_na = np.logical_or.reduce([m for _, m in na_masks]) if na_masks else np.zeros(len(idx), bool)
         none: frozenset[str] = frozenset()
-        for k, i in enumerate(idx):
+        # Python lists of the group's columns: a unit's entries read without a numpy lookup each.
+        for k, (i, total, most, some_na) in enumerate(zip(idx, totals.tolist(), applicable.tolist(), any_na.tolist())):
             u = data.units[i]
-            na = frozenset(cid for cid, mask in na_masks if mask[k]) if any_na[k] else none
+            na = frozenset(cid for cid, mask in na_masks if mask[k]) if some_na else none
             units[i] = ScoredUnit(
-                u.name, gid, i, u.row, round_fixed(int(totals[k]), TOTAL_DECIMALS), k,
-                not_applicable=na, applicable_max=int(applicable[k]),
+                u.name, gid, i, u.row, round_fixed(int(total), TOTAL_DECIMALS), k,
+                not_applicable=na, applicable_max=int(most),
             )
     return ScoredPeriod(framework, data, units, groups, params)
 
