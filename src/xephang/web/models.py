@@ -8,7 +8,6 @@ exact number never passes through a binary float.
 
 from __future__ import annotations
 
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
