@@ -246,6 +246,18 @@ def browser(pool, session=None):
                              trust_env=False)
 
 
+#: The message of a saved draft, and of why a page refused what was sent (for the error's example).
+SAVED = "Đã lưu bản nháp."
+MESSAGE = re.compile(r'class="[^"]*\b(?:error|warning)\b[^"]*"[^>]*>(.{0,160})', re.S)
+#: The share of a reporter's rounds in which he also reads the published results.
+RESULTS_SHARE = 0.3
+
+
+def _message(html: str) -> str:
+    m = MESSAGE.search(html)
+    return re.sub(r"<[^>]+>|\s+", " ", m.group(1)).strip() if m else "no message on the page"
+
+
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 
@@ -264,8 +276,10 @@ async def reporter(stats, base, who, plan, until, rng, pool):
             continue
         token = TOKEN.search(resp.text)
         version = VERSION.search(resp.text)
-        if not token:
-            stats.record("report: open form", 0, False, "no CSRF token in the form")
+        if not token or not version:
+            # A save without the version the form was opened at is refused by the server: a form that
+            # does not carry it is a broken page, not a load figure.
+            stats.record("report: open form", 0, False, f"no {'CSRF token' if not token else 'version'} in the form")
             await asyncio.sleep(2)
             continue
         headers = {"X-CSRFToken": token.group(1), "Referer": url}
@@ -279,13 +293,22 @@ async def reporter(stats, base, who, plan, until, rng, pool):
         await asyncio.sleep(rng.uniform(*THINK))
         await timed(stats, c, "report: live score", "POST", f"{url}tinh-diem/", data=texts, headers={**headers, "HX-Request": "true"})
         await asyncio.sleep(rng.uniform(*THINK))
-        body = {**texts, "csrfmiddlewaretoken": token.group(1), "save": "1",
-                "version": version.group(1) if version else ""}
+        body = {**texts, "csrfmiddlewaretoken": token.group(1), "save": "1", "version": version.group(1)}
         resp = await timed(stats, c, "report: save draft", "POST", url, data=body, headers=headers)
         if resp is not None and resp.status_code == 302:
+            # After the redirect the page says what became of the save: saved, refused by optimistic
+            # locking (another reporter of the unit saved meanwhile: by design), or refused otherwise.
             page = await timed(stats, c, "report: open form", "GET", url)
             if page is not None and "không ghi đè" in page.text:
                 stats.conflicts += 1
+            elif page is not None and SAVED not in page.text:
+                stats.record("report: save draft", 0, False, f"not saved: {_message(page.text)}")
+        elif resp is not None and resp.status_code == 200:  # the form again, with the refused figures marked
+            stats.record("report: save draft", 0, False, f"not saved: {_message(resp.text)}")
+        if rng.random() < RESULTS_SHARE:
+            # A reporter looks at the published results (his unit's place last year) now and then.
+            await asyncio.sleep(rng.uniform(*THINK))
+            await timed(stats, c, "report: view results", "GET", f"{base}/ket-qua/{plan['published']}/")
         if rng.random() < 0.25:
             await asyncio.sleep(rng.uniform(*THINK))
             await timed(stats, c, "report: upload evidence", "POST", f"{url}minh-chung/", headers=headers,
@@ -403,6 +426,37 @@ def warm_up(base, plan, concurrency, seconds):
     return len(urls) * 3, failed
 
 
+def settle(base: str, limit: float = 300.0) -> float:
+    """Wait until the server answers its home page within half a second three times in a row (at
+    most ``limit`` seconds); returns how long it took beyond the first answer, 0 if it was idle."""
+    import httpx
+
+    start = time.monotonic()
+    fast = 0
+    while fast < 3 and time.monotonic() - start < limit:
+        t = time.perf_counter()
+        try:
+            httpx.get(f"{base}/", timeout=limit, trust_env=False)
+        except httpx.HTTPError:
+            pass
+        fast = fast + 1 if time.perf_counter() - t < 0.5 else 0
+    waited = time.monotonic() - start
+    return waited if waited > 2 else 0.0
+
+
+def workers_memory(master: int) -> list[float]:
+    """Resident memory (MB) of each gunicorn worker (the master's children), from /proc."""
+    out = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
+            out.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sorted(out)
+
+
 def pct(values, q):
     values = sorted(values)
     if not values:
@@ -515,9 +569,18 @@ def main():
             n, failed = warm_up(base, plan, args.workers * args.threads, args.warmup_seconds)
             print(f"warm-up (not measured): {n} requests in {time.perf_counter() - t:.1f} s"
                   + (f", {len(failed)} failed, e.g. {failed[0]}" if failed else ""))
-        print(f"gunicorn: {args.workers} workers x {args.threads} threads on {base}; running {args.seconds:.0f} s "
-              f"over at most {args.connections} connections ...")
+            # Requests the warm-up gave up on are still being served: the run must not start on that
+            # backlog (at the country's size it made the whole run a queue).
+            waited = settle(base)
+            if waited:
+                print(f"waited {waited:.0f} s for the server to finish the warm-up's requests")
+        print(f"gunicorn: {args.workers} workers x {args.threads} threads on {base} (garbage collector threshold "
+              f"{env.get('XEPHANG_GC_THRESHOLD') or 'default of xephang.web.collector'}); running {args.seconds:.0f} s "
+              f"over at most {args.connections} connections; load average now {os.getloadavg()[0]:.2f} ...")
+        load_before = os.getloadavg()
         stats, elapsed = asyncio.run(run_load(base, plan, args.seconds, args.seed, args.connections))
+        load_after = os.getloadavg()
+        memory = workers_memory(server.pid)
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
@@ -542,6 +605,9 @@ def main():
     print(f"\n{args.scale or 'demo province'}: {len(plan['reporters'])} reporters, {len(plan['appraisers'])} appraisers, "
           f"{plan['public']} public; duration {elapsed:.1f} s; think time {THINK[0]:g}-{THINK[1]:g} s")
     print(f"requests per second: {n / elapsed:.1f}")
+    # The machine's load beside the figures: on a shared machine other jobs' load is in the latency.
+    print("load average (1, 5, 15 min): at the start " + ", ".join(f"{x:.2f}" for x in load_before)
+          + "; at the end " + ", ".join(f"{x:.2f}" for x in load_after))
     print(f"latency: p50 {pct(every, 50) * 1000:.0f} ms, p95 {pct(every, 95) * 1000:.0f} ms, p99 {pct(every, 99) * 1000:.0f} ms, "
           f"mean {statistics.fmean(every) * 1000 if every else 0:.0f} ms")
     print(f"errors: {errors}")
@@ -556,6 +622,8 @@ def main():
         for t, lat in stats.when:
             windows[int((t - t0) // 10)].append(lat)
         print("p95 by 10 s of the run: " + ", ".join(f"{pct(v, 95) * 1000:.0f} ms ({len(v)})" for _, v in sorted(windows.items())))
+    if memory:
+        print(f"gunicorn workers' resident memory at the end: {', '.join(f'{m:.0f}' for m in memory)} MB")
     print(f"saves refused by optimistic locking (two reporters of one unit at once, by design): {stats.conflicts}")
     for e in stats.examples:
         print(f"  e.g. {e}")

@@ -10,7 +10,7 @@ floor measured in the same run on the same file:
 * XLSX floor: calamine reading the sheet's values.
 
 Targets on the 2-core machine: CSV ≤ 5× its floor, XLSX ≤ 3× its floor, peak memory < 500 MB.
-The last lines read ``csv: 3.4 s end to end, floor 0.8 s (4.2×, target ≤ 5×), 290 MB peak, ...``.
+The last lines read ``csv: 2.4 s end to end, floor 0.5 s (4.7×, target ≤ 5×), 250 MB peak, ...``.
 
     python benchmarks/read.py [--units 12000] [--criteria 150] [--seed 1] [--runs 2]
                               [--src OTHER/src]   # time another checkout's reader (before/after)

@@ -21,6 +21,26 @@ import tempfile
 import time
 
 
+def throwaway_django(prefix: str, database_url: str = "") -> None:
+    """Django set up in this process on a temporary state folder (SQLite there, or ``database_url``),
+    debug off as in production, for the test client (host ``testserver``)."""
+    state = tempfile.mkdtemp(prefix=prefix)
+    os.environ["XEPHANG_STATE_DIR"] = state
+    os.environ["XEPHANG_MEDIA_ROOT"] = os.path.join(state, "media")
+    os.environ.setdefault("XEPHANG_INSECURE_KEY_OK", "1")
+    os.environ.setdefault("XEPHANG_SECURE_COOKIES", "0")
+    os.environ["XEPHANG_ALLOWED_HOSTS"] = "testserver"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "xephang.web.settings"
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
+
+    import django
+
+    django.setup()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size", choices=["tinh", "quoc-gia"], default="quoc-gia")
@@ -28,21 +48,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args(argv)
 
-    state = tempfile.mkdtemp(prefix="xephang-scale-")
-    os.environ["XEPHANG_STATE_DIR"] = state
-    os.environ["XEPHANG_MEDIA_ROOT"] = os.path.join(state, "media")
-    os.environ.setdefault("XEPHANG_INSECURE_KEY_OK", "1")
-    os.environ.setdefault("XEPHANG_SECURE_COOKIES", "0")
-    os.environ["XEPHANG_ALLOWED_HOSTS"] = "testserver"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "xephang.web.settings"
-    if args.database_url:
-        os.environ["DATABASE_URL"] = args.database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-
-    import django
-
-    django.setup()
+    throwaway_django("xephang-scale-", args.database_url)
     from django.conf import settings
     from django.core.management import call_command
     from django.test import Client

@@ -224,3 +224,34 @@ def test_not_applicable_needs_an_input_of_its_own():
 
     e = refused(shared_only)
     assert e.path == "criteria[3].not_applicable" and "chỉ tiêu riêng" in e.message
+
+
+def test_libyaml_reads_every_shipped_and_test_criteria_set_as_the_checking_loader_does():
+    from xephang.framework.loader import DATA_DIR, _FrameworkYamlLoader, _quick_yaml
+
+    paths = sorted(DATA_DIR.glob("*.yaml")) + sorted((Path(__file__).parent / "data").rglob("*.yaml"))
+    quick = 0
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        try:
+            checked = _FrameworkYamlLoader(text).get_single_data()
+        except yaml.YAMLError:
+            assert _quick_yaml(text) is None, path
+            continue
+        data = _quick_yaml(text)
+        if data is not None:
+            quick += 1
+            assert data == checked, path
+    assert quick >= len(paths) // 2
+
+
+@pytest.mark.parametrize("text", [
+    "id: a\nid: b\n",  # a repeated key
+    "a: &x [1]\nb: *x\n",  # anchors and aliases
+    "a: " + "[" * 40 + "]" * 40 + "\n",  # nesting near the limit
+    "a: [1,\n",  # broken
+])
+def test_a_file_libyaml_should_not_decide_is_left_to_the_checking_loader(text):
+    from xephang.framework.loader import _quick_yaml
+
+    assert _quick_yaml(text) is None

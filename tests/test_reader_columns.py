@@ -18,6 +18,7 @@ from per_unit_reader import read_period_per_unit
 from xephang.errors import InputError
 from xephang.framework import load_framework, parse_framework
 from xephang.io import read_period
+from xephang.io.reader import read_table
 from xephang.io.validate import validate_unit
 from xephang.numbers import SCALE, NumberFormatError, from_fixed, parse_number, to_fixed
 from xephang.ranking import rank
@@ -262,3 +263,69 @@ def test_validate_unit_compares_a_part_with_its_whole():
     ]
     assert validate_unit(MINI, "so", dict(values, staff=None)) == []
     assert validate_unit(MINI, "so", dict(values, with_pc=to_fixed(10))) == []
+
+
+# Number columns as a national-scale file has them: mostly distinct amounts and shares (which are
+# read a whole column at once), now and then a cell that is not a plain number within the bounds.
+WHOLE_AND_DECIMALS = {"staff": (10**6, 0), "with_pc": (10**6, 0), "apps": (10**4, 0), "n_meet": (10**4, 0),
+                      "mbps": (10**5, 3), "av_ratio": (0, 4), "wan_r": (0, 3), "council_pts": (9, 2)}
+
+
+@st.composite
+def number_cell(draw, column: str) -> str:
+    if draw(st.integers(0, 60)) == 0:
+        return draw(st.sampled_from(CELLS[column]))
+    most, decimals = WHOLE_AND_DECIMALS[column]
+    whole = draw(st.integers(0, most))
+    k = draw(st.integers(0, decimals))
+    if not k:
+        return str(whole)
+    return f"{whole}{draw(st.sampled_from('.,'))}{draw(st.integers(0, 10**k - 1)):0{k}d}"
+
+
+@st.composite
+def national_files(draw) -> list[list[str]]:
+    header = ["khối", "đơn vị", *(c for c in COLUMNS if c != "district_pts")]
+    rows = [header]
+    for i in range(draw(st.integers(64, 90))):
+        row = [draw(st.sampled_from(["so", "huyen"])), f"Đơn vị {i}"]
+        for c in header[2:]:
+            row.append(draw(number_cell(c)) if c in WHOLE_AND_DECIMALS else CELLS[c][0])
+        rows.append(row)
+    return rows
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(rows=national_files(), typed=st.booleans())
+def test_columns_of_distinct_numbers_read_as_cell_by_cell(tmp_path_factory, rows, typed):
+    d = tmp_path_factory.mktemp("so")
+    path = _csv(d / "so-lieu.csv", rows)
+    from_csv = _outcome(read_period, path, MINI)
+    assert from_csv == _outcome(read_period_per_unit, path, MINI)
+    from_xlsx = _outcome(read_period, _xlsx(d / "so-lieu.xlsx", rows, typed), MINI)
+    if from_csv[0] == "read":
+        assert from_xlsx == from_csv
+    else:
+        assert from_xlsx[0] == "refused" and from_xlsx[2].column == from_csv[2].column
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cells=st.lists(st.lists(st.sampled_from(["", " ", "a", "Sở A", "1,5", "0.25", "KAD", "x\\y", "\t"]),
+                            min_size=1, max_size=4), max_size=8),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    line_end=st.sampled_from(["\n", "\r\n"]),
+    last_end=st.booleans(),
+)
+def test_a_csv_file_without_quotes_is_read_as_the_csv_module_reads_it(tmp_path_factory, cells, delimiter,
+                                                                      line_end, last_end):
+    header = delimiter.join(["khối", "đơn vị", "x"])
+    lines = [header, *(delimiter.join(c) for c in cells)]
+    text = line_end.join(lines) + (line_end if last_end else "")
+    path = tmp_path_factory.mktemp("csv") / "so-lieu.csv"
+    path.write_bytes(text.encode("utf-8"))
+    table = read_table(path)
+    records = enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    expected = [(n, r) for n, r in records if any(x.strip() for x in r)]
+    assert table.header == expected[0][1]
+    assert table.rows == expected[1:]

@@ -102,3 +102,15 @@ def test_denominator_zero_gives_no_points(mini, write):
     u = scored.unit("Sở Z")
     assert u.total == 0
     assert "mẫu số bằng 0" in scored.explain(u)[0].children[0].explanation
+
+
+def test_a_unit_is_found_by_its_name_folded_or_by_a_unique_part_of_it(scored):
+    a = scored.unit("Sở A")
+    assert scored.unit("sở a") is a and scored.unit("SỞ A") is a  # case folded
+    assert scored.unit(" Sở  A ") is a  # spaces folded
+    for u in scored.units:
+        assert scored.unit(u.name) is u  # the index built once answers every unit's own name
+    with pytest.raises(KeyError, match="không xác định được đơn vị"):
+        scored.unit("Sở")  # a part shared by several units: ambiguous
+    with pytest.raises(KeyError, match="không có"):
+        scored.unit("Không có đơn vị này")

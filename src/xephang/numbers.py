@@ -124,6 +124,19 @@ def format_number(value: Decimal | int, decimals: int, decimal_sep: str = ".", t
     return sign + whole + (decimal_sep + frac if decimals > 0 else "")
 
 
+def format_fixed(value: int, decimals: int, decimal_sep: str = ".") -> str:
+    """``format_number`` of a fixed-point value, in integers: the same text (rounded half-up, exactly
+    ``decimals`` decimals) for the long tables of a national-scale ranking."""
+    if not 0 <= decimals <= SCALE_DIGITS:
+        return format_number(from_fixed(value), decimals, decimal_sep)
+    rounded = round_fixed(value, decimals)
+    sign = "-" if rounded < 0 else ""
+    whole, frac = divmod(abs(rounded), SCALE)
+    if not decimals:
+        return f"{sign}{whole}"
+    return f"{sign}{whole}{decimal_sep}{frac // 10 ** (SCALE_DIGITS - decimals):0{decimals}d}"
+
+
 _PLAIN = re.compile(r"[+-]?\d+")
 _ONE_SEP = re.compile(r"([+-]?)(\d+)([.,])(\d+)")
 _GROUPED = re.compile(r"([+-]?)(\d{1,3}(?:([.,])\d{3})+)(?:([.,])(\d+))?")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .bulk import collector_paused
 from .datasets import PeriodFile, resolve
 from .framework import load_framework
 from .ranking import Ranking, rank
@@ -36,9 +37,10 @@ def rank_period(
     from .io import read_period  # here, not at the top: the Excel library loads only when a period is read
 
     fw = load_framework(framework or period.framework or DEFAULT_FRAMEWORK)
-    data = read_period(period.path, fw, sheet=sheet)
-    data.params = {**(period.meta.get("params") or {}), **(params or {})}
-    return rank(score(fw, data), ties if ties is not None else period.ties, period.not_ranked)
+    with collector_paused():
+        data = read_period(period.path, fw, sheet=sheet)
+        data.params = {**(period.meta.get("params") or {}), **(params or {})}
+        return rank(score(fw, data), ties if ties is not None else period.ties, period.not_ranked)
 
 
 def load_period(

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..display import range_text
-from ..numbers import SCALE, from_fixed
+from ..numbers import SCALE, div_half_up, from_fixed, round_fixed, round_half_up
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..scoring.rules import Rule
@@ -389,8 +389,6 @@ class Framework:
     def percent(self, total: int) -> Decimal:
         """total / scale as a percentage, rounded half-up to ``decimals`` (the "chỉ số 94,49 %" printed
         beside the points)."""
-        from ..numbers import div_half_up, round_fixed, round_half_up
-
         return round_half_up(from_fixed(round_fixed(div_half_up(total * 100 * SCALE, self.scale), self.decimals)),
                              self.decimals)
 
@@ -408,15 +406,11 @@ class Framework:
     def shown_fixed(self, total: int) -> int:
         """The shown value (points, or the index total/scale as DTI publishes) rounded half-up, in
         fixed point: what ranks compare when ``rank_on: shown`` and what warnings compare."""
-        from ..numbers import div_half_up, round_fixed
-
         value = div_half_up(total * SCALE, self.scale) if self.report == "index" else total
         return round_fixed(value, self.decimals)
 
     def shown(self, total: int) -> Decimal:
         """The total as documents show it, with exactly ``decimals`` decimals."""
-        from ..numbers import round_half_up
-
         return round_half_up(from_fixed(self.shown_fixed(total)), self.decimals)
 
     def describe_ties(self, ties: str | tuple[str, ...] | None = None) -> str:

@@ -73,13 +73,25 @@ class ScoredPeriod:
 
     def unit(self, name: str) -> ScoredUnit:
         key = fold(name)
-        found = [u for u in self.units if fold(u.name) == key]
+        found = self._by_folded_name().get(key, [])
         if not found:
             found = search(self.units, name, lambda u: u.name)
         if len(found) != 1:
             names = ", ".join(u.name for u in found) if found else "không có"
             raise KeyError(f"không xác định được đơn vị '{name}' (khớp: {names})")
         return found[0]
+
+    def _by_folded_name(self) -> dict[str, list[ScoredUnit]]:
+        """Units by folded name, built once per scored period (a national period has thousands of
+        units; a page that looks one up by name must not fold them all on each request). A scored
+        period is not changed after scoring, so the index never goes stale."""
+        index = self.__dict__.get("_folded_names")
+        if index is None:
+            index = {}
+            for u in self.units:
+                index.setdefault(fold(u.name), []).append(u)
+            self.__dict__["_folded_names"] = index  # built twice at worst by two threads: equal
+        return index
 
     def points(self, unit: ScoredUnit, cid: str) -> int | None:
         """A unit's points for a criterion; None if not applicable, not scored or a totals period."""
@@ -193,12 +205,13 @@ def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
         na_masks = [(cid, mask) for cid, mask in gs.na.items() if mask.any()]
         any_na = np.logical_or.reduce([m for _, m in na_masks]) if na_masks else np.zeros(len(idx), bool)
         none: frozenset[str] = frozenset()
-        for k, i in enumerate(idx):
+        # Python lists of the group's columns: a unit's entries read without a numpy lookup each.
+        for k, (i, total, most, some_na) in enumerate(zip(idx, totals.tolist(), applicable.tolist(), any_na.tolist())):
             u = data.units[i]
-            na = frozenset(cid for cid, mask in na_masks if mask[k]) if any_na[k] else none
+            na = frozenset(cid for cid, mask in na_masks if mask[k]) if some_na else none
             units[i] = ScoredUnit(
-                u.name, gid, i, u.row, round_fixed(int(totals[k]), TOTAL_DECIMALS), k,
-                not_applicable=na, applicable_max=int(applicable[k]),
+                u.name, gid, i, u.row, round_fixed(int(total), TOTAL_DECIMALS), k,
+                not_applicable=na, applicable_max=int(most),
             )
     return ScoredPeriod(framework, data, units, groups, params)
 

@@ -3,12 +3,13 @@ period taking reports or explanations (a template context processor, named in th
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Period, Role, Status, Submission
+from .models import DeadlineExtension, Period, Role, Status, Submission
 from .permissions import Who
-from .progress import days_text, deadline_for, not_submitted
+from .progress import days_text, deadline_for
 
 
 def reporter_status(request) -> dict:
@@ -19,13 +20,19 @@ def reporter_status(request) -> dict:
         return {}
     today = timezone.localdate()
     out = []
-    periods = Period.objects.filter(units=w.unit_id, status__in=(Status.OPEN, Status.EXPLANATION))
+    # One query on every page of a reporter, whatever the number of periods: his unit's report state,
+    # whether it has figures, and its deadline extension come with each period.
+    own = Submission.objects.filter(period=OuterRef("pk"), unit_id=w.unit_id)
+    extension = DeadlineExtension.objects.filter(period=OuterRef("pk"), unit_id=w.unit_id).order_by("pk")
+    periods = Period.objects.filter(units=w.unit_id, status__in=(Status.OPEN, Status.EXPLANATION)).annotate(
+        own_state=Subquery(own.values("state")[:1]), own_started=Exists(own.exclude(values={})),
+        own_extension=Subquery(extension.values("until")[:1]))
     for p in periods:
-        sub = Submission.objects.filter(period=p, unit_id=w.unit_id).only("state", "values").first()
+        p.__dict__.setdefault("_unit_deadlines", {})[w.unit_id] = p.own_extension  # as deadline_for reads it
         if p.status == Status.OPEN:
             deadline = deadline_for(p, w.unit_id)
-            submitted = not not_submitted(sub)
-            label = "Đã nộp" if submitted else ("Đang soạn" if sub is not None and sub.values else "Chưa bắt đầu")
+            submitted = p.own_state == Submission.State.SUBMITTED
+            label = "Đã nộp" if submitted else ("Đang soạn" if p.own_state is not None and p.own_started else "Chưa bắt đầu")
             out.append({"period": p, "label": label, "deadline": deadline, "days": days_text(deadline, today),
                         "late": not submitted and deadline is not None and deadline < today, "submitted": submitted,
                         "url": reverse("web:report", args=[p.pk, w.unit_id])})

@@ -264,7 +264,11 @@ def _names(unit_ids) -> list[str]:
 
 
 def editions(period: Period) -> list[tuple[int, Snapshot]]:
-    """Published versions, oldest first, numbered from 1 as the public sees them."""
+    """Published versions, oldest first, numbered from 1 as the public sees them.
+
+    Without their payload: a national result's frozen JSON is tens of MB, and the pages that list
+    versions read only the cached summary (``Snapshot.summary``); the payload is read when first used
+    (the JSON API, documents, a summary not cached yet), one query for that snapshot."""
     out = []
     # Without their payloads (tens of MB at national scale): the summary is cached by SHA-256, and a
     # payload is read only when a page asks for it.
@@ -274,7 +278,10 @@ def editions(period: Period) -> list[tuple[int, Snapshot]]:
 
 
 def edition_of(period: Period, number: str | int | None) -> tuple[int, Snapshot] | None:
-    eds = editions(period)
+    return _edition_in(editions(period), number)
+
+
+def _edition_in(eds: list[tuple[int, Snapshot]], number: str | int | None) -> tuple[int, Snapshot] | None:
     if not eds:
         return None
     if number in (None, ""):
@@ -536,11 +543,11 @@ def shown(period: Period, number=None, *, draft: bool = False) -> Shown | None:
         eds = editions(period)
         prev = eds[-1] if eds else None
         return Shown(snap, None, eds, changes(prev[1].summary, snap.summary) if prev else [], prev[0] if prev else None)
-    found = edition_of(period, number)
+    eds = editions(period)
+    found = _edition_in(eds, number)
     if found is None:
         return None
     n, snap = found
-    eds = editions(period)
     prev = next(((e, s) for e, s in reversed(eds) if e < n), None)
     return Shown(snap, n, eds, changes(prev[1].summary, snap.summary) if prev else [], prev[0] if prev else None)
 
