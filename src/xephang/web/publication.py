@@ -13,15 +13,14 @@ applied (``non_reporting``), the decision's metadata (``decision``), and once pu
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
+from xephang.bulk import collector_paused
 from xephang.documents.decision import Absent
 from xephang.numbers import format_number, plain
 from xephang.period import PeriodData, UnitEntry
@@ -199,21 +198,6 @@ def _stamp_measured(period: Period, payload: dict) -> None:
                     inp.append(note)
 
 
-@contextmanager
-def _without_cycle_collection():
-    """Building or reading back a snapshot makes millions of small objects (every unit's criteria
-    rows) that live until it is stored; Python's cycle collector would walk all of them again each
-    time it runs (about 40% of the time of a freeze at national scale). They form no cycles, so the
-    collector waits until the snapshot is stored."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _store(period: Period, user, payload: dict, reason: str, published: bool) -> Snapshot:
     text = canonical_json_fast(payload)
     last = period.snapshots.order_by("-version").only("version").first()
@@ -231,7 +215,10 @@ def _store(period: Period, user, payload: dict, reason: str, published: bool) ->
     return snap
 
 
-@_without_cycle_collection()
+# Building or reading back a snapshot makes millions of small objects (every unit's criteria rows),
+# none in a cycle, that live until it is stored: the cycle collector waits (at national scale it took
+# about 40% of a freeze walking them again and again).
+@collector_paused()
 def freeze(period: Period, user, reason: str) -> Snapshot:
     """The draft snapshot: refused while a unit has neither a report nor a non-reporting record."""
     missing = missing_units(period)
@@ -322,7 +309,7 @@ def store_scan(period: Period, user, upload) -> SignedScan:
                                      sha256=digest.hexdigest(), size=upload.size, uploaded_by=_user(user))
 
 
-@_without_cycle_collection()
+@collector_paused()  # as freezing: the draft's content read back and written again
 def publish(period: Period, user, reason: str = "", *, number: str = "", date=None, scan=None,
             imported: dict | None = None) -> Snapshot:
     """Publish the draft with the signed decision's number and date (and its scan, if given).
