@@ -20,10 +20,10 @@ from xephang.datasets import resolve
 from xephang.documents.annex import write_annex
 from xephang.documents.decision import write_decision
 from xephang.documents.meta import build_meta
-from xephang.documents.sample import sample_period
 from xephang.framework import load_framework
 from xephang.io import read_period
 from xephang.ranking import rank
+from xephang.sample import sample_period
 from xephang.scoring import score
 
 

@@ -130,16 +130,16 @@ def test_template_round_trip(mini, tmp_path):
 
     path = write_template(mini, tmp_path / "mau.xlsx", group="Khối huyện", units=["Huyện C"])
     wb = openpyxl.load_workbook(path)
-    ws = wb["Số liệu"]
-    ids = [c.value for c in ws[2]]
+    ws = wb["Báo cáo"]
+    ids = [c.value for c in ws[4]]
     assert ids[:2] == ["khối", "đơn vị"] and "staff" in ids and "late" in ids
-    assert [ws.cell(3, 1).value, ws.cell(3, 2).value] == ["huyen", "Huyện C"]
-    assert any("có,không" in dv.formula1 for dv in ws.data_validations.dataValidation)
+    assert [ws.cell(5, 1).value, ws.cell(5, 2).value] == ["huyen", "Huyện C"]
+    assert any("có,không" in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
     filled = dict(staff=10, with_pc=5, av_ratio="25%", mbps=10, has_fw="có", n_meet=0, head_kind="Không có",
                   wan_r=0.5, apps=1, std_a="có", std_b="không", council_pts=0, late=10)
     for col, key in enumerate(ids, start=1):
         if key in filled:
-            ws.cell(3, col, filled[key])
+            ws.cell(5, col, filled[key])
     wb.save(path)
     data = read_period(path, mini)
     assert [u.name for u in data.units] == ["Huyện C"]

@@ -122,3 +122,17 @@ def allowed_range(inp: Input) -> str:
     if inp.type == "list":
         return "danh sách tên, cách nhau bởi ';' hoặc xuống dòng ('không có' nếu không có mục nào)"
     return range_text(inp.min or 0, inp.max)
+
+
+def input_bounds(inp: Input, whole: Input | None = None) -> str:
+    """What a unit may write for an input on the Excel form, in full: ``allowed_range`` with what the
+    form cannot show otherwise (a count is whole; a part is not larger than its ``whole``; the unit
+    of measure)."""
+    text = allowed_range(inp)
+    if inp.type == "count":
+        text += ", số nguyên"
+    if whole is not None:
+        text += f", không lớn hơn '{whole.label}'"
+    if inp.unit and inp.numeric and inp.type != "ratio":  # a ratio says its own unit
+        text += f" ({inp.unit})"
+    return text

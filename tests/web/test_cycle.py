@@ -371,12 +371,12 @@ def test_excel_round_trip_saves_the_figures(client, demo, tmp_path):
     client.force_login(demo["baocao"])
     wb = _workbook(client.get(reverse("web:report-template", args=[p.pk, own.pk])))
     ws = wb["Báo cáo"]
-    assert ws["B3"].value == own.name and wb.sheetnames == ["Báo cáo", "Hướng dẫn"]
+    assert ws["B5"].value == own.name and wb.sheetnames == ["Báo cáo", "Hướng dẫn"]
     fw = p.framework.load()
     texts = sample_texts(fw, own.group.code, random.Random(11))
     by_header = {inp.label: inp.id for inp in fw.inputs_for(own.group.code)}
     for col in range(3, ws.max_column + 1):
-        ws.cell(row=3, column=col).value = texts[by_header[ws.cell(row=2, column=col).value]]
+        ws.cell(row=5, column=col).value = texts[by_header[ws.cell(row=2, column=col).value]]
     path = tmp_path / "bao-cao-so-tttt.xlsx"
     wb.save(path)
     with path.open("rb") as f:
@@ -393,19 +393,52 @@ def test_excel_round_trip_saves_the_figures(client, demo, tmp_path):
             assert sub.values[k] == typed, k
 
 
+def test_a_report_filled_in_the_earlier_form_still_imports(client, demo, tmp_path):
+    """Forms downloaded before the id row existed: sheet "Báo cáo", a title in row 1, the labels as the
+    header in row 2 and the unit's figures in row 3, stamped with the report version."""
+    import random
+
+    import openpyxl
+    from openpyxl.packaging.custom import StringProperty
+
+    from xephang.web.excel import template_stamp
+
+    p, own = demo["open"], demo["own"]
+    client.force_login(demo["baocao"])
+    client.get(reverse("web:report", args=[p.pk, own.pk]))
+    fw = p.framework.load()
+    inputs = fw.inputs_for(own.group.code)
+    texts = sample_texts(fw, own.group.code, random.Random(12))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Báo cáo"
+    ws["A1"] = f"Biểu mẫu báo cáo {p.name} — {own.name} (phiên bản báo cáo 0). Điền số liệu vào dòng 3; không sửa dòng 2."
+    ws.append(["Khối", "Đơn vị", *[i.label for i in inputs]])
+    ws.append([own.group.code, own.name, *[texts[i.id] for i in inputs]])
+    sub = Submission.objects.filter(period=p, unit=own).first()
+    wb.custom_doc_props.append(StringProperty(name="xephang-bao-cao", value=template_stamp(p, own, sub)))
+    path = tmp_path / "bao-cao-cu.xlsx"
+    wb.save(path)
+    with path.open("rb") as f:
+        resp = client.post(reverse("web:report-upload", args=[p.pk, own.pk]), {"xlsx": f}, follow=True)
+    assert "Đã nhập số liệu" in resp.content.decode()
+    saved = Submission.objects.get(period=p, unit=own).values
+    assert saved.keys() == texts.keys() and saved["so_cbccvc"] == texts["so_cbccvc"]
+
+
 def test_excel_with_a_bad_cell_saves_nothing_and_names_the_cell(client, demo, tmp_path):
     p, own = demo["open"], demo["own"]
     client.force_login(demo["baocao"])
     wb = _workbook(client.get(reverse("web:report-template", args=[p.pk, own.pk])))
     ws = wb["Báo cáo"]
     for col in range(3, ws.max_column + 1):
-        ws.cell(row=3, column=col).value = "có" if ws.cell(row=2, column=col).value.startswith("Có") else "1"
-    ws["C3"] = "mười"
+        ws.cell(row=5, column=col).value = "có" if ws.cell(row=2, column=col).value.startswith("Có") else "1"
+    ws["C5"] = "mười"
     path = tmp_path / "sai.xlsx"
     wb.save(path)
     with path.open("rb") as f:
         html = client.post(reverse("web:report-upload", args=[p.pk, own.pk]), {"xlsx": f}, follow=True).content.decode()
-    assert "Không lưu gì từ tệp này" in html and "sai.xlsx" in html and "Báo cáo" in html and "ô C3" in html
+    assert "Không lưu gì từ tệp này" in html and "sai.xlsx" in html and "Báo cáo" in html and "ô C5" in html
     assert Submission.objects.get(period=p, unit=own).values == {}
 
 
@@ -487,11 +520,11 @@ def test_excel_reports_every_bad_cell_in_one_message(client, demo, tmp_path):
     by_label = {i.label: i for i in fw.inputs_for(own.group.code)}
     for col in range(3, ws.max_column + 1):  # a valid figure everywhere, then three bad cells
         inp = by_label[ws.cell(row=2, column=col).value]
-        ws.cell(row=3, column=col).value = {"yesno": "có", "choice": inp.options[0].label if inp.options else ""}.get(inp.type, "1")
-    ws["C3"] = "mười"
-    ws["E3"] = "-5"
+        ws.cell(row=5, column=col).value = {"yesno": "có", "choice": inp.options[0].label if inp.options else ""}.get(inp.type, "1")
+    ws["C5"] = "mười"
+    ws["E5"] = "-5"
     yes_col = next(c for c in range(3, ws.max_column + 1) if by_label[ws.cell(row=2, column=c).value].type == "yesno")
-    ws.cell(row=3, column=yes_col).value = "chắc có"
+    ws.cell(row=5, column=yes_col).value = "chắc có"
     path = tmp_path / "hai-loi.xlsx"
     wb.save(path)
     with path.open("rb") as f:
@@ -500,7 +533,7 @@ def test_excel_reports_every_bad_cell_in_one_message(client, demo, tmp_path):
     from openpyxl.utils import get_column_letter
 
     assert "Không lưu gì từ tệp này: 3 ô có lỗi" in html
-    for cell in ("ô C3", "ô E3", f"ô {get_column_letter(yes_col)}3"):
+    for cell in ("ô C5", "ô E5", f"ô {get_column_letter(yes_col)}5"):
         assert cell in html, cell
     assert html.count("<li>tệp hai-loi.xlsx") == 3  # one line each, in one message
     assert Submission.objects.get(period=p, unit=own).values == {}

@@ -140,7 +140,7 @@ def test_no_export_writes_a_formula(client, demo, tmp_path):
     assert resp.status_code == 200
     body = b"".join(resp.streaming_content) if resp.streaming else resp.content
     assert _assert_no_formula_xlsx(body, "annex") >= len(names)
-    # the unit's Excel template (the unit's name in A1 and B3)
+    # the unit's Excel template (the unit's name in A1 and B5)
     client.force_login(demo["baocao"])
     resp = client.get(reverse("web:report-template", args=[p.pk, demo["own"].pk]))
     assert _assert_no_formula_xlsx(resp.content, "template") >= 1
@@ -209,7 +209,7 @@ def _fill_template(content: bytes, demo, value="246") -> bytes:
     texts = {**sample_texts(fw, demo["own"].group.code, random.Random(3)), "so_cbccvc": value}
     by_label = {inp.label: inp.id for inp in fw.inputs_for(demo["own"].group.code)}
     for col in range(3, ws.max_column + 1):
-        ws.cell(row=3, column=col).value = texts[by_label[ws.cell(row=2, column=col).value]]
+        ws.cell(row=5, column=col).value = texts[by_label[ws.cell(row=2, column=col).value]]
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

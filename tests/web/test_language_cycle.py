@@ -252,7 +252,7 @@ def test_a_list_through_the_excel_template(client, year):
     assert "Tỷ lệ cuộc họp do Bí thư/Chủ tịch chủ trì" not in headers  # a derived value is not asked
     labels = {i.label: i.id for i in p.framework.load().inputs.values()}
     for col, head in enumerate(headers[2:], start=3):
-        ws.cell(3, col, row[labels[head]])
+        ws.cell(5, col, row[labels[head]])
     out = io.BytesIO()
     book.save(out)
     upload = SimpleUploadedFile("bieu-mau.xlsx", out.getvalue())

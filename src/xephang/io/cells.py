@@ -49,3 +49,18 @@ def neutralise_workbook(wb) -> None:
                 safe = safe_cell(cell.value)
                 if safe is not cell.value:
                     cell.value = safe  # no longer starts with "=": openpyxl stores it as text
+
+
+#: What Excel and LibreOffice decode in a workbook's text as a character code (``_x000D_``; LibreOffice
+#: also takes fewer digits: ``huyen_thi_xa_thanh_pho`` would open as two lines).
+_ESCAPE_LIKE = re.compile(r"_(?=x[0-9A-Fa-f]{1,4}_)")
+
+
+def xlsx_text(value):
+    """``safe_cell``, and an underscore that would start such a code written as the code of ``_``
+    (``_x005F_``), so that ids such as ``so_xa_dung_qlvb`` open and save unchanged (calamine, Excel and
+    LibreOffice decode it; openpyxl shows it as written)."""
+    value = safe_cell(value)
+    if isinstance(value, str) and "_x" in value:
+        return _ESCAPE_LIKE.sub("_x005F_", value)
+    return value

@@ -250,6 +250,7 @@ def _read_xlsx_calamine(p: Path, name: str, sheet: str | None) -> Table:
 
 def _read_xlsx_openpyxl(p: Path, name: str, sheet: str | None) -> Table:
     import openpyxl
+    from openpyxl.utils.escape import unescape
 
     try:
         wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
@@ -265,7 +266,8 @@ def _read_xlsx_openpyxl(p: Path, name: str, sheet: str | None) -> Table:
                 # read_only parses each sheet's XML lazily, here: a damaged sheet fails only now.
                 for n, cells in enumerate(ws.iter_rows(values_only=True), start=1):
                     if any(c is not None and str(c).strip() for c in cells):
-                        rows.append((n, list(cells)))
+                        # openpyxl leaves the text's character codes (_x005F_) as written; calamine decodes them.
+                        rows.append((n, [unescape(c) if c.__class__ is str and "_x" in c else c for c in cells]))
             except Exception as e:  # openpyxl raises ValueError, ParseError, KeyError... for bad XML
                 raise _unreadable_sheet(name, ws.title, e) from None
             if rows:

@@ -1,6 +1,6 @@
 """The preloaded province: Thanh Hóa's 47 units in their two groups, the ``thanhhoa-2016`` criteria set,
 the 2020 period as published (totals only, frozen into a snapshot), an open demo period whose
-submissions are generated sample data, marked as such everywhere they appear, and a published 2025
+submissions are generated sample data (``xephang.sample``), marked as such everywhere they appear, and a published 2025
 sample period of the reorganised province (``demo2025``).
 """
 
@@ -17,7 +17,8 @@ from django.utils import timezone
 from xephang.datasets import resolve
 from xephang.framework import DATA_DIR, load_framework
 from xephang.io.reader import read_period
-from xephang.numbers import SCALE, plain
+from xephang.numbers import plain
+from xephang.sample import sample_texts
 
 from . import workflow
 from .models import Framework, Period, Profile, Role, Status, Submission, Unit, UnitGroup
@@ -40,42 +41,6 @@ def framework_from_package(code: str) -> Framework:
     fw = load_framework(code)
     obj, _ = Framework.objects.update_or_create(code=code, defaults={"title": fw.title, "yaml_text": text})
     return obj
-
-
-def sample_texts(fw, group: str, rng: random.Random) -> dict[str, str]:
-    """Plausible figures for one unit, as a clerk would type them (within bounds, parts <= wholes)."""
-    values: dict[str, int] = {}
-    texts: dict[str, str] = {}
-    pending = list(fw.inputs_for(group))
-    while pending:
-        for inp in list(pending):
-            if inp.at_most and inp.at_most not in values and any(p.id == inp.at_most for p in pending):
-                continue
-            pending.remove(inp)
-            if inp.type == "yesno":
-                texts[inp.id] = "có" if rng.random() < 0.85 else "không"
-            elif inp.type == "choice":
-                # Mostly the first (best) option, as most units of a province have it.
-                weights = [2 ** (len(inp.options) - k) for k in range(len(inp.options))]
-                texts[inp.id] = rng.choices(inp.options, weights=weights)[0].label
-            elif inp.type == "ratio":
-                texts[inp.id] = f"0,{rng.randint(60, 100):02d}".replace("0,100", "1")
-            else:
-                hi = inp.max // SCALE if inp.max is not None else None
-                whole = values.get(inp.at_most) if inp.at_most else None
-                if whole is not None:
-                    v = rng.randint(int(whole * 0.7), whole)
-                elif inp.id.startswith(("so_bao_cao", "co_su_co")):
-                    v = rng.choice([0, 0, 0, 1])
-                elif hi is not None:
-                    v = rng.randint(max(0, hi // 2), hi)
-                elif inp.type == "number":
-                    v = rng.randint(20, 300)
-                else:
-                    v = rng.randint(5, 250)
-                values[inp.id] = v
-                texts[inp.id] = str(v)
-    return texts
 
 
 @transaction.atomic

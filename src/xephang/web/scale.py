@@ -14,7 +14,9 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from .demo import load_demo, sample_texts
+from xephang.sample import sample_texts
+
+from .demo import load_demo
 from .demo2025 import FRAMEWORK_2025, GROUP_COMMUNES
 from .models import Framework, Period, Status, Submission, Unit, UnitGroup
 
