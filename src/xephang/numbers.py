@@ -77,6 +77,12 @@ def from_fixed(value: int) -> Decimal:
 
 def plain(value: int) -> str:
     """A fixed-point value as plain text with no trailing zeros: 85, 84.996, 0.5."""
+    if type(value) is int:  # integer arithmetic: called for every figure of every explanation
+        whole, frac = divmod(-value if value < 0 else value, SCALE)
+        sign = "-" if value < 0 else ""
+        if not frac:
+            return f"{sign}{whole}"
+        return f"{sign}{whole}.{frac:0{SCALE_DIGITS}d}".rstrip("0")
     text = f"{from_fixed(value):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
 

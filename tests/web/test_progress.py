@@ -201,3 +201,27 @@ def test_board_shows_a_page_of_units_and_counts_them_all(client, demo, monkeypat
     for n in range(1, first.context["page"].paginator.num_pages + 1):
         every += [r.unit.name for r in _board(client, p, f"?trang={n}").context["rows"]]
     assert sorted(every) == sorted(r.unit.name for r in progress.board(p))
+
+
+def test_submitted_reports_figures_are_counted_on_the_page_and_in_the_csv(client, demo):
+    """The board reads submitted reports without their figures; the rows shown and the CSV still count
+    them, as the report holds them."""
+    import csv
+    import io
+
+    p = demo["open"]
+    fw = p.framework.load()
+    login(client, "quantri")
+    rows = _board(client, p).context["rows"]
+    submitted = {s.unit_id: s for s in p.submissions.filter(state="submitted").select_related("unit__group")}
+    assert submitted
+    for r in rows:
+        assert r.filled is not None, r.unit.name
+        if r.unit.pk in submitted:
+            values = submitted[r.unit.pk].values
+            want = sum(1 for i in fw.inputs_for(r.unit.group.code) if str(values.get(i.id, "")).strip())
+            assert r.filled == want > 0, r.unit.name
+    assert all(r.filled is None for r in progress.board(p) if r.unit.pk in submitted)  # read for the page only
+    table = list(csv.reader(io.StringIO(client.get(reverse("web:progress-csv", args=[p.pk])).content.decode("utf-8-sig"))))
+    filled = {line[1]: int(line[4]) for line in table[1:]}
+    assert all(filled[r.unit.name] == r.filled for r in rows)

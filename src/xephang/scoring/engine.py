@@ -113,9 +113,18 @@ class ScoredPeriod:
         values = dict(raw_values)
         values.update({k: col[unit.index] for k, col in g.cols.items()})
 
+        # What each criterion reads is the same for every unit: worked out once per set.
+        behind_of = fw._lookups.setdefault("trace_behind", {})
+
+        def behind(c: Criterion) -> list[str]:
+            got = behind_of.get(c.id)
+            if got is None:
+                got = behind_of[c.id] = _behind(fw, c.reads())
+            return got
+
         def trace(c: Criterion) -> CriterionTrace:
             p = self.points(unit, c.id)
-            shown = [_shown(fw, q, values.get(q), raw_values.get(q)) for q in _behind(fw, c.reads())]
+            shown = [_shown(fw, q, values.get(q), raw_values.get(q)) for q in behind(c)]
             if p is None:
                 return CriterionTrace(c, None, "không áp dụng với đơn vị này; điểm tối đa được loại khỏi thang", shown)
             children = [trace(ch) for ch in c.children if ch.applies_to(unit.group)]
@@ -294,22 +303,35 @@ def _shown(fw: Framework, qid: str, value, raw) -> tuple[str, str, str]:
     q = fw.quantity(qid)
     if q is None:
         return (qid, qid, "—")
+    return (qid, _label(fw, qid), _value_text(q, value, raw))
+
+
+def _value_text(q, value, raw) -> str:
+    """One unit's value of a quantity as its trace shows it."""
     if isinstance(value, (bool, np.bool_)):
-        text = yes_no(value)
-    elif getattr(q, "type", "") == "choice":
-        text = next((o.label for o in q.options if o.id == value), str(value))
-    elif getattr(q, "type", "") == "list":
+        return yes_no(value)
+    if getattr(q, "type", "") == "choice":
+        return next((o.label for o in q.options if o.id == value), str(value))
+    if getattr(q, "type", "") == "list":
         items = list(raw or ())
-        text = f"{len(items)} mục" + (": " + "; ".join(items) if items else "")
-    else:
-        text = f"{num(value)} {q.unit}".strip()
-    label = q.label
-    if qid in fw.derived:
-        label += f" (= {fw.derived[qid].expr.text})" if fw.derived[qid].label != fw.derived[qid].expr.text else ""
-        label += " [tính toán]"
-    elif qid in fw.params:
-        label += " [tham số của kỳ]"
-    return (qid, label, text)
+        return f"{len(items)} mục" + (": " + "; ".join(items) if items else "")
+    return f"{num(value)} {q.unit}".strip()
+
+
+def _label(fw: Framework, qid: str) -> str:
+    """A quantity's label in a trace (a derived value with its formula); the same for every unit."""
+    labels = fw._lookups.setdefault("trace_labels", {})
+    label = labels.get(qid)
+    if label is None:
+        q = fw.quantity(qid)
+        label = q.label
+        if qid in fw.derived:
+            label += f" (= {fw.derived[qid].expr.text})" if fw.derived[qid].label != fw.derived[qid].expr.text else ""
+            label += " [tính toán]"
+        elif qid in fw.params:
+            label += " [tham số của kỳ]"
+        labels[qid] = label
+    return label
 
 
 def _score_node(c: Criterion, gid: str, cols, gs: GroupScores, na_any, na_max) -> np.ndarray:

@@ -19,6 +19,7 @@ import datetime
 import hashlib
 import json
 
+import orjson
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models.signals import pre_delete, pre_save
@@ -81,6 +82,45 @@ def entry_content(e) -> dict:
 def canonical_json(obj) -> str:
     """The exact text that is hashed (audit rows, snapshots): keys sorted, no spaces, UTF-8 letters kept."""
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
+#: The options that make orjson write what ``canonical_json`` writes: keys sorted, no spaces, UTF-8
+#: letters kept; dates, dataclasses and subclasses go to ``default`` (``str``) as the standard
+#: library's ``default=str`` does.
+_CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+
+
+def canonical_json_fast(obj) -> str:
+    """``canonical_json`` of a large document (a snapshot's payload: tens of MB at national scale),
+    written by orjson, about ten times faster. The same text for what a payload holds (strings, whole
+    numbers, booleans, null, lists, objects with string keys; tests compare both on real payloads);
+    what orjson cannot write as the standard library would (keys that are not strings, integers past
+    64 bits) goes to ``canonical_json``. The hash covers the stored text, whichever wrote it."""
+    try:
+        return orjson.dumps(obj, option=_CANONICAL, default=str).decode()
+    except TypeError:
+        return canonical_json(obj)
+
+
+def load_json(text: str):
+    """A stored JSON text (a snapshot's payload) read back, by orjson: several times faster than the
+    standard library on tens of MB, with the same result for what the payload holds."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)  # integers past 64 bits; or the standard library's own error
+
+
+class FastJSONEncoder(json.JSONEncoder):
+    """The encoder of a JSON field that holds large values (a snapshot unit's criteria rows): the
+    field's text written by orjson (values it cannot write as the standard library does go to the
+    standard library). Reading it back gives the same value."""
+
+    def encode(self, o) -> str:
+        try:
+            return orjson.dumps(o, option=orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS).decode()
+        except TypeError:
+            return super().encode(o)  # what orjson does not write as the standard library would: its way
 
 
 def sha256_text(text: str) -> str:

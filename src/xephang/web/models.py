@@ -8,8 +8,6 @@ exact number never passes through a binary float.
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -22,7 +20,7 @@ from xephang.framework.model import Framework as CoreFramework
 from . import frozen, immutable
 from .cache import FRAMEWORKS, SNAPSHOT_SUMMARIES
 from .frozen import FROZEN_FIELDS, FROZEN_MESSAGE, FrozenError, acting_user, is_frozen
-from .immutable import AuditQuerySet, SnapshotQuerySet, sha256_text
+from .immutable import AuditQuerySet, FastJSONEncoder, SnapshotQuerySet, load_json, sha256_text
 
 
 class Role(models.TextChoices):
@@ -506,7 +504,7 @@ class Snapshot(models.Model):
     @property
     def data(self) -> dict:
         """The whole frozen content (every unit's criteria rows too): documents and verification."""
-        return json.loads(self.payload)
+        return load_json(self.payload)
 
     @property
     def summary(self) -> dict:
@@ -561,7 +559,7 @@ class SnapshotUnit(models.Model):
     unit_id = models.IntegerField("mã đơn vị")
     group = models.CharField("khối", max_length=64)
     order = models.PositiveIntegerField("thứ tự")
-    criteria = models.JSONField("điểm từng tiêu chí", default=list)
+    criteria = models.JSONField("điểm từng tiêu chí", default=list, encoder=FastJSONEncoder)
 
     objects = SnapshotQuerySet.as_manager()  # update()/delete() refused, as for snapshots
 

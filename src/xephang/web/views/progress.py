@@ -42,6 +42,7 @@ def board(request, period):
     form, everyone, rows = _filtered(request, period)
     counts = {key: sum(1 for r in everyone if r.status == key) for key, _ in progress.UnitStatus.CHOICES}
     page = Paginator(rows, BOARD_ROWS_PER_PAGE).get_page(request.GET.get("trang"))
+    progress.complete(period, page.object_list)
     filters = request.GET.copy()
     filters.pop("trang", None)
     return render(request, "web/progress.html", {
@@ -58,7 +59,7 @@ def board_csv(request, period):
     buf = io.StringIO()
     out = csv.writer(buf)
     out.writerow(progress.CSV_HEADER)
-    out.writerows(progress.csv_rows(rows))
+    out.writerows(progress.csv_rows(progress.complete(period, rows)))
     resp = HttpResponse("\ufeff" + buf.getvalue(), content_type="text/csv; charset=utf-8")
     resp["Content-Disposition"] = f'attachment; filename="tien-do-{period.year}-{period.pk}.csv"'
     return resp
@@ -78,7 +79,8 @@ def remind(request, period):
     if not rows:
         messages.warning(request, "Không có đơn vị nào cần nhắc.")
     else:
-        sent, no_address = progress.remind(period, rows, request.user, request.build_absolute_uri("/"))
+        sent, no_address = progress.remind(period, progress.complete(period, rows), request.user,
+                                           request.build_absolute_uri("/"))
         if sent:
             messages.success(request, f"Đã gửi thư nhắc {len(sent)} đơn vị: " + ", ".join(sent) + ".")
         if no_address:
