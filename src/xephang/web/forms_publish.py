@@ -10,6 +10,8 @@ from django import forms
 
 from xephang.text import sort_key
 
+from .models import Status
+
 MAX_SCAN_BYTES = 30 * 1024 * 1024
 
 
@@ -126,3 +128,14 @@ class ReopenForm(forms.Form):
         if not text:
             raise forms.ValidationError("Hãy ghi lý do trả lại / mở lại thẩm định.")
         return text
+
+
+class TransitionForm(forms.Form):
+    """Moving a period to its next stage, with a note for the audit trail."""
+
+    to = forms.ChoiceField(widget=forms.HiddenInput, choices=Status.choices,
+                           error_messages={"invalid_choice": "Giai đoạn '%(value)s' không tồn tại.",
+                                           "required": "Chưa chọn giai đoạn."})
+    note = forms.CharField(label="Ghi chú chuyển giai đoạn", required=False, max_length=2000,
+                           widget=forms.TextInput(attrs={"id": "note"}),
+                           error_messages={"max_length": "Ghi chú tối đa %(limit_value)d ký tự (đang có %(show_value)d)."})

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from .. import publication, workflow
 from ..forms_meta import DecisionMetaForm
-from ..forms_publish import NonReportingForm, PublishForm, ReopenForm
+from ..forms_publish import NonReportingForm, PublishForm, ReopenForm, TransitionForm
 from ..frozen import FrozenError, is_frozen
 from ..models import Period, Role, Status, assessed_units, audit, refuse_frozen
 from ..permissions import Who, allow, can
@@ -63,6 +63,11 @@ def dashboard(request):
 
 @allow("period.view")
 def period_page(request, period):
+    return _period_page(request, period)
+
+
+def _period_page(request, period, transition: TransitionForm | None = None, status: int = 200):
+    """The period's page; ``transition`` is the stage-change form posted with errors, shown again."""
     w = Who.of(request.user)
     if w.role == Role.REPORTER:
         return redirect("web:report", period_id=period.pk, unit_id=w.unit_id)
@@ -87,20 +92,25 @@ def period_page(request, period):
         actions.append(("Đính chính (mở lại thẩm định một số đơn vị)" if period.status == Status.PUBLISHED
                         else "Trả lại báo cáo / mở lại thẩm định", reverse("web:reopen", args=[period.pk])))
     ctx["actions"] = actions
-    return render(request, "web/period.html", ctx)
+    if ctx["next"] is not None:
+        ctx["transition"] = transition or TransitionForm(initial={"to": ctx["next"].value})
+    return render(request, "web/period.html", ctx, status=status)
 
 
 
 @require_POST
 @allow("period.manage")
 def period_transition(request, period):
-    to = request.POST.get("to", "")
-    if to not in Status.values:
-        from django.core.exceptions import BadRequest
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        if "to" in form.errors:  # a stage that does not exist: only a tampered form sends one
+            from django.core.exceptions import BadRequest
 
-        raise BadRequest(f"Giai đoạn '{to[:40]}' không tồn tại; các giai đoạn: {', '.join(Status.labels)}.")
+            raise BadRequest(f"{' '.join(form.errors['to'])} Các giai đoạn: {', '.join(Status.labels)}.")
+        messages.error(request, "Chưa chuyển giai đoạn: xem lỗi ngay dưới ô ghi chú.")
+        return _period_page(request, period, transition=form, status=400)
     try:
-        workflow.transition(period, request.user, to, request.POST.get("note", ""))
+        workflow.transition(period, request.user, form.cleaned_data["to"], form.cleaned_data["note"])
         messages.success(request, f"Đã chuyển kỳ sang giai đoạn: {period.get_status_display()}.")
     except WorkflowError as e:
         messages.error(request, str(e))
