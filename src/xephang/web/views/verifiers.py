@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from .. import verification
+from ..forms_verification import VerifiersForm
 from ..permissions import allow
 
 
@@ -14,26 +15,17 @@ from ..permissions import allow
 def period_verifiers(request, period):
     fw = period.framework.load()
     accounts = list(verification.verifier_accounts())
-    by_pk = {str(u.pk): u for u in accounts}
     current = verification.assignments(period)
     criteria = verification.assignable(fw)
-    errors = {}
+    form = VerifiersForm(request.POST or None, criteria=criteria, accounts=accounts, current=current)
     if request.method == "POST":
-        wanted = {}
-        for c in criteria:
-            picked = request.POST.get(f"c_{c.id}", "")
-            if picked and picked not in by_pk:
-                errors[c.id] = "Hãy chọn một tài khoản cơ quan xác minh trong danh sách."
-            else:
-                wanted[c.id] = by_pk.get(picked)
-        if not errors:
-            changes = verification.assign(period, request.user, wanted)
+        if form.is_valid():
+            changes = verification.assign(period, request.user, form.wanted)
             messages.success(request, f"Đã lưu: {len(changes)} tiêu chí thay đổi người xác minh." if changes
                              else "Không có gì thay đổi.")
             return redirect("web:period-verifiers", period_id=period.pk)
         messages.error(request, "Chưa lưu: có lựa chọn không hợp lệ. Xem các ô được đánh dấu bên dưới.")
     suggested = verification.suggested(fw, accounts)
     rows = [{"criterion": c, "current": current[c.id].user_id if c.id in current else None,
-             "suggested": suggested.get(c.id), "error": errors.get(c.id),
-             "picked": request.POST.get(f"c_{c.id}", "") if errors else None} for c in criteria]
+             "suggested": suggested.get(c.id), "field": form[form.name_of(c)]} for c in criteria]
     return render(request, "web/verifiers.html", {"period": period, "rows": rows, "accounts": accounts})
