@@ -76,3 +76,54 @@ def test_verifier_choice_not_in_the_list_is_shown_in_its_row(client, demo):
     good = good[:good.index("</select>")]
     assert f'value="{agency.pk}" selected' in good  # the other pick is kept
     assert not CriterionVerifier.objects.filter(period=p).exists()
+
+
+def _explained(demo):
+    """A submitted report in the explanation stage with one adjusted figure the unit has explained."""
+    from xephang.web import workflow
+
+    p = demo["open"]
+    workflow.transition(p, demo["quantri"], Status.APPRAISAL)
+    sub = p.submissions.filter(state="submitted").exclude(unit=demo["own"]).first()
+    adj = workflow.appraise(sub, demo["thamdinh"], "so_cbccvc_co_may_tinh", False, "0", "thiếu minh chứng")
+    workflow.transition(p, demo["quantri"], Status.EXPLANATION)
+    expl = workflow.explain(adj, demo["quantri"], "Bổ sung sổ tài sản")
+    return p, sub.unit, expl
+
+
+def test_explanation_decision_without_reason_is_shown_beside_the_reason(client, demo):
+    p, unit, expl = _explained(demo)
+    client.force_login(demo["thamdinh"])
+    url = reverse("web:appraisal-unit", args=[p.pk, unit.pk])
+    resp = client.post(url, {"explanation": expl.pk, "decision": "accept", "reason": "   "})
+    assert resp.status_code == 200
+    page = _text(resp)
+    field = page[page.index(f'for="dr-{expl.pk}"'):]
+    field = field[:field.index("</div>")]
+    assert "Quyết định về giải trình phải có lý do." in field
+    expl.refresh_from_db()
+    assert expl.decision == "pending" and not AuditEntry.objects.filter(action="explanation.decide").exists()
+
+
+def test_explanation_decision_not_in_the_list_keeps_the_typed_reason(client, demo):
+    p, unit, expl = _explained(demo)
+    client.force_login(demo["thamdinh"])
+    url = reverse("web:appraisal-unit", args=[p.pk, unit.pk])
+    resp = client.post(url, {"explanation": expl.pk, "decision": "maybe", "reason": "Minh chứng hợp lệ"})
+    page = _text(resp)
+    form = page[page.index(f'for="dr-{expl.pk}"'):]
+    form = form[:form.index("</form>")]
+    assert "Hãy chọn Chấp nhận giải trình hoặc Giữ kết quả thẩm định." in form
+    assert 'value="Minh chứng hợp lệ"' in form
+    expl.refresh_from_db()
+    assert expl.decision == "pending"
+    # an explanation of another report is refused, not decided
+    other = p.submissions.filter(state="submitted").exclude(unit=unit).first().unit
+    resp = client.post(reverse("web:appraisal-unit", args=[p.pk, other.pk]),
+                       {"explanation": expl.pk, "decision": "accept", "reason": "x"})
+    assert resp.status_code == 400 and "Giải trình không thuộc báo cáo này." in _text(resp)
+    expl.refresh_from_db()
+    assert expl.decision == "pending"
+    assert client.post(url, {"explanation": expl.pk, "decision": "reject", "reason": "Giữ"}).status_code == 302
+    expl.refresh_from_db()
+    assert expl.decision == "rejected"

@@ -63,3 +63,34 @@ class AdjustmentForm(forms.Form):
     @property
     def accepted(self) -> bool:
         return self.cleaned_data["action"] == "accept"
+
+
+class ExplanationDecisionForm(forms.Form):
+    """The decision on a unit's explanation of an adjustment: accept it (the unit's figure counts) or keep
+    the appraised figure, always with a reason. Only an explanation of this report can be decided."""
+
+    explanation = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput,
+                                         error_messages={"invalid_choice": "Giải trình không thuộc báo cáo này.",
+                                                         "required": "Chưa chọn giải trình."})
+    decision = forms.ChoiceField(choices=[("accept", "Chấp nhận giải trình"), ("reject", "Giữ kết quả thẩm định")],
+                                 error_messages={"required": "Hãy chọn Chấp nhận giải trình hoặc Giữ kết quả thẩm định.",
+                                                 "invalid_choice": "Hãy chọn Chấp nhận giải trình hoặc Giữ kết quả thẩm định."})
+    reason = forms.CharField(label="Lý do quyết định", max_length=2000,
+                             error_messages={"required": "Quyết định về giải trình phải có lý do.",
+                                             "max_length": "Lý do tối đa %(limit_value)d ký tự (đang có %(show_value)d)."})
+
+    def __init__(self, *args, submission, explanation=None, **kwargs):
+        from .models import Explanation
+
+        if explanation is not None:
+            kwargs.setdefault("initial", {"explanation": explanation.pk})
+        super().__init__(*args, **kwargs)
+        self.fields["explanation"].queryset = Explanation.objects.filter(adjustment__submission=submission)
+        # The field's id follows the explanation (several forms on one page).
+        key = explanation.pk if explanation is not None else self.data.get("explanation", "")
+        self.fields["reason"].widget = forms.TextInput(attrs={
+            "id": f"dr-{key}", "required": True, "aria-describedby": f"dr-{key}-err"})
+
+    @property
+    def accepted(self) -> bool:
+        return self.cleaned_data["decision"] == "accept"

@@ -4,7 +4,7 @@ and the decisions on explanations."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
@@ -13,11 +13,10 @@ from xephang.text import search, sort_key
 from .. import verification, workflow
 from ..analysis import quality_flags
 from ..forms import build_sections
-from ..forms_appraisal import AdjustmentForm
+from ..forms_appraisal import AdjustmentForm, ExplanationDecisionForm
 from ..models import Explanation, Submission
 from ..permissions import allow, can
 from ..scoring import compare_criteria, score_period, total_text
-from ..security import int_param
 from ..workflow import WorkflowError
 
 
@@ -73,20 +72,28 @@ def appraisal_unit(request, period, unit):
         editable = bool(allowed)
     deciding = can(request.user, "explanation.decide", period, unit)
     bound = {}  # input id -> the form posted with errors, shown again with what was typed
+    deciding_bound = None  # the decision on an explanation posted with errors
     if request.method == "POST":
         if "explanation" in request.POST:
             if not deciding:
                 raise PermissionDenied("Không trong giai đoạn xem xét giải trình.")
-            expl = get_object_or_404(Explanation, pk=int_param(request.POST["explanation"], "giải trình (explanation)"),
-                                     adjustment__submission=sub)
-            try:
-                workflow.decide(expl, request.user, request.POST.get("decision") == "accept", request.POST.get("reason", ""))
-            except WorkflowError as e:
-                messages.error(request, str(e))
-            return redirect(reverse("web:appraisal-unit", args=[period.pk, unit.pk]) + f"#i-{request.POST.get('input', '')}")
-        if not editable:
+            decision = ExplanationDecisionForm(request.POST, submission=sub)
+            if "explanation" in decision.errors:  # a tampered id: no form on the page to show it beside
+                raise BadRequest(f"Giải trình (explanation): {' '.join(decision.errors['explanation'])}")
+            if decision.is_valid():
+                expl = decision.cleaned_data["explanation"]
+                try:
+                    workflow.decide(expl, request.user, decision.accepted, decision.cleaned_data["reason"])
+                except WorkflowError as e:
+                    decision.add_error("reason", str(e))
+            if decision.is_valid():
+                return redirect(reverse("web:appraisal-unit", args=[period.pk, unit.pk])
+                                + f"#i-{expl.adjustment.input_id}")
+            deciding_bound = decision
+            messages.error(request, "Chưa lưu quyết định về giải trình: xem lỗi ngay dưới giải trình.")
+        elif not editable:
             raise PermissionDenied("Không trong giai đoạn thẩm định hoặc bạn không được phân công.")
-        if "accept_all" in request.POST:
+        elif "accept_all" in request.POST:
             try:
                 n = workflow.accept_remaining(sub, request.user, only=allowed)
                 messages.success(request, f"Đã chấp nhận {n} số liệu còn lại của {unit.name}." if n
@@ -94,25 +101,26 @@ def appraisal_unit(request, period, unit):
             except WorkflowError as e:
                 messages.error(request, str(e))
             return redirect("web:appraisal-unit", period_id=period.pk, unit_id=unit.pk)
-        inp = fw.inputs.get(request.POST.get("input", ""))
-        if inp is None or inp.id not in {i.id for i in fw.inputs_for(unit.group.code)}:
-            messages.error(request, "Chỉ tiêu không thuộc biểu mẫu của đơn vị này.")
-            return redirect("web:appraisal-unit", period_id=period.pk, unit_id=unit.pk)
-        if allowed is not None and inp.id not in allowed:
-            raise PermissionDenied(f"Số liệu '{inp.label}' không thuộc tiêu chí được giao cho cơ quan của bạn.")
-        form = AdjustmentForm(request.POST, inp=inp)
-        if form.is_valid():
-            try:
-                workflow.appraise(sub, request.user, inp.id, form.accepted, form.cleaned_data["value"],
-                                  form.cleaned_data["reason"], seen_version=form.cleaned_data["version"])
-            except workflow.ConflictError as e:
-                form.add_error(None, str(e))
-            except WorkflowError as e:
-                form.add_error("value", str(e))
-        if form.is_valid():
-            return redirect(reverse("web:appraisal-unit", args=[period.pk, unit.pk]) + f"#i-{inp.id}")
-        bound[inp.id] = form
-        messages.error(request, f"Chưa lưu quyết định về '{inp.label}': xem lỗi ngay dưới số liệu.")
+        else:  # the decision on one figure
+            inp = fw.inputs.get(request.POST.get("input", ""))
+            if inp is None or inp.id not in {i.id for i in fw.inputs_for(unit.group.code)}:
+                messages.error(request, "Chỉ tiêu không thuộc biểu mẫu của đơn vị này.")
+                return redirect("web:appraisal-unit", period_id=period.pk, unit_id=unit.pk)
+            if allowed is not None and inp.id not in allowed:
+                raise PermissionDenied(f"Số liệu '{inp.label}' không thuộc tiêu chí được giao cho cơ quan của bạn.")
+            form = AdjustmentForm(request.POST, inp=inp)
+            if form.is_valid():
+                try:
+                    workflow.appraise(sub, request.user, inp.id, form.accepted, form.cleaned_data["value"],
+                                      form.cleaned_data["reason"], seen_version=form.cleaned_data["version"])
+                except workflow.ConflictError as e:
+                    form.add_error(None, str(e))
+                except WorkflowError as e:
+                    form.add_error("value", str(e))
+            if form.is_valid():
+                return redirect(reverse("web:appraisal-unit", args=[period.pk, unit.pk]) + f"#i-{inp.id}")
+            bound[inp.id] = form
+            messages.error(request, f"Chưa lưu quyết định về '{inp.label}': xem lỗi ngay dưới số liệu.")
     evidence = workflow.evidence_by_criterion(sub)
     reported = score_period(period, "reported", only_submitted=False)
     quality = quality_flags(period, sub, reported)
@@ -138,6 +146,10 @@ def appraisal_unit(request, period, unit):
                 f.adjustment = adjustments.get(f.input.id)
                 f.verifier = verifier_of.get(f.input.id)
                 f.editable = editable and (allowed is None or f.input.id in allowed)
+                expl = getattr(f.adjustment, "explanation", None) if f.adjustment else None
+                if deciding and expl is not None and expl.decision == Explanation.Decision.PENDING:
+                    posted = deciding_bound is not None and deciding_bound.data.get("explanation") == str(expl.pk)
+                    f.decision = deciding_bound if posted else ExplanationDecisionForm(submission=sub, explanation=expl)
                 if f.editable:
                     # A list starts from the unit's own items, one per line: the appraiser strikes or adds.
                     start = {"value": "\n".join(f.items)} if f.input.type == "list" and f.items else {}
