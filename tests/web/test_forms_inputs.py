@@ -127,3 +127,31 @@ def test_explanation_decision_not_in_the_list_keeps_the_typed_reason(client, dem
     assert client.post(url, {"explanation": expl.pk, "decision": "reject", "reason": "Giữ"}).status_code == 302
     expl.refresh_from_db()
     assert expl.decision == "rejected"
+
+
+def test_unit_explanation_without_text_is_shown_beside_the_text(client, demo):
+    from django.contrib.auth import get_user_model
+
+    from xephang.web import workflow
+    from xephang.web.models import Explanation, Profile, Role
+
+    p = demo["open"]
+    workflow.transition(p, demo["quantri"], Status.APPRAISAL)
+    sub = p.submissions.filter(state="submitted").exclude(unit=demo["own"]).first()
+    adj = workflow.appraise(sub, demo["thamdinh"], "so_cbccvc_co_may_tinh", False, "0", "thiếu minh chứng")
+    workflow.transition(p, demo["quantri"], Status.EXPLANATION)
+    rep = get_user_model().objects.create_user("bc-x", password="x")
+    Profile.objects.create(user=rep, role=Role.REPORTER, unit=sub.unit)
+    client.force_login(rep)
+    url = reverse("web:explanation", args=[p.pk, sub.unit.pk])
+    resp = client.post(url, {"adjustment": adj.pk, "text": "  ", "locator": "trang 7 mục 2"})
+    assert resp.status_code == 200
+    page = _text(resp)
+    text = page[page.index(f'for="t-{adj.pk}"'):]
+    text = text[:text.index("</div>")]
+    assert "Hãy nhập nội dung giải trình." in text
+    locator = page[page.index(f'for="l-{adj.pk}"'):]
+    assert 'value="trang 7 mục 2"' in locator[:locator.index("</div>")]
+    assert not Explanation.objects.filter(adjustment=adj).exists()
+    resp = client.post(url, {"adjustment": adj.pk, "text": "Bổ sung sổ tài sản"})
+    assert resp.status_code == 302 and Explanation.objects.get(adjustment=adj).text == "Bổ sung sổ tài sản"

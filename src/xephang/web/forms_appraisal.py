@@ -1,5 +1,6 @@
-"""The appraiser's decision on one reported figure, as a form typed by the figure: yes/no and choices
-are picked from a list, numbers typed (85,03 accepted); errors stay beside the field with what was typed."""
+"""Appraisal forms: the appraiser's decision on one reported figure, typed by the figure (yes/no and choices
+picked from a list, numbers typed, 85,03 accepted); the unit's explanation of an adjusted figure and the
+decision on it. Errors stay beside the field with what was typed."""
 
 from __future__ import annotations
 
@@ -94,3 +95,34 @@ class ExplanationDecisionForm(forms.Form):
     @property
     def accepted(self) -> bool:
         return self.cleaned_data["decision"] == "accept"
+
+
+class ExplanationForm(forms.Form):
+    """A unit's explanation of an adjusted figure of its own report, with an optional document."""
+
+    adjustment = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput,
+                                        error_messages={"invalid_choice": "Số liệu này không bị điều chỉnh trong báo cáo "
+                                                                          "của đơn vị.",
+                                                        "required": "Chưa chọn số liệu bị điều chỉnh."})
+    text = forms.CharField(label="Nội dung giải trình", max_length=5000,
+                           error_messages={"required": "Hãy nhập nội dung giải trình.",
+                                           "max_length": "Giải trình tối đa %(limit_value)d ký tự (đang có %(show_value)d)."})
+    file = forms.FileField(label="Tài liệu bổ sung (không bắt buộc)", required=False)
+    locator = forms.CharField(label="Vị trí trong tài liệu", required=False, max_length=200,
+                              error_messages={"max_length": "Vị trí tối đa %(limit_value)d ký tự (đang có %(show_value)d)."})
+
+    def __init__(self, *args, submission, adjustment=None, **kwargs):
+        if adjustment is not None:
+            initial = kwargs.setdefault("initial", {})
+            initial.setdefault("adjustment", adjustment.pk)
+            expl = getattr(adjustment, "explanation", None)
+            if expl is not None:
+                initial.setdefault("text", expl.text)
+        super().__init__(*args, **kwargs)
+        self.fields["adjustment"].queryset = submission.adjustments.filter(accepted=False)
+        # Ids follow the adjustment (one form per adjusted figure on the page).
+        key = adjustment.pk if adjustment is not None else self.data.get("adjustment", "")
+        self.fields["text"].widget = forms.Textarea(attrs={"id": f"t-{key}", "rows": 3, "required": True,
+                                                           "aria-describedby": f"t-{key}-err"})
+        self.fields["file"].widget = forms.ClearableFileInput(attrs={"id": f"f-{key}"})
+        self.fields["locator"].widget = forms.TextInput(attrs={"id": f"l-{key}"})

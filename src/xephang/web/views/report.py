@@ -4,7 +4,7 @@ and the unit's explanations (giải trình) of the appraiser's adjustments."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,11 +15,12 @@ from xephang.errors import InputErrors, XephangError
 
 from .. import progress, workflow
 from ..forms import build_sections, fill_blanks_for_preview, texts_from_post
+from ..forms_appraisal import ExplanationForm
 from ..forms_evidence import EvidenceForm, EvidenceLinksForm, criteria_choices
-from ..models import Adjustment, Evidence, Submission
+from ..models import Evidence, Submission
 from ..permissions import allow, can
 from ..scoring import adjustment_costs, check_values, criteria_rows, score_period, total_text
-from ..security import download, int_param, kind_of_stored, pending_draft
+from ..security import download, kind_of_stored, pending_draft
 from ..workflow import WorkflowError
 
 
@@ -285,25 +286,35 @@ def explanation_page(request, period, unit):
     sub = get_object_or_404(Submission, period=period, unit=unit)
     fw = period.framework.load()
     editable = can(request.user, "explanation.edit", period, unit)
+    bound = None  # the explanation posted with errors, shown again with what was typed
     if request.method == "POST":
         if not editable:
             raise PermissionDenied("Không trong giai đoạn giải trình.")
-        adj = get_object_or_404(Adjustment, pk=int_param(request.POST.get("adjustment"), "điều chỉnh (adjustment)"),
-                                submission=sub, accepted=False)
-        ev = None
-        try:
-            if request.FILES.get("file"):
-                readers = [c.id for c in fw.readers_of(adj.input_id)]
-                ev = workflow.add_evidence(sub, request.user, request.FILES["file"], readers[:1],
-                                           request.POST.get("locator", ""), "Giải trình: " + fw.inputs[adj.input_id].label)
-            workflow.explain(adj, request.user, request.POST.get("text", ""), ev)
+        form = ExplanationForm(request.POST, request.FILES, submission=sub)
+        if "adjustment" in form.errors:  # a tampered id: no form on the page to show it beside
+            raise BadRequest(f"Số liệu điều chỉnh (adjustment): {' '.join(form.errors['adjustment'])}")
+        if form.is_valid():
+            adj, d = form.cleaned_data["adjustment"], form.cleaned_data
+            ev = None
+            try:
+                if d["file"]:
+                    readers = [c.id for c in fw.readers_of(adj.input_id)]
+                    ev = workflow.add_evidence(sub, request.user, d["file"], readers[:1], d["locator"],
+                                               "Giải trình: " + fw.inputs[adj.input_id].label)
+                workflow.explain(adj, request.user, d["text"], ev)
+            except WorkflowError as e:
+                form.add_error("file" if d["file"] and ev is None else "text", str(e))
+        if form.is_valid():
             messages.success(request, "Đã gửi giải trình.")
-        except WorkflowError as e:
-            messages.error(request, str(e))
-        return redirect("web:explanation", period_id=period.pk, unit_id=unit.pk)
+            return redirect("web:explanation", period_id=period.pk, unit_id=unit.pk)
+        bound = form
+        messages.error(request, "Chưa gửi giải trình: xem lỗi ngay dưới ô nhập.")
     adjustments = sub.adjustments.filter(accepted=False).select_related("explanation", "appraiser__profile__unit")
     costs = adjustment_costs(period, sub)
-    items = [(a, fw.inputs.get(a.input_id), costs.get(a.input_id)) for a in adjustments]
+    posted = str(bound.data.get("adjustment")) if bound is not None else None
+    items = [(a, fw.inputs.get(a.input_id), costs.get(a.input_id),
+              bound if posted == str(a.pk) else ExplanationForm(submission=sub, adjustment=a))
+             for a in adjustments]
     return render(request, "web/explanation.html", {"period": period, "unit": unit, "sub": sub, "items": items,
                                                      "editable": editable})
 
