@@ -329,3 +329,16 @@ def test_a_csv_file_without_quotes_is_read_as_the_csv_module_reads_it(tmp_path_f
     expected = [(n, r) for n, r in records if any(x.strip() for x in r)]
     assert table.header == expected[0][1]
     assert table.rows == expected[1:]
+
+
+@given(st.lists(st.from_regex(r"\d{1,12}", fullmatch=True), min_size=1, max_size=40),
+       st.lists(st.from_regex(r"\d{1,12}[.,]\d{1,15}", fullmatch=True), max_size=5))
+def test_a_column_of_plain_numbers_reads_as_decimal_reads_each_cell(wholes, decimals):
+    from decimal import Decimal
+
+    from xephang.io.reader import _fixed_lines
+    from xephang.numbers import SCALE
+
+    for cells in (wholes, wholes + decimals):
+        expected = [int(Decimal(c.replace(",", ".")) * SCALE) for c in cells]
+        assert _fixed_lines("\n".join(cells)) == expected

@@ -811,6 +811,7 @@ _PLAIN_TYPED = re.compile(r"\d{1,12}(?:\.\d{1,15})?", re.ASCII)
 _PLAIN_TEXTS = re.compile(f"(?:(?:{_PLAIN_TEXT.pattern})\n)*(?:{_PLAIN_TEXT.pattern})", re.ASCII)
 _PLAIN_TYPEDS = re.compile(f"(?:(?:{_PLAIN_TYPED.pattern})\n)*(?:{_PLAIN_TYPED.pattern})", re.ASCII)
 _TIMES_SCALE = f"E{SCALE_DIGITS}"
+_SCALE_ZEROS = "0" * SCALE_DIGITS
 
 
 def _fixed_lines(joined: str) -> list[int]:
@@ -818,6 +819,8 @@ def _fixed_lines(joined: str) -> list[int]:
     each written with the exponent of the scale ("12.5E15"), which Decimal reads exactly, as int."""
     if "," in joined:
         joined = joined.replace(",", ".")
+    if "." not in joined:  # whole numbers (counts): the scale's zeros written after the digits, read by int
+        return list(map(int, (joined.replace("\n", _SCALE_ZEROS + "\n") + _SCALE_ZEROS).split("\n")))
     return list(map(int, map(Decimal, (joined.replace("\n", _TIMES_SCALE + "\n") + _TIMES_SCALE).split("\n"))))
 
 
