@@ -19,6 +19,12 @@ def _text(resp) -> str:
     return html.unescape(resp.content.decode())
 
 
+def _field(page: str, field_id: str) -> str:
+    """The block of one form field on a page: its label, input, and the error written beside it."""
+    block = page[page.index(f'for="{field_id}"'):]
+    return block[:block.index("</div>")]
+
+
 def test_stage_change_note_too_long_is_shown_beside_the_note(client, demo):
     p = demo["open"]
     client.force_login(demo["quantri"])
@@ -28,8 +34,7 @@ def test_stage_change_note_too_long_is_shown_beside_the_note(client, demo):
     assert resp.status_code == 400
     page = _text(resp)
     # the error sits in the note's field block, the typed note is still in the input
-    field = page[page.index('for="note"'):]
-    field = field[:field.index("</div>")]
+    field = _field(page, "note")
     assert "Ghi chú tối đa 2000 ký tự" in field and note in field
     p.refresh_from_db()
     assert p.status == Status.OPEN and AuditEntry.objects.count() == audits
@@ -78,8 +83,8 @@ def test_verifier_choice_not_in_the_list_is_shown_in_its_row(client, demo):
     assert not CriterionVerifier.objects.filter(period=p).exists()
 
 
-def _explained(demo):
-    """A submitted report in the explanation stage with one adjusted figure the unit has explained."""
+def _adjusted(demo):
+    """A submitted report in the explanation stage with one adjusted figure."""
     from xephang.web import workflow
 
     p = demo["open"]
@@ -87,8 +92,15 @@ def _explained(demo):
     sub = p.submissions.filter(state="submitted").exclude(unit=demo["own"]).first()
     adj = workflow.appraise(sub, demo["thamdinh"], "so_cbccvc_co_may_tinh", False, "0", "thiếu minh chứng")
     workflow.transition(p, demo["quantri"], Status.EXPLANATION)
-    expl = workflow.explain(adj, demo["quantri"], "Bổ sung sổ tài sản")
-    return p, sub.unit, expl
+    return p, sub, adj
+
+
+def _explained(demo):
+    """As ``_adjusted``, the unit having explained the adjustment."""
+    from xephang.web import workflow
+
+    p, sub, adj = _adjusted(demo)
+    return p, sub.unit, workflow.explain(adj, demo["quantri"], "Bổ sung sổ tài sản")
 
 
 def test_explanation_decision_without_reason_is_shown_beside_the_reason(client, demo):
@@ -98,9 +110,7 @@ def test_explanation_decision_without_reason_is_shown_beside_the_reason(client, 
     resp = client.post(url, {"explanation": expl.pk, "decision": "accept", "reason": "   "})
     assert resp.status_code == 200
     page = _text(resp)
-    field = page[page.index(f'for="dr-{expl.pk}"'):]
-    field = field[:field.index("</div>")]
-    assert "Quyết định về giải trình phải có lý do." in field
+    assert "Quyết định về giải trình phải có lý do." in _field(page, f"dr-{expl.pk}")
     expl.refresh_from_db()
     assert expl.decision == "pending" and not AuditEntry.objects.filter(action="explanation.decide").exists()
 
@@ -132,14 +142,9 @@ def test_explanation_decision_not_in_the_list_keeps_the_typed_reason(client, dem
 def test_unit_explanation_without_text_is_shown_beside_the_text(client, demo):
     from django.contrib.auth import get_user_model
 
-    from xephang.web import workflow
     from xephang.web.models import Explanation, Profile, Role
 
-    p = demo["open"]
-    workflow.transition(p, demo["quantri"], Status.APPRAISAL)
-    sub = p.submissions.filter(state="submitted").exclude(unit=demo["own"]).first()
-    adj = workflow.appraise(sub, demo["thamdinh"], "so_cbccvc_co_may_tinh", False, "0", "thiếu minh chứng")
-    workflow.transition(p, demo["quantri"], Status.EXPLANATION)
+    p, sub, adj = _adjusted(demo)
     rep = get_user_model().objects.create_user("bc-x", password="x")
     Profile.objects.create(user=rep, role=Role.REPORTER, unit=sub.unit)
     client.force_login(rep)
@@ -147,11 +152,8 @@ def test_unit_explanation_without_text_is_shown_beside_the_text(client, demo):
     resp = client.post(url, {"adjustment": adj.pk, "text": "  ", "locator": "trang 7 mục 2"})
     assert resp.status_code == 200
     page = _text(resp)
-    text = page[page.index(f'for="t-{adj.pk}"'):]
-    text = text[:text.index("</div>")]
-    assert "Hãy nhập nội dung giải trình." in text
-    locator = page[page.index(f'for="l-{adj.pk}"'):]
-    assert 'value="trang 7 mục 2"' in locator[:locator.index("</div>")]
+    assert "Hãy nhập nội dung giải trình." in _field(page, f"t-{adj.pk}")
+    assert 'value="trang 7 mục 2"' in _field(page, f"l-{adj.pk}")
     assert not Explanation.objects.filter(adjustment=adj).exists()
     resp = client.post(url, {"adjustment": adj.pk, "text": "Bổ sung sổ tài sản"})
     assert resp.status_code == 302 and Explanation.objects.get(adjustment=adj).text == "Bổ sung sổ tài sản"
