@@ -18,6 +18,7 @@ test: $(VENV)/.installed-test
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 
 # Re-pin after editing pyproject.toml's dependencies (kept pins stay); `make lock LOCK_ARGS=--upgrade`
 # takes the newest versions of everything.

@@ -24,8 +24,22 @@ from xephang.ranking import rank
 from xephang.scoring import score
 
 GROUPS = ["so_ban_nganh", "huyen_thi_xa_thanh_pho", "xa_phuong"]
-KINDS = ["ratio", "ratio_value", "relative", "yesno", "tiers", "choice", "count", "direct", "sum", "best",
-         "formula", "derived_tiers", "when", "list"]
+KINDS = [
+    "ratio",
+    "ratio_value",
+    "relative",
+    "yesno",
+    "tiers",
+    "choice",
+    "count",
+    "direct",
+    "sum",
+    "best",
+    "formula",
+    "derived_tiers",
+    "when",
+    "list",
+]
 
 
 def framework(n_criteria: int, rng: random.Random):
@@ -57,10 +71,22 @@ def framework_doc(n_criteria: int, rng: random.Random) -> dict:
             c = {"rule": {"type": "yesno", "input": i}}
         elif kind == "tiers":
             inputs.append({"id": i, "label": f"Chỉ tiêu {k}", "type": "count"})
-            c = {"rule": {"type": "tiers", "input": i, "tiers": [{"min": 4, "points": m}, {"min": 2, "points": round(m / 2, 6)}]}}
+            c = {
+                "rule": {
+                    "type": "tiers",
+                    "input": i,
+                    "tiers": [{"min": 4, "points": m}, {"min": 2, "points": round(m / 2, 6)}],
+                }
+            }
         elif kind == "choice":
-            inputs.append({"id": i, "label": f"Chỉ tiêu {k}", "type": "choice",
-                           "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}]})
+            inputs.append(
+                {
+                    "id": i,
+                    "label": f"Chỉ tiêu {k}",
+                    "type": "choice",
+                    "options": [{"id": "a", "label": "A"}, {"id": "b", "label": "B"}, {"id": "c", "label": "C"}],
+                }
+            )
             c = {"rule": {"type": "choice", "input": i, "points": {"a": m, "b": round(m / 2, 6), "c": 0}}}
         elif kind == "count":
             inputs.append({"id": i, "label": f"Chỉ tiêu {k}", "type": "count"})
@@ -69,14 +95,23 @@ def framework_doc(n_criteria: int, rng: random.Random) -> dict:
             inputs.append({"id": i, "label": f"Chỉ tiêu {k}", "type": "count"})
             c = {"rule": {"type": "formula", "points": f"min({i} / required_docs, 1) * max"}}
         elif kind == "derived_tiers":  # tiers over a derived value (a weighted conversion per staff)
-            inputs += [{"id": f"{i}_a", "label": f"Chỉ tiêu {k}a", "type": "number"},
-                       {"id": f"{i}_b", "label": f"Chỉ tiêu {k}b", "type": "number"},
-                       {"id": f"{i}_d", "label": f"Giá trị {k}", "value": f"({i}_a + {i}_b * 0.5) / staff"}]
-            c = {"rule": {"type": "tiers", "input": f"{i}_d",
-                          "tiers": [{"min": 100, "points": "max"}, {"min": 20, "points": "max / 2"}]}}
+            inputs += [
+                {"id": f"{i}_a", "label": f"Chỉ tiêu {k}a", "type": "number"},
+                {"id": f"{i}_b", "label": f"Chỉ tiêu {k}b", "type": "number"},
+                {"id": f"{i}_d", "label": f"Giá trị {k}", "value": f"({i}_a + {i}_b * 0.5) / staff"},
+            ]
+            c = {
+                "rule": {
+                    "type": "tiers",
+                    "input": f"{i}_d",
+                    "tiers": [{"min": 100, "points": "max"}, {"min": 20, "points": "max / 2"}],
+                }
+            }
         elif kind == "when":  # counts only if another figure holds
-            inputs += [{"id": i, "label": f"Chỉ tiêu {k}", "type": "yesno"},
-                       {"id": f"{i}_c", "label": f"Điều kiện {k}", "type": "count"}]
+            inputs += [
+                {"id": i, "label": f"Chỉ tiêu {k}", "type": "yesno"},
+                {"id": f"{i}_c", "label": f"Điều kiện {k}", "type": "count"},
+            ]
             c = {"when": f"{i}_c >= 2 and staff > 30", "rule": {"type": "yesno", "input": i}}
         elif kind == "list":
             inputs.append({"id": i, "label": f"Danh sách {k}", "type": "list"})
@@ -91,19 +126,39 @@ def framework_doc(n_criteria: int, rng: random.Random) -> dict:
                 half = round(m / 2, 6) if kind == "sum" else m
                 if kind == "sum" and s == 1:
                     half = round(m - half, 6)
-                subs.append({"id": f"{cid}_{s}", "title": f"Tiêu chí {k}.{s}", "max": half,
-                             "rule": {"type": "ratio", "value": f"{i}_{s}"}})
+                subs.append(
+                    {
+                        "id": f"{cid}_{s}",
+                        "title": f"Tiêu chí {k}.{s}",
+                        "max": half,
+                        "rule": {"type": "ratio", "value": f"{i}_{s}"},
+                    }
+                )
             c = {"criteria": subs, "aggregate": kind}
         criteria.append({"id": cid, "title": f"Tiêu chí {k}", "max": m, **c})
-    criteria.append({"id": "tru_diem", "title": "Trừ điểm", "max": 5, "deduction": True,
-                     "inputs": [{"id": "late", "label": "Báo cáo muộn", "type": "count"}],
-                     "rule": {"type": "count", "input": "late", "per": 1}})
+    criteria.append(
+        {
+            "id": "tru_diem",
+            "title": "Trừ điểm",
+            "max": 5,
+            "deduction": True,
+            "inputs": [{"id": "late", "label": "Báo cáo muộn", "type": "count"}],
+            "rule": {"type": "count", "input": "late", "per": 1},
+        }
+    )
     doc = {
-        "id": "bench", "title": "Bộ tiêu chí đo hiệu năng", "scale": 100,
+        "id": "bench",
+        "title": "Bộ tiêu chí đo hiệu năng",
+        "scale": 100,
         "groups": [{"id": g, "name": g} for g in GROUPS],
-        "levels": [{"id": "tot", "name": "Tốt", "min": 85, "max": 100}, {"id": "kha", "name": "Khá", "min": 70, "below": 85},
-                   {"id": "tb", "name": "Trung bình", "min": 50, "below": 70}, {"id": "yeu", "name": "Yếu", "min": 0, "below": 50}],
-        "inputs": inputs, "criteria": criteria,
+        "levels": [
+            {"id": "tot", "name": "Tốt", "min": 85, "max": 100},
+            {"id": "kha", "name": "Khá", "min": 70, "below": 85},
+            {"id": "tb", "name": "Trung bình", "min": 50, "below": 70},
+            {"id": "yeu", "name": "Yếu", "min": 0, "below": 50},
+        ],
+        "inputs": inputs,
+        "criteria": criteria,
         "params": [{"id": "required_docs", "label": "Số văn bản theo yêu cầu của tỉnh", "type": "count", "min": 1}],
     }
     return doc
@@ -134,8 +189,9 @@ def period(fw, n_units: int, rng: random.Random) -> PeriodData:
             col = [rng.randint(0, 6) * SCALE for _ in units]
         values[inp.id] = col
     na = {"c3": set(range(0, n_units, 97))}  # a few units for which a criterion does not apply
-    return PeriodData(source="bench", kind="inputs", units=units, values=values, not_applicable=na,
-                      params={"required_docs": 4})
+    return PeriodData(
+        source="bench", kind="inputs", units=units, values=values, not_applicable=na, params={"required_docs": 4}
+    )
 
 
 def main() -> None:
@@ -149,9 +205,13 @@ def main() -> None:
     fw.criterion("c3").may_be_not_applicable = True
     data = period(fw, args.units, rng)
     leaves = sum(1 for c in fw.all_criteria() if c.is_leaf)
-    exprs = len(fw.derived) + sum(1 for c in fw.all_criteria() if c.when is not None or c.rule and c.rule.type == "formula")
-    print(f"{args.units} units, {len(fw.groups)} groups, {len(fw.criteria)} criteria ({leaves} leaves, "
-          f"{exprs} expressions), seed {args.seed}")
+    exprs = len(fw.derived) + sum(
+        1 for c in fw.all_criteria() if c.when is not None or c.rule and c.rule.type == "formula"
+    )
+    print(
+        f"{args.units} units, {len(fw.groups)} groups, {len(fw.criteria)} criteria ({leaves} leaves, "
+        f"{exprs} expressions), seed {args.seed}"
+    )
 
     times = []
     for _ in range(3):

@@ -89,8 +89,12 @@ def main() -> None:
         runs = COUNTS["accepted"] + COUNTS["refused"]
         if runs % 20000 == 0:  # libFuzzer leaves by _exit(): no atexit, so report as it goes
             took = time.perf_counter() - start
-            print(f"{target}: {runs} inputs in {took:.1f} s ({runs / took:.0f}/s); accepted "
-                  f"{COUNTS['accepted']}, refused clearly {COUNTS['refused']}", file=sys.stderr, flush=True)
+            print(
+                f"{target}: {runs} inputs in {took:.1f} s ({runs / took:.0f}/s); accepted "
+                f"{COUNTS['accepted']}, refused clearly {COUNTS['refused']}",
+                file=sys.stderr,
+                flush=True,
+            )
 
     atheris.Setup(args, counted)
     atheris.Fuzz()

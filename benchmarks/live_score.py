@@ -41,19 +41,25 @@ def main(argv=None) -> int:
     period = load_scale(*SIZES[args.size], seed=1, status=Status.OPEN)
     fw = period.framework.load()
     saved = scoring.score_period(period, "reported")
-    print(f"prepared in {time.perf_counter() - t:.1f} s: {period.units.count()} units, {len(saved.unit_ids)} "
-          f"scored ({connection.vendor}); saved scores cached once, as every request after the first finds them")
+    print(
+        f"prepared in {time.perf_counter() - t:.1f} s: {period.units.count()} units, {len(saved.unit_ids)} "
+        f"scored ({connection.vendor}); saved scores cached once, as every request after the first finds them"
+    )
     rng = random.Random(5)
     subs = list(period.submissions.select_related("unit__group"))
     cases = {
         "a commune, submitted": next(s for s in subs if s.unit.group.code == GROUP_COMMUNES and s.state == "submitted"),
-        "a commune, draft": next((s for s in subs if s.unit.group.code == GROUP_COMMUNES and s.state != "submitted"),
-                                 None),
-        "a department, submitted": next(s for s in subs if s.unit.group.code != GROUP_COMMUNES
-                                        and s.state == "submitted"),
+        "a commune, draft": next(
+            (s for s in subs if s.unit.group.code == GROUP_COMMUNES and s.state != "submitted"), None
+        ),
+        "a department, submitted": next(
+            s for s in subs if s.unit.group.code != GROUP_COMMUNES and s.state == "submitted"
+        ),
     }
-    print(f"\n{'live self-score of':<26}{'alone cpu ms':>14}{'again cpu ms':>14}{'scored again':>14}"
-          f"  (median of {args.repeat} new figures)")
+    print(
+        f"\n{'live self-score of':<26}{'alone cpu ms':>14}{'again cpu ms':>14}{'scored again':>14}"
+        f"  (median of {args.repeat} new figures)"
+    )
     from xephang.scoring.rules import Relative
 
     def above_best(texts: dict, group: str) -> dict:  # the value of every relative criterion far above all
@@ -81,8 +87,10 @@ def main(argv=None) -> int:
             c = time.process_time()
             scoring._score_period(period, fw, "reported", True, override)
             again.append(time.process_time() - c)
-        print(f"{label:<26}{statistics.median(alone) * 1000:>14.1f}{statistics.median(again) * 1000:>14.1f}"
-              f"{fell_back:>11}/{args.repeat}" + (f"  ({incomplete} refused as incomplete)" if incomplete else ""))
+        print(
+            f"{label:<26}{statistics.median(alone) * 1000:>14.1f}{statistics.median(again) * 1000:>14.1f}"
+            f"{fell_back:>11}/{args.repeat}" + (f"  ({incomplete} refused as incomplete)" if incomplete else "")
+        )
     return 0
 
 

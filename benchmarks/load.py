@@ -76,15 +76,45 @@ def start_postgres(tmp: Path) -> tuple[str, callable]:
     if os.geteuid() == 0:  # initdb refuses root
         shutil.chown(tmp, "postgres")
         prefix = ["runuser", "-u", "postgres", "--"]
-    subprocess.run([*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "xephang", "--auth=trust", "-E", "UTF8",
-                    "--locale=C.UTF-8"], check=True, stdout=subprocess.DEVNULL)
-    subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(tmp / "pg.log"), "-w", "-o",
-                    f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c max_connections=200", "start"],
-                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            *prefix,
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "xephang",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    subprocess.run(
+        [
+            *prefix,
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(tmp / "pg.log"),
+            "-w",
+            "-o",
+            f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            "start",
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
     def stop():
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
     return f"postgres://xephang@127.0.0.1:{port}/postgres", stop
 
@@ -232,9 +262,11 @@ def shared_pool(connections: int):
 
     # An idle connection is dropped after 1 s, before gunicorn closes it (its keep-alive is 2 s): a
     # request sent on a connection the server is closing at that instant fails (ReadError).
-    return httpx.AsyncHTTPTransport(verify=ssl.create_default_context(), trust_env=False,
-                                    limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections,
-                                                        keepalive_expiry=1.0))
+    return httpx.AsyncHTTPTransport(
+        verify=ssl.create_default_context(),
+        trust_env=False,
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections, keepalive_expiry=1.0),
+    )
 
 
 def browser(pool, session=None):
@@ -242,8 +274,9 @@ def browser(pool, session=None):
     (closing a client closes its transport, the pool of everyone); ``run_load`` closes the pool."""
     import httpx
 
-    return httpx.AsyncClient(transport=pool, cookies={"sessionid": session} if session else None, timeout=30,
-                             trust_env=False)
+    return httpx.AsyncClient(
+        transport=pool, cookies={"sessionid": session} if session else None, timeout=30, trust_env=False
+    )
 
 
 #: The message of a saved draft, and of why a page refused what was sent (for the error's example).
@@ -291,7 +324,15 @@ async def reporter(stats, base, who, plan, until, rng, pool):
             k = rng.choice(yesno)
             texts[k] = "không" if texts[k] == "có" else "có"
         await asyncio.sleep(rng.uniform(*THINK))
-        await timed(stats, c, "report: live score", "POST", f"{url}tinh-diem/", data=texts, headers={**headers, "HX-Request": "true"})
+        await timed(
+            stats,
+            c,
+            "report: live score",
+            "POST",
+            f"{url}tinh-diem/",
+            data=texts,
+            headers={**headers, "HX-Request": "true"},
+        )
         await asyncio.sleep(rng.uniform(*THINK))
         body = {**texts, "csrfmiddlewaretoken": token.group(1), "save": "1", "version": version.group(1)}
         resp = await timed(stats, c, "report: save draft", "POST", url, data=body, headers=headers)
@@ -311,9 +352,16 @@ async def reporter(stats, base, who, plan, until, rng, pool):
             await timed(stats, c, "report: view results", "GET", f"{base}/ket-qua/{plan['published']}/")
         if rng.random() < 0.25:
             await asyncio.sleep(rng.uniform(*THINK))
-            await timed(stats, c, "report: upload evidence", "POST", f"{url}minh-chung/", headers=headers,
-                        data={"csrfmiddlewaretoken": token.group(1), "criteria": evidence, "locator": "trang 1"},
-                        files={"file": ("Quyết định.pdf", PDF, "application/pdf")})
+            await timed(
+                stats,
+                c,
+                "report: upload evidence",
+                "POST",
+                f"{url}minh-chung/",
+                headers=headers,
+                data={"csrfmiddlewaretoken": token.group(1), "criteria": evidence, "locator": "trang 1"},
+                files={"file": ("Quyết định.pdf", PDF, "application/pdf")},
+            )
         await asyncio.sleep(rng.uniform(*THINK))
 
 
@@ -326,8 +374,14 @@ async def appraiser(stats, base, who, plan, until, rng, pool):
         await timed(stats, c, "appraisal: list", "GET", f"{base}/ky/{p}/tham-dinh/")
         if plan["search"]:  # thousands of units: the appraiser looks one up by name
             await asyncio.sleep(rng.uniform(*THINK))
-            await timed(stats, c, "appraisal: list, search", "GET", f"{base}/ky/{p}/tham-dinh/",
-                        params={"tim": rng.choice(plan["search"])})
+            await timed(
+                stats,
+                c,
+                "appraisal: list, search",
+                "GET",
+                f"{base}/ky/{p}/tham-dinh/",
+                params={"tim": rng.choice(plan["search"])},
+            )
         await asyncio.sleep(rng.uniform(*THINK))
         unit = rng.choice(units)
         url = f"{base}/ky/{p}/tham-dinh/{unit}/"
@@ -339,9 +393,15 @@ async def appraiser(stats, base, who, plan, until, rng, pool):
         forms = re.findall(r'name="input" value="([^"]+)"><input type="hidden" name="version" value="(\d+)"', resp.text)
         for input_id, version in forms[:3]:
             await asyncio.sleep(rng.uniform(*THINK))
-            await timed(stats, c, "appraisal: decide", "POST", url, headers={"Referer": url},
-                        data={"csrfmiddlewaretoken": token.group(1), "input": input_id, "action": "accept",
-                              "version": version})
+            await timed(
+                stats,
+                c,
+                "appraisal: decide",
+                "POST",
+                url,
+                headers={"Referer": url},
+                data={"csrfmiddlewaretoken": token.group(1), "input": input_id, "action": "accept", "version": version},
+            )
 
 
 async def visitor(stats, base, plan, until, rng, pool):
@@ -356,10 +416,18 @@ async def visitor(stats, base, plan, until, rng, pool):
         if plan["search"]:  # a long result: a visitor searches his commune by name, or reads further pages
             await asyncio.sleep(rng.uniform(*THINK))
             if rng.random() < 0.5 or not plan["pages"]:
-                await timed(stats, c, "public: results, search", "GET", f"{base}/ket-qua/{p}/",
-                            params={"tim": rng.choice(plan["search"])})
+                await timed(
+                    stats,
+                    c,
+                    "public: results, search",
+                    "GET",
+                    f"{base}/ket-qua/{p}/",
+                    params={"tim": rng.choice(plan["search"])},
+                )
             else:
-                await timed(stats, c, "public: results, page n", "GET", f"{base}/ket-qua/{p}/?{rng.choice(plan['pages'])}")
+                await timed(
+                    stats, c, "public: results, page n", "GET", f"{base}/ket-qua/{p}/?{rng.choice(plan['pages'])}"
+                )
         await asyncio.sleep(rng.uniform(*THINK))
         await timed(stats, c, "public: unit page", "GET", f"{base}/ket-qua/{p}/don-vi/{rng.choice(units)}/")
         await asyncio.sleep(rng.uniform(*THINK))
@@ -400,7 +468,9 @@ def warm_up(base, plan, concurrency, seconds):
         urls += [(appraiser, f"{base}/ky/{plan['appraisal']}/tham-dinh/?tim={t}") for t in plan["search"][:3]]
         urls += [(appraiser, f"{base}/ky/{plan['appraisal']}/tham-dinh/{u}/") for u in sample(plan["appraisal_units"])]
     urls += [(None, f"{base}/"), (None, results), (None, f"{base}/api/ket-qua/{plan['published']}/")]
-    urls += [(None, f"{results}?tim={t}") for t in plan["search"][:3]] + [(None, f"{results}?{q}") for q in plan["pages"][:3]]
+    urls += [(None, f"{results}?tim={t}") for t in plan["search"][:3]] + [
+        (None, f"{results}?{q}") for q in plan["pages"][:3]
+    ]
     urls += [(None, f"{results}don-vi/{u}/") for u in sample(plan["published_units"])]
 
     context = ssl.create_default_context()  # one, not one per request (see shared_pool)
@@ -414,8 +484,9 @@ def warm_up(base, plan, concurrency, seconds):
             failed.append(f"not sent in the {seconds:g} s of the warm-up: {url}")
             return
         try:
-            resp = httpx.get(url, cookies={"sessionid": session} if session else None, timeout=min(60, left),
-                             verify=context)
+            resp = httpx.get(
+                url, cookies={"sessionid": session} if session else None, timeout=min(60, left), verify=context
+            )
             if resp.status_code >= 400:
                 failed.append(f"HTTP {resp.status_code} {url}")
         except httpx.HTTPError as e:
@@ -499,8 +570,6 @@ async def run_load(base, plan, seconds, seed, connections):
     return stats, time.monotonic() - start
 
 
-
-
 def main():
     global THINK
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -512,17 +581,33 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--database-url")
     ap.add_argument("--seed", type=int, default=2026)
-    ap.add_argument("--no-warmup", dest="warmup", action="store_false",
-                    help="measure from a cold start (every worker parses and compiles on its first requests)")
-    ap.add_argument("--think", type=float, nargs=2, default=THINK, metavar=("MIN", "MAX"),
-                    help="seconds between two actions of one user (default 5 15)")
-    ap.add_argument("--scale", choices=["tinh", "quoc-gia"],
-                    help="generated periods of a province (20 sở + 166 xã) or of the country (34 + 3,300) "
-                         "instead of the demo province's 47 units")
-    ap.add_argument("--warmup-seconds", type=float, default=180,
-                    help="at most this long for the warm-up (default 180)")
-    ap.add_argument("--connections", type=int, default=100,
-                    help="connections open at once, shared by every simulated user (default 100)")
+    ap.add_argument(
+        "--no-warmup",
+        dest="warmup",
+        action="store_false",
+        help="measure from a cold start (every worker parses and compiles on its first requests)",
+    )
+    ap.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=THINK,
+        metavar=("MIN", "MAX"),
+        help="seconds between two actions of one user (default 5 15)",
+    )
+    ap.add_argument(
+        "--scale",
+        choices=["tinh", "quoc-gia"],
+        help="generated periods of a province (20 sở + 166 xã) or of the country (34 + 3,300) "
+        "instead of the demo province's 47 units",
+    )
+    ap.add_argument("--warmup-seconds", type=float, default=180, help="at most this long for the warm-up (default 180)")
+    ap.add_argument(
+        "--connections",
+        type=int,
+        default=100,
+        help="connections open at once, shared by every simulated user (default 100)",
+    )
     args = ap.parse_args()
     THINK = tuple(args.think)
 
@@ -535,28 +620,59 @@ def main():
         url = args.database_url
         if not url:
             url, stop_pg = start_postgres(tmp)
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "xephang.web.settings",
-               "XEPHANG_SECRET_KEY": "load-test-" + "x" * 50, "XEPHANG_SECURE_COOKIES": "0",
-               "XEPHANG_STATE_DIR": str(tmp / "state"), "XEPHANG_MEDIA_ROOT": str(tmp / "media"),
-               "XEPHANG_ALLOWED_HOSTS": "127.0.0.1", "XEPHANG_CONN_MAX_AGE": "600"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_SETTINGS_MODULE": "xephang.web.settings",
+            "XEPHANG_SECRET_KEY": "load-test-" + "x" * 50,
+            "XEPHANG_SECURE_COOKIES": "0",
+            "XEPHANG_STATE_DIR": str(tmp / "state"),
+            "XEPHANG_MEDIA_ROOT": str(tmp / "media"),
+            "XEPHANG_ALLOWED_HOSTS": "127.0.0.1",
+            "XEPHANG_CONN_MAX_AGE": "600",
+        }
         py = sys.executable
         t = time.perf_counter()
         subprocess.run([py, "-m", "django", "migrate", "-v0"], env=env, check=True)
-        done = subprocess.run([py, "-c", PREPARE, str(args.reporters), str(args.appraisers), str(args.public),
-                               args.scale or ""], env=env, capture_output=True, text=True)
+        done = subprocess.run(
+            [py, "-c", PREPARE, str(args.reporters), str(args.appraisers), str(args.public), args.scale or ""],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if done.returncode:
             sys.exit(f"preparing the data failed:\n{done.stderr[-3000:]}")
         plan = json.loads(done.stdout.strip().splitlines()[-1])
         plan["public"] = args.public
-        print(f"prepared in {time.perf_counter() - t:.1f} s: {args.reporters} reporters on {len(plan['units'])} units, "
-              f"{args.appraisers} appraisers ({len(plan['appraisal_units'])} units submitted), {args.public} public "
-              f"visitors ({len(plan['published_units'])} units published); PostgreSQL {url.rsplit('@', 1)[-1]}")
+        print(
+            f"prepared in {time.perf_counter() - t:.1f} s: {args.reporters} reporters on {len(plan['units'])} units, "
+            f"{args.appraisers} appraisers ({len(plan['appraisal_units'])} units submitted), {args.public} public "
+            f"visitors ({len(plan['published_units'])} units published); PostgreSQL {url.rsplit('@', 1)[-1]}"
+        )
         port = free_port()
         gunicorn = Path(py).with_name("gunicorn")
         server = subprocess.Popen(
-            [str(gunicorn), "xephang.web.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers),
-             "--threads", str(args.threads), "--worker-class", "gthread" if args.threads > 1 else "sync",
-             "--log-level", "warning", "--timeout", "60", "--graceful-timeout", "5"], env=env, start_new_session=True)
+            [
+                str(gunicorn),
+                "xephang.web.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(args.workers),
+                "--threads",
+                str(args.threads),
+                "--worker-class",
+                "gthread" if args.threads > 1 else "sync",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "5",
+            ],
+            env=env,
+            start_new_session=True,
+        )
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
             try:
@@ -567,16 +683,20 @@ def main():
         if args.warmup:
             t = time.perf_counter()
             n, failed = warm_up(base, plan, args.workers * args.threads, args.warmup_seconds)
-            print(f"warm-up (not measured): {n} requests in {time.perf_counter() - t:.1f} s"
-                  + (f", {len(failed)} failed, e.g. {failed[0]}" if failed else ""))
+            print(
+                f"warm-up (not measured): {n} requests in {time.perf_counter() - t:.1f} s"
+                + (f", {len(failed)} failed, e.g. {failed[0]}" if failed else "")
+            )
             # Requests the warm-up gave up on are still being served: the run must not start on that
             # backlog (at the country's size it made the whole run a queue).
             waited = settle(base)
             if waited:
                 print(f"waited {waited:.0f} s for the server to finish the warm-up's requests")
-        print(f"gunicorn: {args.workers} workers x {args.threads} threads on {base} (garbage collector threshold "
-              f"{env.get('XEPHANG_GC_THRESHOLD') or 'default of xephang.web.collector'}); running {args.seconds:.0f} s "
-              f"over at most {args.connections} connections; load average now {os.getloadavg()[0]:.2f} ...")
+        print(
+            f"gunicorn: {args.workers} workers x {args.threads} threads on {base} (garbage collector threshold "
+            f"{env.get('XEPHANG_GC_THRESHOLD') or 'default of xephang.web.collector'}); running {args.seconds:.0f} s "
+            f"over at most {args.connections} connections; load average now {os.getloadavg()[0]:.2f} ..."
+        )
         load_before = os.getloadavg()
         stats, elapsed = asyncio.run(run_load(base, plan, args.seconds, args.seed, args.connections))
         load_after = os.getloadavg()
@@ -599,29 +719,46 @@ def main():
     print(f"\n{'request':<28}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}")
     for kind in sorted(set(stats.lat) | set(stats.errors)):
         v = stats.lat.get(kind, [])
-        print(f"{kind:<28}{len(v):>7}{pct(v, 50) * 1000:>9.0f}{pct(v, 95) * 1000:>9.0f}{pct(v, 99) * 1000:>9.0f}"
-              f"{stats.errors.get(kind, 0):>8}")
-    print(f"{'all':<28}{n:>7}{pct(every, 50) * 1000:>9.0f}{pct(every, 95) * 1000:>9.0f}{pct(every, 99) * 1000:>9.0f}{errors:>8}")
-    print(f"\n{args.scale or 'demo province'}: {len(plan['reporters'])} reporters, {len(plan['appraisers'])} appraisers, "
-          f"{plan['public']} public; duration {elapsed:.1f} s; think time {THINK[0]:g}-{THINK[1]:g} s")
+        print(
+            f"{kind:<28}{len(v):>7}{pct(v, 50) * 1000:>9.0f}{pct(v, 95) * 1000:>9.0f}{pct(v, 99) * 1000:>9.0f}"
+            f"{stats.errors.get(kind, 0):>8}"
+        )
+    print(
+        f"{'all':<28}{n:>7}{pct(every, 50) * 1000:>9.0f}{pct(every, 95) * 1000:>9.0f}{pct(every, 99) * 1000:>9.0f}{errors:>8}"
+    )
+    print(
+        f"\n{args.scale or 'demo province'}: {len(plan['reporters'])} reporters, {len(plan['appraisers'])} appraisers, "
+        f"{plan['public']} public; duration {elapsed:.1f} s; think time {THINK[0]:g}-{THINK[1]:g} s"
+    )
     print(f"requests per second: {n / elapsed:.1f}")
     # The machine's load beside the figures: on a shared machine other jobs' load is in the latency.
-    print("load average (1, 5, 15 min): at the start " + ", ".join(f"{x:.2f}" for x in load_before)
-          + "; at the end " + ", ".join(f"{x:.2f}" for x in load_after))
-    print(f"latency: p50 {pct(every, 50) * 1000:.0f} ms, p95 {pct(every, 95) * 1000:.0f} ms, p99 {pct(every, 99) * 1000:.0f} ms, "
-          f"mean {statistics.fmean(every) * 1000 if every else 0:.0f} ms")
+    print(
+        "load average (1, 5, 15 min): at the start "
+        + ", ".join(f"{x:.2f}" for x in load_before)
+        + "; at the end "
+        + ", ".join(f"{x:.2f}" for x in load_after)
+    )
+    print(
+        f"latency: p50 {pct(every, 50) * 1000:.0f} ms, p95 {pct(every, 95) * 1000:.0f} ms, p99 {pct(every, 99) * 1000:.0f} ms, "
+        f"mean {statistics.fmean(every) * 1000 if every else 0:.0f} ms"
+    )
     print(f"errors: {errors}")
     if stats.unfinished:
         late = sum(w >= CUT_OFF_ERROR for w in stats.unfinished)
-        print(f"requests cut off by the end of the run: {len(stats.unfinished)} (waiting {min(stats.unfinished):.1f}"
-              f"-{max(stats.unfinished):.1f} s; {late} of them {CUT_OFF_ERROR:g} s or more, counted as errors)")
+        print(
+            f"requests cut off by the end of the run: {len(stats.unfinished)} (waiting {min(stats.unfinished):.1f}"
+            f"-{max(stats.unfinished):.1f} s; {late} of them {CUT_OFF_ERROR:g} s or more, counted as errors)"
+        )
     print(f"stopped {elapsed - args.seconds:.1f} s after the deadline")
     if stats.when:
         t0 = min(t for t, _ in stats.when)
         windows = defaultdict(list)
         for t, lat in stats.when:
             windows[int((t - t0) // 10)].append(lat)
-        print("p95 by 10 s of the run: " + ", ".join(f"{pct(v, 95) * 1000:.0f} ms ({len(v)})" for _, v in sorted(windows.items())))
+        print(
+            "p95 by 10 s of the run: "
+            + ", ".join(f"{pct(v, 95) * 1000:.0f} ms ({len(v)})" for _, v in sorted(windows.items()))
+        )
     if memory:
         print(f"gunicorn workers' resident memory at the end: {', '.join(f'{m:.0f}' for m in memory)} MB")
     print(f"saves refused by optimistic locking (two reporters of one unit at once, by design): {stats.conflicts}")

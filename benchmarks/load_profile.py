@@ -63,13 +63,20 @@ def main(argv=None) -> int:
         publish_generated(pub_p, User.objects.get(username="quantri"))
     else:
         open_p, pub_p = Period.objects.get(year=2021), Period.objects.get(year=2020)
-        appr_p = Period.objects.create(name="Năm 2022 (thẩm định, đo)", year=2022, framework=open_p.framework,
-                                       kind="inputs", status=Status.APPRAISAL, sample=True)
+        appr_p = Period.objects.create(
+            name="Năm 2022 (thẩm định, đo)",
+            year=2022,
+            framework=open_p.framework,
+            kind="inputs",
+            status=Status.APPRAISAL,
+            sample=True,
+        )
         appr_p.units.set(open_p.units.all())
         fw = open_p.framework.load()
         for u in open_p.units.select_related("group"):
-            Submission.objects.create(period=appr_p, unit=u, values=sample_texts(fw, u.group.code, rng),
-                                      state="submitted", sample=True)
+            Submission.objects.create(
+                period=appr_p, unit=u, values=sample_texts(fw, u.group.code, rng), state="submitted", sample=True
+            )
     Submission.objects.filter(period=open_p).update(state="draft", submitted_at=None)
     fw = open_p.framework.load()
     unit = open_p.units.select_related("group").order_by("order", "pk").first()
@@ -80,8 +87,10 @@ def main(argv=None) -> int:
     appr_p.appraisers.add(appraiser)
     appr_unit = appr_p.submissions.filter(state="submitted").order_by("unit__order", "unit_id").first().unit_id
     pub_unit = pub_p.units.order_by("order", "pk").last().pk
-    print(f"prepared in {time.perf_counter() - t:.1f} s: {open_p.units.count()} units a period "
-          f"({connection.vendor})", flush=True)
+    print(
+        f"prepared in {time.perf_counter() - t:.1f} s: {open_p.units.count()} units a period ({connection.vendor})",
+        flush=True,
+    )
 
     rep, app, anon = Client(), Client(), Client()
     rep.force_login(reporter)
@@ -100,8 +109,14 @@ def main(argv=None) -> int:
     def upload():
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        return rep.post(report + "minh-chung/", {"criteria": evidence, "locator": "trang 1",
-                                                  "file": SimpleUploadedFile("Quyết định.pdf", pdf, "application/pdf")})
+        return rep.post(
+            report + "minh-chung/",
+            {
+                "criteria": evidence,
+                "locator": "trang 1",
+                "file": SimpleUploadedFile("Quyết định.pdf", pdf, "application/pdf"),
+            },
+        )
 
     kinds = {
         "report: open form": lambda: rep.get(report),
@@ -127,8 +142,10 @@ def main(argv=None) -> int:
             gc_time[0] += time.perf_counter() - gc_time[1]
 
     gc.callbacks.append(on_gc)
-    print(f"\n{'request':<26}{'queries':>8}{'cpu ms':>9}{'wall ms':>9}{'gc ms':>8}  (median of {args.repeat}; "
-          f"gc: mean time in Python's garbage collector)")
+    print(
+        f"\n{'request':<26}{'queries':>8}{'cpu ms':>9}{'wall ms':>9}{'gc ms':>8}  (median of {args.repeat}; "
+        f"gc: mean time in Python's garbage collector)"
+    )
     for kind, go in kinds.items():
         if args.only and kind not in args.only:
             continue
@@ -144,8 +161,11 @@ def main(argv=None) -> int:
                 go()
                 cpu.append(time.process_time() - c)
                 wall.append(time.perf_counter() - w)
-        print(f"{kind:<26}{len(ctx.captured_queries):>8}{statistics.median(cpu) * 1000:>9.1f}"
-              f"{statistics.median(wall) * 1000:>9.1f}{gc_time[0] / args.repeat * 1000:>8.1f}", flush=True)
+        print(
+            f"{kind:<26}{len(ctx.captured_queries):>8}{statistics.median(cpu) * 1000:>9.1f}"
+            f"{statistics.median(wall) * 1000:>9.1f}{gc_time[0] / args.repeat * 1000:>8.1f}",
+            flush=True,
+        )
         if kind == args.queries:
             for q in ctx.captured_queries:
                 print(f"    {q['time']}s  {q['sql'][:300]}")

@@ -128,9 +128,13 @@ def end_to_end(path: Path, fw_path: Path, runs: int, src: str | None) -> tuple[f
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", code, "rank", str(path), "--framework", str(fw_path),
-                               *PARAMS],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        done = subprocess.run(
+            [sys.executable, "-c", code, "rank", str(path), "--framework", str(fw_path), *PARAMS],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         wall = min(wall, time.perf_counter() - t)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if done.returncode != 0:
@@ -158,16 +162,20 @@ def main() -> None:
         else:
             fw_path, csv_path, xlsx_path = write_files(folder, args.units, args.criteria, args.seed)
         columns = len(next(csv.reader(csv_path.open(encoding="utf-8")))) - 2
-        print(f"{args.units} units × {columns} input columns ({args.criteria} criteria), seed {args.seed}: "
-              f"CSV {csv_path.stat().st_size / 2**20:.1f} MB, XLSX {xlsx_path.stat().st_size / 2**20:.1f} MB "
-              f"(written in {time.perf_counter() - t:.0f} s)")
+        print(
+            f"{args.units} units × {columns} input columns ({args.criteria} criteria), seed {args.seed}: "
+            f"CSV {csv_path.stat().st_size / 2**20:.1f} MB, XLSX {xlsx_path.stat().st_size / 2**20:.1f} MB "
+            f"(written in {time.perf_counter() - t:.0f} s)"
+        )
         lines = []
         for kind, path, floor, target in (("csv", csv_path, csv_floor, 5), ("xlsx", xlsx_path, xlsx_floor, 3)):
             base = min(floor(path) for _ in range(args.runs))
             total, wall, peak = end_to_end(path, fw_path, args.runs, args.src)
             ok = "ok" if total <= target * base and peak < 500 else "OVER TARGET"
-            lines.append(f"{kind}: {total:.1f} s end to end, floor {base:.1f} s ({total / base:.1f}×, "
-                         f"target ≤ {target}×), {peak:.0f} MB peak, {wall:.1f} s wall [{ok}]")
+            lines.append(
+                f"{kind}: {total:.1f} s end to end, floor {base:.1f} s ({total / base:.1f}×, "
+                f"target ≤ {target}×), {peak:.0f} MB peak, {wall:.1f} s wall [{ok}]"
+            )
         print("\n".join(lines))
 
 

@@ -23,8 +23,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 state = tempfile.mkdtemp(prefix="xephang-bench-board-")
-os.environ.update({"DJANGO_SETTINGS_MODULE": "xephang.web.settings", "XEPHANG_DEBUG": "1", "XEPHANG_STATE_DIR": state,
-                   "XEPHANG_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost"})
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "xephang.web.settings",
+        "XEPHANG_DEBUG": "1",
+        "XEPHANG_STATE_DIR": state,
+        "XEPHANG_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+    }
+)
 sys.path.insert(0, str(ROOT / "src"))
 
 import django  # noqa: E402
@@ -43,17 +49,24 @@ def grow(period, count: int) -> None:
     leaves = [c.id for c in fw.all_criteria() if c.rule is not None and c.applies_to(model.unit.group.code)]
     have = period.units.count()
     for i in range(max(0, count - have)):
-        unit = Unit.objects.create(name=f"Đơn vị thử {i + 1:03d}", group=model.unit.group, order=900 + i,
-                                   email=f"don-vi-{i}@example.invalid")
+        unit = Unit.objects.create(
+            name=f"Đơn vị thử {i + 1:03d}", group=model.unit.group, order=900 + i, email=f"don-vi-{i}@example.invalid"
+        )
         period.units.add(unit)
         if i % 3 == 0:
             continue  # not started
         state = "draft" if i % 6 == 1 else "submitted"
-        sub = Submission.objects.create(period=period, unit=unit, values=dict(model.values), state=state,
-                                        submitted_at=timezone.now() if state == "submitted" else None)
+        sub = Submission.objects.create(
+            period=period,
+            unit=unit,
+            values=dict(model.values),
+            state=state,
+            submitted_at=timezone.now() if state == "submitted" else None,
+        )
         for k in range(2):
-            ev = Evidence.objects.create(submission=sub, file=f"minh-chung/bench/{i}-{k}.pdf",
-                                         original_name=f"tai-lieu-{k}.pdf", size=1000)
+            ev = Evidence.objects.create(
+                submission=sub, file=f"minh-chung/bench/{i}-{k}.pdf", original_name=f"tai-lieu-{k}.pdf", size=1000
+            )
             EvidenceLink.objects.create(evidence=ev, criterion_id=leaves[(i + k) % len(leaves)])
 
 
@@ -95,23 +108,33 @@ def main() -> None:
     grow(period, args.units)
     fw = period.framework.load()
     n_subs = period.submissions.count()
-    print(f"{period.units.count()} đơn vị, {len(list(fw.all_criteria()))} tiêu chí, {n_subs} báo cáo "
-          f"({period.submissions.filter(state='submitted').count()} đã nộp), "
-          f"{sum(len(fw.inputs_for(g.id)) for g in fw.groups) // len(fw.groups)} chỉ tiêu/đơn vị (trung bình)")
+    print(
+        f"{period.units.count()} đơn vị, {len(list(fw.all_criteria()))} tiêu chí, {n_subs} báo cáo "
+        f"({period.submissions.filter(state='submitted').count()} đã nộp), "
+        f"{sum(len(fw.inputs_for(g.id)) for g in fw.groups) // len(fw.groups)} chỉ tiêu/đơn vị (trung bình)"
+    )
     admin = Client()
     admin.force_login(get_user_model().objects.get(username="quantri"))
     results = []
-    results.append(("Bảng tiến độ (đang nhận báo cáo)", *timed(admin, reverse("web:progress", args=[period.pk]), args.repeat)))
+    results.append(
+        ("Bảng tiến độ (đang nhận báo cáo)", *timed(admin, reverse("web:progress", args=[period.pk]), args.repeat))
+    )
 
     period.status = Status.APPRAISAL
     period.save()
     appraiser = get_user_model().objects.get(username="thamdinh")
     for k, sub in enumerate(period.submissions.filter(state="submitted").select_related("unit")):
         inputs = fw.inputs_for(sub.unit.group.code)
-        Adjustment.objects.bulk_create([Adjustment(submission=sub, input_id=i.id, accepted=True, appraiser=appraiser)
-                                        for i in inputs[: len(inputs) // 2 + k % 3]])
+        Adjustment.objects.bulk_create(
+            [
+                Adjustment(submission=sub, input_id=i.id, accepted=True, appraiser=appraiser)
+                for i in inputs[: len(inputs) // 2 + k % 3]
+            ]
+        )
     cache.clear_all()  # the bulk insert above already changed the period's revision: a cold start
-    results.append(("Bảng tiến độ (đang thẩm định)", *timed(admin, reverse("web:progress", args=[period.pk]), args.repeat)))
+    results.append(
+        ("Bảng tiến độ (đang thẩm định)", *timed(admin, reverse("web:progress", args=[period.pk]), args.repeat))
+    )
     results.append(("Danh sách thẩm định", *timed(admin, reverse("web:appraisal", args=[period.pk]), args.repeat)))
     print(f"{'trang':<36} {'lần đầu':>10} {'trung vị':>10} {'truy vấn':>9}")
     for name, first, median, queries in results:

@@ -67,8 +67,10 @@ def main(argv=None) -> int:
     departments, communes = SIZES[args.size]
     period = load_scale(departments, communes)
     n = period.units.count()
-    print(f"web_scale: {args.size}, {n} units, {period.submissions.count()} reports, "
-          f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; generated in {time.perf_counter() - t:.1f} s")
+    print(
+        f"web_scale: {args.size}, {n} units, {period.submissions.count()} reports, "
+        f"{settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}; generated in {time.perf_counter() - t:.1f} s"
+    )
     User = get_user_model()
     admin, appraiser = User.objects.get(username="quantri"), User.objects.get(username="thamdinh")
     period.appraisers.add(appraiser)
@@ -137,11 +139,14 @@ def main(argv=None) -> int:
     for fmt in ("csv", "xlsx", "json"):
         page(public, reverse("web:open-data", args=[period.pk, fmt]), f"open data .{fmt}")
     page(public, reverse("web:api-period", args=[period.pk]), "API: the period's results")
-    worst = max((best for label, first, best in figures if "page" in label or "list" in label or "board" in label),
-                default=0)
+    worst = max(
+        (best for label, first, best in figures if "page" in label or "list" in label or "board" in label), default=0
+    )
     snap = next(best for label, first, best in figures if label.startswith("freeze"))
-    print(f"web_scale: {n} units: slowest page {worst * 1000:.0f} ms (target < 300), "
-          f"freeze and publish {snap:.1f} s (target < 5)")
+    print(
+        f"web_scale: {n} units: slowest page {worst * 1000:.0f} ms (target < 300), "
+        f"freeze and publish {snap:.1f} s (target < 5)"
+    )
     return 0
 
 

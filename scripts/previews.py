@@ -53,17 +53,24 @@ def main() -> int:
         # The ranking rules on the same sample: a unit assessed but not ranked, the districts with
         # levels of their own, pillars, points and percentage side by side.
         variant = rules_variant(spf.framework)
-        rules = rank(score(variant, read_period(spf.path, variant)), None,
-                     {"Sở Thông tin và Truyền thông": "cơ quan thường trực của Hội đồng đánh giá"})
+        rules = rank(
+            score(variant, read_period(spf.path, variant)),
+            None,
+            {"Sở Thông tin và Truyền thông": "cơ quan thường trực của Hội đồng đánh giá"},
+        )
         docx = write_decision(rules, sample_meta, tmp / "quy-tac.docx")[0]
         pages += to_png(to_pdf(docx), OUT / "quy-tac-xep-hang-quyet-dinh", args.dpi)
         report = write_report(rules, sample_meta, tmp / "quy-tac-bao-cao.docx")[0]
         pages += to_png(to_pdf(report), OUT / "quy-tac-xep-hang-bao-cao", args.dpi)
-        card = write_scorecard(rules, rules.unit("Sở Thông tin và Truyền thông"), tmp / "quy-tac-phieu.docx",
-                               sample=True)[0]
+        card = write_scorecard(
+            rules, rules.unit("Sở Thông tin và Truyền thông"), tmp / "quy-tac-phieu.docx", sample=True
+        )[0]
         pages += to_png(to_pdf(card), OUT / "quy-tac-xep-hang-phieu", args.dpi)[:1]
-        for extra in sorted(OUT.glob("bao-cao-mau-*.png")) + sorted(OUT.glob("phieu-ket-qua-mau-*.png")) + sorted(
-                OUT.glob("quy-tac-xep-hang-*.png")):
+        for extra in (
+            sorted(OUT.glob("bao-cao-mau-*.png"))
+            + sorted(OUT.glob("phieu-ket-qua-mau-*.png"))
+            + sorted(OUT.glob("quy-tac-xep-hang-*.png"))
+        ):
             if extra not in pages:
                 extra.unlink()
     for p in pages:
@@ -81,15 +88,23 @@ def rules_variant(name: str):
     data = yaml.safe_load((DATA_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
     data.update(id="mau-quy-tac-xep-hang", report="points-percent", ties="dense")
     district = next(g for g in data["groups"] if g["id"] == "huyen_thi_xa_thanh_pho")
-    district["levels"] = [{"id": "tot", "name": "Tốt", "min": 80, "max": 100},
-                          {"id": "kha", "name": "Khá", "min": 65, "below": 80},
-                          {"id": "trung_binh", "name": "Trung bình", "min": 50, "below": 65},
-                          {"id": "yeu", "name": "Yếu", "min": 0, "below": 50}]
+    district["levels"] = [
+        {"id": "tot", "name": "Tốt", "min": 80, "max": 100},
+        {"id": "kha", "name": "Khá", "min": 65, "below": 80},
+        {"id": "trung_binh", "name": "Trung bình", "min": 50, "below": 65},
+        {"id": "yeu", "name": "Yếu", "min": 0, "below": 50},
+    ]
     data["pillars"] = [
-        {"id": "ha_tang_ung_dung", "name": "Hạ tầng và ứng dụng",
-         "criteria": ["ha_tang_ky_thuat", "ung_dung_noi_bo", "thong_tin_dich_vu_cong"]},
-        {"id": "nen_tang", "name": "An toàn, nhân lực, cơ chế",
-         "criteria": ["an_toan_thong_tin", "nhan_luc", "co_che_chinh_sach"]},
+        {
+            "id": "ha_tang_ung_dung",
+            "name": "Hạ tầng và ứng dụng",
+            "criteria": ["ha_tang_ky_thuat", "ung_dung_noi_bo", "thong_tin_dich_vu_cong"],
+        },
+        {
+            "id": "nen_tang",
+            "name": "An toàn, nhân lực, cơ chế",
+            "criteria": ["an_toan_thong_tin", "nhan_luc", "co_che_chinh_sach"],
+        },
     ]
     return parse_framework(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "mau-quy-tac-xep-hang")
 

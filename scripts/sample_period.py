@@ -20,8 +20,13 @@ from xephang.sample import published_units, sample_units, write_csv
 # Plausible sizes of the "whole" figures of thanhhoa-2016 (ranges of a department or district); parts
 # are drawn below them.
 WHOLES = {
-    "so_cbccvc": (40, 250), "so_may_tinh": (40, 260), "so_van_ban_di": (800, 6000),
-    "so_van_ban_den": (2000, 12000), "so_xa": (9, 43), "so_tthc": (40, 220), "so_ho_so_muc_3_4": (100, 20000),
+    "so_cbccvc": (40, 250),
+    "so_may_tinh": (40, 260),
+    "so_van_ban_di": (800, 6000),
+    "so_van_ban_den": (2000, 12000),
+    "so_xa": (9, 43),
+    "so_tthc": (40, 220),
+    "so_ho_so_muc_3_4": (100, 20000),
     "so_cbcc_xa": (180, 900),
 }
 #: A unit without public services of its own: shows the "not applicable" rescaling in the sample.

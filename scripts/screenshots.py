@@ -21,9 +21,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "screenshots"
 state = tempfile.mkdtemp(prefix="xephang-shots-")
-os.environ.update({"DJANGO_SETTINGS_MODULE": "xephang.web.settings", "XEPHANG_DEBUG": "1", "XEPHANG_STATE_DIR": state,
-                   # Playwright runs an event loop in this thread; the ORM calls here are plain and sequential.
-                   "DJANGO_ALLOW_ASYNC_UNSAFE": "true"})
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "xephang.web.settings",
+        "XEPHANG_DEBUG": "1",
+        "XEPHANG_STATE_DIR": state,
+        # Playwright runs an event loop in this thread; the ORM calls here are plain and sequential.
+        "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+    }
+)
 sys.path.insert(0, str(ROOT / "src"))
 
 import django  # noqa: E402
@@ -60,8 +66,12 @@ def main() -> None:
     sub.save()
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
-                              env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, str(ROOT / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     OUT.mkdir(parents=True, exist_ok=True)
     try:
@@ -113,10 +123,20 @@ def main() -> None:
                 page.wait_for_selector("#ev-may_tinh >> text=Đã tải lên")
                 page.locator("#i-so_cbccvc").scroll_into_view_if_needed()
 
-            shoot("17-minh-chung-tai-cho", f"/ky/{period.pk}/bao-cao/{own.pk}/", user="baocao", full=False,
-                  before=upload_in_place)
-            shoot("18-thieu-minh-chung", f"/ky/{period.pk}/bao-cao/{own.pk}/", user="baocao", full=False,
-                  before=lambda page: page.locator("#thieu-minh-chung").scroll_into_view_if_needed())
+            shoot(
+                "17-minh-chung-tai-cho",
+                f"/ky/{period.pk}/bao-cao/{own.pk}/",
+                user="baocao",
+                full=False,
+                before=upload_in_place,
+            )
+            shoot(
+                "18-thieu-minh-chung",
+                f"/ky/{period.pk}/bao-cao/{own.pk}/",
+                user="baocao",
+                full=False,
+                before=lambda page: page.locator("#thieu-minh-chung").scroll_into_view_if_needed(),
+            )
 
             # The coordinator's board the day after the deadline: one unit extended, one reminded.
             import datetime as dt
@@ -130,8 +150,13 @@ def main() -> None:
             period.deadline = timezone.localdate() - dt.timedelta(days=1)
             period.save()
             late = [r for r in progress.board(period) if r.late]
-            progress.extend_deadline(period, late[0].unit, timezone.localdate() + dt.timedelta(days=5),
-                                     "Đơn vị đề nghị do thay đổi cán bộ phụ trách", admin)
+            progress.extend_deadline(
+                period,
+                late[0].unit,
+                timezone.localdate() + dt.timedelta(days=5),
+                "Đơn vị đề nghị do thay đổi cán bộ phụ trách",
+                admin,
+            )
             progress.remind(period, [r for r in late if r.unit == own], admin, base)
             shoot("19-tien-do", f"/ky/{period.pk}/tien-do/", user="quantri", full=False)
 
@@ -140,7 +165,12 @@ def main() -> None:
                 with page.expect_navigation():
                     page.get_by_role("button", name="Gia hạn").click()
 
-            shoot("20-gia-han", f"/ky/{period.pk}/tien-do/{late[1].unit.pk}/gia-han/", user="quantri", before=extension_error)
+            shoot(
+                "20-gia-han",
+                f"/ky/{period.pk}/tien-do/{late[1].unit.pk}/gia-han/",
+                user="quantri",
+                before=extension_error,
+            )
             period.deadline = deadline
             period.save()
             shoot("22-tao-ky-moi", f"/ky/moi/?tu={period.pk}", user="quantri", full=False)
@@ -185,12 +215,29 @@ def main() -> None:
             appraiser = admin.__class__.objects.get(username="thamdinh")
             workflow.transition(period, admin, Status.APPRAISAL)
             workflow.appraise(sub, appraiser, "so_cbccvc", True, "", "")
-            workflow.appraise(sub, appraiser, "so_cbccvc_co_may_tinh", False, str(int(texts["so_cbccvc_co_may_tinh"]) - 5),
-                              "Sổ tài sản chỉ ghi nhận số máy đã bàn giao")
-            workflow.appraise(sub, checker, "so_cbccvc_dat_chuan_cntt", False,
-                              str(max(0, int(texts["so_cbccvc_dat_chuan_cntt"]) - 3)), "Ba người chưa có chứng chỉ hợp lệ")
-            shoot("28-tham-dinh-co-quan-xac-minh", f"/ky/{period.pk}/tham-dinh/{own.pk}/", user="xacminh", full=False,
-                  before=lambda page: page.locator("[data-testid=verifier-nhan_luc]").scroll_into_view_if_needed())
+            workflow.appraise(
+                sub,
+                appraiser,
+                "so_cbccvc_co_may_tinh",
+                False,
+                str(int(texts["so_cbccvc_co_may_tinh"]) - 5),
+                "Sổ tài sản chỉ ghi nhận số máy đã bàn giao",
+            )
+            workflow.appraise(
+                sub,
+                checker,
+                "so_cbccvc_dat_chuan_cntt",
+                False,
+                str(max(0, int(texts["so_cbccvc_dat_chuan_cntt"]) - 3)),
+                "Ba người chưa có chứng chỉ hợp lệ",
+            )
+            shoot(
+                "28-tham-dinh-co-quan-xac-minh",
+                f"/ky/{period.pk}/tham-dinh/{own.pk}/",
+                user="xacminh",
+                full=False,
+                before=lambda page: page.locator("[data-testid=verifier-nhan_luc]").scroll_into_view_if_needed(),
+            )
             shoot("05-tham-dinh-tien-do", f"/ky/{period.pk}/tham-dinh/", user="thamdinh")
             shoot("06-tham-dinh-don-vi", f"/ky/{period.pk}/tham-dinh/{own.pk}/", user="thamdinh", full=False)
 
@@ -200,8 +247,13 @@ def main() -> None:
                 page.wait_for_selector("#err-rs-so_may_tinh")
                 page.locator("#i-so_may_tinh").scroll_into_view_if_needed()
 
-            shoot("21-tham-dinh-loi-canh-o", f"/ky/{period.pk}/tham-dinh/{own.pk}/", user="thamdinh", full=False,
-                  before=adjust_without_reason)
+            shoot(
+                "21-tham-dinh-loi-canh-o",
+                f"/ky/{period.pk}/tham-dinh/{own.pk}/",
+                user="thamdinh",
+                full=False,
+                before=adjust_without_reason,
+            )
             workflow.transition(period, admin, Status.EXPLANATION)
             shoot("07-giai-trinh", f"/ky/{period.pk}/giai-trinh/{own.pk}/", user="baocao")
             shoot("08-bang-dieu-khien", "/bang-dieu-khien/", user="lanhdao")
@@ -210,16 +262,29 @@ def main() -> None:
             p2025 = Period.objects.get(year=2025)
             shoot("13-phan-tich-2025", f"/ky/{p2025.pk}/phan-tich/", user="lanhdao")
             below = _below_top(p2025)
-            shoot("14-don-vi-2025-muc-ke-tiep", f"/ket-qua/{p2025.pk}/don-vi/{below.pk}/", full=False,
-                  before=lambda page: page.locator("#muc-ke-tiep").scroll_into_view_if_needed())
-            shoot("15-thong-tin-quyet-dinh", f"/ky/{Period.objects.get(year=2020).pk}/thong-tin-quyet-dinh/", user="quantri")
-            shoot("16-phan-tich-2020-sai-so", f"/ky/{Period.objects.get(year=2020).pk}/phan-tich/?sai-so=0,5",
-                  user="lanhdao", full=False)
+            shoot(
+                "14-don-vi-2025-muc-ke-tiep",
+                f"/ket-qua/{p2025.pk}/don-vi/{below.pk}/",
+                full=False,
+                before=lambda page: page.locator("#muc-ke-tiep").scroll_into_view_if_needed(),
+            )
+            shoot(
+                "15-thong-tin-quyet-dinh",
+                f"/ky/{Period.objects.get(year=2020).pk}/thong-tin-quyet-dinh/",
+                user="quantri",
+            )
+            shoot(
+                "16-phan-tich-2020-sai-so",
+                f"/ky/{Period.objects.get(year=2020).pk}/phan-tich/?sai-so=0,5",
+                user="lanhdao",
+                full=False,
+            )
             # freezing: the units without a report first, recorded under the criteria set's rule
             shoot("17-ky-chua-du-bao-cao", f"/ky/{period.pk}/", user="quantri", full=False)
             shoot("18-don-vi-khong-bao-cao", f"/ky/{period.pk}/khong-bao-cao/", user="quantri", full=False)
-            publication.record_non_reporting(period, admin, publication.missing_units(period),
-                                             "Quá hạn báo cáo ngày 15/01, đã nhắc bằng văn bản")
+            publication.record_non_reporting(
+                period, admin, publication.missing_units(period), "Quá hạn báo cáo ngày 15/01, đã nhắc bằng văn bản"
+            )
             workflow.transition(period, admin, Status.FINAL)
             # the draft for the leaders, then publication with the signed decision (a bad submit shown)
             shoot("19-du-thao-ket-qua", f"/ky/{period.pk}/du-thao/", user="lanhdao", full=False)
@@ -235,13 +300,25 @@ def main() -> None:
             shoot("21-dinh-chinh", f"/ky/{period.pk}/dinh-chinh/", user="quantri", full=False)
             publication.reopen(period, admin, [own], "Sở TTTT: số cán bộ nhập thiếu")
             period.appraisers.add(appraiser)
-            workflow.appraise(sub, appraiser, "so_cbccvc", False, str(int(texts["so_cbccvc"]) + 40),
-                              "Biên chế năm 2021 theo quyết định giao biên chế")
+            workflow.appraise(
+                sub,
+                appraiser,
+                "so_cbccvc",
+                False,
+                str(int(texts["so_cbccvc"]) + 40),
+                "Biên chế năm 2021 theo quyết định giao biên chế",
+            )
             for to in (Status.EXPLANATION, Status.FINAL):
                 workflow.transition(period, admin, to)
-            workflow.publish(period, admin, "Sở TTTT: số cán bộ nhập thiếu", number="97", date=datetime.date(2022, 3, 1))
-            shoot("22-ket-qua-phien-ban-2", f"/ket-qua/{period.pk}/", full=False,
-                  before=lambda page: page.locator("#thay-doi").scroll_into_view_if_needed())
+            workflow.publish(
+                period, admin, "Sở TTTT: số cán bộ nhập thiếu", number="97", date=datetime.date(2022, 3, 1)
+            )
+            shoot(
+                "22-ket-qua-phien-ban-2",
+                f"/ket-qua/{period.pk}/",
+                full=False,
+                before=lambda page: page.locator("#thay-doi").scroll_into_view_if_needed(),
+            )
             shoot("09-ket-qua-2021", f"/ket-qua/{period.pk}/")
             shoot("10-don-vi", f"/ket-qua/{period.pk}/don-vi/{own.pk}/")
             shoot("11-nhat-ky", "/nhat-ky/", user="quantri", full=False)

@@ -22,7 +22,11 @@ def read_period_per_unit(path: str | Path, framework: Framework, sheet: str | No
     table = read_table(path, sheet)
     columns = resolve_columns(table, framework)
     group_col, unit_col, total_col, input_cols, kind = (
-        columns.group, columns.unit, columns.total, columns.inputs, columns.kind
+        columns.group,
+        columns.unit,
+        columns.total,
+        columns.inputs,
+        columns.kind,
     )
 
     units: list[UnitEntry] = []
@@ -59,8 +63,14 @@ def read_period_per_unit(path: str | Path, framework: Framework, sheet: str | No
         for iid in list(values):
             if len(values[iid]) != len(units):
                 values[iid] += [None] * (len(units) - len(values[iid]))
-    return PeriodData(source=table.file, kind=kind, units=units, values=values if kind == "inputs" else {},
-                      not_applicable=not_applicable, sheet=table.sheet)
+    return PeriodData(
+        source=table.file,
+        kind=kind,
+        units=units,
+        values=values if kind == "inputs" else {},
+        not_applicable=not_applicable,
+        sheet=table.sheet,
+    )
 
 
 def _unit_inputs(table, fw, row_n, cells, input_cols, group, values, not_applicable, index):
@@ -115,5 +125,3 @@ def _na_owner(c, na_criteria):
             return [node]
         node = node.parent
     return []
-
-

@@ -99,8 +99,14 @@ def test_declared_consistency_rules(fw, write):
     declared = sorted((f.unit, f.input_id) for f in rep.by_kind("inconsistent") if f.criterion_id is None)
     # docs_e > staff: Sở Một 500 > 100, Sở Ba and Sở Bốn 400 > 80, Sở Năm 450 > 120, Sở Sáu 300 > 90;
     # items without a server room: Sở Hai (3 items, 'không')
-    assert declared == [("Sở Ba", "docs_e"), ("Sở Bốn", "docs_e"), ("Sở Hai", "items"), ("Sở Một", "docs_e"),
-                        ("Sở Năm", "docs_e"), ("Sở Sáu", "docs_e")]
+    assert declared == [
+        ("Sở Ba", "docs_e"),
+        ("Sở Bốn", "docs_e"),
+        ("Sở Hai", "items"),
+        ("Sở Một", "docs_e"),
+        ("Sở Năm", "docs_e"),
+        ("Sở Sáu", "docs_e"),
+    ]
     with pytest.raises(XephangError, match=r"requires\[0\].then: 'khong_co'"):
         load_check_rules(write("r.yaml", "requires:\n  - {if: items, then: khong_co}\n"), fw)
 
@@ -126,9 +132,11 @@ def _with_copies(draw_units, copies):
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(_figures, max_size=14),
-       st.lists(st.tuples(st.integers(0, 20), _keys, st.sampled_from([None, 0, 1, 5])), max_size=8),
-       st.integers(1, 6))
+@given(
+    st.lists(_figures, max_size=14),
+    st.lists(st.tuples(st.integers(0, 20), _keys, st.sampled_from([None, 0, 1, 5])), max_size=8),
+    st.integers(1, 6),
+)
 def test_copied_forms_found_by_index_equal_every_pair_compared(units, copies, min_figures):
     from xephang.analysis.checks import _copied_pairs, _copied_pairs_pairwise
 

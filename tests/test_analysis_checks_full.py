@@ -31,8 +31,11 @@ def test_zero_of_zero_is_not_flagged(tmp_path):
 
 def test_missing_evidence_for_a_choice_names_the_option(tmp_path):
     # A choice input that requires evidence: the finding shows the option's label, not its id.
-    text = (D / "mini.yaml").read_text(encoding="utf-8").replace(
-        "            type: choice\n", "            type: choice\n            evidence: true\n")
+    text = (
+        (D / "mini.yaml")
+        .read_text(encoding="utf-8")
+        .replace("            type: choice\n", "            type: choice\n            evidence: true\n")
+    )
     (tmp_path / "fw.yaml").write_text(text, encoding="utf-8")
     fw = load_framework(tmp_path / "fw.yaml")
     report = run_checks(score(fw, read_period(D / "mini.csv", fw)), evidence={})

@@ -21,8 +21,19 @@ def run(capsys, *argv):
 
 
 def test_robustness_table_and_json(capsys):
-    code, out, _ = run(capsys, "robustness", A / "robust.csv", "--framework", A / "two.yaml",
-                       "--draws", 500, "--seed", 1, "--range", "10%")
+    code, out, _ = run(
+        capsys,
+        "robustness",
+        A / "robust.csv",
+        "--framework",
+        A / "two.yaml",
+        "--draws",
+        500,
+        "--seed",
+        1,
+        "--range",
+        "10%",
+    )
     assert code == 0
     assert "500 lần mô phỏng" in out and "± 10 %" in out
     assert "Sở Hạ tầng mạnh / Sở Ứng dụng mạnh" in out  # neighbours not meaningfully different
@@ -50,21 +61,48 @@ def test_gap_text_and_json(capsys):
 
 
 def test_compare_with_lineage(capsys):
-    code, out, _ = run(capsys, "compare", A / "totals-2021.csv", A / "totals-2022.csv", "--old-framework",
-                       DATA / "mini.yaml", *MINI, "--lineage", A / "lineage.yaml")
+    code, out, _ = run(
+        capsys,
+        "compare",
+        A / "totals-2021.csv",
+        A / "totals-2022.csv",
+        "--old-framework",
+        DATA / "mini.yaml",
+        *MINI,
+        "--lineage",
+        A / "lineage.yaml",
+    )
     assert code == 0
     assert "hợp nhất từ Sở X, Sở Y" in out and "Không còn trong kỳ này: Huyện E" in out
     assert "Trung bình → Khá" in out
-    code, _, err = run(capsys, "compare", A / "totals-2021.csv", A / "totals-2022.csv", *MINI,
-                       "--old-framework", DATA / "mini.yaml", "--lineage", A / "khong-co.yaml")
+    code, _, err = run(
+        capsys,
+        "compare",
+        A / "totals-2021.csv",
+        A / "totals-2022.csv",
+        *MINI,
+        "--old-framework",
+        DATA / "mini.yaml",
+        "--lineage",
+        A / "khong-co.yaml",
+    )
     assert code == 2 and "khong-co.yaml" in err
 
 
 def test_components_and_checks(capsys):
     code, out, _ = run(capsys, "components", DATA / "mini.csv", *MINI)
     assert code == 0 and "Hạ tầng (tối đa 40 điểm)" in out and "không áp dụng" in out
-    code, out, _ = run(capsys, "checks", A / "checks-2022.csv", "--framework", A / "checks.yaml",
-                       "--previous", A / "checks-2021.csv", "--evidence", A / "evidence.csv")
+    code, out, _ = run(
+        capsys,
+        "checks",
+        A / "checks-2022.csv",
+        "--framework",
+        A / "checks.yaml",
+        "--previous",
+        A / "checks-2021.csv",
+        "--evidence",
+        A / "evidence.csv",
+    )
     assert code == 0 and "11 phát hiện" in out and "Số liệu trùng với đơn vị khác (1)" in out
     code, out, _ = run(capsys, "checks", A / "checks-2022.csv", "--framework", A / "checks.yaml", "--json")
     doc = json.loads(out)
@@ -81,7 +119,8 @@ def test_bad_period_file_is_one_vietnamese_line(capsys, write, verb):
 def test_robustness_chart(capsys, tmp_path):
     pytest.importorskip("matplotlib")  # a main dependency of the charts (see docs/analysis.md)
     chart = tmp_path / "rb.png"
-    code, out, _ = run(capsys, "robustness", A / "robust.csv", "--framework", A / "two.yaml",
-                       "--draws", 100, "--chart", chart)
+    code, out, _ = run(
+        capsys, "robustness", A / "robust.csv", "--framework", A / "two.yaml", "--draws", 100, "--chart", chart
+    )
     assert code == 0 and f"Đã vẽ biểu đồ: {chart}" in out
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -25,7 +25,9 @@ def _ranking(csv, yaml=DATA / "mini.yaml"):
 
 @pytest.fixture(scope="module")
 def totals():
-    return compare_periods(_ranking(A / "totals-2021.csv"), _ranking(A / "totals-2022.csv"), load_lineage(A / "lineage.yaml"))
+    return compare_periods(
+        _ranking(A / "totals-2021.csv"), _ranking(A / "totals-2022.csv"), load_lineage(A / "lineage.yaml")
+    )
 
 
 def test_same_and_renamed_units(totals):
@@ -125,6 +127,9 @@ def test_ranks_move_only_within_the_same_group(write):
     assert g.old_rank == 1 and g.rank_change is None and "Khối huyện" in g.note
     assert g.delta == to_fixed(1)
     # declared as the same group under another id: ranks compare again
-    g = next(u for u in compare_periods(old, new, Lineage(renamed={"Huyện G": "Sở G"}, groups={"huyen": "so"})).units
-             if u.name == "Sở G")
+    g = next(
+        u
+        for u in compare_periods(old, new, Lineage(renamed={"Huyện G": "Sở G"}, groups={"huyen": "so"})).units
+        if u.name == "Sở G"
+    )
     assert g.rank_change == -1

@@ -32,12 +32,15 @@ def test_mini_components_by_hand():
 
 
 def test_equal_points_follow_the_tie_rule(write):
-    csv = write("ties.csv", """
+    csv = write(
+        "ties.csv",
+        """
         khối,đơn vị,diem_ha_tang,diem_ung_dung
         so,Sở Bình,30,10
         so,Sở An,30,20
         so,Sở Cường,20,30
-        """)
+        """,
+    )
     two = DATA / "analysis" / "two.yaml"
     shared = component_rankings(_ranking(csv, two, "shared"))[0]
     # equal points share a rank, the next is skipped, names in Vietnamese order within the tie

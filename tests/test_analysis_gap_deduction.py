@@ -16,13 +16,18 @@ D = Path(__file__).parent / "data"
 def test_deduction_names_the_yes_no_cause_and_not_the_zero_counts(tmp_path):
     # mini's penalties with a second cause, a yes/no incident (3 points): Sở A, 1 late report (2 points)
     # and an incident: 5 deducted; Huyện C: 10 late reports capped at 10 points, no incident.
-    text = (D / "mini.yaml").read_text(encoding="utf-8").replace(
-        "    inputs: [{id: late, label: Số báo cáo nộp muộn, type: count}]\n    rule: {type: count, input: late, per: 2}\n",
-        "    criteria:\n"
-        "      - {id: p_late, title: Nộp muộn, max: 10, inputs: [{id: late, label: Số báo cáo nộp muộn, type: count}],\n"
-        "         rule: {type: count, input: late, per: 2}}\n"
-        "      - {id: p_incident, title: Sự cố, max: 3, inputs: [{id: incident, label: Có sự cố không báo cáo, type: yesno}],\n"
-        "         rule: {type: yesno, input: incident}}\n")
+    text = (
+        (D / "mini.yaml")
+        .read_text(encoding="utf-8")
+        .replace(
+            "    inputs: [{id: late, label: Số báo cáo nộp muộn, type: count}]\n    rule: {type: count, input: late, per: 2}\n",
+            "    criteria:\n"
+            "      - {id: p_late, title: Nộp muộn, max: 10, inputs: [{id: late, label: Số báo cáo nộp muộn, type: count}],\n"
+            "         rule: {type: count, input: late, per: 2}}\n"
+            "      - {id: p_incident, title: Sự cố, max: 3, inputs: [{id: incident, label: Có sự cố không báo cáo, type: yesno}],\n"
+            "         rule: {type: yesno, input: incident}}\n",
+        )
+    )
     assert "p_incident" in text
     (tmp_path / "fw.yaml").write_text(text, encoding="utf-8")
     csv = (D / "mini.csv").read_text(encoding="utf-8").splitlines()

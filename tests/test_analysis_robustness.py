@@ -51,7 +51,11 @@ def two_result(two):
 def test_plain_ranks_come_from_the_exact_engine(two, two_result):
     # 50+36 = 86 (Tốt), 40, 39, 20+10 = 30
     assert [(u.name, u.plain_rank) for u in two_result.units()] == [
-        ("Sở Sát ngưỡng", 1), ("Sở Hạ tầng mạnh", 2), ("Sở Ứng dụng mạnh", 3), ("Sở Cách xa", 4)]
+        ("Sở Sát ngưỡng", 1),
+        ("Sở Hạ tầng mạnh", 2),
+        ("Sở Ứng dụng mạnh", 3),
+        ("Sở Cách xa", 4),
+    ]
     assert two_result.units()[0].plain_level.name == "Tốt"
 
 
@@ -120,7 +124,9 @@ def test_input_uncertainty_zero_and_positive_keep_plain_ranks_for_clear_gaps():
     res = rank_robustness(r, draws=30, seed=1, weight_range=0.0, input_uncertainty=0.05)
     # Sở B 88.24 vs Sở A 74.50: ±5 % on the inputs cannot swap them.
     assert [(u.name, u.median_rank, u.rank_low, u.rank_high) for u in res.groups[0].units] == [
-        ("Sở B", 1, 1, 1), ("Sở A", 2, 2, 2)]
+        ("Sở B", 1, 1, 1),
+        ("Sở A", 2, 2, 2),
+    ]
     assert "số liệu nhập" in res.method
 
 
@@ -136,8 +142,11 @@ def test_bad_arguments_are_refused():
 PROP = load_framework(A / "prop.yaml")
 half_points = lambda hi: st.integers(0, hi * 2).map(lambda k: k * SCALE // 2)  # noqa: E731
 unit_rows = st.tuples(
-    st.sampled_from(["so", "huyen"]), half_points(50), half_points(35),
-    st.one_of(st.none(), half_points(15)), st.integers(0, 6),
+    st.sampled_from(["so", "huyen"]),
+    half_points(50),
+    half_points(35),
+    st.one_of(st.none(), half_points(15)),
+    st.integers(0, 6),
 )
 
 

@@ -21,8 +21,10 @@ def test_rank_table(capsys):
 
 
 def test_rank_table_states_the_tie_rule_in_words(capsys):
-    for ties, words in (("dense", "đồng hạng liền (điểm bằng nhau cùng thứ hạng, thứ hạng kế tiếp không bị bỏ qua"),
-                        ("input-order", "theo thứ tự trong danh sách nguồn khi tổng điểm bằng nhau")):
+    for ties, words in (
+        ("dense", "đồng hạng liền (điểm bằng nhau cùng thứ hạng, thứ hạng kế tiếp không bị bỏ qua"),
+        ("input-order", "theo thứ tự trong danh sách nguồn khi tổng điểm bằng nhau"),
+    ):
         assert main(["rank", str(DATA / "mini.csv"), *MINI, "--ties", ties]) == 0
         assert f"\nQuy tắc đồng điểm: {words}" in capsys.readouterr().out
 
@@ -57,9 +59,7 @@ def test_unknown_unit_exits_2(capsys):
 def test_bad_file_exits_2_without_traceback(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("khối,đơn vị,tổng điểm\nso,Sở A,abc\n", encoding="utf-8")
-    p = subprocess.run(
-        [sys.executable, "-m", "xephang", "rank", str(bad), *MINI], capture_output=True, text=True
-    )
+    p = subprocess.run([sys.executable, "-m", "xephang", "rank", str(bad), *MINI], capture_output=True, text=True)
     assert p.returncode == 2
     assert p.stderr.startswith("Lỗi: tệp bad.csv, dòng 2, cột 'tổng điểm': 'abc' không phải là một số")
     assert "Traceback" not in p.stderr
@@ -72,6 +72,8 @@ def test_frameworks_and_check(capsys, tmp_path):
     assert main(["framework", "check", str(DATA / "mini.yaml")]) == 0
     assert "Hợp lệ: mini" in capsys.readouterr().out
     broken = tmp_path / "b.yaml"
-    broken.write_text((DATA / "mini.yaml").read_text(encoding="utf-8").replace("below: 85", "max: 85"), encoding="utf-8")
+    broken.write_text(
+        (DATA / "mini.yaml").read_text(encoding="utf-8").replace("below: 85", "max: 85"), encoding="utf-8"
+    )
     assert main(["framework", "check", str(broken)]) == 2
     assert "chồng lên nhau" in capsys.readouterr().err

@@ -95,7 +95,7 @@ def shown_commands() -> list[Shown]:
             k += 1
             m = COMMAND.search(line)
             if m and line[: m.start()].strip() in ("", "$", ".venv/bin/", "$ .venv/bin/"):
-                found.append(Shown(f"{page.relative_to(ROOT)}:{n}", line[m.end():].strip(), block))
+                found.append(Shown(f"{page.relative_to(ROOT)}:{n}", line[m.end() :].strip(), block))
     return found
 
 
@@ -136,8 +136,10 @@ def test_shown_command_names_a_verb_and_options_the_cli_has(shown):
         if re.match(r"^--?[a-zA-Z]", word):
             option = word.split("=", 1)[0]
             if option not in known:
-                pytest.fail(f"{shown.source}: 'xephang {' '.join(verb)}' has no option {option} "
-                            f"(it has: {', '.join(sorted(o for o in known if o.startswith('--')))})")
+                pytest.fail(
+                    f"{shown.source}: 'xephang {' '.join(verb)}' has no option {option} "
+                    f"(it has: {', '.join(sorted(o for o in known if o.startswith('--')))})"
+                )
     if shown.block:  # a whole command (inline code may show a verb or an option alone)
         try:
             build_parser().parse_args(shown.words)
@@ -152,7 +154,7 @@ def _runnable(shown: Shown, made: set[str]) -> bool:
         return False
     words = shown.required_words
     _, verb, rest = _verb(build_parser(), words)
-    if verb[:1] in (["verify"], ["backup"], ["restore"]):   # the web database: tests/web covers them
+    if verb[:1] in (["verify"], ["backup"], ["restore"]):  # the web database: tests/web covers them
         return False
     previous = None
     for word in rest:
@@ -182,10 +184,14 @@ RUNNABLE = runnable_commands()
 
 def test_commands_on_shipped_data_are_found():
     texts = [" ".join(s.required_words) for s in RUNNABLE]
-    for expected in ("rank thanhhoa-2020", "explain mau-thanhhoa-2016 --unit Sở Y tế",
-                     "decision thanhhoa-2020 --out qd.docx --pdf", "frameworks",
-                     "framework export thanhhoa-2016 --out bang-chi-so.xlsx",
-                     "framework import bang-chi-so.xlsx --out bo-tieu-chi.yaml"):
+    for expected in (
+        "rank thanhhoa-2020",
+        "explain mau-thanhhoa-2016 --unit Sở Y tế",
+        "decision thanhhoa-2020 --out qd.docx --pdf",
+        "frameworks",
+        "framework export thanhhoa-2016 --out bang-chi-so.xlsx",
+        "framework import bang-chi-so.xlsx --out bo-tieu-chi.yaml",
+    ):
         assert expected in texts
     assert len(RUNNABLE) >= 20
 
@@ -208,8 +214,9 @@ def test_shown_command_runs(shown, pages_dir, monkeypatch, capsys):
     here = pages_dir / shown.source.split(":")[0].replace("/", "-")
     here.mkdir(exist_ok=True)
     monkeypatch.chdir(here)
-    argv = [str(ROOT / w) if FILE_LIKE.search(w) and (ROOT / w).exists() and not (here / w).exists() else w
-            for w in words]
+    argv = [
+        str(ROOT / w) if FILE_LIKE.search(w) and (ROOT / w).exists() and not (here / w).exists() else w for w in words
+    ]
     code = main(argv)
     out, err = capsys.readouterr()
     assert code == 0, f"{shown.source}: xephang {' '.join(words)} exited {code}\n{err}"
@@ -217,10 +224,16 @@ def test_shown_command_runs(shown, pages_dir, monkeypatch, capsys):
 
 
 @pytest.mark.skipif(
-    f"(Python {sys.version_info.major}.{sys.version_info.minor})" not in (ROOT / "docs/cli.md").read_text(encoding="utf-8"),
+    f"(Python {sys.version_info.major}.{sys.version_info.minor})"
+    not in (ROOT / "docs/cli.md").read_text(encoding="utf-8"),
     reason="docs/cli.md was generated under another Python, whose argparse lays help out differently",
 )
 def test_cli_reference_is_up_to_date():
-    done = subprocess.run([sys.executable, str(ROOT / "scripts/cli_reference.py"), "--check"],
-                          capture_output=True, text=True, encoding="utf-8", timeout=120)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/cli_reference.py"), "--check"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr + "(regenerate it: python scripts/cli_reference.py)"

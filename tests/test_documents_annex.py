@@ -55,12 +55,23 @@ def test_points_per_criterion_subtotals_total_level_rank(mini_book):
     assert [r["Đơn vị"] for r in so] == ["Sở B", "Sở A"]
     a = so[1]
     expected = {
-        "Tỷ lệ cán bộ có máy tính (20)": 18, "Tỷ lệ máy có phần mềm diệt virus (10)": 5,
-        "Băng thông trên cán bộ (10)": Decimal("2.5"), "Có tường lửa (5)": 5,
-        "Số cuộc họp ban chỉ đạo (20)": 15, "Trưởng ban chỉ đạo (10)": 10, "Mạng WAN (10)": 10,
-        "Tỷ lệ đơn vị trực thuộc kết nối (8)": 8, "Ứng dụng trên WAN (2)": 2, "Phòng máy chủ (5)": 3,
-        "Đạt tiêu chuẩn A (5)": 0, "Đạt tiêu chuẩn B (3)": 3, "Điểm hội đồng (tối đa 10)": 8,
-        "Trừ điểm (tối đa 10)": 2, "Tổng điểm (tối đa 100)": Decimal("74.5"), "Mức": "Khá", "Xếp hạng": 2,
+        "Tỷ lệ cán bộ có máy tính (20)": 18,
+        "Tỷ lệ máy có phần mềm diệt virus (10)": 5,
+        "Băng thông trên cán bộ (10)": Decimal("2.5"),
+        "Có tường lửa (5)": 5,
+        "Số cuộc họp ban chỉ đạo (20)": 15,
+        "Trưởng ban chỉ đạo (10)": 10,
+        "Mạng WAN (10)": 10,
+        "Tỷ lệ đơn vị trực thuộc kết nối (8)": 8,
+        "Ứng dụng trên WAN (2)": 2,
+        "Phòng máy chủ (5)": 3,
+        "Đạt tiêu chuẩn A (5)": 0,
+        "Đạt tiêu chuẩn B (3)": 3,
+        "Điểm hội đồng (tối đa 10)": 8,
+        "Trừ điểm (tối đa 10)": 2,
+        "Tổng điểm (tối đa 100)": Decimal("74.5"),
+        "Mức": "Khá",
+        "Xếp hạng": 2,
     }
     for key, value in expected.items():
         assert Decimal(str(a[key])) == value if not isinstance(value, str) else a[key] == value, key
@@ -111,7 +122,10 @@ def test_2020_annex_every_unit_and_warnings(tmp_path):
     with REF.open(encoding="utf-8") as f:
         published = list(csv.DictReader(f))
     for ws, group in zip(wb.worksheets[:2], ("so_ban_nganh", "huyen_thi_xa_thanh_pho")):
-        got = [(r["Đơn vị"], f"{Decimal(str(r['Tổng điểm (tối đa 100)'])):.2f}", str(r["Xếp hạng"]), r["Mức"]) for r in rows(ws)]
+        got = [
+            (r["Đơn vị"], f"{Decimal(str(r['Tổng điểm (tối đa 100)'])):.2f}", str(r["Xếp hạng"]), r["Mức"])
+            for r in rows(ws)
+        ]
         assert got == [(p["unit"], p["total"], p["rank"], p["level"]) for p in published if p["group"] == group]
     notes = [r[0] for r in wb["Lưu ý"].iter_rows(values_only=True) if r[0]]
     assert any("UBND huyện Quảng Xương" in n and "85.03" in n for n in notes)
@@ -151,8 +165,11 @@ def test_every_row_adds_up_to_its_shown_total(tmp_path):
             line = FIRST = 6 + k
             # The criteria groups' points: the bold cells; a deduction's header says "trừ".
             tops = [c for c in range(3, end) if ws.cell(line, c).font.bold]
-            plus = [c for c in tops if "trừ" not in (ws.cell(5, c).value or "").lower()
-                    and "trừ" not in group_head(ws, c).lower()]
+            plus = [
+                c
+                for c in tops
+                if "trừ" not in (ws.cell(5, c).value or "").lower() and "trừ" not in group_head(ws, c).lower()
+            ]
             assert len(plus) >= 5, FIRST
             earned = sum(Decimal(str(ws.cell(line, c).value)) for c in plus if ws.cell(line, c).value != "KAD")
             assert Decimal(str(r["Điểm đạt (cộng các nhóm tiêu chí)"])) == earned
@@ -160,7 +177,9 @@ def test_every_row_adds_up_to_its_shown_total(tmp_path):
             key = next((k for k in r if k and k.startswith("Quy đổi")), None)
             if key and Decimal(str(r["Điểm tối đa áp dụng"])) != 100:
                 rescaled += 1
-                expected = (earned * 100 / Decimal(str(r["Điểm tối đa áp dụng"]))).quantize(Decimal("0.01"), "ROUND_HALF_UP")
+                expected = (earned * 100 / Decimal(str(r["Điểm tối đa áp dụng"]))).quantize(
+                    Decimal("0.01"), "ROUND_HALF_UP"
+                )
                 assert Decimal(str(r[key])) == expected
                 base = expected
             minus = Decimal(str(r.get("Điểm trừ") or 0))
@@ -192,7 +211,10 @@ def test_print_setup_font_and_decision_line_on_every_sheet(tmp_path):
         fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
         assert fonts == {"Times New Roman"}, ws.title
     so = wb.worksheets[0]
-    assert so.cell(2, 1).value == "(Kèm theo Quyết định số 76/QĐ-UBND ngày 03 tháng 02 năm 2021 của Chủ tịch UBND tỉnh Thanh Hóa)"
+    assert (
+        so.cell(2, 1).value
+        == "(Kèm theo Quyết định số 76/QĐ-UBND ngày 03 tháng 02 năm 2021 của Chủ tịch UBND tỉnh Thanh Hóa)"
+    )
     assert so.cell(2, 1).font.italic
     # The filter sits on a header row whose every cell is labelled.
     ref = so.auto_filter.ref

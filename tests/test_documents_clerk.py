@@ -120,7 +120,10 @@ def test_the_2020_period_keeps_its_own_values():
 
     meta = build_meta(resolve("thanhhoa-2020").meta)
     assert meta.report_number == "165/BC-STTTT" and meta.signer.name == "Mai Xuân Liêm"
-    assert meta.missing() == ["số quyết định (number; để trống để ghi khi ký)", "ngày ký (date; để trống để ghi khi ký)"]
+    assert meta.missing() == [
+        "số quyết định (number; để trống để ghi khi ký)",
+        "ngày ký (date; để trống để ghi khi ký)",
+    ]
     other = build_meta({"year": 2024})
     assert (other.report_number, other.report_date, other.signer.name, other.signer.title) == (None, None, "", "")
 
@@ -244,8 +247,7 @@ def test_scorecard_shares_on_the_applicable_max(tmp_path):
     rows = [[c.text for c in r.cells] for r in d.tables[-1].rows]
     services = next(r for r in rows if r[1] == "Dịch vụ công")
     assert services[3] == "KAD" and services[4] == ""
-    assert any("*: điểm tối đa của phần áp dụng" in p.text for p in d.paragraphs) or all(
-        "*" not in r[2] for r in rows)
+    assert any("*: điểm tối đa của phần áp dụng" in p.text for p in d.paragraphs) or all("*" not in r[2] for r in rows)
 
 
 def test_applicable_max_of_a_group_with_items_that_do_not_apply():
@@ -254,8 +256,11 @@ def test_applicable_max_of_a_group_with_items_that_do_not_apply():
 
     ranking = load_period("mau-thanhhoa-2016")
     ru = next(u for g in ranking.groups for u in g.units if u.unit.not_applicable)
-    partial = [(c, p, applicable_max(ranking, ru, c)) for c, p in criteria_rows(ranking, ru)
-               if p is not None and applicable_max(ranking, ru, c) != c.max]
+    partial = [
+        (c, p, applicable_max(ranking, ru, c))
+        for c, p in criteria_rows(ranking, ru)
+        if p is not None and applicable_max(ranking, ru, c) != c.max
+    ]
     assert partial, "a group with some items not applicable"
     for c, p, top in partial:
         assert 0 < top < c.max and p <= top
@@ -279,8 +284,10 @@ def test_checks_lists_names_against_a_registry(tmp_path):
     registry = tmp_path / "don-vi.txt"
     registry.write_text("# danh mục\nSở X\nSở Văn hóa, Thể thao và Du lịch\nHuyện P\n", encoding="utf-8")
     data = tmp_path / "d.csv"
-    data.write_text("khối,đơn vị,tổng điểm\nso,Sở X,90\nso,Sở Văn Hóa Thể thao và Du lịch,80\n"
-                    "so,Sở Khác,70\nhuyen,Huyện P,60\n", encoding="utf-8")
+    data.write_text(
+        "khối,đơn vị,tổng điểm\nso,Sở X,90\nso,Sở Văn Hóa Thể thao và Du lịch,80\nso,Sở Khác,70\nhuyen,Huyện P,60\n",
+        encoding="utf-8",
+    )
     code, out, err = run("checks", data, "--framework", MINI, "--units", registry)
     assert code == 0, err
     assert "Tên đơn vị chưa chuẩn (2)" in out

@@ -222,8 +222,10 @@ def test_tie_note_switch_gives_a_short_neutral_note_under_the_table_that_needs_i
     tables = [k for k, el in enumerate(order) if el.tag == qn("w:tbl")]
     assert len(notes) == 1 and notes[0] == tables[2] + 1  # right under the districts' table
     note = docx.text.paragraph.Paragraph(order[notes[0]], None).text
-    assert note == ("Ghi chú: các đơn vị có cùng tổng điểm làm tròn được xếp hạng theo quy định của bộ tiêu chí "
-                    "(chi tiết tại Phụ lục kèm theo).")
+    assert note == (
+        "Ghi chú: các đơn vị có cùng tổng điểm làm tròn được xếp hạng theo quy định của bộ tiêu chí "
+        "(chi tiết tại Phụ lục kèm theo)."
+    )
     meta.write_text("decision:\n  tie_note: có\n", encoding="utf-8")
     code, _, err = run("decision", "thanhhoa-2020", "--meta", meta, "--out", out)
     assert code == 2 and "decision.tie_note" in err and "true" in err
@@ -358,7 +360,9 @@ def test_pdf_without_libreoffice_says_what_is_missing(tmp_path, monkeypatch):
     import shutil
 
     real = shutil.which
-    monkeypatch.setattr(shutil, "which", lambda name, *a, **k: None if name in ("soffice", "libreoffice") else real(name, *a, **k))
+    monkeypatch.setattr(
+        shutil, "which", lambda name, *a, **k: None if name in ("soffice", "libreoffice") else real(name, *a, **k)
+    )
     code, _, err = run("decision", "thanhhoa-2020", "--out", tmp_path / "qd.docx", "--pdf")
     assert code == 2
     assert "LibreOffice" in err and "libreoffice-writer-nogui" in err and "fonts-liberation2" in err

@@ -12,8 +12,9 @@ import pytest
 from documents_helpers import run
 from xephang.documents.pdf import soffice, to_pdf
 
-pytestmark = pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None,
-                                reason="LibreOffice or poppler-utils not installed")
+pytestmark = pytest.mark.skipif(
+    soffice() is None or shutil.which("pdftotext") is None, reason="LibreOffice or poppler-utils not installed"
+)
 
 
 def pdftext(pdf: Path) -> str:
@@ -35,8 +36,15 @@ def test_decision_pdf_is_a4_with_vietnamese_text(decision_pdf):
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
     assert 2 <= pages <= 5
     text = pdftext(decision_pdf)
-    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "QUYẾT ĐỊNH:",
-                     "UBND huyện Thường Xuân", "81.31", "Mai Xuân Liêm", "Nơi nhận:"):
+    for expected in (
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "QUYẾT ĐỊNH:",
+        "UBND huyện Thường Xuân",
+        "81.31",
+        "Mai Xuân Liêm",
+        "Nơi nhận:",
+    ):
         assert expected in text
     # Page 1 has no number; page 2 starts with "2" centred in the top margin.
     second = text.split("\f")[1]
@@ -83,7 +91,9 @@ def test_parallel_conversions_each_get_their_file(tmp_path):
 def test_scorecard_pdf(tmp_path):
     mini = Path(__file__).parent / "data"
     out = tmp_path / "phieu.pdf"
-    code, _, err = run("scorecard", mini / "mini.csv", "--framework", mini / "mini.yaml", "--unit", "Sở A", "--out", out)
+    code, _, err = run(
+        "scorecard", mini / "mini.csv", "--framework", mini / "mini.yaml", "--unit", "Sở A", "--out", out
+    )
     assert code == 0, err
     text = pdftext(out)
     assert "Sở A" in text and "74.50" in text
@@ -91,8 +101,9 @@ def test_scorecard_pdf(tmp_path):
 
 def test_all_scorecards_as_pdf_in_one_run(tmp_path):
     mini = Path(__file__).parent / "data"
-    code, out, err = run("scorecard", mini / "mini.csv", "--framework", mini / "mini.yaml", "--all", "--pdf",
-                         "--out", tmp_path / "phieu")
+    code, out, err = run(
+        "scorecard", mini / "mini.csv", "--framework", mini / "mini.yaml", "--all", "--pdf", "--out", tmp_path / "phieu"
+    )
     assert code == 0, err
     pdfs = sorted(p.name for p in (tmp_path / "phieu").glob("*.pdf"))
     assert pdfs == ["1-01-so-b.pdf", "1-02-so-a.pdf", "2-01-huyen-c.pdf"]

@@ -27,8 +27,19 @@ def _table(d, first: str, n: int = 0):
 @pytest.fixture(scope="module")
 def inputs_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("r") / "bao-cao.docx"
-    code, _, err = run("report", A / "mini-2022.csv", *MINI, "--previous", DATA / "mini.csv",
-                       "--previous-framework", DATA / "mini.yaml", "--draws", "200", "--out", out)
+    code, _, err = run(
+        "report",
+        A / "mini-2022.csv",
+        *MINI,
+        "--previous",
+        DATA / "mini.csv",
+        "--previous-framework",
+        DATA / "mini.yaml",
+        "--draws",
+        "200",
+        "--out",
+        out,
+    )
     assert code == 0, err
     return _texts(out)
 
@@ -48,8 +59,9 @@ def test_component_ranks_table(inputs_report):
 def test_robustness_section_in_small_groups(inputs_report):
     _, t = inputs_report
     k = t.index("6. Độ vững của thứ hạng:")
-    assert t[k + 1].startswith("Mô phỏng 200 lần (hạt giống 1), mỗi lần thay đổi: trọng số (điểm tối đa) từng nhóm "
-                                "tiêu chí ± 10 %")
+    assert t[k + 1].startswith(
+        "Mô phỏng 200 lần (hạt giống 1), mỗi lần thay đổi: trọng số (điểm tối đa) từng nhóm tiêu chí ± 10 %"
+    )
     # Groups of two and one unit: no chart, one line each. Sở B 88.24 vs Sở A 78.5: ±10 % on the weights
     # cannot close almost 10 points, so each keeps its rank in every draw.
     assert "- Sở B (Khối sở): hạng 1, khoảng 5–95 %: hạng 1–1." in t
@@ -72,13 +84,28 @@ def test_year_over_year_section(inputs_report):
 
 def test_totals_only_with_lineage_and_robustness_not_computed(tmp_path):
     out = tmp_path / "r.docx"
-    code, _, err = run("report", A / "totals-2022.csv", *MINI, "--previous", A / "totals-2021.csv",
-                       "--previous-framework", DATA / "mini.yaml", "--lineage", A / "lineage.yaml", "--out", out)
+    code, _, err = run(
+        "report",
+        A / "totals-2022.csv",
+        *MINI,
+        "--previous",
+        A / "totals-2021.csv",
+        "--previous-framework",
+        DATA / "mini.yaml",
+        "--lineage",
+        A / "lineage.yaml",
+        "--out",
+        out,
+    )
     assert code == 0, err
     d, t = _texts(out)
     k = next(i for i, x in enumerate(t) if x.endswith(". Độ vững của thứ hạng:"))
-    assert t[k + 1].startswith("Chưa đánh giá được: kỳ này chỉ có tổng điểm đã công bố nên không thể thay đổi "
-                                "trọng số tiêu chí") and "--total-uncertainty" in t[k + 1]
+    assert (
+        t[k + 1].startswith(
+            "Chưa đánh giá được: kỳ này chỉ có tổng điểm đã công bố nên không thể thay đổi trọng số tiêu chí"
+        )
+        and "--total-uncertainty" in t[k + 1]
+    )
     assert not any(x.startswith(("5. Thứ hạng theo từng nhóm")) for x in t)  # no criterion scores
     rows = {r[1].rstrip("*"): r for r in _table(d, "Hạng")}
     # Sở A 80 (2nd) -> 86 (1st), Khá -> Tốt; Sở XY merged from Sở X 60 and Sở Y 75: mean 67.5 -> 70
@@ -90,8 +117,9 @@ def test_totals_only_with_lineage_and_robustness_not_computed(tmp_path):
 
 def test_totals_only_with_total_uncertainty_draws_the_chart(tmp_path):
     out = tmp_path / "r.docx"
-    code, _, err = run("report", A / "totals-2022.csv", *MINI, "--total-uncertainty", "3", "--draws", "200",
-                       "--out", out)
+    code, _, err = run(
+        "report", A / "totals-2022.csv", *MINI, "--total-uncertainty", "3", "--draws", "200", "--out", out
+    )
     assert code == 0, err
     d, t = _texts(out)
     assert any("tổng điểm công bố ± 3 điểm" in x for x in t)
@@ -99,12 +127,16 @@ def test_totals_only_with_total_uncertainty_draws_the_chart(tmp_path):
     # Each total ± 3: neighbours closer than 6 points can swap. Sở A 86 / Sở B 84.5 (1.5 apart, about
     # 0.5 × 4.5² / 36 = 28 % of draws) and Sở Mới 72 / Sở XY 70 (2 apart, 22 %) do; Sở B / Sở Mới
     # (12.5 apart) never: 2 of the 3 pairs.
-    assert any(x.startswith("Các cặp thứ hạng liền kề không khác biệt rõ") and "khối sở: 2/3 cặp" in x
-               and "Sở A / Sở B" in x for x in t)
+    assert any(
+        x.startswith("Các cặp thứ hạng liền kề không khác biệt rõ") and "khối sở: 2/3 cặp" in x and "Sở A / Sở B" in x
+        for x in t
+    )
 
 
 def test_bad_options_exit_2(tmp_path):
-    code, _, err = run("report", DATA / "mini.csv", *MINI, "--lineage", A / "lineage.yaml", "--out", tmp_path / "r.docx")
+    code, _, err = run(
+        "report", DATA / "mini.csv", *MINI, "--lineage", A / "lineage.yaml", "--out", tmp_path / "r.docx"
+    )
     assert code == 2 and "--lineage chỉ dùng cùng --previous" in err
     code, _, err = run("report", DATA / "mini.csv", *MINI, "--draws", "-1", "--out", tmp_path / "r.docx")
     assert code == 2 and "không được âm" in err

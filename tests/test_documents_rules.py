@@ -58,14 +58,23 @@ def test_annex_has_pillar_columns_points_and_percent_and_units_not_ranked(ranked
     wb = build_annex(ranked)
     so = _rows(wb.worksheets[0])
     head = so[0]
-    for column in ("Điểm đạt được", "Tỷ lệ (%)", "Chính quyền số: điểm (tối đa 45)", "Chính quyền số: tỷ lệ (%)",
-                   "Chính quyền số: hạng", "Xã hội số: điểm (tối đa 40)"):
+    for column in (
+        "Điểm đạt được",
+        "Tỷ lệ (%)",
+        "Chính quyền số: điểm (tối đa 45)",
+        "Chính quyền số: tỷ lệ (%)",
+        "Chính quyền số: hạng",
+        "Xã hội số: điểm (tối đa 40)",
+    ):
         assert column in head, column
     b = dict(zip(head, so[1]))
     assert b["Đơn vị"] == "Sở B"
     assert (str(b["Điểm đạt được"]), str(b["Tỷ lệ (%)"])) == ("75.00", "88.24")
-    assert (str(b["Chính quyền số: điểm (tối đa 45)"]), str(b["Chính quyền số: tỷ lệ (%)"]),
-            b["Chính quyền số: hạng"]) == ("40.00", "88.89", 1)
+    assert (
+        str(b["Chính quyền số: điểm (tối đa 45)"]),
+        str(b["Chính quyền số: tỷ lệ (%)"]),
+        b["Chính quyền số: hạng"],
+    ) == ("40.00", "88.89", 1)
     vt = _rows(wb.worksheets[2])
     police = dict(zip(vt[0], vt[1]))
     assert police["Đơn vị"] == "Công an tỉnh" and police["Xếp hạng"] == "—"
@@ -96,7 +105,10 @@ def test_scorecard_points_percent_pillars_and_not_ranked(ranked):
 def test_road_to_the_next_level_uses_the_groups_levels_and_covers_units_not_ranked(ranked):
     gaps = {g.name: g for g in road_to_next_level(ranked)}
     assert (gaps["Huyện C"].level.name, gaps["Huyện C"].next_level.min, gaps["Huyện C"].lacking) == (
-        "Khá", to_fixed(80), to_fixed(53))
+        "Khá",
+        to_fixed(80),
+        to_fixed(53),
+    )
     assert gaps["Công an tỉnh"].lacking == to_fixed(3)  # 82 of the set's Tốt at 85
     assert "Sở B" not in gaps  # at the top level
 
@@ -111,20 +123,27 @@ def test_robustness_reads_each_groups_own_bands(ranked):
 
 def test_report_counts_levels_per_group_and_prints_pillars_and_units_not_ranked(ranked):
     assert ranked.level_names() == ["Tốt", "Khá", "Trung bình", "Yếu"]
-    assert level_counts(ranked) == [("Khối sở", [1, 2, 0, 0], 3), ("Khối huyện", [0, 1, None, None], 1),
-                                    ("Cơ quan ngành dọc", [0, 1, 0, 0], 1)]
+    assert level_counts(ranked) == [
+        ("Khối sở", [1, 2, 0, 0], 3),
+        ("Khối huyện", [0, 1, None, None], 1),
+        ("Cơ quan ngành dọc", [0, 1, 0, 0], 1),
+    ]
     doc = build_report(ranked, DecisionMeta(period_year=2025), Analyses(draws=30))
     texts = _texts(doc)
-    assert any(t.startswith("2. Xếp loại theo tổng điểm, theo mức của từng khối: Khối sở: mức Tốt từ 85 điểm")
-               and "Khối huyện: mức Tốt từ 80 điểm đến 100 điểm, mức Khá dưới 80 điểm" in t for t in texts)
+    assert any(
+        t.startswith("2. Xếp loại theo tổng điểm, theo mức của từng khối: Khối sở: mức Tốt từ 85 điểm")
+        and "Khối huyện: mức Tốt từ 80 điểm đến 100 điểm, mức Khá dưới 80 điểm" in t
+        for t in texts
+    )
     assert "3. Xếp hạng riêng từng khối" in " ".join(texts) and "(1, 1, 2)" in " ".join(texts)
     counts = next(t for t in doc.tables if t.rows[0].cells[0].text == "Khối")
     assert [c.text for c in counts.rows[2].cells] == ["Khối huyện", "0", "1", "—", "—", "1"]
     assert [c.text for c in counts.rows[-1].cells] == ["Cộng", "1", "4", "0", "0", "5"]
     assert any("Công an tỉnh (tổng điểm 82.00; mức Khá) được đánh giá, không xếp hạng" in t for t in texts)
     assert "6.1. Khối sở (Chính quyền số: tối đa 45 điểm; Xã hội số: tối đa 40 điểm)" in texts
-    pillars = [t for t in doc.tables if t.rows[0].cells[0].text == "Đơn vị"
-               and t.rows[0].cells[2].text == "Chính quyền số (%)"]
+    pillars = [
+        t for t in doc.tables if t.rows[0].cells[0].text == "Đơn vị" and t.rows[0].cells[2].text == "Chính quyền số (%)"
+    ]
     rows = [[c.text for c in r.cells] for r in pillars[0].rows]
     assert rows[0] == ["Đơn vị", "Hạng chung", "Chính quyền số (%)", "Hạng", "Xã hội số (%)", "Hạng"]
     assert rows[1] == ["Sở B", "1", "88.89 %", "1", "87.50 %", "1"]

@@ -46,8 +46,11 @@ def test_scorecard_strengths_and_weaknesses(card_a):
     strong = t[t.index("Tiêu chí làm tốt nhất") + 1 : t.index("Tiêu chí mất nhiều điểm nhất")]
     weak = t[t.index("Tiêu chí mất nhiều điểm nhất") + 1 :]
     # Full marks, largest first: head 10/10, WAN ratio 8/8, firewall 5/5.
-    assert strong == ["- Trưởng ban chỉ đạo: 10.00/10.00 điểm.", "- Tỷ lệ đơn vị trực thuộc kết nối: 8.00/8.00 điểm.",
-                      "- Có tường lửa: 5.00/5.00 điểm."]
+    assert strong == [
+        "- Trưởng ban chỉ đạo: 10.00/10.00 điểm.",
+        "- Tỷ lệ đơn vị trực thuộc kết nối: 8.00/8.00 điểm.",
+        "- Có tường lửa: 5.00/5.00 điểm.",
+    ]
     # Most points lost: bandwidth 7.5, then antivirus and meetings 5 each; the deduction is not a criterion
     # to improve on, and room A (0/5) lost nothing since room B's case counts (best of).
     assert weak[0] == "- Băng thông trên cán bộ: 2.50/10.00 điểm (thiếu 7.50)."
@@ -131,9 +134,12 @@ def test_report_charts_at_print_resolution(report_mini):
     # distribution, shares per criteria group, one ranked-bar chart per group
     assert len(shapes) == 4
     captions = [p.text for p in report_mini.paragraphs if p.text.startswith("Hình ")]
-    assert captions == ["Hình 1. Phân bố tổng điểm theo khối",
-                        "Hình 2. Điểm bình quân theo nhóm tiêu chí (% điểm tối đa)",
-                        "Hình 3. Xếp hạng khối sở", "Hình 4. Xếp hạng khối huyện"]
+    assert captions == [
+        "Hình 1. Phân bố tổng điểm theo khối",
+        "Hình 2. Điểm bình quân theo nhóm tiêu chí (% điểm tối đa)",
+        "Hình 3. Xếp hạng khối sở",
+        "Hình 4. Xếp hạng khối huyện",
+    ]
     for shape in shapes:
         blip = shape._inline.graphic.graphicData.pic.blipFill.blip
         image = report_mini.part.related_parts[blip.embed].image

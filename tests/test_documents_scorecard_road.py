@@ -30,7 +30,7 @@ def test_road_lists_the_criteria_most_within_reach_with_the_figure(tmp_path):
     assert t[k + 3] == "- Tỷ lệ máy có phần mềm diệt virus: 5.00/10.00 điểm, còn 5.00 điểm."
     assert "lên 100%" in t[k + 4]
     # five criteria at most, before the table of points; the first lines say what is lacking
-    assert sum(1 for line in t[k + 1:t.index("Điểm theo từng tiêu chí")] if line.startswith("- ")) == 5
+    assert sum(1 for line in t[k + 1 : t.index("Điểm theo từng tiêu chí")] if line.startswith("- ")) == 5
     assert t[k - 1] == "Còn thiếu 10.50 điểm để đạt mức Tốt (từ 85 điểm đến 100 điểm)."
 
 

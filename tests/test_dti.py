@@ -28,14 +28,16 @@ def test_index_is_points_over_1000_with_four_decimals(write):
     # D = 670.04 -> 0.67004 -> 0.6700 half-up: shown equal, and DTI ranks on the shown index.
     assert got[0] == ("Tỉnh C", "1.0000", 1, None)
     assert {(n, s, k) for n, s, k, _ in got[1:]} == {
-        ("Tỉnh A", "0.6700", 2), ("Tỉnh B", "0.6700", 2), ("Tỉnh D", "0.6700", 2),
+        ("Tỉnh A", "0.6700", 2),
+        ("Tỉnh B", "0.6700", 2),
+        ("Tỉnh D", "0.6700", 2),
     }
     assert any("đồng hạng 2" in w for w in r.warnings)
 
 
 def test_published_index_totals_are_read_as_index(write):
     fw = load_framework("dti-2022-tinh")
-    f = write("kq.csv", "khối,đơn vị,tổng điểm\ntinh,Tỉnh A,\"0,6543\"\ntinh,Tỉnh B,0.65435\n")
+    f = write("kq.csv", 'khối,đơn vị,tổng điểm\ntinh,Tỉnh A,"0,6543"\ntinh,Tỉnh B,0.65435\n')
     r = rank(score(fw, read_period(f, fw)))
     assert [(u.name, u.shown, u.rank) for u in r.units()] == [
         ("Tỉnh B", Decimal("0.6544"), 1),  # 0.65435 half-up

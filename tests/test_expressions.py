@@ -19,8 +19,11 @@ KINDS = {"a": E.NUMBER, "b": E.NUMBER, "c": E.BOOL, "d": E.BOOL}
 def value(text: str, env=None, max_=None):
     node = E.parse(text)
     E.resolve(node, KINDS, has_max=True)
-    return E.evaluate(node, {k: (to_fixed(v) if not isinstance(v, bool) else v) for k, v in (env or {}).items()},
-                      None if max_ is None else to_fixed(max_))
+    return E.evaluate(
+        node,
+        {k: (to_fixed(v) if not isinstance(v, bool) else v) for k, v in (env or {}).items()},
+        None if max_ is None else to_fixed(max_),
+    )
 
 
 def test_regulation_formulas_evaluate_exactly():
@@ -61,21 +64,24 @@ def test_columns_evaluate_like_scalars():
     assert all(type(v) is int for v in out)  # Python ints: no int64 overflow, no float
 
 
-@pytest.mark.parametrize("text, position, words", [
-    ("a +", 4, "thiếu một giá trị"),
-    ("(a + b", 7, "')'"),
-    ("a b", 3, "thừa 'b'"),
-    ("foo(a)", 1, "không có hàm 'foo'"),
-    ("1,5 * max", 2, "dấu chấm"),
-    ("a < b < 3", 7, "hai phép so sánh"),
-    ("if(c, 1)", 1, "đúng 3 đối số"),
-    ("a.b", 2, "ký tự '.'"),
-    ("__import__('os')", 12, "ký tự '''"),
-    ("__import__(os)", 1, "không có hàm '__import__'"),
-    ("tỷ_lệ * max", 2, "không dấu"),
-    ("min", 1, "là một hàm"),
-    ("", 1, "rỗng"),
-])
+@pytest.mark.parametrize(
+    "text, position, words",
+    [
+        ("a +", 4, "thiếu một giá trị"),
+        ("(a + b", 7, "')'"),
+        ("a b", 3, "thừa 'b'"),
+        ("foo(a)", 1, "không có hàm 'foo'"),
+        ("1,5 * max", 2, "dấu chấm"),
+        ("a < b < 3", 7, "hai phép so sánh"),
+        ("if(c, 1)", 1, "đúng 3 đối số"),
+        ("a.b", 2, "ký tự '.'"),
+        ("__import__('os')", 12, "ký tự '''"),
+        ("__import__(os)", 1, "không có hàm '__import__'"),
+        ("tỷ_lệ * max", 2, "không dấu"),
+        ("min", 1, "là một hàm"),
+        ("", 1, "rỗng"),
+    ],
+)
 def test_syntax_errors_name_the_character(text, position, words):
     with pytest.raises(E.ExprError) as e:
         E.parse(text)
@@ -84,15 +90,18 @@ def test_syntax_errors_name_the_character(text, position, words):
     assert words in message
 
 
-@pytest.mark.parametrize("text, words", [
-    ("x + 1", "không có chỉ tiêu, giá trị tính toán hay tham số 'x'"),
-    ("c + 1", "cần một số"),
-    ("a and c", "cần một giá trị có/không"),
-    ("if(a, 1, 2)", "điều kiện của if"),
-    ("if(c, 1, d)", "cùng là số"),
-    ("a = c", "không so sánh được"),
-    ("c < d", "cần hai số"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("x + 1", "không có chỉ tiêu, giá trị tính toán hay tham số 'x'"),
+        ("c + 1", "cần một số"),
+        ("a and c", "cần một giá trị có/không"),
+        ("if(a, 1, 2)", "điều kiện của if"),
+        ("if(c, 1, d)", "cùng là số"),
+        ("a = c", "không so sánh được"),
+        ("c < d", "cần hai số"),
+    ],
+)
 def test_type_errors_are_found_before_scoring(text, words):
     with pytest.raises(E.ExprError) as e:
         E.resolve(E.parse(text), KINDS, has_max=True)
@@ -119,7 +128,7 @@ def test_length_and_depth_are_bounded():
 
 # --- exactness: the fixed-point result is the exact rational result ---------------------------
 
-decimals = st.decimals(min_value=-10**6, max_value=10**6, places=4, allow_nan=False, allow_infinity=False)
+decimals = st.decimals(min_value=-(10**6), max_value=10**6, places=4, allow_nan=False, allow_infinity=False)
 
 
 @st.composite
@@ -161,7 +170,7 @@ def test_evaluation_is_exact_against_fractions(case):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(-10**12, 10**12), st.integers(1, 10**9), st.integers(0, 1000))
+@given(st.integers(-(10**12), 10**12), st.integers(1, 10**9), st.integers(0, 1000))
 def test_one_division_is_the_exact_quotient_rounded_half_up(a, b, m):
     """a / b * m: the quotient is the exact one rounded half-up at 1e-15; the product of it by a whole
     number is exact, so the whole result is within m * 0.5e-15 of the true value."""

@@ -49,9 +49,10 @@ def test_thanhhoa_2016_shape():
     assert fw.scale == to_fixed(100) and fw.decimals == 2
     assert [lv.name for lv in fw.levels] == ["Tốt", "Khá", "Trung bình", "Yếu"]
     assert "4289/QĐ-UBND" in fw.legal_basis[0].number
-    assert "reconstruct" in (DATA.parent.parent / "src/xephang/framework/data/thanhhoa-2016.yaml").read_text(
-        encoding="utf-8"
-    ).lower()
+    assert (
+        "reconstruct"
+        in (DATA.parent.parent / "src/xephang/framework/data/thanhhoa-2016.yaml").read_text(encoding="utf-8").lower()
+    )
     rules = {c.rule.type for c in fw.all_criteria() if c.rule}
     assert rules == {"ratio", "relative", "yesno", "tiers", "choice", "count", "direct"}
     assert any(c.aggregate == "best" and c.children for c in fw.all_criteria())
@@ -66,8 +67,15 @@ def test_dti_2022_shape():
     assert fw.levels == []
     ids = {c.id for c in fw.criteria}
     assert ids <= {
-        "nhan_thuc_so", "the_che_so", "ha_tang_so", "nhan_luc_so", "an_toan_thong_tin",
-        "do_thi_thong_minh", "chinh_quyen_so", "kinh_te_so", "xa_hoi_so",
+        "nhan_thuc_so",
+        "the_che_so",
+        "ha_tang_so",
+        "nhan_luc_so",
+        "an_toan_thong_tin",
+        "do_thi_thong_minh",
+        "chinh_quyen_so",
+        "kinh_te_so",
+        "xa_hoi_so",
     }
     assert sum(c.max for c in fw.criteria) == to_fixed(1000)
 
@@ -182,16 +190,32 @@ def test_unknown_framework_lists_installed():
     [
         # a sub-item restricted to one group: the node cannot reach its max for the other
         (lambda d: d["criteria"][0]["criteria"][0].update(groups=["so"]), "criteria[0]", "chỉ đạt tối đa 20"),
-        (lambda d: d["criteria"][0]["criteria"][1]["inputs"][0].update(at_most="has_fw"),
-         "criteria[0].criteria[1].inputs[0].at_most", "chỉ tiêu số khác"),
-        (lambda d: d["criteria"][1]["criteria"][0]["rule"].update(no=-2), "criteria[1].criteria[0].rule", "không được âm"),
-        (lambda d: d["criteria"][1]["criteria"][2]["inputs"][0]["options"].append({"id": "pho", "label": "Phó"}),
-         "criteria[1].criteria[2].inputs[0].options", "cùng mã"),
+        (
+            lambda d: d["criteria"][0]["criteria"][1]["inputs"][0].update(at_most="has_fw"),
+            "criteria[0].criteria[1].inputs[0].at_most",
+            "chỉ tiêu số khác",
+        ),
+        (
+            lambda d: d["criteria"][1]["criteria"][0]["rule"].update(no=-2),
+            "criteria[1].criteria[0].rule",
+            "không được âm",
+        ),
+        (
+            lambda d: d["criteria"][1]["criteria"][2]["inputs"][0]["options"].append({"id": "pho", "label": "Phó"}),
+            "criteria[1].criteria[2].inputs[0].options",
+            "cùng mã",
+        ),
         (lambda d: d["groups"][1].update(aliases=["sở"]), "groups[1]", "dùng cho cả khối 'so' và 'huyen'"),
-        (lambda d: d["criteria"][0]["criteria"][0]["inputs"].append("khong_khai_bao"),
-         "criteria[0].criteria[0].inputs[2]", "chưa được khai báo"),
-        (lambda d: d["criteria"][0]["criteria"][0]["inputs"][1].update({"công chức": None}),
-         "criteria[0].criteria[0].inputs[1].công chức", "ngoặc kép"),
+        (
+            lambda d: d["criteria"][0]["criteria"][0]["inputs"].append("khong_khai_bao"),
+            "criteria[0].criteria[0].inputs[2]",
+            "chưa được khai báo",
+        ),
+        (
+            lambda d: d["criteria"][0]["criteria"][0]["inputs"][1].update({"công chức": None}),
+            "criteria[0].criteria[0].inputs[1].công chức",
+            "ngoặc kép",
+        ),
     ],
 )
 def test_more_refusals_with_their_path(mutate, path, fragment):
@@ -245,12 +269,15 @@ def test_libyaml_reads_every_shipped_and_test_criteria_set_as_the_checking_loade
     assert quick >= len(paths) // 2
 
 
-@pytest.mark.parametrize("text", [
-    "id: a\nid: b\n",  # a repeated key
-    "a: &x [1]\nb: *x\n",  # anchors and aliases
-    "a: " + "[" * 40 + "]" * 40 + "\n",  # nesting near the limit
-    "a: [1,\n",  # broken
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: a\nid: b\n",  # a repeated key
+        "a: &x [1]\nb: *x\n",  # anchors and aliases
+        "a: " + "[" * 40 + "]" * 40 + "\n",  # nesting near the limit
+        "a: [1,\n",  # broken
+    ],
+)
 def test_a_file_libyaml_should_not_decide_is_left_to_the_checking_loader(text):
     from xephang.framework.loader import _quick_yaml
 

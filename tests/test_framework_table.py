@@ -35,7 +35,9 @@ def all_points(fw, period_path):
     r = rank(scored)
     return {
         (u.name, c.id): scored.points(u.unit, c.id)
-        for u in r.all_units() for c in fw.all_criteria() if c.applies_to(u.group.id)
+        for u in r.all_units()
+        for c in fw.all_criteria()
+        if c.applies_to(u.group.id)
     } | {(u.name, "total"): (u.total, u.rank, u.level.id if u.level else None) for u in r.all_units()}
 
 
@@ -47,7 +49,8 @@ def test_round_trip_of_the_thanhhoa_set_scores_identically(tmp_path):
     assert [c.id for c in back.all_criteria()] == [c.id for c in fw.all_criteria()]
     assert back.inputs == fw.inputs and back.levels == fw.levels and back.legal_basis == fw.legal_basis
     assert [(c.title, c.description, c.evidence) for c in back.all_criteria()] == [
-        (c.title, c.description, c.evidence) for c in fw.all_criteria()]
+        (c.title, c.description, c.evidence) for c in fw.all_criteria()
+    ]
 
 
 def test_round_trip_keeps_the_ranking_rules(tmp_path):
@@ -63,10 +66,14 @@ def _language_set(tmp_path):
     with expressions written in place where two rules name their inputs."""
     text = (DATA / "ngon-ngu" / "bo-chi-so.yaml").read_text(encoding="utf-8")
     for old, new in [
-        ('rule: {type: formula, points: "ty_le_chu_tri * diem_toi_da"}',
-         'rule: {type: ratio, value: "so_hop_chu_tri / so_hop_cds"}'),
-        ("rule: {type: ratio, numerator: so_van_ban, denominator: so_van_ban_yeu_cau}",
-         'rule: {type: ratio, numerator: "min(so_van_ban, so_van_ban_yeu_cau)", denominator: so_van_ban_yeu_cau}'),
+        (
+            'rule: {type: formula, points: "ty_le_chu_tri * diem_toi_da"}',
+            'rule: {type: ratio, value: "so_hop_chu_tri / so_hop_cds"}',
+        ),
+        (
+            "rule: {type: ratio, numerator: so_van_ban, denominator: so_van_ban_yeu_cau}",
+            'rule: {type: ratio, numerator: "min(so_van_ban, so_van_ban_yeu_cau)", denominator: so_van_ban_yeu_cau}',
+        ),
     ]:
         assert old in text
         text = text.replace(old, new)
@@ -81,7 +88,8 @@ def _language_points(fw, params):
     scored = score(fw, data)
     r = rank(scored)
     return {(u.name, c.id): scored.points(u.unit, c.id) for u in r.all_units() for c in fw.all_criteria()} | {
-        (u.name, "total"): (u.total, u.rank, u.level.id if u.level else None) for u in r.all_units()}
+        (u.name, "total"): (u.total, u.rank, u.level.id if u.level else None) for u in r.all_units()
+    }
 
 
 @pytest.mark.parametrize("params", [{"so_van_ban_yeu_cau": 4}, {"so_van_ban_yeu_cau": 2}])
@@ -91,9 +99,11 @@ def test_round_trip_of_a_set_in_the_criteria_language_scores_identically(tmp_pat
     assert _language_points(back, params) == _language_points(fw, params)
     assert back.params == fw.params and back.inputs == fw.inputs  # the survey's answers and weights too
     assert {k: (d.label, d.type, d.expr.text) for k, d in back.derived.items()} == {
-        k: (d.label, d.type, d.expr.text) for k, d in fw.derived.items()}
+        k: (d.label, d.type, d.expr.text) for k, d in fw.derived.items()
+    }
     assert [c.when.text if c.when else None for c in back.all_criteria()] == [
-        c.when.text if c.when else None for c in fw.all_criteria()]
+        c.when.text if c.when else None for c in fw.all_criteria()
+    ]
     # What the official reads: the condition and the expressions as written, parameters and derived
     # values on their own sheets.
     wb = load_workbook(tmp_path / "bang.xlsx")
@@ -102,17 +112,27 @@ def test_round_trip_of_a_set_in_the_criteria_language_scores_identically(tmp_pat
     assert rows["chu_tri"][11] == "(so_hop_chu_tri / so_hop_cds)"
     assert rows["van_ban"][11] == "(min(so_van_ban, so_van_ban_yeu_cau)) / so_van_ban_yeu_cau"
     assert [r[:3] for r in wb["Tham số của kỳ"].iter_rows(min_row=2, values_only=True)] == [
-        ("so_van_ban_yeu_cau", "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh", "count")]
+        ("so_van_ban_yeu_cau", "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh", "count")
+    ]
     assert [(r[0], r[4]) for r in wb["Giá trị tính toán"].iter_rows(min_row=2, values_only=True)] == [
-        ("ty_le_chu_tri", "so_hop_chu_tri / so_hop_cds")]
+        ("ty_le_chu_tri", "so_hop_chu_tri / so_hop_cds")
+    ]
 
 
 def test_the_table_is_the_annexs_columns(tmp_path):
     wb = load_workbook(export_workbook(load_framework(DATA / "mini.yaml"), tmp_path / "b.xlsx"))
     ws = wb[CRITERIA_SHEET]
     heads = [c.value for c in ws[1]]
-    assert heads[:8] == ["STT", "Mã", "Chỉ số / tiêu chí", "Điểm tối đa", "Cách xác định và tính điểm",
-                         "Tài liệu kiểm chứng", "Nguồn thu thập dữ liệu", "Đơn vị phối hợp xác minh số liệu"]
+    assert heads[:8] == [
+        "STT",
+        "Mã",
+        "Chỉ số / tiêu chí",
+        "Điểm tối đa",
+        "Cách xác định và tính điểm",
+        "Tài liệu kiểm chứng",
+        "Nguồn thu thập dữ liệu",
+        "Đơn vị phối hợp xác minh số liệu",
+    ]
     rows = {r[1]: r for r in ws.iter_rows(min_row=2, values_only=True)}
     assert rows["infra"][0] == "I" and rows["computers"][0] == "1" and rows["wan_ratio"][0] == "1.1"
     assert rows["meetings"][10:13] == ("tiers", "n_meet", "4: 20; 3: 15; 2: 10; 1: 5")
@@ -132,10 +152,10 @@ def write_table(tmp_path, edit):
 def test_every_unreadable_row_is_reported_with_sheet_row_and_column(tmp_path):
     def edit(wb):
         ws = wb[CRITERIA_SHEET]
-        ws["D3"] = "hai mươi"          # max of 'computers'
-        ws["K7"] = "bậc thang"         # rule type of 'firewall'
-        ws["M8"] = "4 = 20"            # tiers of 'meetings'
-        ws["A10"] = "III.x"            # STT
+        ws["D3"] = "hai mươi"  # max of 'computers'
+        ws["K7"] = "bậc thang"  # rule type of 'firewall'
+        ws["M8"] = "4 = 20"  # tiers of 'meetings'
+        ws["A10"] = "III.x"  # STT
         wb[INPUTS_SHEET]["C2"] = "integer"
 
     with pytest.raises(TableImportError) as e:
@@ -201,8 +221,15 @@ def test_docx_prints_the_annex_table():
     doc = Document(io.BytesIO(buf.getvalue()))
     (t,) = doc.tables
     heads = [c.text for c in t.rows[0].cells]
-    assert heads == ["STT", "Chỉ số / tiêu chí", "Điểm tối đa", "Cách xác định và tính điểm", "Tài liệu kiểm chứng",
-                     "Nguồn thu thập dữ liệu", "Đơn vị phối hợp xác minh"]
+    assert heads == [
+        "STT",
+        "Chỉ số / tiêu chí",
+        "Điểm tối đa",
+        "Cách xác định và tính điểm",
+        "Tài liệu kiểm chứng",
+        "Nguồn thu thập dữ liệu",
+        "Đơn vị phối hợp xác minh",
+    ]
     fw = load_framework("thanhhoa-2016")
     assert len(t.rows) == 2 + sum(1 for _ in fw.all_criteria())
     first = [c.text for c in t.rows[2].cells]

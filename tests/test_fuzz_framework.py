@@ -34,8 +34,11 @@ MINI_TEXT = (TESTS / "data" / "mini.yaml").read_text(encoding="utf-8")
 TH_TEXT = (DATA_DIR / "thanhhoa-2016.yaml").read_text(encoding="utf-8")
 SOURCES = {
     "mini": (MINI_TEXT, yaml.safe_load(MINI_TEXT), TESTS / "data" / "mini.csv"),
-    "thanhhoa-2016": (TH_TEXT, yaml.safe_load(TH_TEXT),
-                      DATA_DIR.parent.parent / "data" / "mau-thanhhoa-2016" / "so-lieu.csv"),
+    "thanhhoa-2016": (
+        TH_TEXT,
+        yaml.safe_load(TH_TEXT),
+        DATA_DIR.parent.parent / "data" / "mau-thanhhoa-2016" / "so-lieu.csv",
+    ),
 }
 # XEPHANG_FUZZ_FACTOR=50 for a long local hunt; CI runs the default, a few seconds per file.
 FACTOR = int(os.environ.get("XEPHANG_FUZZ_FACTOR", "1"))
@@ -131,12 +134,41 @@ def test_random_bytes_as_a_file(tmp_path_factory, raw):
 SCALARS = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(-10**30, 10**30),
+    st.integers(-(10**30), 10**30),
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=12),
-    st.sampled_from(["", "so", "huyen", "tot", "NaN", "-Infinity", "1E999999999", "1e-999999", "0", "-1",
-                     "100", "85", "0.1", "1/2", "ratio", "yesno", "tiers", "best", "sum", "index", "full",
-                     "shown", "input-order", "staff", "infra", "Tốt", "2016-11-01", "31/12/2020"]),
+    st.sampled_from(
+        [
+            "",
+            "so",
+            "huyen",
+            "tot",
+            "NaN",
+            "-Infinity",
+            "1E999999999",
+            "1e-999999",
+            "0",
+            "-1",
+            "100",
+            "85",
+            "0.1",
+            "1/2",
+            "ratio",
+            "yesno",
+            "tiers",
+            "best",
+            "sum",
+            "index",
+            "full",
+            "shown",
+            "input-order",
+            "staff",
+            "infra",
+            "Tốt",
+            "2016-11-01",
+            "31/12/2020",
+        ]
+    ),
     st.dates(),
     st.datetimes(),
 )
@@ -230,8 +262,15 @@ def test_text_edits_of_criteria_sets(data, source):
             lines[i] = lines[i][2:]
         elif how == "insert":
             at = data.draw(st.integers(0, len(lines[i])))
-            lines[i] = lines[i][:at] + data.draw(st.sampled_from(["&a ", "*a ", "'", '"', "{", "[", "#", "- ", ": ",
-                                                                  "!!", "%", "@", "\x00", "\ufeff", "é"])) + lines[i][at:]
+            lines[i] = (
+                lines[i][:at]
+                + data.draw(
+                    st.sampled_from(
+                        ["&a ", "*a ", "'", '"', "{", "[", "#", "- ", ": ", "!!", "%", "@", "\x00", "\ufeff", "é"]
+                    )
+                )
+                + lines[i][at:]
+            )
         elif how == "tab":
             lines[i] = "\t" + lines[i]
         elif how == "colon":
@@ -333,8 +372,14 @@ def test_recursive_aliases_are_refused(text):
     assert e.value.path.startswith("dòng 1") or e.value.path.startswith("dòng 4")
 
 
-@pytest.mark.parametrize("text", ["[" * 5000 + "]" * 5000, "- " * 3000 + "a", "a:\n" + "".join(
-    " " * i + f"k{i}:\n" for i in range(1, 400)) + " " * 400 + "x: 1"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 5000 + "]" * 5000,
+        "- " * 3000 + "a",
+        "a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 400)) + " " * 400 + "x: 1",
+    ],
+)
 def test_deep_nesting_is_refused_not_recursion_error(text):
     # Was: RecursionError from PyYAML's (recursive) composer.
     with pytest.raises(FrameworkError, match=f"quá {MAX_YAML_DEPTH} cấp") as e:

@@ -39,13 +39,34 @@ FACTOR = int(os.environ.get("XEPHANG_FUZZ_FACTOR", "1"))
 FUZZ = settings(max_examples=100 * FACTOR, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 INPUT_COLUMNS = [
-    "staff", "with_pc", "av_ratio", "mbps", "has_fw", "n_meet", "head_kind", "wan_r", "apps", "std_a",
-    "std_b", "council_pts", "late",
+    "staff",
+    "with_pc",
+    "av_ratio",
+    "mbps",
+    "has_fw",
+    "n_meet",
+    "head_kind",
+    "wan_r",
+    "apps",
+    "std_a",
+    "std_b",
+    "council_pts",
+    "late",
 ]
 VALID_ROW = {
-    "staff": "100", "with_pc": "90", "av_ratio": "0,5", "mbps": "200", "has_fw": "có", "n_meet": "3",
-    "head_kind": "Chủ tịch", "wan_r": "1", "apps": "5", "std_a": "không", "std_b": "có",
-    "council_pts": "8", "late": "1",
+    "staff": "100",
+    "with_pc": "90",
+    "av_ratio": "0,5",
+    "mbps": "200",
+    "has_fw": "có",
+    "n_meet": "3",
+    "head_kind": "Chủ tịch",
+    "wan_r": "1",
+    "apps": "5",
+    "std_a": "không",
+    "std_b": "có",
+    "council_pts": "8",
+    "late": "1",
 }
 UNIT_NAMES = ["Sở A", "Sở B", "Huyện C", "UBND huyện Đông Sơn", "Sở Tư pháp", "sở a", " Sở  B "]
 GROUPS = ["so", "huyen", "Khối sở", "sở", "ban", "HUYỆN", "xyz", ""]
@@ -92,23 +113,97 @@ def check_read(path: Path, framework=MINI, sheet: str | None = None):
 # --- CSV -------------------------------------------------------------------------------------
 
 NUMBER_TEXTS = st.one_of(
-    st.integers(-10**6, 10**6).map(str),
+    st.integers(-(10**6), 10**6).map(str),
     st.decimals(min_value=-1000, max_value=10**6, allow_nan=False, allow_infinity=False, places=3).map(str),
-    st.sampled_from([
-        "85,03", "85.03", "1.234,5", "1,234.5", "1.234", "1,234", "1.234.567", "1 234", "1\u00a0234",
-        "12,5%", "100%", "150%", "-0", "+5", "0,0000000000000001", "0.1234567890123456789",
-        "1E-05", "1e3", "1E999999", "1E-999999", "9" * 40, "9" * 5000, "0x10", "١٢", "½", "1_000",
-        "NaN", "inf", "-inf", "∞", "5 người", "3 cuộc", "=1+1", "#DIV/0!", "#N/A", ".5", "5.", ",5",
-    ]),
+    st.sampled_from(
+        [
+            "85,03",
+            "85.03",
+            "1.234,5",
+            "1,234.5",
+            "1.234",
+            "1,234",
+            "1.234.567",
+            "1 234",
+            "1\u00a0234",
+            "12,5%",
+            "100%",
+            "150%",
+            "-0",
+            "+5",
+            "0,0000000000000001",
+            "0.1234567890123456789",
+            "1E-05",
+            "1e3",
+            "1E999999",
+            "1E-999999",
+            "9" * 40,
+            "9" * 5000,
+            "0x10",
+            "١٢",
+            "½",
+            "1_000",
+            "NaN",
+            "inf",
+            "-inf",
+            "∞",
+            "5 người",
+            "3 cuộc",
+            "=1+1",
+            "#DIV/0!",
+            "#N/A",
+            ".5",
+            "5.",
+            ",5",
+        ]
+    ),
 )
-WORDS = st.sampled_from([
-    "có", "không", "Có", "KHÔNG", "yes", "no", "x", "đạt", "không đạt", "KAD", "không áp dụng",
-    "n/a", "NA", "Chủ tịch", "Phó Chủ tịch", "Không có", "chu_tich", "pho", "khong", "true",
-])
+WORDS = st.sampled_from(
+    [
+        "có",
+        "không",
+        "Có",
+        "KHÔNG",
+        "yes",
+        "no",
+        "x",
+        "đạt",
+        "không đạt",
+        "KAD",
+        "không áp dụng",
+        "n/a",
+        "NA",
+        "Chủ tịch",
+        "Phó Chủ tịch",
+        "Không có",
+        "chu_tich",
+        "pho",
+        "khong",
+        "true",
+    ]
+)
 NASTY = st.one_of(
     st.text(max_size=12),
-    st.sampled_from(["", " ", '"', '""', "a\"b", "\x00", "\ufeff", "\r", "\n", "a\nb", ";", ",", "\t",
-                     "\u200b", "Sở\u0301", "Tổng\u0323"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            '"',
+            '""',
+            'a"b',
+            "\x00",
+            "\ufeff",
+            "\r",
+            "\n",
+            "a\nb",
+            ";",
+            ",",
+            "\t",
+            "\u200b",
+            "Sở\u0301",
+            "Tổng\u0323",
+        ]
+    ),
 )
 CELL = st.one_of(NUMBER_TEXTS, WORDS, NASTY)
 
@@ -127,8 +222,12 @@ def csv_documents(draw) -> bytes:
         header = ["STT", "khối", "tên đơn vị", draw(st.sampled_from(["tổng điểm", "Tổng cộng", "total", "điểm"]))]
         columns = []
     else:
-        header = draw(st.lists(st.one_of(st.sampled_from(["khối", "đơn vị", "unit", "group", "ghi chú",
-                                                            *INPUT_COLUMNS]), NASTY), max_size=8))
+        header = draw(
+            st.lists(
+                st.one_of(st.sampled_from(["khối", "đơn vị", "unit", "group", "ghi chú", *INPUT_COLUMNS]), NASTY),
+                max_size=8,
+            )
+        )
         columns = header
     if draw(st.booleans()):
         header = [h.upper() if draw(st.booleans()) else f" {h} " for h in header]
@@ -192,8 +291,9 @@ def test_one_cell_of_a_valid_file(tmp_path_factory, value, column):
     """Each kind of cell in each kind of column: accepted with the right type, or refused at that cell."""
     row = dict(VALID_ROW, **{column: value})
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([["khối", "đơn vị", *INPUT_COLUMNS],
-                                                    ["so", "Sở A", *(row[c] for c in INPUT_COLUMNS)]])
+    csv.writer(out, lineterminator="\n").writerows(
+        [["khối", "đơn vị", *INPUT_COLUMNS], ["so", "Sở A", *(row[c] for c in INPUT_COLUMNS)]]
+    )
     path = tmp_path_factory.mktemp("cell") / "mot-o.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
     try:
@@ -248,8 +348,7 @@ COUNT_COLUMNS = {"staff", "with_pc", "n_meet", "apps", "late", "mbps", "council_
 def mini_rewritten(draw) -> bytes:
     header, *rows = MINI_ROWS
     header = [
-        draw(st.sampled_from([h, h.upper(), f" {h} ", MINI.inputs[h].label if h in MINI.inputs else h]))
-        for h in header
+        draw(st.sampled_from([h, h.upper(), f" {h} ", MINI.inputs[h].label if h in MINI.inputs else h])) for h in header
     ]
     out_rows = []
     for row in draw(st.permutations(rows)):
@@ -270,9 +369,7 @@ def mini_rewritten(draw) -> bytes:
     return out.getvalue().encode(draw(st.sampled_from(["utf-8", "utf-8-sig"])))
 
 
-MINI_TOTALS = {
-    u.name: u.total for g in rank(score(MINI, read_period(DATA / "mini.csv", MINI))).groups for u in g.units
-}
+MINI_TOTALS = {u.name: u.total for g in rank(score(MINI, read_period(DATA / "mini.csv", MINI))).groups for u in g.units}
 
 
 @FUZZ
@@ -296,7 +393,7 @@ EXCEL_VALUE = st.one_of(
     SAFE_TEXT,
     NUMBER_TEXTS,
     WORDS,
-    st.integers(-10**20, 10**20),
+    st.integers(-(10**20), 10**20),
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),
     st.datetimes(min_value=dt.datetime(1900, 3, 1), max_value=dt.datetime(9999, 1, 1)),
@@ -310,8 +407,14 @@ EXCEL_VALUE = st.one_of(
 def workbooks(draw) -> tuple[bytes, str | None]:
     """A workbook with 1 to 3 sheets: title rows, a header, rows of any cell type, merged cells."""
     wb = openpyxl.Workbook()
-    names = draw(st.lists(st.text("ABCabcĐđ Sốliệu12", min_size=1, max_size=12).map(str.strip).filter(bool),
-                          min_size=1, max_size=3, unique_by=str.lower))
+    names = draw(
+        st.lists(
+            st.text("ABCabcĐđ Sốliệu12", min_size=1, max_size=12).map(str.strip).filter(bool),
+            min_size=1,
+            max_size=3,
+            unique_by=str.lower,
+        )
+    )
     for k, name in enumerate(names):
         ws = wb.active if k == 0 else wb.create_sheet()
         ws.title = name
@@ -328,9 +431,22 @@ def workbooks(draw) -> tuple[bytes, str | None]:
         if draw(st.integers(0, 4)) == 0:
             header[draw(st.integers(0, len(header) - 1))] = draw(EXCEL_VALUE)
         ws.append(header)
-        typed = {"staff": 100, "with_pc": 90, "av_ratio": 0.5, "mbps": 200.5, "has_fw": True,
-                 "n_meet": 3, "head_kind": "Chủ tịch", "wan_r": 1, "apps": 5, "std_a": False,
-                 "std_b": "có", "council_pts": 8, "late": 1, "tổng điểm": 85.03}
+        typed = {
+            "staff": 100,
+            "with_pc": 90,
+            "av_ratio": 0.5,
+            "mbps": 200.5,
+            "has_fw": True,
+            "n_meet": 3,
+            "head_kind": "Chủ tịch",
+            "wan_r": 1,
+            "apps": 5,
+            "std_a": False,
+            "std_b": "có",
+            "council_pts": 8,
+            "late": 1,
+            "tổng điểm": 85.03,
+        }
         for i in range(draw(st.integers(0, 4))):
             # Mostly distinct units with typed values, then a few cells spoiled (or none).
             name = draw(st.one_of(st.just(f"Đơn vị {i}"), st.sampled_from(UNIT_NAMES)))
@@ -341,8 +457,12 @@ def workbooks(draw) -> tuple[bytes, str | None]:
         if draw(st.integers(0, 3)) == 0 and ws.max_row > 1:
             r1 = draw(st.integers(1, ws.max_row))
             c1 = draw(st.integers(1, max(1, ws.max_column)))
-            ws.merge_cells(start_row=r1, start_column=c1, end_row=r1 + draw(st.integers(0, 2)),
-                           end_column=c1 + draw(st.integers(0, 2)))
+            ws.merge_cells(
+                start_row=r1,
+                start_column=c1,
+                end_row=r1 + draw(st.integers(0, 2)),
+                end_column=c1 + draw(st.integers(0, 2)),
+            )
     buf = io.BytesIO()
     wb.save(buf)
     sheet = draw(st.sampled_from([None, None, None, names[-1], "Không có"]))
@@ -391,7 +511,7 @@ def test_damaged_excel_files(tmp_path_factory, data):
                 body = src.read(name)
                 if name == part:
                     cut = data.draw(st.integers(0, len(body)))
-                    body = body[:cut] + data.draw(st.binary(max_size=6)) + body[cut + 3:]
+                    body = body[:cut] + data.draw(st.binary(max_size=6)) + body[cut + 3 :]
                 dst.writestr(name, body)
         raw = bytearray(out.getvalue())
     path = tmp_path_factory.mktemp("hong") / "hong.xlsx"
@@ -401,11 +521,13 @@ def test_damaged_excel_files(tmp_path_factory, data):
 
 # --- Regressions: the crashes found, each deterministic ----------------------------------------
 
+
 def _csv(tmp_path, **cells) -> Path:
     row = dict(VALID_ROW, **cells)
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows([["khối", "đơn vị", *INPUT_COLUMNS],
-                                                    ["so", "Sở A", *(row[c] for c in INPUT_COLUMNS)]])
+    csv.writer(out, lineterminator="\n").writerows(
+        [["khối", "đơn vị", *INPUT_COLUMNS], ["so", "Sở A", *(row[c] for c in INPUT_COLUMNS)]]
+    )
     path = tmp_path / "so-lieu.csv"
     path.write_text(out.getvalue(), encoding="utf-8")
     return path
@@ -515,9 +637,11 @@ def test_csv_with_mac_line_ends_is_read(tmp_path):
 def test_row_numbers_count_records_not_text_lines(tmp_path):
     # A quoted cell holding a line break used to push every later row number down by one.
     path = tmp_path / "xuong-dong.csv"
-    rows = [["khối", "đơn vị", *INPUT_COLUMNS],
-            ["so", "Sở\nA", *(VALID_ROW[c] for c in INPUT_COLUMNS)],
-            ["so", "Sở B", *(VALID_ROW[c] if c != "n_meet" else "ba" for c in INPUT_COLUMNS)]]
+    rows = [
+        ["khối", "đơn vị", *INPUT_COLUMNS],
+        ["so", "Sở\nA", *(VALID_ROW[c] for c in INPUT_COLUMNS)],
+        ["so", "Sở B", *(VALID_ROW[c] if c != "n_meet" else "ba" for c in INPUT_COLUMNS)],
+    ]
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     path.write_text(out.getvalue(), encoding="utf-8")
@@ -528,7 +652,7 @@ def test_row_numbers_count_records_not_text_lines(tmp_path):
 
 def test_csv_module_errors_are_in_vietnamese(tmp_path):
     path = tmp_path / "o-dai.csv"
-    path.write_text("khối,đơn vị,ghi chú\nso,Sở A,\"" + "x" * 200_000 + "\"\n", encoding="utf-8")
+    path.write_text('khối,đơn vị,ghi chú\nso,Sở A,"' + "x" * 200_000 + '"\n', encoding="utf-8")
     with pytest.raises(InputError) as e:
         read_period(path, MINI)
     assert e.value.location.row == 2

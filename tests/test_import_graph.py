@@ -121,7 +121,8 @@ def test_the_package_has_no_import_cycle():
     package = {m: {t for t in targets if t.startswith("xephang")} for m, targets in graph.items()}
     cycles = _cycles(package)
     assert cycles == [], "\n".join(
-        " -> ".join(f"{m} ({', '.join(sorted(package[m] & set(c)))})" for m in c) for c in cycles)
+        " -> ".join(f"{m} ({', '.join(sorted(package[m] & set(c)))})" for m in c) for c in cycles
+    )
 
 
 def test_the_web_models_import_none_of_the_modules_built_on_them():
@@ -141,8 +142,10 @@ def test_the_cycle_finder_finds_one():
 def test_the_core_imports_neither_the_command_line_nor_the_web():
     wrong = {
         (m, t)
-        for m, targets in _graph().items() if _core(m)
-        for t in targets if t.startswith(("xephang.cli", "xephang.web", "django"))
+        for m, targets in _graph().items()
+        if _core(m)
+        for t in targets
+        if t.startswith(("xephang.cli", "xephang.web", "django"))
     }
     assert wrong == set()
 
@@ -159,16 +162,20 @@ def test_no_package_reaches_for_another_packages_private_names():
                 continue
             target = _source(node, here)
             if target.startswith("xephang.") and target.split(".")[1] != name.split(".")[1]:
-                wrong += [f"{name}: {target}.{a.name}" for a in node.names
-                          if a.name.startswith("_") and not a.name.startswith("__")]
+                wrong += [
+                    f"{name}: {target}.{a.name}"
+                    for a in node.names
+                    if a.name.startswith("_") and not a.name.startswith("__")
+                ]
     assert wrong == []
 
 
 def test_every_import_of_the_package_names_a_module_that_exists():
     """A module moved to another package keeps no relative import pointing at its old neighbours."""
     modules = _modules()
-    missing = {(m, t) for m, targets in _graph().items() for t in targets
-               if t.startswith("xephang") and t not in modules}
+    missing = {
+        (m, t) for m, targets in _graph().items() for t in targets if t.startswith("xephang") and t not in modules
+    }
     assert missing == set()
 
 

@@ -135,8 +135,21 @@ def test_template_round_trip(mini, tmp_path):
     assert ids[:2] == ["khối", "đơn vị"] and "staff" in ids and "late" in ids
     assert [ws.cell(5, 1).value, ws.cell(5, 2).value] == ["huyen", "Huyện C"]
     assert any("có,không" in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
-    filled = dict(staff=10, with_pc=5, av_ratio="25%", mbps=10, has_fw="có", n_meet=0, head_kind="Không có",
-                  wan_r=0.5, apps=1, std_a="có", std_b="không", council_pts=0, late=10)
+    filled = dict(
+        staff=10,
+        with_pc=5,
+        av_ratio="25%",
+        mbps=10,
+        has_fw="có",
+        n_meet=0,
+        head_kind="Không có",
+        wan_r=0.5,
+        apps=1,
+        std_a="có",
+        std_b="không",
+        council_pts=0,
+        late=10,
+    )
     for col, key in enumerate(ids, start=1):
         if key in filled:
             ws.cell(5, col, filled[key])

@@ -44,6 +44,7 @@ def leaf(data, cid):
             found = find(c.get("criteria", []))
             if found:
                 return found
+
     return find(data["criteria"])
 
 
@@ -62,13 +63,15 @@ def test_mini_still_loads_without_any_new_key():
 def test_an_expression_error_names_file_path_and_character():
     def m(d):
         first_leaf(d)["when"] = "staff > > 3"
+
     e = refused(m)
-    assert str(e).startswith("bo-tieu-chi.yaml: criteria[0].criteria[0].when: biểu thức \"staff > > 3\", ký tự 9:")
+    assert str(e).startswith('bo-tieu-chi.yaml: criteria[0].criteria[0].when: biểu thức "staff > > 3", ký tự 9:')
 
 
 def test_an_unknown_name_in_a_formula_is_refused_with_its_position():
     def m(d):
         first_leaf(d)["rule"] = {"type": "formula", "points": "with_pc / staf * max"}
+
     e = refused(m)
     assert e.path == "criteria[0].criteria[0].rule.points"
     assert "ký tự 11: không có chỉ tiêu, giá trị tính toán hay tham số 'staf'" in e.message
@@ -77,10 +80,12 @@ def test_an_unknown_name_in_a_formula_is_refused_with_its_position():
 def test_a_condition_must_be_a_condition_and_a_formula_a_number():
     def when_number(d):
         first_leaf(d)["when"] = "staff + 1"
+
     assert "cần cho giá trị có/không" in refused(when_number).message
 
     def formula_bool(d):
         first_leaf(d)["rule"] = {"type": "formula", "points": "staff > 3"}
+
     assert "hãy viết if(điều kiện, điểm, 0)" in refused(formula_bool).message
 
 
@@ -90,6 +95,7 @@ def test_derived_values_in_dependency_order_and_cycles_refused():
             {"id": "z", "label": "Z", "value": "y * 2"},
             {"id": "y", "label": "Y", "value": "staff + 1"},
         ]
+
     fw = build(m)
     assert list(fw.derived) == ["y", "z"]
 
@@ -98,14 +104,17 @@ def test_derived_values_in_dependency_order_and_cycles_refused():
             {"id": "p", "label": "P", "value": "q + 1"},
             {"id": "q", "label": "Q", "value": "p + 1"},
         ]
+
     assert "phụ thuộc vòng vào chính nó: p → q → p" in refused(cycle).message
 
 
 def test_a_derived_value_is_not_asked_on_the_form_but_its_inputs_are():
     def m(d):
-        d["inputs"].append({"id": "pc_per_staff", "label": "Máy tính / người", "type": "ratio",
-                            "value": "min(with_pc / staff, 1)"})
+        d["inputs"].append(
+            {"id": "pc_per_staff", "label": "Máy tính / người", "type": "ratio", "value": "min(with_pc / staff, 1)"}
+        )
         first_leaf(d)["rule"] = {"type": "ratio", "value": "pc_per_staff"}
+
     fw = build(m)
     asked = {i.id for i in fw.inputs_for("so")}
     assert "pc_per_staff" not in asked and {"with_pc", "staff"} <= asked
@@ -114,16 +123,19 @@ def test_a_derived_value_is_not_asked_on_the_form_but_its_inputs_are():
 def test_names_are_shared_by_inputs_derived_values_and_parameters():
     def m(d):
         d["params"] = [{"id": "staff", "label": "Trùng", "type": "count"}]
+
     assert "đã dùng cho một giá trị tính toán hoặc một tham số" in refused(m).message
 
 
 def test_parameter_declarations_are_checked():
     def bad_type(d):
         d["params"] = [{"id": "b", "label": "B", "type": "choice"}]
+
     assert "kiểu 'choice' không hợp lệ cho tham số" in refused(bad_type).message
 
     def bad_default(d):
         d["params"] = [{"id": "b", "label": "B", "type": "count", "min": 1, "max": 5, "default": 9}]
+
     assert refused(bad_default).path.endswith("params[0].default")
 
 
@@ -132,6 +144,7 @@ def test_points_written_as_expressions_of_the_maximum():
         c = first_leaf(d)
         c["rule"] = {"type": "yesno", "input": "has_firewall", "yes": "max / 2"}
         c["inputs"] = [{"id": "has_firewall", "label": "Có tường lửa", "type": "yesno"}]
+
     fw = build(m)
     c = fw.criterion(BASE["criteria"][0]["criteria"][0]["id"])
     assert c.rule.yes == c.max // 2
@@ -140,19 +153,25 @@ def test_points_written_as_expressions_of_the_maximum():
         c = first_leaf(d)
         c["rule"] = {"type": "yesno", "input": "has_firewall", "yes": "staff / 2"}
         c["inputs"] = [{"id": "has_firewall", "label": "Có tường lửa", "type": "yesno"}]
+
     assert "dùng quy tắc 'formula'" in refused(reads_input).message
 
     def over(d):
         c = first_leaf(d)
         c["rule"] = {"type": "yesno", "input": "has_firewall", "yes": "max * 2"}
         c["inputs"] = [{"id": "has_firewall", "label": "Có tường lửa", "type": "yesno"}]
+
     assert "vượt điểm tối đa" in refused(over).message
 
 
 def test_an_expression_in_place_of_a_rules_input():
     def m(d):
-        first_leaf(d)["rule"] = {"type": "tiers", "input": "with_pc / staff",
-                                 "tiers": [{"min": 0.9, "points": "max"}, {"min": 0.5, "points": "max / 2"}]}
+        first_leaf(d)["rule"] = {
+            "type": "tiers",
+            "input": "with_pc / staff",
+            "tiers": [{"min": 0.9, "points": "max"}, {"min": 0.5, "points": "max / 2"}],
+        }
+
     fw = build(m)
     c = fw.criteria[0].children[0]
     assert c.rule.input == f"{c.id}.input"
@@ -164,18 +183,21 @@ def test_fidelity_fields():
     def m(d):
         c = first_leaf(d)
         c.update({"so": "1.2.3", "source": "system-measured", "verified_by": "Sở TTTT", "prepared_by": "Văn phòng"})
+
     c = build(m).criteria[0].children[0]
     assert (c.so, c.data_source, c.verified_by, c.prepared_by) == ("1.2.3", "system-measured", "Sở TTTT", "Văn phòng")
     assert c.number("1.1.") == "1.2.3"
 
     def bad(d):
         first_leaf(d)["source"] = "tự khai"
+
     assert "self-report" in refused(bad).message
 
 
 def test_a_draft_set_loads_with_the_missing_points_and_is_never_scored():
     def m(d):
         d["criteria"][0]["criteria"].pop()
+
     plain = refused(m)
     assert "khác thang điểm" in plain.message
     fw = build(m, draft=True)
@@ -205,6 +227,7 @@ def test_list_cells():
 
 
 # --- the documented example ---------------------------------------------------------------------
+
 
 def doc_example() -> str:
     text = (ROOT / "docs" / "frameworks.md").read_text(encoding="utf-8")
@@ -243,8 +266,13 @@ def test_the_shipped_dti_draft_for_departments_and_communes(capsys):
     assert len(placeholders) == 8  # every main index but the known Nhận thức số items
     assert main(["frameworks"]) == 0
     assert "dti-so-xa-nhap\tBộ chỉ số" in capsys.readouterr().out
-    data = PeriodData("x.csv", "inputs", [UnitEntry("Xã A", "xa_phuong")], {i: [0] for i in fw.inputs},
-                      params={"so_van_ban_yeu_cau": 4})
+    data = PeriodData(
+        "x.csv",
+        "inputs",
+        [UnitEntry("Xã A", "xa_phuong")],
+        {i: [0] for i in fw.inputs},
+        params={"so_van_ban_yeu_cau": 4},
+    )
     with pytest.raises(FrameworkError, match="bản nháp"):
         score(fw, data)
 

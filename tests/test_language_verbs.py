@@ -92,7 +92,7 @@ def _without_measured(tmp_path) -> Path:
     drop = head.index("ty_le_hai_long")
     for r in rows[1:]:
         r[head.index("ty_le_ho_so_truc_tuyen")] = ""
-    rows = [r[:drop] + r[drop + 1:] for r in rows]
+    rows = [r[:drop] + r[drop + 1 :] for r in rows]
     with (folder / "so-lieu.csv").open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
     return folder
@@ -113,9 +113,12 @@ def test_import_measured_fills_the_period_and_stamps_source_and_date(tmp_path):
     assert quan_hoa["answers"] == {"rat_hai_long": 0, "hai_long": 1, "binh_thuong": 3, "khong_hai_long": 0}
     # explain says where each measured figure comes from and when it was measured; a self-reported one is plain.
     trace = _cli("explain", folder / "period.yaml", "--unit", "UBND xã Quan Hóa")
-    assert ("• Tỷ lệ hồ sơ trực tuyến toàn trình: 0.4 (hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv)\n"
-            in trace)
-    assert "• Tỷ lệ hài lòng có trọng số: 0.3 (điều tra xã hội học, 4 phiếu, ngày 15/11/2025, tệp do-luong.csv)\n" in trace
+    assert (
+        "• Tỷ lệ hồ sơ trực tuyến toàn trình: 0.4 (hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv)\n" in trace
+    )
+    assert (
+        "• Tỷ lệ hài lòng có trọng số: 0.3 (điều tra xã hội học, 4 phiếu, ngày 15/11/2025, tệp do-luong.csv)\n" in trace
+    )
     assert "• Số cuộc họp do Bí thư/Chủ tịch chủ trì: 2 cuộc\n" in trace
     # A figure edited in the data file after the import is not passed off as the measured one.
     import csv
@@ -126,8 +129,10 @@ def test_import_measured_fills_the_period_and_stamps_source_and_date(tmp_path):
     with (folder / "so-lieu.csv").open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows(rows)
     trace = _cli("explain", folder / "period.yaml", "--unit", "UBND xã Quan Hóa")
-    assert ("• Tỷ lệ hồ sơ trực tuyến toàn trình: 0.5 (khác số liệu đo đã nhập: 0.4, hệ thống đo tự động, "
-            "ngày 30/11/2025, tệp do-luong.csv)") in trace
+    assert (
+        "• Tỷ lệ hồ sơ trực tuyến toàn trình: 0.5 (khác số liệu đo đã nhập: 0.4, hệ thống đo tự động, "
+        "ngày 30/11/2025, tệp do-luong.csv)"
+    ) in trace
 
 
 def _cli_totals_of(period) -> dict[str, str]:
@@ -146,12 +151,15 @@ def test_a_bad_feed_lists_every_problem_located_and_changes_nothing(tmp_path, ca
         "UBND xã Nga Sơn,ty_le_ho_so_truc_tuyen,,120,30/11/2025\n"
         "UBND xã Nga Sơn,ty_le_hai_long,Rất không hài lòng,2,15/11/2025\n"
         "UBND xã Quan Hóa,ty_le_hai_long,Hài lòng,hai,31/02/2025\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert main(["import-measured", str(feed), "--period", str(folder / "period.yaml")]) == 2
     err = capsys.readouterr().err
     assert "5 lỗi trong tệp số liệu đo do-luong-loi.csv; không nhập gì từ tệp này" in err
     assert "dòng 2, cột 'đơn vị': 'UBND xã Không Có' không phải đơn vị của kỳ đánh giá" in err
-    assert "dòng 3, cột 'chỉ tiêu': chỉ tiêu 'Số văn bản chỉ đạo về CĐS do người đứng đầu ký' do đơn vị tự báo cáo" in err
+    assert (
+        "dòng 3, cột 'chỉ tiêu': chỉ tiêu 'Số văn bản chỉ đạo về CĐS do người đứng đầu ký' do đơn vị tự báo cáo" in err
+    )
     assert "dòng 4, cột 'giá trị': tỷ lệ 120 lớn hơn 1" in err
     assert "dòng 5, cột 'phương án': 'Rất không hài lòng' không phải phương án của 'Tỷ lệ hài lòng có trọng số'" in err
     assert "dòng 6, cột 'ngày': '31/02/2025' không phải ngày" in err
@@ -167,10 +175,16 @@ def test_survey_weights_are_declared_and_checked_by_the_loader():
     from xephang.numbers import SCALE
 
     assert [(o.label, o.weight) for o in fw.inputs["ty_le_hai_long"].survey] == [
-        ("Rất hài lòng", SCALE), ("Hài lòng", SCALE * 6 // 10), ("Bình thường", SCALE // 5), ("Không hài lòng", 0)]
+        ("Rất hài lòng", SCALE),
+        ("Hài lòng", SCALE * 6 // 10),
+        ("Bình thường", SCALE // 5),
+        ("Không hài lòng", 0),
+    ]
     assert fw.measured_inputs() == {"ty_le_ho_so_truc_tuyen": "system-measured", "ty_le_hai_long": "survey"}
     with pytest.raises(FrameworkError, match="trọng số cần từ 0 đến 1"):
         parse_framework(text.replace("weight: 60%", "weight: 160%"), "bo-chi-so.yaml")
     with pytest.raises(FrameworkError, match="cần kiểu 'ratio'"):
-        parse_framework(text.replace("        type: ratio\n        survey:", "        type: number\n        survey:"),
-                        "bo-chi-so.yaml")
+        parse_framework(
+            text.replace("        type: ratio\n        survey:", "        type: number\n        survey:"),
+            "bo-chi-so.yaml",
+        )

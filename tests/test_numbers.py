@@ -74,8 +74,12 @@ def test_fixed_point_is_exact():
     assert round_fixed(3 * third, 12) == SCALE
 
 
-@given(st.one_of(st.integers(-(10**22), 10**22), st.builds(lambda m, e: m * 10**e, st.integers(-(10**6), 10**6),
-                                                        st.integers(0, 18))))
+@given(
+    st.one_of(
+        st.integers(-(10**22), 10**22),
+        st.builds(lambda m, e: m * 10**e, st.integers(-(10**6), 10**6), st.integers(0, 18)),
+    )
+)
 def test_plain_is_the_exact_decimal_without_trailing_zeros(value):
     # The integer-arithmetic text equals the Decimal's plain text: sign, whole part, no trailing zeros.
     text = f"{from_fixed(value):f}"
@@ -85,4 +89,10 @@ def test_plain_is_the_exact_decimal_without_trailing_zeros(value):
 
 def test_plain_examples():
     assert [plain(v) for v in (0, 85 * SCALE, 84996 * SCALE // 1000, -SCALE // 2, 1, -1)] == [
-        "0", "85", "84.996", "-0.5", "0.000000000000001", "-0.000000000000001"]
+        "0",
+        "85",
+        "84.996",
+        "-0.5",
+        "0.000000000000001",
+        "-0.000000000000001",
+    ]

@@ -31,11 +31,15 @@ def test_the_core_does_not_require_the_web_application():
 
 def test_every_dependency_is_locked_at_an_accepted_version():
     pins = _locked()
-    wanted = [*PROJECT["dependencies"], *PROJECT["optional-dependencies"]["web"],
-              *PROJECT["optional-dependencies"]["test"]]
+    wanted = [
+        *PROJECT["dependencies"],
+        *PROJECT["optional-dependencies"]["web"],
+        *PROJECT["optional-dependencies"]["test"],
+    ]
     for text in wanted:
         req = Requirement(text)
         name = canonicalize_name(req.name)
         assert name in pins, f"{req.name} is not in requirements.lock: run make lock"
         assert req.specifier.contains(pins[name], prereleases=True), (
-            f"requirements.lock pins {req.name}=={pins[name]}, outside {req.specifier}: run make lock")
+            f"requirements.lock pins {req.name}=={pins[name]}, outside {req.specifier}: run make lock"
+        )

@@ -67,7 +67,9 @@ def test_by_level_lists_only_levels_with_units_in_order(mini):
 
 
 def test_shared_ties_are_listed_in_vietnamese_order(mini):
-    r = rank(totals(mini, [("so", "Đông Sơn", "80"), ("so", "Yên Định", "80"), ("so", "Ân Thi", "80"), ("so", "Dân", "80")]))
+    r = rank(
+        totals(mini, [("so", "Đông Sơn", "80"), ("so", "Yên Định", "80"), ("so", "Ân Thi", "80"), ("so", "Dân", "80")])
+    )
     assert [u.name for u in r.units()] == ["Ân Thi", "Dân", "Đông Sơn", "Yên Định"]
 
 
@@ -78,9 +80,7 @@ def test_tie_break_by_criteria(mini, tmp_path):
     head = "khối,đơn vị,staff,with_pc,av_ratio,mbps,has_fw,n_meet,head_kind,wan_r,apps,std_a,std_b,council_pts,late\n"
     # P has 5 more on firewall, Q 5 more on the council points: equal totals.
     csv.write_text(
-        head
-        + "so,P,10,10,1,10,có,4,Chủ tịch,1,4,có,có,5,0\n"
-        + "so,Q,10,10,1,10,không,4,Chủ tịch,1,4,có,có,10,0\n",
+        head + "so,P,10,10,1,10,có,4,Chủ tịch,1,4,có,có,5,0\n" + "so,Q,10,10,1,10,không,4,Chủ tịch,1,4,có,có,10,0\n",
         encoding="utf-8",
     )
     scored = score(mini, read_period(csv, mini))
@@ -108,7 +108,8 @@ def _mini():
 
 totals_st = st.lists(
     st.tuples(st.sampled_from(["so", "huyen"]), st.decimals(min_value=0, max_value=100, places=3)),
-    min_size=1, max_size=30,
+    min_size=1,
+    max_size=30,
 )
 
 

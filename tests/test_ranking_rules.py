@@ -112,15 +112,21 @@ def test_a_group_has_levels_of_its_own(rules):
     assert rules.level_above(rules.level_of(to_fixed(79), "huyen"), "huyen").name == "Tốt"
 
 
-@pytest.mark.parametrize("levels, message", [
-    ("[{id: tot, name: Tốt, min: 80, max: 90}, {id: kha, name: Khá, min: 0, below: 80}]", "kết thúc ở thang điểm"),
-    ("[{id: tot, name: Tốt, min: 80, max: 100}, {id: kha, name: Khá, min: 10, below: 80}]", "bắt đầu từ 0"),
-    ("[{id: tot, name: Tốt, min: 80, max: 100}, {id: kha, name: Khá, min: 0, below: 70}]", "khoảng trống"),
-    ("[]", "ít nhất một mức"),
-])
+@pytest.mark.parametrize(
+    "levels, message",
+    [
+        ("[{id: tot, name: Tốt, min: 80, max: 90}, {id: kha, name: Khá, min: 0, below: 80}]", "kết thúc ở thang điểm"),
+        ("[{id: tot, name: Tốt, min: 80, max: 100}, {id: kha, name: Khá, min: 10, below: 80}]", "bắt đầu từ 0"),
+        ("[{id: tot, name: Tốt, min: 80, max: 100}, {id: kha, name: Khá, min: 0, below: 70}]", "khoảng trống"),
+        ("[]", "ít nhất một mức"),
+    ],
+)
 def test_group_levels_are_validated_like_the_sets(levels, message):
-    text = (DATA / "mini.yaml").read_text(encoding="utf-8").replace(
-        "{id: huyen, name: Khối huyện}", f"{{id: huyen, name: Khối huyện, levels: {levels}}}")
+    text = (
+        (DATA / "mini.yaml")
+        .read_text(encoding="utf-8")
+        .replace("{id: huyen, name: Khối huyện}", f"{{id: huyen, name: Khối huyện, levels: {levels}}}")
+    )
     with pytest.raises(FrameworkError) as e:
         parse_framework(text, "x.yaml")
     assert message in str(e.value) and "groups[1].levels" in str(e.value)
@@ -148,20 +154,26 @@ def test_a_unit_named_by_the_period_is_not_ranked_and_takes_no_rank(mini):
 
 
 def test_not_ranked_needs_a_reason():
-    text = (DATA / "mini.yaml").read_text(encoding="utf-8").replace(
-        "{id: huyen, name: Khối huyện}", "{id: huyen, name: Khối huyện, ranked: false}")
+    text = (
+        (DATA / "mini.yaml")
+        .read_text(encoding="utf-8")
+        .replace("{id: huyen, name: Khối huyện}", "{id: huyen, name: Khối huyện, ranked: false}")
+    )
     with pytest.raises(FrameworkError, match="cần ghi lý do"):
         parse_framework(text)
 
 
 def test_period_file_names_units_not_ranked_and_rank_prints_them(tmp_path, write, capsys):
     write("t.csv", "khối,đơn vị,tổng điểm\nso,A,90\nso,Công an tỉnh,95\nso,B,80\n")
-    write("period.yaml", f"""
-        framework: {DATA / 'mini.yaml'}
+    write(
+        "period.yaml",
+        f"""
+        framework: {DATA / "mini.yaml"}
         data: t.csv
         units:
           - {{name: Công an tỉnh, ranked: false, reason: "bảo đảm an ninh, quốc phòng"}}
-        """)
+        """,
+    )
     assert main(["rank", str(tmp_path / "period.yaml")]) == 0
     out = capsys.readouterr().out
     assert "(2 đơn vị, 1 không xếp hạng)" in out
@@ -179,8 +191,10 @@ def test_pillar_values_and_ranks(ranked):
     cqs = tables["so", "cqs"]
     # Sở B: infra 20 + 10 + 10 = 40, no firewall: 40 / 45; Sở A and Sở D: 18 + 5 + 2.5 + 5 = 30.5
     assert [(r.name, r.points, r.max, r.rank) for r in cqs.rows] == [
-        ("Sở B", to_fixed(40), to_fixed(45), 1), ("Sở A", to_fixed("30.5"), to_fixed(45), 2),
-        ("Sở D", to_fixed("30.5"), to_fixed(45), 2)]
+        ("Sở B", to_fixed(40), to_fixed(45), 1),
+        ("Sở A", to_fixed("30.5"), to_fixed(45), 2),
+        ("Sở D", to_fixed("30.5"), to_fixed(45), 2),
+    ]
     assert cqs.rows[0].percent(2) == Decimal("88.89")
     (apart,) = tables["vt", "cqs"].rows
     assert apart.rank is None and apart.points == to_fixed(38)
@@ -189,26 +203,34 @@ def test_pillar_values_and_ranks(ranked):
 
 
 def test_pillars_rank_on_the_share_when_a_criterion_is_not_applicable(write):
-    text = (DATA / "rules.yaml").read_text(encoding="utf-8").replace(
-        "criteria: [infra, firewall]}", "criteria: [services, council]}")
+    text = (
+        (DATA / "rules.yaml")
+        .read_text(encoding="utf-8")
+        .replace("criteria: [infra, firewall]}", "criteria: [services, council]}")
+    )
     fw = parse_framework(text)
     ranked = rank(score(fw, read_period(DATA / "rules.csv", fw)))
     cqs = next(t for t in pillar_rankings(ranked) if t.group.id == "so" and t.pillar.id == "cqs")
     # Sở B: services not applicable, council 12 capped 10: 10 / 10 = 100 %, first despite fewer points
     # than Sở A (services 8 + 2 + 3 = 13, council 8: 21 of 25 = 84 %)
     assert [(r.name, r.points, r.max, r.rank) for r in cqs.rows][:2] == [
-        ("Sở B", to_fixed(10), to_fixed(10), 1), ("Sở A", to_fixed(21), to_fixed(25), 2)]
+        ("Sở B", to_fixed(10), to_fixed(10), 1),
+        ("Sở A", to_fixed(21), to_fixed(25), 2),
+    ]
 
 
-@pytest.mark.parametrize("pillars, message", [
-    ("[{id: a, name: A, criteria: [nope]}]", "không có tiêu chí 'nope'"),
-    ("[{id: a, name: A, criteria: [infra, computers]}]", "lồng nhau"),
-    ("[{id: a, name: A, criteria: [computers, infra]}]", "lồng nhau"),
-    ("[{id: a, name: A, criteria: [penalties]}]", "trừ điểm"),
-    ("[{id: a, name: A, criteria: [infra, infra]}]", "hai lần"),
-    ("[{id: a, name: A, criteria: []}]", "ít nhất một"),
-    ("[{id: a, name: A, criteria: [infra]}, {id: a, name: B, criteria: [ops]}]", "bị trùng"),
-])
+@pytest.mark.parametrize(
+    "pillars, message",
+    [
+        ("[{id: a, name: A, criteria: [nope]}]", "không có tiêu chí 'nope'"),
+        ("[{id: a, name: A, criteria: [infra, computers]}]", "lồng nhau"),
+        ("[{id: a, name: A, criteria: [computers, infra]}]", "lồng nhau"),
+        ("[{id: a, name: A, criteria: [penalties]}]", "trừ điểm"),
+        ("[{id: a, name: A, criteria: [infra, infra]}]", "hai lần"),
+        ("[{id: a, name: A, criteria: []}]", "ít nhất một"),
+        ("[{id: a, name: A, criteria: [infra]}, {id: a, name: B, criteria: [ops]}]", "bị trùng"),
+    ],
+)
 def test_pillars_are_validated(pillars, message):
     text = (DATA / "mini.yaml").read_text(encoding="utf-8") + f"pillars: {pillars}\n"
     with pytest.raises(FrameworkError) as e:
@@ -249,7 +271,17 @@ def test_the_documented_example_loads_and_ranks():
     assert fw.ties == "dense" and fw.report == "points-percent"
     assert [p.id for p in fw.pillars] == ["chinh_quyen_so", "xa_hoi_so"]
     assert fw.level_of(to_fixed(85), "xa").name == "Tốt" and fw.level_of(to_fixed(85), "so").name == "Khá"
-    r = rank(totals(fw, [("so", "A", "91"), ("so", "B", "85"), ("so", "C", "85"), ("so", "D", "60"),
-                         ("an_ninh", "Công an tỉnh", "99")]))
+    r = rank(
+        totals(
+            fw,
+            [
+                ("so", "A", "91"),
+                ("so", "B", "85"),
+                ("so", "C", "85"),
+                ("so", "D", "60"),
+                ("an_ninh", "Công an tỉnh", "99"),
+            ],
+        )
+    )
     assert [(u.name, u.rank) for u in r.units()] == [("A", 1), ("B", 2), ("C", 2), ("D", 3)]
     assert [(u.name, u.reason) for u in r.unranked()] == [("Công an tỉnh", "bảo đảm bí mật an ninh, quốc phòng")]

@@ -29,7 +29,9 @@ MINI = load_framework(DATA / "mini.yaml")
 
 # The mini set with one criterion per group, so that the two groups have different forms.
 SPLIT = parse_framework(
-    (DATA / "mini.yaml").read_text(encoding="utf-8").replace(
+    (DATA / "mini.yaml")
+    .read_text(encoding="utf-8")
+    .replace(
         """  - id: council
     title: Điểm hội đồng
     max: 10
@@ -102,8 +104,13 @@ def _outcome(read, path: Path, fw):
         data = read(path, fw)
     except InputError as e:
         return ("refused", str(e), e.location)
-    return ("read", data.kind, [(u.name, u.group, u.row, u.total) for u in data.units], data.values,
-            data.not_applicable)
+    return (
+        "read",
+        data.kind,
+        [(u.name, u.group, u.row, u.total) for u in data.units],
+        data.values,
+        data.not_applicable,
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -190,8 +197,13 @@ def test_a_count_written_1_234_is_a_whole_number(tmp_path):
 def test_points_within_bounds_take_the_decimal_reading(tmp_path):
     data = read_period(_one(tmp_path, SPLIT, district_pts="9,995"), SPLIT)
     assert data.values["district_pts"] == [None]  # not on the form of a sở
-    path = _csv(tmp_path / "h.csv", [["khối", "đơn vị", *SPLIT.inputs],
-                                     ["huyen", "Huyện C", *(dict(ROW, district_pts="9,995")[c] for c in SPLIT.inputs)]])
+    path = _csv(
+        tmp_path / "h.csv",
+        [
+            ["khối", "đơn vị", *SPLIT.inputs],
+            ["huyen", "Huyện C", *(dict(ROW, district_pts="9,995")[c] for c in SPLIT.inputs)],
+        ],
+    )
     assert from_fixed(read_period(path, SPLIT).values["district_pts"][0]) == Decimal("9.995")
 
 
@@ -202,11 +214,12 @@ def test_a_number_both_readings_allow_stays_refused(tmp_path):
 
 
 def test_a_total_of_84_995_in_a_0_to_100_scale(write):
-    data = read_period(write("kq.csv", "khối,đơn vị,tổng điểm\nso,Sở A,\"84,995\"\nso,Sở B,1.000\n"), MINI)
+    data = read_period(write("kq.csv", 'khối,đơn vị,tổng điểm\nso,Sở A,"84,995"\nso,Sở B,1.000\n'), MINI)
     assert [from_fixed(u.total) for u in data.units] == [Decimal("84.995"), Decimal("1")]
 
 
 # --- what calamine cannot answer ----------------------------------------------------------------
+
 
 def _book(tmp_path, edit) -> Path:
     wb = openpyxl.Workbook()
@@ -250,6 +263,7 @@ def test_an_error_value_is_refused_as_before(tmp_path):
 
 # --- the core rules the web shares ------------------------------------------------------------
 
+
 def test_readers_of_an_input():
     assert [c.id for c in MINI.readers_of("staff")] == ["computers", "bandwidth"]
     assert [c.id for c in SPLIT.readers_of("district_pts", "so")] == []
@@ -267,8 +281,16 @@ def test_validate_unit_compares_a_part_with_its_whole():
 
 # Number columns as a national-scale file has them: mostly distinct amounts and shares (which are
 # read a whole column at once), now and then a cell that is not a plain number within the bounds.
-WHOLE_AND_DECIMALS = {"staff": (10**6, 0), "with_pc": (10**6, 0), "apps": (10**4, 0), "n_meet": (10**4, 0),
-                      "mbps": (10**5, 3), "av_ratio": (0, 4), "wan_r": (0, 3), "council_pts": (9, 2)}
+WHOLE_AND_DECIMALS = {
+    "staff": (10**6, 0),
+    "with_pc": (10**6, 0),
+    "apps": (10**4, 0),
+    "n_meet": (10**4, 0),
+    "mbps": (10**5, 3),
+    "av_ratio": (0, 4),
+    "wan_r": (0, 3),
+    "council_pts": (9, 2),
+}
 
 
 @st.composite
@@ -311,14 +333,17 @@ def test_columns_of_distinct_numbers_read_as_cell_by_cell(tmp_path_factory, rows
 
 @settings(max_examples=150, deadline=None)
 @given(
-    cells=st.lists(st.lists(st.sampled_from(["", " ", "a", "Sở A", "1,5", "0.25", "KAD", "x\\y", "\t"]),
-                            min_size=1, max_size=4), max_size=8),
+    cells=st.lists(
+        st.lists(st.sampled_from(["", " ", "a", "Sở A", "1,5", "0.25", "KAD", "x\\y", "\t"]), min_size=1, max_size=4),
+        max_size=8,
+    ),
     delimiter=st.sampled_from([",", ";", "\t"]),
     line_end=st.sampled_from(["\n", "\r\n"]),
     last_end=st.booleans(),
 )
-def test_a_csv_file_without_quotes_is_read_as_the_csv_module_reads_it(tmp_path_factory, cells, delimiter,
-                                                                      line_end, last_end):
+def test_a_csv_file_without_quotes_is_read_as_the_csv_module_reads_it(
+    tmp_path_factory, cells, delimiter, line_end, last_end
+):
     header = delimiter.join(["khối", "đơn vị", "x"])
     lines = [header, *(delimiter.join(c) for c in cells)]
     text = line_end.join(lines) + (line_end if last_end else "")
@@ -331,8 +356,10 @@ def test_a_csv_file_without_quotes_is_read_as_the_csv_module_reads_it(tmp_path_f
     assert table.rows == expected[1:]
 
 
-@given(st.lists(st.from_regex(r"\d{1,12}", fullmatch=True), min_size=1, max_size=40),
-       st.lists(st.from_regex(r"\d{1,12}[.,]\d{1,15}", fullmatch=True), max_size=5))
+@given(
+    st.lists(st.from_regex(r"\d{1,12}", fullmatch=True), min_size=1, max_size=40),
+    st.lists(st.from_regex(r"\d{1,12}[.,]\d{1,15}", fullmatch=True), max_size=5),
+)
 def test_a_column_of_plain_numbers_reads_as_decimal_reads_each_cell(wholes, decimals):
     from decimal import Decimal
 

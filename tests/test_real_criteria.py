@@ -35,6 +35,7 @@ def F(x) -> int:
 
 # --- District DTI, "1. Nhận thức số" -------------------------------------------------------------
 
+
 def test_meetings_of_the_steering_committee_are_tiers_on_a_count():
     s = scored("dti-huyen-nhan-thuc-so", {"so_van_ban_yeu_cau": 4})
     # "họp 4 lần/năm: 20 điểm; 3 lần: 15; 2 lần: 10; 1 lần: 5; Còn lại: 0"
@@ -73,11 +74,26 @@ def test_a_missing_or_bad_parameter_is_refused_by_name():
 
 
 def test_period_file_parameters_and_explain_with_the_regulations_numbers(capsys):
-    assert main(["explain", str(REAL / "dti-huyen-nhan-thuc-so.csv"), "--framework",
-                 str(REAL / "dti-huyen-nhan-thuc-so.yaml"), "--param", "so_van_ban_yeu_cau=4",
-                 "--unit", "Huyện A"]) == 0
+    assert (
+        main(
+            [
+                "explain",
+                str(REAL / "dti-huyen-nhan-thuc-so.csv"),
+                "--framework",
+                str(REAL / "dti-huyen-nhan-thuc-so.yaml"),
+                "--param",
+                "so_van_ban_yeu_cau=4",
+                "--unit",
+                "Huyện A",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
-    assert "Tham số của kỳ: Tổng số văn bản chỉ đạo chuyên đề về CĐS theo yêu cầu của tỉnh [so_van_ban_yeu_cau] = 4 văn bản" in out
+    assert (
+        "Tham số của kỳ: Tổng số văn bản chỉ đạo chuyên đề về CĐS theo yêu cầu của tỉnh [so_van_ban_yeu_cau] = 4 văn bản"
+        in out
+    )
     assert "\n  1.2 Bí thư/Chủ tịch chủ trì các cuộc họp về CĐS [lanh_dao_chu_tri]: 14 / 20 điểm" in out
     assert "(nguồn: đơn vị tự báo cáo; xác minh: Sở Thông tin và Truyền thông)" in out
     assert "ty_le_chu_tri * diem_toi_da: ty_le_chu_tri = 0.7, điểm tối đa = 20 → 14 điểm" in out
@@ -86,9 +102,12 @@ def test_period_file_parameters_and_explain_with_the_regulations_numbers(capsys)
 
 def test_a_period_yaml_carries_the_parameters(capsys, tmp_path):
     period = tmp_path / "period.yaml"
-    period.write_text(f"data: {REAL / 'dti-huyen-nhan-thuc-so.csv'}\n"
-                      f"framework: {REAL / 'dti-huyen-nhan-thuc-so.yaml'}\n"
-                      "params: {so_van_ban_yeu_cau: 5}\n", encoding="utf-8")
+    period.write_text(
+        f"data: {REAL / 'dti-huyen-nhan-thuc-so.csv'}\n"
+        f"framework: {REAL / 'dti-huyen-nhan-thuc-so.yaml'}\n"
+        "params: {so_van_ban_yeu_cau: 5}\n",
+        encoding="utf-8",
+    )
     assert main(["rank", str(period), "--json"]) == 0
     import json
 
@@ -102,6 +121,7 @@ def test_a_period_yaml_carries_the_parameters(capsys, tmp_path):
 
 
 # --- TP Cao Lãnh, "1. Nhận thức số" -------------------------------------------------------------
+
 
 def test_points_as_fractions_of_the_maximum():
     s = scored("caolanh-nhan-thuc-so")
@@ -120,18 +140,24 @@ def test_attending_all_the_provinces_meetings_is_a_condition_on_two_counts():
     assert pts(s, "Huyện Thiếu một phiên", "hop_cds") == F(5)  # 3 of 4: not "đầy đủ"; chairs
     assert pts(s, "Huyện Không được mời", "hop_cds") == 0
     trace = s.explain(s.unit("Huyện Thiếu một phiên"))[0].children[1]
-    assert "so_phien_duoc_moi = 4, so_phien_tham_du = 3, chu_tri_hop_huyen = có, điểm tối đa = 10 → 5 điểm" in trace.explanation
+    assert (
+        "so_phien_duoc_moi = 4, so_phien_tham_du = 3, chu_tri_hop_huyen = có, điểm tối đa = 10 → 5 điểm"
+        in trace.explanation
+    )
 
 
 def test_the_two_counts_keep_their_at_most_check(tmp_path):
     bad = tmp_path / "bad.csv"
-    bad.write_text("khối,đơn vị,truong_ban_cds,so_phien_duoc_moi,so_phien_tham_du,chu_tri_hop_huyen\n"
-                   "huyen,Huyện X,pho,3,4,có\n", encoding="utf-8")
+    bad.write_text(
+        "khối,đơn vị,truong_ban_cds,so_phien_duoc_moi,so_phien_tham_du,chu_tri_hop_huyen\nhuyen,Huyện X,pho,3,4,có\n",
+        encoding="utf-8",
+    )
     with pytest.raises(InputError, match="phần không thể lớn hơn tổng"):
         read_period(bad, load_framework(REAL / "caolanh-nhan-thuc-so.yaml"))
 
 
 # --- Bộ TT&TT, Phụ lục 1B, "I. Hạ tầng kỹ thuật CNTT" -----------------------------------------
+
 
 def test_ministry_infrastructure_items():
     s = scored("bttt-1b-ha-tang")
@@ -164,7 +190,9 @@ def test_data_centre_standards_count_only_with_a_data_centre_and_take_the_best_c
     assert pts(s, "Bộ B", "tieu_chuan_ttdl") == 0  # claims every standard, but has no data centre
     assert pts(s, "Bộ B", "trung_tam_du_lieu") == 0
     node = s.explain(s.unit("Bộ B"))[0].children[4].children[1]
-    assert node.explanation.startswith("điều kiện không thỏa: co_trung_tam_du_lieu (co_trung_tam_du_lieu = không) → 0 điểm")
+    assert node.explanation.startswith(
+        "điều kiện không thỏa: co_trung_tam_du_lieu (co_trung_tam_du_lieu = không) → 0 điểm"
+    )
     totals = {u.name: u.total for u in s.units}
     assert totals == {"Bộ A": F(164), "Bộ B": F(102), "Bộ C": F(35)}
 
@@ -177,12 +205,14 @@ def test_conversion_weights_are_parameters_with_defaults():
 
 # --- Tây Ninh 2019, group I ---------------------------------------------------------------------
 
+
 def test_tay_ninh_two_point_items_and_who_prepares_them(tmp_path):
     fw = load_framework(REAL / "tayninh-2019-nhom-1.yaml")
     assert fw.criterion("may_tinh").prepared_by == "Văn phòng"
     f = tmp_path / "tn.csv"
-    f.write_text("khối,đơn vị,ty_le_may_tinh,ket_noi_mang_chuyen_dung\nso,Sở A,95%,có\nso,Sở B,0.5,không\n",
-                 encoding="utf-8")
+    f.write_text(
+        "khối,đơn vị,ty_le_may_tinh,ket_noi_mang_chuyen_dung\nso,Sở A,95%,có\nso,Sở B,0.5,không\n", encoding="utf-8"
+    )
     s = score(fw, read_period(f, fw))
     assert pts(s, "Sở A", "may_tinh") == F("1.9")  # "Tỷ lệ% x Điểm tối đa"
     assert pts(s, "Sở A", "mang_chuyen_dung") == F(2)  # "Có: 2; Không: 0"
@@ -191,13 +221,20 @@ def test_tay_ninh_two_point_items_and_who_prepares_them(tmp_path):
 
 # --- The shipped DTI 2022 set: columns named by the main indices -------------------------------
 
+
 def test_a_column_named_by_a_criterion_with_a_single_input_is_that_input(tmp_path):
     fw = load_framework("dti-2022-tinh")
     ids = [c.id for c in fw.criteria]
     f = tmp_path / "dti.csv"
-    f.write_text("khối,đơn vị," + ",".join(ids) + "\n"
-                 + "tinh,Tỉnh A," + ",".join(str(c.max // 10**15 // 2) for c in fw.criteria) + "\n",
-                 encoding="utf-8")
+    f.write_text(
+        "khối,đơn vị,"
+        + ",".join(ids)
+        + "\n"
+        + "tinh,Tỉnh A,"
+        + ",".join(str(c.max // 10**15 // 2) for c in fw.criteria)
+        + "\n",
+        encoding="utf-8",
+    )
     s = score(fw, read_period(f, fw))
     assert s.units[0].total == fw.scale // 2
 

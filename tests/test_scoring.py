@@ -29,10 +29,23 @@ def pts(scored, unit, cid):
 @pytest.mark.parametrize(
     "cid, expected",
     [
-        ("computers", "18"), ("antivirus", "5"), ("bandwidth", "2.5"), ("infra", "25.5"),
-        ("firewall", "5"), ("meetings", "15"), ("head", "10"), ("ops", "30"),
-        ("wan_ratio", "8"), ("wan_apps", "2"), ("wan", "10"), ("room_a", "0"), ("room_b", "3"),
-        ("room", "3"), ("services", "13"), ("council", "8"), ("penalties", "2"),
+        ("computers", "18"),
+        ("antivirus", "5"),
+        ("bandwidth", "2.5"),
+        ("infra", "25.5"),
+        ("firewall", "5"),
+        ("meetings", "15"),
+        ("head", "10"),
+        ("ops", "30"),
+        ("wan_ratio", "8"),
+        ("wan_apps", "2"),
+        ("wan", "10"),
+        ("room_a", "0"),
+        ("room_b", "3"),
+        ("room", "3"),
+        ("services", "13"),
+        ("council", "8"),
+        ("penalties", "2"),
     ],
 )
 def test_each_rule_for_one_unit(scored, cid, expected):

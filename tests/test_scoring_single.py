@@ -27,23 +27,28 @@ def rules():
 
 
 # Few distinct values, so that ties, equal bests and a best held by two units are common.
-figures = st.fixed_dictionaries({
-    "staff": st.sampled_from([0, 10, 50, 100]).map(lambda v: v * SCALE),
-    "with_pc": st.sampled_from([0, 5, 10, 50]).map(lambda v: v * SCALE),
-    "av_ratio": st.sampled_from([0, SCALE // 4, SCALE // 2, SCALE]),
-    "mbps": st.sampled_from([0, 10, 100, 200, 400]).map(lambda v: v * SCALE),
-    "has_fw": st.booleans(),
-    "n_meet": st.integers(0, 6).map(lambda v: v * SCALE),
-    "head_kind": st.sampled_from(["chu_tich", "pho", "khong"]),
-    "wan_r": st.sampled_from([0, SCALE // 2, SCALE]),
-    "apps": st.integers(0, 5).map(lambda v: v * SCALE),
-    "std_a": st.booleans(),
-    "std_b": st.booleans(),
-    "council_pts": st.sampled_from([0, 8, 12, 15]).map(lambda v: v * SCALE),
-    "late": st.integers(0, 3).map(lambda v: v * SCALE),
-})
-unit = st.tuples(st.sampled_from(["so", "so", "huyen", "vt"]), figures,
-                 st.sets(st.sampled_from(["services", "wan", "room"]), max_size=1))
+figures = st.fixed_dictionaries(
+    {
+        "staff": st.sampled_from([0, 10, 50, 100]).map(lambda v: v * SCALE),
+        "with_pc": st.sampled_from([0, 5, 10, 50]).map(lambda v: v * SCALE),
+        "av_ratio": st.sampled_from([0, SCALE // 4, SCALE // 2, SCALE]),
+        "mbps": st.sampled_from([0, 10, 100, 200, 400]).map(lambda v: v * SCALE),
+        "has_fw": st.booleans(),
+        "n_meet": st.integers(0, 6).map(lambda v: v * SCALE),
+        "head_kind": st.sampled_from(["chu_tich", "pho", "khong"]),
+        "wan_r": st.sampled_from([0, SCALE // 2, SCALE]),
+        "apps": st.integers(0, 5).map(lambda v: v * SCALE),
+        "std_a": st.booleans(),
+        "std_b": st.booleans(),
+        "council_pts": st.sampled_from([0, 8, 12, 15]).map(lambda v: v * SCALE),
+        "late": st.integers(0, 3).map(lambda v: v * SCALE),
+    }
+)
+unit = st.tuples(
+    st.sampled_from(["so", "so", "huyen", "vt"]),
+    figures,
+    st.sets(st.sampled_from(["services", "wan", "room"]), max_size=1),
+)
 
 
 def period(units) -> PeriodData:
@@ -53,13 +58,17 @@ def period(units) -> PeriodData:
     na: dict[str, set[int]] = {}
     for i, (_, _, fig, not_app) in enumerate(units):
         for iid in fw.inputs:
-            blank = iid in SERVICES and ("services" in not_app or (iid in ("wan_r", "apps") and "wan" in not_app)
-                                         or (iid in ("std_a", "std_b") and "room" in not_app))
+            blank = iid in SERVICES and (
+                "services" in not_app
+                or (iid in ("wan_r", "apps") and "wan" in not_app)
+                or (iid in ("std_a", "std_b") and "room" in not_app)
+            )
             values[iid].append(None if blank else fig[iid])
         for cid in not_app:
             na.setdefault(cid, set()).add(i)
-    return PeriodData(source="t", kind="inputs", units=[UnitEntry(n, g) for n, g, _, _ in units], values=values,
-                      not_applicable=na)
+    return PeriodData(
+        source="t", kind="inputs", units=[UnitEntry(n, g) for n, g, _, _ in units], values=values, not_applicable=na
+    )
 
 
 def traces(sp, su):
@@ -76,16 +85,30 @@ def traces(sp, su):
 
 
 def seen(ru):
-    return (ru.total, ru.level and ru.level.id, ru.rank, ru.position, ru.reason, ru.unit.order,
-            ru.unit.not_applicable, ru.unit.applicable_max)
+    return (
+        ru.total,
+        ru.level and ru.level.id,
+        ru.rank,
+        ru.position,
+        ru.reason,
+        ru.unit.order,
+        ru.unit.not_applicable,
+        ru.unit.applicable_max,
+    )
 
 
 TIES = ["dense", "shared", "input-order", ("council", "meetings")]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(unit, min_size=1, max_size=9), st.integers(0, 8), unit, st.sampled_from(TIES), st.booleans(),
-       st.sampled_from(["Sở A", "Sở Ă", "Huyện C", "Z"]))
+@given(
+    st.lists(unit, min_size=1, max_size=9),
+    st.integers(0, 8),
+    unit,
+    st.sampled_from(TIES),
+    st.booleans(),
+    st.sampled_from(["Sở A", "Sở Ă", "Huyện C", "Z"]),
+)
 def test_one_unit_scored_alone_equals_the_period_scored_again(others, at, live, ties, added, name):
     fw = rules()
     units = [(f"Đơn vị {k:02d}" if k % 3 else "Sở A", g, fig, na) for k, (g, fig, na) in enumerate(others)]
@@ -95,7 +118,7 @@ def test_one_unit_scored_alone_equals_the_period_scored_again(others, at, live, 
         group = units[at][1]  # a unit keeps its group
     mine = (name, group, fig, na)
     saved = units
-    again = units[:at] + [mine] + units[at:] if added else units[:at] + [mine] + units[at + 1:]
+    again = units[:at] + [mine] + units[at:] if added else units[:at] + [mine] + units[at + 1 :]
     base = score(fw, period(saved))
     ranking = rank(base, ties)
     full = score(fw, period(again))
@@ -109,8 +132,7 @@ def test_one_unit_scored_alone_equals_the_period_scored_again(others, at, live, 
     event("scored again" if alone is None else "scored alone")
     if alone is None:
         # only when the others' points truly move: some other unit of the group scores differently
-        assert any(traces(full, a) != traces(base, b) for a, b in zip(others_full, others_base)
-                   if a.group == group)
+        assert any(traces(full, a) != traces(base, b) for a, b in zip(others_full, others_base) if a.group == group)
         return
     assert [u.total for u in others_full] == [u.total for u in others_base]
     (su,) = alone.units
@@ -121,8 +143,21 @@ def test_one_unit_scored_alone_equals_the_period_scored_again(others, at, live, 
 
 def test_a_new_best_of_a_relative_criterion_asks_for_the_period_scored_again():
     fw = rules()
-    fig = dict(staff=10 * SCALE, with_pc=5 * SCALE, av_ratio=SCALE, mbps=100 * SCALE, has_fw=True, n_meet=SCALE,
-               head_kind="pho", wan_r=SCALE, apps=SCALE, std_a=True, std_b=False, council_pts=8 * SCALE, late=0)
+    fig = dict(
+        staff=10 * SCALE,
+        with_pc=5 * SCALE,
+        av_ratio=SCALE,
+        mbps=100 * SCALE,
+        has_fw=True,
+        n_meet=SCALE,
+        head_kind="pho",
+        wan_r=SCALE,
+        apps=SCALE,
+        std_a=True,
+        std_b=False,
+        council_pts=8 * SCALE,
+        late=0,
+    )
     base = score(fw, period([("A", "so", fig, set()), ("B", "so", {**fig, "mbps": 50 * SCALE}, set())]))
     values = {iid: col[0] for iid, col in period([("B", "so", {**fig, "mbps": 400 * SCALE}, set())]).values.items()}
     assert score_unit(base, UnitEntry("B", "so"), values, replaces=1, order=1) is None
@@ -136,8 +171,21 @@ def test_a_new_best_of_a_relative_criterion_asks_for_the_period_scored_again():
 @pytest.mark.parametrize("ties", TIES)
 def test_the_unit_that_shared_the_best_lowers_its_figure_to_a_tie_below(ties):
     fw = rules()
-    fig = dict(staff=10 * SCALE, with_pc=5 * SCALE, av_ratio=SCALE, mbps=100 * SCALE, has_fw=True, n_meet=SCALE,
-               head_kind="pho", wan_r=SCALE, apps=SCALE, std_a=True, std_b=False, council_pts=8 * SCALE, late=0)
+    fig = dict(
+        staff=10 * SCALE,
+        with_pc=5 * SCALE,
+        av_ratio=SCALE,
+        mbps=100 * SCALE,
+        has_fw=True,
+        n_meet=SCALE,
+        head_kind="pho",
+        wan_r=SCALE,
+        apps=SCALE,
+        std_a=True,
+        std_b=False,
+        council_pts=8 * SCALE,
+        late=0,
+    )
     units = [("D", "so", fig, set()), ("B", "so", fig, set()), ("C", "so", {**fig, "mbps": 10 * SCALE}, set())]
     base = score(fw, period(units))
     lowered = ("D", "so", {**fig, "mbps": 10 * SCALE}, set())

@@ -27,8 +27,21 @@ from xephang.io.template import (
 )
 from xephang.numbers import from_fixed
 
-FILLED = dict(staff="10", with_pc="5", av_ratio="25%", mbps="10", has_fw="có", n_meet="0", head_kind="Không có",
-              wan_r="0,5", apps="1", std_a="có", std_b="không", council_pts="0", late="10")
+FILLED = dict(
+    staff="10",
+    with_pc="5",
+    av_ratio="25%",
+    mbps="10",
+    has_fw="có",
+    n_meet="0",
+    head_kind="Không có",
+    wan_r="0,5",
+    apps="1",
+    std_a="có",
+    std_b="không",
+    council_pts="0",
+    late="10",
+)
 
 
 def _ids(ws) -> list:
@@ -40,7 +53,7 @@ def test_the_head_has_labels_allowed_values_and_ids(mini):
     ws = wb[FORM_SHEET]
     inputs = mini.inputs_for("huyen")
     assert _ids(ws) == ["khối", "đơn vị", *[i.id for i in inputs]]
-    assert [c.value for c in ws[LABEL_ROW]][2:2 + len(inputs)] == [i.label for i in inputs]
+    assert [c.value for c in ws[LABEL_ROW]][2 : 2 + len(inputs)] == [i.label for i in inputs]
     bounds = {ws.cell(ID_ROW, k).value: ws.cell(BOUNDS_ROW, k).value for k in range(3, 3 + len(inputs))}
     assert bounds["with_pc"] == input_bounds(mini.inputs["with_pc"], mini.inputs["staff"])
     assert bounds["with_pc"] == "từ 0 trở lên, số nguyên, không lớn hơn 'Tổng số cán bộ' (người)"
@@ -128,8 +141,9 @@ def test_ids_with_an_underscore_x_keep_their_spelling_in_a_spreadsheet(tmp_path)
     ids = [c.value for c in ws[ID_ROW]]
     for col, key in enumerate(ids[2:], start=3):
         inp = fw.inputs[key.replace("_x005F_", "_")]
-        ws.cell(FIRST_ROW, col, {"yesno": "không", "choice": inp.options[0].label if inp.options else ""}.get(
-            inp.type, "0"))
+        ws.cell(
+            FIRST_ROW, col, {"yesno": "không", "choice": inp.options[0].label if inp.options else ""}.get(inp.type, "0")
+        )
     ws.parent.save(path)
     data = read_period(path, fw)
     assert data.units[0].group == group and data.values["so_xa_dung_qlvb"][0] == 0

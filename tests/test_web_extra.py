@@ -11,16 +11,28 @@ WITHOUT_DJANGO = "import sys; sys.modules['django'] = None; {}"
 
 
 def _run(code: str, *args: str, cwd) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", WITHOUT_DJANGO.format(code), *args], cwd=cwd,
-                          capture_output=True, text=True, encoding="utf-8", timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", WITHOUT_DJANGO.format(code), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
 
 
 def test_core_verbs_run_without_django(tmp_path):
     done = _run("from xephang.cli import main; sys.exit(main(sys.argv[1:]))", "rank", "thanhhoa-2020", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Sở Thông tin và Truyền thông" in done.stdout
-    done = _run("from xephang.cli import main; sys.exit(main(sys.argv[1:]))", "decision", "thanhhoa-2020",
-                "--out", "qd.docx", cwd=tmp_path)
+    done = _run(
+        "from xephang.cli import main; sys.exit(main(sys.argv[1:]))",
+        "decision",
+        "thanhhoa-2020",
+        "--out",
+        "qd.docx",
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "qd.docx").stat().st_size > 0
 

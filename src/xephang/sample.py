@@ -32,8 +32,13 @@ def published_units() -> list[tuple[str, str]]:
         return [(row["group"], row["unit"]) for row in csv.DictReader(f)]
 
 
-def sample_texts(fw: Framework, group: str, rng: random.Random, strength: float | None = None,
-                 sizes: Mapping[str, tuple[int, int]] | None = None) -> dict[str, str]:
+def sample_texts(
+    fw: Framework,
+    group: str,
+    rng: random.Random,
+    strength: float | None = None,
+    sizes: Mapping[str, tuple[int, int]] | None = None,
+) -> dict[str, str]:
     """Plausible figures for one unit of ``group``, as a clerk types them.
 
     ``strength`` (0 to 1) makes a stronger or weaker unit (more "có", higher ratios and counts); None is
@@ -87,9 +92,15 @@ class SampleUnit:
     texts: dict[str, str]  # input id -> the figure as typed (or "không áp dụng")
 
 
-def sample_units(fw: Framework, units: Iterable[tuple[str, str]] | None = None, seed: int = 2020, *,
-                 trend: bool = True, sizes: Mapping[str, tuple[int, int]] | None = None,
-                 not_applicable: Iterable[str] = ()) -> list[SampleUnit]:
+def sample_units(
+    fw: Framework,
+    units: Iterable[tuple[str, str]] | None = None,
+    seed: int = 2020,
+    *,
+    trend: bool = True,
+    sizes: Mapping[str, tuple[int, int]] | None = None,
+    not_applicable: Iterable[str] = (),
+) -> list[SampleUnit]:
     """Figures for ``units`` ((group id, name); the 47 of 2020 by default). With ``trend`` the units
     listed first are stronger on average (the 2020 order: the result looks like a real year). The units
     named in ``not_applicable`` say "không áp dụng" to every criterion that allows it."""
@@ -109,8 +120,9 @@ def sample_units(fw: Framework, units: Iterable[tuple[str, str]] | None = None, 
     return made
 
 
-def sample_period(fw: Framework, units: Iterable[tuple[str, str]] | None = None, seed: int = 2020,
-                  **options) -> PeriodData:
+def sample_period(
+    fw: Framework, units: Iterable[tuple[str, str]] | None = None, seed: int = 2020, **options
+) -> PeriodData:
     """``sample_units`` as a period: written as a period file and read back by the core's reader, so
     every figure and "không áp dụng" is checked and stored as from a unit's file."""
     import tempfile

@@ -22,7 +22,9 @@ except ImportError:  # the [web] extra is not installed: say so instead of faili
     collect_ignore_glob = ["test_*.py"]
     import warnings
 
-    warnings.warn("tests/web bị bỏ qua: chưa cài Django hoặc pytest-django (pip install -e '.[web,test]')", stacklevel=1)
+    warnings.warn(
+        "tests/web bị bỏ qua: chưa cài Django hoặc pytest-django (pip install -e '.[web,test]')", stacklevel=1
+    )
 else:
     django.setup()
 
@@ -66,7 +68,11 @@ def demo(db):
 
 def login(client, username):
     if username:
-        client.force_login(__import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model().objects.get(username=username))
+        client.force_login(
+            __import__("django.contrib.auth", fromlist=["get_user_model"])
+            .get_user_model()
+            .objects.get(username=username)
+        )
     return client
 
 
@@ -87,8 +93,16 @@ def people(demo):
     # The demo's verifying agency (Sở Nội vụ), assigned the staff criteria of the open period.
     verifier = User.objects.get(username="xacminh")
     assert CriterionVerifier.objects.filter(period=demo["open"], criterion_id="nhan_luc", user=verifier).exists()
-    return {"public": None, "reporter": demo["baocao"], "other_reporter": other, "appraiser": demo["thamdinh"],
-            "other_appraiser": spare, "leader": demo["lanhdao"], "admin": demo["quantri"], "verifier": verifier}
+    return {
+        "public": None,
+        "reporter": demo["baocao"],
+        "other_reporter": other,
+        "appraiser": demo["thamdinh"],
+        "other_appraiser": spare,
+        "leader": demo["lanhdao"],
+        "admin": demo["quantri"],
+        "verifier": verifier,
+    }
 
 
 @pytest.fixture

@@ -39,33 +39,47 @@ def _post(client, upload):
 def test_every_bad_row_reported_and_nothing_created(client, demo):
     login(client, "quantri")
     before = get_user_model().objects.count()
-    html = _post(client, _sheet([
-        ["Sở Y tế", "Nguyễn Văn A", "nguyenvana@syt.example", "Cán bộ báo cáo"],
-        ["Sở Không Có", "Trần B", "tranb@example", "báo cáo"],
-        ["", "Lê C", "lec@stttt.example", "Thủ trưởng"],
-        ["", "Phạm D", "nguyenvana@syt.example", "Thẩm định viên"],
-        ["", "Hoàng E", "baocao@example.invalid", "Thẩm định"],
-        ["", "Vũ F", "vuf@stttt.example", "Cán bộ báo cáo"],
-    ])).content.decode()
+    html = _post(
+        client,
+        _sheet(
+            [
+                ["Sở Y tế", "Nguyễn Văn A", "nguyenvana@syt.example", "Cán bộ báo cáo"],
+                ["Sở Không Có", "Trần B", "tranb@example", "báo cáo"],
+                ["", "Lê C", "lec@stttt.example", "Thủ trưởng"],
+                ["", "Phạm D", "nguyenvana@syt.example", "Thẩm định viên"],
+                ["", "Hoàng E", "baocao@example.invalid", "Thẩm định"],
+                ["", "Vũ F", "vuf@stttt.example", "Cán bộ báo cáo"],
+            ]
+        ),
+    ).content.decode()
     assert "Không tạo tài khoản nào: 6 lỗi" in html
-    for expected in ("dòng 3, cột &#x27;đơn vị&#x27;: không có đơn vị đang hoạt động tên &#x27;Sở Không Có&#x27;",
-                     "dòng 3, cột &#x27;thư điện tử&#x27;: &#x27;tranb@example&#x27; không phải địa chỉ",
-                     "dòng 4, cột &#x27;vai trò&#x27;: &#x27;Thủ trưởng&#x27;: cần một trong",
-                     "dòng 5, cột &#x27;thư điện tử&#x27;: &#x27;nguyenvana@syt.example&#x27; trùng với dòng 2",
-                     "dòng 6, cột &#x27;thư điện tử&#x27;: &#x27;baocao@example.invalid&#x27; đã có tài khoản",
-                     "dòng 7, cột &#x27;đơn vị&#x27;: cán bộ báo cáo phải thuộc một đơn vị"):
+    for expected in (
+        "dòng 3, cột &#x27;đơn vị&#x27;: không có đơn vị đang hoạt động tên &#x27;Sở Không Có&#x27;",
+        "dòng 3, cột &#x27;thư điện tử&#x27;: &#x27;tranb@example&#x27; không phải địa chỉ",
+        "dòng 4, cột &#x27;vai trò&#x27;: &#x27;Thủ trưởng&#x27;: cần một trong",
+        "dòng 5, cột &#x27;thư điện tử&#x27;: &#x27;nguyenvana@syt.example&#x27; trùng với dòng 2",
+        "dòng 6, cột &#x27;thư điện tử&#x27;: &#x27;baocao@example.invalid&#x27; đã có tài khoản",
+        "dòng 7, cột &#x27;đơn vị&#x27;: cán bộ báo cáo phải thuộc một đơn vị",
+    ):
         assert expected in html, expected
     assert get_user_model().objects.count() == before and not mail.outbox
 
 
-def test_three_accounts_created_invited_and_the_link_sets_the_password(client, demo, django_capture_on_commit_callbacks):
+def test_three_accounts_created_invited_and_the_link_sets_the_password(
+    client, demo, django_capture_on_commit_callbacks
+):
     login(client, "quantri")
     with django_capture_on_commit_callbacks(execute=True):
-        resp = _post(client, _sheet([
-            ["Sở Y tế", "Nguyễn Văn A", "NguyenVanA@syt.example", "Cán bộ báo cáo"],
-            [None, "Trần Thị B", "tranthib@stttt.example", "Thẩm định viên"],
-            ["", "Lê Văn C", "lanhdao.c@ubnd.example", "Lãnh đạo"],
-        ]))
+        resp = _post(
+            client,
+            _sheet(
+                [
+                    ["Sở Y tế", "Nguyễn Văn A", "NguyenVanA@syt.example", "Cán bộ báo cáo"],
+                    [None, "Trần Thị B", "tranthib@stttt.example", "Thẩm định viên"],
+                    ["", "Lê Văn C", "lanhdao.c@ubnd.example", "Lãnh đạo"],
+                ]
+            ),
+        )
     html = resp.content.decode()
     assert "Đã tạo 3 tài khoản" in html
     a = get_user_model().objects.get(email="nguyenvana@syt.example")
@@ -76,13 +90,17 @@ def test_three_accounts_created_invited_and_the_link_sets_the_password(client, d
     invitation = next(m for m in mail.outbox if m.to == ["nguyenvana@syt.example"])
     assert "Tên đăng nhập: nguyenvana" in invitation.body and "Đơn vị: Sở Y tế." in invitation.body
     assert describe(AuditEntry.objects.get(action="account.import")).startswith(
-        "Quản trị Sở TTTT nhập 3 tài khoản từ Excel và gửi thư mời: nguyenvana (nguyenvana@syt.example)")
+        "Quản trị Sở TTTT nhập 3 tài khoản từ Excel và gửi thư mời: nguyenvana (nguyenvana@syt.example)"
+    )
     # The invited person sets a password through the link, once.
     link = re.search(r"https?://[^/]+(/mat-khau/dat-lai/\S+/)", invitation.body).group(1)
     guest = client.__class__()
     resp = guest.get(link, follow=True)
-    resp = guest.post(resp.redirect_chain[-1][0], {"new_password1": "Hoa-sen-2027-xanh", "new_password2": "Hoa-sen-2027-xanh"},
-                      follow=True)
+    resp = guest.post(
+        resp.redirect_chain[-1][0],
+        {"new_password1": "Hoa-sen-2027-xanh", "new_password2": "Hoa-sen-2027-xanh"},
+        follow=True,
+    )
     assert "Mật khẩu mới đã được lưu" in resp.content.decode()
     assert guest.login(username="nguyenvana", password="Hoa-sen-2027-xanh")
     assert "không còn hiệu lực" in client.__class__().get(link, follow=True).content.decode()

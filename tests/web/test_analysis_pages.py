@@ -39,8 +39,8 @@ def test_appraisal_flags_come_from_run_checks(client, demo):
     sub.save()
     html = _page(login(client, "quantri").get(reverse("web:appraisal-unit", args=[p.pk, sub.unit.pk])))
     # the core's "part equals its whole" finding, beside that figure
-    block = html[html.index('id="i-so_cbccvc_co_may_tinh"'):]
-    block = block[:block.index('<div class="field"', 10) if '<div class="field"' in block[10:] else len(block)]
+    block = html[html.index('id="i-so_cbccvc_co_may_tinh"') :]
+    block = block[: block.index('<div class="field"', 10) if '<div class="field"' in block[10:] else len(block)]
     assert "Phần bằng đúng tổng (100 %)" in block and f"{values['so_cbccvc']}" in block
     # no evidence uploaded by the demo units: claimed figures that need it are flagged
     assert "Thiếu tài liệu kiểm chứng" in html
@@ -130,9 +130,17 @@ def test_decision_meta_form_of_another_year_is_not_prefilled_with_2020(client, p
 
 
 def _form(**changes):
-    data = {"number": "", "date": "", "signer_prefix": "KT. CHỦ TỊCH", "signer_title": "PHÓ CHỦ TỊCH",
-            "signer_name": "Mai Xuân Liêm", "legal_bases": "Luật Tổ chức chính quyền địa phương ngày 19/6/2015",
-            "report_number": "165/BC-STTTT", "report_date": "27/01/2021", "recipients": "Như Điều 2 QĐ;\nLưu: VT."}
+    data = {
+        "number": "",
+        "date": "",
+        "signer_prefix": "KT. CHỦ TỊCH",
+        "signer_title": "PHÓ CHỦ TỊCH",
+        "signer_name": "Mai Xuân Liêm",
+        "legal_bases": "Luật Tổ chức chính quyền địa phương ngày 19/6/2015",
+        "report_number": "165/BC-STTTT",
+        "report_date": "27/01/2021",
+        "recipients": "Như Điều 2 QĐ;\nLưu: VT.",
+    }
     data.update(changes)
     return data
 
@@ -166,8 +174,10 @@ def test_decision_meta_saved_and_used_by_the_decision(client, demo):
     publish_period(p, demo["quantri"], number="76", date=datetime.date(2022, 2, 5))
     resp = client.get(reverse("web:decision", args=[p.pk, "docx"]))
     document = docx.Document(io.BytesIO(resp.content))
-    text = "\n".join([par.text for par in document.paragraphs]
-                     + [cell.text for t in document.tables for row in t.rows for cell in row.cells])
+    text = "\n".join(
+        [par.text for par in document.paragraphs]
+        + [cell.text for t in document.tables for row in t.rows for cell in row.cells]
+    )
     assert "Số: 76/QĐ-UBND" in text and "ngày 05 tháng 02 năm 2022" in text and "Mai Xuân Liêm" in text
     log = _page(c.get(reverse("web:audit")))  # the audit log says it in a sentence, not as a code
     assert f"lưu thông tin quyết định của kỳ &#x27;{p.name}&#x27;" in log and "period.decision_meta" not in log
@@ -199,13 +209,13 @@ def test_analysis_page_of_the_2025_demo_follows_the_lineage(client, p2025):
     html = _page(login(client, "lanhdao").get(reverse("web:analysis", args=[p2025.pk])))
     assert "1000 lần mô phỏng (hạt giống 1)" in html and "Khoảng 5–95 %" in html
     assert "So với kỳ trước: Năm 2020" in html
-    html = html[html.index('id="qua-cac-nam"'):]
-    row = html[html.index("<td>Sở Tài chính"):]
-    row = row[:row.index("</tr>")]
+    html = html[html.index('id="qua-cac-nam"') :]
+    row = html[html.index("<td>Sở Tài chính") :]
+    row = row[: row.index("</tr>")]
     # merged from Sở Tài chính 90.73 and Sở Kế hoạch và Đầu tư 89.56 in 2020: mean 90.145 -> 90.15
     assert "bình quân" in row and ">90.15<" in row
-    row = html[html.index("<td>UBND phường Hạc Thành"):]
-    row = row[:row.index("</tr>")]
+    row = html[html.index("<td>UBND phường Hạc Thành") :]
+    row = row[: row.index("</tr>")]
     assert ">89.68<" in row  # split from UBND thành phố Thanh Hóa (89.68 in 2020)
     assert login(client, "lanhdao").get(reverse("web:analysis-chart", args=[p2025.pk]))["Content-Type"] == "image/png"
 
@@ -222,7 +232,9 @@ def test_analysis_of_a_totals_only_period(client, demo):
 
 
 # An appraiser reads only the periods he is assigned to (the demo's is assigned to 2021, not 2025).
-@pytest.mark.parametrize("who,status", [(None, 302), ("baocao", 403), ("thamdinh", 403), ("lanhdao", 200), ("quantri", 200)])
+@pytest.mark.parametrize(
+    "who,status", [(None, 302), ("baocao", 403), ("thamdinh", 403), ("lanhdao", 200), ("quantri", 200)]
+)
 def test_analysis_page_permissions(client, p2025, who, status):
     assert login(client, who).get(reverse("web:analysis", args=[p2025.pk])).status_code == status
 
@@ -238,7 +250,9 @@ def test_demo_2025_groups_and_lineage(p2025):
     assert groups == {"so_ban_nganh", "ubnd_xa_phuong"}
     nn = Unit.objects.get(name="Sở Nông nghiệp và Môi trường")
     assert sorted(nn.merged_from.values_list("name", flat=True)) == [
-        "Sở Nông nghiệp và Phát triển nông thôn", "Sở Tài Nguyên và Môi trường"]
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "Sở Tài Nguyên và Môi trường",
+    ]
     assert not Unit.objects.get(name="UBND huyện Thọ Xuân").active
     assert p2025.sample and p2025.snapshots.filter(published=True).count() == 1
 
@@ -297,7 +311,7 @@ def test_no_rank_movement_across_a_reorganised_group(p2025):
 def test_unit_history_names_the_predecessors(client, p2025):
     unit = Unit.objects.get(name="Sở Tài chính")
     html = _page(client.get(reverse("web:unit-result", args=[p2025.pk, unit.pk])))
-    history = html[html.index("Qua các năm"):]
+    history = html[html.index("Qua các năm") :]
     # 2020: its own row (90.73) and the merged Sở Kế hoạch và Đầu tư's (89.56), the latter named
     assert "90.73" in history and "89.56" in history
     assert "Sở Kế hoạch và Đầu tư (trước khi hợp nhất/chia tách)" in history
@@ -307,4 +321,6 @@ def test_period_page_links_to_the_new_pages(client, p2025):
     html = _page(login(client, "quantri").get(reverse("web:period", args=[p2025.pk])))
     assert reverse("web:analysis", args=[p2025.pk]) in html and reverse("web:decision-meta", args=[p2025.pk]) in html
     html = _page(login(client, "lanhdao").get(reverse("web:period", args=[p2025.pk])))
-    assert reverse("web:analysis", args=[p2025.pk]) in html and reverse("web:decision-meta", args=[p2025.pk]) not in html
+    assert (
+        reverse("web:analysis", args=[p2025.pk]) in html and reverse("web:decision-meta", args=[p2025.pk]) not in html
+    )

@@ -56,11 +56,14 @@ def test_accept_all_remaining_is_one_audited_action(client, demo, appraising):
 def test_adjust_without_reason_shows_the_error_beside_the_field_and_keeps_the_value(client, demo, appraising):
     p, unit, sub = appraising
     login(client, "thamdinh")
-    resp = client.post(_url(p, unit), {"input": "so_cbccvc_co_may_tinh", "version": "0", "action": "adjust",
-                                        "value": "12", "reason": ""}, HTTP_HX_REQUEST="true")
+    resp = client.post(
+        _url(p, unit),
+        {"input": "so_cbccvc_co_may_tinh", "version": "0", "action": "adjust", "value": "12", "reason": ""},
+        HTTP_HX_REQUEST="true",
+    )
     assert resp.status_code == 200
     html = resp.content.decode()
-    inside = html[html.index('<div id="appraisal">'):]
+    inside = html[html.index('<div id="appraisal">') :]
     assert "Điều chỉnh số liệu phải ghi rõ lý do." in inside  # inside the htmx target
     field = re.search(r'<input[^>]*id="val-so_cbccvc_co_may_tinh"[^>]*>', html).group(0)
     assert 'value="12"' in field
@@ -71,8 +74,16 @@ def test_adjust_out_of_bounds_shows_the_core_message(client, demo, appraising):
     p, unit, sub = appraising
     login(client, "thamdinh")
     whole = sub.values["so_cbccvc"]
-    resp = client.post(_url(p, unit), {"input": "so_cbccvc_co_may_tinh", "version": "0", "action": "adjust",
-                                        "value": str(int(whole) + 100), "reason": "đếm lại"})
+    resp = client.post(
+        _url(p, unit),
+        {
+            "input": "so_cbccvc_co_may_tinh",
+            "version": "0",
+            "action": "adjust",
+            "value": str(int(whole) + 100),
+            "reason": "đếm lại",
+        },
+    )
     html = resp.content.decode()
     assert resp.status_code == 200
     assert "phần không thể lớn hơn tổng" in html and 'value="đếm lại"' in html
@@ -89,8 +100,9 @@ def test_yes_no_and_choices_are_picked_not_typed(client, demo, appraising):
     choice = next((i for i in fw.inputs_for(unit.group.code) if i.type == "choice"), None)
     if choice is not None:
         assert re.search(rf'<select[^>]*id="val-{choice.id}"', html)
-    resp = client.post(_url(p, unit), {"input": yesno.id, "version": "0", "action": "adjust", "value": "abc",
-                                        "reason": "x"})
+    resp = client.post(
+        _url(p, unit), {"input": yesno.id, "version": "0", "action": "adjust", "value": "abc", "reason": "x"}
+    )
     assert "Hãy chọn Có hoặc Không." in resp.content.decode()
     assert not Adjustment.objects.filter(submission=sub).exists()
 

@@ -29,8 +29,14 @@ PDF = b"%PDF-1.4\n% minh chung\n%%EOF\n"
 def target(tmp_path):
     """An empty database and media folder for the restore, in another process's settings."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL",)}
-    env.update({"DJANGO_SETTINGS_MODULE": "xephang.web.settings", "XEPHANG_INSECURE_KEY_OK": "1",
-                "XEPHANG_STATE_DIR": str(tmp_path / "state"), "XEPHANG_MEDIA_ROOT": str(tmp_path / "media")})
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "xephang.web.settings",
+            "XEPHANG_INSECURE_KEY_OK": "1",
+            "XEPHANG_STATE_DIR": str(tmp_path / "state"),
+            "XEPHANG_MEDIA_ROOT": str(tmp_path / "media"),
+        }
+    )
     dropped = None
     if connection.vendor == "postgresql":
         name = f"xephang_restore_{uuid.uuid4().hex[:8]}"
@@ -49,8 +55,9 @@ def target(tmp_path):
 
 
 def _run(env, *args):
-    return subprocess.run([sys.executable, "-m", "xephang.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "xephang.cli", *args], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def _fingerprint(env) -> dict:
@@ -64,7 +71,9 @@ def _fingerprint(env) -> dict:
 def test_backup_then_restore_into_an_empty_database_is_identical(demo, target, tmp_path):
     sub = workflow.submission_for(demo["open"], demo["own"])
     workflow.save_report(sub, demo["baocao"], {"so_cbccvc": "40"}, [], set(), submit=False)
-    ev = workflow.add_evidence(sub, demo["baocao"], SimpleUploadedFile("Quyết định.pdf", PDF), ["may_tinh"], "trang 2", "QĐ")
+    ev = workflow.add_evidence(
+        sub, demo["baocao"], SimpleUploadedFile("Quyết định.pdf", PDF), ["may_tinh"], "trang 2", "QĐ"
+    )
     from xephang.web import publication
 
     from .conftest import publish_period
@@ -128,6 +137,8 @@ def test_a_damaged_or_malicious_archive_restores_nothing(demo, target, tmp_path)
         done = _run(target, "restore", str(archive))
         assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr, (archive, done.stderr)
         assert not (tmp_path.parent / "xephang-escaped.txt").exists()
-        assert not Path(target["XEPHANG_MEDIA_ROOT"]).exists() or not any(Path(target["XEPHANG_MEDIA_ROOT"]).rglob("*.pdf"))
+        assert not Path(target["XEPHANG_MEDIA_ROOT"]).exists() or not any(
+            Path(target["XEPHANG_MEDIA_ROOT"]).rglob("*.pdf")
+        )
     assert settings.MEDIA_ROOT  # the source is untouched
     assert Path(ev.file.path).read_bytes() == PDF

@@ -51,12 +51,22 @@ def test_transitions_follow_the_workflow_and_are_recorded(demo):
     assert p.status == Status.PUBLISHED
     moves = AuditEntry.objects.filter(period=p, action="period.transition").order_by("at", "id")
     assert [(m.before["status"], m.after["status"]) for m in moves] == [
-        ("open", "appraisal"), ("appraisal", "explanation"), ("explanation", "final"), ("final", "published")]
+        ("open", "appraisal"),
+        ("appraisal", "explanation"),
+        ("explanation", "final"),
+        ("final", "published"),
+    ]
     snaps = list(p.snapshots.order_by("version"))
     assert [s.published for s in snaps] == [False, True]
     assert snaps[1].data["decision"]["number"] == "7" and snaps[1].data["edition"] == 1
-    assert {**snaps[1].data, "decision": None, "state": None, "edition": None, "reason": None, "published_at": None} == {
-        **snaps[0].data, "decision": None, "state": None, "edition": None, "reason": None, "published_at": None}
+    assert {
+        **snaps[1].data,
+        "decision": None,
+        "state": None,
+        "edition": None,
+        "reason": None,
+        "published_at": None,
+    } == {**snaps[0].data, "decision": None, "state": None, "edition": None, "reason": None, "published_at": None}
 
 
 def test_status_change_notifies_units_by_email(demo):
@@ -92,8 +102,16 @@ def test_invalid_figures_save_nothing_and_say_what_is_expected(client, demo):
     p, own = demo["open"], demo["own"]
     client.force_login(demo["baocao"])
     url = reverse("web:report", args=[p.pk, own.pk])
-    resp = client.post(url, {"v_so_cbccvc": "100", "v_so_cbccvc_co_may_tinh": "120", "v_so_may_tinh": "nhiều", "save": "1",
-                             **_version(demo)})
+    resp = client.post(
+        url,
+        {
+            "v_so_cbccvc": "100",
+            "v_so_cbccvc_co_may_tinh": "120",
+            "v_so_may_tinh": "nhiều",
+            "save": "1",
+            **_version(demo),
+        },
+    )
     assert resp.status_code == 200
     text = resp.content.decode()
     assert "Chưa lưu" in text and "phần không thể lớn hơn tổng" in text and "nhiều" in text
@@ -143,7 +161,9 @@ def test_live_self_score_is_the_cores_score(client, demo):
 
 def test_live_score_with_blanks_is_marked_provisional(client, demo):
     client.force_login(demo["baocao"])
-    html = client.post(reverse("web:report-live", args=[demo["open"].pk, demo["own"].pk]), {"v_so_cbccvc": "10"}).content.decode()
+    html = client.post(
+        reverse("web:report-live", args=[demo["open"].pk, demo["own"].pk]), {"v_so_cbccvc": "10"}
+    ).content.decode()
     assert "Tạm tính" in html and "ô trống" in html
 
 
@@ -161,7 +181,9 @@ def test_evidence_keeps_its_name_serves_several_criteria_and_checks_type_and_siz
     client.force_login(demo["baocao"])
     url = reverse("web:evidence-upload", args=[p.pk, own.pk])
     pdf = SimpleUploadedFile("Quyết định 12-QĐ.pdf", b"%PDF-1.4 ok", content_type="application/pdf")
-    client.post(url, {"file": pdf, "criteria": ["may_tinh", "ket_noi_internet"], "locator": "trang 3", "summary": "QĐ 12"})
+    client.post(
+        url, {"file": pdf, "criteria": ["may_tinh", "ket_noi_internet"], "locator": "trang 3", "summary": "QĐ 12"}
+    )
     sub = Submission.objects.get(period=p, unit=own)
     ev = sub.evidence.get()
     assert ev.original_name == "Quyết định 12-QĐ.pdf"
@@ -191,7 +213,9 @@ def test_adjusting_needs_a_reason_and_changes_the_appraised_total(client, demo):
     before = score_period(p, "appraised").ranked(unit.pk).total
     client.post(url, {"input": "so_cbccvc_co_may_tinh", "action": "adjust", "value": "0", "reason": ""})
     assert not p.submissions.get(unit=unit).adjustments.exists()
-    client.post(url, {"input": "so_cbccvc_co_may_tinh", "action": "adjust", "value": "0", "reason": "Không có sổ tài sản"})
+    client.post(
+        url, {"input": "so_cbccvc_co_may_tinh", "action": "adjust", "value": "0", "reason": "Không có sổ tài sản"}
+    )
     adj = p.submissions.get(unit=unit).adjustments.get()
     assert (adj.accepted, adj.value, adj.reason) == (False, "0", "Không có sổ tài sản")
     after = score_period(p, "appraised").ranked(unit.pk).total
@@ -219,9 +243,15 @@ def test_explanation_accepted_restores_the_units_figure(client, demo):
     client.force_login(rep)
     page = client.get(reverse("web:explanation", args=[p.pk, unit.pk])).content.decode()
     assert "thiếu minh chứng" in page
-    client.post(reverse("web:explanation", args=[p.pk, unit.pk]),
-                {"adjustment": adj.pk, "text": "Bổ sung sổ tài sản", "locator": "trang 2",
-                 "file": SimpleUploadedFile("so-tai-san.pdf", b"%PDF-1.4")})
+    client.post(
+        reverse("web:explanation", args=[p.pk, unit.pk]),
+        {
+            "adjustment": adj.pk,
+            "text": "Bổ sung sổ tài sản",
+            "locator": "trang 2",
+            "file": SimpleUploadedFile("so-tai-san.pdf", b"%PDF-1.4"),
+        },
+    )
     expl = adj.__class__.objects.get(pk=adj.pk).explanation
     assert expl.text == "Bổ sung sổ tài sản" and expl.evidence.original_name == "so-tai-san.pdf"
     client.force_login(demo["thamdinh"])
@@ -313,8 +343,10 @@ def test_audit_page_lists_changes(client, demo):
     client.force_login(demo["quantri"])
     html = client.get(reverse("web:audit")).content.decode()
     assert "Chuyển giai đoạn" in html and "hết hạn" in html
-    assert ("Quản trị Sở TTTT chuyển kỳ &#x27;Năm 2021 (dữ liệu mẫu)&#x27; từ Đang nhận báo cáo sang Đang thẩm định."
-            in html)
+    assert (
+        "Quản trị Sở TTTT chuyển kỳ &#x27;Năm 2021 (dữ liệu mẫu)&#x27; từ Đang nhận báo cáo sang Đang thẩm định."
+        in html
+    )
     assert "status:" not in html and "{&#x27;" not in html  # no raw codes, no Python dicts
 
 
@@ -324,7 +356,10 @@ def test_audit_sentences_name_figures_criteria_and_values_as_people_write_them(c
     p, own = demo["open"], demo["own"]
     fw = p.framework.load()
     client.force_login(demo["baocao"])
-    client.post(reverse("web:report", args=[p.pk, own.pk]), {"v_so_cbccvc": "40", "v_ty_le_ket_noi_wan": "0.85", "save": "1", **_version(demo)})
+    client.post(
+        reverse("web:report", args=[p.pk, own.pk]),
+        {"v_so_cbccvc": "40", "v_ty_le_ket_noi_wan": "0.85", "save": "1", **_version(demo)},
+    )
     entry = AuditEntry.objects.filter(action="report.save", unit=own).first()
     text = describe(entry)
     assert text.startswith("Cán bộ báo cáo lưu bản nháp báo cáo của Sở Thông tin và Truyền thông: ")
@@ -334,8 +369,10 @@ def test_audit_sentences_name_figures_criteria_and_values_as_people_write_them(c
     sub = Submission.objects.filter(period=p, state="submitted").select_related("unit").first()
     workflow.appraise(sub, demo["thamdinh"], "so_cbccvc_co_may_tinh", False, "0", "Không có sổ")
     text = describe(AuditEntry.objects.filter(action="appraisal.adjust").first())
-    assert text == (f"Thẩm định viên điều chỉnh '{fw.inputs['so_cbccvc_co_may_tinh'].label}' của {sub.unit.name} từ "
-                    f"{sub.values['so_cbccvc_co_may_tinh']} thành 0.")
+    assert text == (
+        f"Thẩm định viên điều chỉnh '{fw.inputs['so_cbccvc_co_may_tinh'].label}' của {sub.unit.name} từ "
+        f"{sub.values['so_cbccvc_co_may_tinh']} thành 0."
+    )
 
 
 def test_dates_are_written_the_vietnamese_way():
@@ -412,7 +449,9 @@ def test_a_report_filled_in_the_earlier_form_still_imports(client, demo, tmp_pat
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Báo cáo"
-    ws["A1"] = f"Biểu mẫu báo cáo {p.name} — {own.name} (phiên bản báo cáo 0). Điền số liệu vào dòng 3; không sửa dòng 2."
+    ws["A1"] = (
+        f"Biểu mẫu báo cáo {p.name} — {own.name} (phiên bản báo cáo 0). Điền số liệu vào dòng 3; không sửa dòng 2."
+    )
     ws.append(["Khối", "Đơn vị", *[i.label for i in inputs]])
     ws.append([own.group.code, own.name, *[texts[i.id] for i in inputs]])
     sub = Submission.objects.filter(period=p, unit=own).first()
@@ -520,7 +559,9 @@ def test_excel_reports_every_bad_cell_in_one_message(client, demo, tmp_path):
     by_label = {i.label: i for i in fw.inputs_for(own.group.code)}
     for col in range(3, ws.max_column + 1):  # a valid figure everywhere, then three bad cells
         inp = by_label[ws.cell(row=2, column=col).value]
-        ws.cell(row=5, column=col).value = {"yesno": "có", "choice": inp.options[0].label if inp.options else ""}.get(inp.type, "1")
+        ws.cell(row=5, column=col).value = {"yesno": "có", "choice": inp.options[0].label if inp.options else ""}.get(
+            inp.type, "1"
+        )
     ws["C5"] = "mười"
     ws["E5"] = "-5"
     yes_col = next(c for c in range(3, ws.max_column + 1) if by_label[ws.cell(row=2, column=c).value].type == "yesno")
@@ -576,8 +617,9 @@ def test_open_data_of_an_appraised_period_has_every_unit_and_criterion(client, d
     publish_period(p, demo["quantri"])
     snap = p.snapshots.filter(published=True).order_by("-version").first()
     data = snap.data
-    rows = list(csvmod.reader(_body(client.get(reverse("web:open-data", args=[p.pk, "csv"]))).decode("utf-8-sig")
-                              .splitlines()))
+    rows = list(
+        csvmod.reader(_body(client.get(reverse("web:open-data", args=[p.pk, "csv"]))).decode("utf-8-sig").splitlines())
+    )
     units = [u for g in data["groups"] for u in g["units"]]
     assert len(rows) == 1 + len(units) and rows[1][2] == units[0]["name"]
     first = {c["id"]: c["points"] for c in units[0]["criteria"]}

@@ -183,8 +183,9 @@ def test_publication_cycle_of_three_units_with_a_non_reporter_and_a_correction(l
     p.units.set([own, yte, noivu])
     p.appraisers.set(old.appraisers.all())
     fw = p.framework.load()
-    Submission.objects.create(period=p, unit=yte, values=sample_texts(fw, yte.group.code, random.Random(5)),
-                              state=Submission.State.SUBMITTED)
+    Submission.objects.create(
+        period=p, unit=yte, values=sample_texts(fw, yte.group.code, random.Random(5)), state=Submission.State.SUBMITTED
+    )
     own_texts = sample_texts(fw, own.group.code, random.Random(6))
     Submission.objects.create(period=p, unit=own, values=own_texts)
 
@@ -280,5 +281,6 @@ def test_publication_cycle_of_three_units_with_a_non_reporter_and_a_correction(l
     public.context.close()
     assert AuditEntry.objects.filter(period=p, action="frozen.refused").count() == 0  # nobody forced anything
     assert [s.data.get("edition") for s in p.snapshots.filter(published=True).order_by("version")] == [1, 2]
-    assert datetime.date.fromisoformat(p.snapshots.filter(published=True).order_by("version").last()
-                                       .data["decision"]["date"]) == datetime.date(2023, 3, 1)
+    assert datetime.date.fromisoformat(
+        p.snapshots.filter(published=True).order_by("version").last().data["decision"]["date"]
+    ) == datetime.date(2023, 3, 1)

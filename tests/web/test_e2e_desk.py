@@ -50,7 +50,9 @@ def test_reporter_uploads_in_place_without_losing_typed_figures(live_server, bro
     assert "ke-hoach-cntt-2022.pdf" in page.locator("#ev-may_tinh").inner_text()
     for iid, v in typed.items():  # nothing typed was lost
         assert page.input_value(f"[name=v_{iid}]") == v, iid
-    assert Evidence.objects.get(submission__unit=own, submission__period=period).original_name == "ke-hoach-cntt-2022.pdf"
+    assert (
+        Evidence.objects.get(submission__unit=own, submission__period=period).original_name == "ke-hoach-cntt-2022.pdf"
+    )
     # The list of documents names the criterion, not its id.
     assert fw.criterion("may_tinh").title in page.locator("#minh-chung").inner_text()
 
@@ -226,7 +228,11 @@ def test_coordinator_sets_up_a_year_and_imports_accounts(live_server, browser, t
     with page.expect_navigation():
         page.get_by_role("button", name="Nhập và gửi thư mời").click()
     assert "Đã tạo 3 tài khoản" in page.content() and "dothid" in page.locator("table").inner_text()
-    assert Profile.objects.filter(user__email__in=["nguyenvana@syt.example", "dothid@stp.example",
-                                                   "tranthib@stttt.example"]).count() == 3
+    assert (
+        Profile.objects.filter(
+            user__email__in=["nguyenvana@syt.example", "dothid@stp.example", "tranthib@stttt.example"]
+        ).count()
+        == 3
+    )
     assert len(mail.outbox) == 3
     page.context.close()

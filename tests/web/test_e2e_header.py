@@ -30,9 +30,14 @@ def _boxes(browser, base, username, width):
     logout = header.get_by_role("button", name="Đăng xuất")
     line = float(logout.evaluate("b => parseFloat(getComputedStyle(b).lineHeight)"))
     menu = [a.bounding_box() for a in header.locator("nav a").all()]
-    boxes = {"header": header.bounding_box(), "name": name, "logout": logout.bounding_box(), "line": line,
-             "menu": menu, "menu_line": float(header.locator("nav a").first.evaluate(
-                 "a => parseFloat(getComputedStyle(a).lineHeight)"))}
+    boxes = {
+        "header": header.bounding_box(),
+        "name": name,
+        "logout": logout.bounding_box(),
+        "line": line,
+        "menu": menu,
+        "menu_line": float(header.locator("nav a").first.evaluate("a => parseFloat(getComputedStyle(a).lineHeight)")),
+    }
     ctx.close()
     return boxes
 

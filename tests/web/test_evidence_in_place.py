@@ -26,8 +26,16 @@ def _upload(client, p, unit, **data):
 def test_upload_beside_a_criterion_answers_in_place(client, demo):
     p, own = demo["open"], demo["own"]
     login(client, "baocao")
-    resp = _upload(client, p, own, file=_pdf(), criteria=["may_tinh"], origin="may_tinh", summary="KH 12/KH-STTTT",
-                   locator="trang 2")
+    resp = _upload(
+        client,
+        p,
+        own,
+        file=_pdf(),
+        criteria=["may_tinh"],
+        origin="may_tinh",
+        summary="KH 12/KH-STTTT",
+        locator="trang 2",
+    )
     html = resp.content.decode()
     assert resp.status_code == 200
     # Only out-of-band fragments: the criterion's block, the warning, the documents' list; no page, no form.
@@ -37,16 +45,24 @@ def test_upload_beside_a_criterion_answers_in_place(client, demo):
     fw = p.framework.load()
     assert fw.criterion("may_tinh").title in html  # the list names the criterion
     ev = Evidence.objects.get(submission__period=p, submission__unit=own)
-    assert ev.original_name == "ke-hoach-cntt-2022.pdf" and list(ev.links.values_list("criterion_id", "locator")) == [("may_tinh", "trang 2")]
+    assert ev.original_name == "ke-hoach-cntt-2022.pdf" and list(ev.links.values_list("criterion_id", "locator")) == [
+        ("may_tinh", "trang 2")
+    ]
 
 
 def test_upload_error_is_shown_beside_the_criterion(client, demo):
     p, own = demo["open"], demo["own"]
     login(client, "baocao")
-    resp = _upload(client, p, own, file=SimpleUploadedFile("a.html", b"<html><script>x</script>"),
-                   criteria=["may_tinh"], origin="may_tinh")
+    resp = _upload(
+        client,
+        p,
+        own,
+        file=SimpleUploadedFile("a.html", b"<html><script>x</script>"),
+        criteria=["may_tinh"],
+        origin="may_tinh",
+    )
     html = resp.content.decode()
-    block = html[html.index('id="ev-may_tinh"'):html.index('id="thieu-minh-chung"')]
+    block = html[html.index('id="ev-may_tinh"') : html.index('id="thieu-minh-chung"')]
     assert "Chưa tải lên" in block and not Evidence.objects.filter(submission__period=p).exists()
 
 
@@ -57,8 +73,11 @@ def test_relink_unlink_delete_are_audited(client, demo, django_capture_on_commit
     ev = Evidence.objects.get(submission__period=p, submission__unit=own)
     stored = ev.file.name
     # Relink: now only bang_thong, with a new place.
-    resp = client.post(reverse("web:evidence-relink", args=[p.pk, own.pk, ev.pk]),
-                       {"criteria": ["bang_thong"], "locator": "trang 5", "summary": "QĐ 1"}, **HX)
+    resp = client.post(
+        reverse("web:evidence-relink", args=[p.pk, own.pk, ev.pk]),
+        {"criteria": ["bang_thong"], "locator": "trang 5", "summary": "QĐ 1"},
+        **HX,
+    )
     assert resp.status_code == 200 and 'id="ev-may_tinh" hx-swap-oob="true"' in resp.content.decode()
     assert list(ev.links.values_list("criterion_id", "locator")) == [("bang_thong", "trang 5")]
     entry = AuditEntry.objects.get(action="evidence.relink")
@@ -68,7 +87,9 @@ def test_relink_unlink_delete_are_audited(client, demo, django_capture_on_commit
     assert "Hãy chọn ít nhất một tiêu chí" in resp.content.decode() and ev.links.count() == 1
     # Unlinking the last criterion deletes the document and its file.
     with django_capture_on_commit_callbacks(execute=True):  # the file goes once the deletion is committed
-        resp = client.post(reverse("web:evidence-unlink", args=[p.pk, own.pk, ev.pk]), {"criterion": "bang_thong"}, **HX)
+        resp = client.post(
+            reverse("web:evidence-unlink", args=[p.pk, own.pk, ev.pk]), {"criterion": "bang_thong"}, **HX
+        )
     assert "Đã xóa &#x27;qd.pdf&#x27;" in resp.content.decode()
     assert not Evidence.objects.filter(pk=ev.pk).exists()
     assert AuditEntry.objects.filter(action="evidence.delete", subject="qd.pdf").exists()
@@ -89,7 +110,10 @@ def test_delete_and_no_edit_once_submitted(client, demo):
     ev = Evidence.objects.get(submission__period=p, submission__unit=own)
     Submission.objects.filter(period=p, unit=own).update(state="submitted")
     assert client.post(reverse("web:evidence-delete", args=[p.pk, own.pk, ev.pk])).status_code == 403
-    assert client.post(reverse("web:evidence-relink", args=[p.pk, own.pk, ev.pk]), {"criteria": ["may_tinh"]}).status_code == 403
+    assert (
+        client.post(reverse("web:evidence-relink", args=[p.pk, own.pk, ev.pk]), {"criteria": ["may_tinh"]}).status_code
+        == 403
+    )
 
 
 def test_missing_evidence_warning_before_submission(client, demo):
@@ -106,7 +130,7 @@ def test_missing_evidence_warning_before_submission(client, demo):
     client.post(url, {**form, "save": "1", **version()})
     page = client.get(url).content.decode()
     assert "tiêu chí chưa có tài liệu kiểm chứng bắt buộc" in page
-    assert fw.criterion("may_tinh").title in page[page.index('id="thieu-minh-chung"'):]
+    assert fw.criterion("may_tinh").title in page[page.index('id="thieu-minh-chung"') :]
     resp = client.post(url, {**form, "submit": "1", **version()}, follow=True)
     html = resp.content.decode()
     assert "CHƯA NỘP" in html and Submission.objects.get(period=p, unit=own).state == "draft"

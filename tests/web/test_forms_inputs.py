@@ -21,8 +21,8 @@ def _text(resp) -> str:
 
 def _field(page: str, field_id: str) -> str:
     """The block of one form field on a page: its label, input, and the error written beside it."""
-    block = page[page.index(f'for="{field_id}"'):]
-    return block[:block.index("</div>")]
+    block = page[page.index(f'for="{field_id}"') :]
+    return block[: block.index("</div>")]
 
 
 def test_stage_change_note_too_long_is_shown_beside_the_note(client, demo):
@@ -74,11 +74,11 @@ def test_verifier_choice_not_in_the_list_is_shown_in_its_row(client, demo):
     resp = client.post(url, {"c_nhan_luc": "99999", other: str(agency.pk)})  # a tampered id beside a good pick
     assert resp.status_code == 200
     page = _text(resp)
-    row = page[page.index('id="c_nhan_luc"'):]
-    row = row[:row.index("</tr>")]
+    row = page[page.index('id="c_nhan_luc"') :]
+    row = row[: row.index("</tr>")]
     assert "Hãy chọn một tài khoản cơ quan xác minh trong danh sách." in row
-    good = page[page.index(f'id="{other}"'):]
-    good = good[:good.index("</select>")]
+    good = page[page.index(f'id="{other}"') :]
+    good = good[: good.index("</select>")]
     assert f'value="{agency.pk}" selected' in good  # the other pick is kept
     assert not CriterionVerifier.objects.filter(period=p).exists()
 
@@ -121,16 +121,18 @@ def test_explanation_decision_not_in_the_list_keeps_the_typed_reason(client, dem
     url = reverse("web:appraisal-unit", args=[p.pk, unit.pk])
     resp = client.post(url, {"explanation": expl.pk, "decision": "maybe", "reason": "Minh chứng hợp lệ"})
     page = _text(resp)
-    form = page[page.index(f'for="dr-{expl.pk}"'):]
-    form = form[:form.index("</form>")]
+    form = page[page.index(f'for="dr-{expl.pk}"') :]
+    form = form[: form.index("</form>")]
     assert "Hãy chọn Chấp nhận giải trình hoặc Giữ kết quả thẩm định." in form
     assert 'value="Minh chứng hợp lệ"' in form
     expl.refresh_from_db()
     assert expl.decision == "pending"
     # an explanation of another report is refused, not decided
     other = p.submissions.filter(state="submitted").exclude(unit=unit).first().unit
-    resp = client.post(reverse("web:appraisal-unit", args=[p.pk, other.pk]),
-                       {"explanation": expl.pk, "decision": "accept", "reason": "x"})
+    resp = client.post(
+        reverse("web:appraisal-unit", args=[p.pk, other.pk]),
+        {"explanation": expl.pk, "decision": "accept", "reason": "x"},
+    )
     assert resp.status_code == 400 and "Giải trình không thuộc báo cáo này." in _text(resp)
     expl.refresh_from_db()
     assert expl.decision == "pending"

@@ -22,10 +22,36 @@ FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=list(Healt
 # and combining characters, SQL, path pieces, very long strings.
 nasty = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["", " ", "0", "-1", "1e999999", "NaN", "inf", "1,5", "1.5", "1.000,5", "١٢", "40 ", "có", "không",
-                     "<script>alert(1)</script>", "'; DROP TABLE web_submission; --", "../../etc/passwd", "\x00",
-                     "9" * 400, "1/0", "٣", "½", "Ⅻ", "e\u0301", "𝟗𝟗"]),
-    st.integers(min_value=-10**30, max_value=10**30).map(str),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "0",
+            "-1",
+            "1e999999",
+            "NaN",
+            "inf",
+            "1,5",
+            "1.5",
+            "1.000,5",
+            "١٢",
+            "40 ",
+            "có",
+            "không",
+            "<script>alert(1)</script>",
+            "'; DROP TABLE web_submission; --",
+            "../../etc/passwd",
+            "\x00",
+            "9" * 400,
+            "1/0",
+            "٣",
+            "½",
+            "Ⅻ",
+            "e\u0301",
+            "𝟗𝟗",
+        ]
+    ),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
 )
 
@@ -41,8 +67,14 @@ def _rolled_back(fn):
 
 def _state(period, unit):
     sub = Submission.objects.filter(period=period, unit=unit).first()
-    return (sub.values if sub else None, sub.version if sub else None, Evidence.objects.count(),
-            Adjustment.objects.count(), AuditEntry.objects.count(), Framework.objects.count())
+    return (
+        sub.values if sub else None,
+        sub.version if sub else None,
+        Evidence.objects.count(),
+        Adjustment.objects.count(),
+        AuditEntry.objects.count(),
+        Framework.objects.count(),
+    )
 
 
 def _no_server_error(resp):
@@ -76,7 +108,15 @@ def _fields(fw, group):
 def test_report_form_random_bodies(reporter, demo):
     p, own = demo["open"], demo["own"]
     fw = p.framework.load()
-    names = _fields(fw, own.group.code) + ["na", "confirm", "version", "submit", "save", "csrfmiddlewaretoken", "x" * 50]
+    names = _fields(fw, own.group.code) + [
+        "na",
+        "confirm",
+        "version",
+        "submit",
+        "save",
+        "csrfmiddlewaretoken",
+        "x" * 50,
+    ]
     url = reverse("web:report", args=[p.pk, own.pk])
 
     @FUZZ
@@ -92,6 +132,7 @@ def test_report_form_random_bodies(reporter, demo):
                 assert not checked.errors, checked.errors  # what is stored is valid
             else:
                 assert _state(p, own)[:2] == before[:2] and _state(p, own)[2:] == before[2:]
+
         _rolled_back(one)
 
     run()
@@ -111,6 +152,7 @@ def test_live_score_random_bodies(reporter, demo):
             _no_server_error(resp)
             assert resp.status_code == 200
             assert _state(p, own) == before  # a preview never saves
+
         _rolled_back(one)
 
     run()
@@ -119,8 +161,20 @@ def test_live_score_random_bodies(reporter, demo):
 def test_evidence_upload_random_files(reporter, demo):
     p, own = demo["open"], demo["own"]
     url = reverse("web:evidence-upload", args=[p.pk, own.pk])
-    heads = st.sampled_from([b"", b"%PDF-", b"\x89PNG\r\n\x1a\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-                             b"<svg", b"<html>", b"GIF89a", b"RIFF\0\0\0\0WEBP", b"MZ"])
+    heads = st.sampled_from(
+        [
+            b"",
+            b"%PDF-",
+            b"\x89PNG\r\n\x1a\n",
+            b"PK\x03\x04",
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+            b"<svg",
+            b"<html>",
+            b"GIF89a",
+            b"RIFF\0\0\0\0WEBP",
+            b"MZ",
+        ]
+    )
 
     @FUZZ
     @given(heads, st.binary(max_size=300), st.text(max_size=40), st.lists(nasty, max_size=3), nasty, nasty)
@@ -128,14 +182,16 @@ def test_evidence_upload_random_files(reporter, demo):
         def one():
             before = Evidence.objects.count()
             upload = _upload(name, head + body)
-            resp = reporter.post(url, {"file": upload, "criteria": criteria or ["may_tinh"], "locator": locator,
-                                       "summary": summary})
+            resp = reporter.post(
+                url, {"file": upload, "criteria": criteria or ["may_tinh"], "locator": locator, "summary": summary}
+            )
             _no_server_error(resp)
             added = Evidence.objects.count() - before
             if added:
                 ev = Evidence.objects.order_by("-pk").first()
                 assert (head + body).startswith((b"%PDF-", b"\x89PNG", b"\xd0\xcf", b"GIF89a", b"RIFF"))
                 assert "/" not in ev.original_name and "\\" not in ev.original_name
+
         _rolled_back(one)
 
     run()
@@ -153,6 +209,7 @@ def test_excel_upload_random_files(reporter, demo):
             resp = reporter.post(url, {"xlsx": _upload(name, head + body)})
             _no_server_error(resp)
             assert _state(p, own) == before  # nothing stored from a file that is not a filled template
+
         _rolled_back(one)
 
     run()
@@ -169,8 +226,14 @@ def test_appraisal_and_explanation_random_bodies(demo):
     url = reverse("web:appraisal-unit", args=[p.pk, unit.pk])
 
     @FUZZ
-    @given(st.one_of(st.sampled_from(inputs), nasty), st.sampled_from(["accept", "adjust", "", "x"]), nasty, nasty,
-           st.one_of(nasty, st.just("0")), st.one_of(st.none(), nasty))
+    @given(
+        st.one_of(st.sampled_from(inputs), nasty),
+        st.sampled_from(["accept", "adjust", "", "x"]),
+        nasty,
+        nasty,
+        st.one_of(nasty, st.just("0")),
+        st.one_of(st.none(), nasty),
+    )
     def run(input_id, action, value, reason, version, explanation):
         def one():
             before = Adjustment.objects.filter(submission__unit=unit).count()
@@ -182,6 +245,7 @@ def test_appraisal_and_explanation_random_bodies(demo):
             for adj in Adjustment.objects.filter(submission__unit=unit):
                 assert adj.input_id in inputs and (adj.accepted or adj.reason.strip())
             assert Adjustment.objects.filter(submission__unit=unit).count() in (before, before + 1)
+
         _rolled_back(one)
 
     run()
@@ -215,6 +279,7 @@ def test_framework_upload_and_login_random_bodies(demo):
             resp = anon.post(reverse("web:login"), {"username": username, "password": password})
             _no_server_error(resp)
             assert "_auth_user_id" not in anon.session
+
         _rolled_back(one)
 
     run()

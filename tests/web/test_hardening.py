@@ -34,8 +34,9 @@ PAYLOADS = [
 
 
 def _admin_login(client, username, password):
-    return client.post("/quan-tri/login/?next=/quan-tri/", {"username": username, "password": password,
-                                                           "next": "/quan-tri/"})
+    return client.post(
+        "/quan-tri/login/?next=/quan-tri/", {"username": username, "password": password, "next": "/quan-tri/"}
+    )
 
 
 def test_admin_login_is_throttled_like_the_sites(client, demo, settings):
@@ -72,11 +73,24 @@ def test_admin_login_success_clears_failures(client, demo):
 # --- no formula in any export -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("=1+1", "'=1+1"), ("+1", "+1"), ("-2", "-2"), ("-1,5", "-1,5"), ("-2.25", "-2.25"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("-2+3", "'-2+3"), ("Sở Y tế", "Sở Y tế"), (-2, -2), (None, None),
-    ("+84 912", "'+84 912"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "+1"),
+        ("-2", "-2"),
+        ("-1,5", "-1,5"),
+        ("-2.25", "-2.25"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("-2+3", "'-2+3"),
+        ("Sở Y tế", "Sở Y tế"),
+        (-2, -2),
+        (None, None),
+        ("+84 912", "'+84 912"),
+    ],
+)
 def test_one_escaping_rule(value, expected):
     assert safe_cell(value) == expected
 
@@ -102,15 +116,16 @@ def _poison(demo):
     open period frozen and published with them."""
     p = demo["open"]
     names = {}
-    units = list(p.submissions.filter(state="submitted").select_related("unit")[:len(PAYLOADS)])
+    units = list(p.submissions.filter(state="submitted").select_related("unit")[: len(PAYLOADS)])
     for sub, payload in zip(units, PAYLOADS):
         Unit.objects.filter(pk=sub.unit_id).update(name=payload)
         names[sub.unit_id] = payload
     Unit.objects.filter(pk=demo["own"].pk).update(name='=HYPERLINK("http://127.0.0.1:9/pwn","Sở TTTT")')
     fw = p.framework
-    text = fw.yaml_text.replace("name: Khối sở, ban, ngành cấp tỉnh", "name: \"=1+1 Khối sở, ban, ngành\"", 1)
-    text = text.replace("title: Hạ tầng kỹ thuật công nghệ thông tin",
-                        "title: '=HYPERLINK(\"http://127.0.0.1:9/pwn\",\"Hạ tầng\")'", 1)
+    text = fw.yaml_text.replace("name: Khối sở, ban, ngành cấp tỉnh", 'name: "=1+1 Khối sở, ban, ngành"', 1)
+    text = text.replace(
+        "title: Hạ tầng kỹ thuật công nghệ thông tin", 'title: \'=HYPERLINK("http://127.0.0.1:9/pwn","Hạ tầng")\'', 1
+    )
     assert text != fw.yaml_text
     Framework.objects.filter(pk=fw.pk).update(yaml_text=text)
     p.refresh_from_db()
@@ -160,8 +175,11 @@ def test_the_cli_annex_from_a_csv_writes_no_formula(tmp_path):
     from xephang.cli import main
 
     src = tmp_path / "ket-qua.csv"
-    src.write_text("khối,đơn vị,tổng điểm\nso_ban_nganh,\"=HYPERLINK(\"\"http://x\"\",\"\"Sở Y tế\"\")\",80\n"
-                   "so_ban_nganh,@SUM(1+1)*cmd|' /C calc'!A0,70\nso_ban_nganh,Sở Nội vụ,60\n", encoding="utf-8")
+    src.write_text(
+        'khối,đơn vị,tổng điểm\nso_ban_nganh,"=HYPERLINK(""http://x"",""Sở Y tế"")",80\n'
+        "so_ban_nganh,@SUM(1+1)*cmd|' /C calc'!A0,70\nso_ban_nganh,Sở Nội vụ,60\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "phu-luc.xlsx"
     code = main(["annex", str(src), "--framework", "thanhhoa-2016", "--out", str(out)])
     assert code == 0
@@ -224,15 +242,21 @@ def test_a_stale_template_is_refused_and_newer_work_kept(client, demo):
     sub = Submission.objects.get(period=p, unit=own)
     client.post(url, {"v_so_cbccvc": "9444", "version": str(sub.version)})  # A saves in the browser
     assert Submission.objects.get(pk=sub.pk).values["so_cbccvc"] == "9444"
-    resp = client.post(reverse("web:report-upload", args=[p.pk, own.pk]),
-                       {"xlsx": SimpleUploadedFile("bao-cao.xlsx", old)}, follow=True)
+    resp = client.post(
+        reverse("web:report-upload", args=[p.pk, own.pk]),
+        {"xlsx": SimpleUploadedFile("bao-cao.xlsx", old)},
+        follow=True,
+    )
     page = html.unescape(resp.content.decode())
     assert "Không lưu gì từ tệp" in page and "phiên bản" in page and "tải biểu mẫu mới" in page
     assert Submission.objects.get(pk=sub.pk).values["so_cbccvc"] == "9444"
     # a fresh template imports
     fresh = _fill_template(_template(client, demo), demo, "9250")
-    resp = client.post(reverse("web:report-upload", args=[p.pk, own.pk]),
-                       {"xlsx": SimpleUploadedFile("bao-cao.xlsx", fresh)}, follow=True)
+    resp = client.post(
+        reverse("web:report-upload", args=[p.pk, own.pk]),
+        {"xlsx": SimpleUploadedFile("bao-cao.xlsx", fresh)},
+        follow=True,
+    )
     assert "Đã nhập số liệu" in html.unescape(resp.content.decode())
     assert Submission.objects.get(pk=sub.pk).values["so_cbccvc"] == "9250"
 
@@ -245,8 +269,11 @@ def test_a_workbook_without_the_version_or_of_another_unit_is_refused(client, de
     wb.custom_doc_props = openpyxl.packaging.custom.CustomPropertyList()
     out = io.BytesIO()
     wb.save(out)
-    resp = client.post(reverse("web:report-upload", args=[p.pk, own.pk]),
-                       {"xlsx": SimpleUploadedFile("tu-lam.xlsx", _fill_template(out.getvalue(), demo, "9246"))}, follow=True)
+    resp = client.post(
+        reverse("web:report-upload", args=[p.pk, own.pk]),
+        {"xlsx": SimpleUploadedFile("tu-lam.xlsx", _fill_template(out.getvalue(), demo, "9246"))},
+        follow=True,
+    )
     assert "không có phiên bản báo cáo" in html.unescape(resp.content.decode())
     assert Submission.objects.get(period=p, unit=own).values.get("so_cbccvc") != "9246"
 
@@ -267,8 +294,11 @@ def test_an_oversized_excel_import_is_refused_before_it_is_opened(client, demo, 
     monkeypatch.setattr(excel, "EXCEL_MAX_BYTES", 1024)
     p, own = demo["open"], demo["own"]
     client.force_login(demo["baocao"])
-    resp = client.post(reverse("web:report-upload", args=[p.pk, own.pk]),
-                       {"xlsx": SimpleUploadedFile("to.xlsx", b"PK\x03\x04" + b"\0" * 4096)}, follow=True)
+    resp = client.post(
+        reverse("web:report-upload", args=[p.pk, own.pk]),
+        {"xlsx": SimpleUploadedFile("to.xlsx", b"PK\x03\x04" + b"\0" * 4096)},
+        follow=True,
+    )
     assert "vượt giới hạn" in html.unescape(resp.content.decode())
 
 
@@ -336,8 +366,10 @@ def test_verify_catches_a_changed_snapshot_reason_or_date(demo):
     _sql("UPDATE web_snapshot SET reason = %s WHERE id = %s", ["lý do khác", snap.pk])
     rep = verify()
     assert [m for m in rep.problems if f"kết quả chốt id={snap.pk} " in m and "lý do" in m] and len(rep.problems) == 1
-    _sql("UPDATE web_snapshot SET reason = %s, created_at = %s WHERE id = %s",
-         [snap.reason, snap.created_at.replace(year=2019), snap.pk])
+    _sql(
+        "UPDATE web_snapshot SET reason = %s, created_at = %s WHERE id = %s",
+        [snap.reason, snap.created_at.replace(year=2019), snap.pk],
+    )
     rep = verify()
     assert len(rep.problems) == 1 and "thời điểm tạo" in rep.problems[0], rep.problems
 
@@ -369,8 +401,10 @@ def test_admin_edits_enter_the_audit_chain_and_verify_matches_them(client, demo)
 
     unit = demo["other"]
     client.force_login(demo["quantri"])
-    resp = client.post(f"/quan-tri/web/unit/{unit.pk}/change/", {
-        "name": "Sở Y tế tỉnh", "group": unit.group_id, "email": "", "active": "on", "order": unit.order})
+    resp = client.post(
+        f"/quan-tri/web/unit/{unit.pk}/change/",
+        {"name": "Sở Y tế tỉnh", "group": unit.group_id, "email": "", "active": "on", "order": unit.order},
+    )
     assert resp.status_code == 302, resp.content.decode()[-1500:]
     entry = AuditEntry.objects.filter(action="admin.change").latest("id")
     assert entry.before == {"name": "Sở Y tế"} and entry.after["name"] == "Sở Y tế tỉnh"
@@ -378,8 +412,9 @@ def test_admin_edits_enter_the_audit_chain_and_verify_matches_them(client, demo)
     rep = verify()
     assert rep.ok, rep.problems
     # an admin change that bypassed the trail is named
-    forged = LogEntry.objects.log_actions(user_id=demo["quantri"].pk, queryset=[unit], action_flag=CHANGE,
-                                          change_message="x", single_object=True)
+    forged = LogEntry.objects.log_actions(
+        user_id=demo["quantri"].pk, queryset=[unit], action_flag=CHANGE, change_message="x", single_object=True
+    )
     assert any(f"nhật ký id={forged.pk} " in m for m in verify().problems)
 
 
@@ -487,8 +522,12 @@ def test_ten_concurrent_writes_wait_instead_of_failing(demo):
             start.wait()
             codes.append(c.post(reverse("web:login"), {"username": "thamdinh", "password": "xephang-demo"}).status_code)
             inp = fw.inputs_for(sub.unit.group.code)[0].id
-            codes.append(c.post(reverse("web:appraisal-unit", args=[p.pk, sub.unit_id]),
-                                {"input": inp, "action": "accept", "version": "0"}).status_code)
+            codes.append(
+                c.post(
+                    reverse("web:appraisal-unit", args=[p.pk, sub.unit_id]),
+                    {"input": inp, "action": "accept", "version": "0"},
+                ).status_code
+            )
         except Exception as e:  # noqa: BLE001 - reported below
             errors.append(repr(e))
         finally:
@@ -520,8 +559,11 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(demo):
 
 def test_malformed_parameters_are_400_with_a_message(client, demo, people):
     p20, p = demo["p2020"], demo["open"]
-    for url in (f"/ket-qua/{p20.pk}/?phien-ban=abc", f"/ket-qua/{p20.pk}/?phien-ban=1.5",
-                f"/ket-qua/{p20.pk}/du-lieu.csv?phien-ban=-1"):
+    for url in (
+        f"/ket-qua/{p20.pk}/?phien-ban=abc",
+        f"/ket-qua/{p20.pk}/?phien-ban=1.5",
+        f"/ket-qua/{p20.pk}/du-lieu.csv?phien-ban=-1",
+    ):
         resp = client.get(url)
         assert resp.status_code == 400 and "phiên bản" in html.unescape(resp.content.decode()).lower(), url
     resp = client.get(f"/api/ket-qua/{p20.pk}/?version=abc")
@@ -545,7 +587,9 @@ def test_malformed_ids_in_explanation_forms_are_400(client, demo, people):
     assert resp.status_code == 400 and "điều chỉnh" in html.unescape(resp.content.decode()).lower()
     other = p.submissions.filter(state="submitted").exclude(unit=own).first().unit
     client.force_login(people["appraiser"])
-    resp = client.post(reverse("web:appraisal-unit", args=[p.pk, other.pk]), {"explanation": "abc", "decision": "accept"})
+    resp = client.post(
+        reverse("web:appraisal-unit", args=[p.pk, other.pk]), {"explanation": "abc", "decision": "accept"}
+    )
     assert resp.status_code == 400 and "giải trình" in html.unescape(resp.content.decode()).lower()
 
 
@@ -583,8 +627,11 @@ def test_duplicate_keys_in_a_criteria_set_are_refused(tmp_path):
     from xephang.errors import FrameworkError
     from xephang.framework.loader import parse_framework
 
-    text = _framework_text().replace("    title: Hạ tầng kỹ thuật công nghệ thông tin\n",
-                                     "    title: Hạ tầng kỹ thuật công nghệ thông tin\n    title: Hạ tầng khác\n", 1)
+    text = _framework_text().replace(
+        "    title: Hạ tầng kỹ thuật công nghệ thông tin\n",
+        "    title: Hạ tầng kỹ thuật công nghệ thông tin\n    title: Hạ tầng khác\n",
+        1,
+    )
     with pytest.raises(FrameworkError, match="khóa 'title' bị lặp lại"):
         parse_framework(text, "bo.yaml")
 
@@ -603,8 +650,11 @@ def test_a_unit_named_like_mathtext_does_not_break_the_charts(client, demo, tmp_
     resp = client.get(reverse("web:analysis-chart", args=[p.pk]))
     assert resp.status_code == 200 and resp.content.startswith(b"\x89PNG")
     src = tmp_path / "ket-qua.csv"
-    src.write_text("khối,đơn vị,tổng điểm\nso_ban_nganh,\"$\\frac{a}{$ Sở\",80\nso_ban_nganh,Sở Nội vụ,60\n"
-                   "huyen_thi_xa_thanh_pho,UBND huyện A,70\nhuyen_thi_xa_thanh_pho,UBND huyện B,50\n", encoding="utf-8")
+    src.write_text(
+        'khối,đơn vị,tổng điểm\nso_ban_nganh,"$\\frac{a}{$ Sở",80\nso_ban_nganh,Sở Nội vụ,60\n'
+        "huyen_thi_xa_thanh_pho,UBND huyện A,70\nhuyen_thi_xa_thanh_pho,UBND huyện B,50\n",
+        encoding="utf-8",
+    )
     import contextlib
 
     err = io.StringIO()
@@ -656,6 +706,11 @@ def test_the_env_block_of_the_deploy_guide_passes_the_deployment_check(tmp_path)
         env[key] = value.split("  #")[0].strip()
     env["XEPHANG_SECRET_KEY"] = secrets.token_urlsafe(50)  # "...long random...": the one value to fill in
     env["XEPHANG_STATE_DIR"] = str(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-                          env=env, capture_output=True, text=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0 and "no issues" in done.stdout, done.stdout + done.stderr

@@ -78,8 +78,9 @@ def test_excel_import_cannot_reach_a_published_period(client, demo):
     p20, own = demo["p2020"], demo["own"]
     client.force_login(demo["baocao"])
     before, count = _published(demo).sha256, p20.snapshots.count()
-    resp = client.post(reverse("web:report-upload", args=[p20.pk, own.pk]),
-                       {"xlsx": SimpleUploadedFile("x.xlsx", b"PK\x03\x04")})
+    resp = client.post(
+        reverse("web:report-upload", args=[p20.pk, own.pk]), {"xlsx": SimpleUploadedFile("x.xlsx", b"PK\x03\x04")}
+    )
     assert resp.status_code == 403
     assert _published(demo).sha256 == before and p20.snapshots.count() == count
 
@@ -114,9 +115,22 @@ def test_entries_are_chained_by_hand(demo):
     for e in AuditEntry.objects.order_by("id"):
         assert e.prev_hash == prev
         at = e.at.astimezone(__import__("datetime").timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        body = json.dumps({"at": at, "user": e.user_name, "action": e.action, "period": e.period_id, "unit": e.unit_id,
-                           "subject": e.subject, "before": e.before, "after": e.after, "reason": e.reason},
-                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        body = json.dumps(
+            {
+                "at": at,
+                "user": e.user_name,
+                "action": e.action,
+                "period": e.period_id,
+                "unit": e.unit_id,
+                "subject": e.subject,
+                "before": e.before,
+                "after": e.after,
+                "reason": e.reason,
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
         assert e.hash == hashlib.sha256(f"{prev}\n{body}".encode()).hexdigest()
         prev = e.hash
     last = AuditEntry.objects.order_by("-id").first()
@@ -165,8 +179,10 @@ def test_verify_names_each_tampered_row(demo):
     forged = snap.payload.replace('"rank":1,', '"rank":2,', 1)
     assert forged != snap.payload
     # the forger recomputes the snapshot's own hash too: the audit entry that recorded it disagrees
-    _sql("UPDATE web_snapshot SET payload = %s, sha256 = %s WHERE id = %s",
-         [forged, hashlib.sha256(forged.encode()).hexdigest(), snap.pk])
+    _sql(
+        "UPDATE web_snapshot SET payload = %s, sha256 = %s WHERE id = %s",
+        [forged, hashlib.sha256(forged.encode()).hexdigest(), snap.pk],
+    )
     rep = verify()
     assert len(rep.problems) == 3, rep.problems
     assert f"id={edited} " in rep.problems[0] and "đã bị sửa" in rep.problems[0]
@@ -231,7 +247,10 @@ def test_a_snapshot_is_written_and_read_as_the_standard_canonical_json_would(dem
         assert load_json(snap.payload) == data
         rows = {r.unit_id: r.criteria for r in snap.units.all()}
         assert rows and all(rows[u["unit_id"]] == u.get("criteria", []) for g in data["groups"] for u in g["units"])
-    tricky = {"b": ["Sở Y tế\n\t\"trích\" \\ \x01\x1f\x7f \u2028 😀", 1, -2**63, True, None, []], "a": {"ể": 0, "e": {}}}
+    tricky = {
+        "b": ['Sở Y tế\n\t"trích" \\ \x01\x1f\x7f \u2028 😀', 1, -(2**63), True, None, []],
+        "a": {"ể": 0, "e": {}},
+    }
     assert canonical_json_fast(tricky) == canonical_json(tricky)
     assert canonical_json_fast({1: "khóa số"}) == canonical_json({1: "khóa số"})  # handed to the standard library
     assert canonical_json_fast({"n": 2**70}) == canonical_json({"n": 2**70})

@@ -33,11 +33,11 @@ def _rows() -> list[dict]:
 @pytest.fixture
 def year(db, demo):
     """The set installed, four communes with one reporter each, a period open for reports."""
-    fw = Framework.objects.create(code="thu-ngon-ngu-2025", title="Bộ thử ngôn ngữ tiêu chí",
-                                  yaml_text=SET.read_text(encoding="utf-8"))
+    fw = Framework.objects.create(
+        code="thu-ngon-ngu-2025", title="Bộ thử ngôn ngữ tiêu chí", yaml_text=SET.read_text(encoding="utf-8")
+    )
     group = UnitGroup.objects.create(code="xa_thu", name="Khối UBND xã, phường (thử)", order=9)
-    period = Period.objects.create(name="Chuyển đổi số xã, phường 2025", year=2025, framework=fw,
-                                   status=Status.DRAFT)
+    period = Period.objects.create(name="Chuyển đổi số xã, phường 2025", year=2025, framework=fw, status=Status.DRAFT)
     period.appraisers.add(demo["thamdinh"])
     User = get_user_model()
     units, reporters = {}, {}
@@ -47,8 +47,13 @@ def year(db, demo):
         user = User.objects.create_user(f"xa{k}", password="x")
         Profile.objects.create(user=user, role=Role.REPORTER, unit=unit)
         units[unit.name], reporters[unit.name] = unit, user
-    return {"period": period, "units": units, "reporters": reporters, "admin": demo["quantri"],
-            "appraiser": demo["thamdinh"]}
+    return {
+        "period": period,
+        "units": units,
+        "reporters": reporters,
+        "admin": demo["quantri"],
+        "appraiser": demo["thamdinh"],
+    }
 
 
 MEASURED = ("ty_le_ho_so_truc_tuyen", "ty_le_hai_long")  # from the Sở's feed, not from the units
@@ -95,7 +100,10 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
     assert client.post(url, {"so_van_ban_yeu_cau": "4"}).status_code == 302
     p.refresh_from_db()
     assert p.meta["params"] == {"so_van_ban_yeu_cau": "4"}
-    assert "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh" in client.get(reverse("web:period", args=[p.pk])).content.decode()
+    assert (
+        "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh"
+        in client.get(reverse("web:period", args=[p.pk])).content.decode()
+    )
     workflow.transition(p, admin, Status.OPEN)
 
     # Each unit reports: only what it types is asked (no derived value, no parameter); the list is a
@@ -106,19 +114,23 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
         url = reverse("web:report", args=[p.pk, unit.pk])
         html = client.get(url).content.decode()
         assert 'name="v_ty_le_chu_tri"' not in html and 'name="v_so_van_ban_yeu_cau"' not in html
-        assert '<textarea' in html and 'name="v_ung_dung"' in html
+        assert "<textarea" in html and 'name="v_ung_dung"' in html
         assert "5.2" in html and "Đáp ứng tiêu chuẩn, quy chuẩn kỹ thuật" in html
         assert 'name="v_ty_le_ho_so_truc_tuyen"' not in html and "chờ Sở TTTT nhập cho mọi đơn vị" in html
         # A measured figure posted anyway (a crafted form) is ignored; its absence does not block submitting.
         # Submitting without the evidence the set requires (documents, the list of applications) saves a
         # draft naming the criteria; the unit then submits anyway.
         resp = client.post(url, {**_form(row), "submit": "1", **_version(p, unit)}, follow=True)
-        assert "CHƯA NỘP" in resp.content.decode() and "Văn bản chỉ đạo về CĐS do người đứng đầu ký" in resp.content.decode()
+        assert (
+            "CHƯA NỘP" in resp.content.decode()
+            and "Văn bản chỉ đạo về CĐS do người đứng đầu ký" in resp.content.decode()
+        )
         if row["ung_dung"] != "không có":
             assert "Ứng dụng khai thác trên mạng WAN" in resp.content.decode().split("CHƯA NỘP")[1].split("</")[0]
         version = str(Submission.objects.get(period=p, unit=unit).version)
-        resp = client.post(url, {**_form(row), "v_ty_le_ho_so_truc_tuyen": "100%", "submit_anyway": "1",
-                                 "version": version})
+        resp = client.post(
+            url, {**_form(row), "v_ty_le_ho_so_truc_tuyen": "100%", "submit_anyway": "1", "version": version}
+        )
         assert resp.status_code == 302, resp.content.decode()[:3000]
         sub = Submission.objects.get(period=p, unit=unit)
         assert sub.state == Submission.State.SUBMITTED and "ty_le_ho_so_truc_tuyen" not in sub.values
@@ -159,13 +171,21 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
     assert 'value="ty_le_chu_tri"' not in html
 
     def listed(page):  # what the appraiser's list box holds
-        box = page[page.index('id="val-ung_dung"'):]
-        return box[box.index(">") + 1:box.index("</textarea>")].strip().splitlines()
+        box = page[page.index('id="val-ung_dung"') :]
+        return box[box.index(">") + 1 : box.index("</textarea>")].strip().splitlines()
 
     unit_items = Submission.objects.get(period=p, unit=beta).values["ung_dung"]
     assert len(listed(html)) == len([i for i in unit_items.replace(";", "\n").splitlines() if i.strip()]) > 2
-    client.post(url, {"input": "ung_dung", "action": "adjust", "value": "Quản lý văn bản\nThư điện tử",
-                      "reason": "Họp trực tuyến không khai thác qua mạng WAN", "version": "0"})
+    client.post(
+        url,
+        {
+            "input": "ung_dung",
+            "action": "adjust",
+            "value": "Quản lý văn bản\nThư điện tử",
+            "reason": "Họp trực tuyến không khai thác qua mạng WAN",
+            "version": "0",
+        },
+    )
     adj = Submission.objects.get(period=p, unit=beta).adjustments.get()
     assert adj.input_id == "ung_dung" and not adj.accepted
     assert listed(client.get(url).content.decode()) == ["Quản lý văn bản", "Thư điện tử"]
@@ -182,7 +202,9 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
     assert appraised.ranking.show(appraised.ranked(beta.pk).shown) == "73.00"  # 74.00 less one application
     # The portal's share for Quan Hóa corrected on appraisal: the published explanation keeps the measured one.
     quan_hoa = Submission.objects.get(pk=quan_hoa.pk)
-    workflow.appraise(quan_hoa, appraiser, "ty_le_ho_so_truc_tuyen", False, "0.45", "Cổng dịch vụ công ghi bổ sung hồ sơ")
+    workflow.appraise(
+        quan_hoa, appraiser, "ty_le_ho_so_truc_tuyen", False, "0.45", "Cổng dịch vụ công ghi bổ sung hồ sơ"
+    )
 
     # Explanation, freezing and publication.
     publish_period(p, admin)
@@ -207,17 +229,27 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
     page = client.get(reverse("web:unit-result", args=[p.pk, nga.pk])).content.decode()
     assert "5.2" in page and "điều kiện không thỏa" in page and "Quản lý văn bản; Một cửa điện tử" in page
     # Each measured figure with its source, its date and the feed it came from; a typed figure without.
-    assert ('Tỷ lệ hồ sơ trực tuyến toàn trình: 0.6 <span class="muted" data-testid="measured-ty_le_ho_so_truc_tuyen">'
-            "(hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv)</span>") in page
+    assert (
+        'Tỷ lệ hồ sơ trực tuyến toàn trình: 0.6 <span class="muted" data-testid="measured-ty_le_ho_so_truc_tuyen">'
+        "(hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv)</span>"
+    ) in page
     assert "(điều tra xã hội học, 4 phiếu, ngày 15/11/2025, tệp do-luong.csv)" in page
     assert 'data-testid="measured-so_van_ban"' not in page
     page = client.get(reverse("web:unit-result", args=[p.pk, quan_hoa.unit.pk])).content.decode()
-    assert ("Tỷ lệ hồ sơ trực tuyến toàn trình: 0.45 <span class=\"muted\" data-testid=\"measured-ty_le_ho_so_truc_tuyen\">"
-            "(thẩm định điều chỉnh từ số liệu đo 0.4 (hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv))</span>"
-            ) in page
+    assert (
+        'Tỷ lệ hồ sơ trực tuyến toàn trình: 0.45 <span class="muted" data-testid="measured-ty_le_ho_so_truc_tuyen">'
+        "(thẩm định điều chỉnh từ số liệu đo 0.4 (hệ thống đo tự động, ngày 30/11/2025, tệp do-luong.csv))</span>"
+    ) in page
     data = json.loads(client.get(reverse("web:open-data", args=[p.pk, "json"])).content)
-    assert data["results"]["params"] == [{"id": "so_van_ban_yeu_cau", "label": "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh",
-                                          "value": "4", "unit": "văn bản", "text": "4 văn bản"}]
+    assert data["results"]["params"] == [
+        {
+            "id": "so_van_ban_yeu_cau",
+            "label": "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh",
+            "value": "4",
+            "unit": "văn bản",
+            "text": "4 văn bản",
+        }
+    ]
     resp = client.get(reverse("web:open-data", args=[p.pk, "csv"]))
     csv_text = b"".join(resp.streaming_content).decode("utf-8-sig")
     assert "UBND phường Ngọc Trạo" in csv_text and "73" in csv_text
@@ -226,9 +258,16 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
     # The decision is written from the snapshot, scored again with the parameter value frozen in it.
     resp = client.get(reverse("web:decision", args=[p.pk, "docx"]))
     assert resp.status_code == 200, resp.content[:500]
-    decision = "\n".join(para.text for para in docx.Document(io.BytesIO(b"".join(resp.streaming_content) if resp.streaming
-                                                                           else resp.content)).paragraphs)
-    assert "Tham số của kỳ đánh giá, áp dụng chung cho mọi đơn vị: Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh: 4 văn bản" in decision
+    decision = "\n".join(
+        para.text
+        for para in docx.Document(
+            io.BytesIO(b"".join(resp.streaming_content) if resp.streaming else resp.content)
+        ).paragraphs
+    )
+    assert (
+        "Tham số của kỳ đánh giá, áp dụng chung cho mọi đơn vị: Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh: 4 văn bản"
+        in decision
+    )
     assert client.get(reverse("web:decision", args=[p.pk, "annex"])).status_code == 200
     resp = client.get(reverse("web:scorecard", args=[p.pk, nga.pk, "docx"]))
     assert resp.status_code == 200

@@ -12,8 +12,12 @@ from xephang.web.scoring import PeriodScores, criteria_rows, score_period
 
 def _shown(ps: PeriodScores, unit_id: int):
     ru = ps.ranked(unit_id)
-    return ((ru.total, ru.level and ru.level.id, ru.rank, ru.position, ru.reason, ru.unit.order),
-            criteria_rows(ps, unit_id), ps.scored_units, ps.left_out)
+    return (
+        (ru.total, ru.level and ru.level.id, ru.rank, ru.position, ru.reason, ru.unit.order),
+        criteria_rows(ps, unit_id),
+        ps.scored_units,
+        ps.left_out,
+    )
 
 
 @pytest.mark.parametrize("stage", ["reported", "appraised"])
@@ -26,8 +30,12 @@ def test_live_self_score_equals_the_period_scored_again(demo, stage):
     tried = moved = 0
     for sub in [submitted[0], submitted[len(submitted) // 2], *[s for s in subs if s.state != "submitted"][:2]]:
         same_group = [s for s in submitted if s.unit.group_id == sub.unit.group_id and s.pk != sub.pk]
-        for texts in [dict(sub.values), {**sub.values, "so_cbccvc_co_may_tinh": "0"},
-                      *(dict(s.values) for s in same_group[:2]), {**sub.values, "bang_thong_internet": "99999"}]:
+        for texts in [
+            dict(sub.values),
+            {**sub.values, "so_cbccvc_co_may_tinh": "0"},
+            *(dict(s.values) for s in same_group[:2]),
+            {**sub.values, "bang_thong_internet": "99999"},
+        ]:
             # the last: more bandwidth per person than any unit of the group, which moves everyone's points
             beats_best = texts.get("bang_thong_internet") == "99999"
             override = (sub.unit_id, texts, list(sub.not_applicable))

@@ -38,8 +38,13 @@ def published(year):  # noqa: F811 (the fixture imported above)
     workflow.transition(p, admin, Status.OPEN)
     for row in _rows():
         values = {k: v for k, v in row.items() if k not in ("khối", "đơn vị", *MEASURED)}
-        Submission.objects.create(period=p, unit=year["units"][row["đơn vị"]], values=values,
-                                  state=Submission.State.SUBMITTED, submitted_at=dt.datetime.now(dt.UTC))
+        Submission.objects.create(
+            period=p,
+            unit=year["units"][row["đơn vị"]],
+            values=values,
+            state=Submission.State.SUBMITTED,
+            submitted_at=dt.datetime.now(dt.UTC),
+        )
     workflow.import_measured(p, admin, _feed())
     publish_period(p, admin)
     p.refresh_from_db()
@@ -60,7 +65,9 @@ def test_measured_figures_corrected_in_a_round_for_its_units_only(client, publis
 
     # Published, no round open: refused, audited, nothing written.
     with pytest.raises(FrozenError):
-        workflow.import_measured(p, admin, _feed(_changed("Quan Hóa,ty_le_ho_so_truc_tuyen,,40%", "Quan Hóa,ty_le_ho_so_truc_tuyen,,55%")))
+        workflow.import_measured(
+            p, admin, _feed(_changed("Quan Hóa,ty_le_ho_so_truc_tuyen,,40%", "Quan Hóa,ty_le_ho_so_truc_tuyen,,55%"))
+        )
     assert AuditEntry.objects.filter(period=p, action="frozen.refused", subject="số liệu đo, điều tra").exists()
     assert _values(setup, "ty_le_ho_so_truc_tuyen") == before
 
@@ -70,23 +77,32 @@ def test_measured_figures_corrected_in_a_round_for_its_units_only(client, publis
     client.force_login(admin)
     url = reverse("web:measured", args=[p.pk])
     page = client.get(url).content.decode()
-    assert 'data-testid="measured-round"' in page and "chỉ nhập lại số liệu đo của\n<strong>UBND xã Quan Hóa</strong>" in page
+    assert (
+        'data-testid="measured-round"' in page
+        and "chỉ nhập lại số liệu đo của\n<strong>UBND xã Quan Hóa</strong>" in page
+    )
 
     # A feed that changes another unit's figure is refused whole, naming the figure; audited.
     feed = _changed("Quan Hóa,ty_le_ho_so_truc_tuyen,,40%", "Quan Hóa,ty_le_ho_so_truc_tuyen,,55%")
-    feed = feed.replace("UBND xã Nga Sơn,dich_vu_cong,,\"0,6\"", "UBND xã Nga Sơn,dich_vu_cong,,\"0,7\"")
+    feed = feed.replace('UBND xã Nga Sơn,dich_vu_cong,,"0,6"', 'UBND xã Nga Sơn,dich_vu_cong,,"0,7"')
     resp = client.post(url, {"feed": _feed(feed)}, follow=True)
     html = resp.content.decode()
-    assert ("Kết quả đã công bố; vòng đính chính đang mở chỉ cho nhập lại số liệu đo của: UBND xã Quan Hóa. "
-            "Tệp &#x27;do-luong.csv&#x27; đổi 1 số liệu ngoài vòng đính chính, nên không nhập gì: "
-            "UBND xã Nga Sơn: Tỷ lệ hồ sơ trực tuyến toàn trình 0.6 → 0.7.") in html
+    assert (
+        "Kết quả đã công bố; vòng đính chính đang mở chỉ cho nhập lại số liệu đo của: UBND xã Quan Hóa. "
+        "Tệp &#x27;do-luong.csv&#x27; đổi 1 số liệu ngoài vòng đính chính, nên không nhập gì: "
+        "UBND xã Nga Sơn: Tỷ lệ hồ sơ trực tuyến toàn trình 0.6 → 0.7."
+    ) in html
     assert _values(setup, "ty_le_ho_so_truc_tuyen") == before
     refusal = AuditEntry.objects.get(period=p, action="measured.refused")
-    assert refusal.after == {"đổi ngoài vòng đính chính": ["UBND xã Nga Sơn: Tỷ lệ hồ sơ trực tuyến toàn trình 0.6 → 0.7"]}
+    assert refusal.after == {
+        "đổi ngoài vòng đính chính": ["UBND xã Nga Sơn: Tỷ lệ hồ sơ trực tuyến toàn trình 0.6 → 0.7"]
+    }
 
     # The whole corrected feed, others unchanged: only Quan Hóa's figures are written, stamped, audited.
     versions = {s.unit_id: s.version for s in Submission.objects.filter(period=p)}
-    feed = _changed("Quan Hóa,ty_le_ho_so_truc_tuyen,,40%,30/11/2025", "Quan Hóa,ty_le_ho_so_truc_tuyen,,55%,05/12/2025")
+    feed = _changed(
+        "Quan Hóa,ty_le_ho_so_truc_tuyen,,40%,30/11/2025", "Quan Hóa,ty_le_ho_so_truc_tuyen,,55%,05/12/2025"
+    )
     resp = client.post(url, {"feed": _feed(feed, "do-luong-dinh-chinh.csv")}, follow=True)
     assert "Đã nhập 2 số liệu từ &#x27;do-luong-dinh-chinh.csv&#x27;" in resp.content.decode()  # Quan Hóa's two
     after = _values(setup, "ty_le_ho_so_truc_tuyen")
@@ -95,11 +111,15 @@ def test_measured_figures_corrected_in_a_round_for_its_units_only(client, publis
         assert (s.version > versions[s.unit_id]) == (s.unit_id == quan_hoa.pk), s.unit.name
     stamp = Submission.objects.get(period=p, unit=quan_hoa).measured["ty_le_ho_so_truc_tuyen"]
     assert stamp["date"] == "2025-12-05" and stamp["feed"] == "do-luong-dinh-chinh.csv"
-    entries = AuditEntry.objects.filter(period=p, action="measured.import", unit=quan_hoa, subject="ty_le_ho_so_truc_tuyen")
-    assert entries.latest("pk").reason == ("số liệu đo từ tệp do-luong-dinh-chinh.csv "
-                                           "(vòng đính chính: Cổng dịch vụ công gửi lại số liệu tháng 11)")
-    assert not AuditEntry.objects.filter(period=p, action="measured.import", unit=nga_son,
-                                         reason__contains="do-luong-dinh-chinh.csv").exists()
+    entries = AuditEntry.objects.filter(
+        period=p, action="measured.import", unit=quan_hoa, subject="ty_le_ho_so_truc_tuyen"
+    )
+    assert entries.latest("pk").reason == (
+        "số liệu đo từ tệp do-luong-dinh-chinh.csv (vòng đính chính: Cổng dịch vụ công gửi lại số liệu tháng 11)"
+    )
+    assert not AuditEntry.objects.filter(
+        period=p, action="measured.import", unit=nga_son, reason__contains="do-luong-dinh-chinh.csv"
+    ).exists()
 
     # Published as version 2: the corrected figure with its new date; version 1 keeps the old one.
     publish_period(p, admin, number="16", reason="Đính chính tỷ lệ hồ sơ trực tuyến của UBND xã Quan Hóa")
@@ -125,7 +145,10 @@ def test_a_round_naming_criteria_takes_only_their_figures(published):
     publication.reopen(p, admin, [quan_hoa], "Điều tra bổ sung phiếu", criteria=["hai_long"])
     p.refresh_from_db()
     portal = _changed("Quan Hóa,ty_le_ho_so_truc_tuyen,,40%", "Quan Hóa,ty_le_ho_so_truc_tuyen,,55%")
-    with pytest.raises(workflow.WorkflowError, match="(tiêu chí: hai_long).*UBND xã Quan Hóa: Tỷ lệ hồ sơ trực tuyến toàn trình 0.4 → 0.55"):
+    with pytest.raises(
+        workflow.WorkflowError,
+        match="(tiêu chí: hai_long).*UBND xã Quan Hóa: Tỷ lệ hồ sơ trực tuyến toàn trình 0.4 → 0.55",
+    ):
         workflow.import_measured(p, admin, _feed(portal))
     assert _values(setup, "ty_le_ho_so_truc_tuyen")["UBND xã Quan Hóa"] == "0.4"
     written = workflow.import_measured(p, admin, _feed())  # unchanged feed: the round's criterion rewritten only

@@ -73,6 +73,7 @@ def test_score_period_scores_only_submitted_complete_units(demo):
     from xephang.io.reader import read_period
     from xephang.ranking import rank
     from xephang.scoring.engine import score
+
     subs = list(p.submissions.filter(state=Submission.State.SUBMITTED).select_related("unit__group"))
     ids = sorted({i.id for s in subs for i in fw.inputs_for(s.unit.group.code)})
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8", newline="") as f:

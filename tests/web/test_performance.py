@@ -63,8 +63,13 @@ def _add_units(period, count: int):
     for i in range(count):
         unit = Unit.objects.create(name=f"Đơn vị thêm {i + 1}", group=model.unit.group, order=900 + i)
         period.units.add(unit)
-        Submission.objects.create(period=period, unit=unit, values=dict(model.values), state="submitted",
-                                  not_applicable=list(model.not_applicable))
+        Submission.objects.create(
+            period=period,
+            unit=unit,
+            values=dict(model.values),
+            state="submitted",
+            not_applicable=list(model.not_applicable),
+        )
 
 
 def test_main_pages_make_few_queries_whatever_the_number_of_units(demo):

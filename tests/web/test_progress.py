@@ -85,9 +85,16 @@ def test_deadline_locks_editing_until_extended(client, demo):
     resp = admin.post(ext_url, {"until": until.strftime("%d/%m/%Y"), "reason": "Đơn vị mới sáp nhập"})
     assert resp.status_code == 302
     entry = AuditEntry.objects.filter(action="deadline.extend").first()
-    assert entry.unit == own and entry.reason == "Đơn vị mới sáp nhập" and entry.after == {"deadline": until.isoformat()}
+    assert (
+        entry.unit == own and entry.reason == "Đơn vị mới sáp nhập" and entry.after == {"deadline": until.isoformat()}
+    )
 
-    assert client.post(url, {"v_so_cbccvc": "40", "save": "1", "version": Submission.objects.get(period=p, unit=own).version}).status_code == 302
+    assert (
+        client.post(
+            url, {"v_so_cbccvc": "40", "save": "1", "version": Submission.objects.get(period=p, unit=own).version}
+        ).status_code
+        == 302
+    )
     assert Submission.objects.get(period=p, unit=own).values["so_cbccvc"] == "40"
     # Another unit's deadline is unchanged.
     assert progress.deadline_for(p, demo["other"].pk) == p.deadline
@@ -222,6 +229,8 @@ def test_submitted_reports_figures_are_counted_on_the_page_and_in_the_csv(client
             want = sum(1 for i in fw.inputs_for(r.unit.group.code) if str(values.get(i.id, "")).strip())
             assert r.filled == want > 0, r.unit.name
     assert all(r.filled is None for r in progress.board(p) if r.unit.pk in submitted)  # read for the page only
-    table = list(csv.reader(io.StringIO(client.get(reverse("web:progress-csv", args=[p.pk])).content.decode("utf-8-sig"))))
+    table = list(
+        csv.reader(io.StringIO(client.get(reverse("web:progress-csv", args=[p.pk])).content.decode("utf-8-sig")))
+    )
     filled = {line[1]: int(line[4]) for line in table[1:]}
     assert all(filled[r.unit.name] == r.filled for r in rows)

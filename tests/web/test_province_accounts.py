@@ -13,8 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _settings(client, **over):
-    data = {"province": "Nghệ An", "parent_agency": "UBND tỉnh Nghệ An",
-            "department": "Sở Khoa học và Công nghệ", "decimal_separator": ",", **over}
+    data = {
+        "province": "Nghệ An",
+        "parent_agency": "UBND tỉnh Nghệ An",
+        "department": "Sở Khoa học và Công nghệ",
+        "decimal_separator": ",",
+        **over,
+    }
     return client.post(reverse("web:province-settings"), data)
 
 
@@ -67,8 +72,15 @@ def test_pages_follow_the_decimal_separator(client, demo):
 
 
 def _account(client, **over):
-    data = {"username": "nguyenvanb", "full_name": "Nguyễn Văn B", "email": "NVB@snv.example", "role": "reporter",
-            "unit": Unit.objects.get(name="Sở Y tế").pk, "active": "on", **over}
+    data = {
+        "username": "nguyenvanb",
+        "full_name": "Nguyễn Văn B",
+        "email": "NVB@snv.example",
+        "role": "reporter",
+        "unit": Unit.objects.get(name="Sở Y tế").pk,
+        "active": "on",
+        **over,
+    }
     return client.post(reverse("web:account-new"), data)
 
 
@@ -87,14 +99,17 @@ def test_one_form_creates_user_role_and_unit_and_invites(client, demo, django_ca
     assert "tạo tài khoản &#x27;nguyenvanb&#x27;" in client.get(reverse("web:audit")).content.decode()
 
 
-@pytest.mark.parametrize("over, field_error", [
-    ({"unit": ""}, "Cán bộ báo cáo phải thuộc một đơn vị."),
-    ({"role": "appraiser"}, "không thuộc đơn vị nào: để trống ô này."),
-    ({"email": "thamdinh@stttt.example"}, "đã có tài khoản"),
-    ({"username": "baocao"}, "Đã có tài khoản tên"),
-    ({"email": "không-phải-thư"}, "Nhập một địa chỉ thư điện tử hợp lệ"),
-    ({"role": "boss"}, "Hãy chọn một vai trò trong danh sách."),
-])
+@pytest.mark.parametrize(
+    "over, field_error",
+    [
+        ({"unit": ""}, "Cán bộ báo cáo phải thuộc một đơn vị."),
+        ({"role": "appraiser"}, "không thuộc đơn vị nào: để trống ô này."),
+        ({"email": "thamdinh@stttt.example"}, "đã có tài khoản"),
+        ({"username": "baocao"}, "Đã có tài khoản tên"),
+        ({"email": "không-phải-thư"}, "Nhập một địa chỉ thư điện tử hợp lệ"),
+        ({"role": "boss"}, "Hãy chọn một vai trò trong danh sách."),
+    ],
+)
 def test_account_rules_refused_beside_the_field(client, demo, over, field_error):
     client.force_login(demo["quantri"])
     if "thamdinh@" in over.get("email", ""):
@@ -113,8 +128,17 @@ def test_edit_changes_role_and_unit_together_audited(client, demo):
     url = reverse("web:account-edit", args=[reporter.pk])
     form = client.get(url).content.decode()
     assert 'value="baocao"' in form and "selected>Sở Thông tin và Truyền thông" in form
-    resp = client.post(url, {"username": "baocao", "full_name": "Lê Thị C", "email": "c@stttt.example",
-                             "role": "appraiser", "unit": "", "active": ""})
+    resp = client.post(
+        url,
+        {
+            "username": "baocao",
+            "full_name": "Lê Thị C",
+            "email": "c@stttt.example",
+            "role": "appraiser",
+            "unit": "",
+            "active": "",
+        },
+    )
     assert resp.status_code == 302
     reporter.refresh_from_db()
     assert (reporter.profile.role, reporter.profile.unit, reporter.is_active) == (Role.APPRAISER, None, False)

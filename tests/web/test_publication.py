@@ -33,16 +33,23 @@ def _period(demo, rule: str | None = None) -> Period:
     base = Framework.objects.get(code="thanhhoa-2016")
     fw = base
     if rule:
-        fw = Framework.objects.create(code=f"thu-{rule}", title=base.title,
-                                      yaml_text=base.yaml_text.replace("id: thanhhoa-2016", f"id: thu-{rule}\nnon_reporting: {rule}", 1))
+        fw = Framework.objects.create(
+            code=f"thu-{rule}",
+            title=base.title,
+            yaml_text=base.yaml_text.replace("id: thanhhoa-2016", f"id: thu-{rule}\nnon_reporting: {rule}", 1),
+        )
     p = Period.objects.create(name="Năm 2022", year=2022, framework=fw, status=Status.OPEN)
     units = [Unit.objects.get(name=n) for n in UNITS]
     p.units.set(units)
     p.appraisers.add(demo["thamdinh"])
     core = fw.load()
     for k, unit in enumerate(units[:2]):
-        Submission.objects.create(period=p, unit=unit, values=sample_texts(core, unit.group.code, random.Random(k)),
-                                  state=Submission.State.SUBMITTED)
+        Submission.objects.create(
+            period=p,
+            unit=unit,
+            values=sample_texts(core, unit.group.code, random.Random(k)),
+            state=Submission.State.SUBMITTED,
+        )
     return p
 
 
@@ -70,7 +77,9 @@ def test_freezing_lists_the_missing_unit_and_refuses_until_it_is_recorded(client
     nv = Unit.objects.get(name="Sở Nội vụ")
     html = client.post(reverse("web:non-reporting", args=[p.pk]), {"units": [nv.pk], "reason": " "}).content.decode()
     assert "Hãy ghi lý do" in html and not p.non_reporting.exists()
-    resp = client.post(reverse("web:non-reporting", args=[p.pk]), {"units": [nv.pk], "reason": "Quá hạn 15/01, đã nhắc"})
+    resp = client.post(
+        reverse("web:non-reporting", args=[p.pk]), {"units": [nv.pk], "reason": "Quá hạn 15/01, đã nhắc"}
+    )
     assert resp.status_code == 302
     rec = p.non_reporting.get()
     assert (rec.unit, rec.rule, rec.reason) == (nv, "unranked", "Quá hạn 15/01, đã nhắc")
@@ -160,8 +169,11 @@ def test_admin_forms_of_a_frozen_period_are_read_only_and_a_forged_post_is_refus
     html = c.get(reverse("admin:web_period_change", args=[p.pk])).content.decode()
     assert 'name="year"' not in html and 'name="name"' not in html
     n = _refusals(p)
-    resp = c.post(reverse("admin:web_period_change", args=[p.pk]),
-                  {"name": "Năm 2019", "year": "2019", "framework": p.framework_id, "kind": p.kind}, follow=True)
+    resp = c.post(
+        reverse("admin:web_period_change", args=[p.pk]),
+        {"name": "Năm 2019", "year": "2019", "framework": p.framework_id, "kind": p.kind},
+        follow=True,
+    )
     assert "đã chốt kết quả: không được sửa tên kỳ, năm" in resp.content.decode()
     p.refresh_from_db()
     assert (p.name, p.year) == ("Năm 2020", 2020)
@@ -226,8 +238,9 @@ def test_publication_needs_the_signed_number_and_date_and_writes_nothing_otherwi
     count = p.snapshots.count()
     html = c.post(url, {"number": "", "date": "31/02/2022"}).content.decode()
     assert "Hãy nhập số của quyết định đã ký." in html and "không có trong lịch" in html
-    html = c.post(url, {"number": "5", "date": "05/02/2022",
-                        "scan": SimpleUploadedFile("qd.html", b"<html><script>x</script>")}).content.decode()
+    html = c.post(
+        url, {"number": "5", "date": "05/02/2022", "scan": SimpleUploadedFile("qd.html", b"<html><script>x</script>")}
+    ).content.decode()
     assert "HTML/SVG/XML" in html
     p.refresh_from_db()
     assert p.status == Status.FINAL and p.snapshots.count() == count and not p.signed_scans.exists()
@@ -259,7 +272,9 @@ def test_a_returned_report_is_edited_and_resubmitted_by_its_unit(client, demo):
     workflow.transition(p, demo["quantri"], Status.APPRAISAL)
     yt = Unit.objects.get(name="Sở Y tế")
     c = login(client, "quantri")
-    html = c.post(reverse("web:reopen", args=[p.pk]), {"units": [yt.pk], "return_reports": "on", "reason": ""}).content.decode()
+    html = c.post(
+        reverse("web:reopen", args=[p.pk]), {"units": [yt.pk], "return_reports": "on", "reason": ""}
+    ).content.decode()
     assert "Hãy ghi lý do" in html and Submission.objects.get(period=p, unit=yt).state == "submitted"
     c.post(reverse("web:reopen", args=[p.pk]), {"units": [yt.pk], "return_reports": "on", "reason": "Thiếu minh chứng"})
     sub = Submission.objects.get(period=p, unit=yt)
@@ -273,7 +288,9 @@ def test_a_returned_report_is_edited_and_resubmitted_by_its_unit(client, demo):
     assert resp.status_code == 302
     sub.refresh_from_db()
     assert sub.state == "draft"
-    resp = client.post(reverse("web:report", args=[p.pk, yt.pk]), {**data, "submit_anyway": "1", "version": sub.version})
+    resp = client.post(
+        reverse("web:report", args=[p.pk, yt.pk]), {**data, "submit_anyway": "1", "version": sub.version}
+    )
     assert resp.status_code == 302
     sub.refresh_from_db()
     assert sub.state == "submitted" and sub.returned_reason == ""
@@ -298,8 +315,8 @@ def test_a_correction_round_reappraises_named_units_and_shows_what_changed(clien
     new = next(u for u in second.data["groups"][0]["units"] if u["name"] == "Sở Y tế")
     assert old["total"] != new["total"]
     html = client.get(reverse("web:results", args=[p.pk])).content.decode()
-    table = html[html.index('data-testid="changes"'):]
-    table = table[:table.index("</table>")]
+    table = html[html.index('data-testid="changes"') :]
+    table = table[: table.index("</table>")]
     assert f"{old['shown']} → <strong>{new['shown']}</strong>" in table and "Sở Nội vụ" not in table
     assert "Sở Y tế: số máy tính nhập sai" in html and "Phiên bản 2" in html and "Phiên bản 1" in html
     old_page = client.get(reverse("web:results", args=[p.pk]) + "?phien-ban=1").content.decode()

@@ -96,8 +96,9 @@ def test_reporter_status_bar_reads_state_and_extension_in_one_query_whatever_the
     report = reverse("web:report", args=[p.pk, own.pk])  # the page a reporter opens most
     before = len(_sql(client, report))
     for year in (2030, 2031):
-        extra = Period.objects.create(name=f"Năm {year} (mở)", year=year, framework=p.framework, kind="inputs",
-                                      status=Status.OPEN)
+        extra = Period.objects.create(
+            name=f"Năm {year} (mở)", year=year, framework=p.framework, kind="inputs", status=Status.OPEN
+        )
         extra.units.add(own)
     bar = _status_bar(client)
     assert "Năm 2030 (mở)" in bar and "Năm 2031 (mở)" in bar and bar.count("Chưa bắt đầu") == 2

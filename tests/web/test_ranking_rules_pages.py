@@ -21,12 +21,18 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 def rules_period(demo):
     """The test set with every ranking rule (tests/data/rules.yaml), its five units reported as in
     rules.csv, frozen and published."""
-    fw = Framework.objects.create(code="mini-pillars", title="Bộ tiêu chí thử nghiệm",
-                                  yaml_text=(DATA / "rules.yaml").read_text(encoding="utf-8"))
-    groups = {code: UnitGroup.objects.create(code=code, name=name, order=k) for k, (code, name) in enumerate(
-        [("so", "Khối sở"), ("huyen", "Khối huyện"), ("vt", "Cơ quan ngành dọc")], start=50)}
-    period = Period.objects.create(name="Thử quy tắc xếp hạng 2025", year=2025, framework=fw,
-                                   kind=Period.Kind.INPUTS, status=Status.EXPLANATION)
+    fw = Framework.objects.create(
+        code="mini-pillars", title="Bộ tiêu chí thử nghiệm", yaml_text=(DATA / "rules.yaml").read_text(encoding="utf-8")
+    )
+    groups = {
+        code: UnitGroup.objects.create(code=code, name=name, order=k)
+        for k, (code, name) in enumerate(
+            [("so", "Khối sở"), ("huyen", "Khối huyện"), ("vt", "Cơ quan ngành dọc")], start=50
+        )
+    }
+    period = Period.objects.create(
+        name="Thử quy tắc xếp hạng 2025", year=2025, framework=fw, kind=Period.Kind.INPUTS, status=Status.EXPLANATION
+    )
     with (DATA / "rules.csv").open(encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     for k, r in enumerate(rows):
@@ -34,8 +40,9 @@ def rules_period(demo):
         period.units.add(unit)
         values = {key: v for key, v in r.items() if key not in ("khối", "đơn vị") and v != "KAD"}
         na = ["services"] if "KAD" in r.values() else []
-        Submission.objects.create(period=period, unit=unit, values=values, not_applicable=na,
-                                  state=Submission.State.SUBMITTED)
+        Submission.objects.create(
+            period=period, unit=unit, values=values, not_applicable=na, state=Submission.State.SUBMITTED
+        )
     publish_period(period, demo["quantri"], number="25", reason="Công bố kết quả.")
     period.refresh_from_db()
     return period
@@ -50,7 +57,8 @@ def test_the_snapshot_freezes_units_not_ranked_pillars_and_group_levels(rules_pe
     so, huyen, vt = data["groups"]
     assert [(u["name"], u["rank"]) for u in so["units"]] == [("Sở B (thử)", 1), ("Sở A (thử)", 2), ("Sở D (thử)", 2)]
     assert vt["units"] == [] and [(u["name"], u["rank"], u["reason"]) for u in vt["unranked"]] == [
-        ("Công an tỉnh (thử)", None, "không cung cấp dịch vụ công")]
+        ("Công an tỉnh (thử)", None, "không cung cấp dịch vụ công")
+    ]
     assert vt["unranked"][0]["criteria"]  # assessed: its points are frozen too
     # Levels per group: the district group's own bands, the others the set's.
     assert [lv["band"] for lv in huyen["levels"]] == ["từ 80 điểm đến 100 điểm", "dưới 80 điểm"]
@@ -58,8 +66,14 @@ def test_the_snapshot_freezes_units_not_ranked_pillars_and_group_levels(rules_pe
     # Pillars: value and rank per unit; a unit not ranked has a value and no rank.
     assert [p["name"] for p in so["pillars"]] == ["Chính quyền số", "Xã hội số"]
     b = so["units"][0]
-    assert b["pillars"][0] == {"id": "cqs", "points": "40", "max": "45", "shown": "40.00", "percent": "88.89",
-                               "rank": 1}
+    assert b["pillars"][0] == {
+        "id": "cqs",
+        "points": "40",
+        "max": "45",
+        "shown": "40.00",
+        "percent": "88.89",
+        "rank": 1,
+    }
     assert vt["unranked"][0]["pillars"][0]["rank"] is None
     # Points and percentage side by side: Sở B earned 75 of an applicable 85.
     assert (b["earned"], b["percent"], data["report"]) == ("75.00", "88.24", "points-percent")
@@ -68,7 +82,7 @@ def test_the_snapshot_freezes_units_not_ranked_pillars_and_group_levels(rules_pe
 def test_results_and_unit_pages_show_them(client, rules_period):
     html = client.get(f"/ket-qua/{rules_period.pk}/").content.decode()
     assert "Cơ quan ngành dọc (1 đơn vị không xếp hạng)" in html
-    assert "không xếp hạng: không cung cấp dịch vụ công" in html and "colspan=\"7\"" in html
+    assert "không xếp hạng: không cung cấp dịch vụ công" in html and 'colspan="7"' in html
     assert "Xếp loại Khối huyện" in html and "từ 80 điểm đến 100 điểm" in html
     assert "Chính quyền số" in html and "88.89 % (1)" in html
     assert "75.00" in html and "88.24 %" in html
@@ -101,11 +115,15 @@ def test_dashboard_counts_each_unit_under_its_own_groups_levels(client, people, 
 
     login(client, "quantri")
     html = client.get("/bang-dieu-khien/").content.decode()
-    part = html[html.index("Thử quy tắc xếp hạng 2025"):]
-    part = part[:part.index("</table>")]
+    part = html[html.index("Thử quy tắc xếp hạng 2025") :]
+    part = part[: part.index("</table>")]
     # Sở B Tốt; Sở A, Sở D Khá (the set's bands); Huyện C Khá (its own); Công an tỉnh Khá (assessed).
-    counts = dict(zip(["Tốt", "Khá", "Trung bình", "Yếu"],
-                      [int(x) for x in __import__("re").findall(r'<td class="num">(\d+)</td>', part)]))
+    counts = dict(
+        zip(
+            ["Tốt", "Khá", "Trung bình", "Yếu"],
+            [int(x) for x in __import__("re").findall(r'<td class="num">(\d+)</td>', part)],
+        )
+    )
     assert counts == {"Tốt": 1, "Khá": 4, "Trung bình": 0, "Yếu": 0}
 
 
@@ -203,8 +221,9 @@ def test_the_published_decision_and_scorecards_are_rebuilt_with_the_unit_not_ran
     assert resp.status_code == 200, resp.content[:300]
     content = resp.content if not resp.streaming else b"".join(resp.streaming_content)
     texts = [p.text for p in docx.Document(io.BytesIO(content)).paragraphs]
-    assert any(t.startswith("Công an tỉnh (thử) (tổng điểm 82") and t.endswith("không cung cấp dịch vụ công.")
-               for t in texts)
+    assert any(
+        t.startswith("Công an tỉnh (thử) (tổng điểm 82") and t.endswith("không cung cấp dịch vụ công.") for t in texts
+    )
     card = client.get(f"/ket-qua/{rules_period.pk}/don-vi/{_unit('Công an tỉnh').pk}/phieu-ket-qua.docx")
     assert card.status_code == 200
     content = card.content if not card.streaming else b"".join(card.streaming_content)

@@ -33,7 +33,8 @@ def test_a_generated_period_has_distinct_sample_units_and_the_reports_asked_for(
 def test_a_generated_period_is_published_with_the_silent_units_recorded(client, demo):
     period = load_scale(2, 30, seed=3, status=Status.EXPLANATION, submitted_share=0.5)
     silent = set(period.units.values_list("pk", flat=True)) - set(
-        Submission.objects.filter(period=period, state=Submission.State.SUBMITTED).values_list("unit_id", flat=True))
+        Submission.objects.filter(period=period, state=Submission.State.SUBMITTED).values_list("unit_id", flat=True)
+    )
     assert silent
     publish_generated(period, demo["quantri"])
     period.refresh_from_db()

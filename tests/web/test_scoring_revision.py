@@ -20,8 +20,9 @@ FIGURE = "so_cbccvc_co_may_tinh"  # staff with a computer: 0 costs points
 def _ranking(ps) -> list[tuple]:
     if ps.ranking is None:
         return [("left out", *x) for x in ps.left_out]
-    return [(u.name, u.total, u.rank, u.level.id if u.level else None) for u in ps.ranking.all_units()] + \
-        [("left out", *x) for x in ps.left_out]
+    return [(u.name, u.total, u.rank, u.level.id if u.level else None) for u in ps.ranking.all_units()] + [
+        ("left out", *x) for x in ps.left_out
+    ]
 
 
 def _fresh(period: Period) -> Period:
@@ -63,8 +64,9 @@ def test_figures_changed_by_a_queryset_update(period):
     sub = _submitted(period)
     Submission.objects.filter(pk=sub.pk).update(values={**sub.values, FIGURE: "0"})  # warm nothing yet
     sub.refresh_from_db()
-    _check_change(period, "reported",
-                  lambda: Submission.objects.filter(pk=sub.pk).update(values={**sub.values, FIGURE: "1"}))
+    _check_change(
+        period, "reported", lambda: Submission.objects.filter(pk=sub.pk).update(values={**sub.values, FIGURE: "1"})
+    )
 
 
 def test_a_report_withdrawn_to_draft(period):
@@ -81,8 +83,7 @@ def test_criteria_marked_not_applicable(period):
     sub = _submitted(period)
     fw = period.framework.load()
     optional = next(c.id for c in fw.all_criteria() if c.may_be_not_applicable and sub.unit.group.code in c.groups)
-    _check_change(period, "reported",
-                  lambda: Submission.objects.filter(pk=sub.pk).update(not_applicable=[optional]))
+    _check_change(period, "reported", lambda: Submission.objects.filter(pk=sub.pk).update(not_applicable=[optional]))
 
 
 def test_a_report_added_in_bulk_and_deleted(period):
@@ -91,8 +92,17 @@ def test_a_report_added_in_bulk_and_deleted(period):
     values = {**model.values, FIGURE: "0"}
 
     def add():
-        Submission.objects.bulk_create([Submission(period=period, unit=unit, values=values, state="submitted",
-                                                   not_applicable=list(model.not_applicable))])
+        Submission.objects.bulk_create(
+            [
+                Submission(
+                    period=period,
+                    unit=unit,
+                    values=values,
+                    state="submitted",
+                    not_applicable=list(model.not_applicable),
+                )
+            ]
+        )
 
     _check_change(period, "reported", add)
     _check_change(period, "reported", lambda: Submission.objects.filter(period=period, unit=unit).delete())
@@ -100,15 +110,31 @@ def test_a_report_added_in_bulk_and_deleted(period):
 
 def test_an_adjustment_made_changed_and_removed(period, demo):
     sub = _submitted(period)
-    _check_change(period, "appraised", lambda: Adjustment.objects.bulk_create([Adjustment(
-        submission=sub, input_id=FIGURE, accepted=False, value="0", reason="thiếu minh chứng",
-        appraiser=demo["thamdinh"])]))
-    _check_change(period, "appraised",
-                  lambda: Adjustment.objects.filter(submission=sub, input_id=FIGURE).update(value="1"))
-    _check_change(period, "appraised",
-                  lambda: Adjustment.objects.filter(submission=sub, input_id=FIGURE).update(accepted=True))
-    _check_change(period, "appraised",
-                  lambda: Adjustment.objects.filter(submission=sub, input_id=FIGURE).update(accepted=False))
+    _check_change(
+        period,
+        "appraised",
+        lambda: Adjustment.objects.bulk_create(
+            [
+                Adjustment(
+                    submission=sub,
+                    input_id=FIGURE,
+                    accepted=False,
+                    value="0",
+                    reason="thiếu minh chứng",
+                    appraiser=demo["thamdinh"],
+                )
+            ]
+        ),
+    )
+    _check_change(
+        period, "appraised", lambda: Adjustment.objects.filter(submission=sub, input_id=FIGURE).update(value="1")
+    )
+    _check_change(
+        period, "appraised", lambda: Adjustment.objects.filter(submission=sub, input_id=FIGURE).update(accepted=True)
+    )
+    _check_change(
+        period, "appraised", lambda: Adjustment.objects.filter(submission=sub, input_id=FIGURE).update(accepted=False)
+    )
     _check_change(period, "appraised", lambda: Adjustment.objects.filter(submission=sub, input_id=FIGURE).delete())
 
 
@@ -121,8 +147,14 @@ def test_an_appraisal_decision_leaves_the_self_scores_and_the_data_checks_cached
     reported = score_period(_fresh(period), "reported", only_submitted=False)
     appraised = score_period(_fresh(period), "appraised", only_submitted=False)
     checks = _checks(reported, None, {})
-    Adjustment.objects.create(submission=sub, input_id=FIGURE, accepted=False, value="0", reason="thiếu minh chứng",
-                              appraiser=demo["thamdinh"])
+    Adjustment.objects.create(
+        submission=sub,
+        input_id=FIGURE,
+        accepted=False,
+        value="0",
+        reason="thiếu minh chứng",
+        appraiser=demo["thamdinh"],
+    )
     again = score_period(_fresh(period), "reported", only_submitted=False)
     assert again.scored is reported.scored and _checks(again, None, {}) is checks
     assert score_period(_fresh(period), "appraised", only_submitted=False).scored is not appraised.scored
@@ -130,13 +162,27 @@ def test_an_appraisal_decision_leaves_the_self_scores_and_the_data_checks_cached
 
 def test_an_explanation_accepted_and_reversed(period, demo):
     sub = _submitted(period)
-    adj = Adjustment.objects.create(submission=sub, input_id=FIGURE, accepted=False, value="0",
-                                    reason="thiếu minh chứng", appraiser=demo["thamdinh"])
+    adj = Adjustment.objects.create(
+        submission=sub,
+        input_id=FIGURE,
+        accepted=False,
+        value="0",
+        reason="thiếu minh chứng",
+        appraiser=demo["thamdinh"],
+    )
     accepted = Explanation.Decision.ACCEPTED
-    _check_change(period, "appraised", lambda: Explanation.objects.bulk_create([Explanation(
-        adjustment=adj, text="Đã có quyết định trang bị máy tính", decision=accepted)]))
-    _check_change(period, "appraised", lambda: Explanation.objects.filter(adjustment=adj).update(
-        decision=Explanation.Decision.REJECTED))
+    _check_change(
+        period,
+        "appraised",
+        lambda: Explanation.objects.bulk_create(
+            [Explanation(adjustment=adj, text="Đã có quyết định trang bị máy tính", decision=accepted)]
+        ),
+    )
+    _check_change(
+        period,
+        "appraised",
+        lambda: Explanation.objects.filter(adjustment=adj).update(decision=Explanation.Decision.REJECTED),
+    )
     _check_change(period, "appraised", lambda: Explanation.objects.filter(adjustment=adj).update(decision=accepted))
     _check_change(period, "appraised", lambda: Explanation.objects.filter(adjustment=adj).delete())
 
@@ -152,11 +198,13 @@ def test_a_unit_renamed_moved_or_reordered(period):
 def test_units_in_the_same_place_reordered_change_a_tie_by_input_order(period):
     """Under the 'input-order' tie rule the order of units is scored: moving one counts."""
     Period.objects.filter(pk=period.pk).update(ties="input-order")
-    a, b = (s.unit for s in period.submissions.filter(state="submitted").select_related("unit")
-            .order_by("unit__order")[:2])
+    a, b = (
+        s.unit for s in period.submissions.filter(state="submitted").select_related("unit").order_by("unit__order")[:2]
+    )
     Submission.objects.filter(period=period, unit=b).update(
         values=Submission.objects.get(period=period, unit=a).values,
-        not_applicable=Submission.objects.get(period=period, unit=a).not_applicable)
+        not_applicable=Submission.objects.get(period=period, unit=a).not_applicable,
+    )
     before = score_period(_fresh(period), "reported")
     assert before.ranked(a.pk).total == before.ranked(b.pk).total
     first = before.ranked(a.pk).rank < before.ranked(b.pk).rank
@@ -200,12 +248,14 @@ def test_the_criteria_set_text(period):
 
 def test_a_totals_period(demo):
     fw = demo["open"].framework
-    p = Period.objects.create(name="Kỳ chỉ có tổng điểm", year=2030, framework=fw, kind=Period.Kind.TOTALS,
-                              status="open")
+    p = Period.objects.create(
+        name="Kỳ chỉ có tổng điểm", year=2030, framework=fw, kind=Period.Kind.TOTALS, status="open"
+    )
     units = list(Unit.objects.order_by("order")[:3])
     p.units.set(units)
-    Submission.objects.bulk_create([Submission(period=p, unit=u, total=str(90 - i), state="submitted")
-                                    for i, u in enumerate(units)])
+    Submission.objects.bulk_create(
+        [Submission(period=p, unit=u, total=str(90 - i), state="submitted") for i, u in enumerate(units)]
+    )
     _check_change(p, "reported", lambda: Submission.objects.filter(period=p, unit=units[2]).update(total="95"))
 
 
@@ -254,8 +304,10 @@ def test_a_change_written_by_another_connection_with_sql():
     try:
         with other.cursor() as cursor:
             values = {**sub.values, FIGURE: "0"}
-            cursor.execute('UPDATE web_submission SET "values" = %s WHERE id = %s',
-                           [Submission._meta.get_field("values").get_db_prep_value(values, other), sub.pk])
+            cursor.execute(
+                'UPDATE web_submission SET "values" = %s WHERE id = %s',
+                [Submission._meta.get_field("values").get_db_prep_value(values, other), sub.pk],
+            )
     finally:
         other.close()
     after = score_period(_fresh(period), "reported", only_submitted=False)

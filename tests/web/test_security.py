@@ -28,8 +28,6 @@ ROLES = ["public", "reporter", "other_reporter", "appraiser", "other_appraiser",
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-
-
 def _evidence(demo, unit, name="qd.pdf", content=PDF):
     sub = workflow.submission_for(demo["open"], unit)
     return workflow.add_evidence(sub, demo["baocao"], SimpleUploadedFile(name, content), ["may_tinh"], "trang 1", "")
@@ -70,8 +68,12 @@ def test_guessing_another_units_ids_in_urls_is_refused(client, demo, people):
     for name in ("report", "report-template"):
         assert client.get(reverse(f"web:{name}", args=[p.pk, other.pk])).status_code == 403, name
     assert client.get(reverse("web:evidence-download", args=[p.pk, other.pk, theirs.pk])).status_code == 403
-    for name, data in (("report", {"v_so_cbccvc": "1"}), ("report-live", {}), ("evidence-upload", {}),
-                       ("report-upload", {})):
+    for name, data in (
+        ("report", {"v_so_cbccvc": "1"}),
+        ("report-live", {}),
+        ("evidence-upload", {}),
+        ("report-upload", {}),
+    ):
         assert client.post(reverse(f"web:{name}", args=[p.pk, other.pk]), data).status_code == 403, name
     assert client.get(reverse("web:report", args=[p.pk, 999999])).status_code == 404
     assert Submission.objects.get(period=p, unit=other).values.get("so_cbccvc") != "1"
@@ -86,13 +88,19 @@ def test_unpublished_results_are_closed_through_every_door(client, demo, people)
         client.logout()
         if people[role]:
             client.force_login(people[role])
-        for url in (reverse("web:results", args=[p.pk]), reverse("web:unit-result", args=[p.pk, own.pk]),
-                    reverse("web:open-data", args=[p.pk, "json"]), reverse("web:api-period", args=[p.pk]),
-                    reverse("web:decision", args=[p.pk, "docx"])):
+        for url in (
+            reverse("web:results", args=[p.pk]),
+            reverse("web:unit-result", args=[p.pk, own.pk]),
+            reverse("web:open-data", args=[p.pk, "json"]),
+            reverse("web:api-period", args=[p.pk]),
+            reverse("web:decision", args=[p.pk, "docx"]),
+        ):
             assert client.get(url).status_code in (403, 302), (role, url)
-        for url in (reverse("web:results", args=[p20.pk]) + "?phien-ban=99",
-                    reverse("web:open-data", args=[p20.pk, "json"]) + "?phien-ban=99",
-                    reverse("web:api-period", args=[p20.pk]) + "?version=99"):
+        for url in (
+            reverse("web:results", args=[p20.pk]) + "?phien-ban=99",
+            reverse("web:open-data", args=[p20.pk, "json"]) + "?phien-ban=99",
+            reverse("web:api-period", args=[p20.pk]) + "?version=99",
+        ):
             assert client.get(url).status_code == 404, (role, url)
         listed = client.get(reverse("web:api-periods")).json()["periods"]
         assert p.pk not in [x["id"] for x in listed]
@@ -153,19 +161,30 @@ def test_password_validators_refuse_weak_passwords(demo):
 
 def test_deploy_check_is_clean_under_production_settings(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XEPHANG_", "DJANGO_"))}
-    env.update({
-        "XEPHANG_SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-9f3a7c",
-        "XEPHANG_ALLOWED_HOSTS": "xephang.example.gov.vn", "XEPHANG_STATE_DIR": str(tmp_path),
-        "XEPHANG_HSTS_SUBDOMAINS": "1", "XEPHANG_HSTS_PRELOAD": "1",
-        "DJANGO_SETTINGS_MODULE": "xephang.web.settings",
-    })
-    done = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-                          env=env, capture_output=True, text=True, cwd=tmp_path)
+    env.update(
+        {
+            "XEPHANG_SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-9f3a7c",
+            "XEPHANG_ALLOWED_HOSTS": "xephang.example.gov.vn",
+            "XEPHANG_STATE_DIR": str(tmp_path),
+            "XEPHANG_HSTS_SUBDOMAINS": "1",
+            "XEPHANG_HSTS_PRELOAD": "1",
+            "DJANGO_SETTINGS_MODULE": "xephang.web.settings",
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
     # without a secret key, production refuses to start instead of using a known key
     env.pop("XEPHANG_SECRET_KEY")
-    done = subprocess.run([sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "check"], env=env, capture_output=True, text=True, cwd=tmp_path
+    )
     assert done.returncode != 0 and "XEPHANG_SECRET_KEY" in done.stderr
 
 
@@ -175,7 +194,11 @@ def test_session_and_csrf_cookies_are_protected(client, demo):
     resp = _login(client, "baocao", "xephang-demo")
     assert resp.cookies["sessionid"]["httponly"] and resp.cookies["sessionid"]["samesite"] == "Lax"
     assert resp["X-Frame-Options"] == "DENY"
-    assert settings.ATOMIC_REQUESTS if hasattr(settings, "ATOMIC_REQUESTS") else settings.DATABASES["default"]["ATOMIC_REQUESTS"]
+    assert (
+        settings.ATOMIC_REQUESTS
+        if hasattr(settings, "ATOMIC_REQUESTS")
+        else settings.DATABASES["default"]["ATOMIC_REQUESTS"]
+    )
 
 
 def test_csrf_is_enforced_on_forms(demo):
@@ -191,7 +214,10 @@ def test_csrf_is_enforced_on_forms(demo):
 # --- uploads ------------------------------------------------------------------------------------
 
 MALICIOUS = {
-    "svg with script": ("logo.svg", b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+    "svg with script": (
+        "logo.svg",
+        b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+    ),
     "svg named pdf": ("bao-cao.pdf", b'<svg onload="alert(1)"/>'),
     "html": ("trang.html", b"<!doctype html><html><script>fetch('/')</script></html>"),
     "html named png": ("anh.png", b"\n  <html><body onload=alert(1)>"),
@@ -230,8 +256,11 @@ def test_malicious_evidence_is_refused_and_nothing_is_stored(client, demo, case)
     name, content = _malicious(case)
     media_before = sorted(Path(settings.MEDIA_ROOT).rglob("*")) if Path(settings.MEDIA_ROOT).exists() else []
     client.force_login(demo["baocao"])
-    resp = client.post(reverse("web:evidence-upload", args=[p.pk, own.pk]),
-                       {"file": SimpleUploadedFile(name, content), "criteria": ["may_tinh"]}, follow=True)
+    resp = client.post(
+        reverse("web:evidence-upload", args=[p.pk, own.pk]),
+        {"file": SimpleUploadedFile(name, content), "criteria": ["may_tinh"]},
+        follow=True,
+    )
     assert resp.status_code == 200
     page = html.unescape(resp.content.decode())
     assert f"Tệp '{name}'" in page and ("không nhận" in page or "chỉ nhận" in page or "hỏng" in page), page[-2000:]
@@ -255,14 +284,17 @@ def test_zip_bomb_stays_small_when_checked():
     assert time.perf_counter() - start < 5  # generous: it must not decompress anything
 
 
-@pytest.mark.parametrize("name, content, ext", [
-    ("Quyết định 12.pdf", PDF, "pdf"),
-    ("ảnh chụp.PNG", b"\x89PNG\r\n\x1a\n" + b"\0" * 20, "png"),
-    ("scan.jpeg", b"\xff\xd8\xff\xe0" + b"\0" * 20, "jpg"),
-    ("bao-cao.docx", _docx(), "docx"),
-    ("bao-cao-cu.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "doc"),
-    ("so-lieu.ods", None, "ods"),
-])
+@pytest.mark.parametrize(
+    "name, content, ext",
+    [
+        ("Quyết định 12.pdf", PDF, "pdf"),
+        ("ảnh chụp.PNG", b"\x89PNG\r\n\x1a\n" + b"\0" * 20, "png"),
+        ("scan.jpeg", b"\xff\xd8\xff\xe0" + b"\0" * 20, "jpg"),
+        ("bao-cao.docx", _docx(), "docx"),
+        ("bao-cao-cu.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "doc"),
+        ("so-lieu.ods", None, "ods"),
+    ],
+)
 def test_real_documents_are_accepted_and_stored_under_a_generated_name(demo, name, content, ext):
     if content is None:
         buf = io.BytesIO()
@@ -307,10 +339,14 @@ def test_excel_import_refuses_a_bomb_or_a_non_spreadsheet_and_saves_nothing(clie
     p, own = demo["open"], demo["own"]
     client.force_login(demo["baocao"])
     before = Submission.objects.filter(period=p, unit=own).values("values", "version").first()
-    for name, content in (("bao-cao.xlsx", _malicious("zip bomb docx")[1]), ("bao-cao.xlsx", PDF),
-                          ("bao-cao.xlsx", b"<html><script>x</script>")):
-        resp = client.post(reverse("web:report-upload", args=[p.pk, own.pk]),
-                           {"xlsx": SimpleUploadedFile(name, content)}, follow=True)
+    for name, content in (
+        ("bao-cao.xlsx", _malicious("zip bomb docx")[1]),
+        ("bao-cao.xlsx", PDF),
+        ("bao-cao.xlsx", b"<html><script>x</script>"),
+    ):
+        resp = client.post(
+            reverse("web:report-upload", args=[p.pk, own.pk]), {"xlsx": SimpleUploadedFile(name, content)}, follow=True
+        )
         page = html.unescape(resp.content.decode())
         assert "Không lưu gì từ tệp này" in page and "bao-cao.xlsx" in page
     assert Submission.objects.filter(period=p, unit=own).values("values", "version").first() == before
@@ -347,8 +383,9 @@ def test_second_appraiser_saving_the_same_figure_is_refused(client, demo, people
     for c in (first, second):
         assert 'name="version" value="0"' in c.get(url).content.decode()
     first.post(url, {"input": "so_cbccvc", "action": "accept", "version": "0"})
-    resp = second.post(url, {"input": "so_cbccvc", "action": "adjust", "value": "1", "reason": "khác", "version": "0"},
-                       follow=True)
+    resp = second.post(
+        url, {"input": "so_cbccvc", "action": "adjust", "value": "1", "reason": "khác", "version": "0"}, follow=True
+    )
     assert "chưa được lưu để không ghi đè" in resp.content.decode()
     adj = Adjustment.objects.get(submission__period=p, submission__unit=unit, input_id="so_cbccvc")
     assert adj.accepted and adj.appraiser == people["appraiser"] and adj.version == 1
@@ -388,8 +425,13 @@ def test_evidence_that_fails_halfway_leaves_no_row_and_no_file(demo, monkeypatch
     media = Path(settings.MEDIA_ROOT)
     before = sorted(media.rglob("*.pdf")) if media.exists() else []
     with pytest.raises(RuntimeError):
-        workflow.add_evidence(sub, demo["baocao"], SimpleUploadedFile("a.pdf", PDF), ["may_tinh", "ket_noi_internet"], "", "")
-    assert not Evidence.objects.filter(submission=sub).exists() and not EvidenceLink.objects.filter(evidence__submission=sub).exists()
+        workflow.add_evidence(
+            sub, demo["baocao"], SimpleUploadedFile("a.pdf", PDF), ["may_tinh", "ket_noi_internet"], "", ""
+        )
+    assert (
+        not Evidence.objects.filter(submission=sub).exists()
+        and not EvidenceLink.objects.filter(evidence__submission=sub).exists()
+    )
     assert (sorted(media.rglob("*.pdf")) if media.exists() else []) == before
 
 
@@ -416,7 +458,9 @@ def test_a_draft_survives_an_expired_session(client, demo):
     resp = client.post(url, {"v_so_cbccvc": "77", "v_so_may_tinh": "70", "save": "1"})
     assert resp.status_code == 302 and reverse("web:login") in resp["Location"]
     assert Submission.objects.get(period=p, unit=own).values.get("so_cbccvc") != "77"  # nothing saved anonymously
-    resp = client.post(reverse("web:login") + f"?next={url}", {"username": "baocao", "password": "xephang-demo", "next": url})
+    resp = client.post(
+        reverse("web:login") + f"?next={url}", {"username": "baocao", "password": "xephang-demo", "next": url}
+    )
     assert resp.status_code == 302 and resp["Location"] == url
     page = client.get(url).content.decode()
     assert 'value="77"' in page and "được giữ lại" in page
@@ -430,12 +474,24 @@ def test_throttling_behind_a_proxy_counts_the_client_not_the_proxy(client, demo,
     settings.XEPHANG_LOGIN_FAILURES = 2
     settings.XEPHANG_PROXY_COUNT = 1
     for k in range(8):  # one attacker, forging a different left part each time
-        client.post(reverse("web:login"), {"username": f"doan-{k}", "password": "x"},
-                    HTTP_X_FORWARDED_FOR=f"1.2.3.{k}, 203.0.113.7", REMOTE_ADDR="127.0.0.1")
-    resp = client.post(reverse("web:login"), {"username": "lanhdao", "password": "xephang-demo"},
-                       HTTP_X_FORWARDED_FOR="203.0.113.7", REMOTE_ADDR="127.0.0.1")
+        client.post(
+            reverse("web:login"),
+            {"username": f"doan-{k}", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"1.2.3.{k}, 203.0.113.7",
+            REMOTE_ADDR="127.0.0.1",
+        )
+    resp = client.post(
+        reverse("web:login"),
+        {"username": "lanhdao", "password": "xephang-demo"},
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+        REMOTE_ADDR="127.0.0.1",
+    )
     assert resp.status_code == 200  # the attacker's address is locked
     other = type(client)()
-    resp = other.post(reverse("web:login"), {"username": "lanhdao", "password": "xephang-demo"},
-                      HTTP_X_FORWARDED_FOR="198.51.100.4", REMOTE_ADDR="127.0.0.1")
+    resp = other.post(
+        reverse("web:login"),
+        {"username": "lanhdao", "password": "xephang-demo"},
+        HTTP_X_FORWARDED_FOR="198.51.100.4",
+        REMOTE_ADDR="127.0.0.1",
+    )
     assert resp.status_code == 302  # everyone else behind the same proxy still logs in

@@ -15,9 +15,17 @@ from .conftest import login
 
 def _post(client, **changes):
     src = Period.objects.get(year=2021)
-    data = {"copy_from": src.pk, "name": "Năm 2022", "year": "2022", "framework": src.framework_id, "ties": "",
-            "deadline": "15/01/2027", "explanation_deadline": "15/02/2027",
-            "units": [u.pk for u in src.units.filter(active=True)], "appraisers": [a.pk for a in src.appraisers.all()]}
+    data = {
+        "copy_from": src.pk,
+        "name": "Năm 2022",
+        "year": "2022",
+        "framework": src.framework_id,
+        "ties": "",
+        "deadline": "15/01/2027",
+        "explanation_deadline": "15/02/2027",
+        "units": [u.pk for u in src.units.filter(active=True)],
+        "appraisers": [a.pk for a in src.appraisers.all()],
+    }
     data.update(changes)
     return client.post(reverse("web:period-new"), data)
 

@@ -86,7 +86,9 @@ def test_others_see_who_verified_what(client, demo, noi_vu):
     for viewer in ("thamdinh", "lanhdao", "quantri"):
         client.force_login(demo[viewer])
         page = client.get(reverse("web:appraisal-unit", args=[p.pk, sub.unit.pk])).content.decode()
-        assert re.search(r'data-testid="verifier-nhan_luc">[^<]*<strong>Lê Văn Xác \(Sở Nội vụ\)</strong>', page), viewer
+        assert re.search(r'data-testid="verifier-nhan_luc">[^<]*<strong>Lê Văn Xác \(Sở Nội vụ\)</strong>', page), (
+            viewer
+        )
         assert "✔ Chấp nhận (Lê Văn Xác, Sở Nội vụ)" in page, viewer
     # The period's appraiser still decides every figure, the staff ones included.
     client.force_login(demo["thamdinh"])
@@ -114,8 +116,13 @@ def test_suggestion_follows_the_criteria_sets_verified_by(demo):
 
 def test_account_form_verifier_needs_its_agency(client, demo):
     client.force_login(demo["quantri"])
-    data = {"username": "nv1", "full_name": "Cán bộ Nội vụ", "email": "nv1@snv.example", "role": "verifier",
-            "active": "on"}
+    data = {
+        "username": "nv1",
+        "full_name": "Cán bộ Nội vụ",
+        "email": "nv1@snv.example",
+        "role": "verifier",
+        "active": "on",
+    }
     resp = client.post(reverse("web:account-new"), data)
     assert "Cán bộ cơ quan xác minh phải thuộc cơ quan của mình" in resp.content.decode()
     data["unit"] = Unit.objects.get(name="Sở Nội vụ").pk
@@ -131,8 +138,10 @@ def test_unit_sees_which_agency_adjusted_its_figure(client, demo, noi_vu):
     workflow.transition(p, demo["quantri"], Status.APPRAISAL)
     sub = _submitted(p)
     client.force_login(noi_vu)
-    resp = client.post(reverse("web:appraisal-unit", args=[p.pk, sub.unit.pk]),
-                       {"input": "so_cbccvc", "action": "adjust", "value": "1", "reason": "Theo biên chế được giao"})
+    resp = client.post(
+        reverse("web:appraisal-unit", args=[p.pk, sub.unit.pk]),
+        {"input": "so_cbccvc", "action": "adjust", "value": "1", "reason": "Theo biên chế được giao"},
+    )
     assert resp.status_code == 302
     workflow.transition(p, demo["quantri"], Status.EXPLANATION)
     reporter = get_user_model().objects.create_user("bc_unit", password="x")
@@ -148,8 +157,9 @@ def test_the_demo_has_a_verifying_agency_that_logs_in_with_the_demo_password(cli
     assert client.login(username="xacminh", password=DEMO_PASSWORD)
     user = get_user_model().objects.get(username="xacminh")
     assert user.profile.role == Role.VERIFIER and user.profile.unit.name == "Sở Nội vụ"
-    assert list(CriterionVerifier.objects.filter(period=demo["open"]).values_list("criterion_id", "user__username")) == [
-        ("nhan_luc", "xacminh")]
+    assert list(
+        CriterionVerifier.objects.filter(period=demo["open"]).values_list("criterion_id", "user__username")
+    ) == [("nhan_luc", "xacminh")]
     assert "xacminh" in describe_accounts() and "Cán bộ cơ quan xác minh (Sở Nội vụ)" in describe_accounts()
 
 
@@ -172,11 +182,14 @@ def test_a_verifier_counts_its_own_figures_on_the_appraisal_list(client, demo):
     client.force_login(verifier)
     page = client.get(url).content.decode()
     total = sum(len(v) for v in assigned.values())
-    assert re.search(rf'data-testid="own-progress">Cơ quan xác minh: bạn đã thẩm định <strong>1/{total}</strong> '
-                     rf"số liệu được giao của {len(subs)} đơn vị đã nộp", page)
+    assert re.search(
+        rf'data-testid="own-progress">Cơ quan xác minh: bạn đã thẩm định <strong>1/{total}</strong> '
+        rf"số liệu được giao của {len(subs)} đơn vị đã nộp",
+        page,
+    )
     assert f"(tiêu chí: {fw.criterion('nhan_luc').title})" in page
-    row = page[page.index(f">{first.unit.name}</a>"):]
-    assert row[:row.index("</tr>")].count(f"1/{len(assigned[first.pk])}") == 1
+    row = page[page.index(f">{first.unit.name}</a>") :]
+    assert row[: row.index("</tr>")].count(f"1/{len(assigned[first.pk])}") == 1
     # Units still to do, for the verifier: every unit but none finished yet.
     page = client.get(url + "?con-lai=1").content.decode()
     assert f"{sum(1 for v in assigned.values() if v)} đơn vị" in page

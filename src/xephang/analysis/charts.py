@@ -22,8 +22,9 @@ def robustness_chart(result: Robustness, path: str | Path, dpi: int = 150) -> Pa
     groups = result.groups
     heights = [0.32 * len(g.units) + 1.3 for g in groups]
     header = 0.8  # inches for the title
-    fig, axes = plt.subplots(len(groups), 1, figsize=(8.3, sum(heights) + header), squeeze=False,
-                             gridspec_kw={"height_ratios": heights})
+    fig, axes = plt.subplots(
+        len(groups), 1, figsize=(8.3, sum(heights) + header), squeeze=False, gridspec_kw={"height_ratios": heights}
+    )
     colour = {lv.id: LEVEL_COLOURS[k % len(LEVEL_COLOURS)] for k, lv in enumerate(result.levels)}
     for g in groups:  # levels only a group has (levels per group) get colours of their own rank
         for k, lv in enumerate(g.levels):
@@ -50,16 +51,29 @@ def robustness_chart(result: Robustness, path: str | Path, dpi: int = 150) -> Pa
     from matplotlib.lines import Line2D
 
     shown = {u.plain_level.id for u in result.units() if u.plain_level}
-    handles = [Line2D([], [], color=colour[lv.id], linewidth=5, alpha=0.6, label=f"Mức {lv.name}")
-               for lv in {lv.id: lv for g in groups for lv in (result.levels + g.levels)}.values() if lv.id in shown]
+    handles = [
+        Line2D([], [], color=colour[lv.id], linewidth=5, alpha=0.6, label=f"Mức {lv.name}")
+        for lv in {lv.id: lv for g in groups for lv in (result.levels + g.levels)}.values()
+        if lv.id in shown
+    ]
     height = sum(heights) + header
-    fig.suptitle(f"Độ vững của thứ hạng — {result.draws} lần mô phỏng, hạt giống {result.seed}\n{result.method}",
-                 fontsize=9, y=1 - 0.08 / height, va="top")
+    fig.suptitle(
+        f"Độ vững của thứ hạng — {result.draws} lần mô phỏng, hạt giống {result.seed}\n{result.method}",
+        fontsize=9,
+        y=1 - 0.08 / height,
+        va="top",
+    )
     fig.tight_layout()
     fig.subplots_adjust(top=1 - header / height)
     if handles:  # the level colours, in the header, clear of the bars
-        fig.legend(handles=handles, loc="upper right", ncol=len(handles), fontsize=7, frameon=False,
-                   bbox_to_anchor=(0.99, 1 - 0.5 / height))
+        fig.legend(
+            handles=handles,
+            loc="upper right",
+            ncol=len(handles),
+            fontsize=7,
+            frameon=False,
+            bbox_to_anchor=(0.99, 1 - 0.5 / height),
+        )
     out = Path(path)
     fig.savefig(out, dpi=dpi)
     plt.close(fig)

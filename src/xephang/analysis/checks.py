@@ -188,29 +188,68 @@ def _impossible_and_inconsistent(fw: Framework, scored: ScoredPeriod, report: Ch
             if isinstance(rule, Direct):
                 v = _v(scored, rule.input, i)
                 if v is not None and v > c.max:
-                    report.findings.append(CheckFinding(
-                        "impossible", u.name, u.group, c.id, rule.input, _show(fw, rule.input, v),
-                        f"điểm nhập vượt điểm tối đa {num(c.max)} của tiêu chí '{c.title}' (đã tính theo tối đa)", u.row))
-            elif isinstance(rule, Ratio) and not rule.value and rule.numerator in fw.inputs and rule.denominator in fw.inputs:
+                    report.findings.append(
+                        CheckFinding(
+                            "impossible",
+                            u.name,
+                            u.group,
+                            c.id,
+                            rule.input,
+                            _show(fw, rule.input, v),
+                            f"điểm nhập vượt điểm tối đa {num(c.max)} của tiêu chí '{c.title}' (đã tính theo tối đa)",
+                            u.row,
+                        )
+                    )
+            elif (
+                isinstance(rule, Ratio)
+                and not rule.value
+                and rule.numerator in fw.inputs
+                and rule.denominator in fw.inputs
+            ):
                 # A part and its whole, both reported (a parameter or a derived value as the whole,
                 # e.g. the documents the province asks for, may well be exceeded).
                 n, d = _v(scored, rule.numerator, i), _v(scored, rule.denominator, i)
                 if n is None or d is None:
                     continue
                 if d == 0 and n > 0:
-                    report.findings.append(CheckFinding(
-                        "impossible", u.name, u.group, c.id, rule.denominator,
-                        f"{_show(fw, rule.numerator, n)}; {_show(fw, rule.denominator, d)}",
-                        f"tổng bằng 0 nhưng phần lớn hơn 0 (tiêu chí '{c.title}')", u.row))
+                    report.findings.append(
+                        CheckFinding(
+                            "impossible",
+                            u.name,
+                            u.group,
+                            c.id,
+                            rule.denominator,
+                            f"{_show(fw, rule.numerator, n)}; {_show(fw, rule.denominator, d)}",
+                            f"tổng bằng 0 nhưng phần lớn hơn 0 (tiêu chí '{c.title}')",
+                            u.row,
+                        )
+                    )
                 elif n > d:
-                    report.findings.append(CheckFinding(
-                        "impossible", u.name, u.group, c.id, rule.numerator,
-                        f"{_show(fw, rule.numerator, n)}; {_show(fw, rule.denominator, d)}",
-                        f"tỷ lệ {num(n * SCALE // d)} lớn hơn 1: phần lớn hơn tổng (tiêu chí '{c.title}')", u.row))
+                    report.findings.append(
+                        CheckFinding(
+                            "impossible",
+                            u.name,
+                            u.group,
+                            c.id,
+                            rule.numerator,
+                            f"{_show(fw, rule.numerator, n)}; {_show(fw, rule.denominator, d)}",
+                            f"tỷ lệ {num(n * SCALE // d)} lớn hơn 1: phần lớn hơn tổng (tiêu chí '{c.title}')",
+                            u.row,
+                        )
+                    )
                 elif d == 0:
-                    report.findings.append(CheckFinding(
-                        "inconsistent", u.name, u.group, c.id, rule.denominator, _show(fw, rule.denominator, d),
-                        f"tổng bằng 0 nên tiêu chí '{c.title}' không có điểm; cần xác nhận hoặc đánh dấu không áp dụng", u.row))
+                    report.findings.append(
+                        CheckFinding(
+                            "inconsistent",
+                            u.name,
+                            u.group,
+                            c.id,
+                            rule.denominator,
+                            _show(fw, rule.denominator, d),
+                            f"tổng bằng 0 nên tiêu chí '{c.title}' không có điểm; cần xác nhận hoặc đánh dấu không áp dụng",
+                            u.row,
+                        )
+                    )
             if c.children and c.aggregate == "sum":
                 _sibling_contradiction(fw, scored, report, u, i, c)
 
@@ -229,10 +268,18 @@ def _sibling_contradiction(fw, scored, report, u, i, c) -> None:
             for iid in other.rule.inputs():
                 v = _v(scored, iid, i)
                 if iid in fw.inputs and fw.inputs[iid].numeric and not isinstance(v, bool) and v:
-                    report.findings.append(CheckFinding(
-                        "inconsistent", u.name, u.group, other.id, iid,
-                        f"{_show(fw, no.rule.input, False)}; {_show(fw, iid, v)}",
-                        f"khai 'không' ở '{no.title}' nhưng vẫn khai số liệu cho '{other.title}'", u.row))
+                    report.findings.append(
+                        CheckFinding(
+                            "inconsistent",
+                            u.name,
+                            u.group,
+                            other.id,
+                            iid,
+                            f"{_show(fw, no.rule.input, False)}; {_show(fw, iid, v)}",
+                            f"khai 'không' ở '{no.title}' nhưng vẫn khai số liệu cho '{other.title}'",
+                            u.row,
+                        )
+                    )
 
 
 def _claimed(v) -> bool:
@@ -250,13 +297,31 @@ def _declared_rules(fw: Framework, scored: ScoredPeriod, report: CheckReport, ru
                 continue
             why = f" ({r.why})" if r.why else ""
             if r.kind == "at_most" and a > b:
-                report.findings.append(CheckFinding(
-                    "inconsistent", u.name, u.group, None, r.first, f"{_show(fw, r.first, a)}; {_show(fw, r.second, b)}",
-                    f"'{fw.inputs[r.first].label}' lớn hơn '{fw.inputs[r.second].label}'{why}", u.row))
+                report.findings.append(
+                    CheckFinding(
+                        "inconsistent",
+                        u.name,
+                        u.group,
+                        None,
+                        r.first,
+                        f"{_show(fw, r.first, a)}; {_show(fw, r.second, b)}",
+                        f"'{fw.inputs[r.first].label}' lớn hơn '{fw.inputs[r.second].label}'{why}",
+                        u.row,
+                    )
+                )
             elif r.kind == "requires" and _claimed(a) and not _claimed(b):
-                report.findings.append(CheckFinding(
-                    "inconsistent", u.name, u.group, None, r.first, f"{_show(fw, r.first, a)}; {_show(fw, r.second, b)}",
-                    f"khai '{fw.inputs[r.first].label}' nhưng không có '{fw.inputs[r.second].label}'{why}", u.row))
+                report.findings.append(
+                    CheckFinding(
+                        "inconsistent",
+                        u.name,
+                        u.group,
+                        None,
+                        r.first,
+                        f"{_show(fw, r.first, a)}; {_show(fw, r.second, b)}",
+                        f"khai '{fw.inputs[r.first].label}' nhưng không có '{fw.inputs[r.second].label}'{why}",
+                        u.row,
+                    )
+                )
 
 
 def load_check_rules(path: str | Path, framework: Framework) -> list[ConsistencyRule]:
@@ -312,9 +377,18 @@ def _copied(fw: Framework, scored: ScoredPeriod, report: CheckReport, min_figure
         common = [k for k in fa if k in fb and (fa[k] or fb[k])]
         same = [k for k in common if fa[k] == fb[k]]
         shown = "; ".join(_show(fw, k, fa[k]) for k in same[:4]) + ("; …" if len(same) > 4 else "")
-        report.findings.append(CheckFinding(
-            "copied", ub.name, ub.group, None, None, shown,
-            f"{len(same)}/{len(common)} số liệu khác 0 trùng khớp với đơn vị '{ua.name}'", ub.row))
+        report.findings.append(
+            CheckFinding(
+                "copied",
+                ub.name,
+                ub.group,
+                None,
+                None,
+                shown,
+                f"{len(same)}/{len(common)} số liệu khác 0 trùng khớp với đơn vị '{ua.name}'",
+                ub.row,
+            )
+        )
 
 
 def _is_copy(fa: dict, fb: dict, min_figures: int) -> bool:
@@ -334,8 +408,12 @@ def _is_copy(fa: dict, fb: dict, min_figures: int) -> bool:
 def _copied_pairs_pairwise(figures: list[dict], min_figures: int) -> list[tuple[int, int]]:
     """Every pair (a, b), a < b, that follows the rule, comparing every pair: the definition, and what
     runs when ``min_figures`` < 1 (then pairs with no figure in common follow it too)."""
-    return [(a, b) for a in range(len(figures)) for b in range(a + 1, len(figures))
-            if _is_copy(figures[a], figures[b], min_figures)]
+    return [
+        (a, b)
+        for a in range(len(figures))
+        for b in range(a + 1, len(figures))
+        if _is_copy(figures[a], figures[b], min_figures)
+    ]
 
 
 def _copied_pairs(figures: list[dict], min_figures: int) -> list[tuple[int, int]]:
@@ -424,10 +502,19 @@ def _outliers(fw: Framework, scored: ScoredPeriod, report: CheckReport, z: float
                 score_z = Fraction(6745, 10000) * (r - med) / mad
                 if abs(score_z) > Fraction(z).limit_denominator(1000):
                     where = "cao" if r > med else "thấp"
-                    report.findings.append(CheckFinding(
-                        "outlier", u.name, u.group, c.id, c.rule.inputs()[0], f"{c.title}: {_frac(r)}",
-                        f"{where} bất thường so với trung vị của khối ({_frac(med)}); chỉ số lệch chuẩn hóa "
-                        f"{float(score_z):.1f}", u.row))
+                    report.findings.append(
+                        CheckFinding(
+                            "outlier",
+                            u.name,
+                            u.group,
+                            c.id,
+                            c.rule.inputs()[0],
+                            f"{c.title}: {_frac(r)}",
+                            f"{where} bất thường so với trung vị của khối ({_frac(med)}); chỉ số lệch chuẩn hóa "
+                            f"{float(score_z):.1f}",
+                            u.row,
+                        )
+                    )
 
 
 def _part_equals_whole(fw: Framework, scored: ScoredPeriod, report: CheckReport) -> None:
@@ -439,10 +526,18 @@ def _part_equals_whole(fw: Framework, scored: ScoredPeriod, report: CheckReport)
             if v is None or isinstance(v, bool) or not v or v != whole:
                 continue
             crit = next((c.id for c in fw.readers_of(inp.id)), None)
-            report.findings.append(CheckFinding(
-                "full", u.name, u.group, crit, inp.id, f"{_show(fw, inp.id, v)}; {_show(fw, inp.at_most, whole)}",
-                f"'{inp.label}' bằng đúng '{fw.inputs[inp.at_most].label}' (100 %); cần đối chiếu tài liệu kiểm chứng",
-                u.row))
+            report.findings.append(
+                CheckFinding(
+                    "full",
+                    u.name,
+                    u.group,
+                    crit,
+                    inp.id,
+                    f"{_show(fw, inp.id, v)}; {_show(fw, inp.at_most, whole)}",
+                    f"'{inp.label}' bằng đúng '{fw.inputs[inp.at_most].label}' (100 %); cần đối chiếu tài liệu kiểm chứng",
+                    u.row,
+                )
+            )
 
 
 def _median(values: list[Fraction]) -> Fraction:
@@ -466,9 +561,18 @@ def _evidence(fw: Framework, scored: ScoredPeriod, report: CheckReport, evidence
             if v is None or v is False or v == 0 or v == () or inp.type == "choice" and not v:
                 continue  # nothing claimed, nothing to prove
             crit = next((c.id for c in fw.readers_of(inp.id)), None)
-            report.findings.append(CheckFinding(
-                "evidence", u.name, u.group, crit, inp.id, _show(fw, inp.id, v),
-                "chỉ tiêu yêu cầu tài liệu kiểm chứng nhưng đơn vị chưa nộp", u.row))
+            report.findings.append(
+                CheckFinding(
+                    "evidence",
+                    u.name,
+                    u.group,
+                    crit,
+                    inp.id,
+                    _show(fw, inp.id, v),
+                    "chỉ tiêu yêu cầu tài liệu kiểm chứng nhưng đơn vị chưa nộp",
+                    u.row,
+                )
+            )
 
 
 def _jumps(scored: ScoredPeriod, previous: ScoredPeriod, report: CheckReport, threshold: float) -> None:
@@ -487,16 +591,33 @@ def _jumps(scored: ScoredPeriod, previous: ScoredPeriod, report: CheckReport, th
                     continue
                 change = Fraction(v - old, old)
                 if abs(change) > limit:
-                    report.findings.append(CheckFinding(
-                        "jump", u.name, u.group, None, iid,
-                        f"{_show(fw, iid, v)} (năm trước {num(old)})",
-                        f"{'tăng' if change > 0 else 'giảm'} {float(abs(change)) * 100:.0f}% so với năm trước "
-                        f"(ngưỡng {threshold * 100:g}%)", u.row))
+                    report.findings.append(
+                        CheckFinding(
+                            "jump",
+                            u.name,
+                            u.group,
+                            None,
+                            iid,
+                            f"{_show(fw, iid, v)} (năm trước {num(old)})",
+                            f"{'tăng' if change > 0 else 'giảm'} {float(abs(change)) * 100:.0f}% so với năm trước "
+                            f"(ngưỡng {threshold * 100:g}%)",
+                            u.row,
+                        )
+                    )
         total_limit = limit * 30 * scored.framework.scale / 100
         if abs(u.total - pu.total * scored.framework.scale // previous.framework.scale) > total_limit:
-            report.findings.append(CheckFinding(
-                "jump", u.name, u.group, None, None, f"tổng điểm {num(u.total)} (năm trước {num(pu.total)})",
-                f"tổng điểm thay đổi hơn {num(int(total_limit))} điểm so với năm trước", u.row))
+            report.findings.append(
+                CheckFinding(
+                    "jump",
+                    u.name,
+                    u.group,
+                    None,
+                    None,
+                    f"tổng điểm {num(u.total)} (năm trước {num(pu.total)})",
+                    f"tổng điểm thay đổi hơn {num(int(total_limit))} điểm so với năm trước",
+                    u.row,
+                )
+            )
 
 
 def read_evidence(path: str | Path, framework: Framework) -> dict[str, set[str]]:
@@ -508,9 +629,13 @@ def read_evidence(path: str | Path, framework: Framework) -> dict[str, set[str]]
     keys = [fold(h) for h in table.header]
     unit_col = next((k for k, h in enumerate(keys) if h in UNIT_HEADERS), None)
     input_col = next((k for k, h in enumerate(keys) if h in {fold("chỉ tiêu"), "input"}), None)
-    doc_col = next((k for k, h in enumerate(keys) if h in {fold("tài liệu kiểm chứng"), fold("minh chứng"), "evidence"}), None)
+    doc_col = next(
+        (k for k, h in enumerate(keys) if h in {fold("tài liệu kiểm chứng"), fold("minh chứng"), "evidence"}), None
+    )
     if unit_col is None or input_col is None or doc_col is None:
-        raise InputError(table.where(row=1), "danh mục minh chứng cần các cột 'đơn vị', 'chỉ tiêu' và 'tài liệu kiểm chứng'")
+        raise InputError(
+            table.where(row=1), "danh mục minh chứng cần các cột 'đơn vị', 'chỉ tiêu' và 'tài liệu kiểm chứng'"
+        )
     by_key: dict[str, Input] = {}
     for inp in framework.inputs.values():
         by_key[fold(inp.id)] = inp
@@ -523,7 +648,10 @@ def read_evidence(path: str | Path, framework: Framework) -> dict[str, set[str]]
         if not unit:
             raise InputError(table.where(row_n, unit_col), "thiếu tên đơn vị")
         if key not in by_key:
-            raise InputError(table.where(row_n, input_col), f"'{cells[input_col]}' không phải chỉ tiêu của bộ tiêu chí '{framework.id}'")
+            raise InputError(
+                table.where(row_n, input_col),
+                f"'{cells[input_col]}' không phải chỉ tiêu của bộ tiêu chí '{framework.id}'",
+            )
         if not nfc(str(cells[doc_col] or "")):
             continue  # a row with no document listed proves nothing
         out.setdefault(fold(unit), set()).add(by_key[key].id)
@@ -535,16 +663,47 @@ def read_evidence(path: str | Path, framework: Framework) -> dict[str, set[str]]
 #: Fields of state administration as Phụ lục II writes them inside an agency's name: only the first
 #: syllable of each field is capitalised (the position decides that one, so only the others are checked).
 FIELD_PHRASES = (
-    "tài nguyên", "môi trường", "văn hóa", "thể thao", "du lịch", "giáo dục", "đào tạo", "khoa học",
-    "công nghệ", "kế hoạch", "đầu tư", "tài chính", "xây dựng", "giao thông vận tải", "nội vụ", "tư pháp",
-    "y tế", "ngoại vụ", "nông nghiệp", "phát triển nông thôn", "lao động", "thương binh", "xã hội",
-    "thông tin", "truyền thông", "dân tộc", "thanh tra", "văn phòng", "quản lý", "ủy ban nhân dân",
+    "tài nguyên",
+    "môi trường",
+    "văn hóa",
+    "thể thao",
+    "du lịch",
+    "giáo dục",
+    "đào tạo",
+    "khoa học",
+    "công nghệ",
+    "kế hoạch",
+    "đầu tư",
+    "tài chính",
+    "xây dựng",
+    "giao thông vận tải",
+    "nội vụ",
+    "tư pháp",
+    "y tế",
+    "ngoại vụ",
+    "nông nghiệp",
+    "phát triển nông thôn",
+    "lao động",
+    "thương binh",
+    "xã hội",
+    "thông tin",
+    "truyền thông",
+    "dân tộc",
+    "thanh tra",
+    "văn phòng",
+    "quản lý",
+    "ủy ban nhân dân",
 )
 #: Words after which a place name follows, every syllable of which is capitalised (Phụ lục II).
 PLACE_TRIGGERS = ("huyện", "thị xã", "thành phố", "tỉnh", "quận", "thị trấn", "KKT", "khu kinh tế")
 #: Abbreviations written out before a name is matched against the registry.
-ABBREVIATIONS = {"ubnd": "ủy ban nhân dân", "kkt": "khu kinh tế", "kcn": "khu công nghiệp",
-                 "tp": "thành phố", "ql": "quản lý"}
+ABBREVIATIONS = {
+    "ubnd": "ủy ban nhân dân",
+    "kkt": "khu kinh tế",
+    "kcn": "khu công nghiệp",
+    "tp": "thành phố",
+    "ql": "quản lý",
+}
 _SYLLABLE = __import__("re").compile(r"\w+|[^\w\s]+")
 
 
@@ -580,28 +739,30 @@ def _capitalisation(name: str) -> tuple[str, list[str]]:
     for phrase in FIELD_PHRASES:
         parts = phrase.split(" ")
         for k in range(len(low) - len(parts) + 1):
-            if [w.rstrip(",;") for w in low[k:k + len(parts)]] != parts:
+            if [w.rstrip(",;") for w in low[k : k + len(parts)]] != parts:
                 continue
             spans.append((k, k + len(parts) - 1))
             for j in range(1, len(parts)):
                 w = fixed[k + j]
                 if w[:1].isupper() and not w.isupper():
                     fixed[k + j] = w.lower()
-                    reasons.append(f"'{w}' trong '{' '.join(words[k:k + len(parts)])}' viết thường")
+                    reasons.append(f"'{w}' trong '{' '.join(words[k : k + len(parts)])}' viết thường")
     # Fields listed one after another are separated by commas ("Văn hóa, Thể thao và Du lịch").
     starts = {a for a, _ in spans}
     for a, b in spans:
         if b + 1 in starts and not words[b].endswith(","):
             fixed[b] += ","
             nxt = next(e for s_, e in spans if s_ == b + 1)
-            reasons.append(f"thiếu dấu phẩy giữa '{' '.join(words[a:b + 1])}' và '{' '.join(words[b + 1:nxt + 1])}'")
+            reasons.append(
+                f"thiếu dấu phẩy giữa '{' '.join(words[a : b + 1])}' và '{' '.join(words[b + 1 : nxt + 1])}'"
+            )
     for trigger in PLACE_TRIGGERS:
         t = trigger.split(" ")
         for k in range(len(words) - len(t)):
-            if [w.casefold() for w in words[k:k + len(t)]] != [x.casefold() for x in t]:
+            if [w.casefold() for w in words[k : k + len(t)]] != [x.casefold() for x in t]:
                 continue
             rest = []
-            for w in words[k + len(t):]:
+            for w in words[k + len(t) :]:
                 if not w or w.casefold() in ("và", "các") or not w[:1].isalpha():
                     break
                 rest.append(w)
@@ -638,16 +799,31 @@ def check_unit_names(scored: ScoredPeriod, registry: list[str] | None = None) ->
             if match is None:
                 near = difflib.get_close_matches(_loose(name), list(official), n=1, cutoff=0.75)
                 hint = f"; gần nhất: '{official[near[0]]}'" if near else ""
-                findings.append(CheckFinding("name", name, u.group, None, None, name,
-                                             f"không có trong danh mục đơn vị{hint}", u.row))
+                findings.append(
+                    CheckFinding(
+                        "name", name, u.group, None, None, name, f"không có trong danh mục đơn vị{hint}", u.row
+                    )
+                )
                 continue
             if match != name:
-                findings.append(CheckFinding("name", name, u.group, None, None, name,
-                                             f"khác tên trong danh mục đơn vị: '{match}'", u.row))
+                findings.append(
+                    CheckFinding(
+                        "name", name, u.group, None, None, name, f"khác tên trong danh mục đơn vị: '{match}'", u.row
+                    )
+                )
                 continue
         right, reasons = _capitalisation(name)
         if reasons:
-            findings.append(CheckFinding(
-                "name", name, u.group, None, None, name,
-                f"cách viết chưa đúng Nghị định 30/2020, Phụ lục II ({'; '.join(reasons)}); nên viết: '{right}'", u.row))
+            findings.append(
+                CheckFinding(
+                    "name",
+                    name,
+                    u.group,
+                    None,
+                    None,
+                    name,
+                    f"cách viết chưa đúng Nghị định 30/2020, Phụ lục II ({'; '.join(reasons)}); nên viết: '{right}'",
+                    u.row,
+                )
+            )
     return findings

@@ -102,8 +102,14 @@ def load_lineage(path: str | Path) -> Lineage:
     groups = doc.get("groups") or {}
     if not isinstance(groups, dict):
         raise XephangError(f"tệp {p.name}: 'groups' phải là bảng mã khối cũ: mã khối mới")
-    return Lineage(mapping("renamed", False), mapping("merged_from", True), mapping("split_into", True), figure,
-                   criteria, {str(k): str(v) for k, v in groups.items()})
+    return Lineage(
+        mapping("renamed", False),
+        mapping("merged_from", True),
+        mapping("split_into", True),
+        figure,
+        criteria,
+        {str(k): str(v) for k, v in groups.items()},
+    )
 
 
 @dataclass
@@ -145,8 +151,14 @@ class Comparison:
     notes: list[str] = field(default_factory=list)
 
 
-def compare_periods(old: Ranking, new: Ranking, lineage: Lineage | None = None, top: int = 5,
-                    old_label: str = "kỳ trước", new_label: str = "kỳ này") -> Comparison:
+def compare_periods(
+    old: Ranking,
+    new: Ranking,
+    lineage: Lineage | None = None,
+    top: int = 5,
+    old_label: str = "kỳ trước",
+    new_label: str = "kỳ này",
+) -> Comparison:
     """Movement of every unit of ``new`` against ``old``: totals, ranks, levels, criteria groups.
 
     ``top``: how many units per group to list as the ones that moved most (by rank, then points).
@@ -162,7 +174,9 @@ def compare_periods(old: Ranking, new: Ranking, lineage: Lineage | None = None, 
             f"sang thang {exact(nfw.scale)}."
         )
     if old.scored.kind != "inputs" or new.scored.kind != "inputs":
-        notes.append("Một kỳ chỉ có tổng điểm đã công bố: so sánh tổng điểm, thứ hạng và mức, không so sánh từng nhóm tiêu chí.")
+        notes.append(
+            "Một kỳ chỉ có tổng điểm đã công bố: so sánh tổng điểm, thứ hạng và mức, không so sánh từng nhóm tiêu chí."
+        )
 
     units = []
     for nu in new.units():
@@ -186,13 +200,29 @@ def _movement(ofw, nfw, old, new, lineage, nu: RankedUnit, how, preds: list[Rank
         return v if ofw.scale == nfw.scale else div_half_up(v * nfw.scale, ofw.scale)
 
     if not preds:
-        return UnitMovement(nu.name, nu.group.name, "new", [], "không có trong kỳ trước", None, nu.total, None,
-                            None, nu.rank, None, None, _lv(nu.level), 0)
+        return UnitMovement(
+            nu.name,
+            nu.group.name,
+            "new",
+            [],
+            "không có trong kỳ trước",
+            None,
+            nu.total,
+            None,
+            None,
+            nu.rank,
+            None,
+            None,
+            _lv(nu.level),
+            0,
+        )
     totals = [p.total for p in preds]
     if how == "merged" and len(preds) > 1:
         old_total_raw = _combine(totals, lineage.merged_figure)
-        note = (f"hợp nhất từ {', '.join(p.name for p in preds)}; điểm kỳ trước là "
-                f"{MERGED_FIGURES[lineage.merged_figure]} của các đơn vị này")
+        note = (
+            f"hợp nhất từ {', '.join(p.name for p in preds)}; điểm kỳ trước là "
+            f"{MERGED_FIGURES[lineage.merged_figure]} của các đơn vị này"
+        )
         missing = [n for n in names if fold(n) not in {fold(p.name) for p in preds}]
         if missing:
             note += f" (không tìm thấy trong kỳ trước: {', '.join(missing)})"
@@ -200,8 +230,12 @@ def _movement(ofw, nfw, old, new, lineage, nu: RankedUnit, how, preds: list[Rank
     else:
         old_total_raw = totals[0]
         old_rank = preds[0].rank
-        note = {"same": "", "renamed": f"tên cũ: {preds[0].name}", "merged": f"hợp nhất từ {preds[0].name}",
-                "split": f"tách từ {preds[0].name}; so với kết quả của đơn vị đó"}[how]
+        note = {
+            "same": "",
+            "renamed": f"tên cũ: {preds[0].name}",
+            "merged": f"hợp nhất từ {preds[0].name}",
+            "split": f"tách từ {preds[0].name}; so với kết quả của đơn vị đó",
+        }[how]
     old_total = on_new_scale(old_total_raw)
     old_level = ofw.level_of(old_total_raw, preds[0].group.id)  # the earlier group's own levels, if any
     same_group = all(lineage.groups.get(p.group.id, p.group.id) == nu.group.id for p in preds)
@@ -209,9 +243,20 @@ def _movement(ofw, nfw, old, new, lineage, nu: RankedUnit, how, preds: list[Rank
     if not same_group:
         note = (note + "; " if note else "") + f"kỳ trước thuộc {preds[0].group.name}: không so sánh thứ hạng"
     movement = UnitMovement(
-        nu.name, nu.group.name, how if how != "same" or preds[0].name == nu.name else "renamed",
-        [p.name for p in preds], note, old_total, nu.total, nu.total - old_total, old_rank, nu.rank, rank_change,
-        _lv(old_level), _lv(nu.level), _level_change(ofw, nfw, old_level, nu.level, preds[0].group.id, nu.group.id),
+        nu.name,
+        nu.group.name,
+        how if how != "same" or preds[0].name == nu.name else "renamed",
+        [p.name for p in preds],
+        note,
+        old_total,
+        nu.total,
+        nu.total - old_total,
+        old_rank,
+        nu.rank,
+        rank_change,
+        _lv(old_level),
+        _lv(nu.level),
+        _level_change(ofw, nfw, old_level, nu.level, preds[0].group.id, nu.group.id),
     )
     if movement.how == "renamed" and not note:
         movement.note = f"tên trong kỳ trước: {preds[0].name}"
@@ -232,8 +277,9 @@ def _lv(level) -> str | None:
     return level.name if level else None
 
 
-def _level_change(ofw: Framework, nfw: Framework, a, b, old_group: str | None = None,
-                  new_group: str | None = None) -> int:
+def _level_change(
+    ofw: Framework, nfw: Framework, a, b, old_group: str | None = None, new_group: str | None = None
+) -> int:
     """+1 when the new level is higher (by its position in its group's list, top first), -1 lower, else 0."""
     if a is None or b is None:
         return 0

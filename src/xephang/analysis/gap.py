@@ -116,10 +116,21 @@ def _opportunities(fw: Framework, scored: ScoredPeriod, ru: RankedUnit, lacking:
             return
         if c.deduction:
             if c.depth == 0 and p > 0:
-                found.append(Opportunity(
-                    c.id, c.title, p, c.max, p, p, p >= lacking,
-                    "tránh bị trừ điểm: " + _deduction_action(fw, c, values), _first_input(c), None, True,
-                ))
+                found.append(
+                    Opportunity(
+                        c.id,
+                        c.title,
+                        p,
+                        c.max,
+                        p,
+                        p,
+                        p >= lacking,
+                        "tránh bị trừ điểm: " + _deduction_action(fw, c, values),
+                        _first_input(c),
+                        None,
+                        True,
+                    )
+                )
             return
         room = min(headroom, c.max - p)
         if room <= 0:
@@ -200,8 +211,11 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
         r = _ceil_div(target * SCALE - SCALE // 2, m)
         r = min(SCALE, max(r, 0))
         pct = _ceil_div(r * 100, SCALE // 100) / Decimal(100)  # percent, rounded up to 2 decimals
-        return (f"{label[rule.value]}: nâng từ {_pct(values[rule.value])} lên {pct.normalize():f}%{full}",
-                rule.value, _figure(r))
+        return (
+            f"{label[rule.value]}: nâng từ {_pct(values[rule.value])} lên {pct.normalize():f}%{full}",
+            rule.value,
+            _figure(r),
+        )
     if isinstance(rule, Ratio):
         n, d = values[rule.numerator], values[rule.denominator]
         if not d:
@@ -209,8 +223,12 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
         n2 = whole(rule.numerator, _ceil_div(target * d - (d >> 1), m))
         n2 = min(max(n2, n), d)
         u = unit_of[rule.numerator]
-        return (f"{label[rule.numerator]}: thêm {rounded(n2 - n)} {u} (từ {rounded(n)} lên {rounded(n2)} trên tổng "
-                f"{rounded(d)}){full}".replace("  ", " "), rule.numerator, _figure(n2))
+        return (
+            f"{label[rule.numerator]}: thêm {rounded(n2 - n)} {u} (từ {rounded(n)} lên {rounded(n2)} trên tổng "
+            f"{rounded(d)}){full}".replace("  ", " "),
+            rule.numerator,
+            _figure(n2),
+        )
     if isinstance(rule, Relative):
         best = ctx.best.get(c.id, 0)
         if best <= 0:
@@ -218,21 +236,32 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
         v2 = _ceil_div(target * best - (best >> 1), m)
         if rule.value:
             v2 = whole(rule.value, v2)
-            return (f"{label[rule.value]}: nâng từ {rounded(values[rule.value])} lên {rounded(v2)} "
-                    f"{unit_of[rule.value]} (so với đơn vị cao nhất trong khối: {rounded(best)}){full}",
-                    rule.value, _figure(v2))
+            return (
+                f"{label[rule.value]}: nâng từ {rounded(values[rule.value])} lên {rounded(v2)} "
+                f"{unit_of[rule.value]} (so với đơn vị cao nhất trong khối: {rounded(best)}){full}",
+                rule.value,
+                _figure(v2),
+            )
         d = values[rule.denominator]
         n2 = whole(rule.numerator, _ceil_div(v2 * d, SCALE))
-        return (f"{label[rule.numerator]}: nâng từ {rounded(values[rule.numerator])} lên {rounded(n2)} "
-                f"{unit_of[rule.numerator]} (bình quân {rounded(v2)} {_per(unit_of, rule)}; "
-                f"cao nhất trong khối: {rounded(best)}){full}", rule.numerator, _figure(n2))
+        return (
+            f"{label[rule.numerator]}: nâng từ {rounded(values[rule.numerator])} lên {rounded(n2)} "
+            f"{unit_of[rule.numerator]} (bình quân {rounded(v2)} {_per(unit_of, rule)}; "
+            f"cao nhất trong khối: {rounded(best)}){full}",
+            rule.numerator,
+            _figure(n2),
+        )
     if isinstance(rule, YesNo):
         return f"{label[rule.input]}: chuyển sang 'có'", rule.input, None
     if isinstance(rule, Tiers):
         for minimum, points in sorted(rule.tiers):
             if points >= target:
-                return (f"{label[rule.input]}: {reach_at_least(minimum, unit_of[rule.input])} "
-                        f"(hiện {rounded(values[rule.input])})", rule.input, _figure(minimum))
+                return (
+                    f"{label[rule.input]}: {reach_at_least(minimum, unit_of[rule.input])} "
+                    f"(hiện {rounded(values[rule.input])})",
+                    rule.input,
+                    _figure(minimum),
+                )
         minimum, _ = max(rule.tiers, key=lambda t: t[1])
         return f"{label[rule.input]}: {reach_at_least(minimum, unit_of[rule.input])}", rule.input, _figure(minimum)
     if isinstance(rule, Choice):
@@ -242,8 +271,12 @@ def _action(fw: Framework, c: Criterion, values: dict, ctx, p: int, target: int)
     if isinstance(rule, Count):
         c2 = whole(rule.input, _ceil_div(target * SCALE - SCALE // 2, rule.per))
         c2 = max(c2, values[rule.input])
-        return (f"{label[rule.input]}: thêm {rounded(c2 - values[rule.input])} {unit_of[rule.input]} "
-                f"(từ {rounded(values[rule.input])} lên {rounded(c2)}){full}".replace("  ", " "), rule.input, _figure(c2))
+        return (
+            f"{label[rule.input]}: thêm {rounded(c2 - values[rule.input])} {unit_of[rule.input]} "
+            f"(từ {rounded(values[rule.input])} lên {rounded(c2)}){full}".replace("  ", " "),
+            rule.input,
+            _figure(c2),
+        )
     if isinstance(rule, Direct):
         return f"{label[rule.input]}: đạt {rounded(target)} điểm", rule.input, _figure(target)
     if isinstance(rule, Formula):

@@ -117,8 +117,11 @@ def rank_robustness(
         computed = [k for k in per_input if k in fw.derived or k in fw.params]
         if computed:
             k = computed[0]
-            what = (f"giá trị tính toán ({fw.derived[k].expr.text}); nêu độ bất định của các chỉ tiêu nó đọc"
-                    if k in fw.derived else "tham số của kỳ, như nhau cho mọi đơn vị")
+            what = (
+                f"giá trị tính toán ({fw.derived[k].expr.text}); nêu độ bất định của các chỉ tiêu nó đọc"
+                if k in fw.derived
+                else "tham số của kỳ, như nhau cho mọi đơn vị"
+            )
             raise XephangError(f"'{k}' là {what}, không phải số liệu đơn vị nhập")
         unknown = [k for k in per_input if k not in fw.inputs or not fw.inputs[k].numeric]
         if unknown:
@@ -141,10 +144,14 @@ def rank_robustness(
     else:
         parts = []
         if weight_range:
-            parts.append(f"trọng số (điểm tối đa) từng nhóm tiêu chí ± {weight_range * 100:g} %, "
-                         f"chuẩn hóa lại về thang {fw.scale // SCALE}")
+            parts.append(
+                f"trọng số (điểm tối đa) từng nhóm tiêu chí ± {weight_range * 100:g} %, "
+                f"chuẩn hóa lại về thang {fw.scale // SCALE}"
+            )
         if per_input:
-            parts.append("số liệu nhập: " + ", ".join(f"{fw.inputs[k].label} ± {v * 100:g} %" for k, v in per_input.items()))
+            parts.append(
+                "số liệu nhập: " + ", ".join(f"{fw.inputs[k].label} ± {v * 100:g} %" for k, v in per_input.items())
+            )
         elif input_uncertainty:
             parts.append(f"mỗi số liệu nhập ± {input_uncertainty * 100:g} %")
         if total_uncertainty:
@@ -177,7 +184,9 @@ def rank_robustness(
             mask = positive & np.array([c.applies_to(g.group.id) for c in criteria])
             f = factors
             if mask.any():
-                f = np.where(mask, factors * (maxima * mask).sum() / (factors * maxima * mask).sum(axis=1, keepdims=True), 1.0)
+                f = np.where(
+                    mask, factors * (maxima * mask).sum() / (factors * maxima * mask).sum(axis=1, keepdims=True), 1.0
+                )
             if per_draw_points is None:
                 totals = _totals(pts[None, :, :], na, f, positive, scale)
             else:
@@ -197,13 +206,18 @@ def rank_robustness(
             probs = {lid: float(np.mean(level_ids[:, j] == li)) for li, (lid, _, _) in enumerate(bounds)}
             probs = {lid: p for lid, p in probs.items() if p > 0}
             plain_p = probs.get(ru.level.id, 0.0) if ru.level else 1.0
-            out_units.append(UnitRobustness(
-                ru.name, ru.rank, ru.level,
-                int(np.quantile(r, 0.5, method="inverted_cdf")),
-                int(np.quantile(r, 0.05, method="inverted_cdf")),
-                int(np.quantile(r, 0.95, method="inverted_cdf")),
-                probs, plain_p < FRAGILE_BELOW,
-            ))
+            out_units.append(
+                UnitRobustness(
+                    ru.name,
+                    ru.rank,
+                    ru.level,
+                    int(np.quantile(r, 0.5, method="inverted_cdf")),
+                    int(np.quantile(r, 0.05, method="inverted_cdf")),
+                    int(np.quantile(r, 0.95, method="inverted_cdf")),
+                    probs,
+                    plain_p < FRAGILE_BELOW,
+                )
+            )
         neighbours = [
             NeighbourPair(units[j].name, units[j + 1].name, float(np.mean(totals[:, j + 1] > totals[:, j])))
             for j in range(n - 1)
@@ -319,10 +333,12 @@ def _input_draws(fw: Framework, data: PeriodData, draws: int, u, rng) -> list[di
         for inp in numeric:
             if inp.at_most and inp.id in values and inp.at_most in values:
                 values[inp.id] = [
-                    None if a is None else a if b is None else min(a, b) for a, b in zip(values[inp.id], values[inp.at_most])
+                    None if a is None else a if b is None else min(a, b)
+                    for a, b in zip(values[inp.id], values[inp.at_most])
                 ]
-        sp = score(fw, PeriodData(data.source, data.kind, data.units, values, data.not_applicable, data.sheet,
-                                  data.params))
+        sp = score(
+            fw, PeriodData(data.source, data.kind, data.units, values, data.not_applicable, data.sheet, data.params)
+        )
         per_group = {}
         for gid, gs in sp.groups.items():
             m = np.zeros((len(gs.unit_indices), len(fw.criteria)))

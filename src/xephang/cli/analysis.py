@@ -21,13 +21,26 @@ def register(sub) -> None:
     add_period_arguments(sp)
     sp.add_argument("--draws", type=int, default=1000, help="số lần mô phỏng (mặc định 1000)")
     sp.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên, để kết quả lặp lại được")
-    sp.add_argument("--range", type=_percent, default=0.10, dest="weight_range",
-                    help="biên độ thay đổi trọng số mỗi nhóm tiêu chí, ví dụ 10%% hoặc 0.1 (mặc định ±10%%)")
-    sp.add_argument("--input-uncertainty", type=_uncertainty, default=0.0,
-                    help="độ bất định của số liệu nhập: 5%% cho mọi chỉ tiêu số, hoặc từng chỉ tiêu "
-                         "'so_cbccvc=2%%,bang_thong_internet=10%%' (chậm hơn: tính lại từng lần)")
-    sp.add_argument("--total-uncertainty", type=float, default=0.0,
-                    help="độ bất định của tổng điểm (điểm), cho kỳ chỉ có tổng điểm đã công bố")
+    sp.add_argument(
+        "--range",
+        type=_percent,
+        default=0.10,
+        dest="weight_range",
+        help="biên độ thay đổi trọng số mỗi nhóm tiêu chí, ví dụ 10%% hoặc 0.1 (mặc định ±10%%)",
+    )
+    sp.add_argument(
+        "--input-uncertainty",
+        type=_uncertainty,
+        default=0.0,
+        help="độ bất định của số liệu nhập: 5%% cho mọi chỉ tiêu số, hoặc từng chỉ tiêu "
+        "'so_cbccvc=2%%,bang_thong_internet=10%%' (chậm hơn: tính lại từng lần)",
+    )
+    sp.add_argument(
+        "--total-uncertainty",
+        type=float,
+        default=0.0,
+        help="độ bất định của tổng điểm (điểm), cho kỳ chỉ có tổng điểm đã công bố",
+    )
     sp.add_argument("--chart", metavar="PNG", help="vẽ biểu đồ khoảng thứ hạng từng khối vào tệp PNG")
     sp.add_argument("--json", action="store_true", help="in JSON")
     sp.set_defaults(func=cmd_robustness)
@@ -97,26 +110,45 @@ def cmd_robustness(args, out) -> int:
     from ..analysis import rank_robustness
 
     ranking, _ = load(args)
-    result = rank_robustness(ranking, args.draws, args.seed, args.weight_range, args.input_uncertainty,
-                             args.total_uncertainty)
+    result = rank_robustness(
+        ranking, args.draws, args.seed, args.weight_range, args.input_uncertainty, args.total_uncertainty
+    )
     if args.chart:
         from ..analysis.charts import robustness_chart
 
         robustness_chart(result, args.chart)
     if args.json:
-        return _dump({
-            "draws": result.draws, "seed": result.seed, "method": result.method,
-            "groups": [{
-                "group": g.group.id,
-                "units": [{
-                    "unit": u.name, "rank": u.plain_rank, "level": u.plain_level.name if u.plain_level else None,
-                    "median_rank": u.median_rank, "rank_5": u.rank_low, "rank_95": u.rank_high,
-                    "level_probability": u.level_probability, "fragile": u.fragile,
-                } for u in g.units],
-                "neighbours": [{"upper": p.upper, "lower": p.lower, "swap_probability": p.swap_probability}
-                               for p in g.neighbours],
-            } for g in result.groups],
-        }, out)
+        return _dump(
+            {
+                "draws": result.draws,
+                "seed": result.seed,
+                "method": result.method,
+                "groups": [
+                    {
+                        "group": g.group.id,
+                        "units": [
+                            {
+                                "unit": u.name,
+                                "rank": u.plain_rank,
+                                "level": u.plain_level.name if u.plain_level else None,
+                                "median_rank": u.median_rank,
+                                "rank_5": u.rank_low,
+                                "rank_95": u.rank_high,
+                                "level_probability": u.level_probability,
+                                "fragile": u.fragile,
+                            }
+                            for u in g.units
+                        ],
+                        "neighbours": [
+                            {"upper": p.upper, "lower": p.lower, "swap_probability": p.swap_probability}
+                            for p in g.neighbours
+                        ],
+                    }
+                    for g in result.groups
+                ],
+            },
+            out,
+        )
     names = {lv.id: lv.name for lv in result.levels}
     out.write(f"Độ vững của thứ hạng: {result.draws} lần mô phỏng, hạt giống {result.seed}\n")
     out.write(f"Thay đổi: {result.method}\n")
@@ -127,11 +159,14 @@ def cmd_robustness(args, out) -> int:
         out.write(f"  {'Hạng':>4}  {'Đơn vị':<{width}}  {'Trung vị':>8}  {'Khoảng 5–95%':>12}  Xác suất mức\n")
         for u in g.units:
             own = {lv.id: lv.name for lv in g.levels} or names  # the group's own levels, where it has them
-            probs = ", ".join(f"{own.get(k, k)} {v * 100:.0f}%" for k, v in
-                              sorted(u.level_probability.items(), key=lambda kv: -kv[1]))
+            probs = ", ".join(
+                f"{own.get(k, k)} {v * 100:.0f}%" for k, v in sorted(u.level_probability.items(), key=lambda kv: -kv[1])
+            )
             flag = "  ⚠ mức dễ thay đổi" if u.fragile else ""
-            out.write(f"  {u.plain_rank:>4}  {u.name:<{width}}  {u.median_rank:>8}  "
-                      f"{f'{u.rank_low}–{u.rank_high}':>12}  {probs}{flag}\n")
+            out.write(
+                f"  {u.plain_rank:>4}  {u.name:<{width}}  {u.median_rank:>8}  "
+                f"{f'{u.rank_low}–{u.rank_high}':>12}  {probs}{flag}\n"
+            )
         close = [p for p in g.neighbours if not p.meaningful]
         if close:
             out.write("  Thứ hạng liền kề không khác biệt rõ (đảo chỗ trong ≥ 5% số lần):\n")
@@ -152,24 +187,50 @@ def cmd_gap(args, out) -> int:
     except KeyError as e:
         raise XephangError(str(e.args[0])) from None
     if args.json:
-        return _dump([{
-            "unit": g.name, "group": g.group.id, "total": str(from_fixed(g.total)), "level": g.level.name,
-            "next_level": g.next_level.name, "lacking": str(from_fixed(g.lacking)), "note": g.note,
-            "opportunities": [{
-                "criterion": o.criterion_id, "title": o.title, "points": str(from_fixed(o.points)),
-                "max": str(from_fixed(o.max)), "unearned": str(from_fixed(o.unearned)),
-                "gain_total": str(from_fixed(o.gain_total)), "closes_gap": o.closes_gap, "action": o.action,
-                "deduction": o.deduction,
-                "input": o.input_id, "figure": None if o.figure is None else str(o.figure),
-            } for o in g.opportunities[: args.top]],
-        } for g in gaps], out)
+        return _dump(
+            [
+                {
+                    "unit": g.name,
+                    "group": g.group.id,
+                    "total": str(from_fixed(g.total)),
+                    "level": g.level.name,
+                    "next_level": g.next_level.name,
+                    "lacking": str(from_fixed(g.lacking)),
+                    "note": g.note,
+                    "opportunities": [
+                        {
+                            "criterion": o.criterion_id,
+                            "title": o.title,
+                            "points": str(from_fixed(o.points)),
+                            "max": str(from_fixed(o.max)),
+                            "unearned": str(from_fixed(o.unearned)),
+                            "gain_total": str(from_fixed(o.gain_total)),
+                            "closes_gap": o.closes_gap,
+                            "action": o.action,
+                            "deduction": o.deduction,
+                            "input": o.input_id,
+                            "figure": None if o.figure is None else str(o.figure),
+                        }
+                        for o in g.opportunities[: args.top]
+                    ],
+                }
+                for g in gaps
+            ],
+            out,
+        )
     if not gaps:
-        out.write("Không có đơn vị nào dưới mức cao nhất" + (" (hoặc bộ tiêu chí không có mức)" if not ranking.framework.has_levels else "") + ".\n")
+        out.write(
+            "Không có đơn vị nào dưới mức cao nhất"
+            + (" (hoặc bộ tiêu chí không có mức)" if not ranking.framework.has_levels else "")
+            + ".\n"
+        )
         return 0
     d = ranking.framework.decimals
     for g in gaps:
-        out.write(f"\n{g.name} — {g.group.name}: {points(g.total, d)} điểm, mức {g.level.name}; "
-                  f"cần thêm {rounded_up(g.lacking)} điểm để đạt mức {g.next_level.name} (từ {exact(g.next_level.min)} điểm)\n")
+        out.write(
+            f"\n{g.name} — {g.group.name}: {points(g.total, d)} điểm, mức {g.level.name}; "
+            f"cần thêm {rounded_up(g.lacking)} điểm để đạt mức {g.next_level.name} (từ {exact(g.next_level.min)} điểm)\n"
+        )
         if g.note:
             out.write(f"  ({g.note})\n")
         for o in g.opportunities[: args.top]:
@@ -177,8 +238,10 @@ def cmd_gap(args, out) -> int:
             if o.deduction:
                 out.write(f"  • {o.title} [{o.criterion_id}]: bị trừ {rounded(o.points)} điểm{enough}\n")
             else:
-                out.write(f"  • {o.title} [{o.criterion_id}]: {rounded(o.points)}/{rounded(o.max)} điểm, "
-                          f"còn {rounded(o.unearned)} điểm{enough}\n")
+                out.write(
+                    f"  • {o.title} [{o.criterion_id}]: {rounded(o.points)}/{rounded(o.max)} điểm, "
+                    f"còn {rounded(o.unearned)} điểm{enough}\n"
+                )
             out.write(f"      {o.action}\n")
     return 0
 
@@ -190,8 +253,14 @@ def cmd_compare(args, out) -> int:
     old, old_pf = load_other(args.old, args.old_framework)
     new, new_pf = load_other(args.new, args.framework)
     lineage = load_lineage(args.lineage) if args.lineage else None
-    result = compare_periods(old, new, lineage, args.top,
-                             old_pf.meta.get("name") or old_pf.path.name, new_pf.meta.get("name") or new_pf.path.name)
+    result = compare_periods(
+        old,
+        new,
+        lineage,
+        args.top,
+        old_pf.meta.get("name") or old_pf.path.name,
+        new_pf.meta.get("name") or new_pf.path.name,
+    )
     if args.json:
         return _dump(compare_document(result), out)
     write_comparison(result, new.framework.decimals, out)
@@ -206,15 +275,33 @@ def _exact(value) -> str | None:
 def compare_document(result) -> dict:
     """The comparison as ``compare --json`` prints it."""
     return {
-        "old": result.old_label, "new": result.new_label, "notes": result.notes, "gone": result.gone,
-        "units": [{
-            "unit": m.name, "group": m.group, "how": m.how, "predecessors": m.predecessors, "note": m.note,
-            "old_total": _exact(m.old_total), "new_total": str(from_fixed(m.new_total)), "delta": _exact(m.delta),
-            "old_rank": m.old_rank, "new_rank": m.new_rank, "rank_change": m.rank_change,
-            "old_level": m.old_level, "new_level": m.new_level, "level_change": m.level_change,
-            "components": [{"criterion": c.criterion_id, "old": _exact(c.old), "new": _exact(c.new),
-                            "delta": _exact(c.delta)} for c in m.components],
-        } for m in result.units],
+        "old": result.old_label,
+        "new": result.new_label,
+        "notes": result.notes,
+        "gone": result.gone,
+        "units": [
+            {
+                "unit": m.name,
+                "group": m.group,
+                "how": m.how,
+                "predecessors": m.predecessors,
+                "note": m.note,
+                "old_total": _exact(m.old_total),
+                "new_total": str(from_fixed(m.new_total)),
+                "delta": _exact(m.delta),
+                "old_rank": m.old_rank,
+                "new_rank": m.new_rank,
+                "rank_change": m.rank_change,
+                "old_level": m.old_level,
+                "new_level": m.new_level,
+                "level_change": m.level_change,
+                "components": [
+                    {"criterion": c.criterion_id, "old": _exact(c.old), "new": _exact(c.new), "delta": _exact(c.delta)}
+                    for c in m.components
+                ],
+            }
+            for m in result.units
+        ],
     }
 
 
@@ -238,8 +325,10 @@ def write_comparison(result, d: int, out) -> None:
 
 
 def _write_compared_unit(m, d: int, out) -> None:
-    out.write(f"  {m.new_rank:>4}  {_move_text(m):>4}  {m.name:<40} {points(m.new_total, d):>7} "
-              f"{points_change(m.delta, d):>7}  {_level_text(m)}\n")
+    out.write(
+        f"  {m.new_rank:>4}  {_move_text(m):>4}  {m.name:<40} {points(m.new_total, d):>7} "
+        f"{points_change(m.delta, d):>7}  {_level_text(m)}\n"
+    )
     if m.note:
         out.write(f"              ({m.note})\n")
     changed = [c for c in m.components if c.delta]
@@ -330,12 +419,25 @@ def cmd_checks(args, out) -> int:
 
     report.findings += check_unit_names(ranking.scored, registry_for(pf, args.units))
     if args.json:
-        return _dump({
-            "findings": [{"kind": f.kind, "unit": f.unit, "group": f.group, "criterion": f.criterion_id,
-                          "input": f.input_id, "figure": f.figure, "message": f.message, "row": f.row}
-                         for f in report.findings],
-            "skipped": report.skipped,
-        }, out)
+        return _dump(
+            {
+                "findings": [
+                    {
+                        "kind": f.kind,
+                        "unit": f.unit,
+                        "group": f.group,
+                        "criterion": f.criterion_id,
+                        "input": f.input_id,
+                        "figure": f.figure,
+                        "message": f.message,
+                        "row": f.row,
+                    }
+                    for f in report.findings
+                ],
+                "skipped": report.skipped,
+            },
+            out,
+        )
     out.write(f"Kiểm tra số liệu: {len(report.findings)} phát hiện\n")
     for kind, title in KINDS.items():
         items = report.by_kind(kind)

@@ -20,11 +20,14 @@ def register(sub) -> None:
     sp.add_argument("--out", required=True, help="tệp .xlsx sẽ tạo")
     sp.set_defaults(func=cmd_template)
 
-    sp = sub.add_parser("import-measured",
-                        help="nhập số liệu đo tự động / điều tra xã hội học của mọi đơn vị vào tệp kỳ đánh giá")
+    sp = sub.add_parser(
+        "import-measured", help="nhập số liệu đo tự động / điều tra xã hội học của mọi đơn vị vào tệp kỳ đánh giá"
+    )
     sp.add_argument("feed", metavar="FEED", help="tệp CSV/Excel: đơn vị, chỉ tiêu, [phương án,] giá trị[, ngày]")
     sp.add_argument("--period", required=True, metavar="PERIOD", help="period.yaml hoặc tệp số liệu của kỳ")
-    sp.add_argument("--framework", metavar="ID|PATH", help=f"bộ tiêu chí (mặc định: theo period.yaml, hoặc {DEFAULT_FRAMEWORK})")
+    sp.add_argument(
+        "--framework", metavar="ID|PATH", help=f"bộ tiêu chí (mặc định: theo period.yaml, hoặc {DEFAULT_FRAMEWORK})"
+    )
     sp.add_argument("--sheet", help="trang tính Excel của tệp số liệu đo")
     sp.set_defaults(func=cmd_import_measured)
 
@@ -60,8 +63,9 @@ def cmd_import_measured(args, out) -> int:
         inp = fw.inputs[iid]
         dates = sorted({f.date for f in figs if f.date})
         source = DATA_SOURCES.get(figs[0].source, figs[0].source)
-        out.write(f"  - {inp.label} [{iid}] ({source}{', ngày ' + ', '.join(dates) if dates else ''}): "
-                  f"{len(figs)} đơn vị\n")
+        out.write(
+            f"  - {inp.label} [{iid}] ({source}{', ngày ' + ', '.join(dates) if dates else ''}): {len(figs)} đơn vị\n"
+        )
         for f in figs:
             if f.answers:
                 out.write(f"      {f.unit}: {f.describe(inp)}\n")

@@ -18,7 +18,12 @@ def register(sub) -> None:
     sp.add_argument("--meta", metavar="META.yaml", help="số, ngày, người ký, căn cứ… (ghi đè mục decision: của kỳ)")
     sp.add_argument("--out", required=True, help="tệp .docx sẽ tạo (.pdf: tạo cả DOCX và PDF)")
     sp.add_argument("--pdf", action="store_true", help="tạo thêm bản PDF bằng LibreOffice")
-    sp.add_argument("--decimal-separator", choices=[".", ","], metavar=". hoặc ,", help="dấu thập phân của điểm (mặc định như kỳ: '.')")
+    sp.add_argument(
+        "--decimal-separator",
+        choices=[".", ","],
+        metavar=". hoặc ,",
+        help="dấu thập phân của điểm (mặc định như kỳ: '.')",
+    )
     sp.add_argument("--units", metavar="FILE", help="danh mục tên đơn vị chính thức, để cảnh báo tên viết khác")
     sp.set_defaults(func=cmd_decision)
 
@@ -41,13 +46,21 @@ def register(sub) -> None:
     add_period_arguments(sp)
     sp.add_argument("--meta", metavar="META.yaml", help="thông tin kỳ, như với decision")
     sp.add_argument("--out", required=True, help="tệp .docx hoặc .pdf sẽ tạo")
-    sp.add_argument("--previous", metavar="OLD", help="kỳ trước (tệp hoặc tên kỳ có sẵn): thêm mục so sánh với năm trước")
-    sp.add_argument("--previous-framework", metavar="ID|PATH", help="bộ tiêu chí của kỳ trước (mặc định như kỳ trước tự khai)")
+    sp.add_argument(
+        "--previous", metavar="OLD", help="kỳ trước (tệp hoặc tên kỳ có sẵn): thêm mục so sánh với năm trước"
+    )
+    sp.add_argument(
+        "--previous-framework", metavar="ID|PATH", help="bộ tiêu chí của kỳ trước (mặc định như kỳ trước tự khai)"
+    )
     sp.add_argument("--lineage", metavar="YAML", help="quan hệ đơn vị (đổi tên, hợp nhất, chia tách) giữa hai kỳ")
     sp.add_argument("--draws", type=int, default=1000, help="số lần mô phỏng độ vững của thứ hạng (0: bỏ mục này)")
     sp.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên của mô phỏng")
-    sp.add_argument("--total-uncertainty", type=float, default=0.0,
-                    help="độ bất định của tổng điểm (điểm), để tính độ vững cho kỳ chỉ có tổng điểm")
+    sp.add_argument(
+        "--total-uncertainty",
+        type=float,
+        default=0.0,
+        help="độ bất định của tổng điểm (điểm), để tính độ vững cho kỳ chỉ có tổng điểm",
+    )
     sp.set_defaults(func=cmd_report)
 
 
@@ -65,8 +78,11 @@ def _meta(args, pf, warn: bool = True):
     meta = build_meta(pf.meta, override, source=str(args.meta) if getattr(args, "meta", None) else period_source)
     missing = meta.missing()
     if warn and missing:
-        print("Cảnh báo: thông tin quyết định chưa có: " + "; ".join(missing) + ". Văn bản để trống hoặc ghi "
-              "'…' ở các chỗ đó; bổ sung trong mục decision: của period.yaml hoặc --meta.", file=sys.stderr)
+        print(
+            "Cảnh báo: thông tin quyết định chưa có: " + "; ".join(missing) + ". Văn bản để trống hoặc ghi "
+            "'…' ở các chỗ đó; bổ sung trong mục decision: của period.yaml hoặc --meta.",
+            file=sys.stderr,
+        )
     if meta.sample:
         print("Cảnh báo: kỳ này là số liệu mẫu (sample: true); mọi văn bản ghi 'SỐ LIỆU MẪU'.", file=sys.stderr)
     return meta
@@ -162,8 +178,11 @@ def cmd_report(args, out) -> int:
         analyses.previous_label = str(ppf.meta.get("name") or ppf.path.name)
         label = analyses.previous_label
         # "Năm 2020" reads "so sánh với năm 2020"; a file name "so sánh với kỳ ket-qua-2020.csv".
-        analyses.previous_label = label[0].lower() + label[1:] if label.startswith(("Năm ", "Kỳ ")) else (
-            label if label.lower().startswith(("năm", "kỳ")) else f"kỳ {label}")
+        analyses.previous_label = (
+            label[0].lower() + label[1:]
+            if label.startswith(("Năm ", "Kỳ "))
+            else (label if label.lower().startswith(("năm", "kỳ")) else f"kỳ {label}")
+        )
         analyses.lineage = load_lineage(args.lineage) if args.lineage else None
     elif args.lineage:
         raise XephangError("--lineage chỉ dùng cùng --previous")

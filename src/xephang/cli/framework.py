@@ -19,8 +19,11 @@ def register(sub) -> None:
     fsub = sp.add_subparsers(dest="action", required=True, metavar="VIỆC")
     check = fsub.add_parser("check", help="kiểm tra một tệp YAML bộ tiêu chí")
     check.add_argument("file", metavar="FILE")
-    check.add_argument("--draft", action="store_true",
-                       help="nạp như bản nháp: các khối chưa đủ thang điểm chỉ được cảnh báo (bản nháp không xếp hạng được)")
+    check.add_argument(
+        "--draft",
+        action="store_true",
+        help="nạp như bản nháp: các khối chưa đủ thang điểm chỉ được cảnh báo (bản nháp không xếp hạng được)",
+    )
     check.set_defaults(func=cmd_framework_check)
     imp = fsub.add_parser("import", help="đọc bảng chỉ số (.xlsx, theo cột của phụ lục) thành tệp YAML bộ tiêu chí")
     imp.add_argument("file", metavar="BANG.xlsx")
@@ -73,8 +76,10 @@ def cmd_framework_import(args, out) -> int:
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
         fw = load_framework(Path(args.out))
-        out.write(f"Đã tạo {args.out}: {fw.id} — {sum(1 for _ in fw.all_criteria())} tiêu chí, "
-                  f"{len(fw.inputs)} chỉ tiêu nhập\n")
+        out.write(
+            f"Đã tạo {args.out}: {fw.id} — {sum(1 for _ in fw.all_criteria())} tiêu chí, "
+            f"{len(fw.inputs)} chỉ tiêu nhập\n"
+        )
     else:
         out.write(text)
     return 0

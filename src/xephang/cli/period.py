@@ -25,17 +25,25 @@ def add_period_arguments(sp: argparse.ArgumentParser) -> None:
     """The arguments every verb that reads a period takes; ``load(args)`` reads them."""
     sp.add_argument("file", metavar="FILE", help="tệp CSV/Excel của kỳ đánh giá, hoặc tên kỳ có sẵn (thanhhoa-2020)")
     sp.add_argument("--framework", metavar="ID|PATH", help=f"bộ tiêu chí (mặc định: {DEFAULT_FRAMEWORK})")
-    sp.add_argument("--ties", type=parse_ties, metavar="shared|dense|input-order|ID,ID", help="quy tắc khi tổng điểm bằng nhau")
+    sp.add_argument(
+        "--ties", type=parse_ties, metavar="shared|dense|input-order|ID,ID", help="quy tắc khi tổng điểm bằng nhau"
+    )
     sp.add_argument("--sheet", help="trang tính Excel (mặc định: trang đầu tiên có dữ liệu)")
-    sp.add_argument("--param", action="append", default=[], metavar="ID=GIÁ_TRỊ",
-                    help="giá trị một tham số của kỳ (lặp lại được; thay giá trị ở 'params:' của period.yaml)")
+    sp.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="ID=GIÁ_TRỊ",
+        help="giá trị một tham số của kỳ (lặp lại được; thay giá trị ở 'params:' của period.yaml)",
+    )
 
 
 def load(args) -> tuple[Ranking, PeriodFile]:
     """The period the arguments name, scored and ranked, with its file and metadata."""
     pf = resolve(args.file)
-    ranking = rank_period(pf, args.framework, args.ties, parse_params(getattr(args, "param", None) or []),
-                          getattr(args, "sheet", None))
+    ranking = rank_period(
+        pf, args.framework, args.ties, parse_params(getattr(args, "param", None) or []), getattr(args, "sheet", None)
+    )
     return ranking, pf
 
 

@@ -79,10 +79,15 @@ def _unit_document(ranking: Ranking, u, pillars) -> dict:
     if pillars:
         d["pillars"] = {
             t.pillar.id: {
-                "points": plain(r.points), "max": plain(r.max),
-                "percent": format_number(r.percent(fw.decimals), fw.decimals), "rank": r.rank,
+                "points": plain(r.points),
+                "max": plain(r.max),
+                "percent": format_number(r.percent(fw.decimals), fw.decimals),
+                "rank": r.rank,
             }
-            for t in pillars if t.group is u.group for r in t.rows if r.unit is u
+            for t in pillars
+            if t.group is u.group
+            for r in t.rows
+            if r.unit is u
         }
     return d
 
@@ -112,14 +117,19 @@ def _write_group_table(ranking: Ranking, n: int, g, g_pillars, out) -> None:
     for u in everyone:
         out.write(_unit_row(ranking, u, width, g_pillars) + "\n")
     if g_pillars:
-        out.write("  Trụ cột: " + "; ".join(f"{t.pillar.name} (tối đa {plain(t.max)} điểm)" for t in g_pillars)
-                  + "; tỷ lệ % = điểm / điểm tối đa của trụ cột, (hạng) trong khối\n")
+        out.write(
+            "  Trụ cột: "
+            + "; ".join(f"{t.pillar.name} (tối đa {plain(t.max)} điểm)" for t in g_pillars)
+            + "; tỷ lệ % = điểm / điểm tối đa của trụ cột, (hạng) trong khối\n"
+        )
 
 
 def _head_row(fw, width: int, g_pillars) -> str:
     percent = fw.report == "points-percent"
     total_head = "Chỉ số" if fw.report == "index" else "Điểm" if percent else "Tổng điểm"
-    head = f"  {'Hạng':>4}  " + (f"{'Mức':<10}  " if fw.has_levels else "") + _pad("Đơn vị", width) + f"  {total_head:>9}"
+    head = (
+        f"  {'Hạng':>4}  " + (f"{'Mức':<10}  " if fw.has_levels else "") + _pad("Đơn vị", width) + f"  {total_head:>9}"
+    )
     if percent:
         head += f"  {'Tỷ lệ':>8}"
     for t in g_pillars:
@@ -186,8 +196,13 @@ def cmd_explain(args, out) -> int:
     if scored.params:
         from ..framework.params import param_text as _param_text
 
-        out.write("Tham số của kỳ: " + "; ".join(
-            f"{fw.params[k].label} [{k}] = {_param_text(fw.params[k], v)}" for k, v in scored.params.items()) + "\n")
+        out.write(
+            "Tham số của kỳ: "
+            + "; ".join(
+                f"{fw.params[k].label} [{k}] = {_param_text(fw.params[k], v)}" for k, v in scored.params.items()
+            )
+            + "\n"
+        )
     if unit.not_applicable:
         out.write(
             f"Có tiêu chí không áp dụng: tổng = điểm đạt / điểm tối đa áp dụng ({exact(unit.applicable_max)}) × {exact(fw.scale)}\n"

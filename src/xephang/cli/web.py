@@ -50,19 +50,28 @@ def _migrated() -> None:
 
 def register(sub) -> None:
     """Add this package's sub-commands to the ``xephang`` parser."""
-    sp = sub.add_parser("verify", help="kiểm tra chuỗi băm của nhật ký, mọi kết quả đã chốt, trạng thái công bố "
-                                       "và tệp minh chứng")
-    sp.add_argument("--xoa-tep-thua", action="store_true", dest="remove_orphans",
-                    help="xóa các tệp minh chứng không thuộc tài liệu nào (tải lên bị ngắt), cũ hơn 1 giờ")
+    sp = sub.add_parser(
+        "verify", help="kiểm tra chuỗi băm của nhật ký, mọi kết quả đã chốt, trạng thái công bố và tệp minh chứng"
+    )
+    sp.add_argument(
+        "--xoa-tep-thua",
+        action="store_true",
+        dest="remove_orphans",
+        help="xóa các tệp minh chứng không thuộc tài liệu nào (tải lên bị ngắt), cũ hơn 1 giờ",
+    )
     sp.set_defaults(func=cmd_verify)
 
-    sp = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (SQLite/PostgreSQL) và tệp minh chứng vào một tệp .tar.gz")
+    sp = sub.add_parser(
+        "backup", help="sao lưu cơ sở dữ liệu (SQLite/PostgreSQL) và tệp minh chứng vào một tệp .tar.gz"
+    )
     sp.add_argument("out", metavar="TỆP", help="tệp sao lưu sẽ tạo, ví dụ out/xephang-2026-11-27.tar.gz")
     sp.set_defaults(func=cmd_backup)
 
     sp = sub.add_parser("restore", help="khôi phục từ tệp sao lưu (vào cơ sở dữ liệu trống)")
     sp.add_argument("archive", metavar="TỆP", help="tệp .tar.gz do 'xephang backup' tạo")
-    sp.add_argument("--replace", action="store_true", help="thay toàn bộ dữ liệu hiện có (mặc định: chỉ vào CSDL trống)")
+    sp.add_argument(
+        "--replace", action="store_true", help="thay toàn bộ dữ liệu hiện có (mặc định: chỉ vào CSDL trống)"
+    )
     sp.set_defaults(func=cmd_restore)
 
 
@@ -80,7 +89,9 @@ def cmd_verify(args, out) -> int:
         from ..web.integrity import remove_orphans
 
         removed = remove_orphans(rep.orphans)
-        out.write(f"Đã xóa {len(removed)} tệp thừa ({len(rep.orphans) - len(removed)} tệp mới hơn 1 giờ được giữ lại).\n")
+        out.write(
+            f"Đã xóa {len(removed)} tệp thừa ({len(rep.orphans) - len(removed)} tệp mới hơn 1 giờ được giữ lại).\n"
+        )
     elif rep.orphans:
         out.write("Chạy 'xephang verify --xoa-tep-thua' để xóa các tệp thừa.\n")
     if rep.ok:
@@ -105,8 +116,10 @@ def cmd_backup(args, out) -> int:
         m = backup(Path(args.out))
     except BackupError as e:
         raise XephangError(str(e)) from None
-    out.write(f"Đã sao lưu vào {args.out}: CSDL {m['vendor']}, {len(m['media'])} tệp minh chứng, "
-              f"{m['audit_entries']} dòng nhật ký, {m['snapshots']} kết quả đã chốt.\n")
+    out.write(
+        f"Đã sao lưu vào {args.out}: CSDL {m['vendor']}, {len(m['media'])} tệp minh chứng, "
+        f"{m['audit_entries']} dòng nhật ký, {m['snapshots']} kết quả đã chốt.\n"
+    )
     if not m["verified"]:
         out.write("Cảnh báo: kiểm tra toàn vẹn trước khi sao lưu có vấn đề; chạy 'xephang verify'.\n")
     return 0
@@ -126,8 +139,10 @@ def cmd_restore(args, out) -> int:
     except BackupError as e:
         raise XephangError(str(e)) from None
     rep = verify()
-    out.write(f"Đã khôi phục từ {args.archive} (sao lưu lúc {m['created_at']}): {len(m['media'])} tệp minh chứng, "
-              f"{rep.entries} dòng nhật ký, {rep.snapshots} kết quả đã chốt.\n")
+    out.write(
+        f"Đã khôi phục từ {args.archive} (sao lưu lúc {m['created_at']}): {len(m['media'])} tệp minh chứng, "
+        f"{rep.entries} dòng nhật ký, {rep.snapshots} kết quả đã chốt.\n"
+    )
     if rep.head != m["audit_head"]:
         out.write("Cảnh báo: mã băm cuối chuỗi nhật ký khác với lúc sao lưu.\n")
         return 1

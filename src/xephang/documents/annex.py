@@ -40,7 +40,7 @@ def _sheet_title(name: str, taken: set[str]) -> str:
     """Excel's rules: at most 31 characters, none of []:*?/\\, unique."""
     clean = "".join(" " if ch in "[]:*?/\\" else ch for ch in name).strip()
     if len(clean) > 31 and clean.startswith("Khối "):  # "UBND huyện, thị xã, thành phố" says it all
-        clean = clean[len("Khối "):]
+        clean = clean[len("Khối ") :]
     clean = clean[:31].rstrip(" ,")
     title, k = clean, 2
     while title in taken:
@@ -87,8 +87,9 @@ class TailColumn:
     explain: str | None = None  # a line of the legend under the table
 
 
-def write_annex(ranking: Ranking, out: Path, meta: DecisionMeta | None = None, *, draft: bool = False,
-                absent=()) -> Path:
+def write_annex(
+    ranking: Ranking, out: Path, meta: DecisionMeta | None = None, *, draft: bool = False, absent=()
+) -> Path:
     from .output import staged
 
     out = Path(out)
@@ -112,8 +113,13 @@ def build_annex(ranking: Ranking, meta: DecisionMeta | None = None, *, draft: bo
 
     pillars = pillar_rankings(ranking)
     for group in ranking.groups:
-        _group_sheet(wb.create_sheet(_sheet_title(group.group.name, taken)), ranking, group, meta,
-                     [t for t in pillars if t.group is group.group])
+        _group_sheet(
+            wb.create_sheet(_sheet_title(group.group.name, taken)),
+            ranking,
+            group,
+            meta,
+            [t for t in pillars if t.group is group.group],
+        )
     if absent:
         ws = wb.create_sheet(_sheet_title("Không báo cáo", taken))
         ws["A1"] = "ĐƠN VỊ KHÔNG GỬI BÁO CÁO"
@@ -121,9 +127,15 @@ def build_annex(ranking: Ranking, meta: DecisionMeta | None = None, *, draft: bo
         ws.append(["Khối", "Đơn vị", "Tổng điểm", "Xếp hạng", "Theo quy định của bộ tiêu chí"])
         for a in absent:
             group = fw.group(a.group)
-            ws.append([group.name if group else a.group, a.name, a.shown if a.rank is not None else "",
-                       a.rank if a.rank is not None else "",
-                       "0 điểm, xếp cuối khối" if a.rank is not None else "không báo cáo / không xếp hạng"])
+            ws.append(
+                [
+                    group.name if group else a.group,
+                    a.name,
+                    a.shown if a.rank is not None else "",
+                    a.rank if a.rank is not None else "",
+                    "0 điểm, xếp cuối khối" if a.rank is not None else "không báo cáo / không xếp hạng",
+                ]
+            )
     _framework_sheet(wb.create_sheet(_sheet_title("Bộ tiêu chí", taken)), fw, ranking.scored.params)
     _warnings_sheet(wb.create_sheet(_sheet_title("Lưu ý", taken)), ranking)
     for ws in wb.worksheets:
@@ -143,8 +155,13 @@ def _times(ws) -> None:
         for cell in row:
             f = cell.font
             if f is None or f.name != FONT:
-                cell.font = Font(name=FONT, size=f.size if f and f.size else 12, bold=f.bold if f else False,
-                                 italic=f.italic if f else False, color=f.color if f else None)
+                cell.font = Font(
+                    name=FONT,
+                    size=f.size if f and f.size else 12,
+                    bold=f.bold if f else False,
+                    italic=f.italic if f else False,
+                    color=f.color if f else None,
+                )
 
 
 def _print_setup(ws, title_rows: str | None, landscape: bool = True) -> None:
@@ -154,8 +171,9 @@ def _print_setup(ws, title_rows: str | None, landscape: bool = True) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_margins = PageMargins(left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM,
-                                  header=10 * MM, footer=10 * MM)
+    ws.page_margins = PageMargins(
+        left=30 * MM, right=15 * MM, top=20 * MM, bottom=20 * MM, header=10 * MM, footer=10 * MM
+    )
     ws.print_options.horizontalCentered = True
     if title_rows:
         ws.print_title_rows = title_rows
@@ -167,8 +185,11 @@ def _print_setup(ws, title_rows: str | None, landscape: bool = True) -> None:
 
 def _title_rows(ws, last_col: int, title: str, meta: DecisionMeta, source: str) -> None:
     """Rows 1–3: the annex's name, "(Kèm theo Quyết định số … ngày … của …)", the source."""
-    for row, text, font in ((1, title, Font(bold=True, size=13)), (2, meta.annex_line(), Font(italic=True, size=13)),
-                            (3, source, Font(italic=True, size=11))):
+    for row, text, font in (
+        (1, title, Font(bold=True, size=13)),
+        (2, meta.annex_line(), Font(italic=True, size=13)),
+        (3, source, Font(italic=True, size=11)),
+    ):
         cell = ws.cell(row, 1, text)
         cell.font = font
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -210,44 +231,91 @@ def _tail_columns(ranking: Ranking, group: GroupRanking, cols, shown, pillars=()
 
         tail.append(TailColumn("Điểm đạt (cộng các nhóm tiêu chí)", 14, earned, _fmt(total_dec)))
         if rescaled_units:
-            tail.append(TailColumn(
-                "Điểm tối đa áp dụng", 12, lambda u: from_fixed(u.unit.applicable_max), "0.##",
-                explain="Điểm tối đa áp dụng: thang điểm trừ điểm tối đa của các tiêu chí KAD."))
-            tail.append(TailColumn(
-                f"Quy đổi về thang {plain(fw.scale)} (= Điểm đạt × {plain(fw.scale)} / Điểm tối đa áp dụng)", 18,
-                rescaled, _fmt(total_dec),
-                explain=f"Quy đổi: đơn vị có tiêu chí KAD được tính Điểm đạt × {plain(fw.scale)} / Điểm tối "
-                        f"đa áp dụng (làm tròn {total_dec} chữ số); đơn vị khác giữ nguyên Điểm đạt."))
+            tail.append(
+                TailColumn(
+                    "Điểm tối đa áp dụng",
+                    12,
+                    lambda u: from_fixed(u.unit.applicable_max),
+                    "0.##",
+                    explain="Điểm tối đa áp dụng: thang điểm trừ điểm tối đa của các tiêu chí KAD.",
+                )
+            )
+            tail.append(
+                TailColumn(
+                    f"Quy đổi về thang {plain(fw.scale)} (= Điểm đạt × {plain(fw.scale)} / Điểm tối đa áp dụng)",
+                    18,
+                    rescaled,
+                    _fmt(total_dec),
+                    explain=f"Quy đổi: đơn vị có tiêu chí KAD được tính Điểm đạt × {plain(fw.scale)} / Điểm tối "
+                    f"đa áp dụng (làm tròn {total_dec} chữ số); đơn vị khác giữ nguyên Điểm đạt.",
+                )
+            )
         if minus:
             tail.append(TailColumn("Điểm trừ", 10, deducted, _fmt(total_dec)))
-        tail.append(TailColumn(
-            "Chênh lệch do làm tròn", 12, lambda u: u.shown - (rescaled(u) - deducted(u)), _fmt(total_dec),
-            explain="Chênh lệch do làm tròn: tổng điểm tính từ điểm đầy đủ rồi mới làm tròn, nên có thể khác "
-                    "tổng các điểm đã làm tròn ở bảng một vài phần trăm điểm; cột này ghi phần khác đó, để "
-                    + ("Quy đổi" if rescaled_units else "Điểm đạt") + (" − Điểm trừ" if minus else "")
-                    + " + Chênh lệch = Tổng điểm."))
-    tail.append(TailColumn("Chỉ số" if index else f"Tổng điểm (tối đa {plain(fw.scale)})", 14, lambda u: u.shown,
-                           _fmt(total_dec), bold=True))
+        tail.append(
+            TailColumn(
+                "Chênh lệch do làm tròn",
+                12,
+                lambda u: u.shown - (rescaled(u) - deducted(u)),
+                _fmt(total_dec),
+                explain="Chênh lệch do làm tròn: tổng điểm tính từ điểm đầy đủ rồi mới làm tròn, nên có thể khác "
+                "tổng các điểm đã làm tròn ở bảng một vài phần trăm điểm; cột này ghi phần khác đó, để "
+                + ("Quy đổi" if rescaled_units else "Điểm đạt")
+                + (" − Điểm trừ" if minus else "")
+                + " + Chênh lệch = Tổng điểm.",
+            )
+        )
+    tail.append(
+        TailColumn(
+            "Chỉ số" if index else f"Tổng điểm (tối đa {plain(fw.scale)})",
+            14,
+            lambda u: u.shown,
+            _fmt(total_dec),
+            bold=True,
+        )
+    )
     if fw.report == "points-percent":
-        tail.append(TailColumn(
-            "Điểm đạt được", 12, lambda u: _points(ranking.earned(u), total_dec), _fmt(total_dec), bold=True,
-            explain="Điểm đạt được: điểm đơn vị thực đạt (sau khi trừ điểm), không quy đổi theo các tiêu chí "
-                    "không áp dụng; Tỷ lệ (%): tổng điểm so với thang điểm, dùng để xếp mức và xếp hạng."))
+        tail.append(
+            TailColumn(
+                "Điểm đạt được",
+                12,
+                lambda u: _points(ranking.earned(u), total_dec),
+                _fmt(total_dec),
+                bold=True,
+                explain="Điểm đạt được: điểm đơn vị thực đạt (sau khi trừ điểm), không quy đổi theo các tiêu chí "
+                "không áp dụng; Tỷ lệ (%): tổng điểm so với thang điểm, dùng để xếp mức và xếp hạng.",
+            )
+        )
         tail.append(TailColumn("Tỷ lệ (%)", 10, lambda u: u.percent, _fmt(total_dec), bold=True))
     for t in pillars:
         rows = {id(r.unit): r for r in t.rows}
-        tail.append(TailColumn(f"{t.pillar.name}: điểm (tối đa {plain(t.max)})", 12,
-                               lambda u, rows=rows: _points(rows[id(u)].points, total_dec), _fmt(total_dec)))
-        tail.append(TailColumn(f"{t.pillar.name}: tỷ lệ (%)", 10,
-                               lambda u, rows=rows: rows[id(u)].percent(total_dec), _fmt(total_dec)))
+        tail.append(
+            TailColumn(
+                f"{t.pillar.name}: điểm (tối đa {plain(t.max)})",
+                12,
+                lambda u, rows=rows: _points(rows[id(u)].points, total_dec),
+                _fmt(total_dec),
+            )
+        )
+        tail.append(
+            TailColumn(
+                f"{t.pillar.name}: tỷ lệ (%)", 10, lambda u, rows=rows: rows[id(u)].percent(total_dec), _fmt(total_dec)
+            )
+        )
         tail.append(TailColumn(f"{t.pillar.name}: hạng", 9, lambda u, rows=rows: rows[id(u)].rank or "—"))
     if pillars:
         tail[-3 * len(pillars)].explain = (
-            "Trụ cột: " + "; ".join(f"{t.pillar.name} gồm " + ", ".join(fw.criterion(c).title for c in t.pillar.criteria
-                                                                         if fw.criterion(c).applies_to(group.group.id))
-                                   for t in pillars)
+            "Trụ cột: "
+            + "; ".join(
+                f"{t.pillar.name} gồm "
+                + ", ".join(
+                    fw.criterion(c).title for c in t.pillar.criteria if fw.criterion(c).applies_to(group.group.id)
+                )
+                for t in pillars
+            )
             + ". Tỷ lệ của trụ cột = điểm / điểm tối đa của các tiêu chí áp dụng với đơn vị; hạng trong khối "
-              "theo tỷ lệ đó.")
+            "theo tỷ lệ đó."
+        )
     tail.append(TailColumn("Mức", 12, lambda u: u.level.name if u.level else ""))
     tail.append(TailColumn("Xếp hạng", 10, lambda u: u.rank if u.ranked else "—"))
     if group.unranked:
@@ -273,8 +341,13 @@ def _group_sheet(ws, ranking: Ranking, group: GroupRanking, meta: DecisionMeta, 
     first_tail = 3 + len(cols)
     last_col = first_tail + len(tail) - 1
 
-    _title_rows(ws, last_col, f"KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG: {group.group.name.upper()}", meta,
-                f"{fw.title} ({fw.id}). Nguồn số liệu: {scored.data.source}")
+    _title_rows(
+        ws,
+        last_col,
+        f"KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG: {group.group.name.upper()}",
+        meta,
+        f"{fw.title} ({fw.id}). Nguồn số liệu: {scored.data.source}",
+    )
 
     # Two header rows: a criteria group over its criteria (row 4), then every column's own label
     # with its max (row 5). Row 5 labels every column, so the filter sits on a full row.
@@ -303,8 +376,10 @@ def _group_sheet(ws, ranking: Ranking, group: GroupRanking, meta: DecisionMeta, 
             cell.border = BOX
     # Row heights that show whole titles: Excel does not grow wrapped header rows by itself.
     widths = [6, 0] + [CRITERION_WIDTH] * len(cols) + [t.width for t in tail]
-    longest = max([math.ceil(len(str(ws.cell(5, c).value or "")) / max(1, widths[c - 1] - 2))
-                   for c in range(3, last_col + 1)] + [1])
+    longest = max(
+        [math.ceil(len(str(ws.cell(5, c).value or "")) / max(1, widths[c - 1] - 2)) for c in range(3, last_col + 1)]
+        + [1]
+    )
     ws.row_dimensions[5].height = max(30, 15 * longest)
     group_lines = [0]
     for top in {id(t): t for t, _, _ in cols}.values():
@@ -357,12 +432,17 @@ def _group_sheet(ws, ranking: Ranking, group: GroupRanking, meta: DecisionMeta, 
     if any(v == "KAD" for row in shown.values() for v in row):
         legend += [f"{k}: {v}." for k, v in ABBREVIATIONS.items()]
     if cols:
-        legend.append(f"Điểm từng tiêu chí làm tròn {dec} chữ số thập phân (từ 5 trở lên làm tròn lên); "
-                      "cột tô đậm là điểm cả nhóm tiêu chí.")
+        legend.append(
+            f"Điểm từng tiêu chí làm tròn {dec} chữ số thập phân (từ 5 trở lên làm tròn lên); "
+            "cột tô đậm là điểm cả nhóm tiêu chí."
+        )
     legend += [t.explain for t in tail if t.explain]
     if group.group.levels is not None:
-        legend.append(f"Mức xếp loại của {group.group.name[0].lower() + group.group.name[1:]}: " + "; ".join(
-            f"{lv.name}: {lv.band_text()}" for lv in group.levels) + ".")
+        legend.append(
+            f"Mức xếp loại của {group.group.name[0].lower() + group.group.name[1:]}: "
+            + "; ".join(f"{lv.name}: {lv.band_text()}" for lv in group.levels)
+            + "."
+        )
     from .decision import unranked_lines
 
     legend += unranked_lines(ranking, group)
@@ -390,7 +470,8 @@ def tie_rule_text(ranking: Ranking) -> str:
             "input-order": "theo thứ tự trong bảng kết quả khi tổng điểm bằng nhau",
         }.get(ties, ties)
     return "so sánh lần lượt điểm các tiêu chí " + ", ".join(
-        f"{fw.criterion(c).title} ({c})" if _has(fw, c) else c for c in ties)
+        f"{fw.criterion(c).title} ({c})" if _has(fw, c) else c for c in ties
+    )
 
 
 def _has(fw, cid) -> bool:
@@ -408,7 +489,6 @@ def _not_applicable(scored, unit, node: Criterion) -> bool:
             return True
         node = node.parent
     return False
-
 
 
 def rule_words(fw: Framework, c: Criterion) -> str:
@@ -430,8 +510,11 @@ def _framework_sheet(ws, fw: Framework, params: dict | None = None) -> None:
 
     ws["A1"] = f"BỘ TIÊU CHÍ: {fw.title}"
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"] = f"Mã {fw.id}" + (f"; {fw.version}" if fw.version else "") + (
-        f"; căn cứ {fw.legal_basis[0].cite()}" if fw.legal_basis else "")
+    ws["A2"] = (
+        f"Mã {fw.id}"
+        + (f"; {fw.version}" if fw.version else "")
+        + (f"; căn cứ {fw.legal_basis[0].cite()}" if fw.legal_basis else "")
+    )
     ws["A2"].font = Font(italic=True)
     row = 3
     if fw.note:
@@ -454,9 +537,17 @@ def _framework_sheet(ws, fw: Framework, params: dict | None = None) -> None:
             notes.append("trừ vào tổng điểm" if c.depth == 0 else "trừ điểm")
         if c.may_be_not_applicable:
             notes.append("có thể không áp dụng")
-        groups = "tất cả" if len(c.groups) == len(fw.groups) else ", ".join(
-            g.name for g in fw.groups if g.id in c.groups)
-        values = [c.id, f"{c.so}. {c.title}" if c.so else c.title, from_fixed(c.max), groups, rule_words(fw, c), "; ".join(notes)]
+        groups = (
+            "tất cả" if len(c.groups) == len(fw.groups) else ", ".join(g.name for g in fw.groups if g.id in c.groups)
+        )
+        values = [
+            c.id,
+            f"{c.so}. {c.title}" if c.so else c.title,
+            from_fixed(c.max),
+            groups,
+            rule_words(fw, c),
+            "; ".join(notes),
+        ]
         for col, v in enumerate(values, start=1):
             cell = ws.cell(row, col, v)
             cell.border = BOX

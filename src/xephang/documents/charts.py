@@ -98,9 +98,16 @@ def distribution(ranking: Ranking, sep: str = ".") -> bytes:
                 edge = float(from_fixed(level.min)) / (float(from_fixed(fw.scale)) if index else 1)
                 if lo < edge <= top:
                     ax.axvline(edge, color=_colour(ranking, level), linestyle="--", linewidth=1)
-                    ax.text(edge, 1.0, f" {level.name} (từ {format_number(from_fixed(level.min), 0)})",
-                            color=_colour(ranking, level), va="bottom", ha="left", fontsize=8,
-                            transform=ax.get_xaxis_transform())
+                    ax.text(
+                        edge,
+                        1.0,
+                        f" {level.name} (từ {format_number(from_fixed(level.min), 0)})",
+                        color=_colour(ranking, level),
+                        va="bottom",
+                        ha="left",
+                        fontsize=8,
+                        transform=ax.get_xaxis_transform(),
+                    )
             ax.set_xlim(lo, top + width)
             ax.set_title(f"{g.group.name}: {len(g.units)} đơn vị", pad=14)
             ax.set_ylabel("Số đơn vị")
@@ -136,10 +143,19 @@ def ranked_bars(ranking: Ranking, group: GroupRanking, sep: str = ".") -> bytes:
             if left < edge < right:
                 ax.axvline(edge, color=_colour(ranking, level), linestyle="--", linewidth=0.8, zorder=0)
         for yy, u in zip(y, units):
-            ax.text(_value(u), yy, " " + format_number(u.shown, fw.decimals, decimal_sep=sep),
-                    va="center", ha="left", fontsize=7.5)
-        handles = [plt.Rectangle((0, 0), 1, 1, color=_colour(ranking, lv)) for lv in levels
-                   if any(u.level is lv for u in units)]
+            ax.text(
+                _value(u),
+                yy,
+                " " + format_number(u.shown, fw.decimals, decimal_sep=sep),
+                va="center",
+                ha="left",
+                fontsize=7.5,
+            )
+        handles = [
+            plt.Rectangle((0, 0), 1, 1, color=_colour(ranking, lv))
+            for lv in levels
+            if any(u.level is lv for u in units)
+        ]
         labels = [f"Mức {lv.name}" for lv in levels if any(u.level is lv for u in units)]
         if handles:
             ax.legend(handles, labels, loc="lower right", fontsize=8, frameon=False)
@@ -167,9 +183,16 @@ def criteria_shares(ranking: Ranking, sep: str = ".") -> bytes | None:
             bars = ax.barh(ys, vals, height=height * 0.95, label=g.name, color=LEVEL_COLOURS[(k + 1) % 4])
             for bar, cid in zip(bars, ids):
                 if cid in share:
-                    ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2,
-                            " " + format_number(share[cid], 1, decimal_sep=sep) + " %", va="center", fontsize=7)
-        ax.set_yticks([i + height * (len(shares) - 1) / 2 for i in range(len(ids))], [_wrap(t, 38) for t in titles], fontsize=8)
+                    ax.text(
+                        bar.get_width(),
+                        bar.get_y() + bar.get_height() / 2,
+                        " " + format_number(share[cid], 1, decimal_sep=sep) + " %",
+                        va="center",
+                        fontsize=7,
+                    )
+        ax.set_yticks(
+            [i + height * (len(shares) - 1) / 2 for i in range(len(ids))], [_wrap(t, 38) for t in titles], fontsize=8
+        )
         ax.invert_yaxis()
         ax.set_xlim(0, 112)
         ax.set_xlabel("Điểm bình quân so với điểm tối đa (%)")
@@ -239,11 +262,20 @@ def rank_intervals(ranking: Ranking, group, sep: str = ".") -> bytes:
         from matplotlib.lines import Line2D
 
         shown = {u.plain_level.id for u in units if u.plain_level}
-        handles = [Line2D([], [], color=colour[lv.id], linewidth=4, alpha=0.6, label=f"Mức {lv.name}")
-                   for lv in levels if lv.id in shown]
+        handles = [
+            Line2D([], [], color=colour[lv.id], linewidth=4, alpha=0.6, label=f"Mức {lv.name}")
+            for lv in levels
+            if lv.id in shown
+        ]
         if handles:
-            ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(handles),
-                      fontsize=8, frameon=False)
+            ax.legend(
+                handles=handles,
+                loc="lower center",
+                bbox_to_anchor=(0.5, 1.0),
+                ncol=len(handles),
+                fontsize=8,
+                frameon=False,
+            )
         fig.tight_layout()
         return _png(fig)
 

@@ -123,8 +123,14 @@ def unranked_lines(ranking: Ranking, group: GroupRanking, sep: str = ".") -> lis
         by_reason.setdefault(u.reason, []).append(u)
     out = []
     for reason, units in by_reason.items():
-        names = _and([f"{u.name} ({what} {show(u.shown, fw.decimals, sep)}"
-                      + (f"; mức {u.level.name}" if u.level else "") + ")" for u in units])
+        names = _and(
+            [
+                f"{u.name} ({what} {show(u.shown, fw.decimals, sep)}"
+                + (f"; mức {u.level.name}" if u.level else "")
+                + ")"
+                for u in units
+            ]
+        )
         out.append(f"{names} được đánh giá, không xếp hạng: {reason}.")
     return out
 
@@ -153,8 +159,10 @@ def absent_note(absent: list[Absent]) -> str | None:
         return None
     names = _and([a.name for a in absent])
     if absent[0].rank is not None:
-        return (f"Ghi chú: {names} không gửi báo cáo; theo quy định của bộ tiêu chí, đơn vị không báo cáo "
-                "được 0 điểm và xếp cuối khối.")
+        return (
+            f"Ghi chú: {names} không gửi báo cáo; theo quy định của bộ tiêu chí, đơn vị không báo cáo "
+            "được 0 điểm và xếp cuối khối."
+        )
     return f"Ghi chú: {names} không gửi báo cáo; theo quy định của bộ tiêu chí, không xếp hạng."
 
 
@@ -194,8 +202,14 @@ def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False,
     for group in ranking.groups:
         n += 1
         missing = [a for a in absent if a.group == group.group.id]
-        L.para(doc, f"{n}. {meta.group_title(group.group)}", indent=True, before=6 if n == 1 else 12, after=6,
-               keep_with_next=True)
+        L.para(
+            doc,
+            f"{n}. {meta.group_title(group.group)}",
+            indent=True,
+            before=6 if n == 1 else 12,
+            after=6,
+            keep_with_next=True,
+        )
         ranked_absent = [a for a in missing if a.rank is not None]
         if group.units or ranked_absent:  # a group whose units are all not ranked has no table
             ranking_table(doc, ranking, group, sep, ranked_absent)
@@ -215,7 +229,14 @@ def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False,
 
     # --- Điều 2, signature block ------------------------------------------------------------------
     L.para(doc, f"**Điều 2.** {meta.effective}", indent=True, before=12, keep_with_next=True)
-    L.para(doc, meta.executors_text([g.group for g in ranking.groups if g.units]), indent=True, before=6, after=12, keep_with_next=True)
+    L.para(
+        doc,
+        meta.executors_text([g.group for g in ranking.groups if g.units]),
+        indent=True,
+        before=6,
+        after=12,
+        keep_with_next=True,
+    )
     signature_block(doc, meta)
     return doc
 
@@ -235,8 +256,14 @@ def header_block(doc, parent: list[str], issuer: list[str], number_line: str, pl
     Left: the parent agency (13 pt, not bold), the issuing body (13 pt bold) and a short rule under
     it; right: Quốc hiệu (13 pt bold), Tiêu ngữ (14 pt bold) and a rule as long as the Tiêu ngữ. The
     number and the place and date share the second row, so they stand on one line."""
-    t = L.table(doc, list(HEADER_COLS_MM), rows=2, borders=False, indent_twips=HEADER_INDENT_TWIPS,
-                cell_margin_twips=HEADER_CELL_MARGIN_TWIPS)
+    t = L.table(
+        doc,
+        list(HEADER_COLS_MM),
+        rows=2,
+        borders=False,
+        indent_twips=HEADER_INDENT_TWIPS,
+        cell_margin_twips=HEADER_CELL_MARGIN_TWIPS,
+    )
     left, right = t.rows[0].cells
     pad = 2 * HEADER_CELL_MARGIN_TWIPS / 56.6929  # twips -> mm
     for line in parent:
@@ -248,8 +275,12 @@ def header_block(doc, parent: list[str], issuer: list[str], number_line: str, pl
     L.drop_first_empty(left)
     L.para(right, QUOC_HIEU, size=13, bold=True, align="center")
     L.para(right, TIEU_NGU, size=14, bold=True, align="center")
-    L.rule(right, L.text_width_mm(TIEU_NGU, 14, bold=True, element="đường kẻ dưới Tiêu ngữ (60,5 mm)"),
-           HEADER_COLS_MM[1] - pad, before=2)
+    L.rule(
+        right,
+        L.text_width_mm(TIEU_NGU, 14, bold=True, element="đường kẻ dưới Tiêu ngữ (60,5 mm)"),
+        HEADER_COLS_MM[1] - pad,
+        before=2,
+    )
     L.drop_first_empty(right)
     number, date = t.rows[1].cells
     L.cell_text(number, number_line, size=13, before=8, after=0)
@@ -266,8 +297,10 @@ def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str, last: li
     for cell, text in zip(head.cells, ("STT", "Tên đơn vị", total_header(ranking), "Xếp hạng")):
         L.cell_text(cell, text, size=TABLE_PT, bold=True)
     stt = 0
-    sections = [(lv, us, f"Mức {lv.name} (Tổng điểm đạt {lv.band_text()})" if lv else None)
-                for lv, us in group.by_level(fw.levels_for(group.group.id))]
+    sections = [
+        (lv, us, f"Mức {lv.name} (Tổng điểm đạt {lv.band_text()})" if lv else None)
+        for lv, us in group.by_level(fw.levels_for(group.group.id))
+    ]
     if fw.levels_for(group.group.id):
         # A total outside every band (a criteria set whose bands leave a gap) must still be listed.
         outside = [u for u in group.units if u.level is None]
@@ -277,8 +310,7 @@ def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str, last: li
         if heading is not None:
             row = L.add_row(t)
             merged = row.cells[0].merge(row.cells[-1])
-            L.cell_text(merged, f"{roman(k)}. {heading}", size=TABLE_PT, bold=True, align="left",
-                        keep_with_next=True)
+            L.cell_text(merged, f"{roman(k)}. {heading}", size=TABLE_PT, bold=True, align="left", keep_with_next=True)
         for u in units:
             stt += 1
             row = L.add_row(t)
@@ -288,13 +320,20 @@ def ranking_table(doc, ranking: Ranking, group: GroupRanking, sep: str, last: li
     if last:
         row = L.add_row(t)
         merged = row.cells[0].merge(row.cells[-1])
-        L.cell_text(merged, f"{roman(len(sections) + 1)}. Không gửi báo cáo (0 điểm theo quy định)", size=TABLE_PT,
-                    bold=True, align="left", keep_with_next=True)
+        L.cell_text(
+            merged,
+            f"{roman(len(sections) + 1)}. Không gửi báo cáo (0 điểm theo quy định)",
+            size=TABLE_PT,
+            bold=True,
+            align="left",
+            keep_with_next=True,
+        )
         for a in last:
             stt += 1
             row = L.add_row(t)
-            for cell, text, align in zip(row.cells, (str(stt), a.name, a.shown or "0", str(a.rank)),
-                                         ("center", "left", "center", "center")):
+            for cell, text, align in zip(
+                row.cells, (str(stt), a.name, a.shown or "0", str(a.rank)), ("center", "left", "center", "center")
+            ):
                 L.cell_text(cell, text, size=TABLE_PT, align=align)
     return t
 
@@ -316,8 +355,9 @@ def signature_block_for(doc, recipients: list[str], signer):
     """Nơi nhận (12 pt bold italic, list 11 pt) beside the signer (14 pt bold), as Mẫu 1.2 lays it out."""
     items = [item if item.startswith("-") else f"- {item}" for item in recipients]
     widths = signature_columns(items)
-    t = L.table(doc, list(widths), borders=False, indent_twips=HEADER_INDENT_TWIPS,
-                cell_margin_twips=HEADER_CELL_MARGIN_TWIPS)
+    t = L.table(
+        doc, list(widths), borders=False, indent_twips=HEADER_INDENT_TWIPS, cell_margin_twips=HEADER_CELL_MARGIN_TWIPS
+    )
     row = L.add_row(t)
     left, right = row.cells
     L.para(left, "Nơi nhận:", size=12, bold=True, italic=True, align="left")
@@ -336,8 +376,15 @@ def signature_block_for(doc, recipients: list[str], signer):
     return t
 
 
-def write_decision(ranking: Ranking, meta: DecisionMeta, out: Path, pdf: bool = False, *, draft: bool = False,
-                   absent: list[Absent] = ()) -> list[Path]:
+def write_decision(
+    ranking: Ranking,
+    meta: DecisionMeta,
+    out: Path,
+    pdf: bool = False,
+    *,
+    draft: bool = False,
+    absent: list[Absent] = (),
+) -> list[Path]:
     """Write the DOCX (and with ``pdf`` the PDF beside it); return the paths written. Each file
     appears whole or not at all; without LibreOffice the DOCX is written and the PDF is not."""
     return write_docx_and_pdf(build_decision(ranking, meta, draft=draft, absent=list(absent)), out, pdf)
@@ -362,5 +409,3 @@ def write_docx_and_pdf(doc, out: Path, pdf: bool = False) -> list[Path]:
             to_pdf(out, st.place(target_pdf))
         written.append(target_pdf)
     return written
-
-

@@ -46,8 +46,14 @@ SAMPLE_MARK = "SỐ LIỆU MẪU – KHÔNG PHẢI SỐ LIỆU THẬT"
 CORE_TEXT_MAX = 255
 
 
-def new_document(title: str = "", margins: Margins = Margins(), landscape: bool = False, *,
-                 author: str = "xephang", sample: bool = False) -> Document:
+def new_document(
+    title: str = "",
+    margins: Margins = Margins(),
+    landscape: bool = False,
+    *,
+    author: str = "xephang",
+    sample: bool = False,
+) -> Document:
     """An empty A4 document with the decree's fonts, margins and page numbers from page 2; its core
     properties say what it is and when it was made (not the template's 2013 dates)."""
     import datetime as dt
@@ -235,11 +241,40 @@ def rule(container, length_mm: float, box_mm: float, *, before: float = 0, after
 
 # WordprocessingML fixes the order of these children (Word reports a file with them out of order as
 # damaged, LibreOffice does not care): insert each new one at its place in the sequence.
-_TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
-                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar",
-                "tblLook", "tblCaption", "tblDescription"]
-_TCPR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
-               "textDirection", "tcFitText", "vAlign", "hideMark"]
+_TBLPR_ORDER = [
+    "tblStyle",
+    "tblpPr",
+    "tblOverlap",
+    "bidiVisual",
+    "tblStyleRowBandSize",
+    "tblStyleColBandSize",
+    "tblW",
+    "jc",
+    "tblCellSpacing",
+    "tblInd",
+    "tblBorders",
+    "shd",
+    "tblLayout",
+    "tblCellMar",
+    "tblLook",
+    "tblCaption",
+    "tblDescription",
+]
+_TCPR_ORDER = [
+    "cnfStyle",
+    "tcW",
+    "gridSpan",
+    "hMerge",
+    "vMerge",
+    "tcBorders",
+    "shd",
+    "noWrap",
+    "tcMar",
+    "textDirection",
+    "tcFitText",
+    "vAlign",
+    "hideMark",
+]
 
 
 def _put(parent, el, order: list[str]) -> None:
@@ -258,9 +293,16 @@ def _put(parent, el, order: list[str]) -> None:
     parent.append(el)
 
 
-
-def table(container, widths_mm: list[float], rows: int = 0, *, borders: bool = True, indent_twips: int = 0,
-          cell_margin_twips: int | None = None, align_center: bool = False):
+def table(
+    container,
+    widths_mm: list[float],
+    rows: int = 0,
+    *,
+    borders: bool = True,
+    indent_twips: int = 0,
+    cell_margin_twips: int | None = None,
+    align_center: bool = False,
+):
     """A fixed-layout table with exact column widths (Word and LibreOffice otherwise autofit)."""
     t = container.add_table(rows=rows, cols=len(widths_mm))
     if align_center:
@@ -329,15 +371,29 @@ def add_row(t, *, header: bool = False):
     return row
 
 
-def cell_text(cell, text: str, *, size: float = 13, bold: bool = False, italic: bool = False,
-              align: str = "center", keep_with_next: bool = False, before: float = 2, after: float = 2):
+def cell_text(
+    cell,
+    text: str,
+    *,
+    size: float = 13,
+    bold: bool = False,
+    italic: bool = False,
+    align: str = "center",
+    keep_with_next: bool = False,
+    before: float = 2,
+    after: float = 2,
+):
     """Replace a cell's content with one paragraph; the cell is vertically centred."""
     p = cell.paragraphs[0]
     for r in list(p.runs):
         r._r.getparent().remove(r._r)
     pf = p.paragraph_format
-    pf.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "left": WD_ALIGN_PARAGRAPH.LEFT,
-                    "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    pf.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
     pf.space_before, pf.space_after = Pt(before), Pt(after)
     if keep_with_next:
         pf.keep_with_next = True
@@ -371,12 +427,18 @@ def shade(cell, fill: str = "D9D9D9") -> None:
 TIMES_METRIC_FAMILIES = ("Times New Roman", "Liberation Serif", "Tinos")
 #: Where the usual packages install them, for a system without fontconfig.
 FONT_PATHS = {
-    False: ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
-            "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf",
-            "/Library/Fonts/Times New Roman.ttf", "C:/Windows/Fonts/times.ttf"),
-    True: ("/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
-           "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman_Bold.ttf",
-           "/Library/Fonts/Times New Roman Bold.ttf", "C:/Windows/Fonts/timesbd.ttf"),
+    False: (
+        "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+        "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman.ttf",
+        "/Library/Fonts/Times New Roman.ttf",
+        "C:/Windows/Fonts/times.ttf",
+    ),
+    True: (
+        "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf",
+        "/usr/share/fonts/truetype/msttcorefonts/Times_New_Roman_Bold.ttf",
+        "/Library/Fonts/Times New Roman Bold.ttf",
+        "C:/Windows/Fonts/timesbd.ttf",
+    ),
 }
 MISSING_FONT_HINT = "cài fonts-liberation2 (Debian/Ubuntu) hoặc Times New Roman"
 _warned: set[str] = set()
@@ -394,8 +456,12 @@ def font_path(bold: bool) -> str | None:
     if fc:
         for family in TIMES_METRIC_FAMILIES:
             try:
-                out = subprocess.run([fc, "-f", "%{family}|%{file}", f"{family}:{'bold' if bold else 'regular'}"],
-                                     capture_output=True, text=True, timeout=10).stdout
+                out = subprocess.run(
+                    [fc, "-f", "%{family}|%{file}", f"{family}:{'bold' if bold else 'regular'}"],
+                    capture_output=True,
+                    text=True,
+                    timeout=10,
+                ).stdout
             except (OSError, subprocess.SubprocessError):
                 break
             found, _, path = out.partition("|")
@@ -426,8 +492,11 @@ def warn_missing_font(element: str) -> None:
     if element in _warned:
         return
     _warned.add(element)
-    print(f"Cảnh báo: không tìm thấy phông Times New Roman hay phông cùng số đo (Liberation Serif); "
-          f"{element} được ước lượng và có thể lệch; {MISSING_FONT_HINT}.", file=sys.stderr)
+    print(
+        f"Cảnh báo: không tìm thấy phông Times New Roman hay phông cùng số đo (Liberation Serif); "
+        f"{element} được ước lượng và có thể lệch; {MISSING_FONT_HINT}.",
+        file=sys.stderr,
+    )
 
 
 def text_width_mm(text: str, size_pt: float, bold: bool = False, element: str = "độ dài đường kẻ") -> float:

@@ -29,10 +29,32 @@ PLACEHOLDER = "…"
 DEFAULT_RECIPIENTS = ("Như Điều 2;", f"Lưu: VT, {PLACEHOLDER}.")
 
 KEYS = {
-    "province", "issuer", "number", "symbol", "place", "date", "year", "title", "authority",
-    "legal_bases", "proposer", "report_number", "report_date", "article1", "group_titles", "effective",
-    "executors", "recipients", "signer", "decimal_separator", "subject", "subject_short", "abbreviation",
-    "report_issuer", "report_signer", "tie_note",
+    "province",
+    "issuer",
+    "number",
+    "symbol",
+    "place",
+    "date",
+    "year",
+    "title",
+    "authority",
+    "legal_bases",
+    "proposer",
+    "report_number",
+    "report_date",
+    "article1",
+    "group_titles",
+    "effective",
+    "executors",
+    "recipients",
+    "signer",
+    "decimal_separator",
+    "subject",
+    "subject_short",
+    "abbreviation",
+    "report_issuer",
+    "report_signer",
+    "tie_note",
 }
 
 
@@ -155,8 +177,11 @@ class DecisionMeta:
         with "…" where the number or the date is still to be written in."""
         number = f"{int(self.number):02d}" if self.number else PLACEHOLDER
         d = self.date
-        date = (decree_date(d.day, d.month, d.year) if d else
-                f"ngày {PLACEHOLDER} tháng {PLACEHOLDER} năm {self.decision_year}")
+        date = (
+            decree_date(d.day, d.month, d.year)
+            if d
+            else f"ngày {PLACEHOLDER} tháng {PLACEHOLDER} năm {self.decision_year}"
+        )
         who = "Chủ tịch UBND" if self.authority_line().startswith("CHỦ TỊCH") else "UBND"
         return f"(Kèm theo Quyết định số {number}/{self.symbol} {date} của {who} tỉnh {self.province})"
 
@@ -176,9 +201,11 @@ class DecisionMeta:
 
         The criteria set's regulation is always cited: where the metadata's list does not mention
         its number, it is inserted after the first entry (the law)."""
-        items = list(self.legal_bases) if self.legal_bases is not None else [
-            "Luật Tổ chức chính quyền địa phương ngày 19/6/2015"
-        ]
+        items = (
+            list(self.legal_bases)
+            if self.legal_bases is not None
+            else ["Luật Tổ chức chính quyền địa phương ngày 19/6/2015"]
+        )
         if framework.legal_basis:
             lb = framework.legal_basis[0]
             key = lb.number.replace("Quyết định số", "").strip()
@@ -207,7 +234,7 @@ class DecisionMeta:
         title = self.group_titles.get(group.id)
         if not title:
             name = group.name
-            title = "khối " + name[len("Khối "):] if name.startswith("Khối ") else name
+            title = "khối " + name[len("Khối ") :] if name.startswith("Khối ") else name
         return f"Xếp hạng {self.subject_short} của {title}:"
 
     def executors_text(self, groups=()) -> str:
@@ -272,8 +299,9 @@ def _recipients(value, where: str) -> list[str]:
     if not lines:
         raise XephangError(f"{where}: cần ít nhất một nơi nhận, dòng cuối là 'Lưu: VT, …' (Nghị định 30/2020)")
     if not lines[-1].lstrip("-– ").startswith("Lưu: VT"):
-        raise XephangError(f"{where}: dòng cuối '{lines[-1]}' không hợp lệ; cần dòng 'Lưu: VT, …' "
-                           "(Nghị định 30/2020, Phụ lục I)")
+        raise XephangError(
+            f"{where}: dòng cuối '{lines[-1]}' không hợp lệ; cần dòng 'Lưu: VT, …' (Nghị định 30/2020, Phụ lục I)"
+        )
     return lines
 
 
@@ -304,7 +332,9 @@ def read_meta_file(path: str | Path) -> dict:
     return section
 
 
-def build_meta(period_meta: dict | None = None, override: dict | None = None, source: str = "period.yaml") -> DecisionMeta:
+def build_meta(
+    period_meta: dict | None = None, override: dict | None = None, source: str = "period.yaml"
+) -> DecisionMeta:
     """Merge the period's ``decision:`` section with ``--meta`` and validate every field."""
     period_meta = period_meta or {}
     fields = dict(period_meta.get("decision") or {})
@@ -325,8 +355,20 @@ def build_meta(period_meta: dict | None = None, override: dict | None = None, so
     m.sample = period_meta.get("sample") is True
     m.given = frozenset(k for k, v in fields.items() if v not in (None, "", [], {}))
     where = lambda k: f"{source}: decision.{k}"  # noqa: E731
-    for key in ("province", "symbol", "place", "authority", "proposer", "report_number", "article1",
-                "effective", "executors", "subject", "subject_short", "abbreviation"):
+    for key in (
+        "province",
+        "symbol",
+        "place",
+        "authority",
+        "proposer",
+        "report_number",
+        "article1",
+        "effective",
+        "executors",
+        "subject",
+        "subject_short",
+        "abbreviation",
+    ):
         if key in fields:
             v = fields[key]
             if v is not None and (not isinstance(v, (str, int)) or isinstance(v, bool)):
@@ -349,11 +391,14 @@ def build_meta(period_meta: dict | None = None, override: dict | None = None, so
             if d is not None and m.period_year is not None and d < dt.date(m.period_year, 12, 31):
                 raise XephangError(
                     f"{where(key)}: ngày {short_date(d)} trước khi kết thúc năm đánh giá {m.period_year}; "
-                    f"cần từ 31/12/{m.period_year} trở đi")
+                    f"cần từ 31/12/{m.period_year} trở đi"
+                )
             setattr(m, key, d)
     if m.date and m.report_date and m.report_date > m.date:
-        raise XephangError(f"{where('report_date')}: ngày báo cáo {short_date(m.report_date)} sau ngày quyết định "
-                           f"{short_date(m.date)}; cần ngày báo cáo trước hoặc cùng ngày quyết định")
+        raise XephangError(
+            f"{where('report_date')}: ngày báo cáo {short_date(m.report_date)} sau ngày quyết định "
+            f"{short_date(m.date)}; cần ngày báo cáo trước hoặc cùng ngày quyết định"
+        )
     for key in ("issuer", "title", "report_issuer"):
         if key in fields and fields[key] is not None:
             setattr(m, key, _strings(fields[key], where(key)))
@@ -371,10 +416,15 @@ def build_meta(period_meta: dict | None = None, override: dict | None = None, so
             s = fields[key]
             if isinstance(s, str):
                 s = {"name": s}
-            if not isinstance(s, dict) or set(s) - {"prefix", "title", "name"} or not all(
-                    v is None or isinstance(v, str) for v in s.values()):
-                raise XephangError(f"{where(key)}: cần các khóa prefix (KT. CHỦ TỊCH), title (PHÓ CHỦ TỊCH), "
-                                   "name (Nguyễn Văn A), mỗi khóa một dòng chữ")
+            if (
+                not isinstance(s, dict)
+                or set(s) - {"prefix", "title", "name"}
+                or not all(v is None or isinstance(v, str) for v in s.values())
+            ):
+                raise XephangError(
+                    f"{where(key)}: cần các khóa prefix (KT. CHỦ TỊCH), title (PHÓ CHỦ TỊCH), "
+                    "name (Nguyễn Văn A), mỗi khóa một dòng chữ"
+                )
             base = getattr(m, key).__dict__
             setattr(m, key, Signer(**{k: nfc(str(v or "")) for k, v in {**base, **s}.items()}))
     if "decimal_separator" in fields:

@@ -67,8 +67,11 @@ def _convert(pairs: list[tuple[Path, Path]], timeout: float) -> list[Path]:
         raise XephangError(f"không tạo được PDF: không tìm thấy LibreOffice (soffice); {INSTALL_HINT}")
     if not has_times_metrics():
         # Still convert: the text is right, only line breaks may differ from Word's.
-        print("Cảnh báo: thiếu phông Times New Roman hoặc Liberation Serif (fonts-liberation2); "
-              "PDF dùng phông thay thế nên dòng và trang có thể lệch so với bản Word.", file=sys.stderr)
+        print(
+            "Cảnh báo: thiếu phông Times New Roman hoặc Liberation Serif (fonts-liberation2); "
+            "PDF dùng phông thay thế nên dòng và trang có thể lệch so với bản Word.",
+            file=sys.stderr,
+        )
     names = [d.stem for d, _ in pairs]
     if len(set(names)) != len(names):
         raise XephangError("không tạo được PDF: hai tệp trùng tên")  # pragma: no cover - callers name uniquely
@@ -76,13 +79,25 @@ def _convert(pairs: list[tuple[Path, Path]], timeout: float) -> list[Path]:
         profile = Path(tmp, "profile").as_uri()
         outdir = Path(tmp, "out")
         outdir.mkdir()
-        cmd = [exe, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nologo",
-               "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(outdir), *(str(d) for d, _ in pairs)]
+        cmd = [
+            exe,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--convert-to",
+            "pdf:writer_pdf_Export",
+            "--outdir",
+            str(outdir),
+            *(str(d) for d, _ in pairs),
+        ]
         env = {**os.environ, "HOME": tmp}  # LibreOffice writes caches under HOME too
         try:
             run = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
         except subprocess.TimeoutExpired:
-            raise XephangError(f"không tạo được PDF từ {pairs[0][0].name}: LibreOffice không trả lời sau {timeout:.0f} giây") from None
+            raise XephangError(
+                f"không tạo được PDF từ {pairs[0][0].name}: LibreOffice không trả lời sau {timeout:.0f} giây"
+            ) from None
         out = []
         for docx, pdf in pairs:
             produced = outdir / (docx.stem + ".pdf")

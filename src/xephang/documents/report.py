@@ -39,8 +39,16 @@ def level_counts(ranking: Ranking) -> list[tuple[str, list[int | None], int]]:
     for g in ranking.groups:
         everyone = [*g.units, *g.unranked]
         own = {lv.name for lv in g.levels}
-        out.append((g.group.name, [sum(1 for u in everyone if u.level is not None and u.level.name == name)
-                                   if name in own else None for name in names], len(everyone)))
+        out.append(
+            (
+                g.group.name,
+                [
+                    sum(1 for u in everyone if u.level is not None and u.level.name == name) if name in own else None
+                    for name in names
+                ],
+                len(everyone),
+            )
+        )
     return out
 
 
@@ -72,21 +80,35 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
     header_block(doc, parent, issuer, number, date)
 
     L.para(doc, "BÁO CÁO", bold=True, align="center", before=24)
-    title = [f"Kết quả đánh giá, xếp hạng {meta.subject}",
-             f"trong các cơ quan nhà nước tỉnh {meta.province} năm {year}"]
+    title = [
+        f"Kết quả đánh giá, xếp hạng {meta.subject}",
+        f"trong các cơ quan nhà nước tỉnh {meta.province} năm {year}",
+    ]
     for line in title:
         L.para(doc, line, bold=True, align="center")
     L.rule(doc, max(L.text_width_mm(t, 14, True) for t in title) * TITLE_RULE_SHARE, L.TEXT_WIDTH_MM, before=2)
     L.para(doc, f"Kính gửi: Ủy ban nhân dân tỉnh {meta.province}.", align="center", before=12, after=6)
     n_units = sum(len(g.units) + len(g.unranked) for g in ranking.groups)
-    L.para(doc, f"Sở Thông tin và Truyền thông báo cáo kết quả đánh giá, xếp hạng {meta.subject} của "
-           f"{n_units} cơ quan, đơn vị năm {year} như sau:", indent=True, before=6)
+    L.para(
+        doc,
+        f"Sở Thông tin và Truyền thông báo cáo kết quả đánh giá, xếp hạng {meta.subject} của "
+        f"{n_units} cơ quan, đơn vị năm {year} như sau:",
+        indent=True,
+        before=6,
+    )
 
     # --- I. Method ------------------------------------------------------------------------------------
     _heading(doc, "I. PHƯƠNG PHÁP ĐÁNH GIÁ")
     basis = f" ban hành kèm theo {fw.legal_basis[0].cite()}" if fw.legal_basis else ""
-    L.para(doc, f"1. Bộ tiêu chí: {fw.title}{basis}. Thang điểm {format_number(from_fixed(fw.scale), 0, sep)} điểm, "
-           f"gồm {len(fw.criteria)} nhóm tiêu chí:", indent=True, before=6, after=6, keep_with_next=True)
+    L.para(
+        doc,
+        f"1. Bộ tiêu chí: {fw.title}{basis}. Thang điểm {format_number(from_fixed(fw.scale), 0, sep)} điểm, "
+        f"gồm {len(fw.criteria)} nhóm tiêu chí:",
+        indent=True,
+        before=6,
+        after=6,
+        keep_with_next=True,
+    )
     t = L.table(doc, [14, 111, 30], borders=True)
     head = L.add_row(t, header=True)
     for cell, text in zip(head.cells, ("STT", "Nhóm tiêu chí", "Điểm tối đa")):
@@ -94,27 +116,56 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
     numbers = fw.numbers()
     for c in fw.criteria:
         row = L.add_row(t)
-        groups = "" if len(c.groups) == len(fw.groups) else " (" + ", ".join(g.name for g in fw.groups if g.id in c.groups) + ")"
+        groups = (
+            ""
+            if len(c.groups) == len(fw.groups)
+            else " (" + ", ".join(g.name for g in fw.groups if g.id in c.groups) + ")"
+        )
         title_c = c.title + groups + (" — trừ vào tổng điểm" if c.deduction else "")
-        for cell, text, align in zip(row.cells, (numbers[c.id], title_c, format_number(from_fixed(c.max), 0, sep)), ("center", "left", "center")):
+        for cell, text, align in zip(
+            row.cells, (numbers[c.id], title_c, format_number(from_fixed(c.max), 0, sep)), ("center", "left", "center")
+        ):
             L.cell_text(cell, text, align=align)
     if fw.note:
         L.para(doc, f"Ghi chú về bộ tiêu chí: {fw.note}", size=12, italic=True, indent=True, before=6)
     if ranking.levels_differ:
-        L.para(doc, "2. Xếp loại theo tổng điểm, theo mức của từng khối: " + "; ".join(
-            f"{g.group.name}: " + ", ".join(f"mức {lv.name} {lv.band_text()}" for lv in g.levels)
-            for g in ranking.groups if g.levels) + ".", indent=True, before=6)
+        L.para(
+            doc,
+            "2. Xếp loại theo tổng điểm, theo mức của từng khối: "
+            + "; ".join(
+                f"{g.group.name}: " + ", ".join(f"mức {lv.name} {lv.band_text()}" for lv in g.levels)
+                for g in ranking.groups
+                if g.levels
+            )
+            + ".",
+            indent=True,
+            before=6,
+        )
     elif fw.levels:
-        L.para(doc, "2. Xếp loại theo tổng điểm: " + "; ".join(
-            f"mức {lv.name}: {lv.band_text()}" for lv in fw.levels) + ".", indent=True, before=6)
-    ties = {"shared": "các đơn vị bằng điểm được xếp đồng hạng, thứ hạng kế tiếp bị bỏ qua (1, 2, 2, 4)",
-            "dense": "các đơn vị bằng điểm được xếp đồng hạng, thứ hạng kế tiếp không bị bỏ qua (1, 1, 2)",
-            "input-order": "các đơn vị bằng điểm được xếp theo thứ tự trong bảng kết quả chấm điểm"}
-    rule = ties.get(ranking.ties) if isinstance(ranking.ties, str) else (
-        "các đơn vị bằng điểm được phân định lần lượt theo điểm các tiêu chí " + ", ".join(ranking.ties))
-    L.para(doc, f"3. Xếp hạng riêng từng khối theo tổng điểm từ cao xuống thấp, tính trên tổng điểm "
-           f"{'đầy đủ trước khi làm tròn' if fw.rank_on == 'full' else 'đã làm tròn'}; điểm được làm tròn "
-           f"{dec} chữ số thập phân (từ 5 trở lên làm tròn lên); {rule}.", indent=True, before=6)
+        L.para(
+            doc,
+            "2. Xếp loại theo tổng điểm: " + "; ".join(f"mức {lv.name}: {lv.band_text()}" for lv in fw.levels) + ".",
+            indent=True,
+            before=6,
+        )
+    ties = {
+        "shared": "các đơn vị bằng điểm được xếp đồng hạng, thứ hạng kế tiếp bị bỏ qua (1, 2, 2, 4)",
+        "dense": "các đơn vị bằng điểm được xếp đồng hạng, thứ hạng kế tiếp không bị bỏ qua (1, 1, 2)",
+        "input-order": "các đơn vị bằng điểm được xếp theo thứ tự trong bảng kết quả chấm điểm",
+    }
+    rule = (
+        ties.get(ranking.ties)
+        if isinstance(ranking.ties, str)
+        else ("các đơn vị bằng điểm được phân định lần lượt theo điểm các tiêu chí " + ", ".join(ranking.ties))
+    )
+    L.para(
+        doc,
+        f"3. Xếp hạng riêng từng khối theo tổng điểm từ cao xuống thấp, tính trên tổng điểm "
+        f"{'đầy đủ trước khi làm tròn' if fw.rank_on == 'full' else 'đã làm tròn'}; điểm được làm tròn "
+        f"{dec} chữ số thập phân (từ 5 trở lên làm tròn lên); {rule}.",
+        indent=True,
+        before=6,
+    )
     L.para(doc, f"4. Nguồn số liệu: {ranking.scored.data.source}.", indent=True, before=6)
     params = params_sentence(ranking)
     if params:
@@ -141,23 +192,41 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
     for cell, text in zip(row.cells, ["Cộng"] + [str(c) for c in totals] + [str(n_units)]):
         L.cell_text(cell, text, bold=True, align="left" if text == "Cộng" and cell is row.cells[0] else "center")
     if ranking.levels_differ:
-        L.para(doc, "Mỗi đơn vị được tính theo mức của khối mình (mục I.2); —: khối không có mức đó.", size=12,
-               italic=True, indent=True, before=3)
+        L.para(
+            doc,
+            "Mỗi đơn vị được tính theo mức của khối mình (mục I.2); —: khối không có mức đó.",
+            size=12,
+            italic=True,
+            indent=True,
+            before=3,
+        )
     for g in ranking.groups:
         shown = [u.shown for u in g.units]
         if not shown:
             continue
         mean = sum(shown, Decimal(0)) / len(shown)
-        L.para(doc, f"- {g.group.name}: cao nhất {format_number(shown[0], dec, sep)} ({g.units[0].name}), thấp nhất "
-               f"{format_number(shown[-1], dec, sep)} ({g.units[-1].name}), bình quân {format_number(mean, dec, sep)}.",
-               indent=True, before=6)
+        L.para(
+            doc,
+            f"- {g.group.name}: cao nhất {format_number(shown[0], dec, sep)} ({g.units[0].name}), thấp nhất "
+            f"{format_number(shown[-1], dec, sep)} ({g.units[-1].name}), bình quân {format_number(mean, dec, sep)}.",
+            indent=True,
+            before=6,
+        )
 
-    L.para(doc, "2. Phân bố tổng điểm (đường nét đứt: ngưỡng dưới của từng mức):", indent=True, before=6, keep_with_next=True)
+    L.para(
+        doc,
+        "2. Phân bố tổng điểm (đường nét đứt: ngưỡng dưới của từng mức):",
+        indent=True,
+        before=6,
+        keep_with_next=True,
+    )
     _picture(doc, charts.distribution(ranking, sep), "Hình 1. Phân bố tổng điểm theo khối")
     figure = 2
     shares = charts.criteria_shares(ranking, sep)
     if shares is not None:
-        L.para(doc, "3. Điểm bình quân từng nhóm tiêu chí so với điểm tối đa:", indent=True, before=6, keep_with_next=True)
+        L.para(
+            doc, "3. Điểm bình quân từng nhóm tiêu chí so với điểm tối đa:", indent=True, before=6, keep_with_next=True
+        )
         _picture(doc, shares, f"Hình {figure}. Điểm bình quân theo nhóm tiêu chí (% điểm tối đa)")
         figure += 1
     k = 4 if shares is not None else 3
@@ -165,8 +234,11 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
     for n, g in enumerate(ranking.groups, start=1):
         L.para(doc, f"{k}.{n}. {g.group.name}", indent=True, before=6, after=6, keep_with_next=True)
         if g.units:
-            _picture(doc, charts.ranked_bars(ranking, g, sep),
-                     f"Hình {figure}. Xếp hạng {g.group.name[0].lower() + g.group.name[1:]}")
+            _picture(
+                doc,
+                charts.ranked_bars(ranking, g, sep),
+                f"Hình {figure}. Xếp hạng {g.group.name[0].lower() + g.group.name[1:]}",
+            )
             figure += 1
             ranking_table(doc, ranking, g, sep)
         note = table_note(ranking, g, sep)
@@ -187,9 +259,16 @@ def build_report(ranking: Ranking, meta: DecisionMeta, analyses: Analyses | None
 
     # --- III. Proposal ------------------------------------------------------------------------------------
     _heading(doc, "III. ĐỀ XUẤT")
-    L.para(doc, f"Sở Thông tin và Truyền thông kính đề nghị Ủy ban nhân dân tỉnh ban hành Quyết định xếp hạng "
-           f"{meta.subject} trong các cơ quan nhà nước tỉnh {meta.province} năm {year} theo kết quả trên "
-           f"(dự thảo kèm theo)./.", indent=True, before=6, after=12, keep_with_next=True)
+    L.para(
+        doc,
+        f"Sở Thông tin và Truyền thông kính đề nghị Ủy ban nhân dân tỉnh ban hành Quyết định xếp hạng "
+        f"{meta.subject} trong các cơ quan nhà nước tỉnh {meta.province} năm {year} theo kết quả trên "
+        f"(dự thảo kèm theo)./.",
+        indent=True,
+        before=6,
+        after=12,
+        keep_with_next=True,
+    )
     signature_block_for(doc, ["Như trên;", "Lưu: VT, CNTT."], meta.report_signer)
     return doc
 
@@ -199,8 +278,13 @@ def _components_section(doc, ranking: Ranking, k: int, sep: str) -> None:
     from ..analysis import component_rankings
 
     tables = component_rankings(ranking)
-    L.para(doc, f"{k}. Thứ hạng theo từng nhóm tiêu chí (cùng quy tắc đồng điểm; —: nhóm tiêu chí không áp dụng):",
-           indent=True, before=6, keep_with_next=True)
+    L.para(
+        doc,
+        f"{k}. Thứ hạng theo từng nhóm tiêu chí (cùng quy tắc đồng điểm; —: nhóm tiêu chí không áp dụng):",
+        indent=True,
+        before=6,
+        keep_with_next=True,
+    )
     numbers = ranking.framework.numbers()
     for m, g in enumerate(ranking.groups, start=1):
         mine = [t for t in tables if t.group is g.group]
@@ -220,8 +304,14 @@ def _components_section(doc, ranking: Ranking, k: int, sep: str) -> None:
             cells = [u.name, str(u.rank)] + ["—" if r.get(u.name) is None else str(r[u.name]) for r in ranks]
             for n, (cell, text) in enumerate(zip(row.cells, cells)):
                 L.cell_text(cell, text, size=11, align="left" if n == 0 else "center")
-    L.para(doc, f"Cột {', '.join(list(numbers.values())[:2])}, …: thứ hạng trong khối theo nhóm tiêu chí có số thứ tự đó ở mục I.1.", size=12,
-           italic=True, indent=True, before=3)
+    L.para(
+        doc,
+        f"Cột {', '.join(list(numbers.values())[:2])}, …: thứ hạng trong khối theo nhóm tiêu chí có số thứ tự đó ở mục I.1.",
+        size=12,
+        italic=True,
+        indent=True,
+        before=3,
+    )
 
 
 def _pillars_section(doc, ranking: Ranking, k: int, sep: str) -> bool:
@@ -236,10 +326,16 @@ def _pillars_section(doc, ranking: Ranking, k: int, sep: str) -> bool:
     fw = ranking.framework
     dec = fw.decimals
     L.para(doc, f"{k}. Giá trị và thứ hạng theo trụ cột:", indent=True, before=6, keep_with_next=True)
-    L.para(doc, "Trụ cột: " + "; ".join(
-        f"{p.name} gồm " + ", ".join(fw.criterion(c).title for c in p.criteria) for p in fw.pillars)
-           + ". Giá trị của trụ cột = điểm đạt / điểm tối đa của các tiêu chí áp dụng với đơn vị; xếp hạng "
-             "trong khối theo giá trị đó, cùng quy tắc đồng điểm.", size=13, indent=True, before=3)
+    L.para(
+        doc,
+        "Trụ cột: "
+        + "; ".join(f"{p.name} gồm " + ", ".join(fw.criterion(c).title for c in p.criteria) for p in fw.pillars)
+        + ". Giá trị của trụ cột = điểm đạt / điểm tối đa của các tiêu chí áp dụng với đơn vị; xếp hạng "
+        "trong khối theo giá trị đó, cùng quy tắc đồng điểm.",
+        size=13,
+        indent=True,
+        before=3,
+    )
     for m, g in enumerate(ranking.groups, start=1):
         mine = [t for t in tables if t.group is g.group]
         if not mine:
@@ -253,8 +349,9 @@ def _pillars_section(doc, ranking: Ranking, k: int, sep: str) -> bool:
         widths[-1] += 155 - sum(widths)
         t = L.table(doc, widths, borders=True)
         head = L.add_row(t, header=True)
-        for cell, text in zip(head.cells, ["Đơn vị", "Hạng chung"]
-                              + [h for x in mine for h in (f"{x.pillar.name} (%)", "Hạng")]):
+        for cell, text in zip(
+            head.cells, ["Đơn vị", "Hạng chung"] + [h for x in mine for h in (f"{x.pillar.name} (%)", "Hạng")]
+        ):
             L.cell_text(cell, text, bold=True, size=11)
         rows = [{id(r.unit): r for r in x.rows} for x in mine]
         for u in (*g.units, *g.unranked):
@@ -265,9 +362,15 @@ def _pillars_section(doc, ranking: Ranking, k: int, sep: str) -> bool:
                 cells += [f"{format_number(r.percent(dec), dec, sep)} %", str(r.rank) if r.rank else "—"]
             for n, (cell, text) in enumerate(zip(row.cells, cells)):
                 L.cell_text(cell, text, size=11, align="left" if n == 0 else "center")
-    L.para(doc, "(%): điểm đạt của trụ cột so với điểm tối đa của các tiêu chí áp dụng với đơn vị; Hạng: thứ hạng "
-           "trong khối theo tỷ lệ đó; —: không xếp hạng.",
-           size=12, italic=True, indent=True, before=3)
+    L.para(
+        doc,
+        "(%): điểm đạt của trụ cột so với điểm tối đa của các tiêu chí áp dụng với đơn vị; Hạng: thứ hạng "
+        "trong khối theo tỷ lệ đó; —: không xếp hạng.",
+        size=12,
+        italic=True,
+        indent=True,
+        before=3,
+    )
     return True
 
 
@@ -287,43 +390,75 @@ def _robustness_section(doc, ranking: Ranking, a: Analyses, k: int, figure: int,
     except XephangError as e:
         L.para(doc, f"Chưa đánh giá được: {e}.", indent=True, before=3)
         return figure
-    L.para(doc, f"Mô phỏng {result.draws} lần (hạt giống {result.seed}), mỗi lần thay đổi: {result.method}; "
-           f"xếp hạng lại từng khối. Thứ hạng và mức chính thức ở trên tính chính xác theo bộ tiêu chí; mô phỏng "
-           f"chỉ cho biết thứ hạng có còn giữ được khi phương pháp thay đổi nhỏ hay không.", indent=True, before=3)
+    L.para(
+        doc,
+        f"Mô phỏng {result.draws} lần (hạt giống {result.seed}), mỗi lần thay đổi: {result.method}; "
+        f"xếp hạng lại từng khối. Thứ hạng và mức chính thức ở trên tính chính xác theo bộ tiêu chí; mô phỏng "
+        f"chỉ cho biết thứ hạng có còn giữ được khi phương pháp thay đổi nhỏ hay không.",
+        indent=True,
+        before=3,
+    )
     if any(len(g.units) >= 3 for g in result.groups):
         # One chart per group, in the report's width and type: the whole province in one picture
         # would shrink its names below reading size.
         for g in result.groups:
             png = charts.rank_intervals(ranking, g, sep)
-            _picture(doc, png, f"Hình {figure}. Khoảng thứ hạng 5–95 %, "
-                               f"{g.group.name[0].lower() + g.group.name[1:]} (chấm: trung vị; vòng tròn: thứ hạng chính thức)")
+            _picture(
+                doc,
+                png,
+                f"Hình {figure}. Khoảng thứ hạng 5–95 %, "
+                f"{g.group.name[0].lower() + g.group.name[1:]} (chấm: trung vị; vòng tròn: thứ hạng chính thức)",
+            )
             figure += 1
     else:  # a group of one or two units: the chart would say no more than a few lines
         for g in result.groups:
             for u in g.units:
-                L.para(doc, f"- {u.name} ({g.group.name}): hạng {u.plain_rank}, khoảng 5–95 %: hạng "
-                       f"{u.rank_low}–{u.rank_high}.", indent=True, before=3)
+                L.para(
+                    doc,
+                    f"- {u.name} ({g.group.name}): hạng {u.plain_rank}, khoảng 5–95 %: hạng "
+                    f"{u.rank_low}–{u.rank_high}.",
+                    indent=True,
+                    before=3,
+                )
     names = {(g.group.id, lv.id): lv.name for g in result.groups for lv in g.levels}
     fragile = [u for u in result.units() if u.fragile]
     if fragile:
-        L.para(doc, "Đơn vị có mức xếp loại dễ thay đổi (giữ mức trong dưới 90 % số lần mô phỏng):", indent=True,
-               before=6, keep_with_next=True)
+        L.para(
+            doc,
+            "Đơn vị có mức xếp loại dễ thay đổi (giữ mức trong dưới 90 % số lần mô phỏng):",
+            indent=True,
+            before=6,
+            keep_with_next=True,
+        )
         for u in fragile:
             gid = next(g.group.id for g in result.groups if any(x is u for x in g.units))
-            probs = "; ".join(f"mức {names.get((gid, i), i)} {_pct(p, sep)}" for i, p in
-                              sorted(u.level_probability.items(), key=lambda kv: -kv[1]))
-            L.para(doc, f"- {u.name} (mức {u.plain_level.name if u.plain_level else '—'}): {probs}.", indent=True, before=3)
+            probs = "; ".join(
+                f"mức {names.get((gid, i), i)} {_pct(p, sep)}"
+                for i, p in sorted(u.level_probability.items(), key=lambda kv: -kv[1])
+            )
+            L.para(
+                doc, f"- {u.name} (mức {u.plain_level.name if u.plain_level else '—'}): {probs}.", indent=True, before=3
+            )
     else:
-        L.para(doc, "Không đơn vị nào có mức xếp loại dễ thay đổi (mọi đơn vị giữ mức trong ít nhất 90 % số lần "
-               "mô phỏng).", indent=True, before=6)
+        L.para(
+            doc,
+            "Không đơn vị nào có mức xếp loại dễ thay đổi (mọi đơn vị giữ mức trong ít nhất 90 % số lần mô phỏng).",
+            indent=True,
+            before=6,
+        )
     for g in result.groups:
         close = sorted((p for p in g.neighbours if not p.meaningful), key=lambda p: -p.swap_probability)
         if not close:
             continue
         shown = "; ".join(f"{p.upper} / {p.lower} ({_pct(p.swap_probability, sep)})" for p in close[:5])
         more = f"; và {len(close) - 5} cặp khác" if len(close) > 5 else ""
-        L.para(doc, f"Các cặp thứ hạng liền kề không khác biệt rõ (đảo chỗ trong ít nhất 5 % số lần), {g.group.name[0].lower() + g.group.name[1:]}: "
-               f"{len(close)}/{len(g.neighbours)} cặp; nhiều nhất: {shown}{more}.", indent=True, before=6)
+        L.para(
+            doc,
+            f"Các cặp thứ hạng liền kề không khác biệt rõ (đảo chỗ trong ít nhất 5 % số lần), {g.group.name[0].lower() + g.group.name[1:]}: "
+            f"{len(close)}/{len(g.neighbours)} cặp; nhiều nhất: {shown}{more}.",
+            indent=True,
+            before=6,
+        )
     return figure
 
 
@@ -368,17 +503,28 @@ def _year_over_year_section(doc, ranking: Ranking, a: Analyses, k: int, sep: str
             if m.old_level and m.old_level != m.new_level:
                 level = f"{m.old_level} → {level}"
             name = m.name + ("*" if m.note else "")
-            for n, (cell, text) in enumerate(zip(row.cells, (str(m.new_rank), name, pts(m.new_total), signed(m.delta),
-                                                             before, level))):
+            for n, (cell, text) in enumerate(
+                zip(row.cells, (str(m.new_rank), name, pts(m.new_total), signed(m.delta), before, level))
+            ):
                 L.cell_text(cell, text, size=12, align="left" if n in (1, 5) else "center")
         notes = [m for m in rows if m.note]
         for m in notes:
             L.para(doc, f"* {m.name}: {m.note}.", size=12, italic=True, indent=True, before=3)
         movers = result.movers.get(g.group.name) or []
         if movers:
-            L.para(doc, "Thay đổi nhiều nhất: " + "; ".join(
-                f"{m.name} ({'hạng ' + ('+' if m.rank_change > 0 else '') + str(m.rank_change) + ', ' if m.rank_change else ''}"
-                f"{signed(m.delta)} điểm)" for m in movers) + ".", size=13, indent=True, before=6)
+            L.para(
+                doc,
+                "Thay đổi nhiều nhất: "
+                + "; ".join(
+                    f"{m.name} ({'hạng ' + ('+' if m.rank_change > 0 else '') + str(m.rank_change) + ', ' if m.rank_change else ''}"
+                    f"{signed(m.delta)} điểm)"
+                    for m in movers
+                )
+                + ".",
+                size=13,
+                indent=True,
+                before=6,
+            )
     if result.gone:
         L.para(doc, "Không còn trong kỳ này: " + ", ".join(result.gone) + ".", size=13, indent=True, before=6)
 

@@ -60,8 +60,11 @@ def _lineage(node: Criterion):
 
 def strengths_weaknesses(ranking: Ranking, ru: RankedUnit, n: int = 3):
     """The leaf criteria (no deductions) with the highest share of their max, and those that lost most points."""
-    leaves = [(c, p) for c, p in criteria_rows(ranking, ru)
-              if c.is_leaf and p is not None and c.max > 0 and not _is_deduction(c)]
+    leaves = [
+        (c, p)
+        for c, p in criteria_rows(ranking, ru)
+        if c.is_leaf and p is not None and c.max > 0 and not _is_deduction(c)
+    ]
     # Under a "best of" node only the chosen case counts: its siblings' zero is no weakness.
     leaves = [(c, p) for c, p in leaves if not _in_best_case(c)]
     strong = sorted(leaves, key=lambda cp: (-cp[1] * 10**6 // cp[0].max, -cp[0].max))[:n]
@@ -93,30 +96,43 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
     L.para(doc, fw.title, size=13, bold=True, align="center")
     L.rule(doc, 40, L.TEXT_WIDTH_MM, before=2)
     L.para(doc, f"Đơn vị: **{ru.name}**", before=12)
-    count = f"{len(group.units)} đơn vị" + (f" xếp hạng, {len(group.unranked)} đơn vị không xếp hạng"
-                                              if group.unranked else "")
+    count = f"{len(group.units)} đơn vị" + (
+        f" xếp hạng, {len(group.unranked)} đơn vị không xếp hạng" if group.unranked else ""
+    )
     L.para(doc, f"Khối: {ru.group.name} ({count})", before=3)
     what = "Chỉ số" if fw.report == "index" else "Tổng điểm"
     scale = "" if fw.report == "index" else f" / {points(fw.scale, 0)} điểm"
     level = f"; mức **{ru.level.name}**" if ru.level else ""
-    standing = (f"xếp hạng **{ru.rank}/{len(group.units)}** trong khối" if ru.ranked
-                else f"**không xếp hạng**: {ru.reason}")
+    standing = (
+        f"xếp hạng **{ru.rank}/{len(group.units)}** trong khối" if ru.ranked else f"**không xếp hạng**: {ru.reason}"
+    )
     if fw.report == "points-percent":
         # The points obtained (not rescaled) beside the percentage on which level and rank are read.
-        value = (f"Điểm đạt được: **{points(ranking.earned(ru), fw.decimals, sep)}** điểm; tỷ lệ "
-                 f"**{format_number(ru.percent, fw.decimals, decimal_sep=sep)} %**")
+        value = (
+            f"Điểm đạt được: **{points(ranking.earned(ru), fw.decimals, sep)}** điểm; tỷ lệ "
+            f"**{format_number(ru.percent, fw.decimals, decimal_sep=sep)} %**"
+        )
     else:
         value = f"{what}: **{format_number(ru.shown, fw.decimals, decimal_sep=sep)}**{scale}"
     L.para(doc, f"{value}{level}; {standing}.", before=3)
     if group.group.levels is not None:
-        L.para(doc, "Mức xếp loại của khối: " + "; ".join(f"{lv.name}: {lv.band_text()}" for lv in group.levels)
-               + ".", size=12, italic=True, before=3)
+        L.para(
+            doc,
+            "Mức xếp loại của khối: " + "; ".join(f"{lv.name}: {lv.band_text()}" for lv in group.levels) + ".",
+            size=12,
+            italic=True,
+            before=3,
+        )
     pillar_rows = _pillars(ranking, ru)
     for name, pr in pillar_rows:
         where = f"hạng {pr.rank}/{len(group.units)}" if pr.rank else "không xếp hạng"
-        L.para(doc, f"- Trụ cột {name}: {points(pr.points, dec, sep)}/{points(pr.max, dec, sep)} điểm "
-               f"({format_number(pr.percent(fw.decimals), fw.decimals, decimal_sep=sep)} %), {where}.",
-               size=13, before=3)
+        L.para(
+            doc,
+            f"- Trụ cột {name}: {points(pr.points, dec, sep)}/{points(pr.max, dec, sep)} điểm "
+            f"({format_number(pr.percent(fw.decimals), fw.decimals, decimal_sep=sep)} %), {where}.",
+            size=13,
+            before=3,
+        )
     params = params_sentence(ranking)
     if params:
         L.para(doc, params, size=12, italic=True, before=3)
@@ -160,9 +176,19 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
         if bold:
             for cell in row.cells:
                 L.shade(cell, "F2F2F2")
-    L.para(doc, "KAD: không áp dụng với đơn vị (điểm tối đa được loại khỏi thang khi quy đổi tổng điểm); "
-           "−: điểm bị trừ." + (" *: điểm tối đa của phần áp dụng với đơn vị (đã trừ tiêu chí KAD); tỷ lệ tính "
-                                "trên điểm này." if any_partial else ""), size=11, italic=True, before=3)
+    L.para(
+        doc,
+        "KAD: không áp dụng với đơn vị (điểm tối đa được loại khỏi thang khi quy đổi tổng điểm); "
+        "−: điểm bị trừ."
+        + (
+            " *: điểm tối đa của phần áp dụng với đơn vị (đã trừ tiêu chí KAD); tỷ lệ tính trên điểm này."
+            if any_partial
+            else ""
+        ),
+        size=11,
+        italic=True,
+        before=3,
+    )
 
     strong, weak = strengths_weaknesses(ranking, ru)
     L.para(doc, "Tiêu chí làm tốt nhất", bold=True, before=12, keep_with_next=True)
@@ -172,8 +198,12 @@ def build_scorecard(ranking: Ranking, ru: RankedUnit, sep: str = ".", sample: bo
     if not weak:
         L.para(doc, "- Không có: đơn vị đạt điểm tối đa ở mọi tiêu chí.", size=13, before=3)
     for c, p in weak:
-        L.para(doc, f"- {c.title}: {points(p, dec, sep)}/{points(c.max, dec, sep)} điểm (thiếu {points(c.max - p, dec, sep)}).",
-               size=13, before=3)
+        L.para(
+            doc,
+            f"- {c.title}: {points(p, dec, sep)}/{points(c.max, dec, sep)} điểm (thiếu {points(c.max - p, dec, sep)}).",
+            size=13,
+            before=3,
+        )
     return doc
 
 
@@ -181,8 +211,7 @@ def _pillars(ranking: Ranking, ru: RankedUnit):
     """(pillar name, the unit's row) for every pillar of the unit's group."""
     from ..ranking.pillars import pillar_rankings
 
-    return [(t.pillar.name, r) for t in pillar_rankings(ranking) if t.group is ru.group
-            for r in t.rows if r.unit is ru]
+    return [(t.pillar.name, r) for t in pillar_rankings(ranking) if t.group is ru.group for r in t.rows if r.unit is ru]
 
 
 def road_section(doc, ranking: Ranking, ru: RankedUnit, dec: int, sep: str = ".", top: int = 5) -> None:
@@ -194,8 +223,13 @@ def road_section(doc, ranking: Ranking, ru: RankedUnit, dec: int, sep: str = "."
     if not gaps or not gaps[0].opportunities:
         return
     g = gaps[0]
-    L.para(doc, f"Để đạt mức {g.next_level.name}: các tiêu chí còn nhiều điểm chưa đạt nhất", bold=True,
-           before=12, keep_with_next=True)
+    L.para(
+        doc,
+        f"Để đạt mức {g.next_level.name}: các tiêu chí còn nhiều điểm chưa đạt nhất",
+        bold=True,
+        before=12,
+        keep_with_next=True,
+    )
     if g.note:
         L.para(doc, f"({g.note[0].upper() + g.note[1:]}.)", size=12, italic=True, before=3)
     for o in g.opportunities[:top]:

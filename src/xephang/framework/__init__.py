@@ -4,6 +4,14 @@ from .loader import DATA_DIR, installed_frameworks, load_framework, parse_framew
 from .model import Criterion, Framework, Group, Input, LegalBasis, Level
 
 __all__ = [
-    "DATA_DIR", "Criterion", "Framework", "Group", "Input", "LegalBasis", "Level",
-    "installed_frameworks", "load_framework", "parse_framework",
+    "DATA_DIR",
+    "Criterion",
+    "Framework",
+    "Group",
+    "Input",
+    "LegalBasis",
+    "Level",
+    "installed_frameworks",
+    "load_framework",
+    "parse_framework",
 ]

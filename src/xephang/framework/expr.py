@@ -70,7 +70,7 @@ class ExprError(ValueError):
 
     def describe(self, text: str) -> str:
         """The message with the expression and the character position, for a FrameworkError."""
-        return f"biểu thức \"{text}\", ký tự {self.position + 1}: {self.message}"
+        return f'biểu thức "{text}", ký tự {self.position + 1}: {self.message}'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +256,9 @@ class _Parser:
         node = self.or_()
         t = self.peek()
         if t.text == ",":
-            raise ExprError("dấu ',' chỉ dùng giữa các đối số của một hàm; số thập phân viết bằng dấu chấm (1.5)", t.pos)
+            raise ExprError(
+                "dấu ',' chỉ dùng giữa các đối số của một hàm; số thập phân viết bằng dấu chấm (1.5)", t.pos
+            )
         if t.kind != "end":
             raise ExprError(f"thừa {_shown(t)} sau một biểu thức hoàn chỉnh (thiếu dấu phép tính?)", t.pos)
         return node
@@ -352,8 +354,9 @@ class _Parser:
         self.depth -= 1
         self.expect(")", "dấu ')' đóng danh sách đối số (hoặc ',' trước đối số tiếp theo)")
         if name.text == "if" and len(args) != 3:
-            raise ExprError(f"if cần đúng 3 đối số: if(điều kiện, giá trị khi đúng, giá trị khi sai), có {len(args)}",
-                            name.pos)
+            raise ExprError(
+                f"if cần đúng 3 đối số: if(điều kiện, giá trị khi đúng, giá trị khi sai), có {len(args)}", name.pos
+            )
         if name.text in ("min", "max") and len(args) < 2:
             raise ExprError(f"{name.text} cần ít nhất 2 đối số", name.pos)
         return Call(name.pos, name.text, args)

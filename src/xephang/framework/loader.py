@@ -67,8 +67,10 @@ class _FrameworkYamlLoader(yaml.SafeLoader):
             event = self.peek_event()
             target = self.anchors.get(event.anchor)
             if target is not None and id(target) not in self._sizes:
-                self._refuse(f"bí danh *{event.anchor} nằm ngay trong mục &{event.anchor} mà nó trỏ tới (vòng lặp)",
-                             event.start_mark)
+                self._refuse(
+                    f"bí danh *{event.anchor} nằm ngay trong mục &{event.anchor} mà nó trỏ tới (vòng lặp)",
+                    event.start_mark,
+                )
             return super().compose_node(parent, index)
         event = self.peek_event()
         self._depth += 1
@@ -87,7 +89,7 @@ class _FrameworkYamlLoader(yaml.SafeLoader):
         if size > MAX_YAML_NODES:
             self._refuse(
                 f"tệp quá lớn khi mở rộng các bí danh (*...): hơn {MAX_YAML_NODES} mục; "
-                "có thể là một \"quả bom bí danh\", hãy viết các mục ra đầy đủ",
+                'có thể là một "quả bom bí danh", hãy viết các mục ra đầy đủ',
                 event.start_mark,
             )
         self._sizes[id(node)] = size
@@ -104,8 +106,12 @@ class _FrameworkYamlLoader(yaml.SafeLoader):
                 key = (key_node.tag, key_node.value)
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
-                        None, None, f"khóa '{key_node.value}' bị lặp lại (đã có ở dòng {seen[key] + 1}); "
-                        "mỗi khóa chỉ được viết một lần trong cùng một mục", key_node.start_mark)
+                        None,
+                        None,
+                        f"khóa '{key_node.value}' bị lặp lại (đã có ở dòng {seen[key] + 1}); "
+                        "mỗi khóa chỉ được viết một lần trong cùng một mục",
+                        key_node.start_mark,
+                    )
                 seen[key] = key_node.start_mark.line
         return super().construct_mapping(node, deep=deep)
 
@@ -114,8 +120,11 @@ class _FrameworkYamlLoader(yaml.SafeLoader):
             return super().construct_yaml_int(node)
         except ValueError:  # Python refuses to convert integers of more than 4,300 digits
             raise yaml.constructor.ConstructorError(
-                None, None, f"số nguyên quá dài ({len(str(node.value))} ký tự); không có điểm hay số liệu nào cần dài như vậy",
-                node.start_mark) from None
+                None,
+                None,
+                f"số nguyên quá dài ({len(str(node.value))} ký tự); không có điểm hay số liệu nào cần dài như vậy",
+                node.start_mark,
+            ) from None
 
 
 _FrameworkYamlLoader.add_constructor("tag:yaml.org,2002:int", _FrameworkYamlLoader.construct_yaml_int)
@@ -252,7 +261,9 @@ class _Reader:
                 hint = ""
                 if self.data[key] is None:
                     # {label: Cán bộ, công chức} reads "công chức" as a key without value.
-                    hint = " (có thể do dấu phẩy trong một giá trị viết trong {...}: hãy đặt giá trị đó trong ngoặc kép)"
+                    hint = (
+                        " (có thể do dấu phẩy trong một giá trị viết trong {...}: hãy đặt giá trị đó trong ngoặc kép)"
+                    )
                 self.fail(f"trường không được hỗ trợ{hint}; các trường hợp lệ: {', '.join(sorted(allowed))}", str(key))
 
 
@@ -328,14 +339,45 @@ def installed_frameworks() -> list[Framework]:
 # ---------------------------------------------------------------------------------------------
 
 TOP_KEYS = {
-    "id", "title", "version", "note", "legal_basis", "scale", "report", "rounding", "rank_on", "ties",
-    "non_reporting", "groups", "levels", "inputs", "criteria", "pillars", "params", "draft",
+    "id",
+    "title",
+    "version",
+    "note",
+    "legal_basis",
+    "scale",
+    "report",
+    "rounding",
+    "rank_on",
+    "ties",
+    "non_reporting",
+    "groups",
+    "levels",
+    "inputs",
+    "criteria",
+    "pillars",
+    "params",
+    "draft",
 }
 GROUP_KEYS = {"id", "name", "aliases", "levels", "ranked", "reason"}
 PILLAR_KEYS = {"id", "name", "criteria", "description"}
 CRITERION_KEYS = {
-    "id", "title", "max", "groups", "inputs", "rule", "criteria", "aggregate", "deduction",
-    "not_applicable", "description", "evidence", "so", "source", "verified_by", "prepared_by", "when",
+    "id",
+    "title",
+    "max",
+    "groups",
+    "inputs",
+    "rule",
+    "criteria",
+    "aggregate",
+    "deduction",
+    "not_applicable",
+    "description",
+    "evidence",
+    "so",
+    "source",
+    "verified_by",
+    "prepared_by",
+    "when",
 }
 #: What the regulation does with a unit that did not report: 0 points and ranked last in its group,
 #: or listed as not reporting and not ranked.
@@ -355,8 +397,11 @@ def _build(r: _Reader, draft: bool = False) -> Framework:
         r.fail("thang điểm phải lớn hơn 0", "scale")
     report = r.text("report", required=False, default="points")
     if report not in REPORTS:
-        r.fail("cần 'points' (tổng điểm), 'index' (chỉ số = điểm / thang điểm) hoặc 'points-percent' "
-               "(tổng điểm và tỷ lệ % bên cạnh)", "report")
+        r.fail(
+            "cần 'points' (tổng điểm), 'index' (chỉ số = điểm / thang điểm) hoặc 'points-percent' "
+            "(tổng điểm và tỷ lệ % bên cạnh)",
+            "report",
+        )
     decimals = 2
     rounding = r.child("rounding", required=False)
     if rounding is not None:
@@ -374,8 +419,11 @@ def _build(r: _Reader, draft: bool = False) -> Framework:
 
     non_reporting = r.text("non_reporting", required=False, default="unranked")
     if non_reporting not in NON_REPORTING:
-        r.fail("cần 'zero' (đơn vị không báo cáo được 0 điểm, xếp cuối khối) hoặc 'unranked' "
-               "(đơn vị không báo cáo được liệt kê, không xếp hạng)", "non_reporting")
+        r.fail(
+            "cần 'zero' (đơn vị không báo cáo được 0 điểm, xếp cuối khối) hoặc 'unranked' "
+            "(đơn vị không báo cáo được liệt kê, không xếp hạng)",
+            "non_reporting",
+        )
 
     groups = _group_rules(r.child("groups"), _groups(r.child("groups")), scale)
     group_ids = [g.id for g in groups]
@@ -489,7 +537,9 @@ def _group_rules(r: _Reader, groups: list[Group], scale: int) -> list[Group]:
         levels_r = item.child("levels", required=False)
         levels = tuple(_levels(levels_r, scale)) if levels_r is not None else None
         if levels == ():
-            levels_r.fail("một khối khai báo 'levels' cần ít nhất một mức (bỏ 'levels' để dùng các mức của bộ tiêu chí)")
+            levels_r.fail(
+                "một khối khai báo 'levels' cần ít nhất một mức (bỏ 'levels' để dùng các mức của bộ tiêu chí)"
+            )
         ranked = item.flag("ranked", default=True)
         reason = item.text("reason", required=False)
         if not ranked and not reason:
@@ -520,14 +570,23 @@ def _pillars(r: _Reader, fw: Framework) -> list[Pillar]:
                 cr.fail(f"tiêu chí '{cid}' là tiêu chí trừ điểm, không thuộc trụ cột nào", k, index=True)
             if cid in ids:
                 cr.fail(f"tiêu chí '{cid}' được liệt kê hai lần", k, index=True)
-            nested = next((o for o in ids if o in {n.id for n in crit.walk()} or cid in {n.id for n in fw.criterion(o).walk()}), None)
+            nested = next(
+                (o for o in ids if o in {n.id for n in crit.walk()} or cid in {n.id for n in fw.criterion(o).walk()}),
+                None,
+            )
             if nested:
                 cr.fail(f"tiêu chí '{cid}' và '{nested}' lồng nhau: điểm sẽ bị tính hai lần", k, index=True)
             ids.append(cid)
         if not ids:
             cr.fail("trụ cột cần ít nhất một tiêu chí")
-        out.append(Pillar(id=pid, name=item.text("name"), criteria=tuple(ids),
-                          description=item.text("description", required=False)))
+        out.append(
+            Pillar(
+                id=pid,
+                name=item.text("name"),
+                criteria=tuple(ids),
+                description=item.text("description", required=False),
+            )
+        )
     return out
 
 
@@ -628,8 +687,7 @@ def _add_input(r: _Reader, inputs: dict[str, Input], decl: _Declared) -> str:
         if itype != "ratio":
             r.fail("chỉ tiêu điều tra xã hội học ('survey') cần kiểu 'ratio' (tỷ lệ có trọng số)", "survey")
         opts = r.child("survey")
-        survey = tuple(SurveyOption(id=o.ident("id"), label=o.text("label"), weight=_weight(o))
-                       for o in opts.items())
+        survey = tuple(SurveyOption(id=o.ident("id"), label=o.text("label"), weight=_weight(o)) for o in opts.items())
         if len(survey) < 2:
             opts.fail("câu hỏi điều tra cần ít nhất hai phương án trả lời")
         if len({o.id for o in survey}) != len(survey):
@@ -685,7 +743,7 @@ def _expression(r: _Reader) -> E.Expression:
     elif isinstance(data, (int, float, str)):
         text = nfc(str(data))
     else:
-        r.fail("cần một biểu thức (một chuỗi, ví dụ \"a / b * max\")")
+        r.fail('cần một biểu thức (một chuỗi, ví dụ "a / b * max")')
     try:
         return E.Expression.parse(text, r.path)
     except E.ExprError as e:
@@ -707,10 +765,12 @@ def _points(r: _Reader, key, max_: int, required=True, default=None) -> int | No
         if "không có chỉ tiêu" in e.message:
             e = E.ExprError(
                 "điểm viết bằng biểu thức chỉ dùng số và điểm tối đa (max, max_points, diem_toi_da); "
-                "để tính điểm theo số liệu, dùng quy tắc 'formula'", e.position)
+                "để tính điểm theo số liệu, dùng quy tắc 'formula'",
+                e.position,
+            )
         c.fail(e.describe(ex.text))
     if kind != E.NUMBER:
-        c.fail(f"biểu thức \"{ex.text}\" cho một giá trị có/không, cần một số điểm")
+        c.fail(f'biểu thức "{ex.text}" cho một giá trị có/không, cần một số điểm')
     return E.constant(ex.node, max_)
 
 
@@ -743,8 +803,16 @@ def _params(r: _Reader, decl: _Declared) -> dict[str, Param]:
                 item.fail("giá trị mặc định nằm ngoài 'min'..'max'", "default")
             if default is not None and ptype == "count" and default % SCALE:
                 item.fail("tham số kiểu 'count' cần số nguyên", "default")
-        params[pid] = Param(id=pid, label=item.text("label"), type=ptype, unit=item.text("unit", required=False),
-                            min=lo, max=hi, default=default, help=item.text("help", required=False))
+        params[pid] = Param(
+            id=pid,
+            label=item.text("label"),
+            type=ptype,
+            unit=item.text("unit", required=False),
+            min=lo,
+            max=hi,
+            default=default,
+            help=item.text("help", required=False),
+        )
         decl.params[pid] = item.path
     return params
 
@@ -758,8 +826,14 @@ def _add_derived(r: _Reader, inputs: dict[str, Input], decl: _Declared) -> str:
         r.fail(f"giá trị tính toán có kiểu {', '.join(PARAM_TYPES)}, không phải '{dtype}'", "type")
     if did in inputs or did in decl.params or did in decl.derived:
         r.fail(f"mã '{did}' đã dùng cho một chỉ tiêu, giá trị tính toán hoặc tham số khác", "id")
-    decl.derived[did] = Derived(id=did, label=r.text("label"), type=dtype, expr=_expression(r.child("value")),
-                                unit=r.text("unit", required=False), help=r.text("help", required=False))
+    decl.derived[did] = Derived(
+        id=did,
+        label=r.text("label"),
+        type=dtype,
+        expr=_expression(r.child("value")),
+        unit=r.text("unit", required=False),
+        help=r.text("help", required=False),
+    )
     decl.paths[did] = r.path
     return did
 
@@ -814,16 +888,10 @@ def _criterion(r, parent_groups, inputs, decl, seen, depth, parent) -> Criterion
         crit.aggregate = r.text("aggregate", required=False, default="sum")
         if crit.aggregate not in ("sum", "best"):
             r.fail("cần 'sum' (cộng các tiêu chí thành phần) hoặc 'best' (lấy trường hợp cao điểm nhất)", "aggregate")
-        crit.children = [
-            _criterion(c, groups, inputs, decl, seen, depth + 1, crit) for c in children_r.items()
-        ]
+        crit.children = [_criterion(c, groups, inputs, decl, seen, depth + 1, crit) for c in children_r.items()]
         if not crit.children:
             children_r.fail("cần ít nhất một tiêu chí thành phần")
-        reach = (
-            sum(c.max for c in crit.children)
-            if crit.aggregate == "sum"
-            else max(c.max for c in crit.children)
-        )
+        reach = sum(c.max for c in crit.children) if crit.aggregate == "sum" else max(c.max for c in crit.children)
         if declared_max is None:
             declared_max = reach
         elif reach < declared_max:
@@ -862,8 +930,11 @@ def _rule(r: _Reader, max_: int = 0) -> R.Rule:
         rule = R.RULE_TYPES[rtype](value=value, numerator=numerator, denominator=denominator)
     elif rtype == "yesno":
         keys.update({"yes", "no"})
-        rule = R.YesNo(input=ref("input"), yes=_points(r, "yes", max_, required=False),
-                       no=_points(r, "no", max_, required=False, default=0))
+        rule = R.YesNo(
+            input=ref("input"),
+            yes=_points(r, "yes", max_, required=False),
+            no=_points(r, "no", max_, required=False, default=0),
+        )
     elif rtype == "tiers":
         keys.add("tiers")
         tiers = []
@@ -883,8 +954,11 @@ def _rule(r: _Reader, max_: int = 0) -> R.Rule:
         rule = R.Choice(input=ref("input"), points={str(k): _points(pr, k, max_) for k in pr.mapping()})
     elif rtype == "count":
         keys.update({"per", "cap"})
-        rule = R.Count(input=ref("input"), per=_points(r, "per", max_, required=False, default=SCALE),
-                       cap=_points(r, "cap", max_, required=False))
+        rule = R.Count(
+            input=ref("input"),
+            per=_points(r, "per", max_, required=False, default=SCALE),
+            cap=_points(r, "cap", max_, required=False),
+        )
     elif rtype == "formula":
         keys.add("points")
         rule = R.Formula(expression=_expression(r.child("points")))
@@ -899,7 +973,9 @@ def _check_rules(fw: Framework, decl: _Declared) -> None:
     """Cross-checks that need the whole file: inputs exist and fit their rules; points fit the max."""
     for path, iid in decl.refs:
         if fw.quantity(iid) is None:
-            raise FrameworkError(fw.source, path, f"chỉ tiêu '{iid}' chưa được khai báo (cần khai báo đầy đủ ở 'inputs')")
+            raise FrameworkError(
+                fw.source, path, f"chỉ tiêu '{iid}' chưa được khai báo (cần khai báo đầy đủ ở 'inputs')"
+            )
     for crit in fw.all_criteria():
         rule = crit.rule
         if rule is None:
@@ -911,7 +987,8 @@ def _check_rules(fw: Framework, decl: _Declared) -> None:
                 raise FrameworkError(fw.source, path, f"chỉ tiêu '{iid}' chưa được khai báo trong 'inputs'")
             if allowed and inp.type not in allowed:
                 raise FrameworkError(
-                    fw.source, path,
+                    fw.source,
+                    path,
                     f"chỉ tiêu '{iid}' có kiểu '{inp.type}', quy tắc '{rule.type}' cần kiểu {' hoặc '.join(allowed)}",
                 )
         over = None
@@ -925,24 +1002,35 @@ def _check_rules(fw: Framework, decl: _Declared) -> None:
             rule.labels = {o.id: o.label for o in inp.options}
             for key in rule.points:
                 if key not in option_ids:
-                    raise FrameworkError(fw.source, f"{path}.points.{key}", f"'{key}' không phải là phương án của '{inp.id}'")
+                    raise FrameworkError(
+                        fw.source, f"{path}.points.{key}", f"'{key}' không phải là phương án của '{inp.id}'"
+                    )
             over = max(rule.points.values(), default=0)
         negative = [
-            v for v in (
-                [rule.yes or 0, rule.no] if isinstance(rule, R.YesNo)
-                else [p for _, p in rule.tiers] if isinstance(rule, R.Tiers)
-                else list(rule.points.values()) if isinstance(rule, R.Choice)
-                else [rule.per, rule.cap or 0] if isinstance(rule, R.Count)
+            v
+            for v in (
+                [rule.yes or 0, rule.no]
+                if isinstance(rule, R.YesNo)
+                else [p for _, p in rule.tiers]
+                if isinstance(rule, R.Tiers)
+                else list(rule.points.values())
+                if isinstance(rule, R.Choice)
+                else [rule.per, rule.cap or 0]
+                if isinstance(rule, R.Count)
                 else []
-            ) if v < 0
+            )
+            if v < 0
         ]
         if negative:
             raise FrameworkError(
-                fw.source, path,
+                fw.source,
+                path,
                 "điểm không được âm; để trừ điểm, dùng một tiêu chí có 'deduction: true'",
             )
         if over is not None and over > crit.max:
-            raise FrameworkError(fw.source, path, f"điểm của quy tắc ({plain(over)}) vượt điểm tối đa của tiêu chí ({plain(crit.max)})")
+            raise FrameworkError(
+                fw.source, path, f"điểm của quy tắc ({plain(over)}) vượt điểm tối đa của tiêu chí ({plain(crit.max)})"
+            )
     for inp in fw.inputs.values():
         if inp.at_most is None:
             continue
@@ -951,7 +1039,9 @@ def _check_rules(fw: Framework, decl: _Declared) -> None:
         if whole is None:
             raise FrameworkError(fw.source, path, f"chỉ tiêu '{inp.at_most}' chưa được khai báo")
         if whole.id == inp.id or not (whole.numeric and inp.numeric):
-            raise FrameworkError(fw.source, path, "'at_most' cần trỏ tới một chỉ tiêu số khác (phần không lớn hơn tổng)")
+            raise FrameworkError(
+                fw.source, path, "'at_most' cần trỏ tới một chỉ tiêu số khác (phần không lớn hơn tổng)"
+            )
 
 
 def _check_not_applicable(fw: Framework) -> None:
@@ -967,7 +1057,8 @@ def _check_not_applicable(fw: Framework) -> None:
         inside = {n.id for n in c.walk()}
         if not any(readers.get(iid, set()) <= inside for iid in c.inputs()):
             raise FrameworkError(
-                fw.source, f"{c.path}.not_applicable",
+                fw.source,
+                f"{c.path}.not_applicable",
                 "mọi chỉ tiêu của tiêu chí này đều dùng chung với tiêu chí khác, nên không thể đánh dấu "
                 "'không áp dụng'; cần ít nhất một chỉ tiêu riêng của tiêu chí",
             )
@@ -1034,8 +1125,10 @@ def _resolve_expressions(fw: Framework, decl: _Declared) -> None:
     kinds: dict[str, str] = {}
     for inp in fw.inputs.values():
         if inp.type == "choice":
-            kinds[inp.id] = (f"chỉ tiêu lựa chọn '{inp.id}' không dùng trong biểu thức; "
-                             "dùng quy tắc 'choice' để cho điểm từng phương án")
+            kinds[inp.id] = (
+                f"chỉ tiêu lựa chọn '{inp.id}' không dùng trong biểu thức; "
+                "dùng quy tắc 'choice' để cho điểm từng phương án"
+            )
         else:
             kinds[inp.id] = E.BOOL if inp.type == "yesno" else E.NUMBER
     for p in fw.params.values():
@@ -1087,12 +1180,13 @@ def _resolve_expressions(fw: Framework, decl: _Declared) -> None:
         while True:
             nxt = next(n for n in deps[cycle[-1]] if n not in order)
             if nxt in cycle:
-                cycle = cycle[cycle.index(nxt):] + [nxt]
+                cycle = cycle[cycle.index(nxt) :] + [nxt]
                 break
             cycle.append(nxt)
         d = decl.derived[cycle[0]]
-        raise FrameworkError(fw.source, d.expr.path,
-                             "giá trị tính toán phụ thuộc vòng vào chính nó: " + " → ".join(cycle))
+        raise FrameworkError(
+            fw.source, d.expr.path, "giá trị tính toán phụ thuộc vòng vào chính nó: " + " → ".join(cycle)
+        )
     for did in order:
         d = decl.derived[did]
         try:
@@ -1102,8 +1196,9 @@ def _resolve_expressions(fw: Framework, decl: _Declared) -> None:
         d.expr.kind = kind
         if kind == E.BOOL:
             if d.type and d.type != "yesno":
-                raise FrameworkError(fw.source, d.expr.path,
-                                     f"biểu thức cho một giá trị có/không, không phải kiểu '{d.type}'")
+                raise FrameworkError(
+                    fw.source, d.expr.path, f"biểu thức cho một giá trị có/không, không phải kiểu '{d.type}'"
+                )
             d.type = "yesno"
         else:
             if d.type == "yesno":
@@ -1119,9 +1214,12 @@ def _resolve_expressions(fw: Framework, decl: _Declared) -> None:
             except E.ExprError as e:
                 fail(crit.when, e)
             if kind != E.BOOL:
-                raise FrameworkError(fw.source, crit.when.path,
-                                     f"điều kiện \"{crit.when.text}\" cần cho giá trị có/không "
-                                     "(một so sánh, and/or/not, hoặc một chỉ tiêu có/không), không phải một số")
+                raise FrameworkError(
+                    fw.source,
+                    crit.when.path,
+                    f'điều kiện "{crit.when.text}" cần cho giá trị có/không '
+                    "(một so sánh, and/or/not, hoặc một chỉ tiêu có/không), không phải một số",
+                )
             crit.when.kind = kind
         if isinstance(crit.rule, R.Formula):
             ex = crit.rule.expression
@@ -1130,8 +1228,12 @@ def _resolve_expressions(fw: Framework, decl: _Declared) -> None:
             except E.ExprError as e:
                 fail(ex, e)
             if kind != E.NUMBER:
-                raise FrameworkError(fw.source, ex.path, f"công thức \"{ex.text}\" cần cho một số điểm, "
-                                     "không phải một giá trị có/không; hãy viết if(điều kiện, điểm, 0)")
+                raise FrameworkError(
+                    fw.source,
+                    ex.path,
+                    f'công thức "{ex.text}" cần cho một số điểm, '
+                    "không phải một giá trị có/không; hãy viết if(điều kiện, điểm, 0)",
+                )
 
     # The reported inputs behind each node (through derived values; parameters are not reported).
     behind: dict[str, tuple[str, ...]] = {}

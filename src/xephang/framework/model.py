@@ -389,8 +389,9 @@ class Framework:
     def percent(self, total: int) -> Decimal:
         """total / scale as a percentage, rounded half-up to ``decimals`` (the "chỉ số 94,49 %" printed
         beside the points)."""
-        return round_half_up(from_fixed(round_fixed(div_half_up(total * 100 * SCALE, self.scale), self.decimals)),
-                             self.decimals)
+        return round_half_up(
+            from_fixed(round_fixed(div_half_up(total * 100 * SCALE, self.scale), self.decimals)), self.decimals
+        )
 
     def pillar(self, pid: str) -> Pillar:
         return next(p for p in self.pillars if p.id == pid)
@@ -423,4 +424,3 @@ class Framework:
         if ties == "input-order":
             return "theo thứ tự trong danh sách nguồn khi tổng điểm bằng nhau"
         return "khi tổng điểm bằng nhau, so sánh lần lượt điểm của: " + ", ".join(ties)
-

@@ -42,8 +42,20 @@ DERIVED_SHEET = "Giá trị tính toán"
 CRITERIA_COLUMNS = [
     ("so", "STT", ["số thứ tự", "tt"]),
     ("id", "Mã", ["mã tiêu chí", "mã chỉ số"]),
-    ("title", "Chỉ số / tiêu chí", ["chỉ số", "tiêu chí", "chỉ số/chỉ số thành phần", "chỉ số / chỉ số thành phần",
-                                   "nội dung", "tên chỉ số", "tên tiêu chí", "chỉ số/tiêu chí"]),
+    (
+        "title",
+        "Chỉ số / tiêu chí",
+        [
+            "chỉ số",
+            "tiêu chí",
+            "chỉ số/chỉ số thành phần",
+            "chỉ số / chỉ số thành phần",
+            "nội dung",
+            "tên chỉ số",
+            "tên tiêu chí",
+            "chỉ số/tiêu chí",
+        ],
+    ),
     ("max", "Điểm tối đa", ["điểm", "điểm tối đa (điểm)"]),
     ("description", "Cách xác định và tính điểm", ["cách tính điểm", "phương pháp tính điểm", "cách xác định"]),
     ("evidence", "Tài liệu kiểm chứng", ["tài liệu, minh chứng", "minh chứng"]),
@@ -61,44 +73,88 @@ REQUIRED_COLUMNS = ("so", "title", "max")
 
 #: Rule types by their id or a Vietnamese name a typist would write.
 RULE_NAMES = {
-    "ratio": ["tỷ lệ", "ty le"], "relative": ["so với đơn vị cao nhất", "tương đối"], "yesno": ["có/không", "có không"],
-    "tiers": ["mức", "bậc"], "choice": ["lựa chọn", "phương án"], "count": ["đếm", "số lượng"],
-    "direct": ["nhập điểm", "điểm trực tiếp"], "formula": ["công thức", "biểu thức"],
+    "ratio": ["tỷ lệ", "ty le"],
+    "relative": ["so với đơn vị cao nhất", "tương đối"],
+    "yesno": ["có/không", "có không"],
+    "tiers": ["mức", "bậc"],
+    "choice": ["lựa chọn", "phương án"],
+    "count": ["đếm", "số lượng"],
+    "direct": ["nhập điểm", "điểm trực tiếp"],
+    "formula": ["công thức", "biểu thức"],
 }
 FLAGS = {"deduction": "trừ điểm", "best": "lấy cao nhất", "not_applicable": "có thể không áp dụng"}
 
 INPUT_COLUMNS = [
-    ("id", "Mã", []), ("label", "Tên chỉ tiêu", ["tên"]), ("type", "Kiểu", []), ("unit", "Đơn vị tính", ["đơn vị"]),
-    ("min", "Nhỏ nhất", ["tối thiểu"]), ("max", "Lớn nhất", ["tối đa"]), ("at_most", "Không vượt quá", []),
-    ("evidence", "Cần kiểm chứng", ["kiểm chứng"]), ("options", "Phương án", ["các phương án"]),
+    ("id", "Mã", []),
+    ("label", "Tên chỉ tiêu", ["tên"]),
+    ("type", "Kiểu", []),
+    ("unit", "Đơn vị tính", ["đơn vị"]),
+    ("min", "Nhỏ nhất", ["tối thiểu"]),
+    ("max", "Lớn nhất", ["tối đa"]),
+    ("at_most", "Không vượt quá", []),
+    ("evidence", "Cần kiểm chứng", ["kiểm chứng"]),
+    ("options", "Phương án", ["các phương án"]),
     ("help", "Hướng dẫn", []),
     ("survey", "Phiếu điều tra (mã: phương án = trọng số)", ["phiếu điều tra", "điều tra"]),
 ]
 #: A period parameter: a figure the province fixes once for every unit ("theo yêu cầu của tỉnh").
 PARAM_COLUMNS = [
-    ("id", "Mã", []), ("label", "Tên tham số", ["tên"]), ("type", "Kiểu", []), ("unit", "Đơn vị tính", ["đơn vị"]),
-    ("min", "Nhỏ nhất", ["tối thiểu"]), ("max", "Lớn nhất", ["tối đa"]), ("default", "Mặc định", ["giá trị mặc định"]),
+    ("id", "Mã", []),
+    ("label", "Tên tham số", ["tên"]),
+    ("type", "Kiểu", []),
+    ("unit", "Đơn vị tính", ["đơn vị"]),
+    ("min", "Nhỏ nhất", ["tối thiểu"]),
+    ("max", "Lớn nhất", ["tối đa"]),
+    ("default", "Mặc định", ["giá trị mặc định"]),
     ("help", "Hướng dẫn", []),
 ]
 #: A derived value: computed by an expression from inputs, parameters and other derived values.
 DERIVED_COLUMNS = [
-    ("id", "Mã", []), ("label", "Tên giá trị", ["tên"]), ("type", "Kiểu", []), ("unit", "Đơn vị tính", ["đơn vị"]),
-    ("value", "Biểu thức tính", ["biểu thức", "công thức", "value"]), ("help", "Hướng dẫn", []),
+    ("id", "Mã", []),
+    ("label", "Tên giá trị", ["tên"]),
+    ("type", "Kiểu", []),
+    ("unit", "Đơn vị tính", ["đơn vị"]),
+    ("value", "Biểu thức tính", ["biểu thức", "công thức", "value"]),
+    ("help", "Hướng dẫn", []),
 ]
 INFO_FIELDS = [
-    ("id", "Mã bộ tiêu chí"), ("title", "Tên bộ tiêu chí"), ("version", "Phiên bản"), ("note", "Ghi chú"),
-    ("scale", "Thang điểm"), ("report", "Công bố (points / index / points-percent)"),
-    ("decimals", "Số chữ số thập phân"), ("rank_on", "Xếp hạng theo (full / shown)"),
+    ("id", "Mã bộ tiêu chí"),
+    ("title", "Tên bộ tiêu chí"),
+    ("version", "Phiên bản"),
+    ("note", "Ghi chú"),
+    ("scale", "Thang điểm"),
+    ("report", "Công bố (points / index / points-percent)"),
+    ("decimals", "Số chữ số thập phân"),
+    ("rank_on", "Xếp hạng theo (full / shown)"),
     ("ties", "Quy tắc đồng điểm (shared / dense / input-order / mã tiêu chí)"),
 ]
-GROUP_COLUMNS = [("id", "Mã", []), ("name", "Tên khối", ["tên"]), ("aliases", "Tên gọi khác", []),
-                 ("ranked", "Xếp hạng", []), ("reason", "Lý do không xếp hạng", ["lý do"])]
-LEVEL_COLUMNS = [("group", "Khối (để trống: cả bộ)", ["khối"]), ("id", "Mã", []), ("name", "Tên mức", ["tên"]),
-                 ("min", "Từ", []), ("below", "Đến dưới", []), ("max", "Đến (gồm cả)", ["đến"])]
-PILLAR_COLUMNS = [("id", "Mã", []), ("name", "Tên trụ cột", ["tên"]), ("criteria", "Các tiêu chí (mã)", ["tiêu chí"]),
-                  ("description", "Mô tả", [])]
-LEGAL_COLUMNS = [("number", "Số, ký hiệu", ["số"]), ("date", "Ngày (YYYY-MM-DD)", ["ngày"]),
-                 ("issuer", "Cơ quan, người ban hành", ["cơ quan ban hành"]), ("title", "Trích yếu", [])]
+GROUP_COLUMNS = [
+    ("id", "Mã", []),
+    ("name", "Tên khối", ["tên"]),
+    ("aliases", "Tên gọi khác", []),
+    ("ranked", "Xếp hạng", []),
+    ("reason", "Lý do không xếp hạng", ["lý do"]),
+]
+LEVEL_COLUMNS = [
+    ("group", "Khối (để trống: cả bộ)", ["khối"]),
+    ("id", "Mã", []),
+    ("name", "Tên mức", ["tên"]),
+    ("min", "Từ", []),
+    ("below", "Đến dưới", []),
+    ("max", "Đến (gồm cả)", ["đến"]),
+]
+PILLAR_COLUMNS = [
+    ("id", "Mã", []),
+    ("name", "Tên trụ cột", ["tên"]),
+    ("criteria", "Các tiêu chí (mã)", ["tiêu chí"]),
+    ("description", "Mô tả", []),
+]
+LEGAL_COLUMNS = [
+    ("number", "Số, ký hiệu", ["số"]),
+    ("date", "Ngày (YYYY-MM-DD)", ["ngày"]),
+    ("issuer", "Cơ quan, người ban hành", ["cơ quan ban hành"]),
+    ("title", "Trích yếu", []),
+]
 
 YES = {"có", "x", "1", "yes", "true", "đúng"}
 NO = {"không", "0", "no", "false", "sai", ""}
@@ -152,8 +208,21 @@ def _numbering(fw: Framework) -> dict[str, str]:
 
 def _roman(n: int) -> str:
     out = ""
-    for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-                           (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    for value, letters in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while n >= value:
             out, n = out + letters, n - value
     return out
@@ -175,15 +244,26 @@ def criteria_rows(fw: Framework) -> list[dict]:
             flags.append(FLAGS["not_applicable"])
         rtype, ins, params = _rule_cells(c, fw) if c.rule is not None else ("", "", "")
         source = getattr(c, "data_source", "")
-        rows.append({
-            "depth": c.depth, "so": numbers[c.id], "id": c.id, "title": c.title, "max": c.max_points,
-            "description": c.description, "evidence": c.evidence,
-            "source": sources.get(source, source), "verified_by": getattr(c, "verified_by", ""),
-            "prepared_by": getattr(c, "prepared_by", ""),
-            "groups": "" if c.groups == parent_groups else ", ".join(g.id for g in fw.groups if g.id in c.groups),
-            "rule": rtype, "inputs": ins, "params": params, "flags": ", ".join(flags),
-            "when": c.when.text if c.when is not None else "",
-        })
+        rows.append(
+            {
+                "depth": c.depth,
+                "so": numbers[c.id],
+                "id": c.id,
+                "title": c.title,
+                "max": c.max_points,
+                "description": c.description,
+                "evidence": c.evidence,
+                "source": sources.get(source, source),
+                "verified_by": getattr(c, "verified_by", ""),
+                "prepared_by": getattr(c, "prepared_by", ""),
+                "groups": "" if c.groups == parent_groups else ", ".join(g.id for g in fw.groups if g.id in c.groups),
+                "rule": rtype,
+                "inputs": ins,
+                "params": params,
+                "flags": ", ".join(flags),
+                "when": c.when.text if c.when is not None else "",
+            }
+        )
     return rows
 
 
@@ -220,15 +300,35 @@ def export_workbook(fw: Framework, out: str | Path) -> Path:
     info = wb.create_sheet(INFO_SHEET)
     info.append(["Trường", "Giá trị"])
     ties = fw.ties if isinstance(fw.ties, str) else ", ".join(fw.ties)
-    values = {"id": fw.id, "title": fw.title, "version": fw.version, "note": fw.note, "scale": fw.scale_points,
-              "report": fw.report, "decimals": fw.decimals, "rank_on": fw.rank_on, "ties": ties}
+    values = {
+        "id": fw.id,
+        "title": fw.title,
+        "version": fw.version,
+        "note": fw.note,
+        "scale": fw.scale_points,
+        "report": fw.report,
+        "decimals": fw.decimals,
+        "rank_on": fw.rank_on,
+        "ties": ties,
+    }
     for key, head in INFO_FIELDS:
         info.append([head, _cell(values[key])])
     info.column_dimensions["A"].width, info.column_dimensions["B"].width = 44, 90
 
-    sheet(wb.create_sheet(GROUPS_SHEET), GROUP_COLUMNS, [
-        {"id": g.id, "name": g.name, "aliases": "; ".join(g.aliases), "ranked": "có" if g.ranked else "không",
-         "reason": g.not_ranked_reason} for g in fw.groups])
+    sheet(
+        wb.create_sheet(GROUPS_SHEET),
+        GROUP_COLUMNS,
+        [
+            {
+                "id": g.id,
+                "name": g.name,
+                "aliases": "; ".join(g.aliases),
+                "ranked": "có" if g.ranked else "không",
+                "reason": g.not_ranked_reason,
+            }
+            for g in fw.groups
+        ],
+    )
     level_rows = [_level_row("", lv) for lv in fw.levels]
     for g in fw.groups:
         level_rows += [_level_row(g.id, lv) for lv in g.levels or ()]
@@ -238,14 +338,27 @@ def export_workbook(fw: Framework, out: str | Path) -> Path:
         sheet(wb.create_sheet(PARAMS_SHEET), PARAM_COLUMNS, [_param_row(p) for p in fw.params.values()])
     declared = [d for d in fw.derived.values() if "." not in d.id]  # inline ones stay in their rule's cell
     if declared:
-        sheet(wb.create_sheet(DERIVED_SHEET), DERIVED_COLUMNS, [
-            {"id": d.id, "label": d.label, "type": d.type, "unit": d.unit, "value": d.expr.text, "help": d.help}
-            for d in declared])
-    sheet(wb.create_sheet(PILLARS_SHEET), PILLAR_COLUMNS, [
-        {"id": p.id, "name": p.name, "criteria": ", ".join(p.criteria), "description": p.description}
-        for p in fw.pillars])
-    sheet(wb.create_sheet(LEGAL_SHEET), LEGAL_COLUMNS, [
-        {"number": b.number, "date": b.date, "issuer": b.issuer, "title": b.title} for b in fw.legal_basis])
+        sheet(
+            wb.create_sheet(DERIVED_SHEET),
+            DERIVED_COLUMNS,
+            [
+                {"id": d.id, "label": d.label, "type": d.type, "unit": d.unit, "value": d.expr.text, "help": d.help}
+                for d in declared
+            ],
+        )
+    sheet(
+        wb.create_sheet(PILLARS_SHEET),
+        PILLAR_COLUMNS,
+        [
+            {"id": p.id, "name": p.name, "criteria": ", ".join(p.criteria), "description": p.description}
+            for p in fw.pillars
+        ],
+    )
+    sheet(
+        wb.create_sheet(LEGAL_SHEET),
+        LEGAL_COLUMNS,
+        [{"number": b.number, "date": b.date, "issuer": b.issuer, "title": b.title} for b in fw.legal_basis],
+    )
     out = Path(out)
     wb.save(out)
     return out
@@ -253,23 +366,37 @@ def export_workbook(fw: Framework, out: str | Path) -> Path:
 
 def _cell(value):
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value) if len(str(value)) < 16 else str(value)
+        return (
+            int(value) if value == value.to_integral_value() else float(value) if len(str(value)) < 16 else str(value)
+        )
     return value
 
 
 def _level_row(group: str, lv: Level) -> dict:
-    return {"group": group, "id": lv.id, "name": lv.name, "min": _cell(Decimal(plain(lv.min))),
-            "below": "" if lv.below is None else _cell(Decimal(plain(lv.below))),
-            "max": "" if lv.max is None else _cell(Decimal(plain(lv.max)))}
+    return {
+        "group": group,
+        "id": lv.id,
+        "name": lv.name,
+        "min": _cell(Decimal(plain(lv.min))),
+        "below": "" if lv.below is None else _cell(Decimal(plain(lv.below))),
+        "max": "" if lv.max is None else _cell(Decimal(plain(lv.max))),
+    }
 
 
 def _input_row(i: Input) -> dict:
-    return {"id": i.id, "label": i.label, "type": i.type, "unit": i.unit,
-            "min": "" if i.min is None or (i.min == 0 and i.type != "yesno") else plain(i.min),
-            "max": "" if i.max is None or (i.type == "ratio" and plain(i.max) == "1") else plain(i.max),
-            "at_most": i.at_most or "", "evidence": "có" if i.evidence else "",
-            "options": "; ".join(f"{o.id}: {o.label}" for o in i.options), "help": i.help,
-            "survey": "; ".join(f"{o.id}: {o.label} = {plain(o.weight)}" for o in i.survey)}
+    return {
+        "id": i.id,
+        "label": i.label,
+        "type": i.type,
+        "unit": i.unit,
+        "min": "" if i.min is None or (i.min == 0 and i.type != "yesno") else plain(i.min),
+        "max": "" if i.max is None or (i.type == "ratio" and plain(i.max) == "1") else plain(i.max),
+        "at_most": i.at_most or "",
+        "evidence": "có" if i.evidence else "",
+        "options": "; ".join(f"{o.id}: {o.label}" for o in i.options),
+        "help": i.help,
+        "survey": "; ".join(f"{o.id}: {o.label} = {plain(o.weight)}" for o in i.survey),
+    }
 
 
 def _param_row(p) -> dict:
@@ -280,8 +407,16 @@ def _param_row(p) -> dict:
         default = "" if p.default is None else plain(p.default)
         lo = "" if p.min is None else plain(p.min)
         hi = "" if p.max is None else plain(p.max)
-    return {"id": p.id, "label": p.label, "type": p.type, "unit": p.unit, "min": lo, "max": hi,
-            "default": default, "help": p.help}
+    return {
+        "id": p.id,
+        "label": p.label,
+        "type": p.type,
+        "unit": p.unit,
+        "min": lo,
+        "max": hi,
+        "default": default,
+        "help": p.help,
+    }
 
 
 def export_docx(fw: Framework, out):
@@ -296,8 +431,15 @@ def export_docx(fw: Framework, out):
         b = fw.legal_basis[0]
         L.para(doc, f"(Kèm theo {b.cite()})", italic=True, align="center", size=13, after=6)
     L.para(doc, f"Thang điểm: {plain(fw.scale)} điểm.", size=13, align="left", after=6)
-    heads = ["STT", "Chỉ số / tiêu chí", "Điểm tối đa", "Cách xác định và tính điểm", "Tài liệu kiểm chứng",
-             "Nguồn thu thập dữ liệu", "Đơn vị phối hợp xác minh"]
+    heads = [
+        "STT",
+        "Chỉ số / tiêu chí",
+        "Điểm tối đa",
+        "Cách xác định và tính điểm",
+        "Tài liệu kiểm chứng",
+        "Nguồn thu thập dữ liệu",
+        "Đơn vị phối hợp xác minh",
+    ]
     widths = [14, 62, 16, 78, 40, 24, 28]  # 262 mm: A4 landscape less 20 + 15 mm margins
     t = L.table(doc, widths)
     row = L.add_row(t, header=True)
@@ -339,8 +481,11 @@ class CellProblem:
     expected: str
 
     def __str__(self) -> str:
-        where = f"trang '{self.sheet}'" + (f", dòng {self.row}" if self.row else "") + (
-            f", cột '{self.column}'" if self.column else "")
+        where = (
+            f"trang '{self.sheet}'"
+            + (f", dòng {self.row}" if self.row else "")
+            + (f", cột '{self.column}'" if self.column else "")
+        )
         return f"{self.file}: {where}: {self.expected}"
 
 
@@ -358,8 +503,10 @@ class ImportResult:
     warnings: list[str]
 
     def yaml(self) -> str:
-        head = ("# Bộ tiêu chí đọc từ bảng chỉ số bằng `xephang framework import`; kiểm tra bằng "
-                "`xephang framework check`.\n")
+        head = (
+            "# Bộ tiêu chí đọc từ bảng chỉ số bằng `xephang framework import`; kiểm tra bằng "
+            "`xephang framework check`.\n"
+        )
         return head + yaml.safe_dump(self.data, allow_unicode=True, sort_keys=False, width=110)
 
 
@@ -381,8 +528,11 @@ class _Sheet:
         if not self.header_row:
             want = ", ".join(f"'{self.heads[r]}'" for r in required) or ", ".join(f"'{h}'" for _, h, _ in columns[:3])
             self.fail(None, "", f"không tìm thấy dòng tiêu đề có các cột {want} trong 15 dòng đầu")
-        self.rows = [(k, row) for k, row in enumerate(rows[self.header_row:], start=self.header_row + 1)
-                     if any(v not in (None, "") for v in row)]
+        self.rows = [
+            (k, row)
+            for k, row in enumerate(rows[self.header_row :], start=self.header_row + 1)
+            if any(v not in (None, "") for v in row)
+        ]
 
     def fail(self, row: int | None, key: str, expected: str) -> None:
         self.problems.append(CellProblem(self.file, self.name, row, self.heads.get(key, key), expected))
@@ -475,7 +625,9 @@ def import_workbook(path: str | Path) -> ImportResult:
     if (ws := find(LEGAL_SHEET, required=False)) is not None:
         s = _Sheet(file, ws, LEGAL_COLUMNS, problems, ("number", "date"))
         if s.rows:
-            data["legal_basis"] = [{k: s.get(row, k) for k, _, _ in LEGAL_COLUMNS if s.get(row, k)} for _, row in s.rows]
+            data["legal_basis"] = [
+                {k: s.get(row, k) for k, _, _ in LEGAL_COLUMNS if s.get(row, k)} for _, row in s.rows
+            ]
     group_ids: list[str] = []
     if (ws := find(GROUPS_SHEET)) is not None:
         data["groups"] = _read_groups(file, ws, problems)
@@ -500,8 +652,11 @@ def import_workbook(path: str | Path) -> ImportResult:
         s = _Sheet(file, ws, PILLAR_COLUMNS, problems, ("id", "criteria"))
         pillars = []
         for _k, row in s.rows:
-            p = {"id": s.get(row, "id"), "name": s.get(row, "name"),
-                 "criteria": [c.strip() for c in s.get(row, "criteria").split(",") if c.strip()]}
+            p = {
+                "id": s.get(row, "id"),
+                "name": s.get(row, "name"),
+                "criteria": [c.strip() for c in s.get(row, "criteria").split(",") if c.strip()],
+            }
             if s.get(row, "description"):
                 p["description"] = s.get(row, "description")
             pillars.append(p)
@@ -548,7 +703,9 @@ def _read_info(file, ws, problems) -> dict:
             try:
                 d = Decimal(text.replace(",", "."))
             except InvalidOperation:
-                problems.append(CellProblem(file, ws.title, k, "Giá trị", f"'{row[0]}' cần một số, không phải '{text}'"))
+                problems.append(
+                    CellProblem(file, ws.title, k, "Giá trị", f"'{row[0]}' cần một số, không phải '{text}'")
+                )
                 continue
             if key == "decimals":
                 out["rounding"] = {"decimals": int(d)}
@@ -561,10 +718,20 @@ def _read_info(file, ws, problems) -> dict:
             out[key] = text
     for key in ("id", "title", "scale"):
         if key not in out:
-            problems.append(CellProblem(file, ws.title, None, "Giá trị",
-                                        f"thiếu '{dict(INFO_FIELDS)[key]}' (cột A tên trường, cột B giá trị)"))
-    return dict(sorted(out.items(), key=lambda kv: [k for k, _ in INFO_FIELDS].index(kv[0])
-                       if kv[0] in dict(INFO_FIELDS) else 5))
+            problems.append(
+                CellProblem(
+                    file,
+                    ws.title,
+                    None,
+                    "Giá trị",
+                    f"thiếu '{dict(INFO_FIELDS)[key]}' (cột A tên trường, cột B giá trị)",
+                )
+            )
+    return dict(
+        sorted(
+            out.items(), key=lambda kv: [k for k, _ in INFO_FIELDS].index(kv[0]) if kv[0] in dict(INFO_FIELDS) else 5
+        )
+    )
 
 
 def _read_groups(file, ws, problems) -> list[dict]:
@@ -748,8 +915,10 @@ def _read_criteria(file, ws, problems, warnings, rows_of) -> list[dict]:
                 if key in supported:
                     c[key] = s.get(row, key)
                 else:
-                    warnings.append(f"{file}: trang '{s.name}', dòng {k}: cột '{s.heads[key]}' chưa có trường "
-                                    "tương ứng trong bộ tiêu chí, đã bỏ qua")
+                    warnings.append(
+                        f"{file}: trang '{s.name}', dòng {k}: cột '{s.heads[key]}' chưa có trường "
+                        "tương ứng trong bộ tiêu chí, đã bỏ qua"
+                    )
         if text := s.get(row, "source"):
             key = by_label.get(fold(text))
             if key and "source" in supported:
@@ -779,7 +948,9 @@ def _check_shape(s: _Sheet, items: list[dict], rows_of) -> None:
         elif "criteria" in c and "rule" in c:
             s.fail(k, "rule", "dòng có tiêu chí thành phần thì không có quy tắc riêng (để trống 'Loại quy tắc')")
         if "criteria" not in c and "rule" not in c and k is not None:
-            s.fail(k, "rule", "tiêu chí không có tiêu chí thành phần cần 'Loại quy tắc' (" + ", ".join(RULE_NAMES) + ")")
+            s.fail(
+                k, "rule", "tiêu chí không có tiêu chí thành phần cần 'Loại quy tắc' (" + ", ".join(RULE_NAMES) + ")"
+            )
         if "criteria" not in c and "max" not in c and k is not None:
             s.fail(k, "max", "tiêu chí lá cần điểm tối đa")
         _check_shape(s, c.get("criteria", []), rows_of)
@@ -818,8 +989,12 @@ def _read_rule(s: _Sheet, k: int, row, rtext: str) -> dict | None:
     params = s.get(row, "params")
     rule: dict = {"type": rtype}
     if not ins:
-        s.fail(k, "inputs", "cần mã chỉ tiêu nhập mà quy tắc đọc" + (" (với 'formula': biểu thức tính điểm)"
-                                                                     if rtype == "formula" else ""))
+        s.fail(
+            k,
+            "inputs",
+            "cần mã chỉ tiêu nhập mà quy tắc đọc"
+            + (" (với 'formula': biểu thức tính điểm)" if rtype == "formula" else ""),
+        )
         return None
     if rtype == "formula":
         rule["points"] = ins
@@ -859,8 +1034,10 @@ def _read_rule(s: _Sheet, k: int, row, rtext: str) -> dict | None:
             return None
         rule["points"] = {a: _yaml_number(v) for a, v in points.items()}
     elif rtype in ("yesno", "count"):
-        names = {"yesno": {"có": "yes", "yes": "yes", "không": "no", "no": "no"},
-                 "count": {"mỗi": "per", "per": "per", "tối đa": "cap", "cap": "cap"}}[rtype]
+        names = {
+            "yesno": {"có": "yes", "yes": "yes", "không": "no", "no": "no"},
+            "count": {"mỗi": "per", "per": "per", "tối đa": "cap", "cap": "cap"},
+        }[rtype]
         names = {fold(a): b for a, b in names.items()}
         for a, b in pairs:
             key = names.get(fold(a))

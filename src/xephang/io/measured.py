@@ -107,10 +107,24 @@ def write_stamps(data_path: str | Path, fw: Framework, figures: list[MeasuredFig
     old = yaml.safe_load(stamps_path.read_text(encoding="utf-8")) if stamps_path.exists() else None
     new = {(f.unit, f.input_id) for f in figures}
     kept = [e for e in (old or {}).get("figures", []) if (e.get("unit"), e.get("input")) not in new]
-    stamps = {"framework": fw.id, "data": data_path.name, "figures": kept + [
-        {"unit": f.unit, "input": f.input_id, "value": f.text, "source": f.source, "date": f.date,
-         "feed": feed, "imported": dt.date.today().isoformat(),
-         **({"answers": f.answers} if f.answers else {})} for f in figures]}
+    stamps = {
+        "framework": fw.id,
+        "data": data_path.name,
+        "figures": kept
+        + [
+            {
+                "unit": f.unit,
+                "input": f.input_id,
+                "value": f.text,
+                "source": f.source,
+                "date": f.date,
+                "feed": feed,
+                "imported": dt.date.today().isoformat(),
+                **({"answers": f.answers} if f.answers else {}),
+            }
+            for f in figures
+        ],
+    }
     stamps_path.write_text(yaml.safe_dump(stamps, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return stamps_path
 
@@ -130,8 +144,11 @@ def read_stamps(data_path: str | Path) -> dict[tuple[str, str], dict]:
         raise XephangError(f"{stamps_path.name}: không đọc được ({e})") from None
     if not isinstance(doc, dict) or doc.get("data") != data_path.name:
         return {}
-    return {(fold(str(e.get("unit", ""))), str(e.get("input", ""))): e
-            for e in doc.get("figures") or [] if isinstance(e, dict)}
+    return {
+        (fold(str(e.get("unit", ""))), str(e.get("input", ""))): e
+        for e in doc.get("figures") or []
+        if isinstance(e, dict)
+    }
 
 
 def read_feed(path: str | Path, fw: Framework, units: dict[str, str], sheet: str | None = None) -> list[MeasuredFigure]:
@@ -166,19 +183,30 @@ def read_feed(path: str | Path, fw: Framework, units: dict[str, str], sheet: str
 
         def text(c: int | None, cells: list = cells) -> str:
             return "" if c is None or cells[c] is None else nfc(str(cells[c])).strip()
+
         unit = units.get(fold(text(c_unit)))
         if unit is None:
-            bad(c_unit, f"'{text(c_unit)}' không phải đơn vị của kỳ đánh giá" if text(c_unit) else "ô trống; cần tên đơn vị")
+            bad(
+                c_unit,
+                f"'{text(c_unit)}' không phải đơn vị của kỳ đánh giá" if text(c_unit) else "ô trống; cần tên đơn vị",
+            )
             continue
         iid = by_name.get(fold(text(c_ind)))
         if iid is None:
-            bad(c_ind, f"'{text(c_ind)}' không phải chỉ tiêu của bộ tiêu chí '{fw.id}'" if text(c_ind)
-                else "ô trống; cần mã hoặc tên chỉ tiêu")
+            bad(
+                c_ind,
+                f"'{text(c_ind)}' không phải chỉ tiêu của bộ tiêu chí '{fw.id}'"
+                if text(c_ind)
+                else "ô trống; cần mã hoặc tên chỉ tiêu",
+            )
             continue
         inp = fw.inputs[iid]
         if iid not in measured:
-            bad(c_ind, f"chỉ tiêu '{inp.label}' do đơn vị tự báo cáo, không nhập từ tệp số liệu đo (bộ tiêu chí "
-                       "ghi source: system-measured hoặc survey cho chỉ tiêu đo)")
+            bad(
+                c_ind,
+                f"chỉ tiêu '{inp.label}' do đơn vị tự báo cáo, không nhập từ tệp số liệu đo (bộ tiêu chí "
+                "ghi source: system-measured hoặc survey cho chỉ tiêu đo)",
+            )
             continue
         date = ""
         if c_date is not None and text(c_date):
@@ -194,8 +222,11 @@ def read_feed(path: str | Path, fw: Framework, units: dict[str, str], sheet: str
                 continue
             opt = next((o for o in inp.survey if fold(option) in (fold(o.id), fold(o.label))), None)
             if opt is None:
-                bad(c_opt, f"'{option}' không phải phương án của '{inp.label}'; cần một trong: "
-                           + ", ".join(f"'{o.label}'" for o in inp.survey))
+                bad(
+                    c_opt,
+                    f"'{option}' không phải phương án của '{inp.label}'; cần một trong: "
+                    + ", ".join(f"'{o.label}'" for o in inp.survey),
+                )
                 continue
             try:
                 n = _value(table, row_n, c_val, cells[c_val], Input("so_phieu", "số phiếu trả lời", "count"))
@@ -228,8 +259,10 @@ def read_feed(path: str | Path, fw: Framework, units: dict[str, str], sheet: str
             inp = fw.inputs[fig.input_id]
             total = sum(fig.answers.values())
             if total == 0:
-                problems.append(f"{Location(table.file, table.sheet, fig.rows[0])}: '{inp.label}' của "
-                                f"'{fig.unit}' không có phiếu trả lời nào")
+                problems.append(
+                    f"{Location(table.file, table.sheet, fig.rows[0])}: '{inp.label}' của "
+                    f"'{fig.unit}' không có phiếu trả lời nào"
+                )
                 continue
             weights = {o.id: o.weight for o in inp.survey}
             fig.answers = {o.id: fig.answers.get(o.id, 0) for o in inp.survey}
@@ -279,8 +312,9 @@ def period_units(path: str | Path, sheet: str | None = None) -> dict[str, str]:
     return {fold(str(c[k])): nfc(str(c[k])).strip() for _, c in table.rows if k < len(c) and c[k]}
 
 
-def merge_into_period_file(path: str | Path, fw: Framework, figures: list[MeasuredFigure],
-                           sheet: str | None = None) -> int:
+def merge_into_period_file(
+    path: str | Path, fw: Framework, figures: list[MeasuredFigure], sheet: str | None = None
+) -> int:
     """Write the figures into a period file (CSV or .xlsx), in the columns of their inputs (added,
     headed by the input's id, where the file has none). All or nothing: the result is checked by the
     period reader before it replaces the file. Returns the number of cells written."""
@@ -342,7 +376,7 @@ def _merge_csv(src: Path, dst: Path, wanted: dict, names: dict[str, str]) -> int
     unit_col, cols, added = _columns(rows[head_at], names, wanted)
     rows[head_at] = rows[head_at] + added
     written = 0
-    for r in rows[head_at + 1:]:
+    for r in rows[head_at + 1 :]:
         if not any(str(c).strip() for c in r):
             continue
         r.extend([""] * (len(rows[head_at]) - len(r)))

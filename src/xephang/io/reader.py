@@ -422,8 +422,10 @@ def resolve_columns(table: Table, framework: Framework) -> Columns:
         if k in by_key:
             iid = by_key[k].id
             if iid in input_cols:
-                raise InputError(table.where(row=1, col=i),
-                                 f"cột này và cột '{table.header[input_cols[iid]]}' cùng là chỉ tiêu '{iid}'")
+                raise InputError(
+                    table.where(row=1, col=i),
+                    f"cột này và cột '{table.header[input_cols[iid]]}' cùng là chỉ tiêu '{iid}'",
+                )
             input_cols[iid] = i
     for i, k in enumerate(keys):
         if i in (group_col, unit_col, total_col) or k in by_key or k in IGNORED_HEADERS or not k:
@@ -520,13 +522,14 @@ class _PeriodReader:
             if row_error is not None:
                 problems.append(row_error)
             if problems and self.max_errors > 1:
-                raise InputErrors(problems[:self.max_errors], limit_reached=len(problems) > self.max_errors)
+                raise InputErrors(problems[: self.max_errors], limit_reached=len(problems) > self.max_errors)
         if row_error is not None:
             raise row_error
         if not units:
             raise InputError(table.where(), "không có dòng dữ liệu nào dưới dòng tiêu đề")
-        return PeriodData(source=table.file, kind=kind, units=units, values=values,
-                          not_applicable=not_applicable, sheet=table.sheet)
+        return PeriodData(
+            source=table.file, kind=kind, units=units, values=values, not_applicable=not_applicable, sheet=table.sheet
+        )
 
     def _inputs(self, units, unit_cells, values, not_applicable) -> list[InputError]:
         """Every input's column, read whole in file order for the units whose form holds it; the
@@ -545,10 +548,15 @@ class _PeriodReader:
                 if inp.id in self.input_cols:
                     readers.setdefault(inp.id, []).append(gid)
                 else:
-                    problems.append(((indices[0], 0, k), InputError(
-                        table.where(row=1),
-                        f"thiếu cột '{inp.id}' ({inp.label}), cần cho các đơn vị thuộc khối '{gid}'",
-                    )))
+                    problems.append(
+                        (
+                            (indices[0], 0, k),
+                            InputError(
+                                table.where(row=1),
+                                f"thiếu cột '{inp.id}' ({inp.label}), cần cho các đơn vị thuộc khối '{gid}'",
+                            ),
+                        )
+                    )
         # One pass of C over the rows makes the columns; each is read for all its units at once.
         columns = list(zip(*unit_cells)) if readers else []
         group_of = [u.group for u in units]
@@ -576,17 +584,15 @@ class _PeriodReader:
             suspects = set()
             for part, whole in pairs:
                 pv, wv = values[part.id], values[whole.id]
-                suspects.update(
-                    i for i in indices if pv[i] is not None and wv[i] is not None and pv[i] > wv[i]
-                )
-            for i in sorted(suspects)[:1 if self.max_errors == 1 else None]:
+                suspects.update(i for i in indices if pv[i] is not None and wv[i] is not None and pv[i] > wv[i])
+            for i in sorted(suspects)[: 1 if self.max_errors == 1 else None]:
                 names = {iid for pair in pairs for iid in (pair[0].id, pair[1].id)}
                 iid, message = validate_unit(fw, gid, {n: values[n][i] for n in names}, pairs)[0]
                 order_in_form = {inp.id: k for k, inp in enumerate(fw.inputs_for(gid))}
                 where = table.where(units[i].row, self.input_cols[iid])
                 problems.append(((i, 1, order_in_form[iid]), InputError(where, message)))
         problems.sort(key=lambda p: p[0])
-        return [error for _, error in problems[:1 if self.max_errors == 1 else None]]
+        return [error for _, error in problems[: 1 if self.max_errors == 1 else None]]
 
     def _column(self, inp, col, indices, units, cells, not_applicable):
         """One input's cells for the units at ``indices`` (file order): their values, and [(unit
@@ -636,11 +642,16 @@ class _PeriodReader:
                 if gid not in marks:
                     marks[gid] = _na_marks(self.fw, gid, inp.id)
                 if not marks[gid]:
-                    refused.append((i, InputError(
-                        self.table.where(units[i].row, col),
-                        f"'{_text(cells[n])}': chỉ tiêu '{inp.label}' thuộc tiêu chí không được phép "
-                        "đánh dấu 'không áp dụng'",
-                    )))
+                    refused.append(
+                        (
+                            i,
+                            InputError(
+                                self.table.where(units[i].row, col),
+                                f"'{_text(cells[n])}': chỉ tiêu '{inp.label}' thuộc tiêu chí không được phép "
+                                "đánh dấu 'không áp dụng'",
+                            ),
+                        )
+                    )
                     if self.max_errors == 1:
                         return column, refused
                     continue

@@ -52,8 +52,15 @@ BOUNDS_FILL = PatternFill("solid", fgColor="F2F2F2")
 ENTRY_FILL = PatternFill("solid", fgColor="FFFDE7")  # where the unit writes
 THIN = Side(style="thin", color="BFBFBF")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-KINDS = {"count": "số nguyên", "number": "số", "ratio": "tỷ lệ", "yesno": "có/không", "choice": "lựa chọn",
-         "points": "điểm", "list": "danh sách"}
+KINDS = {
+    "count": "số nguyên",
+    "number": "số",
+    "ratio": "tỷ lệ",
+    "yesno": "có/không",
+    "choice": "lựa chọn",
+    "points": "điểm",
+    "list": "danh sách",
+}
 
 
 @dataclass
@@ -83,8 +90,14 @@ def form_inputs(fw: Framework, groups) -> list[Input]:
     return list(inputs.values())
 
 
-def unit_form(fw: Framework, group: str | None = None, rows: list[FormRow] | None = None, *,
-              title: str | None = None, stamp: str | None = None) -> Workbook:
+def unit_form(
+    fw: Framework,
+    group: str | None = None,
+    rows: list[FormRow] | None = None,
+    *,
+    title: str | None = None,
+    stamp: str | None = None,
+) -> Workbook:
     """The form for units of ``group`` (every group's columns when None), prefilled with ``rows``."""
     groups = [fw.group(group)] if group else list(fw.groups)
     if group and groups[0] is None:
@@ -99,8 +112,10 @@ def unit_form(fw: Framework, group: str | None = None, rows: list[FormRow] | Non
 
         wb.custom_doc_props.append(StringProperty(name=STAMP_PROPERTY, value=stamp))
     head = title or f"Biểu mẫu số liệu — {fw.title}"
-    note = (f"Mỗi đơn vị một dòng, từ dòng {FIRST_ROW}; không sửa dòng {ID_ROW} (mã cột). Giá trị hợp lệ ghi ở "
-            f"dòng {BOUNDS_ROW}; cách ghi từng cột xem trang '{GUIDE_SHEET}'.")
+    note = (
+        f"Mỗi đơn vị một dòng, từ dòng {FIRST_ROW}; không sửa dòng {ID_ROW} (mã cột). Giá trị hợp lệ ghi ở "
+        f"dòng {BOUNDS_ROW}; cách ghi từng cột xem trang '{GUIDE_SHEET}'."
+    )
     # The title over the two columns that every printed page repeats (so it is never cut), the note
     # beside it (on the first page).
     ws.cell(TITLE_ROW, 1, xlsx_text(head)).font = Font(bold=True, size=11)
@@ -115,15 +130,18 @@ def unit_form(fw: Framework, group: str | None = None, rows: list[FormRow] | Non
     group_hint = "; ".join(g.id for g in groups) if len(groups) > 1 else f"{g0.id} ({g0.name})"
     labels = ["Khối", "Cơ quan, đơn vị"] + [i.label for i in inputs]
     bounds = [f"mã khối: {group_hint}", "tên đầy đủ của đơn vị"] + [
-        input_bounds(i, fw.inputs.get(i.at_most) if i.at_most else None) for i in inputs]
+        input_bounds(i, fw.inputs.get(i.at_most) if i.at_most else None) for i in inputs
+    ]
     ids = [GROUP_ID, UNIT_ID] + [i.id for i in inputs]
     widths = [max(12, min(24, max(len(g.id) for g in groups) + 2)), 36] + [18] * len(inputs)
     for col, (label, bound, key, width) in enumerate(zip(labels, bounds, ids, widths), start=1):
         letter = get_column_letter(col)
         ws.column_dimensions[letter].width = width
-        for row, value, font, fill in ((LABEL_ROW, label, Font(bold=True), HEAD_FILL),
-                                       (BOUNDS_ROW, bound, Font(italic=True, size=9, color="404040"), BOUNDS_FILL),
-                                       (ID_ROW, key, Font(size=8, color="808080"), BOUNDS_FILL)):
+        for row, value, font, fill in (
+            (LABEL_ROW, label, Font(bold=True), HEAD_FILL),
+            (BOUNDS_ROW, bound, Font(italic=True, size=9, color="404040"), BOUNDS_FILL),
+            (ID_ROW, key, Font(size=8, color="808080"), BOUNDS_FILL),
+        ):
             cell = ws.cell(row, col, xlsx_text(value))
             cell.font, cell.fill, cell.border = font, fill, BOX
             cell.alignment = Alignment(wrap_text=row != ID_ROW, vertical="top")
@@ -175,8 +193,13 @@ def _restrict(ws, letter: str, last: int, choices: list[str], label: str, prompt
     # Excel refuses a list longer than 255 characters written inline; such a column gets the message only.
     inline = '"' + ",".join(c.replace('"', "'") for c in choices) + '"'
     fits = len(inline) <= 255 and not any("," in c for c in choices)
-    dv = DataValidation(type="list" if fits else None, formula1=inline if fits else None, allow_blank=True,
-                        showInputMessage=True, showErrorMessage=fits)
+    dv = DataValidation(
+        type="list" if fits else None,
+        formula1=inline if fits else None,
+        allow_blank=True,
+        showInputMessage=True,
+        showErrorMessage=fits,
+    )
     dv.promptTitle, dv.prompt = _title(label), _cut(prompt, 250)
     dv.errorTitle, dv.error = "Giá trị không hợp lệ", _cut("Cần một trong: " + ", ".join(choices), 250)
     ws.add_data_validation(dv)
@@ -213,8 +236,12 @@ def _guide(wb: Workbook, fw: Framework, groups, inputs: list[Input], bounds: lis
     guide = wb.create_sheet(GUIDE_SHEET)
     guide.append([xlsx_text(f"{fw.title} ({fw.id})")])
     guide["A1"].font = Font(bold=True, size=13)
-    guide.append([f"Trang '{FORM_SHEET}': mỗi đơn vị một dòng, từ dòng {FIRST_ROW}. Dòng {ID_ROW} (mã cột) giữ nguyên. "
-                  "Tiêu chí không áp dụng với đơn vị (nếu bộ tiêu chí cho phép): ghi 'không áp dụng'."])
+    guide.append(
+        [
+            f"Trang '{FORM_SHEET}': mỗi đơn vị một dòng, từ dòng {FIRST_ROW}. Dòng {ID_ROW} (mã cột) giữ nguyên. "
+            "Tiêu chí không áp dụng với đơn vị (nếu bộ tiêu chí cho phép): ghi 'không áp dụng'."
+        ]
+    )
     guide.append([])
     guide.append(["Mã cột", "Cột", "Chỉ tiêu", "Kiểu", "Giá trị hợp lệ", "Đơn vị tính", "Cần minh chứng", "Giải thích"])
     for cell in guide[4]:
@@ -222,8 +249,18 @@ def _guide(wb: Workbook, fw: Framework, groups, inputs: list[Input], bounds: lis
     guide.append([GROUP_ID, "A", "Khối", "mã khối", "; ".join(f"{g.id} ({g.name})" for g in groups), "", "", ""])
     guide.append([UNIT_ID, "B", "Tên cơ quan, đơn vị", "văn bản", "tên đầy đủ", "", "", ""])
     for col, (inp, bound) in enumerate(zip(inputs, bounds), start=3):
-        guide.append([inp.id, get_column_letter(col), inp.label, KINDS.get(inp.type, inp.type), bound, inp.unit,
-                      YES if inp.evidence else "", inp.help])
+        guide.append(
+            [
+                inp.id,
+                get_column_letter(col),
+                inp.label,
+                KINDS.get(inp.type, inp.type),
+                bound,
+                inp.unit,
+                YES if inp.evidence else "",
+                inp.help,
+            ]
+        )
     widths = (24, 6, 44, 11, 32, 11, 11, 60)
     for letter, width in zip("ABCDEFGH", widths):
         guide.column_dimensions[letter].width = width

@@ -16,17 +16,12 @@ def part_whole_pairs(fw: Framework, group: str) -> list[tuple[Input, Input]]:
     """(part, whole) for every input of the group's form that may not exceed another one also on it,
     in form order."""
     needed = {inp.id for inp in fw.inputs_for(group)}
-    return [
-        (inp, fw.inputs[inp.at_most])
-        for inp in fw.inputs_for(group)
-        if inp.at_most and inp.at_most in needed
-    ]
+    return [(inp, fw.inputs[inp.at_most]) for inp in fw.inputs_for(group) if inp.at_most and inp.at_most in needed]
 
 
 def part_exceeds_whole(part: Input, value: int, whole: Input, whole_value: int) -> str:
     return (
-        f"'{part.label}' ({plain(value)}) lớn hơn '{whole.label}' ({plain(whole_value)}); "
-        "phần không thể lớn hơn tổng"
+        f"'{part.label}' ({plain(value)}) lớn hơn '{whole.label}' ({plain(whole_value)}); phần không thể lớn hơn tổng"
     )
 
 

@@ -65,7 +65,9 @@ class GroupRanking:
         """The table's sections: each level that has units, highest first (no empty sections)."""
         if not levels:
             return [(None, self.units)] if self.units else []
-        return [(lv, [u for u in self.units if u.level is lv]) for lv in levels if any(u.level is lv for u in self.units)]
+        return [
+            (lv, [u for u in self.units if u.level is lv]) for lv in levels if any(u.level is lv for u in self.units)
+        ]
 
 
 @dataclass

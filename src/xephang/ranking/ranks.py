@@ -12,7 +12,9 @@ from .notes import group_notes
 
 
 def rank(
-    scored: ScoredPeriod, ties: str | tuple[str, ...] | None = None, not_ranked: dict[str, str] | None = None,
+    scored: ScoredPeriod,
+    ties: str | tuple[str, ...] | None = None,
+    not_ranked: dict[str, str] | None = None,
 ) -> Ranking:
     """Rank every group. ``not_ranked`` maps unit names (compared folded) to the reason they are
     assessed but not ranked; a name that matches no unit of the period is an error."""
@@ -43,8 +45,16 @@ def rank(
         apart = [u for u in members if id(u) in reasons]
         ranked = _rank_group(fw, scored, g, [u for u in members if id(u) not in reasons], ties)
         unranked = [
-            RankedUnit(unit=u, group=g, total=u.total, level=fw.level_of(u.total, g.id), rank=None,
-                       position=len(ranked) + k, framework=fw, reason=reasons[id(u)])
+            RankedUnit(
+                unit=u,
+                group=g,
+                total=u.total,
+                level=fw.level_of(u.total, g.id),
+                rank=None,
+                position=len(ranked) + k,
+                framework=fw,
+                reason=reasons[id(u)],
+            )
             for k, u in enumerate(sorted(apart, key=lambda u: sort_key(u.name)), start=1)
         ]
         groups.append(GroupRanking(g, ranked, unranked))
@@ -98,7 +108,12 @@ def _rank_group(fw, scored, group, members, ties) -> list[RankedUnit]:
                 r = out[-1].rank + 1 if ties == "dense" else pos
         out.append(
             RankedUnit(
-                unit=u, group=group, total=u.total, level=fw.level_of(u.total, group.id), rank=r, position=pos,
+                unit=u,
+                group=group,
+                total=u.total,
+                level=fw.level_of(u.total, group.id),
+                rank=r,
+                position=pos,
                 framework=fw,
             )
         )
@@ -130,8 +145,11 @@ def rank_unit(ranking: Ranking, scored: ScoredPeriod, replaces: ScoredUnit | Non
     table = next((gr for gr in ranking.groups if gr.group.id == u.group), None)
     ranked = [r.unit for r in table.units if r.unit is not replaces] if table else []
     apart = [r for r in table.unranked if r.unit is not replaces] if table else []
-    reason = g.not_ranked_reason if not g.ranked else next(
-        (r.reason for r in (table.unranked if table else []) if r.unit is replaces), "")
+    reason = (
+        g.not_ranked_reason
+        if not g.ranked
+        else next((r.reason for r in (table.unranked if table else []) if r.unit is replaces), "")
+    )
 
     def before(o: ScoredUnit) -> bool:
         # o comes before u in the rescored source: the others before u's position keep theirs
@@ -144,8 +162,9 @@ def rank_unit(ranking: Ranking, scored: ScoredPeriod, replaces: ScoredUnit | Non
     level = fw.level_of(u.total, g.id)
     if reason:
         position = len(ranked) + 1 + sum(name_first(r.unit) for r in apart)
-        return RankedUnit(unit=u, group=g, total=u.total, level=level, rank=None, position=position,
-                          framework=fw, reason=reason)
+        return RankedUnit(
+            unit=u, group=g, total=u.total, level=level, rank=None, position=position, framework=fw, reason=reason
+        )
     ties = ranking.ties
 
     def key(o: ScoredUnit, sp: ScoredPeriod):

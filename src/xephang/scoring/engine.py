@@ -160,7 +160,8 @@ def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
         from ..errors import FrameworkError
 
         raise FrameworkError(
-            framework.source, "",
+            framework.source,
+            "",
             "bộ tiêu chí đang là bản nháp (draft): chưa đủ để tính điểm và xếp hạng; hoàn thiện các tiêu "
             "chí còn thiếu và bỏ 'draft: true' (kiểm tra: xephang framework check)",
         )
@@ -188,8 +189,15 @@ def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
     return ScoredPeriod(framework, data, units, groups, params)
 
 
-def _score_group(framework: Framework, data: PeriodData, gid: str, gs: GroupScores, params: dict,
-                 arrays: dict, orders: list[int] | None = None) -> list[ScoredUnit]:
+def _score_group(
+    framework: Framework,
+    data: PeriodData,
+    gid: str,
+    gs: GroupScores,
+    params: dict,
+    arrays: dict,
+    orders: list[int] | None = None,
+) -> list[ScoredUnit]:
     """Score the units ``gs.unit_indices`` of one group of an inputs period (filling ``gs``); their
     ``ScoredUnit`` in that order. ``orders``: their positions in the source, when not their indices."""
     idx = gs.unit_indices
@@ -220,10 +228,18 @@ def _score_group(framework: Framework, data: PeriodData, gid: str, gs: GroupScor
     for k, (i, total, most, some_na) in enumerate(zip(idx, totals.tolist(), applicable.tolist(), any_na.tolist())):
         u = data.units[i]
         na = frozenset(cid for cid, mask in na_masks if mask[k]) if some_na else none
-        out.append(ScoredUnit(
-            u.name, gid, i if orders is None else orders[k], u.row, round_fixed(int(total), TOTAL_DECIMALS), k,
-            not_applicable=na, applicable_max=int(most),
-        ))
+        out.append(
+            ScoredUnit(
+                u.name,
+                gid,
+                i if orders is None else orders[k],
+                u.row,
+                round_fixed(int(total), TOTAL_DECIMALS),
+                k,
+                not_applicable=na,
+                applicable_max=int(most),
+            )
+        )
     return out
 
 

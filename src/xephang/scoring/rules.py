@@ -176,7 +176,9 @@ class Relative(Rule):
         if best <= 0:
             return f"{own}; giá trị cao nhất trong khối bằng 0 nên không có điểm"
         p = _div(np.array([v * max_], dtype=object), best)[0]
-        return f"{own}; so với đơn vị cao nhất trong khối ({num(best)}): {num(v)} / {num(best)} × {num(max_)} = {pts(p)}"
+        return (
+            f"{own}; so với đơn vị cao nhất trong khối ({num(best)}): {num(v)} / {num(best)} × {num(max_)} = {pts(p)}"
+        )
 
     def describe(self, max_, labels):
         what = labels[self.value] if self.value else f"{labels[self.numerator]} / {labels[self.denominator]}"
@@ -268,9 +270,11 @@ class Choice(Rule):
         return f"lựa chọn '{self.labels.get(v, v)}' → {pts(self.points.get(v, 0))}"
 
     def describe(self, max_, labels):
-        return f"{labels[self.input]}: " + "; ".join(
-            f"{self.labels.get(k, k)} = {num(p)}" for k, p in self.points.items()
-        ) + "; khác: 0"
+        return (
+            f"{labels[self.input]}: "
+            + "; ".join(f"{self.labels.get(k, k)} = {num(p)}" for k, p in self.points.items())
+            + "; khác: 0"
+        )
 
 
 @dataclass

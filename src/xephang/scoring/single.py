@@ -18,8 +18,15 @@ from .engine import GroupScores, ScoredPeriod, _score_group
 from .rules import Relative
 
 
-def score_unit(scored: ScoredPeriod, unit: UnitEntry, values: dict, not_applicable: Iterable[str] = (), *,
-               replaces: int | None = None, order: int) -> ScoredPeriod | None:
+def score_unit(
+    scored: ScoredPeriod,
+    unit: UnitEntry,
+    values: dict,
+    not_applicable: Iterable[str] = (),
+    *,
+    replaces: int | None = None,
+    order: int,
+) -> ScoredPeriod | None:
     """A one-unit scored period for ``unit`` (inputs ``values``: input id -> value as the reader gives
     it; criteria ``not_applicable`` to it), equal in points, total and explanations to that unit in
     ``score()`` of ``scored``'s period with ``unit`` added, or in place of ``scored.units[replaces]``.
@@ -35,9 +42,13 @@ def score_unit(scored: ScoredPeriod, unit: UnitEntry, values: dict, not_applicab
     if saved is not None and saved.group != gid:
         return None  # the unit changed group: two groups' bests move
     data = PeriodData(
-        source=scored.data.source, kind="inputs", units=[unit],
+        source=scored.data.source,
+        kind="inputs",
+        units=[unit],
         values={iid: [values.get(iid)] for iid in scored.data.values},
-        not_applicable={cid: {0} for cid in not_applicable}, sheet=scored.data.sheet, params=scored.data.params,
+        not_applicable={cid: {0} for cid in not_applicable},
+        sheet=scored.data.sheet,
+        params=scored.data.params,
     )
     group = scored.groups.get(gid)
     gs = GroupScores(unit_indices=[0])

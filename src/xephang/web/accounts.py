@@ -19,27 +19,56 @@ class ResetForm(PasswordResetForm):
         self.fields["email"].label = "Địa chỉ thư điện tử của tài khoản"
 
 
-password_change = allow("account.password_change")(auth_views.PasswordChangeView.as_view(
-    template_name="web/password_form.html", success_url=reverse_lazy("web:password-change-done"),
-    extra_context={"title": "Đổi mật khẩu", "button": "Đổi mật khẩu"}))
-password_change_done = allow("account.password_change")(auth_views.PasswordChangeDoneView.as_view(
-    template_name="web/password_done.html",
-    extra_context={"title": "Đã đổi mật khẩu", "text": "Mật khẩu của bạn đã được đổi."}))
-password_reset = allow("account.password_reset")(auth_views.PasswordResetView.as_view(
-    template_name="web/password_form.html", email_template_name="web/email/password_reset.txt", form_class=ResetForm,
-    subject_template_name="web/email/password_reset_subject.txt", success_url=reverse_lazy("web:password-reset-done"),
-    extra_context={"title": "Quên mật khẩu", "button": "Gửi liên kết đặt lại mật khẩu",
-                   "intro": "Nhập địa chỉ thư điện tử của tài khoản; hệ thống gửi một liên kết dùng một lần để đặt mật khẩu mới."}))
-password_reset_done = allow("account.password_reset")(auth_views.PasswordResetDoneView.as_view(
-    template_name="web/password_done.html",
-    extra_context={"title": "Đã gửi thư", "text": "Nếu địa chỉ này thuộc một tài khoản, thư có liên kết đặt lại mật khẩu "
-                   "đã được gửi. Liên kết chỉ dùng được một lần."}))
-password_reset_confirm = allow("account.password_reset")(auth_views.PasswordResetConfirmView.as_view(
-    template_name="web/password_form.html", success_url=reverse_lazy("web:password-reset-complete"),
-    extra_context={"title": "Đặt mật khẩu mới", "button": "Đặt mật khẩu"}))
-password_reset_complete = allow("account.password_reset")(auth_views.PasswordResetCompleteView.as_view(
-    template_name="web/password_done.html",
-    extra_context={"title": "Đã đặt mật khẩu mới", "text": "Mật khẩu mới đã được lưu; hãy đăng nhập."}))
+password_change = allow("account.password_change")(
+    auth_views.PasswordChangeView.as_view(
+        template_name="web/password_form.html",
+        success_url=reverse_lazy("web:password-change-done"),
+        extra_context={"title": "Đổi mật khẩu", "button": "Đổi mật khẩu"},
+    )
+)
+password_change_done = allow("account.password_change")(
+    auth_views.PasswordChangeDoneView.as_view(
+        template_name="web/password_done.html",
+        extra_context={"title": "Đã đổi mật khẩu", "text": "Mật khẩu của bạn đã được đổi."},
+    )
+)
+password_reset = allow("account.password_reset")(
+    auth_views.PasswordResetView.as_view(
+        template_name="web/password_form.html",
+        email_template_name="web/email/password_reset.txt",
+        form_class=ResetForm,
+        subject_template_name="web/email/password_reset_subject.txt",
+        success_url=reverse_lazy("web:password-reset-done"),
+        extra_context={
+            "title": "Quên mật khẩu",
+            "button": "Gửi liên kết đặt lại mật khẩu",
+            "intro": "Nhập địa chỉ thư điện tử của tài khoản; hệ thống gửi một liên kết dùng một lần để đặt mật khẩu mới.",
+        },
+    )
+)
+password_reset_done = allow("account.password_reset")(
+    auth_views.PasswordResetDoneView.as_view(
+        template_name="web/password_done.html",
+        extra_context={
+            "title": "Đã gửi thư",
+            "text": "Nếu địa chỉ này thuộc một tài khoản, thư có liên kết đặt lại mật khẩu "
+            "đã được gửi. Liên kết chỉ dùng được một lần.",
+        },
+    )
+)
+password_reset_confirm = allow("account.password_reset")(
+    auth_views.PasswordResetConfirmView.as_view(
+        template_name="web/password_form.html",
+        success_url=reverse_lazy("web:password-reset-complete"),
+        extra_context={"title": "Đặt mật khẩu mới", "button": "Đặt mật khẩu"},
+    )
+)
+password_reset_complete = allow("account.password_reset")(
+    auth_views.PasswordResetCompleteView.as_view(
+        template_name="web/password_done.html",
+        extra_context={"title": "Đã đặt mật khẩu mới", "text": "Mật khẩu mới đã được lưu; hãy đăng nhập."},
+    )
+)
 
 
 class MinimumLengthValidator(password_validation.MinimumLengthValidator):

@@ -24,11 +24,17 @@ from xephang.text import fold, nfc
 
 from .models import Profile, ProvinceSettings, Role, Unit, audit
 
-HEADERS = {"unit": ("đơn vị", "tên đơn vị"), "name": ("họ tên", "họ và tên"), "email": ("thư điện tử", "email", "e-mail"),
-           "role": ("vai trò",)}
+HEADERS = {
+    "unit": ("đơn vị", "tên đơn vị"),
+    "name": ("họ tên", "họ và tên"),
+    "email": ("thư điện tử", "email", "e-mail"),
+    "role": ("vai trò",),
+}
 ROLE_WORDS = {
-    Role.REPORTER: ("cán bộ báo cáo", "báo cáo", "reporter"), Role.APPRAISER: ("thẩm định viên", "thẩm định", "appraiser"),
-    Role.LEADER: ("lãnh đạo", "theo dõi", "leader"), Role.ADMIN: ("quản trị", "admin"),
+    Role.REPORTER: ("cán bộ báo cáo", "báo cáo", "reporter"),
+    Role.APPRAISER: ("thẩm định viên", "thẩm định", "appraiser"),
+    Role.LEADER: ("lãnh đạo", "theo dõi", "leader"),
+    Role.ADMIN: ("quản trị", "admin"),
     Role.VERIFIER: ("cán bộ cơ quan xác minh", "cơ quan xác minh", "xác minh", "verifier"),
 }
 MAX_ERRORS = 50
@@ -84,8 +90,12 @@ def read_accounts(upload, name: str) -> list[AccountRow]:
     for key, names in HEADERS.items():
         found = next((i for i, h in enumerate(header) if h in {fold(n) for n in names}), None)
         if found is None:
-            raise AccountImportError([f"Tệp '{name}', trang tính '{ws.title}', dòng 1: thiếu cột '{names[0]}' "
-                                      "(cần các cột: Đơn vị, Họ tên, Thư điện tử, Vai trò)."])
+            raise AccountImportError(
+                [
+                    f"Tệp '{name}', trang tính '{ws.title}', dòng 1: thiếu cột '{names[0]}' "
+                    "(cần các cột: Đơn vị, Họ tên, Thư điện tử, Vai trò)."
+                ]
+            )
         cols[key] = found
     units = {fold(u.name): u for u in Unit.objects.filter(active=True)}
     roles = {fold(w): role for role, words in ROLE_WORDS.items() for w in words}
@@ -117,7 +127,9 @@ def read_accounts(upload, name: str) -> list[AccountRow]:
             seen.setdefault(email, n)
         role = roles.get(fold(text["role"]))
         if role is None:
-            problem(n, "role", f"'{text['role']}': cần một trong " + ", ".join(f"'{Role(r).label}'" for r in ROLE_WORDS))
+            problem(
+                n, "role", f"'{text['role']}': cần một trong " + ", ".join(f"'{Role(r).label}'" for r in ROLE_WORDS)
+            )
         unit = units.get(fold(text["unit"])) if text["unit"] else None
         if text["unit"] and unit is None:
             problem(n, "unit", f"không có đơn vị đang hoạt động tên '{text['unit']}'")
@@ -159,8 +171,12 @@ def create_accounts(rows: list[AccountRow], by, base_url: str) -> list:
         user.save()
         Profile.objects.create(user=user, role=r.role, unit=r.unit)
         users.append(user)
-    audit(by, "account.import", subject=f"{len(users)} tài khoản",
-          after={"accounts": [f"{u.get_username()} ({u.email})" for u in users]})
+    audit(
+        by,
+        "account.import",
+        subject=f"{len(users)} tài khoản",
+        after={"accounts": [f"{u.get_username()} ({u.email})" for u in users]},
+    )
     transaction.on_commit(lambda: [invite(u, base_url) for u in users])
     return users
 
@@ -168,16 +184,33 @@ def create_accounts(rows: list[AccountRow], by, base_url: str) -> list:
 def invite(user, base_url: str) -> None:
     """The invitation: the account's name and a one-time link to set the password (Django's reset token:
     it stops working once the password is set)."""
-    link = base_url.rstrip("/") + reverse("web:password-reset-confirm", kwargs={
-        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)})
+    link = base_url.rstrip("/") + reverse(
+        "web:password-reset-confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
     role = user.profile.get_role_display()
     department = ProvinceSettings.load().department
-    body = "\n".join([
-        f"Kính gửi {user.first_name or user.get_username()},", "",
-        f"{department} mời anh/chị sử dụng hệ thống đánh giá, xếp hạng ứng dụng CNTT.",
-        f"Vai trò: {role}." + (f" Đơn vị: {user.profile.unit.name}." if user.profile.unit_id else ""),
-        f"Tên đăng nhập: {user.get_username()}", "",
-        "Mở liên kết sau (chỉ dùng được một lần) để đặt mật khẩu:", link, "",
-        f"{department} (hệ thống xephang)"])
-    send_mail("[xephang] Mời sử dụng hệ thống đánh giá, xếp hạng ứng dụng CNTT", body, settings.DEFAULT_FROM_EMAIL,
-              [user.email], fail_silently=True)
+    body = "\n".join(
+        [
+            f"Kính gửi {user.first_name or user.get_username()},",
+            "",
+            f"{department} mời anh/chị sử dụng hệ thống đánh giá, xếp hạng ứng dụng CNTT.",
+            f"Vai trò: {role}." + (f" Đơn vị: {user.profile.unit.name}." if user.profile.unit_id else ""),
+            f"Tên đăng nhập: {user.get_username()}",
+            "",
+            "Mở liên kết sau (chỉ dùng được một lần) để đặt mật khẩu:",
+            link,
+            "",
+            f"{department} (hệ thống xephang)",
+        ]
+    )
+    send_mail(
+        "[xephang] Mời sử dụng hệ thống đánh giá, xếp hạng ứng dụng CNTT",
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [user.email],
+        fail_silently=True,
+    )

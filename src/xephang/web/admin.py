@@ -48,11 +48,16 @@ class AuditedAdmin(admin.ModelAdmin):
         from .models import Period, Unit, audit
 
         opts = obj._meta
-        audit(request.user, action, subject=f"{opts.verbose_name}: {obj}"[:200],
-              period=obj if keep_links and isinstance(obj, Period) else None,
-              unit=obj if keep_links and isinstance(obj, Unit) else None,
-              before=before, after={**(after or {}), "object": f"{opts.label_lower}:{obj.pk}", "admin_log": entry.pk},
-              reason="sửa trong trang quản trị")
+        audit(
+            request.user,
+            action,
+            subject=f"{opts.verbose_name}: {obj}"[:200],
+            period=obj if keep_links and isinstance(obj, Period) else None,
+            unit=obj if keep_links and isinstance(obj, Unit) else None,
+            before=before,
+            after={**(after or {}), "object": f"{opts.label_lower}:{obj.pk}", "admin_log": entry.pk},
+            reason="sửa trong trang quản trị",
+        )
         return entry
 
     def _change(self, request):
@@ -135,10 +140,14 @@ class PeriodAdmin(AuditedAdmin):
         if request.method == "POST" and object_id:
             period = Period.objects.filter(pk=object_id).first()
             if is_frozen(period):
-                attempted = {k: v for k, v in request.POST.items() if k in FROZEN_FORM_FIELDS and
-                             str(v) != str(_current(period, k))}
+                attempted = {
+                    k: v
+                    for k, v in request.POST.items()
+                    if k in FROZEN_FORM_FIELDS and str(v) != str(_current(period, k))
+                }
                 if "units" in request.POST and set(request.POST.getlist("units")) != {
-                        str(i) for i in period.units.values_list("pk", flat=True)}:
+                    str(i) for i in period.units.values_list("pk", flat=True)
+                }:
                     attempted["units"] = request.POST.getlist("units")
                 if attempted:
                     try:
@@ -161,9 +170,16 @@ class PeriodAdmin(AuditedAdmin):
 
 
 FROZEN_FORM_FIELDS = ("name", "year", "framework", "kind", "ties", "sample", "meta")
-FROZEN_LABELS = {"name": "tên kỳ", "year": "năm", "framework": "bộ tiêu chí", "kind": "loại kỳ",
-                 "ties": "quy tắc đồng điểm", "sample": "dữ liệu mẫu", "meta": "thông tin quyết định",
-                 "units": "danh sách đơn vị tham gia"}
+FROZEN_LABELS = {
+    "name": "tên kỳ",
+    "year": "năm",
+    "framework": "bộ tiêu chí",
+    "kind": "loại kỳ",
+    "ties": "quy tắc đồng điểm",
+    "sample": "dữ liệu mẫu",
+    "meta": "thông tin quyết định",
+    "units": "danh sách đơn vị tham gia",
+}
 
 
 def _current(period, field):
@@ -184,14 +200,12 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action"]
 
 
-
 @admin.register(Snapshot)
 class SnapshotAdmin(ReadOnlyAdmin):
     """Read-only: a frozen result is corrected by publishing a new version from the period page."""
 
     list_display = ["period", "version", "published", "created_at", "sha256"]
     list_filter = ["published"]
-
 
 
 # Accounts (Django's own screens): audited like the rest; passwords never copied into the trail.

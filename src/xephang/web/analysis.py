@@ -36,7 +36,8 @@ def evidence_listed(period: Period, fw) -> dict[str, set[str]]:
     that read them, or to a criteria group above them), the shape ``run_checks`` expects."""
     out: dict[str, set[str]] = {}
     links = EvidenceLink.objects.filter(evidence__submission__period=period).values_list(
-        "evidence__submission__unit__name", "criterion_id")
+        "evidence__submission__unit__name", "criterion_id"
+    )
     for unit_name, cid in links:
         try:
             ids = fw.criterion(cid).inputs()
@@ -48,8 +49,12 @@ def evidence_listed(period: Period, fw) -> dict[str, set[str]]:
 
 def previous_inputs_period(period: Period) -> Period | None:
     """Last year's period with detailed figures (for the jump check), if any."""
-    return (Period.objects.filter(year__lt=period.year, kind=Period.Kind.INPUTS)
-            .exclude(status=Status.DRAFT).order_by("-year").first())
+    return (
+        Period.objects.filter(year__lt=period.year, kind=Period.Kind.INPUTS)
+        .exclude(status=Status.DRAFT)
+        .order_by("-year")
+        .first()
+    )
 
 
 def quality_flags(period: Period, sub: Submission, reported: PeriodScores) -> QualityFlags:
@@ -86,8 +91,11 @@ def _checks(reported: PeriodScores, previous: PeriodScores | None, evidence: dic
     (``cache.DATA_CHECKS``, keyed by the scored periods' own keys and the evidence listed)."""
     key = None
     if reported.key is not None and (previous is None or previous.key is not None):
-        key = (reported.key, previous.key if previous is not None else None,
-               frozenset((k, frozenset(v)) for k, v in evidence.items()))
+        key = (
+            reported.key,
+            previous.key if previous is not None else None,
+            frozenset((k, frozenset(v)) for k, v in evidence.items()),
+        )
 
     def compute():
         report = run_checks(reported.scored, previous.scored if previous is not None else None, evidence)
@@ -127,11 +135,24 @@ def road(period: Period, unit) -> dict | None:
 
     g = gaps[0]
     return {
-        "top": False, "level": g.level.name, "next": g.next_level.name, "next_min": rounded(g.next_level.min),
-        "lacking": rounded_up(g.lacking), "note": g.note,
-        "items": [{"title": o.title, "points": rounded(o.points), "max": rounded(o.max), "unearned": rounded(o.unearned),
-                   "action": o.action, "closes": o.closes_gap, "deduction": o.deduction}
-                  for o in g.opportunities[:5]],
+        "top": False,
+        "level": g.level.name,
+        "next": g.next_level.name,
+        "next_min": rounded(g.next_level.min),
+        "lacking": rounded_up(g.lacking),
+        "note": g.note,
+        "items": [
+            {
+                "title": o.title,
+                "points": rounded(o.points),
+                "max": rounded(o.max),
+                "unearned": rounded(o.unearned),
+                "action": o.action,
+                "closes": o.closes_gap,
+                "deduction": o.deduction,
+            }
+            for o in g.opportunities[:5]
+        ],
     }
 
 
@@ -186,8 +207,7 @@ def lineage_for(period: Period, framework_groups: dict[str, str] | None = None) 
 
 
 def previous_published(period: Period) -> Period | None:
-    return (Period.objects.filter(year__lt=period.year, status=Status.PUBLISHED)
-            .order_by("-year").first())
+    return Period.objects.filter(year__lt=period.year, status=Status.PUBLISHED).order_by("-year").first()
 
 
 def year_over_year(period: Period):

@@ -15,35 +15,81 @@ from .models import Status
 
 #: Keys of before/after records, as a person names them.
 FIELD_LABELS = {
-    "status": "trạng thái", "state": "trạng thái báo cáo", "deadline": "hạn báo cáo", "reason": "lý do",
-    "criteria": "tiêu chí", "summary": "số, ngày, trích yếu", "locator": "vị trí trong tài liệu", "type": "loại tệp",
-    "accepted": "chấp nhận", "value": "số liệu thẩm định", "reported": "số liệu đơn vị báo cáo", "text": "nội dung",
-    "decision": "quyết định", "sha256": "mã SHA-256", "published": "công bố", "to": "gửi tới",
-    "number": "số quyết định", "date": "ngày ký", "signer": "người ký", "legal_bases": "căn cứ",
-    "province": "tên tỉnh", "parent_agency": "cơ quan chủ quản", "department": "Sở chủ trì đánh giá",
-    "decimal_separator": "dấu thập phân trên trang", "username": "tên đăng nhập", "name": "họ tên",
-    "email": "thư điện tử", "role": "vai trò", "unit": "đơn vị", "active": "đang sử dụng",
-    "report_number": "số báo cáo", "report_date": "ngày báo cáo", "recipients": "nơi nhận", "evidence": "tài liệu",
+    "status": "trạng thái",
+    "state": "trạng thái báo cáo",
+    "deadline": "hạn báo cáo",
+    "reason": "lý do",
+    "criteria": "tiêu chí",
+    "summary": "số, ngày, trích yếu",
+    "locator": "vị trí trong tài liệu",
+    "type": "loại tệp",
+    "accepted": "chấp nhận",
+    "value": "số liệu thẩm định",
+    "reported": "số liệu đơn vị báo cáo",
+    "text": "nội dung",
+    "decision": "quyết định",
+    "sha256": "mã SHA-256",
+    "published": "công bố",
+    "to": "gửi tới",
+    "number": "số quyết định",
+    "date": "ngày ký",
+    "signer": "người ký",
+    "legal_bases": "căn cứ",
+    "province": "tên tỉnh",
+    "parent_agency": "cơ quan chủ quản",
+    "department": "Sở chủ trì đánh giá",
+    "decimal_separator": "dấu thập phân trên trang",
+    "username": "tên đăng nhập",
+    "name": "họ tên",
+    "email": "thư điện tử",
+    "role": "vai trò",
+    "unit": "đơn vị",
+    "active": "đang sử dụng",
+    "report_number": "số báo cáo",
+    "report_date": "ngày báo cáo",
+    "recipients": "nơi nhận",
+    "evidence": "tài liệu",
 }
 VALUE_LABELS = {
-    "draft": "Đang soạn", "submitted": "Đã nộp", "pending": "Chờ xem xét", "accepted": "Chấp nhận giải trình",
-    "rejected": "Giữ kết quả thẩm định", ",": "dấu phẩy", ".": "dấu chấm", **{s.value: s.label for s in Status},
+    "draft": "Đang soạn",
+    "submitted": "Đã nộp",
+    "pending": "Chờ xem xét",
+    "accepted": "Chấp nhận giải trình",
+    "rejected": "Giữ kết quả thẩm định",
+    ",": "dấu phẩy",
+    ".": "dấu chấm",
+    **{s.value: s.label for s in Status},
 }
 LIST_LIMIT = 8
 
 #: Actions of the trail, as the audit table names them.
 ACTIONS = {
-    "period.transition": "Chuyển giai đoạn", "snapshot.create": "Chốt kết quả", "snapshot.publish": "Công bố",
-    "report.save": "Lưu báo cáo", "report.submit": "Nộp báo cáo", "evidence.add": "Thêm minh chứng",
-    "appraisal.accept": "Chấp nhận số liệu", "appraisal.adjust": "Điều chỉnh số liệu",
-    "explanation.add": "Giải trình", "explanation.decide": "Quyết định về giải trình", "framework.save": "Lưu bộ tiêu chí",
-    "period.params": "Tham số của kỳ", "measured.import": "Nhập số liệu đo, điều tra",
+    "period.transition": "Chuyển giai đoạn",
+    "snapshot.create": "Chốt kết quả",
+    "snapshot.publish": "Công bố",
+    "report.save": "Lưu báo cáo",
+    "report.submit": "Nộp báo cáo",
+    "evidence.add": "Thêm minh chứng",
+    "appraisal.accept": "Chấp nhận số liệu",
+    "appraisal.adjust": "Điều chỉnh số liệu",
+    "explanation.add": "Giải trình",
+    "explanation.decide": "Quyết định về giải trình",
+    "framework.save": "Lưu bộ tiêu chí",
+    "period.params": "Tham số của kỳ",
+    "measured.import": "Nhập số liệu đo, điều tra",
     "measured.refused": "Từ chối tệp số liệu đo (ngoài vòng đính chính)",
-    "appraisal.accept_all": "Chấp nhận tất cả số liệu còn lại", "report.remind": "Nhắc báo cáo",
-    "deadline.extend": "Gia hạn báo cáo", "evidence.relink": "Sửa liên kết minh chứng",
-    "evidence.unlink": "Bỏ liên kết minh chứng", "evidence.delete": "Xóa minh chứng",
-    "period.decision_meta": "Thông tin quyết định", "period.create": "Tạo kỳ đánh giá", "account.import": "Nhập tài khoản",
-    "settings.update": "Thông tin tỉnh", "account.create": "Tạo tài khoản", "account.update": "Sửa tài khoản",
+    "appraisal.accept_all": "Chấp nhận tất cả số liệu còn lại",
+    "report.remind": "Nhắc báo cáo",
+    "deadline.extend": "Gia hạn báo cáo",
+    "evidence.relink": "Sửa liên kết minh chứng",
+    "evidence.unlink": "Bỏ liên kết minh chứng",
+    "evidence.delete": "Xóa minh chứng",
+    "period.decision_meta": "Thông tin quyết định",
+    "period.create": "Tạo kỳ đánh giá",
+    "account.import": "Nhập tài khoản",
+    "settings.update": "Thông tin tỉnh",
+    "account.create": "Tạo tài khoản",
+    "account.update": "Sửa tài khoản",
     "verifier.assign": "Giao tiêu chí cho cơ quan xác minh",
 }
 
@@ -144,15 +190,18 @@ def describe(entry) -> str:
     period = f"'{entry.period.name}'" if entry.period_id else ""
     act = entry.action
     if act == "period.transition":
-        return (f"{who} chuyển kỳ {period} từ {value_text(b.get('status'))} sang {value_text(a.get('status'))}.")
+        return f"{who} chuyển kỳ {period} từ {value_text(b.get('status'))} sang {value_text(a.get('status'))}."
     if act == "period.create":
         copied = f", sao chép từ '{a['copied_from']}'" if a.get("copied_from") else ""
-        return (f"{who} tạo kỳ {period} (năm {a.get('year')}, bộ tiêu chí {a.get('framework')}, {a.get('units')} đơn vị"
-                f"{copied}; hạn báo cáo {value_text(a.get('deadline'))}, hạn giải trình {value_text(a.get('explanation_deadline'))}).")
+        return (
+            f"{who} tạo kỳ {period} (năm {a.get('year')}, bộ tiêu chí {a.get('framework')}, {a.get('units')} đơn vị"
+            f"{copied}; hạn báo cáo {value_text(a.get('deadline'))}, hạn giải trình {value_text(a.get('explanation_deadline'))})."
+        )
     if act == "account.import":
         accounts = a.get("accounts") or []
-        return f"{who} nhập {len(accounts)} tài khoản từ Excel và gửi thư mời: {'; '.join(accounts[:LIST_LIMIT])}" + \
-            (f" và {len(accounts) - LIST_LIMIT} tài khoản khác." if len(accounts) > LIST_LIMIT else ".")
+        return f"{who} nhập {len(accounts)} tài khoản từ Excel và gửi thư mời: {'; '.join(accounts[:LIST_LIMIT])}" + (
+            f" và {len(accounts) - LIST_LIMIT} tài khoản khác." if len(accounts) > LIST_LIMIT else "."
+        )
     if act == "account.create":
         unit_text = f", {a['unit']}" if a.get("unit") else ""
         return f"{who} tạo tài khoản '{entry.subject}' ({a.get('name')}, {a.get('email')}, {a.get('role')}{unit_text}) và gửi thư mời."
@@ -176,14 +225,17 @@ def describe(entry) -> str:
     if act == "report.remind":
         return f"{who} gửi thư nhắc báo cáo cho {unit} (tới {value_text(a.get('to'))})."
     if act == "deadline.extend":
-        return (f"{who} gia hạn báo cáo của {unit} từ {value_text(b.get('deadline'))} "
-                f"đến {value_text(a.get('deadline'))}.")
+        return (
+            f"{who} gia hạn báo cáo của {unit} từ {value_text(b.get('deadline'))} đến {value_text(a.get('deadline'))}."
+        )
     if act == "evidence.add":
         where = f", {a['locator']}" if a.get("locator") else ""
         return f"{who} tải lên tài liệu '{entry.subject}' của {unit} cho tiêu chí {labels.criteria(a.get('criteria'))}{where}."
     if act == "evidence.relink":
-        return (f"{who} sửa liên kết tài liệu '{entry.subject}' của {unit}: từ {labels.criteria(b.get('criteria'))} "
-                f"sang {labels.criteria(a.get('criteria'))}.")
+        return (
+            f"{who} sửa liên kết tài liệu '{entry.subject}' của {unit}: từ {labels.criteria(b.get('criteria'))} "
+            f"sang {labels.criteria(a.get('criteria'))}."
+        )
     if act == "evidence.unlink":
         return f"{who} bỏ tài liệu '{entry.subject}' của {unit} khỏi tiêu chí {labels.criteria(b.get('criteria'))}."
     if act == "evidence.delete":
@@ -191,23 +243,36 @@ def describe(entry) -> str:
     if act == "appraisal.accept":
         return f"{who} chấp nhận số liệu '{labels.input(entry.subject)}' của {unit} ({value_text(a.get('reported'))})."
     if act == "appraisal.adjust":
-        return (f"{who} điều chỉnh '{labels.input(entry.subject)}' của {unit} từ {value_text(a.get('reported'))} "
-                f"thành {value_text(a.get('value'))}.")
+        return (
+            f"{who} điều chỉnh '{labels.input(entry.subject)}' của {unit} từ {value_text(a.get('reported'))} "
+            f"thành {value_text(a.get('value'))}."
+        )
     if act == "appraisal.accept_all":
         n = len(a.get("accepted") or [])
         return f"{who} chấp nhận {n} số liệu còn lại của {unit} (một thao tác)."
     if act == "explanation.add":
         return f"{who} gửi giải trình của {unit} về '{labels.input(entry.subject)}'."
     if act == "explanation.decide":
-        verb = "chấp nhận giải trình" if a.get("decision") == "accepted" else "giữ kết quả thẩm định, không chấp nhận giải trình"
+        verb = (
+            "chấp nhận giải trình"
+            if a.get("decision") == "accepted"
+            else "giữ kết quả thẩm định, không chấp nhận giải trình"
+        )
         return f"{who} {verb} của {unit} về '{labels.input(entry.subject)}'."
     if act == "framework.save":
         return f"{who} lưu bộ tiêu chí '{entry.subject}'."
     if act == "period.decision_meta":
-        filled = [f"{FIELD_LABELS[k]} {value_text(a[k])}" for k in ("number", "date", "signer")
-                  if a.get(k) not in (None, "", {}, [])]
+        filled = [
+            f"{FIELD_LABELS[k]} {value_text(a[k])}"
+            for k in ("number", "date", "signer")
+            if a.get(k) not in (None, "", {}, [])
+        ]
         return f"{who} lưu thông tin quyết định của kỳ {period}" + (f": {'; '.join(filled)}." if filled else ".")
     # An action this reader does not know yet: its name, the subject and the changes with labels.
     changes = _generic(entry, labels)
     target = " — ".join(x for x in (unit, entry.subject if entry.subject != unit else "") if x)
-    return f"{who}: {action_label(act).lower()}" + (f" ({target})" if target else "") + (f": {changes}." if changes else ".")
+    return (
+        f"{who}: {action_label(act).lower()}"
+        + (f" ({target})" if target else "")
+        + (f": {changes}." if changes else ".")
+    )

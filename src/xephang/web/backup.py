@@ -103,12 +103,21 @@ def backup(out: Path) -> dict:
 
         # Only files an evidence row refers to: an upload cut off by a crash left an orphan behind.
         referenced = set(Evidence.objects.values_list("file", flat=True))
-        files = {rel: _sha256_file(p) for p in _media_files(media_root)
-                 if (rel := p.relative_to(media_root).as_posix()) in referenced}
+        files = {
+            rel: _sha256_file(p)
+            for p in _media_files(media_root)
+            if (rel := p.relative_to(media_root).as_posix()) in referenced
+        }
         manifest = {
-            "format": FORMAT, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "vendor": vendor, "database": db_file.name, "database_sha256": _sha256_file(db_file),
-            "media": files, "audit_entries": chain.entries, "audit_head": chain.head, "snapshots": chain.snapshots,
+            "format": FORMAT,
+            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "vendor": vendor,
+            "database": db_file.name,
+            "database_sha256": _sha256_file(db_file),
+            "media": files,
+            "audit_entries": chain.entries,
+            "audit_head": chain.head,
+            "snapshots": chain.snapshots,
             "verified": chain.ok,
         }
         part = out.with_name(out.name + ".part")
@@ -147,8 +156,7 @@ def _refuse_paths_outside(manifest: dict, media_root: Path) -> None:
     for rel in media:
         target = (root / str(rel)).resolve()
         parts = Path(str(rel)).parts
-        if (not rel or Path(str(rel)).is_absolute() or "\\" in str(rel) or ".." in parts
-                or root not in target.parents):
+        if not rel or Path(str(rel)).is_absolute() or "\\" in str(rel) or ".." in parts or root not in target.parents:
             raise BackupError(f"Tệp sao lưu có đường dẫn '{rel}' nằm ngoài thư mục minh chứng; không khôi phục gì.")
 
 
@@ -185,8 +193,10 @@ def restore(archive: Path, replace: bool = False) -> dict:
                 raise BackupError(f"Tệp minh chứng '{rel}' trong bản sao lưu thiếu hoặc không khớp SHA-256.")
         vendor = connection.vendor
         if manifest["vendor"] != vendor:
-            raise BackupError(f"Bản sao lưu của {manifest['vendor']}, không khôi phục vào {vendor} được "
-                              "(dùng dumpdata/loaddata để chuyển loại cơ sở dữ liệu).")
+            raise BackupError(
+                f"Bản sao lưu của {manifest['vendor']}, không khôi phục vào {vendor} được "
+                "(dùng dumpdata/loaddata để chuyển loại cơ sở dữ liệu)."
+            )
         if not replace and not _database_is_empty(connection):
             raise BackupError("Cơ sở dữ liệu đích đã có dữ liệu; thêm --replace nếu chắc chắn muốn thay toàn bộ.")
         if vendor == "sqlite":
@@ -200,8 +210,21 @@ def restore(archive: Path, replace: bool = False) -> dict:
             db = connection.settings_dict
             connection.close()
             env, args = _pg_env_args(db)
-            _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-                  *args, "-d", db["NAME"], str(db_file)], env)
+            _run(
+                [
+                    "pg_restore",
+                    "--clean",
+                    "--if-exists",
+                    "--no-owner",
+                    "--no-privileges",
+                    "--single-transaction",
+                    *args,
+                    "-d",
+                    db["NAME"],
+                    str(db_file),
+                ],
+                env,
+            )
         if replace and media_root.exists():
             shutil.rmtree(media_root)
         for rel in manifest["media"]:
@@ -227,8 +250,12 @@ def fingerprint() -> dict:
         p = media_root / ev.file.name
         files[ev.file.name] = _sha256_file(p) if p.is_file() else None
     return {
-        "units": rows(Unit.objects.all()), "periods": rows(Period.objects.all()),
-        "submissions": rows(Submission.objects.all()), "evidence": rows(Evidence.objects.all()),
-        "links": rows(EvidenceLink.objects.all()), "snapshots": rows(Snapshot.objects.all()),
-        "audit": rows(AuditEntry.objects.all()), "files": files,
+        "units": rows(Unit.objects.all()),
+        "periods": rows(Period.objects.all()),
+        "submissions": rows(Submission.objects.all()),
+        "evidence": rows(Evidence.objects.all()),
+        "links": rows(EvidenceLink.objects.all()),
+        "snapshots": rows(Snapshot.objects.all()),
+        "audit": rows(AuditEntry.objects.all()),
+        "files": files,
     }

@@ -67,10 +67,15 @@ def load_demo(stdout=None, seed: int = 2021) -> dict:
     for username, role, unit_name, full in DEMO_ACCOUNTS:
         user = User.objects.filter(username=username).first()
         if user is None:
-            user = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=full,
-                                            email=f"{username}@example.invalid", is_staff=role == Role.ADMIN,
-                                            # the demo administrator manages units, groups and accounts in /quan-tri/
-                                            is_superuser=role == Role.ADMIN)
+            user = User.objects.create_user(
+                username,
+                password=DEMO_PASSWORD,
+                first_name=full,
+                email=f"{username}@example.invalid",
+                is_staff=role == Role.ADMIN,
+                # the demo administrator manages units, groups and accounts in /quan-tri/
+                is_superuser=role == Role.ADMIN,
+            )
         Profile.objects.update_or_create(
             user=user, defaults={"role": role, "unit": Unit.objects.get(name=unit_name) if unit_name else None}
         )
@@ -80,26 +85,47 @@ def load_demo(stdout=None, seed: int = 2021) -> dict:
 
     # 2020: the published decision, imported as a totals-only period and frozen as published.
     p2020 = Period.objects.create(
-        name=pf.meta.get("name", "Năm 2020"), year=2020, framework=fw_obj, kind=Period.Kind.TOTALS,
-        status=Status.FINAL, ties=pf.ties if isinstance(pf.ties, str) else ",".join(pf.ties or ()),
+        name=pf.meta.get("name", "Năm 2020"),
+        year=2020,
+        framework=fw_obj,
+        kind=Period.Kind.TOTALS,
+        status=Status.FINAL,
+        ties=pf.ties if isinstance(pf.ties, str) else ",".join(pf.ties or ()),
         meta=json.loads(json.dumps({k: v for k, v in pf.meta.items() if k != "data"}, default=str)),
     )
     p2020.units.set(units)
     for unit, entry in zip(units, published.units):
-        Submission.objects.create(period=p2020, unit=unit, state=Submission.State.SUBMITTED, total=plain(entry.total),
-                                  submitted_at=timezone.now())
+        Submission.objects.create(
+            period=p2020,
+            unit=unit,
+            state=Submission.State.SUBMITTED,
+            total=plain(entry.total),
+            submitted_at=timezone.now(),
+        )
     # Imported, not published today: the decision's date is not known (the source is the unsigned
     # draft), so none is given, and the pages say the results were imported.
     decision_date = (pf.meta.get("decision") or {}).get("date")
-    workflow.publish(p2020, admin, reason="Nhập kết quả đã công bố năm 2020 (chỉ tổng điểm).",
-                     imported={"source": "quyết định xếp hạng năm 2020, chỉ tổng điểm",
-                               "date": str(decision_date) if decision_date else None})
+    workflow.publish(
+        p2020,
+        admin,
+        reason="Nhập kết quả đã công bố năm 2020 (chỉ tổng điểm).",
+        imported={
+            "source": "quyết định xếp hạng năm 2020, chỉ tổng điểm",
+            "date": str(decision_date) if decision_date else None,
+        },
+    )
 
     # The open demo period: sample figures, most units submitted, some drafts, some not started.
     today = timezone.localdate()
     demo = Period.objects.create(
-        name="Năm 2021 (dữ liệu mẫu)", year=2021, framework=fw_obj, kind=Period.Kind.INPUTS, status=Status.OPEN,
-        deadline=today + timedelta(days=14), explanation_deadline=today + timedelta(days=30), sample=True,
+        name="Năm 2021 (dữ liệu mẫu)",
+        year=2021,
+        framework=fw_obj,
+        kind=Period.Kind.INPUTS,
+        status=Status.OPEN,
+        deadline=today + timedelta(days=14),
+        explanation_deadline=today + timedelta(days=30),
+        sample=True,
     )
     demo.units.set(units)
     demo.appraisers.add(accounts["thamdinh"])
@@ -118,7 +144,10 @@ def load_demo(stdout=None, seed: int = 2021) -> dict:
         assert checked.complete, (unit.name, checked.errors, checked.missing)
         draft = i % 7 == 6
         Submission.objects.create(
-            period=demo, unit=unit, values=texts, sample=True,
+            period=demo,
+            unit=unit,
+            values=texts,
+            sample=True,
             state=Submission.State.DRAFT if draft else Submission.State.SUBMITTED,
             submitted_at=None if draft else timezone.now(),
         )
@@ -130,6 +159,8 @@ def load_demo(stdout=None, seed: int = 2021) -> dict:
 
 
 def describe_accounts() -> str:
-    lines = [f"  {u:<10} mật khẩu {DEMO_PASSWORD}  — {dict(Role.choices)[r]}" + (f" ({n})" if n else "")
-             for u, r, n, _ in DEMO_ACCOUNTS]
+    lines = [
+        f"  {u:<10} mật khẩu {DEMO_PASSWORD}  — {dict(Role.choices)[r]}" + (f" ({n})" if n else "")
+        for u, r, n, _ in DEMO_ACCOUNTS
+    ]
     return "\n".join(lines)

@@ -64,11 +64,15 @@ def framework_text() -> str:
     text = (DATA_DIR / "thanhhoa-2016.yaml").read_text(encoding="utf-8")
     replacements = [
         ("id: thanhhoa-2016", f"id: {FRAMEWORK_2025}"),
-        ("version: Bản tái dựng 1 (chờ nhập văn bản 4289/QĐ-UBND)",
-         "version: Mẫu cho tổ chức năm 2025 (khối sở, ban, ngành và khối UBND xã, phường)"),
+        (
+            "version: Bản tái dựng 1 (chờ nhập văn bản 4289/QĐ-UBND)",
+            "version: Mẫu cho tổ chức năm 2025 (khối sở, ban, ngành và khối UBND xã, phường)",
+        ),
         ("name: Khối UBND huyện, thị xã, thành phố", "name: Khối UBND xã, phường"),
-        ('aliases: ["huyện, thị xã, thành phố", "UBND huyện, thị xã, thành phố", "các huyện, thị xã, thành phố", huyện]',
-         'aliases: ["xã, phường", "UBND xã, phường", "các xã, phường", xã, phường]'),
+        (
+            'aliases: ["huyện, thị xã, thành phố", "UBND huyện, thị xã, thành phố", "các huyện, thị xã, thành phố", huyện]',
+            'aliases: ["xã, phường", "UBND xã, phường", "các xã, phường", xã, phường]',
+        ),
         ("huyen_thi_xa_thanh_pho", GROUP_COMMUNES),
     ]
     for old, new in replacements:
@@ -82,10 +86,12 @@ def load_2025(admin, rng: random.Random, sample_texts) -> Period:
     text = framework_text()
     fw = parse_framework(text, f"{FRAMEWORK_2025}.yaml")
     fw_obj, _ = Framework.objects.update_or_create(
-        code=FRAMEWORK_2025, defaults={"title": fw.title + " (mẫu 2025)", "yaml_text": text})
+        code=FRAMEWORK_2025, defaults={"title": fw.title + " (mẫu 2025)", "yaml_text": text}
+    )
     departments = UnitGroup.objects.get(code="so_ban_nganh")
     communes, _ = UnitGroup.objects.get_or_create(
-        code=GROUP_COMMUNES, defaults={"name": fw.group(GROUP_COMMUNES).name, "order": 2})
+        code=GROUP_COMMUNES, defaults={"name": fw.group(GROUP_COMMUNES).name, "order": 2}
+    )
     units = []
     for order, (name, olds) in enumerate(DEPARTMENTS.items()):
         unit, _ = Unit.objects.get_or_create(name=name, defaults={"group": departments, "order": 100 + order})
@@ -99,15 +105,31 @@ def load_2025(admin, rng: random.Random, sample_texts) -> Period:
         units.append(unit)
     Unit.objects.filter(group__code="huyen_thi_xa_thanh_pho").update(active=False)  # the district level is gone
 
-    period = Period.objects.create(name="Năm 2025 (dữ liệu mẫu)", year=2025, framework=fw_obj, kind=Period.Kind.INPUTS,
-                                   status=Status.FINAL, sample=True)
+    period = Period.objects.create(
+        name="Năm 2025 (dữ liệu mẫu)",
+        year=2025,
+        framework=fw_obj,
+        kind=Period.Kind.INPUTS,
+        status=Status.FINAL,
+        sample=True,
+    )
     period.units.set(units)
     for unit in units:
         texts = sample_texts(fw, unit.group.code, rng)
         checked = check_values(fw, unit.group.code, texts)
         assert checked.complete, (unit.name, checked.errors, checked.missing)
-        Submission.objects.create(period=period, unit=unit, values=texts, sample=True,
-                                  state=Submission.State.SUBMITTED, submitted_at=timezone.now())
-    workflow.publish(period, admin, reason="Dữ liệu mẫu: tổ chức bộ máy năm 2025.",
-                     imported={"source": "dữ liệu mẫu, không có quyết định thật", "date": None})
+        Submission.objects.create(
+            period=period,
+            unit=unit,
+            values=texts,
+            sample=True,
+            state=Submission.State.SUBMITTED,
+            submitted_at=timezone.now(),
+        )
+    workflow.publish(
+        period,
+        admin,
+        reason="Dữ liệu mẫu: tổ chức bộ máy năm 2025.",
+        imported={"source": "dữ liệu mẫu, không có quyết định thật", "date": None},
+    )
     return period

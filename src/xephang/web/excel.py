@@ -28,8 +28,13 @@ def template(period, unit, sub) -> bytes:
     version it was downloaded at."""
     version = sub.version if sub is not None else 0
     row = FormRow(unit.group.code, unit.name, dict(sub.values) if sub is not None else {})
-    wb = unit_form(period.framework.load(), unit.group.code, [row], stamp=template_stamp(period, unit, sub),
-                   title=f"Biểu mẫu báo cáo {period.name} — {unit.name} (phiên bản báo cáo {version})")
+    wb = unit_form(
+        period.framework.load(),
+        unit.group.code,
+        [row],
+        stamp=template_stamp(period, unit, sub),
+        title=f"Biểu mẫu báo cáo {period.name} — {unit.name} (phiên bản báo cáo {version})",
+    )
     return form_bytes(wb)
 
 
@@ -42,11 +47,17 @@ def _template_version(stamp: str | None, name: str, period, unit) -> int:
     belongs to another period or unit."""
     parts = (stamp or "").split("/")
     if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise InputError(Location(name), "tệp không phải biểu mẫu tải từ trang báo cáo (không có phiên bản báo cáo); "
-                                         "hãy tải biểu mẫu mới từ trang báo cáo, điền rồi nhập lại")
+        raise InputError(
+            Location(name),
+            "tệp không phải biểu mẫu tải từ trang báo cáo (không có phiên bản báo cáo); "
+            "hãy tải biểu mẫu mới từ trang báo cáo, điền rồi nhập lại",
+        )
     if (int(parts[0]), int(parts[1])) != (period.pk, unit.pk):
-        raise InputError(Location(name), "biểu mẫu này của kỳ hoặc đơn vị khác; hãy tải biểu mẫu từ trang báo cáo "
-                                         f"của '{unit.name}' trong kỳ '{period.name}'")
+        raise InputError(
+            Location(name),
+            "biểu mẫu này của kỳ hoặc đơn vị khác; hãy tải biểu mẫu từ trang báo cáo "
+            f"của '{unit.name}' trong kỳ '{period.name}'",
+        )
     return int(parts[2])
 
 
@@ -58,8 +69,11 @@ def read_upload(period, unit, upload) -> tuple[dict, list, int]:
     fw = period.framework.load()
     name = safe_name(upload.name, "xlsx")
     if upload.size > EXCEL_MAX_BYTES:
-        raise InputError(Location(name), f"tệp có dung lượng {upload.size // 1024} KB, vượt giới hạn "
-                                         f"{EXCEL_MAX_BYTES // 1024} KB của biểu mẫu báo cáo")
+        raise InputError(
+            Location(name),
+            f"tệp có dung lượng {upload.size // 1024} KB, vượt giới hạn "
+            f"{EXCEL_MAX_BYTES // 1024} KB của biểu mẫu báo cáo",
+        )
     try:
         check_spreadsheet(upload, name)  # by content, and no zip bomb reaches openpyxl
     except UploadRefused as e:
@@ -77,7 +91,9 @@ def read_upload(period, unit, upload) -> tuple[dict, list, int]:
         raise InputError(Location(name), "tệp không có các cột số liệu của biểu mẫu; hãy tải biểu mẫu từ trang báo cáo")
     if len(data.units) != 1 or fold(unescape_cell(data.units[0].name)) != fold(unit.name):
         found = ", ".join(u.name for u in data.units)
-        raise InputError(Location(name, data.sheet), f"tệp phải có đúng một dòng của đơn vị '{unit.name}' (tệp có: {found})")
+        raise InputError(
+            Location(name, data.sheet), f"tệp phải có đúng một dòng của đơn vị '{unit.name}' (tệp có: {found})"
+        )
     if data.units[0].group != unit.group.code:
         raise InputError(Location(name, data.sheet, data.units[0].row, "Khối"), f"khối phải là '{unit.group.code}'")
     texts = typed_texts(fw, data, 0, unit.group.code)

@@ -86,8 +86,16 @@ class Section:
         return plain(self.criterion.max)
 
 
-def build_sections(fw: Framework, group: str, values: dict, errors: dict | None = None, carried=(),
-                   evidence_by_criterion: dict | None = None, not_applicable=(), measured: dict | None = None) -> list[Section]:
+def build_sections(
+    fw: Framework,
+    group: str,
+    values: dict,
+    errors: dict | None = None,
+    carried=(),
+    evidence_by_criterion: dict | None = None,
+    not_applicable=(),
+    measured: dict | None = None,
+) -> list[Section]:
     """``measured``: the report's stamps of imported measured figures (input id -> source, date, ...)."""
     errors = errors or {}
     sources = fw.measured_inputs()
@@ -109,8 +117,16 @@ def build_sections(fw: Framework, group: str, values: dict, errors: dict | None 
                 if iid in asked or iid not in fw.inputs:
                     continue
                 asked.add(iid)
-                fields.append(Field(fw.inputs[iid], str(values.get(iid, "") or ""), errors.get(iid, ""),
-                                    iid in carried, source=sources.get(iid, ""), stamp=measured.get(iid) or {}))
+                fields.append(
+                    Field(
+                        fw.inputs[iid],
+                        str(values.get(iid, "") or ""),
+                        errors.get(iid, ""),
+                        iid in carried,
+                        source=sources.get(iid, ""),
+                        stamp=measured.get(iid) or {},
+                    )
+                )
             rows.append(Row(c, depth, fields, evidence_by_criterion.get(c.id, []), numbers.get(c.id, "")))  # noqa: B023 (walk runs now)
             for ch in c.children:
                 walk(ch, depth + 1)

@@ -23,8 +23,10 @@ class ProvinceSettingsForm(forms.ModelForm):
             "province": {"required": REQUIRED.format("tên tỉnh")},
             "parent_agency": {"required": REQUIRED.format("cơ quan chủ quản")},
             "department": {"required": REQUIRED.format("tên Sở chủ trì đánh giá")},
-            "decimal_separator": {"required": "Hãy chọn dấu thập phân.",
-                                  "invalid_choice": "Hãy chọn dấu phẩy hoặc dấu chấm."},
+            "decimal_separator": {
+                "required": "Hãy chọn dấu thập phân.",
+                "invalid_choice": "Hãy chọn dấu phẩy hoặc dấu chấm.",
+            },
         }
 
     def clean_province(self):
@@ -37,30 +39,54 @@ class AccountForm(forms.Form):
     """One account in one form: the user (login name, full name, address, active) with its role and
     unit. The rule of roles: a reporter belongs to its unit, a verifier to its agency; the others to none."""
 
-    username = forms.RegexField(label="Tên đăng nhập", max_length=150, regex=r"^[\w.@+-]+$",
-                                error_messages={"required": REQUIRED.format("tên đăng nhập"),
-                                                "invalid": "Tên đăng nhập chỉ gồm chữ, số và các dấu . @ + - _."})
+    username = forms.RegexField(
+        label="Tên đăng nhập",
+        max_length=150,
+        regex=r"^[\w.@+-]+$",
+        error_messages={
+            "required": REQUIRED.format("tên đăng nhập"),
+            "invalid": "Tên đăng nhập chỉ gồm chữ, số và các dấu . @ + - _.",
+        },
+    )
     full_name = forms.CharField(label="Họ tên", max_length=150, error_messages={"required": REQUIRED.format("họ tên")})
-    email = forms.EmailField(label="Thư điện tử", error_messages={
-        "required": REQUIRED.format("thư điện tử"), "invalid": "Nhập một địa chỉ thư điện tử hợp lệ, ví dụ ten@sonv.example."})
-    role = forms.ChoiceField(label="Vai trò", choices=[("", CHOOSE), *Role.choices],
-                             error_messages={"required": "Hãy chọn vai trò.",
-                                             "invalid_choice": "Hãy chọn một vai trò trong danh sách."})
-    unit = forms.ModelChoiceField(Unit.objects.filter(active=True).select_related("group"), label="Đơn vị",
-                                  required=False, empty_label="— không thuộc đơn vị —",
-                                  help_text="Bắt buộc với cán bộ báo cáo (đơn vị của mình) và cán bộ cơ quan xác minh (cơ quan của "
-                                            "mình); để trống với các vai trò khác.",
-                                  error_messages={"invalid_choice": "Hãy chọn một đơn vị đang hoạt động."})
+    email = forms.EmailField(
+        label="Thư điện tử",
+        error_messages={
+            "required": REQUIRED.format("thư điện tử"),
+            "invalid": "Nhập một địa chỉ thư điện tử hợp lệ, ví dụ ten@sonv.example.",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Vai trò",
+        choices=[("", CHOOSE), *Role.choices],
+        error_messages={"required": "Hãy chọn vai trò.", "invalid_choice": "Hãy chọn một vai trò trong danh sách."},
+    )
+    unit = forms.ModelChoiceField(
+        Unit.objects.filter(active=True).select_related("group"),
+        label="Đơn vị",
+        required=False,
+        empty_label="— không thuộc đơn vị —",
+        help_text="Bắt buộc với cán bộ báo cáo (đơn vị của mình) và cán bộ cơ quan xác minh (cơ quan của "
+        "mình); để trống với các vai trò khác.",
+        error_messages={"invalid_choice": "Hãy chọn một đơn vị đang hoạt động."},
+    )
     active = forms.BooleanField(label="Đang sử dụng (bỏ chọn để khóa tài khoản)", required=False, initial=True)
 
     def __init__(self, *args, account=None, **kwargs):
         self.account = account
         if account is not None:
             profile = getattr(account, "profile", None)
-            kwargs.setdefault("initial", {
-                "username": account.get_username(), "full_name": account.first_name, "email": account.email,
-                "role": profile.role if profile else "", "unit": profile.unit_id if profile else None,
-                "active": account.is_active})
+            kwargs.setdefault(
+                "initial",
+                {
+                    "username": account.get_username(),
+                    "full_name": account.first_name,
+                    "email": account.email,
+                    "role": profile.role if profile else "",
+                    "unit": profile.unit_id if profile else None,
+                    "active": account.is_active,
+                },
+            )
         super().__init__(*args, **kwargs)
         unit_id = getattr(getattr(account, "profile", None), "unit_id", None)
         if unit_id is not None:  # an account of a unit since closed stays editable
@@ -88,7 +114,9 @@ class AccountForm(forms.Form):
         if role == Role.REPORTER and unit is None:
             self.add_error("unit", "Cán bộ báo cáo phải thuộc một đơn vị.")
         elif role == Role.VERIFIER and unit is None:
-            self.add_error("unit", "Cán bộ cơ quan xác minh phải thuộc cơ quan của mình: chọn cơ quan (ví dụ Sở Nội vụ).")
+            self.add_error(
+                "unit", "Cán bộ cơ quan xác minh phải thuộc cơ quan của mình: chọn cơ quan (ví dụ Sở Nội vụ)."
+            )
         elif role and role not in ROLES_WITH_UNIT and unit is not None:
             self.add_error("unit", f"Vai trò '{Role(role).label}' không thuộc đơn vị nào: để trống ô này.")
         return data
@@ -97,7 +125,12 @@ class AccountForm(forms.Form):
         """The user and its profile written together (the caller holds the transaction)."""
         d = self.cleaned_data
         user = self.account or get_user_model()()
-        user.username, user.first_name, user.email, user.is_active = d["username"], d["full_name"], d["email"], d["active"]
+        user.username, user.first_name, user.email, user.is_active = (
+            d["username"],
+            d["full_name"],
+            d["email"],
+            d["active"],
+        )
         if user.pk is None:
             user.set_unusable_password()  # set by the invitation's one-time link
         user.save()

@@ -13,8 +13,10 @@ from xephang.framework.model import Input
 class AdjustmentForm(forms.Form):
     input = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-    action = forms.ChoiceField(choices=[("accept", "Chấp nhận"), ("adjust", "Điều chỉnh")],
-                               error_messages={"required": "Hãy chọn Chấp nhận hoặc Điều chỉnh."})
+    action = forms.ChoiceField(
+        choices=[("accept", "Chấp nhận"), ("adjust", "Điều chỉnh")],
+        error_messages={"required": "Hãy chọn Chấp nhận hoặc Điều chỉnh."},
+    )
     value = forms.CharField(label="Số liệu thẩm định", required=False, max_length=100)
     reason = forms.CharField(label="Lý do", required=False, max_length=2000)
 
@@ -28,23 +30,39 @@ class AdjustmentForm(forms.Form):
         self.inp = inp
         attrs = {"id": f"val-{inp.id}"}
         if inp.type == "yesno":
-            self.fields["value"] = forms.ChoiceField(label="Số liệu thẩm định", required=False,
-                                                     choices=[("", CHOOSE), *YES_NO],
-                                                     widget=forms.Select(attrs=attrs),
-                                                     error_messages={"invalid_choice": "Hãy chọn Có hoặc Không."})
+            self.fields["value"] = forms.ChoiceField(
+                label="Số liệu thẩm định",
+                required=False,
+                choices=[("", CHOOSE), *YES_NO],
+                widget=forms.Select(attrs=attrs),
+                error_messages={"invalid_choice": "Hãy chọn Có hoặc Không."},
+            )
         elif inp.type == "choice":
             self.fields["value"] = forms.ChoiceField(
-                label="Số liệu thẩm định", required=False,
-                choices=[("", CHOOSE)] + [(o.label, o.label) for o in inp.options], widget=forms.Select(attrs=attrs),
-                error_messages={"invalid_choice": "Hãy chọn một trong các lựa chọn của danh sách."})
+                label="Số liệu thẩm định",
+                required=False,
+                choices=[("", CHOOSE)] + [(o.label, o.label) for o in inp.options],
+                widget=forms.Select(attrs=attrs),
+                error_messages={"invalid_choice": "Hãy chọn một trong các lựa chọn của danh sách."},
+            )
         elif inp.type == "list":  # the items the appraiser accepts, one per line (prefilled with the unit's)
-            self.fields["value"] = forms.CharField(label="Số liệu thẩm định", required=False, max_length=20000,
-                                                   widget=forms.Textarea(attrs={
-                                                       **attrs, "rows": 4, "style": "max-width:360px;vertical-align:top",
-                                                       "title": "mỗi dòng một tên được chấp nhận"}))
+            self.fields["value"] = forms.CharField(
+                label="Số liệu thẩm định",
+                required=False,
+                max_length=20000,
+                widget=forms.Textarea(
+                    attrs={
+                        **attrs,
+                        "rows": 4,
+                        "style": "max-width:360px;vertical-align:top",
+                        "title": "mỗi dòng một tên được chấp nhận",
+                    }
+                ),
+            )
         else:
-            self.fields["value"].widget = forms.TextInput(attrs={
-                **attrs, "inputmode": "decimal", "autocomplete": "off", "style": "max-width:140px"})
+            self.fields["value"].widget = forms.TextInput(
+                attrs={**attrs, "inputmode": "decimal", "autocomplete": "off", "style": "max-width:140px"}
+            )
         self.fields["reason"].widget = forms.TextInput(attrs={"id": f"rs-{inp.id}", "style": "max-width:320px"})
 
     def clean_input(self):
@@ -70,15 +88,26 @@ class ExplanationDecisionForm(forms.Form):
     """The decision on a unit's explanation of an adjustment: accept it (the unit's figure counts) or keep
     the appraised figure, always with a reason. Only an explanation of this report can be decided."""
 
-    explanation = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput,
-                                         error_messages={"invalid_choice": "Giải trình không thuộc báo cáo này.",
-                                                         "required": "Chưa chọn giải trình."})
-    decision = forms.ChoiceField(choices=[("accept", "Chấp nhận giải trình"), ("reject", "Giữ kết quả thẩm định")],
-                                 error_messages={"required": "Hãy chọn Chấp nhận giải trình hoặc Giữ kết quả thẩm định.",
-                                                 "invalid_choice": "Hãy chọn Chấp nhận giải trình hoặc Giữ kết quả thẩm định."})
-    reason = forms.CharField(label="Lý do quyết định", max_length=2000,
-                             error_messages={"required": "Quyết định về giải trình phải có lý do.",
-                                             "max_length": "Lý do tối đa %(limit_value)d ký tự (đang có %(show_value)d)."})
+    explanation = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Giải trình không thuộc báo cáo này.", "required": "Chưa chọn giải trình."},
+    )
+    decision = forms.ChoiceField(
+        choices=[("accept", "Chấp nhận giải trình"), ("reject", "Giữ kết quả thẩm định")],
+        error_messages={
+            "required": "Hãy chọn Chấp nhận giải trình hoặc Giữ kết quả thẩm định.",
+            "invalid_choice": "Hãy chọn Chấp nhận giải trình hoặc Giữ kết quả thẩm định.",
+        },
+    )
+    reason = forms.CharField(
+        label="Lý do quyết định",
+        max_length=2000,
+        error_messages={
+            "required": "Quyết định về giải trình phải có lý do.",
+            "max_length": "Lý do tối đa %(limit_value)d ký tự (đang có %(show_value)d).",
+        },
+    )
 
     def __init__(self, *args, submission, explanation=None, **kwargs):
         from .models import Explanation
@@ -89,8 +118,9 @@ class ExplanationDecisionForm(forms.Form):
         self.fields["explanation"].queryset = Explanation.objects.filter(adjustment__submission=submission)
         # The field's id follows the explanation (several forms on one page).
         key = explanation.pk if explanation is not None else self.data.get("explanation", "")
-        self.fields["reason"].widget = forms.TextInput(attrs={
-            "id": f"dr-{key}", "required": True, "aria-describedby": f"dr-{key}-err"})
+        self.fields["reason"].widget = forms.TextInput(
+            attrs={"id": f"dr-{key}", "required": True, "aria-describedby": f"dr-{key}-err"}
+        )
 
     @property
     def accepted(self) -> bool:
@@ -100,16 +130,29 @@ class ExplanationDecisionForm(forms.Form):
 class ExplanationForm(forms.Form):
     """A unit's explanation of an adjusted figure of its own report, with an optional document."""
 
-    adjustment = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput,
-                                        error_messages={"invalid_choice": "Số liệu này không bị điều chỉnh trong báo cáo "
-                                                                          "của đơn vị.",
-                                                        "required": "Chưa chọn số liệu bị điều chỉnh."})
-    text = forms.CharField(label="Nội dung giải trình", max_length=5000,
-                           error_messages={"required": "Hãy nhập nội dung giải trình.",
-                                           "max_length": "Giải trình tối đa %(limit_value)d ký tự (đang có %(show_value)d)."})
+    adjustment = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.HiddenInput,
+        error_messages={
+            "invalid_choice": "Số liệu này không bị điều chỉnh trong báo cáo của đơn vị.",
+            "required": "Chưa chọn số liệu bị điều chỉnh.",
+        },
+    )
+    text = forms.CharField(
+        label="Nội dung giải trình",
+        max_length=5000,
+        error_messages={
+            "required": "Hãy nhập nội dung giải trình.",
+            "max_length": "Giải trình tối đa %(limit_value)d ký tự (đang có %(show_value)d).",
+        },
+    )
     file = forms.FileField(label="Tài liệu bổ sung (không bắt buộc)", required=False)
-    locator = forms.CharField(label="Vị trí trong tài liệu", required=False, max_length=200,
-                              error_messages={"max_length": "Vị trí tối đa %(limit_value)d ký tự (đang có %(show_value)d)."})
+    locator = forms.CharField(
+        label="Vị trí trong tài liệu",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Vị trí tối đa %(limit_value)d ký tự (đang có %(show_value)d)."},
+    )
 
     def __init__(self, *args, submission, adjustment=None, **kwargs):
         if adjustment is not None:
@@ -122,7 +165,8 @@ class ExplanationForm(forms.Form):
         self.fields["adjustment"].queryset = submission.adjustments.filter(accepted=False)
         # Ids follow the adjustment (one form per adjusted figure on the page).
         key = adjustment.pk if adjustment is not None else self.data.get("adjustment", "")
-        self.fields["text"].widget = forms.Textarea(attrs={"id": f"t-{key}", "rows": 3, "required": True,
-                                                           "aria-describedby": f"t-{key}-err"})
+        self.fields["text"].widget = forms.Textarea(
+            attrs={"id": f"t-{key}", "rows": 3, "required": True, "aria-describedby": f"t-{key}-err"}
+        )
         self.fields["file"].widget = forms.ClearableFileInput(attrs={"id": f"f-{key}"})
         self.fields["locator"].widget = forms.TextInput(attrs={"id": f"l-{key}"})

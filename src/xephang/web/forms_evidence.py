@@ -14,9 +14,14 @@ def criteria_choices(fw, group: str) -> list[tuple[str, str]]:
 class EvidenceLinksForm(forms.Form):
     """Which criteria a document supports, its number/date/summary and where in it."""
 
-    criteria = forms.MultipleChoiceField(label="Chứng minh cho tiêu chí", widget=forms.CheckboxSelectMultiple,
-                                         error_messages={"required": "Hãy chọn ít nhất một tiêu chí (hoặc xóa tài liệu).",
-                                                         "invalid_choice": "Tiêu chí '%(value)s' không thuộc biểu mẫu của đơn vị."})
+    criteria = forms.MultipleChoiceField(
+        label="Chứng minh cho tiêu chí",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Hãy chọn ít nhất một tiêu chí (hoặc xóa tài liệu).",
+            "invalid_choice": "Tiêu chí '%(value)s' không thuộc biểu mẫu của đơn vị.",
+        },
+    )
     summary = forms.CharField(label="Số, ngày, trích yếu văn bản", required=False, max_length=500)
     locator = forms.CharField(label="Vị trí trong tài liệu (trang, điều, mục)", required=False, max_length=200)
 
@@ -28,8 +33,10 @@ class EvidenceLinksForm(forms.Form):
 class EvidenceForm(EvidenceLinksForm):
     """A new document: the file, and the same links."""
 
-    file = forms.FileField(label="Tệp (PDF, ảnh, Word, Excel; tối đa 20 MB)",
-                           error_messages={"required": "Hãy chọn tệp tài liệu kiểm chứng."})
+    file = forms.FileField(
+        label="Tệp (PDF, ảnh, Word, Excel; tối đa 20 MB)",
+        error_messages={"required": "Hãy chọn tệp tài liệu kiểm chứng."},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

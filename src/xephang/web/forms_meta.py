@@ -14,9 +14,15 @@ from xephang.errors import XephangError
 
 #: Form field -> the key of ``decision:`` it sets (the signer is one key with three parts).
 FIELDS = {
-    "number": "number", "date": "date", "signer_prefix": "signer", "signer_title": "signer",
-    "signer_name": "signer", "legal_bases": "legal_bases", "report_number": "report_number",
-    "report_date": "report_date", "recipients": "recipients",
+    "number": "number",
+    "date": "date",
+    "signer_prefix": "signer",
+    "signer_title": "signer",
+    "signer_name": "signer",
+    "legal_bases": "legal_bases",
+    "report_number": "report_number",
+    "report_date": "report_date",
+    "recipients": "recipients",
 }
 
 
@@ -33,22 +39,44 @@ def _date_text(value) -> str:
 
 
 class DecisionMetaForm(forms.Form):
-    number = forms.CharField(label="Số quyết định", required=False, max_length=20,
-                             help_text="Chỉ phần số, ví dụ 76; để trống nếu ghi tay khi ký.")
-    date = forms.CharField(label="Ngày ký quyết định", required=False, max_length=10,
-                           help_text="Dạng 27/01/2021; để trống nếu ghi tay khi ký.")
-    signer_prefix = forms.CharField(label="Quyền hạn ký", required=False, max_length=40,
-                                    help_text="Ví dụ: KT. CHỦ TỊCH; trống khi Chủ tịch ký")
-    signer_title = forms.CharField(label="Chức vụ người ký", required=False, max_length=80, help_text="Ví dụ: PHÓ CHỦ TỊCH")
-    signer_name = forms.CharField(label="Họ tên người ký", required=False, max_length=80, help_text="Ví dụ: Mai Xuân Liêm")
-    legal_bases = forms.CharField(label="Căn cứ ban hành", required=False, widget=forms.Textarea(attrs={"rows": 10}),
-                                  help_text="Mỗi căn cứ một dòng, không cần chữ 'Căn cứ' ở đầu. Quy định về bộ tiêu chí "
-                                            "luôn được dẫn, dù không ghi ở đây.")
-    report_number = forms.CharField(label="Số báo cáo của Sở TTTT", required=False, max_length=40,
-                                    help_text="Ví dụ: 165/BC-STTTT")
+    number = forms.CharField(
+        label="Số quyết định",
+        required=False,
+        max_length=20,
+        help_text="Chỉ phần số, ví dụ 76; để trống nếu ghi tay khi ký.",
+    )
+    date = forms.CharField(
+        label="Ngày ký quyết định",
+        required=False,
+        max_length=10,
+        help_text="Dạng 27/01/2021; để trống nếu ghi tay khi ký.",
+    )
+    signer_prefix = forms.CharField(
+        label="Quyền hạn ký", required=False, max_length=40, help_text="Ví dụ: KT. CHỦ TỊCH; trống khi Chủ tịch ký"
+    )
+    signer_title = forms.CharField(
+        label="Chức vụ người ký", required=False, max_length=80, help_text="Ví dụ: PHÓ CHỦ TỊCH"
+    )
+    signer_name = forms.CharField(
+        label="Họ tên người ký", required=False, max_length=80, help_text="Ví dụ: Mai Xuân Liêm"
+    )
+    legal_bases = forms.CharField(
+        label="Căn cứ ban hành",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Mỗi căn cứ một dòng, không cần chữ 'Căn cứ' ở đầu. Quy định về bộ tiêu chí "
+        "luôn được dẫn, dù không ghi ở đây.",
+    )
+    report_number = forms.CharField(
+        label="Số báo cáo của Sở TTTT", required=False, max_length=40, help_text="Ví dụ: 165/BC-STTTT"
+    )
     report_date = forms.CharField(label="Ngày báo cáo", required=False, max_length=10, help_text="Dạng 27/01/2021.")
-    recipients = forms.CharField(label="Danh sách nơi nhận", required=False, widget=forms.Textarea(attrs={"rows": 8}),
-                                 help_text="Mỗi nơi nhận một dòng, như trong quyết định (kết thúc bằng dấu ;).")
+    recipients = forms.CharField(
+        label="Danh sách nơi nhận",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Mỗi nơi nhận một dòng, như trong quyết định (kết thúc bằng dấu ;).",
+    )
 
     def __init__(self, *args, period, **kwargs):
         self.period = period
@@ -56,10 +84,16 @@ class DecisionMetaForm(forms.Form):
         if not args and "initial" not in kwargs:
             meta = build_meta({"decision": current, "year": period.year}, source="thông tin kỳ")
             kwargs["initial"] = {
-                "number": meta.number or "", "date": _date_text(current.get("date")),
-                "signer_prefix": meta.signer.prefix, "signer_title": meta.signer.title, "signer_name": meta.signer.name,
-                "legal_bases": "\n".join(meta.legal_bases or []), "report_number": meta.report_number or "",
-                "report_date": _date_text(current.get("report_date", meta.report_date and meta.report_date.isoformat())),
+                "number": meta.number or "",
+                "date": _date_text(current.get("date")),
+                "signer_prefix": meta.signer.prefix,
+                "signer_title": meta.signer.title,
+                "signer_name": meta.signer.name,
+                "legal_bases": "\n".join(meta.legal_bases or []),
+                "report_number": meta.report_number or "",
+                "report_date": _date_text(
+                    current.get("report_date", meta.report_date and meta.report_date.isoformat())
+                ),
                 "recipients": "\n".join(meta.recipients),
             }
         super().__init__(*args, **kwargs)
@@ -76,9 +110,11 @@ class DecisionMetaForm(forms.Form):
         fields = {
             "number": (data.get("number") or "").strip() or None,
             "date": (data.get("date") or "").strip() or None,
-            "signer": {"prefix": (data.get("signer_prefix") or "").strip(),
-                       "title": (data.get("signer_title") or "").strip(),
-                       "name": (data.get("signer_name") or "").strip()},
+            "signer": {
+                "prefix": (data.get("signer_prefix") or "").strip(),
+                "title": (data.get("signer_title") or "").strip(),
+                "name": (data.get("signer_name") or "").strip(),
+            },
             "legal_bases": _lines(data.get("legal_bases")) or None,
             "report_number": (data.get("report_number") or "").strip() or None,
             "report_date": (data.get("report_date") or "").strip() or None,

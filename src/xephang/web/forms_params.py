@@ -29,17 +29,27 @@ class PeriodParamsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.framework = framework
         for p in framework.params.values():
-            default = "" if p.default is None else (
-                yes_no(p.default) if isinstance(p.default, bool) else plain(p.default))
-            help_text = bounds_text(p) + (f"; để trống: {default}" if default else "; bắt buộc") + (
-                f". {p.help}" if p.help else "")
+            default = (
+                "" if p.default is None else (yes_no(p.default) if isinstance(p.default, bool) else plain(p.default))
+            )
+            help_text = (
+                bounds_text(p)
+                + (f"; để trống: {default}" if default else "; bắt buộc")
+                + (f". {p.help}" if p.help else "")
+            )
             label = p.label + (f" ({p.unit})" if p.unit else "")
             if p.type == "yesno":
-                field = forms.ChoiceField(label=label, required=p.default is None, help_text=help_text,
-                                          choices=[("", CHOOSE), *YES_NO])
+                field = forms.ChoiceField(
+                    label=label, required=p.default is None, help_text=help_text, choices=[("", CHOOSE), *YES_NO]
+                )
             else:
-                field = forms.CharField(label=label, required=p.default is None, max_length=40, help_text=help_text,
-                                        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+                field = forms.CharField(
+                    label=label,
+                    required=p.default is None,
+                    max_length=40,
+                    help_text=help_text,
+                    widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+                )
             field.error_messages["required"] = "Cần nhập giá trị tham số này (bộ tiêu chí không có giá trị mặc định)."
             self.fields[p.id] = field
             self.initial.setdefault(p.id, str(current.get(p.id, "")))
@@ -59,5 +69,8 @@ class PeriodParamsForm(forms.Form):
 
     def values(self) -> dict[str, str]:
         """The values to store (text as typed; blanks left out, so the set's default applies)."""
-        return {pid: str(self.cleaned_data.get(pid) or "").strip() for pid in self.framework.params
-                if str(self.cleaned_data.get(pid) or "").strip()}
+        return {
+            pid: str(self.cleaned_data.get(pid) or "").strip()
+            for pid in self.framework.params
+            if str(self.cleaned_data.get(pid) or "").strip()
+        }

@@ -20,12 +20,19 @@ def _unit_choices(units):
 
 
 class NonReportingForm(forms.Form):
-    units = forms.TypedMultipleChoiceField(label="Đơn vị không gửi báo cáo", coerce=int,
-                                           widget=forms.CheckboxSelectMultiple,
-                                           error_messages={"required": "Hãy chọn ít nhất một đơn vị."})
-    reason = forms.CharField(label="Lý do (ghi vào kết quả và nhật ký)", widget=forms.Textarea(attrs={"rows": 2}),
-                             max_length=1000, error_messages={"required": "Hãy ghi lý do (ví dụ: quá hạn, đã nhắc …)."},
-                             help_text="Ví dụ: quá hạn báo cáo ngày 15/01, đã nhắc bằng văn bản số … nhưng không gửi.")
+    units = forms.TypedMultipleChoiceField(
+        label="Đơn vị không gửi báo cáo",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Hãy chọn ít nhất một đơn vị."},
+    )
+    reason = forms.CharField(
+        label="Lý do (ghi vào kết quả và nhật ký)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        error_messages={"required": "Hãy ghi lý do (ví dụ: quá hạn, đã nhắc …)."},
+        help_text="Ví dụ: quá hạn báo cáo ngày 15/01, đã nhắc bằng văn bản số … nhưng không gửi.",
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
@@ -49,15 +56,29 @@ def parse_date(text: str) -> datetime.date:
 
 
 class PublishForm(forms.Form):
-    number = forms.CharField(label="Số quyết định đã ký", max_length=20,
-                             help_text="Chỉ phần số, như trên văn bản đã ký, ví dụ 76.",
-                             error_messages={"required": "Hãy nhập số của quyết định đã ký."})
-    date = forms.CharField(label="Ngày ký", max_length=10, help_text="Dạng 27/01/2023.",
-                           error_messages={"required": "Hãy nhập ngày ký quyết định."})
-    scan = forms.FileField(label="Bản quét quyết định đã ký (PDF, không bắt buộc)", required=False,
-                           help_text="Lưu làm bằng chứng của văn bản; mã SHA-256 của tệp được ghi vào kết quả công bố.")
-    reason = forms.CharField(label="Ghi chú công bố / lý do đính chính", required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+    number = forms.CharField(
+        label="Số quyết định đã ký",
+        max_length=20,
+        help_text="Chỉ phần số, như trên văn bản đã ký, ví dụ 76.",
+        error_messages={"required": "Hãy nhập số của quyết định đã ký."},
+    )
+    date = forms.CharField(
+        label="Ngày ký",
+        max_length=10,
+        help_text="Dạng 27/01/2023.",
+        error_messages={"required": "Hãy nhập ngày ký quyết định."},
+    )
+    scan = forms.FileField(
+        label="Bản quét quyết định đã ký (PDF, không bắt buộc)",
+        required=False,
+        help_text="Lưu làm bằng chứng của văn bản; mã SHA-256 của tệp được ghi vào kết quả công bố.",
+    )
+    reason = forms.CharField(
+        label="Ghi chú công bố / lý do đính chính",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, correction: bool = False, year: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +110,9 @@ class PublishForm(forms.Form):
         if not scan:
             return None
         if scan.size > MAX_SCAN_BYTES:
-            raise forms.ValidationError(f"Tệp quá lớn ({scan.size // 1024 // 1024} MB); tối đa {MAX_SCAN_BYTES // 1024 // 1024} MB.")
+            raise forms.ValidationError(
+                f"Tệp quá lớn ({scan.size // 1024 // 1024} MB); tối đa {MAX_SCAN_BYTES // 1024 // 1024} MB."
+            )
         from .security import PDF, UploadRefused, safe_name, sniff
 
         try:
@@ -109,14 +132,24 @@ class PublishForm(forms.Form):
 
 
 class ReopenForm(forms.Form):
-    units = forms.TypedMultipleChoiceField(label="Đơn vị", coerce=int, widget=forms.CheckboxSelectMultiple,
-                                           error_messages={"required": "Hãy chọn ít nhất một đơn vị."})
-    criteria = forms.MultipleChoiceField(label="Chỉ thẩm định lại các tiêu chí (không chọn: mọi tiêu chí)",
-                                         required=False, widget=forms.SelectMultiple(attrs={"size": 6}))
+    units = forms.TypedMultipleChoiceField(
+        label="Đơn vị",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Hãy chọn ít nhất một đơn vị."},
+    )
+    criteria = forms.MultipleChoiceField(
+        label="Chỉ thẩm định lại các tiêu chí (không chọn: mọi tiêu chí)",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     return_reports = forms.BooleanField(label="Trả lại báo cáo cho đơn vị sửa và nộp lại", required=False)
-    reason = forms.CharField(label="Lý do (bắt buộc; ghi vào nhật ký và, sau công bố, vào phiên bản đính chính)",
-                             widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                             error_messages={"required": "Hãy ghi lý do trả lại / mở lại thẩm định."})
+    reason = forms.CharField(
+        label="Lý do (bắt buộc; ghi vào nhật ký và, sau công bố, vào phiên bản đính chính)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "Hãy ghi lý do trả lại / mở lại thẩm định."},
+    )
 
     def __init__(self, *args, units, criteria, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,9 +166,15 @@ class ReopenForm(forms.Form):
 class TransitionForm(forms.Form):
     """Moving a period to its next stage, with a note for the audit trail."""
 
-    to = forms.ChoiceField(widget=forms.HiddenInput, choices=Status.choices,
-                           error_messages={"invalid_choice": "Giai đoạn '%(value)s' không tồn tại.",
-                                           "required": "Chưa chọn giai đoạn."})
-    note = forms.CharField(label="Ghi chú chuyển giai đoạn", required=False, max_length=2000,
-                           widget=forms.TextInput(attrs={"id": "note"}),
-                           error_messages={"max_length": "Ghi chú tối đa %(limit_value)d ký tự (đang có %(show_value)d)."})
+    to = forms.ChoiceField(
+        widget=forms.HiddenInput,
+        choices=Status.choices,
+        error_messages={"invalid_choice": "Giai đoạn '%(value)s' không tồn tại.", "required": "Chưa chọn giai đoạn."},
+    )
+    note = forms.CharField(
+        label="Ghi chú chuyển giai đoạn",
+        required=False,
+        max_length=2000,
+        widget=forms.TextInput(attrs={"id": "note"}),
+        error_messages={"max_length": "Ghi chú tối đa %(limit_value)d ký tự (đang có %(show_value)d)."},
+    )

@@ -17,14 +17,18 @@ class VerifiersForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         self.accounts = {str(u.pk): u for u in accounts}
-        choices = [("", SELF)] + [(str(u.pk), f"{u.get_full_name() or u.username} ({u.profile.unit.name})")
-                                  for u in accounts]
+        choices = [("", SELF)] + [
+            (str(u.pk), f"{u.get_full_name() or u.username} ({u.profile.unit.name})") for u in accounts
+        ]
         for c in self.criteria:
             self.fields[self.name_of(c)] = forms.ChoiceField(
-                label=f"{c.so}. {c.title}" if c.so else c.title, required=False, choices=choices,
+                label=f"{c.so}. {c.title}" if c.so else c.title,
+                required=False,
+                choices=choices,
                 widget=forms.Select(attrs={"aria-describedby": f"{self.name_of(c)}-err"}),
                 initial=str(current[c.id].user_id) if c.id in current else "",
-                error_messages={"invalid_choice": "Hãy chọn một tài khoản cơ quan xác minh trong danh sách."})
+                error_messages={"invalid_choice": "Hãy chọn một tài khoản cơ quan xác minh trong danh sách."},
+            )
 
     @staticmethod
     def name_of(criterion) -> str:

@@ -25,11 +25,18 @@ from django.core.exceptions import ValidationError
 
 #: The fields the published pages and documents print (``record`` below).
 FROZEN_FIELDS = {
-    "name": "tên kỳ", "year": "năm", "framework_id": "bộ tiêu chí", "kind": "loại kỳ", "ties": "quy tắc đồng điểm",
-    "sample": "dữ liệu mẫu", "meta": "thông tin quyết định",
+    "name": "tên kỳ",
+    "year": "năm",
+    "framework_id": "bộ tiêu chí",
+    "kind": "loại kỳ",
+    "ties": "quy tắc đồng điểm",
+    "sample": "dữ liệu mẫu",
+    "meta": "thông tin quyết định",
 }
-FROZEN_MESSAGE = ("Kỳ '{name}' đã chốt kết quả: không được sửa {what}. Kết quả đã chốt chỉ thay đổi bằng một "
-                  "vòng đính chính (mở lại thẩm định các đơn vị, kèm lý do) trên trang của kỳ.")
+FROZEN_MESSAGE = (
+    "Kỳ '{name}' đã chốt kết quả: không được sửa {what}. Kết quả đã chốt chỉ thay đổi bằng một "
+    "vòng đính chính (mở lại thẩm định các đơn vị, kèm lý do) trên trang của kỳ."
+)
 
 #: The user acting in the current request (set by ``permissions.allow`` and the admin), for the audit.
 acting_user: contextvars.ContextVar = contextvars.ContextVar("xephang_acting_user", default=None)
@@ -54,7 +61,9 @@ def changed_fields(stored, period, update_fields=None) -> dict[str, str]:
     ``update_fields`` when a save names them): field -> its label."""
     changed = {f: label for f, label in FROZEN_FIELDS.items() if getattr(stored, f) != getattr(period, f)}
     if update_fields is not None:
-        changed = {f: label for f, label in changed.items() if f in update_fields or f.removesuffix("_id") in update_fields}
+        changed = {
+            f: label for f, label in changed.items() if f in update_fields or f.removesuffix("_id") in update_fields
+        }
     return changed
 
 
@@ -75,12 +84,20 @@ def plain(value):
 def record(period) -> dict:
     """The period's row as the snapshot freezes it (compared by ``verify_frozen_rows``)."""
     return {
-        "name": period.name, "year": period.year, "framework": period.framework.code,
-        "framework_sha256": period.framework.sha256, "kind": period.kind, "ties": period.ties,
-        "sample": period.sample, "meta": period.meta,
+        "name": period.name,
+        "year": period.year,
+        "framework": period.framework.code,
+        "framework_sha256": period.framework.sha256,
+        "kind": period.kind,
+        "ties": period.ties,
+        "sample": period.sample,
+        "meta": period.meta,
         "units": sorted(period.units.values_list("pk", flat=True)),
     }
 
 
-RECORD_LABELS = {**{k.removesuffix("_id"): v for k, v in FROZEN_FIELDS.items()},
-                 "framework_sha256": "nội dung bộ tiêu chí (SHA-256)", "units": "danh sách đơn vị tham gia"}
+RECORD_LABELS = {
+    **{k.removesuffix("_id"): v for k, v in FROZEN_FIELDS.items()},
+    "framework_sha256": "nội dung bộ tiêu chí (SHA-256)",
+    "units": "danh sách đơn vị tham gia",
+}

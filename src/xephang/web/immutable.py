@@ -74,8 +74,15 @@ def entry_content(e) -> dict:
     """What the hash covers: every field a reader relies on. The user is covered by name (kept even
     if the account is deleted later); ids of period and unit as stored."""
     return {
-        "at": utc_text(e.at), "user": e.user_name, "action": e.action, "period": e.period_id, "unit": e.unit_id,
-        "subject": e.subject, "before": e.before, "after": e.after, "reason": e.reason,
+        "at": utc_text(e.at),
+        "user": e.user_name,
+        "action": e.action,
+        "period": e.period_id,
+        "unit": e.unit_id,
+        "subject": e.subject,
+        "before": e.before,
+        "after": e.after,
+        "reason": e.reason,
     }
 
 

@@ -41,12 +41,16 @@ def verify() -> Report:
         rep.entries += 1
         where = f"nhật ký, dòng id={e.id} ({e.action}, {utc_text(e.at)})"
         if e.prev_hash != prev:
-            rep.problems.append(f"{where}: chuỗi băm bị đứt — dòng trước nó đã bị xóa, chèn hoặc sửa "
-                                f"(prev_hash {e.prev_hash[:12]}…, cần {prev[:12]}…).")
+            rep.problems.append(
+                f"{where}: chuỗi băm bị đứt — dòng trước nó đã bị xóa, chèn hoặc sửa "
+                f"(prev_hash {e.prev_hash[:12]}…, cần {prev[:12]}…)."
+            )
         if entry_hash(e.prev_hash, e) != e.hash:
             rep.problems.append(f"{where}: nội dung không khớp mã băm — dòng này đã bị sửa.")
         if e.user_id is not None and users.get(e.user_id) != e.user_name:
-            rep.problems.append(f"{where}: người thực hiện (user_id={e.user_id}) không khớp tên đã ghi '{e.user_name}'.")
+            rep.problems.append(
+                f"{where}: người thực hiện (user_id={e.user_id}) không khớp tên đã ghi '{e.user_name}'."
+            )
         if e.action in ("snapshot.create", "snapshot.publish") and isinstance(e.after, dict) and e.after.get("sha256"):
             try:
                 version = int(str(e.subject).rsplit(" ", 1)[-1])
@@ -63,7 +67,9 @@ def verify() -> Report:
             rep.problems.append(f"{where}: nội dung không khớp SHA-256 đã lưu — đã bị sửa.")
         seen = recorded.get((s.period_id, s.version))
         if seen is not None and s.sha256 not in seen:
-            rep.problems.append(f"{where}: SHA-256 khác với mã đã ghi trong nhật ký khi chốt — kết quả và mã đã bị thay.")
+            rep.problems.append(
+                f"{where}: SHA-256 khác với mã đã ghi trong nhật ký khi chốt — kết quả và mã đã bị thay."
+            )
         elif seen is None:
             rep.problems.append(f"{where}: không có dòng nhật ký ghi việc chốt/công bố phiên bản này.")
         if actual == s.sha256:
@@ -78,8 +84,10 @@ def snapshot_units_problems(snap) -> list[str]:
     """The per-unit rows (``SnapshotUnit``) that pages and exports read must equal the snapshot's
     payload, unit by unit: a row changed, added or removed in the database is named."""
     want = {r.unit_id: (r.group, r.order, r.criteria) for r in unit_rows(snap)}
-    have = {r.unit_id: (r.group, r.order, r.criteria)
-            for r in SnapshotUnit._base_manager.filter(snapshot_id=snap.pk).iterator(chunk_size=500)}
+    have = {
+        r.unit_id: (r.group, r.order, r.criteria)
+        for r in SnapshotUnit._base_manager.filter(snapshot_id=snap.pk).iterator(chunk_size=500)
+    }
     problems = []
     for unit_id in sorted(set(want) | set(have)):
         if unit_id not in have:
@@ -152,12 +160,16 @@ def check_snapshot_records(rep: Report) -> None:
         after = e.after if isinstance(e.after, dict) else {}
         published = e.action == "snapshot.publish" or bool(after.get("published"))
         if s.published != published:
-            rep.problems.append(f"{where}: cờ công bố là {'có' if s.published else 'không'} nhưng nhật ký (dòng id={e.id}) "
-                                f"ghi {'đã công bố' if published else 'chưa công bố'} — trạng thái công bố đã bị sửa.")
+            rep.problems.append(
+                f"{where}: cờ công bố là {'có' if s.published else 'không'} nhưng nhật ký (dòng id={e.id}) "
+                f"ghi {'đã công bố' if published else 'chưa công bố'} — trạng thái công bố đã bị sửa."
+            )
         if (s.reason or "") != (e.reason or ""):
             rep.problems.append(f"{where}: lý do khác với lý do đã ghi trong nhật ký (dòng id={e.id}) — đã bị sửa.")
         if after.get("created_at") and after["created_at"] != utc_ms(s.created_at):
-            rep.problems.append(f"{where}: thời điểm tạo {utc_ms(s.created_at)} khác với nhật ký ({after['created_at']}) — đã bị sửa.")
+            rep.problems.append(
+                f"{where}: thời điểm tạo {utc_ms(s.created_at)} khác với nhật ký ({after['created_at']}) — đã bị sửa."
+            )
 
 
 def check_publication(rep: Report) -> None:
@@ -166,7 +178,9 @@ def check_publication(rep: Report) -> None:
     while a correction round reopens it)."""
     for p in Period.objects.filter(status=Status.PUBLISHED).order_by("id"):
         if not p.snapshots.filter(published=True).exists():
-            rep.problems.append(f"kỳ id={p.id} ('{p.name}'): trạng thái 'đã công bố' nhưng không có kết quả nào được công bố.")
+            rep.problems.append(
+                f"kỳ id={p.id} ('{p.name}'): trạng thái 'đã công bố' nhưng không có kết quả nào được công bố."
+            )
 
 
 def check_status_history(rep: Report) -> None:
@@ -180,12 +194,16 @@ def check_status_history(rep: Report) -> None:
         history = moves.get(p.id, [])
         for prev, e in zip(history, history[1:]):
             if (e.before or {}).get("status") != (prev.after or {}).get("status"):
-                rep.problems.append(f"{where}: lần chuyển giai đoạn ở dòng nhật ký id={e.id} không bắt đầu từ giai đoạn "
-                                    f"mà dòng id={prev.id} đã chuyển tới.")
+                rep.problems.append(
+                    f"{where}: lần chuyển giai đoạn ở dòng nhật ký id={e.id} không bắt đầu từ giai đoạn "
+                    f"mà dòng id={prev.id} đã chuyển tới."
+                )
         expected = (history[-1].after or {}).get("status") if history else None
         if expected is not None and p.status != expected:
-            rep.problems.append(f"{where}: trạng thái '{p.status}' khác với lần chuyển cuối trong nhật ký ('{expected}', "
-                                f"dòng id={history[-1].id}) — trạng thái đã bị sửa.")
+            rep.problems.append(
+                f"{where}: trạng thái '{p.status}' khác với lần chuyển cuối trong nhật ký ('{expected}', "
+                f"dòng id={history[-1].id}) — trạng thái đã bị sửa."
+            )
         elif expected is None and p.status not in (Status.DRAFT, Status.OPEN):
             rep.problems.append(f"{where}: trạng thái '{p.status}' mà nhật ký không ghi lần chuyển giai đoạn nào.")
 
@@ -195,7 +213,9 @@ def check_published_figures(rep: Report) -> None:
     levels and ranks unchanged (a report's figure edited in the database after the results were
     frozen). The period's own row (criteria set, units…) is ``frozen.verify_frozen_rows``'s."""
     recorded = {k: (e.after or {}).get("sha256") for k, e in _snapshot_entries().items()}
-    for p in Period.objects.filter(status__in=(Status.FINAL, Status.PUBLISHED)).select_related("framework").order_by("id"):
+    for p in (
+        Period.objects.filter(status__in=(Status.FINAL, Status.PUBLISHED)).select_related("framework").order_by("id")
+    ):
         s = p.latest_snapshot()
         if s is None or sha256_text(s.payload) != s.sha256 or recorded.get((p.id, s.version)) != s.sha256:
             continue  # no trusted snapshot to compare with: reported by the hash checks
@@ -206,16 +226,25 @@ def check_published_figures(rep: Report) -> None:
         now = build_payload(p, ps) if ps.ranking is not None else {"groups": []}
 
         def figures(d):
-            return {u["unit_id"]: (u.get("total"), u.get("rank"), u.get("level_id"),
-                                   [(c["id"], c["points"]) for c in u.get("criteria", [])])
-                    for g in d["groups"] for u in g["units"]}
+            return {
+                u["unit_id"]: (
+                    u.get("total"),
+                    u.get("rank"),
+                    u.get("level_id"),
+                    [(c["id"], c["points"]) for c in u.get("criteria", [])],
+                )
+                for g in d["groups"]
+                for u in g["units"]
+            }
 
         then, current = figures(data), figures(now)
         changed = sorted(uid for uid in then.keys() | current.keys() if then.get(uid) != current.get(uid))
         if changed:
-            rep.problems.append(f"kỳ id={p.id} ('{p.name}', phiên bản {s.version}): số liệu hiện tại không còn cho kết quả "
-                                f"đã chốt (đơn vị id {', '.join(map(str, changed[:10]))}{'…' if len(changed) > 10 else ''})"
-                                " — số liệu đã bị sửa sau khi chốt.")
+            rep.problems.append(
+                f"kỳ id={p.id} ('{p.name}', phiên bản {s.version}): số liệu hiện tại không còn cho kết quả "
+                f"đã chốt (đơn vị id {', '.join(map(str, changed[:10]))}{'…' if len(changed) > 10 else ''})"
+                " — số liệu đã bị sửa sau khi chốt."
+            )
 
 
 def check_admin_edits(rep: Report) -> None:
@@ -230,9 +259,16 @@ def check_admin_edits(rep: Report) -> None:
             logged.add(after["admin_log"])
     if not logged:
         return
-    for le in LogEntry.objects.filter(pk__gte=min(logged)).exclude(pk__in=logged).select_related("content_type").order_by("pk"):
-        rep.problems.append(f"trang quản trị, nhật ký id={le.pk} ({le.content_type.app_label}.{le.content_type.model} "
-                            f"'{le.object_repr}', {utc_text(le.action_time)}): thay đổi không có dòng trong nhật ký có chuỗi băm.")
+    for le in (
+        LogEntry.objects.filter(pk__gte=min(logged))
+        .exclude(pk__in=logged)
+        .select_related("content_type")
+        .order_by("pk")
+    ):
+        rep.problems.append(
+            f"trang quản trị, nhật ký id={le.pk} ({le.content_type.app_label}.{le.content_type.model} "
+            f"'{le.object_repr}', {utc_text(le.action_time)}): thay đổi không có dòng trong nhật ký có chuỗi băm."
+        )
 
 
 def check_media(rep: Report) -> None:
@@ -281,5 +317,11 @@ def remove_orphans(names, older_than_seconds: int = 3600) -> list[str]:
 
 
 #: Run by ``verify`` after the chain and the snapshots' hashes, in this order.
-STATE_CHECKS = (check_snapshot_records, check_publication, check_status_history, check_published_figures,
-                check_admin_edits, check_media)
+STATE_CHECKS = (
+    check_snapshot_records,
+    check_publication,
+    check_status_history,
+    check_published_figures,
+    check_admin_edits,
+    check_media,
+)

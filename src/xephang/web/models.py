@@ -64,15 +64,28 @@ class ProvinceSettings(models.Model):
         COMMA = ",", "Dấu phẩy (85,03)"
         POINT = ".", "Dấu chấm (85.03)"
 
-    province = models.CharField("tên tỉnh", max_length=120, default="Thanh Hóa",
-                                help_text="Ví dụ: Thanh Hóa (trang nào cũng ghi 'Tỉnh Thanh Hóa').")
-    parent_agency = models.CharField("cơ quan chủ quản", max_length=200, default="UBND tỉnh Thanh Hóa",
-                                     help_text="Ví dụ: UBND tỉnh Thanh Hóa.")
-    department = models.CharField("tên Sở chủ trì đánh giá", max_length=200, default="Sở Thông tin và Truyền thông",
-                                  help_text="Sở ban hành kết quả, ví dụ: Sở Khoa học và Công nghệ.")
-    decimal_separator = models.CharField("dấu thập phân trên trang", max_length=1, choices=Separator.choices,
-                                         default=Separator.COMMA,
-                                         help_text="Chỉ cho các trang web; văn bản (DOCX/PDF) giữ cách ghi riêng của chúng.")
+    province = models.CharField(
+        "tên tỉnh",
+        max_length=120,
+        default="Thanh Hóa",
+        help_text="Ví dụ: Thanh Hóa (trang nào cũng ghi 'Tỉnh Thanh Hóa').",
+    )
+    parent_agency = models.CharField(
+        "cơ quan chủ quản", max_length=200, default="UBND tỉnh Thanh Hóa", help_text="Ví dụ: UBND tỉnh Thanh Hóa."
+    )
+    department = models.CharField(
+        "tên Sở chủ trì đánh giá",
+        max_length=200,
+        default="Sở Thông tin và Truyền thông",
+        help_text="Sở ban hành kết quả, ví dụ: Sở Khoa học và Công nghệ.",
+    )
+    decimal_separator = models.CharField(
+        "dấu thập phân trên trang",
+        max_length=1,
+        choices=Separator.choices,
+        default=Separator.COMMA,
+        help_text="Chỉ cho các trang web; văn bản (DOCX/PDF) giữ cách ghi riêng của chúng.",
+    )
 
     class Meta:
         verbose_name = "thông tin tỉnh"
@@ -202,8 +215,11 @@ class PeriodQuerySet(models.QuerySet):
         if touched:
             for period in self:
                 if is_frozen(period):
-                    refuse_frozen(period, ", ".join(FROZEN_FIELDS[f] for f in touched),
-                                  {k: frozen.plain(v) for k, v in kwargs.items()})
+                    refuse_frozen(
+                        period,
+                        ", ".join(FROZEN_FIELDS[f] for f in touched),
+                        {k: frozen.plain(v) for k, v in kwargs.items()},
+                    )
         return super().update(**kwargs)
 
     def delete(self):
@@ -250,8 +266,11 @@ class Period(models.Model):
         if stored is not None and is_frozen(stored):
             changed = frozen.changed_fields(stored, self, kwargs.get("update_fields"))
             if changed:
-                refuse_frozen(stored, ", ".join(changed.values()),
-                              {f.removesuffix("_id"): frozen.plain(getattr(self, f)) for f in changed})
+                refuse_frozen(
+                    stored,
+                    ", ".join(changed.values()),
+                    {f.removesuffix("_id"): frozen.plain(getattr(self, f)) for f in changed},
+                )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -439,8 +458,9 @@ class CriterionVerifier(models.Model):
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="verifiers")
     criterion_id = models.CharField("tiêu chí", max_length=100)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="cán bộ xác minh", on_delete=models.PROTECT,
-                             related_name="verifying")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="cán bộ xác minh", on_delete=models.PROTECT, related_name="verifying"
+    )
 
     class Meta:
         verbose_name = "tiêu chí giao cơ quan xác minh"
@@ -463,7 +483,9 @@ class Explanation(models.Model):
     at = models.DateTimeField(default=timezone.now)
     decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING)
     decision_reason = models.TextField("lý do quyết định", blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
 
@@ -488,7 +510,12 @@ class Snapshot(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             old = Snapshot.objects.get(pk=self.pk)
-            if (old.payload, old.sha256, old.version, old.period_id) != (self.payload, self.sha256, self.version, self.period_id):
+            if (old.payload, old.sha256, old.version, old.period_id) != (
+                self.payload,
+                self.sha256,
+                self.version,
+                self.period_id,
+            ):
                 raise ValidationError("Kết quả đã chốt không được sửa; hãy tạo phiên bản mới kèm lý do.")
         if sha256_text(self.payload) != self.sha256:
             raise ValidationError("Mã SHA-256 không khớp với nội dung kết quả.")
@@ -544,8 +571,11 @@ def unit_rows(snap: Snapshot) -> list:
     content = getattr(snap, "content", None)
     for g in (content if content is not None else snap.data)["groups"]:
         for u in assessed_units(g):
-            rows.append(SnapshotUnit(snapshot=snap, unit_id=u["unit_id"], group=g["id"], order=order,
-                                     criteria=u.get("criteria") or []))
+            rows.append(
+                SnapshotUnit(
+                    snapshot=snap, unit_id=u["unit_id"], group=g["id"], order=order, criteria=u.get("criteria") or []
+                )
+            )
             order += 1
     return rows
 
@@ -655,8 +685,14 @@ class AuditEntry(models.Model):
 
 def audit(user, action: str, *, period=None, unit=None, subject: str = "", before=None, after=None, reason: str = ""):
     return AuditEntry.objects.create(
-        user=user if getattr(user, "is_authenticated", False) else None, action=action, period=period, unit=unit,
-        subject=subject, before=before, after=after, reason=reason,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=action,
+        period=period,
+        unit=unit,
+        subject=subject,
+        before=before,
+        after=after,
+        reason=reason,
     )
 
 

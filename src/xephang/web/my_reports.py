@@ -25,20 +25,42 @@ def reporter_status(request) -> dict:
     own = Submission.objects.filter(period=OuterRef("pk"), unit_id=w.unit_id)
     extension = DeadlineExtension.objects.filter(period=OuterRef("pk"), unit_id=w.unit_id).order_by("pk")
     periods = Period.objects.filter(units=w.unit_id, status__in=(Status.OPEN, Status.EXPLANATION)).annotate(
-        own_state=Subquery(own.values("state")[:1]), own_started=Exists(own.exclude(values={})),
-        own_extension=Subquery(extension.values("until")[:1]))
+        own_state=Subquery(own.values("state")[:1]),
+        own_started=Exists(own.exclude(values={})),
+        own_extension=Subquery(extension.values("until")[:1]),
+    )
     for p in periods:
         p.__dict__.setdefault("_unit_deadlines", {})[w.unit_id] = p.own_extension  # as deadline_for reads it
         if p.status == Status.OPEN:
             deadline = deadline_for(p, w.unit_id)
             submitted = p.own_state == Submission.State.SUBMITTED
-            label = "Đã nộp" if submitted else ("Đang soạn" if p.own_state is not None and p.own_started else "Chưa bắt đầu")
-            out.append({"period": p, "label": label, "deadline": deadline, "days": days_text(deadline, today),
-                        "late": not submitted and deadline is not None and deadline < today, "submitted": submitted,
-                        "url": reverse("web:report", args=[p.pk, w.unit_id])})
+            label = (
+                "Đã nộp"
+                if submitted
+                else ("Đang soạn" if p.own_state is not None and p.own_started else "Chưa bắt đầu")
+            )
+            out.append(
+                {
+                    "period": p,
+                    "label": label,
+                    "deadline": deadline,
+                    "days": days_text(deadline, today),
+                    "late": not submitted and deadline is not None and deadline < today,
+                    "submitted": submitted,
+                    "url": reverse("web:report", args=[p.pk, w.unit_id]),
+                }
+            )
         else:
             deadline = p.explanation_deadline
-            out.append({"period": p, "label": "Giải trình", "deadline": deadline, "days": days_text(deadline, today),
-                        "late": deadline is not None and deadline < today, "submitted": False,
-                        "url": reverse("web:explanation", args=[p.pk, w.unit_id])})
+            out.append(
+                {
+                    "period": p,
+                    "label": "Giải trình",
+                    "deadline": deadline,
+                    "days": days_text(deadline, today),
+                    "late": deadline is not None and deadline < today,
+                    "submitted": False,
+                    "url": reverse("web:explanation", args=[p.pk, w.unit_id]),
+                }
+            )
     return {"my_reports": out}

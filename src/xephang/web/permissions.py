@@ -51,8 +51,9 @@ def _verifying(w, p):
     """An account of a verifying agency with criteria assigned to it in the period."""
     from .models import CriterionVerifier
 
-    return (w.role == Role.VERIFIER and p is not None
-            and CriterionVerifier.objects.filter(period=p, user=w.user).exists())
+    return (
+        w.role == Role.VERIFIER and p is not None and CriterionVerifier.objects.filter(period=p, user=w.user).exists()
+    )
 
 
 def _own_unit(w, u):
@@ -94,8 +95,12 @@ def _returned(p, u):
     """A report the administrator returned to its unit (with a reason), not yet submitted again."""
     from .models import Submission
 
-    return (p.status in (Status.OPEN, Status.APPRAISAL, Status.EXPLANATION) and Submission.objects.filter(
-        period=p, unit=u, state=Submission.State.DRAFT).exclude(returned_reason="").exists())
+    return (
+        p.status in (Status.OPEN, Status.APPRAISAL, Status.EXPLANATION)
+        and Submission.objects.filter(period=p, unit=u, state=Submission.State.DRAFT)
+        .exclude(returned_reason="")
+        .exists()
+    )
 
 
 def _in_round(p, u):
@@ -123,13 +128,24 @@ def _sees_unit_report(w, p, u):
 RULES = {
     "home": (lambda w, p, u: True, ""),
     "account.password_reset": (lambda w, p, u: True, ""),  # "Quên mật khẩu": anyone, by e-mail
-    "account.password_change": (lambda w, p, u: getattr(w.user, "is_authenticated", False),
-                                "Hãy đăng nhập để đổi mật khẩu."),
+    "account.password_change": (
+        lambda w, p, u: getattr(w.user, "is_authenticated", False),
+        "Hãy đăng nhập để đổi mật khẩu.",
+    ),
     "results.view": (_published, "Kết quả của kỳ này chưa được công bố."),
     "dashboard.view": (_staff, "Chỉ lãnh đạo, Sở TTTT và thẩm định viên xem được bảng điều khiển."),
-    "period.view": (lambda w, p, u: _sees_period(w, p, u) or _verifying(w, p) or (w.role == Role.REPORTER and p.units.filter(pk=w.unit_id).exists()),
-                    "Bạn không tham gia kỳ đánh giá này."),
-    "analysis.view": (_sees_period, "Chỉ lãnh đạo, Sở TTTT và thẩm định viên được phân công cho kỳ này xem được phân tích."),
+    "period.view": (
+        lambda w, p, u: (
+            _sees_period(w, p, u)
+            or _verifying(w, p)
+            or (w.role == Role.REPORTER and p.units.filter(pk=w.unit_id).exists())
+        ),
+        "Bạn không tham gia kỳ đánh giá này.",
+    ),
+    "analysis.view": (
+        _sees_period,
+        "Chỉ lãnh đạo, Sở TTTT và thẩm định viên được phân công cho kỳ này xem được phân tích.",
+    ),
     "period.manage": (_admin, "Chỉ quản trị (Sở TTTT) được thực hiện."),
     "account.import": (_admin, "Chỉ quản trị (Sở TTTT) được nhập tài khoản."),
     "account.manage": (_admin, "Chỉ quản trị (Sở TTTT) được tạo và sửa tài khoản."),
@@ -138,44 +154,71 @@ RULES = {
     "framework.manage": (_admin, "Chỉ quản trị (Sở TTTT) được quản lý bộ tiêu chí."),
     "audit.view": (_admin, "Chỉ quản trị (Sở TTTT) được xem nhật ký."),
     "report.view": (_sees_unit_report, "Bạn chỉ xem được báo cáo của đơn vị mình."),
-    "report.edit": (lambda w, p, u: _own_unit(w, u) and ((p.status == Status.OPEN and not _submitted(p, u)
-                                                          and _before_unit_deadline(p, u)) or _returned(p, u)),
-                    "Chỉ cán bộ của đơn vị được sửa báo cáo, khi kỳ đang nhận báo cáo, báo cáo chưa nộp và chưa quá "
-                    "hạn (Sở TTTT có thể gia hạn cho đơn vị), hoặc khi báo cáo được Sở TTTT trả lại."),
-    "progress.view": (lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER),
-                      "Chỉ Sở TTTT và lãnh đạo xem được tiến độ của các đơn vị."),
+    "report.edit": (
+        lambda w, p, u: (
+            _own_unit(w, u)
+            and ((p.status == Status.OPEN and not _submitted(p, u) and _before_unit_deadline(p, u)) or _returned(p, u))
+        ),
+        "Chỉ cán bộ của đơn vị được sửa báo cáo, khi kỳ đang nhận báo cáo, báo cáo chưa nộp và chưa quá "
+        "hạn (Sở TTTT có thể gia hạn cho đơn vị), hoặc khi báo cáo được Sở TTTT trả lại.",
+    ),
+    "progress.view": (
+        lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER),
+        "Chỉ Sở TTTT và lãnh đạo xem được tiến độ của các đơn vị.",
+    ),
     "progress.remind": (_admin, "Chỉ quản trị (Sở TTTT) được gửi thư nhắc."),
-    "deadline.extend": (lambda w, p, u: _admin(w, p, u) and p.status == Status.OPEN,
-                        "Chỉ quản trị (Sở TTTT) được gia hạn, khi kỳ đang nhận báo cáo."),
-    "appraisal.view": (lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p) or _verifying(w, p),
-                       "Chỉ thẩm định viên được phân công, cơ quan xác minh được giao tiêu chí và Sở TTTT xem được "
-                       "thẩm định."),
-    "appraisal.edit": (lambda w, p, u: _assigned(w, p) and p.status == Status.APPRAISAL and _in_round(p, u),
-                       "Chỉ thẩm định viên được phân công, trong giai đoạn thẩm định (khi đính chính: chỉ các "
-                       "đơn vị được đính chính)."),
+    "deadline.extend": (
+        lambda w, p, u: _admin(w, p, u) and p.status == Status.OPEN,
+        "Chỉ quản trị (Sở TTTT) được gia hạn, khi kỳ đang nhận báo cáo.",
+    ),
+    "appraisal.view": (
+        lambda w, p, u: w.role in (Role.ADMIN, Role.LEADER) or _assigned(w, p) or _verifying(w, p),
+        "Chỉ thẩm định viên được phân công, cơ quan xác minh được giao tiêu chí và Sở TTTT xem được thẩm định.",
+    ),
+    "appraisal.edit": (
+        lambda w, p, u: _assigned(w, p) and p.status == Status.APPRAISAL and _in_round(p, u),
+        "Chỉ thẩm định viên được phân công, trong giai đoạn thẩm định (khi đính chính: chỉ các "
+        "đơn vị được đính chính).",
+    ),
     # Only the figures of the criteria assigned to the account (the view narrows to them).
-    "appraisal.verify": (lambda w, p, u: _verifying(w, p) and p.status == Status.APPRAISAL and _in_round(p, u),
-                         "Chỉ cơ quan xác minh được giao tiêu chí, trong giai đoạn thẩm định, với số liệu của các tiêu "
-                         "chí được giao."),
-    "period.verifiers": (lambda w, p, u: _admin(w, p, u) and p.status in (Status.DRAFT, Status.OPEN, Status.APPRAISAL),
-                         "Chỉ quản trị (Sở TTTT) giao tiêu chí cho cơ quan xác minh, trước khi kết thúc thẩm định."),
-    "explanation.edit": (lambda w, p, u: _own_unit(w, u) and p.status == Status.EXPLANATION and _before(p.explanation_deadline),
-                         "Chỉ cán bộ của đơn vị được giải trình, trong giai đoạn giải trình và trước hạn giải trình."),
+    "appraisal.verify": (
+        lambda w, p, u: _verifying(w, p) and p.status == Status.APPRAISAL and _in_round(p, u),
+        "Chỉ cơ quan xác minh được giao tiêu chí, trong giai đoạn thẩm định, với số liệu của các tiêu chí được giao.",
+    ),
+    "period.verifiers": (
+        lambda w, p, u: _admin(w, p, u) and p.status in (Status.DRAFT, Status.OPEN, Status.APPRAISAL),
+        "Chỉ quản trị (Sở TTTT) giao tiêu chí cho cơ quan xác minh, trước khi kết thúc thẩm định.",
+    ),
+    "explanation.edit": (
+        lambda w, p, u: _own_unit(w, u) and p.status == Status.EXPLANATION and _before(p.explanation_deadline),
+        "Chỉ cán bộ của đơn vị được giải trình, trong giai đoạn giải trình và trước hạn giải trình.",
+    ),
     "results.draft": (_draft, "Chỉ Sở TTTT và lãnh đạo xem được dự thảo kết quả trước khi công bố."),
-    "period.non_reporting": (lambda w, p, u: _admin(w, p, u) and p.status in (Status.OPEN, Status.APPRAISAL,
-                                                                               Status.EXPLANATION),
-                      "Chỉ quản trị (Sở TTTT) ghi nhận đơn vị không báo cáo, trước khi chốt kết quả."),
-    "period.publish": (lambda w, p, u: _admin(w, p, u) and p.status == Status.FINAL,
-                       "Chỉ quản trị (Sở TTTT) công bố, khi kết quả đã chốt."),
-    "period.reopen": (lambda w, p, u: _admin(w, p, u) and p.status != Status.DRAFT,
-                      "Chỉ quản trị (Sở TTTT) trả lại báo cáo hoặc mở lại thẩm định."),
-    "period.params": (lambda w, p, u: _admin(w, p, u) and p is not None and not _frozen(p),
-                      "Chỉ quản trị (Sở TTTT) đặt tham số của kỳ, trước khi chốt kết quả."),
-    "period.measured": (lambda w, p, u: _admin(w, p, u) and p is not None and (not _frozen(p) or _correcting(p)),
-                        "Chỉ quản trị (Sở TTTT) nhập số liệu đo, điều tra, trước khi chốt kết quả (sau đó: trong "
-                        "vòng đính chính, cho các đơn vị của vòng)."),
-    "explanation.decide": (lambda w, p, u: _assigned(w, p) and p.status == Status.EXPLANATION,
-                           "Chỉ thẩm định viên được phân công xem xét giải trình."),
+    "period.non_reporting": (
+        lambda w, p, u: _admin(w, p, u) and p.status in (Status.OPEN, Status.APPRAISAL, Status.EXPLANATION),
+        "Chỉ quản trị (Sở TTTT) ghi nhận đơn vị không báo cáo, trước khi chốt kết quả.",
+    ),
+    "period.publish": (
+        lambda w, p, u: _admin(w, p, u) and p.status == Status.FINAL,
+        "Chỉ quản trị (Sở TTTT) công bố, khi kết quả đã chốt.",
+    ),
+    "period.reopen": (
+        lambda w, p, u: _admin(w, p, u) and p.status != Status.DRAFT,
+        "Chỉ quản trị (Sở TTTT) trả lại báo cáo hoặc mở lại thẩm định.",
+    ),
+    "period.params": (
+        lambda w, p, u: _admin(w, p, u) and p is not None and not _frozen(p),
+        "Chỉ quản trị (Sở TTTT) đặt tham số của kỳ, trước khi chốt kết quả.",
+    ),
+    "period.measured": (
+        lambda w, p, u: _admin(w, p, u) and p is not None and (not _frozen(p) or _correcting(p)),
+        "Chỉ quản trị (Sở TTTT) nhập số liệu đo, điều tra, trước khi chốt kết quả (sau đó: trong "
+        "vòng đính chính, cho các đơn vị của vòng).",
+    ),
+    "explanation.decide": (
+        lambda w, p, u: _assigned(w, p) and p.status == Status.EXPLANATION,
+        "Chỉ thẩm định viên được phân công xem xét giải trình.",
+    ),
 }
 
 

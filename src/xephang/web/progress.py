@@ -46,8 +46,12 @@ class UnitStatus:
     EXPLAINING = "cho-giai-trinh"
     DONE = "xong"
     LABELS = {
-        NOT_STARTED: "Chưa bắt đầu", DRAFTING: "Đang soạn", SUBMITTED: "Đã nộp", APPRAISING: "Đang thẩm định",
-        EXPLAINING: "Chờ giải trình", DONE: "Xong",
+        NOT_STARTED: "Chưa bắt đầu",
+        DRAFTING: "Đang soạn",
+        SUBMITTED: "Đã nộp",
+        APPRAISING: "Đang thẩm định",
+        EXPLAINING: "Chờ giải trình",
+        DONE: "Xong",
     }
     CHOICES = list(LABELS.items())
 
@@ -57,8 +61,9 @@ def deadline_for(period: Period, unit_id: int) -> dt.date | None:
     # Memoised on the period object: a request asks several times (permission, page, status bar).
     memo = period.__dict__.setdefault("_unit_deadlines", {})
     if unit_id not in memo:
-        memo[unit_id] = DeadlineExtension.objects.filter(period=period, unit_id=unit_id).values_list(
-            "until", flat=True).first()
+        memo[unit_id] = (
+            DeadlineExtension.objects.filter(period=period, unit_id=unit_id).values_list("until", flat=True).first()
+        )
     return memo[unit_id] or period.deadline
 
 
@@ -83,6 +88,7 @@ def _left_text(left: int) -> str:
 
 
 # --- evidence a report still needs ------------------------------------------------------------
+
 
 def missing_evidence(fw, group: str, texts: dict, not_applicable, linked_criteria: set[str]) -> list:
     """Criteria still lacking a document: for each figure that requires evidence (``evidence: true`` in the
@@ -114,6 +120,7 @@ def missing_evidence(fw, group: str, texts: dict, not_applicable, linked_criteri
 
 
 # --- the board ---------------------------------------------------------------------------------
+
 
 @dataclass
 class BoardRow:
@@ -190,10 +197,18 @@ def board(period: Period, today: dt.date | None = None) -> list[BoardRow]:
         unit.period_id = period.pk  # for the rows' links
     # Submitted reports without their figures: their status does not depend on them, and the figures
     # filled are counted for the rows shown (``complete``); drafts with them (their status does).
-    subs = {s.unit_id: s for s in period.submissions.only(
-        "id", "period_id", "unit_id", "state", "updated_at", "values", "not_applicable").exclude(state=Submission.State.SUBMITTED)}
-    subs.update((s.unit_id, s) for s in period.submissions.only("id", "period_id", "unit_id", "state", "updated_at")
-                .filter(state=Submission.State.SUBMITTED))
+    subs = {
+        s.unit_id: s
+        for s in period.submissions.only(
+            "id", "period_id", "unit_id", "state", "updated_at", "values", "not_applicable"
+        ).exclude(state=Submission.State.SUBMITTED)
+    }
+    subs.update(
+        (s.unit_id, s)
+        for s in period.submissions.only("id", "period_id", "unit_id", "state", "updated_at").filter(
+            state=Submission.State.SUBMITTED
+        )
+    )
     stage_appraisal = period.status in (Status.APPRAISAL, Status.EXPLANATION, Status.FINAL, Status.PUBLISHED)
     adjustments: dict[int, list] = {}
     if stage_appraisal and period.kind == Period.Kind.INPUTS:
@@ -201,17 +216,30 @@ def board(period: Period, today: dt.date | None = None) -> list[BoardRow]:
 
         for adj in Adjustment.objects.filter(submission__period=period).select_related("explanation"):
             adjustments.setdefault(adj.submission_id, []).append(adj)
-    ev_count = dict(Evidence.objects.filter(submission__period=period).values("submission_id")
-                    .annotate(n=Count("id")).values_list("submission_id", "n"))
-    ev_last = dict(Evidence.objects.filter(submission__period=period).values("submission_id")
-                   .annotate(at=Max("uploaded_at")).values_list("submission_id", "at"))
+    ev_count = dict(
+        Evidence.objects.filter(submission__period=period)
+        .values("submission_id")
+        .annotate(n=Count("id"))
+        .values_list("submission_id", "n")
+    )
+    ev_last = dict(
+        Evidence.objects.filter(submission__period=period)
+        .values("submission_id")
+        .annotate(at=Max("uploaded_at"))
+        .values_list("submission_id", "at")
+    )
     links: dict[int, set[str]] = {}
     for sid, cid in EvidenceLink.objects.filter(evidence__submission__period=period).values_list(
-            "evidence__submission_id", "criterion_id"):
+        "evidence__submission_id", "criterion_id"
+    ):
         links.setdefault(sid, set()).add(cid)
     extensions = {e.unit_id: e for e in DeadlineExtension.objects.filter(period=period)}
-    reminded = dict(AuditEntry.objects.filter(period=period, action="report.remind").values("unit_id")
-                    .annotate(at=Max("at")).values_list("unit_id", "at"))
+    reminded = dict(
+        AuditEntry.objects.filter(period=period, action="report.remind")
+        .values("unit_id")
+        .annotate(at=Max("at"))
+        .values_list("unit_id", "at")
+    )
     needed_by_group = {}
     leaves: dict = {}  # group -> the figures each appraised criterion reads (criteria_appraised)
     rows = []
@@ -227,8 +255,13 @@ def board(period: Period, today: dt.date | None = None) -> list[BoardRow]:
         n_ev = ev_count.get(sub.pk, 0) if sub else 0
         status = _status(period, sub, filled, n_ev, adjustments.get(sub.pk, []) if sub else [])
         appraised = None
-        if sub is not None and stage_appraisal and period.kind == Period.Kind.INPUTS and status != UnitStatus.DRAFTING \
-                and sub.state == Submission.State.SUBMITTED:
+        if (
+            sub is not None
+            and stage_appraisal
+            and period.kind == Period.Kind.INPUTS
+            and status != UnitStatus.DRAFTING
+            and sub.state == Submission.State.SUBMITTED
+        ):
             sub.unit = unit
             appraised = criteria_appraised(fw, sub, {a.input_id for a in adjustments.get(sub.pk, [])}, leaves)
         last = None
@@ -237,12 +270,23 @@ def board(period: Period, today: dt.date | None = None) -> list[BoardRow]:
         missing = []
         if sub is not None and not_submitted(sub) and inputs and period.kind == Period.Kind.INPUTS:
             missing = missing_evidence(fw, group, sub.values, sub.not_applicable, links.get(sub.pk, set()))
-        rows.append(BoardRow(
-            unit=unit, status=status, deadline=deadline,
-            days_left=(deadline - today).days if deadline else None, extended=ext, filled=filled,
-            needed=len(inputs), evidence=n_ev, last_activity=last, reminded_at=reminded.get(unit.pk),
-            missing_evidence=missing, appraised=appraised, submission_id=sub.pk if sub else None,
-        ))
+        rows.append(
+            BoardRow(
+                unit=unit,
+                status=status,
+                deadline=deadline,
+                days_left=(deadline - today).days if deadline else None,
+                extended=ext,
+                filled=filled,
+                needed=len(inputs),
+                evidence=n_ev,
+                last_activity=last,
+                reminded_at=reminded.get(unit.pk),
+                missing_evidence=missing,
+                appraised=appraised,
+                submission_id=sub.pk if sub else None,
+            )
+        )
     rows.sort(key=lambda r: (r.unit.group.order, r.unit.group.code, sort_key(r.unit.name)))
     return rows
 
@@ -259,8 +303,9 @@ def complete(period: Period, rows: list[BoardRow]) -> list[BoardRow]:
         fw = period.framework.load()
         for sid, values in Submission.objects.filter(pk__in=list(todo)).values_list("id", "values"):
             row = todo[sid]
-            row.filled = _filled([i.id for i in fw.inputs_for(row.unit.group.code)] if fw.group(row.unit.group.code)
-                                 else [], values)
+            row.filled = _filled(
+                [i.id for i in fw.inputs_for(row.unit.group.code)] if fw.group(row.unit.group.code) else [], values
+            )
     return rows
 
 
@@ -285,31 +330,64 @@ def _status(period: Period, sub: Submission | None, filled: int, n_ev: int, adju
 
 
 def filter_rows(rows: list[BoardRow], group: str = "", status: str = "", late_only: bool = False) -> list[BoardRow]:
-    return [r for r in rows if (not group or r.unit.group.code == group) and (not status or r.status == status)
-            and (not late_only or r.late)]
+    return [
+        r
+        for r in rows
+        if (not group or r.unit.group.code == group)
+        and (not status or r.status == status)
+        and (not late_only or r.late)
+    ]
 
 
-CSV_HEADER = ["khối", "đơn vị", "trạng thái", "hoạt động gần nhất", "chỉ tiêu đã nhập", "tổng số chỉ tiêu",
-              "tài liệu kiểm chứng", "tiêu chí thiếu tài liệu", "hạn báo cáo", "số ngày còn lại (âm: quá hạn)",
-              "gia hạn (lý do)", "nhắc gần nhất"]
+CSV_HEADER = [
+    "khối",
+    "đơn vị",
+    "trạng thái",
+    "hoạt động gần nhất",
+    "chỉ tiêu đã nhập",
+    "tổng số chỉ tiêu",
+    "tài liệu kiểm chứng",
+    "tiêu chí thiếu tài liệu",
+    "hạn báo cáo",
+    "số ngày còn lại (âm: quá hạn)",
+    "gia hạn (lý do)",
+    "nhắc gần nhất",
+]
 
 
 def csv_rows(rows: list[BoardRow]) -> list[list]:
     def when(t):
         return timezone.localtime(t).strftime("%d/%m/%Y %H:%M") if t else ""
 
-    return [[r.unit.group.name, r.unit.name, r.status_label, when(r.last_activity), r.filled, r.needed, r.evidence,
-             "; ".join(c.title for c in r.missing_evidence), r.deadline.strftime("%d/%m/%Y") if r.deadline else "",
-             "" if r.days_left is None else r.days_left, r.extended.reason if r.extended else "", when(r.reminded_at)]
-            for r in rows]
+    return [
+        [
+            r.unit.group.name,
+            r.unit.name,
+            r.status_label,
+            when(r.last_activity),
+            r.filled,
+            r.needed,
+            r.evidence,
+            "; ".join(c.title for c in r.missing_evidence),
+            r.deadline.strftime("%d/%m/%Y") if r.deadline else "",
+            "" if r.days_left is None else r.days_left,
+            r.extended.reason if r.extended else "",
+            when(r.reminded_at),
+        ]
+        for r in rows
+    ]
 
 
 # --- reminders and extensions ------------------------------------------------------------------
 
+
 def recipients(unit: Unit) -> list[str]:
     """The unit's reporters' addresses and the unit's own, once each, sorted."""
-    emails = {p.user.email for p in Profile.objects.filter(role=Role.REPORTER, unit=unit).select_related("user")
-              if p.user.email}
+    emails = {
+        p.user.email
+        for p in Profile.objects.filter(role=Role.REPORTER, unit=unit).select_related("user")
+        if p.user.email
+    }
     if unit.email:
         emails.add(unit.email)
     return sorted(emails)
@@ -318,11 +396,17 @@ def recipients(unit: Unit) -> list[str]:
 def reminder_text(period: Period, row: BoardRow, link: str) -> tuple[str, str]:
     """(subject, body) of a reminder: the link, the deadline and what is still missing."""
     subject = f"[xephang] Nhắc báo cáo {period.name}: {row.unit.name}"
-    lines = [f"Kính gửi {row.unit.name},", "",
-             f"Báo cáo của đơn vị trong kỳ đánh giá '{period.name}' hiện ở trạng thái: {row.status_label}."]
+    lines = [
+        f"Kính gửi {row.unit.name},",
+        "",
+        f"Báo cáo của đơn vị trong kỳ đánh giá '{period.name}' hiện ở trạng thái: {row.status_label}.",
+    ]
     if row.deadline:
-        lines.append(f"Hạn nộp: {row.deadline:%d/%m/%Y} ({row.days_text})"
-                     + (f", đã gia hạn: {row.extended.reason}" if row.extended else "") + ".")
+        lines.append(
+            f"Hạn nộp: {row.deadline:%d/%m/%Y} ({row.days_text})"
+            + (f", đã gia hạn: {row.extended.reason}" if row.extended else "")
+            + "."
+        )
     missing = []
     if row.missing_figures:
         missing.append(f"- còn {row.missing_figures}/{row.needed} chỉ tiêu chưa nhập số liệu;")
@@ -350,8 +434,14 @@ def remind(period: Period, rows: list[BoardRow], user, base_url: str) -> tuple[l
         link = base_url.rstrip("/") + reverse("web:report", args=[period.pk, row.unit.pk])
         subject, body = reminder_text(period, row, link)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, to, fail_silently=True)
-        audit(user, "report.remind", period=period, unit=row.unit, subject=row.unit.name,
-              after={"to": to, "status": row.status, "deadline": row.deadline.isoformat() if row.deadline else None})
+        audit(
+            user,
+            "report.remind",
+            period=period,
+            unit=row.unit,
+            subject=row.unit.name,
+            after={"to": to, "status": row.status, "deadline": row.deadline.isoformat() if row.deadline else None},
+        )
         sent.append(row.unit.name)
     return sent, no_address
 
@@ -372,7 +462,14 @@ def extend_deadline(period: Period, unit: Unit, until: dt.date, reason: str, use
     ext.granted_at = timezone.now()
     ext.save()
     period.__dict__.pop("_unit_deadlines", None)
-    audit(user, "deadline.extend", period=period, unit=unit, subject=unit.name,
-          before={"deadline": before.isoformat() if before else None}, after={"deadline": until.isoformat()},
-          reason=ext.reason)
+    audit(
+        user,
+        "deadline.extend",
+        period=period,
+        unit=unit,
+        subject=unit.name,
+        before={"deadline": before.isoformat() if before else None},
+        after={"deadline": until.isoformat()},
+        reason=ext.reason,
+    )
     return ext

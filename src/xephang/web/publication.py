@@ -97,10 +97,19 @@ def record_non_reporting(period: Period, user, units, reason: str) -> list[NonRe
         if unit.pk not in without:
             raise PublicationError(f"{unit.name} đã gửi báo cáo; không ghi là đơn vị không báo cáo.")
         row, _ = NonReporting.objects.update_or_create(
-            period=period, unit=unit, defaults={"rule": rule, "reason": reason.strip(), "recorded_by": _user(user),
-                                                "at": timezone.now()})
-        audit(user, "non_reporting.record", period=period, unit=unit, subject=unit.name,
-              after={"rule": rule, "rule_text": RULE_TEXT[rule]}, reason=reason.strip())
+            period=period,
+            unit=unit,
+            defaults={"rule": rule, "reason": reason.strip(), "recorded_by": _user(user), "at": timezone.now()},
+        )
+        audit(
+            user,
+            "non_reporting.record",
+            period=period,
+            unit=unit,
+            subject=unit.name,
+            after={"rule": rule, "rule_text": RULE_TEXT[rule]},
+            reason=reason.strip(),
+        )
         rows.append(row)
     return rows
 
@@ -112,8 +121,10 @@ def record_non_reporting(period: Period, user, units, reason: str) -> list[NonRe
 def _figures(ps: PeriodScores) -> list[dict]:
     """The figures the core scored, per unit, in the order it scored them (ties by input order)."""
     period = ps.period
-    subs = {s.unit_id: s for s in period.submissions.filter(unit_id__in=ps.unit_ids)
-            .prefetch_related("adjustments__explanation")}
+    subs = {
+        s.unit_id: s
+        for s in period.submissions.filter(unit_id__in=ps.unit_ids).prefetch_related("adjustments__explanation")
+    }
     out = []
     for su, uid in zip(ps.scored.units, ps.unit_ids):
         sub = subs[uid]
@@ -132,8 +143,10 @@ def build_payload(period: Period, ps: PeriodScores) -> dict:
     fw = ps.framework
     payload["period"]["sample"] = period.sample
     payload["record"] = frozen.record(period)
-    payload["units"] = [{"unit_id": u.pk, "name": u.name, "group": u.group.code, "group_name": u.group.name}
-                        for u in period.units.select_related("group")]
+    payload["units"] = [
+        {"unit_id": u.pk, "name": u.name, "group": u.group.code, "group_name": u.group.name}
+        for u in period.units.select_related("group")
+    ]
     payload["figures"] = _figures(ps)
     _stamp_measured(period, payload)
     payload["decision"] = dict(period.meta.get("decision") or {})
@@ -152,17 +165,40 @@ def build_payload(period: Period, ps: PeriodScores) -> dict:
             by_group[gid] = group
             payload["groups"].append(group)
         ranked = [u for u in group["units"] if not u.get("non_reporting")]
-        row = {"unit_id": unit.pk, "name": unit.name, "non_reporting": True, "rule": rec.rule,
-               "reason": rec.reason, "criteria": [], "position": len(group["units"]) + 1}
+        row = {
+            "unit_id": unit.pk,
+            "name": unit.name,
+            "non_reporting": True,
+            "rule": rec.rule,
+            "reason": rec.reason,
+            "criteria": [],
+            "position": len(group["units"]) + 1,
+        }
         if rec.rule == "zero":
             level = fw.level_of(0)
-            row.update({"rank": len(ranked) + 1, "total": "0", "shown": format_number(0, fw.decimals),
-                        "level": level.name if level else None, "level_id": level.id if level else None})
+            row.update(
+                {
+                    "rank": len(ranked) + 1,
+                    "total": "0",
+                    "shown": format_number(0, fw.decimals),
+                    "level": level.name if level else None,
+                    "level_id": level.id if level else None,
+                }
+            )
         else:
             row.update({"rank": None, "total": None, "shown": "—", "level": None, "level_id": None})
         group["units"].append(row)
-        absent.append({"unit_id": unit.pk, "name": unit.name, "group": gid, "rule": rec.rule, "reason": rec.reason,
-                       "rank": row["rank"], "shown": row["shown"] if rec.rule == "zero" else None})
+        absent.append(
+            {
+                "unit_id": unit.pk,
+                "name": unit.name,
+                "group": gid,
+                "rule": rec.rule,
+                "reason": rec.reason,
+                "rank": row["rank"],
+                "shown": row["shown"] if rec.rule == "zero" else None,
+            }
+        )
     order = [g.id for g in fw.groups]
     payload["groups"].sort(key=lambda g: order.index(g["id"]) if g["id"] in order else len(order))
     payload["non_reporting"] = {"rule": rule, "rule_text": RULE_TEXT[rule], "units": absent}
@@ -176,8 +212,11 @@ def _stamp_measured(period: Period, payload: dict) -> None:
     the measured figure when appraisal changed it."""
     from xephang.io.measured import stamp_text
 
-    stamped = {uid: (measured, values) for uid, measured, values in
-               period.submissions.values_list("unit_id", "measured", "values") if measured}
+    stamped = {
+        uid: (measured, values)
+        for uid, measured, values in period.submissions.values_list("unit_id", "measured", "values")
+        if measured
+    }
     if not stamped:
         return
     appraised = {row["unit_id"]: row.get("texts") or {} for row in payload["figures"]}
@@ -202,16 +241,29 @@ def _store(period: Period, user, payload: dict, reason: str, published: bool) ->
     text = canonical_json_fast(payload)
     last = period.snapshots.order_by("-version").only("version").first()
     snap = Snapshot(
-        period=period, version=(last.version + 1) if last else 1, payload=text, sha256=sha256_text(text),
-        reason=reason, created_by=_user(user), published=published,
+        period=period,
+        version=(last.version + 1) if last else 1,
+        payload=text,
+        sha256=sha256_text(text),
+        reason=reason,
+        created_by=_user(user),
+        published=published,
     )
     snap.content = payload  # its units' rows are copied from this, not from the text parsed again
     snap.save(force_insert=True)
-    audit(user, "snapshot.publish" if published else "snapshot.create", period=period,
-          subject=f"phiên bản {snap.version}",
-          after={"sha256": snap.sha256, "published": published, "created_at": utc_ms(snap.created_at),
-                 **({"edition": payload["edition"]} if published else {})},
-          reason=reason)
+    audit(
+        user,
+        "snapshot.publish" if published else "snapshot.create",
+        period=period,
+        subject=f"phiên bản {snap.version}",
+        after={
+            "sha256": snap.sha256,
+            "published": published,
+            "created_at": utc_ms(snap.created_at),
+            **({"edition": payload["edition"]} if published else {}),
+        },
+        reason=reason,
+    )
     return snap
 
 
@@ -223,10 +275,13 @@ def freeze(period: Period, user, reason: str) -> Snapshot:
     """The draft snapshot: refused while a unit has neither a report nor a non-reporting record."""
     missing = missing_units(period)
     if missing:
-        names = ", ".join(u.name for u in missing[:10]) + (f" và {len(missing) - 10} đơn vị khác" if len(missing) > 10 else "")
+        names = ", ".join(u.name for u in missing[:10]) + (
+            f" và {len(missing) - 10} đơn vị khác" if len(missing) > 10 else ""
+        )
         raise PublicationError(
             f"Chưa chốt được: {len(missing)} đơn vị chưa có báo cáo và chưa được ghi nhận là đơn vị không báo cáo "
-            f"({names}). Hãy ghi nhận từng đơn vị, kèm lý do, theo quy định của bộ tiêu chí.")
+            f"({names}). Hãy ghi nhận từng đơn vị, kèm lý do, theo quy định của bộ tiêu chí."
+        )
     ps = score_period(period, "appraised")
     if ps.error:  # a period parameter not set
         raise PublicationError(f"Chưa chốt được kết quả: {ps.error}.")
@@ -236,8 +291,11 @@ def freeze(period: Period, user, reason: str) -> Snapshot:
     payload["frozen_at"] = timezone.now().isoformat(timespec="seconds")
     open_round = period.corrections.filter(closed_at__isnull=True).first()
     if open_round is not None:
-        payload["correction"] = {"reason": open_round.reason, "units": _names(open_round.unit_ids),
-                                 "criteria": open_round.criteria}
+        payload["correction"] = {
+            "reason": open_round.reason,
+            "units": _names(open_round.unit_ids),
+            "criteria": open_round.criteria,
+        }
     return _store(period, user, payload, reason, published=False)
 
 
@@ -305,13 +363,20 @@ def store_scan(period: Period, user, upload) -> SignedScan:
         digest.update(chunk)
     upload.seek(0)
     upload.name = "quyet-dinh.pdf"
-    return SignedScan.objects.create(period=period, file=upload, original_name=safe_name(name, "pdf"),
-                                     sha256=digest.hexdigest(), size=upload.size, uploaded_by=_user(user))
+    return SignedScan.objects.create(
+        period=period,
+        file=upload,
+        original_name=safe_name(name, "pdf"),
+        sha256=digest.hexdigest(),
+        size=upload.size,
+        uploaded_by=_user(user),
+    )
 
 
 @collector_paused()  # as freezing: the draft's content read back and written again
-def publish(period: Period, user, reason: str = "", *, number: str = "", date=None, scan=None,
-            imported: dict | None = None) -> Snapshot:
+def publish(
+    period: Period, user, reason: str = "", *, number: str = "", date=None, scan=None, imported: dict | None = None
+) -> Snapshot:
     """Publish the draft with the signed decision's number and date (and its scan, if given).
 
     ``imported``: results brought in from a decision already issued (the demo's), with what is known
@@ -343,16 +408,30 @@ def publish(period: Period, user, reason: str = "", *, number: str = "", date=No
             payload["published_at"] = timezone.now().isoformat(timespec="seconds")
         if scan is not None:
             stored_scan = store_scan(period, user, scan)
-            payload["signed_scan"] = {"id": stored_scan.pk, "sha256": stored_scan.sha256,
-                                      "name": stored_scan.original_name}
+            payload["signed_scan"] = {
+                "id": stored_scan.pk,
+                "sha256": stored_scan.sha256,
+                "name": stored_scan.original_name,
+            }
         snap = _store(period, user, payload, reason.strip() or "Công bố kết quả.", published=True)
         period.corrections.filter(closed_at__isnull=True).update(closed_at=timezone.now())
         before = period.status
         period.status = Status.PUBLISHED
         period.save(update_fields=["status"])
-        audit(user, "period.transition", period=period, subject=period.name, before={"status": before},
-              after={"status": Status.PUBLISHED, "edition": payload["edition"], "number": decision.get("number"),
-                     "date": decision.get("date")}, reason=reason)
+        audit(
+            user,
+            "period.transition",
+            period=period,
+            subject=period.name,
+            before={"status": before},
+            after={
+                "status": Status.PUBLISHED,
+                "edition": payload["edition"],
+                "number": decision.get("number"),
+                "date": decision.get("date"),
+            },
+            reason=reason,
+        )
     except BaseException:
         transaction.savepoint_rollback(sid)
         if stored_scan is not None and stored_scan.file:
@@ -367,7 +446,9 @@ def publish(period: Period, user, reason: str = "", *, number: str = "", date=No
 
 
 @transaction.atomic
-def reopen(period: Period, user, units, reason: str, *, criteria=(), return_reports: bool = False) -> CorrectionRound | None:
+def reopen(
+    period: Period, user, units, reason: str, *, criteria=(), return_reports: bool = False
+) -> CorrectionRound | None:
     """Return the named units' reports to them, and/or reopen their appraisal (of the named criteria, or
     all), with a reason. Before publication from any stage; after it, a correction round whose results
     are published as the next version. Only the named units may change until the next freeze."""
@@ -387,25 +468,60 @@ def reopen(period: Period, user, units, reason: str, *, criteria=(), return_repo
             sub.state, sub.returned_reason = Submission.State.DRAFT, reason
             sub.version += 1
             sub.save(update_fields=["state", "returned_reason", "version", "updated_at"])
-            audit(user, "report.return", period=period, unit=unit, subject=unit.name,
-                  before={"state": Submission.State.SUBMITTED}, after={"state": Submission.State.DRAFT}, reason=reason)
+            audit(
+                user,
+                "report.return",
+                period=period,
+                unit=unit,
+                subject=unit.name,
+                before={"state": Submission.State.SUBMITTED},
+                after={"state": Submission.State.DRAFT},
+                reason=reason,
+            )
     elif period.status in (Status.OPEN, Status.APPRAISAL):
         raise PublicationError("Thẩm định đang mở cho mọi đơn vị; chỉ cần trả lại báo cáo (đánh dấu ô trả lại).")
     round_ = None
-    if period.status in (Status.EXPLANATION, Status.FINAL, Status.PUBLISHED) or return_reports and period.status != Status.OPEN:
+    if (
+        period.status in (Status.EXPLANATION, Status.FINAL, Status.PUBLISHED)
+        or return_reports
+        and period.status != Status.OPEN
+    ):
         after = period.status == Status.PUBLISHED
         period.corrections.filter(closed_at__isnull=True).update(closed_at=timezone.now())
-        round_ = CorrectionRound.objects.create(period=period, unit_ids=[u.pk for u in units], criteria=list(criteria),
-                                               reason=reason, after_publication=after, opened_by=_user(user))
+        round_ = CorrectionRound.objects.create(
+            period=period,
+            unit_ids=[u.pk for u in units],
+            criteria=list(criteria),
+            reason=reason,
+            after_publication=after,
+            opened_by=_user(user),
+        )
         if period.status != Status.APPRAISAL:
             before = period.status
             period.status = Status.APPRAISAL
             period.save(update_fields=["status"])
-            audit(user, "period.transition", period=period, subject=period.name, before={"status": before},
-                  after={"status": Status.APPRAISAL}, reason=reason)
-        audit(user, "correction.open", period=period, subject=", ".join(u.name for u in units),
-              after={"units": [u.pk for u in units], "criteria": list(criteria), "after_publication": after,
-                     "return_reports": return_reports}, reason=reason)
+            audit(
+                user,
+                "period.transition",
+                period=period,
+                subject=period.name,
+                before={"status": before},
+                after={"status": Status.APPRAISAL},
+                reason=reason,
+            )
+        audit(
+            user,
+            "correction.open",
+            period=period,
+            subject=", ".join(u.name for u in units),
+            after={
+                "units": [u.pk for u in units],
+                "criteria": list(criteria),
+                "after_publication": after,
+                "return_reports": return_reports,
+            },
+            reason=reason,
+        )
     return round_
 
 
@@ -439,6 +555,7 @@ def round_allows(period: Period, unit, input_id: str | None = None) -> str | Non
 
 def changes(old: dict, new: dict) -> list[dict]:
     """Units whose total, level or rank differ between two snapshots' data (old → new)."""
+
     def rows(data):
         out = {}
         for g in data["groups"]:
@@ -450,16 +567,28 @@ def changes(old: dict, new: dict) -> list[dict]:
     out = []
     for uid, (group, u) in after.items():
         o = before.get(uid, (group, None))[1]
-        if o is None or (o.get("total"), o.get("level"), o.get("rank")) != (u.get("total"), u.get("level"), u.get("rank")):
-            out.append({"unit_id": uid, "name": u["name"], "group": group,
-                        "old": o and {"shown": o["shown"], "level": o.get("level"), "rank": o.get("rank")},
-                        "new": {"shown": u["shown"], "level": u.get("level"), "rank": u.get("rank")}})
+        if o is None or (o.get("total"), o.get("level"), o.get("rank")) != (
+            u.get("total"),
+            u.get("level"),
+            u.get("rank"),
+        ):
+            out.append(
+                {
+                    "unit_id": uid,
+                    "name": u["name"],
+                    "group": group,
+                    "old": o and {"shown": o["shown"], "level": o.get("level"), "rank": o.get("rank")},
+                    "new": {"shown": u["shown"], "level": u.get("level"), "rank": u.get("rank")},
+                }
+            )
     return out
 
 
 def absent_of(data: dict) -> list[Absent]:
-    return [Absent(group=a["group"], name=a["name"], rank=a["rank"], shown=a.get("shown"))
-            for a in (data.get("non_reporting") or {}).get("units", [])]
+    return [
+        Absent(group=a["group"], name=a["name"], rank=a["rank"], shown=a.get("shown"))
+        for a in (data.get("non_reporting") or {}).get("units", [])
+    ]
 
 
 def scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
@@ -485,7 +614,9 @@ def _scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
         if kind == Period.Kind.TOTALS:
             from xephang.io import reader as core_reader
 
-            units.append(UnitEntry(row["name"], row["group"], total=core_reader.parse_total(fw, row["total"], "kết quả đã chốt")))
+            units.append(
+                UnitEntry(row["name"], row["group"], total=core_reader.parse_total(fw, row["total"], "kết quả đã chốt"))
+            )
         else:
             c = check_values(fw, row["group"], row["texts"], row["not_applicable"])
             if not c.complete:
@@ -496,15 +627,23 @@ def _scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
                 na.setdefault(cid, set()).add(i)
         ids.append(row["unit_id"])
     columns = {iid: [c.values.get(iid) for c in checked] for iid in fw.inputs} if kind == Period.Kind.INPUTS else {}
-    pdata = PeriodData(source=data["period"]["name"], kind=kind, units=units, values=columns, not_applicable=na,
-                       params={p["id"]: p["value"] for p in data.get("params", [])})  # the values frozen
+    pdata = PeriodData(
+        source=data["period"]["name"],
+        kind=kind,
+        units=units,
+        values=columns,
+        not_applicable=na,
+        params={p["id"]: p["value"] for p in data.get("params", [])},
+    )  # the values frozen
     scored = score(fw, pdata)
     ranking = rank(scored, Period(ties=data["record"]["ties"]).tie_rule())
     ps = PeriodScores(period, fw, scored, ranking, ids, [])
     # Units assessed but not ranked count too (their totals are frozen under ``unranked``).
     got = [[(u.name, u.rank, plain(u.total)) for u in (*g.units, *g.unranked)] for g in ranking.groups]
-    want = [[(u["name"], u["rank"], u["total"]) for u in assessed_units(g) if not u.get("non_reporting")]
-            for g in data["groups"]]
+    want = [
+        [(u["name"], u["rank"], u["total"]) for u in assessed_units(g) if not u.get("non_reporting")]
+        for g in data["groups"]
+    ]
     if [x for x in got if x] != [w for w in want if w]:
         raise PublicationError("Xếp hạng dựng lại từ số liệu đã chốt không khớp kết quả đã chốt; không xuất văn bản.")
     return ps
@@ -541,8 +680,11 @@ def shown(period: Period, number=None, *, draft: bool = False) -> Shown | None:
 
 def decision_meta_of(data: dict) -> dict:
     """The decision section as the snapshot holds it, for ``documents.meta.build_meta``."""
-    return {**{k: v for k, v in data["record"]["meta"].items() if k != "decision"},
-            "decision": data.get("decision") or {}, "year": data["period"]["year"]}
+    return {
+        **{k: v for k, v in data["record"]["meta"].items() if k != "decision"},
+        "decision": data.get("decision") or {},
+        "year": data["period"]["year"],
+    }
 
 
 def json_of(payload: dict) -> str:

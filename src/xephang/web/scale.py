@@ -21,10 +21,63 @@ from .demo2025 import FRAMEWORK_2025, GROUP_COMMUNES
 from .models import Framework, Period, Status, Submission, Unit, UnitGroup
 
 #: Syllables of real commune names, combined into plausible distinct names.
-_FIRST = ["An", "Bình", "Cẩm", "Đông", "Hà", "Hòa", "Hoằng", "Hưng", "Kim", "Lam", "Minh", "Nam", "Nga", "Ngọc",
-          "Phú", "Quảng", "Tân", "Thạch", "Thanh", "Thiệu", "Thọ", "Thuận", "Tiến", "Trung", "Vĩnh", "Xuân", "Yên"]
-_SECOND = ["Bình", "Châu", "Đạt", "Định", "Đức", "Giang", "Hải", "Hòa", "Hưng", "Lâm", "Lộc", "Long", "Lợi",
-           "Minh", "Ninh", "Phong", "Phú", "Phúc", "Sơn", "Tâm", "Thành", "Thịnh", "Thủy", "Tiến", "Trường", "Vinh"]
+_FIRST = [
+    "An",
+    "Bình",
+    "Cẩm",
+    "Đông",
+    "Hà",
+    "Hòa",
+    "Hoằng",
+    "Hưng",
+    "Kim",
+    "Lam",
+    "Minh",
+    "Nam",
+    "Nga",
+    "Ngọc",
+    "Phú",
+    "Quảng",
+    "Tân",
+    "Thạch",
+    "Thanh",
+    "Thiệu",
+    "Thọ",
+    "Thuận",
+    "Tiến",
+    "Trung",
+    "Vĩnh",
+    "Xuân",
+    "Yên",
+]
+_SECOND = [
+    "Bình",
+    "Châu",
+    "Đạt",
+    "Định",
+    "Đức",
+    "Giang",
+    "Hải",
+    "Hòa",
+    "Hưng",
+    "Lâm",
+    "Lộc",
+    "Long",
+    "Lợi",
+    "Minh",
+    "Ninh",
+    "Phong",
+    "Phú",
+    "Phúc",
+    "Sơn",
+    "Tâm",
+    "Thành",
+    "Thịnh",
+    "Thủy",
+    "Tiến",
+    "Trường",
+    "Vinh",
+]
 
 SIZES = {"tinh": (20, 166), "quoc-gia": (34, 3300)}
 
@@ -43,8 +96,9 @@ def commune_names(n: int) -> list[str]:
 
 
 @transaction.atomic
-def load_scale(departments: int, communes: int, seed: int = 2025, status: str = Status.APPRAISAL,
-               submitted_share: float = 0.9) -> Period:
+def load_scale(
+    departments: int, communes: int, seed: int = 2025, status: str = Status.APPRAISAL, submitted_share: float = 0.9
+) -> Period:
     """A period of ``departments + communes`` units with sample figures; ``submitted_share`` of them
     submitted, the rest drafts or not started. Returns the period (created anew on every call)."""
     load_demo()
@@ -56,13 +110,19 @@ def load_scale(departments: int, communes: int, seed: int = 2025, status: str = 
     n = Period.objects.filter(name__startswith="Quy mô").count() + 1
     tag = f"Q{n}"
     units = [Unit(name=f"Sở mẫu {i + 1:02d} {tag} (mẫu)", group=so, order=1000 + i) for i in range(departments)]
-    units += [Unit(name=name.replace(" (mẫu)", f" {tag} (mẫu)"), group=xa, order=2000 + i)
-              for i, name in enumerate(commune_names(communes))]
+    units += [
+        Unit(name=name.replace(" (mẫu)", f" {tag} (mẫu)"), group=xa, order=2000 + i)
+        for i, name in enumerate(commune_names(communes))
+    ]
     Unit.objects.bulk_create(units, batch_size=500)
     units = list(Unit.objects.filter(name__contains=f" {tag} (mẫu)").select_related("group").order_by("order"))
     period = Period.objects.create(
-        name=f"Quy mô {len(units)} đơn vị (dữ liệu mẫu)", year=2026, framework=fw_obj, kind=Period.Kind.INPUTS,
-        status=status, sample=True,
+        name=f"Quy mô {len(units)} đơn vị (dữ liệu mẫu)",
+        year=2026,
+        framework=fw_obj,
+        kind=Period.Kind.INPUTS,
+        status=status,
+        sample=True,
     )
     period.units.set(units)
     now = timezone.now()
@@ -73,9 +133,16 @@ def load_scale(departments: int, communes: int, seed: int = 2025, status: str = 
             continue  # not started
         texts = sample_texts(fw, unit.group.code, rng)
         submitted = r < submitted_share
-        subs.append(Submission(period=period, unit=unit, values=texts, sample=True,
-                               state=Submission.State.SUBMITTED if submitted else Submission.State.DRAFT,
-                               submitted_at=now if submitted else None))
+        subs.append(
+            Submission(
+                period=period,
+                unit=unit,
+                values=texts,
+                sample=True,
+                state=Submission.State.SUBMITTED if submitted else Submission.State.DRAFT,
+                submitted_at=now if submitted else None,
+            )
+        )
     Submission.objects.bulk_create(subs, batch_size=500)
     return period
 

@@ -41,7 +41,8 @@ def inputs_of_criteria(fw: Framework, group: str, criterion_ids) -> set[str]:
         except KeyError:
             continue
     return {
-        iid for iid in marked
+        iid
+        for iid in marked
         if all(any(a.id in criterion_ids for a in _ancestors(c)) for c in fw.readers_of(iid, group))
     }
 
@@ -70,8 +71,11 @@ def check_values(fw: Framework, group: str, texts: dict, not_applicable=()) -> C
     and those of all units but one have not changed (a copy is returned)."""
     fkey = framework_key(fw)
     try:
-        key = None if fkey is None else (
-            fkey, group, frozenset((k, str(v)) for k, v in texts.items()), frozenset(not_applicable))
+        key = (
+            None
+            if fkey is None
+            else (fkey, group, frozenset((k, str(v)) for k, v in texts.items()), frozenset(not_applicable))
+        )
     except TypeError:  # an unhashable criterion id: checked, not cached
         key = None
     c = CHECKED_FIGURES.get(key, lambda: _check_values(fw, group, texts, not_applicable))
@@ -152,8 +156,13 @@ class PeriodScores:
         return self._ranked.get(unit_id)
 
 
-def score_period(period: Period, stage: str = "appraised", *, only_submitted: bool = True,
-                 override: tuple[int, dict, list] | None = None) -> PeriodScores:
+def score_period(
+    period: Period,
+    stage: str = "appraised",
+    *,
+    only_submitted: bool = True,
+    override: tuple[int, dict, list] | None = None,
+) -> PeriodScores:
     """Score every unit with complete figures. ``override`` = (unit id, texts, not applicable) scores one
     unit's unsaved form (the live self-score) among the others' saved figures: that unit alone against
     the period's saved scores (``scoring.single``), the result holding only it (``scored_units`` counts
@@ -173,8 +182,17 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
             reports, appraisal = ScoringRevision.of(period.pk)
             # What units reported is scored at both stages; what appraisers decided, only once appraised.
             revision = (reports, appraisal) if stage == "appraised" else (reports,)
-            key = (period.pk, revision, stage, only_submitted, period.kind, period.name,
-                   period.ties, tuple(sorted(params.items())), fkey)
+            key = (
+                period.pk,
+                revision,
+                stage,
+                only_submitted,
+                period.kind,
+                period.name,
+                period.ties,
+                tuple(sorted(params.items())),
+                fkey,
+            )
             hash(key)
         except TypeError:  # a parameter stored as a list or table: scored, not cached
             key = None
@@ -186,16 +204,29 @@ def score_period(period: Period, stage: str = "appraised", *, only_submitted: bo
         scored = saved()
     else:
         unit_id, texts, not_app = override
-        live_key = None if key is None else (
-            key, unit_id, tuple(sorted((k, str(v)) for k, v in texts.items())), tuple(sorted(set(not_app))))
+        live_key = (
+            None
+            if key is None
+            else (key, unit_id, tuple(sorted((k, str(v)) for k, v in texts.items())), tuple(sorted(set(not_app))))
+        )
         if key is None:  # the saved scores are not cached either: one scoring of the whole period
             scored = _score_period(period, fw, stage, only_submitted, override)
         else:
-            scored = LIVE_SCORES.get(live_key, lambda: _score_live(period, fw, stage, only_submitted, override,
-                                                                    saved()))
+            scored = LIVE_SCORES.get(
+                live_key, lambda: _score_live(period, fw, stage, only_submitted, override, saved())
+            )
     result, ranking, unit_ids, left_out, error, *count = scored
-    return PeriodScores(period, fw, result, ranking, list(unit_ids), list(left_out), error,
-                        key=key if override is None else None, scored_units=count[0] if count else -1)
+    return PeriodScores(
+        period,
+        fw,
+        result,
+        ranking,
+        list(unit_ids),
+        list(left_out),
+        error,
+        key=key if override is None else None,
+        scored_units=count[0] if count else -1,
+    )
 
 
 def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool, override, saved):
@@ -225,20 +256,28 @@ def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool,
     if result is None:  # nothing saved is scored (nobody has submitted yet): the unit is scored alone
         if not period.submissions.filter(unit_id=unit_id).exists():
             return again()
-        data = PeriodData(source=period.name, kind=period.kind, units=[entry],
-                          values={iid: [v] for iid, v in values.items()},
-                          not_applicable={cid: {0} for cid in not_app}, params=period.params)
+        data = PeriodData(
+            source=period.name,
+            kind=period.kind,
+            units=[entry],
+            values={iid: [v] for iid, v in values.items()},
+            not_applicable={cid: {0} for cid in not_app},
+            params=period.params,
+        )
         one = score(fw, data)
         return one, rank(one, period.tie_rule()), [unit_id], _without(left_out, unit.name), "", 1
     pos = {uid: k for k, uid in enumerate(unit_ids)}.get(unit_id)
     order = pos
     if pos is None:  # not among the saved scores (a draft): its place in the source, as scoring reads it
-        source = list(period.submissions.order_by("unit__group__order", "unit__order", "unit__name")
-                      .values_list("unit_id", flat=True))
+        source = list(
+            period.submissions.order_by("unit__group__order", "unit__order", "unit__name").values_list(
+                "unit_id", flat=True
+            )
+        )
         if unit_id not in source:
             return again()
         scored_ids = set(unit_ids)
-        order = sum(1 for uid in source[:source.index(unit_id)] if uid in scored_ids)
+        order = sum(1 for uid in source[: source.index(unit_id)] if uid in scored_ids)
         left_out = _without(left_out, unit.name)
     one = score_unit(result, entry, values, not_app, replaces=pos, order=order)
     if one is None:  # the others' points move: the period scored again, from the figures already read
@@ -256,7 +295,8 @@ def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool,
 def _score_period(period: Period, fw: Framework, stage: str, only_submitted: bool, override):
     """(scored, ranking, unit ids, left out, error) of ``score_period``, from every report read now."""
     subs = period.submissions.select_related("unit", "unit__group").order_by(
-        "unit__group__order", "unit__order", "unit__name")
+        "unit__group__order", "unit__order", "unit__name"
+    )
     if stage == "appraised" and period.kind == Period.Kind.INPUTS:
         subs = subs.prefetch_related("adjustments__explanation")  # effective_texts reads them only then
     units: list[UnitEntry] = []
@@ -308,8 +348,11 @@ def _score_period(period: Period, fw: Framework, stage: str, only_submitted: boo
         return None, None, [], left_out, ""
     columns = {iid: [c.values.get(iid) for c in checked_units] for iid in fw.inputs}
     data = PeriodData(
-        source=period.name, kind=period.kind, units=units,
-        values=columns if period.kind == Period.Kind.INPUTS else {}, not_applicable=na,
+        source=period.name,
+        kind=period.kind,
+        units=units,
+        values=columns if period.kind == Period.Kind.INPUTS else {},
+        not_applicable=na,
         params=params if period.kind == Period.Kind.INPUTS else {},
     )
     scored = score(fw, data)
@@ -333,8 +376,14 @@ def _with_unit(data: PeriodData, entry: UnitEntry, values: dict, not_app, pos: i
         na = {cid: idx - {pos} for cid, idx in data.not_applicable.items()}
     for cid in not_app:
         na.setdefault(cid, set()).add(order)
-    return PeriodData(source=data.source, kind=data.kind, units=units, values=cols,
-                      not_applicable={cid: idx for cid, idx in na.items() if idx}, params=data.params)
+    return PeriodData(
+        source=data.source,
+        kind=data.kind,
+        units=units,
+        values=cols,
+        not_applicable={cid: idx for cid, idx in na.items() if idx},
+        params=data.params,
+    )
 
 
 def _without(left_out: list, name: str) -> list:
@@ -351,12 +400,22 @@ def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
 
     def walk(trace, depth):
         c = trace.criterion
-        rows.append({
-            "id": c.id, "number": numbers.get(c.id, ""), "title": c.title, "depth": depth, "max": plain(c.max), "deduction": c.deduction,
-            "points": None if trace.points is None else plain(trace.points), "explanation": trace.explanation,
-            "shown": None if trace.points is None else format_number(from_fixed(trace.points), ps.framework.decimals),
-            "inputs": [[iid, label, value] for iid, label, value in trace.inputs],
-        })
+        rows.append(
+            {
+                "id": c.id,
+                "number": numbers.get(c.id, ""),
+                "title": c.title,
+                "depth": depth,
+                "max": plain(c.max),
+                "deduction": c.deduction,
+                "points": None if trace.points is None else plain(trace.points),
+                "explanation": trace.explanation,
+                "shown": None
+                if trace.points is None
+                else format_number(from_fixed(trace.points), ps.framework.decimals),
+                "inputs": [[iid, label, value] for iid, label, value in trace.inputs],
+            }
+        )
         for ch in trace.children:
             walk(ch, depth + 1)
 
@@ -386,9 +445,14 @@ def snapshot_payload(ps: PeriodScores) -> dict:
     def row(u) -> dict:
         uid = uid_of[id(u.unit)]
         out = {
-            "unit_id": uid, "name": u.name, "rank": u.rank, "position": u.position,
-            "total": plain(u.total), "shown": format_number(u.shown, fw.decimals),
-            "level": u.level.name if u.level else None, "level_id": u.level.id if u.level else None,
+            "unit_id": uid,
+            "name": u.name,
+            "rank": u.rank,
+            "position": u.position,
+            "total": plain(u.total),
+            "shown": format_number(u.shown, fw.decimals),
+            "level": u.level.name if u.level else None,
+            "level_id": u.level.id if u.level else None,
             "criteria": criteria_rows(ps, uid) if p.kind == Period.Kind.INPUTS else [],
         }
         if not u.ranked:
@@ -397,10 +461,17 @@ def snapshot_payload(ps: PeriodScores) -> dict:
             out["earned"] = format_number(from_fixed(ranking.earned(u)), fw.decimals)
             out["percent"] = format_number(u.percent, fw.decimals)
         if id(u) in rows_of:
-            out["pillars"] = [{"id": pl.id, "points": plain(r.points), "max": plain(r.max),
-                               "shown": format_number(from_fixed(r.points), fw.decimals),
-                               "percent": format_number(r.percent(fw.decimals), fw.decimals), "rank": r.rank}
-                              for pl, r in rows_of[id(u)]]
+            out["pillars"] = [
+                {
+                    "id": pl.id,
+                    "points": plain(r.points),
+                    "max": plain(r.max),
+                    "shown": format_number(from_fixed(r.points), fw.decimals),
+                    "percent": format_number(r.percent(fw.decimals), fw.decimals),
+                    "rank": r.rank,
+                }
+                for pl, r in rows_of[id(u)]
+            ]
         return out
 
     groups = []
@@ -417,8 +488,12 @@ def snapshot_payload(ps: PeriodScores) -> dict:
     out = {
         "period": {"id": p.pk, "name": p.name, "year": p.year, "kind": p.kind},
         "framework": {
-            "id": fw.id, "title": fw.title, "version": fw.version, "sha256": p.framework.sha256,
-            "scale": plain(fw.scale), "decimals": fw.decimals,
+            "id": fw.id,
+            "title": fw.title,
+            "version": fw.version,
+            "sha256": p.framework.sha256,
+            "scale": plain(fw.scale),
+            "decimals": fw.decimals,
         },
         "ties": fw.describe_ties(ranking.ties),
         "levels": _levels(fw.levels),
@@ -440,9 +515,17 @@ def params_payload(fw: Framework, values: dict) -> list[dict]:
     """The period's parameters with the values scored, as frozen results and open data give them."""
     from xephang.framework.params import param_text
 
-    return [{"id": p.id, "label": p.label, "value": "có" if values[p.id] is True else "không"
-             if values[p.id] is False else plain(values[p.id]), "unit": p.unit,
-             "text": param_text(p, values[p.id])} for p in fw.params.values() if p.id in values]
+    return [
+        {
+            "id": p.id,
+            "label": p.label,
+            "value": "có" if values[p.id] is True else "không" if values[p.id] is False else plain(values[p.id]),
+            "unit": p.unit,
+            "text": param_text(p, values[p.id]),
+        }
+        for p in fw.params.values()
+        if p.id in values
+    ]
 
 
 def decimal_text(value: Decimal) -> str:
@@ -450,6 +533,7 @@ def decimal_text(value: Decimal) -> str:
 
 
 # --- appraisal: self-score against appraised score, per criterion ----------------------------
+
 
 def points_text(value: int | None, decimals: int) -> str:
     """Points (fixed point) as pages show them: a decimal comma (85,03), never a negative zero."""
@@ -533,8 +617,9 @@ def adjustment_costs(period: Period, sub: Submission) -> dict[str, str]:
             continue
         restored = dict(texts)
         restored[adj.input_id] = sub.values.get(adj.input_id, "")
-        other = score_period(period, "appraised", only_submitted=False,
-                             override=(sub.unit_id, restored, list(sub.not_applicable))).ranked(sub.unit_id)
+        other = score_period(
+            period, "appraised", only_submitted=False, override=(sub.unit_id, restored, list(sub.not_applicable))
+        ).ranked(sub.unit_id)
         if other is None:
             continue
         delta = ru.total - other.total

@@ -44,8 +44,12 @@ OOXML = {
 }
 ODF = {
     "application/vnd.oasis.opendocument.text": Kind("odt", "application/vnd.oasis.opendocument.text", "ODF văn bản"),
-    "application/vnd.oasis.opendocument.spreadsheet": Kind("ods", "application/vnd.oasis.opendocument.spreadsheet", "ODF bảng tính"),
-    "application/vnd.oasis.opendocument.presentation": Kind("odp", "application/vnd.oasis.opendocument.presentation", "ODF trình chiếu"),
+    "application/vnd.oasis.opendocument.spreadsheet": Kind(
+        "ods", "application/vnd.oasis.opendocument.spreadsheet", "ODF bảng tính"
+    ),
+    "application/vnd.oasis.opendocument.presentation": Kind(
+        "odp", "application/vnd.oasis.opendocument.presentation", "ODF trình chiếu"
+    ),
 }
 #: The old Office extensions that the OLE container may carry under its own name.
 OLE_EXTS = {"doc", "xls", "ppt"}
@@ -92,8 +96,10 @@ def sniff(upload, name: str) -> Kind:
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<", b"<?xml")) or b"<svg" in text or b"<html" in text or b"<script" in text:
         raise UploadRefused(f"Tệp '{name}' là HTML/SVG/XML, có thể chứa mã chạy được; không nhận. Chỉ nhận {ACCEPTED}.")
-    raise UploadRefused(f"Tệp '{name}': chỉ nhận {ACCEPTED}; nội dung tệp này không thuộc loại nào trong số đó "
-                        "(kiểm tra theo nội dung tệp, không theo tên).")
+    raise UploadRefused(
+        f"Tệp '{name}': chỉ nhận {ACCEPTED}; nội dung tệp này không thuộc loại nào trong số đó "
+        "(kiểm tra theo nội dung tệp, không theo tên)."
+    )
 
 
 def _office_zip(upload, name: str) -> Kind:
@@ -112,8 +118,11 @@ def _office_zip(upload, name: str) -> Kind:
                 ratio = info.file_size / max(info.compress_size, 1)
                 # Each member and the whole: many members of just under 1 MB each are a bomb too.
                 overall = total / max(packed, 1)
-                if (total > ZIP_MAX_UNCOMPRESSED or (info.file_size > 1024 * 1024 and ratio > ZIP_MAX_RATIO)
-                        or (total > 1024 * 1024 and overall > ZIP_MAX_RATIO)):
+                if (
+                    total > ZIP_MAX_UNCOMPRESSED
+                    or (info.file_size > 1024 * 1024 and ratio > ZIP_MAX_RATIO)
+                    or (total > 1024 * 1024 and overall > ZIP_MAX_RATIO)
+                ):
                     ratio = max(ratio, overall)
                     raise UploadRefused(
                         f"Tệp '{name}' giải nén ra quá lớn ({total // (1024 * 1024)} MB trở lên, tỷ lệ nén {ratio:.0f}:1); "
@@ -181,9 +190,11 @@ def kind_of_stored(name: str) -> str:
 
 #: Scripts and styles from the site only (inline style attributes allowed: bars' widths); no plugins,
 #: no framing, forms post to the site only.
-CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-                           "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
-                           "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 class HeadersMiddleware:
@@ -281,7 +292,9 @@ class ThrottledLogin:
             minutes = (wait + 59) // 60
             raise ValidationError(
                 f"Đăng nhập sai quá nhiều lần; tài khoản tạm khóa. Hãy thử lại sau {minutes} phút "
-                "hoặc liên hệ quản trị (Sở TTTT).", code="throttled")
+                "hoặc liên hệ quản trị (Sở TTTT).",
+                code="throttled",
+            )
         try:
             cleaned = super().clean()
         except ValidationError:
@@ -296,9 +309,11 @@ class ThrottledLogin:
 
 
 class ThrottledAuthenticationForm(ThrottledLogin, AuthenticationForm):
-    error_messages = {**AuthenticationForm.error_messages,
-                      "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng.",
-                      "inactive": "Tài khoản này đã bị khóa; liên hệ quản trị (Sở TTTT)."}
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng.",
+        "inactive": "Tài khoản này đã bị khóa; liên hệ quản trị (Sở TTTT).",
+    }
 
 
 def admin_login_form():
@@ -306,8 +321,10 @@ def admin_login_form():
     from django.contrib.admin.forms import AdminAuthenticationForm
 
     class ThrottledAdminAuthenticationForm(ThrottledLogin, AdminAuthenticationForm):
-        error_messages = {**AdminAuthenticationForm.error_messages,
-                          "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản không có quyền quản trị."}
+        error_messages = {
+            **AdminAuthenticationForm.error_messages,
+            "invalid_login": "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản không có quyền quản trị.",
+        }
 
     return ThrottledAdminAuthenticationForm
 
@@ -319,8 +336,11 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         resp = super().form_valid(form)
         if self.request.session.get(DRAFT_KEY):
-            messages.warning(self.request, "Phiên làm việc đã hết hạn trước khi lưu; số liệu bạn đã nhập được giữ lại "
-                                        "bên dưới. Hãy kiểm tra rồi bấm Lưu.")
+            messages.warning(
+                self.request,
+                "Phiên làm việc đã hết hạn trước khi lưu; số liệu bạn đã nhập được giữ lại "
+                "bên dưới. Hãy kiểm tra rồi bấm Lưu.",
+            )
         return resp
 
 

@@ -28,7 +28,9 @@ if not SECRET_KEY:
     if not DEBUG and not _flag("XEPHANG_INSECURE_KEY_OK"):
         raise ImproperlyConfigured("Cần đặt biến môi trường XEPHANG_SECRET_KEY (khóa bí mật của máy chủ).")
     SECRET_KEY = "xephang-demo-key-not-for-production"
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("XEPHANG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("XEPHANG_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("XEPHANG_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -83,7 +85,8 @@ if not os.environ.get("DATABASE_URL"):
 
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{STATE_DIR / 'xephang.sqlite3'}", conn_max_age=int(os.environ.get("XEPHANG_CONN_MAX_AGE", "60"))
+        default=f"sqlite:///{STATE_DIR / 'xephang.sqlite3'}",
+        conn_max_age=int(os.environ.get("XEPHANG_CONN_MAX_AGE", "60")),
     )
 }
 
@@ -96,11 +99,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # and then wants to write cannot wait (SQLite answers "locked" at once to avoid a deadlock);
     # the busy timeout is how long a request waits for the lock. The test database is a file too,
     # since an in-memory one shared between the live server's threads reports "table is locked" at once.
-    DATABASES["default"].setdefault("OPTIONS", {}).update({
-        "timeout": int(os.environ.get("XEPHANG_SQLITE_TIMEOUT", "30")),
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
-    })
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": int(os.environ.get("XEPHANG_SQLITE_TIMEOUT", "30")),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL",
+        }
+    )
     DATABASES["default"]["TEST"] = {"NAME": str(STATE_DIR / "test-xephang.sqlite3")}
 
 AUTH_PASSWORD_VALIDATORS = [

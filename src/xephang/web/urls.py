@@ -5,17 +5,17 @@ from django.urls import include, path
 from . import accounts, security
 from .views import accounts as account_views
 from .views import (
-                    accounts_admin,
-                    admin_settings,
-                    administration,
-                    analysis,
-                    appraisal,
-                    period,
-                    progress,
-                    public,
-                    report,
-                    setup,
-                    verifiers,
+    accounts_admin,
+    admin_settings,
+    administration,
+    analysis,
+    appraisal,
+    period,
+    progress,
+    public,
+    report,
+    setup,
+    verifiers,
 )
 
 app_name = "web"
@@ -36,8 +36,7 @@ pages = [
     path("ket-qua/<int:period_id>/don-vi/<int:unit_id>/", public.unit_result, name="unit-result"),
     path("ket-qua/<int:period_id>/du-lieu.<str:fmt>", public.open_data, name="open-data"),
     path("ket-qua/<int:period_id>/van-ban/<str:kind>/", public.decision_document, name="decision"),
-    path("ket-qua/<int:period_id>/don-vi/<int:unit_id>/phieu-ket-qua.<str:fmt>", public.scorecard,
-         name="scorecard"),
+    path("ket-qua/<int:period_id>/don-vi/<int:unit_id>/phieu-ket-qua.<str:fmt>", public.scorecard, name="scorecard"),
     path("ket-qua/<int:period_id>/quyet-dinh-da-ky/<int:edition>.pdf", public.signed_scan, name="signed-scan"),
     path("api/ket-qua/", public.api_periods, name="api-periods"),
     path("api/ket-qua/<int:period_id>/", public.api_period, name="api-period"),
@@ -66,14 +65,26 @@ pages = [
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/bieu-mau.xlsx", report.report_template, name="report-template"),
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/nhap-excel/", report.report_upload, name="report-upload"),
     path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/", report.evidence_upload, name="evidence-upload"),
-    path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/", report.evidence_download,
-         name="evidence-download"),
-    path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/lien-ket/", report.evidence_relink,
-         name="evidence-relink"),
-    path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/bo-lien-ket/", report.evidence_unlink,
-         name="evidence-unlink"),
-    path("ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/xoa/", report.evidence_delete,
-         name="evidence-delete"),
+    path(
+        "ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/",
+        report.evidence_download,
+        name="evidence-download",
+    ),
+    path(
+        "ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/lien-ket/",
+        report.evidence_relink,
+        name="evidence-relink",
+    ),
+    path(
+        "ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/bo-lien-ket/",
+        report.evidence_unlink,
+        name="evidence-unlink",
+    ),
+    path(
+        "ky/<int:period_id>/bao-cao/<int:unit_id>/minh-chung/<int:evidence_id>/xoa/",
+        report.evidence_delete,
+        name="evidence-delete",
+    ),
     # Appraisal (views.appraisal)
     path("ky/<int:period_id>/tham-dinh/", appraisal.appraisal_list, name="appraisal"),
     path("ky/<int:period_id>/tham-dinh/<int:unit_id>/", appraisal.appraisal_unit, name="appraisal-unit"),

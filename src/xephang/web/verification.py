@@ -17,8 +17,12 @@ from .models import CriterionVerifier, Role, audit
 
 def verifier_accounts():
     """The accounts of verifying agencies that may be assigned (in use), by agency then name."""
-    return (get_user_model().objects.filter(profile__role=Role.VERIFIER, is_active=True)
-            .select_related("profile__unit").order_by("profile__unit__name", "first_name", "username"))
+    return (
+        get_user_model()
+        .objects.filter(profile__role=Role.VERIFIER, is_active=True)
+        .select_related("profile__unit")
+        .order_by("profile__unit__name", "first_name", "username")
+    )
 
 
 def who(user) -> str:
@@ -30,8 +34,9 @@ def who(user) -> str:
 
 def assignments(period) -> dict[str, CriterionVerifier]:
     """Criterion id -> its assignment in the period."""
-    return {a.criterion_id: a for a in
-            CriterionVerifier.objects.filter(period=period).select_related("user__profile__unit")}
+    return {
+        a.criterion_id: a for a in CriterionVerifier.objects.filter(period=period).select_related("user__profile__unit")
+    }
 
 
 def assignable(fw) -> list:
@@ -98,8 +103,9 @@ def own_progress(period, fw, user, units) -> OwnProgress:
     criteria = [c for c in assignable(fw) if c.id in ids]
     inputs = inputs_of(fw, ids)
     mine: dict[int, set[str]] = {}
-    for sub_id, input_id in Adjustment.objects.filter(submission__period=period, appraiser=user,
-                                                      input_id__in=inputs).values_list("submission_id", "input_id"):
+    for sub_id, input_id in Adjustment.objects.filter(
+        submission__period=period, appraiser=user, input_id__in=inputs
+    ).values_list("submission_id", "input_id"):
         mine.setdefault(sub_id, set()).add(input_id)
     forms: dict[str, set[str]] = {}
     rows = []
@@ -137,6 +143,12 @@ def assign(period, by, wanted: dict[str, object]) -> list[Change]:
         else:
             CriterionVerifier.objects.create(period=period, criterion_id=cid, user=user)
         changes.append(Change(cid, old.user if old else None, user))
-        audit(by, "verifier.assign", period=period, subject=cid,
-              before={"verifier": who(old.user) if old else None}, after={"verifier": who(user) if user else None})
+        audit(
+            by,
+            "verifier.assign",
+            period=period,
+            subject=cid,
+            before={"verifier": who(old.user) if old else None},
+            after={"verifier": who(user) if user else None},
+        )
     return changes

@@ -36,7 +36,21 @@ from .models import (
 from .scoring import check_values
 
 EVIDENCE_TYPES = {
-    "pdf", "png", "jpg", "jpeg", "gif", "webp", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp",
+    "pdf",
+    "png",
+    "jpg",
+    "jpeg",
+    "gif",
+    "webp",
+    "doc",
+    "docx",
+    "xls",
+    "xlsx",
+    "ppt",
+    "pptx",
+    "odt",
+    "ods",
+    "odp",
 }
 
 
@@ -57,6 +71,7 @@ def _seen(version) -> int | None:
 
 # --- periods ---------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def transition(period: Period, user, to: str, note: str = "") -> None:
     if period.next_status != to:
@@ -74,18 +89,31 @@ def transition(period: Period, user, to: str, note: str = "") -> None:
     before = period.status
     period.status = to
     period.save(update_fields=["status"])
-    audit(user, "period.transition", period=period, subject=period.name, before={"status": before},
-          after={"status": to}, reason=note)
+    audit(
+        user,
+        "period.transition",
+        period=period,
+        subject=period.name,
+        before={"status": before},
+        after={"status": to},
+        reason=note,
+    )
     notify_units(period, f"[xephang] {period.name}: {Status(to).label}", phase_text(period, to))
 
 
 #: What units are asked to do in each phase (the phase e-mail).
 PHASE_TASKS = {
-    Status.OPEN: ("Đơn vị nhập số liệu, đính kèm tài liệu kiểm chứng và nộp báo cáo tự đánh giá.", "deadline",
-                  "Hạn nộp báo cáo"),
+    Status.OPEN: (
+        "Đơn vị nhập số liệu, đính kèm tài liệu kiểm chứng và nộp báo cáo tự đánh giá.",
+        "deadline",
+        "Hạn nộp báo cáo",
+    ),
     Status.APPRAISAL: ("Báo cáo đã khóa; Sở TTTT thẩm định số liệu của các đơn vị.", None, ""),
-    Status.EXPLANATION: ("Đơn vị xem kết quả thẩm định và giải trình các số liệu bị điều chỉnh (nếu có).",
-                         "explanation_deadline", "Hạn giải trình"),
+    Status.EXPLANATION: (
+        "Đơn vị xem kết quả thẩm định và giải trình các số liệu bị điều chỉnh (nếu có).",
+        "explanation_deadline",
+        "Hạn giải trình",
+    ),
     Status.FINAL: ("Kết quả đã được chốt và sẽ được công bố.", None, ""),
 }
 
@@ -117,8 +145,9 @@ def set_params(period: Period, user, values: dict[str, str]) -> None:
         return
     period.meta = {**period.meta, "params": values}
     period.save(update_fields=["meta"])
-    audit(user, "period.params", period=period, subject=period.name, before=before, after=values,
-          reason="tham số của kỳ")
+    audit(
+        user, "period.params", period=period, subject=period.name, before=before, after=values, reason="tham số của kỳ"
+    )
 
 
 #: Largest feed of measured figures accepted (a national feed of every commune is a few MB).
@@ -179,15 +208,30 @@ def import_measured(period: Period, user, upload) -> list:
             sub = Submission.objects.select_for_update().get(pk=sub.pk)
             before = sub.values.get(f.input_id)
             sub.values = {**sub.values, f.input_id: f.text}
-            sub.measured = {**sub.measured, f.input_id: {
-                "source": f.source, "date": f.date, "feed": name, "imported": today,
-                "detail": f.describe(fw.inputs[f.input_id]), **({"answers": f.answers} if f.answers else {})}}
+            sub.measured = {
+                **sub.measured,
+                f.input_id: {
+                    "source": f.source,
+                    "date": f.date,
+                    "feed": name,
+                    "imported": today,
+                    "detail": f.describe(fw.inputs[f.input_id]),
+                    **({"answers": f.answers} if f.answers else {}),
+                },
+            }
             sub.carried = [i for i in sub.carried if i != f.input_id]
             sub.version += 1
             sub.save()
-            audit(user, "measured.import", period=period, unit=unit, subject=f.input_id,
-                  before={f.input_id: before}, after={f.input_id: f.text, "source": f.source, "date": f.date},
-                  reason=reason)
+            audit(
+                user,
+                "measured.import",
+                period=period,
+                unit=unit,
+                subject=f.input_id,
+                before={f.input_id: before},
+                after={f.input_id: f.text, "source": f.source, "date": f.date},
+                reason=reason,
+            )
     return figures
 
 
@@ -211,20 +255,30 @@ def _within_round(period: Period, user, name: str, figures: list, units: dict, f
         r = publication.open_round(period)
         names = ", ".join(sorted_vi(Unit.objects.filter(pk__in=r.unit_ids).values_list("name", flat=True)))
         scope = f" (tiêu chí: {', '.join(r.criteria)})" if r.criteria else ""
-        message = (("Kết quả đã công bố; v" if r.after_publication else "V")
-                   + f"òng đính chính đang mở chỉ cho nhập lại số liệu đo của: {names}{scope}. "
-                   f"Tệp '{name}' đổi {len(refused)} số liệu ngoài vòng đính chính, nên không nhập gì: "
-                   + "; ".join(refused[:20]) + (f"; và {len(refused) - 20} số liệu khác" if len(refused) > 20 else "")
-                   + ". Hãy bỏ các dòng đó (hoặc mở vòng đính chính cho các đơn vị đó) rồi nhập lại.")
-        audit(user, "measured.refused", period=period, subject=name, after={"đổi ngoài vòng đính chính": refused},
-              reason=message)
+        message = (
+            ("Kết quả đã công bố; v" if r.after_publication else "V")
+            + f"òng đính chính đang mở chỉ cho nhập lại số liệu đo của: {names}{scope}. "
+            f"Tệp '{name}' đổi {len(refused)} số liệu ngoài vòng đính chính, nên không nhập gì: "
+            + "; ".join(refused[:20])
+            + (f"; và {len(refused) - 20} số liệu khác" if len(refused) > 20 else "")
+            + ". Hãy bỏ các dòng đó (hoặc mở vòng đính chính cho các đơn vị đó) rồi nhập lại."
+        )
+        audit(
+            user,
+            "measured.refused",
+            period=period,
+            subject=name,
+            after={"đổi ngoài vòng đính chính": refused},
+            reason=message,
+        )
         raise WorkflowError(message)
     return allowed
 
 
 @transaction.atomic
-def publish(period: Period, user, reason: str = "", *, number: str = "", date=None, scan=None,
-            imported: dict | None = None) -> Snapshot:
+def publish(
+    period: Period, user, reason: str = "", *, number: str = "", date=None, scan=None, imported: dict | None = None
+) -> Snapshot:
     """Publish the frozen draft with the signed decision's number and date (``publication.publish``);
     a period set to final without a draft (the demo's import) is frozen first."""
     try:
@@ -238,8 +292,11 @@ def publish(period: Period, user, reason: str = "", *, number: str = "", date=No
 def notify_units(period: Period, subject: str, body: str) -> int:
     """E-mail the reporters of every unit of the period (Django's e-mail; the console in the demo)."""
     recipients = sorted(
-        {p.user.email for p in Profile.objects.filter(role=Role.REPORTER, unit__in=period.units.all()).select_related("user")
-         if p.user.email}
+        {
+            p.user.email
+            for p in Profile.objects.filter(role=Role.REPORTER, unit__in=period.units.all()).select_related("user")
+            if p.user.email
+        }
         | {u.email for u in period.units.all() if u.email}
     )
     if not recipients:
@@ -266,12 +323,15 @@ def send_deadline_reminders(today=None, days_before: int = 3) -> int:
                         f"[xephang] Nhắc hạn báo cáo: {period.name}",
                         f"Đơn vị {unit.name} chưa nộp báo cáo kỳ '{period.name}'. Hạn nộp: "
                         f"{period.deadline:%d/%m/%Y} (còn {left} ngày).",
-                        settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True,
+                        settings.DEFAULT_FROM_EMAIL,
+                        emails,
+                        fail_silently=True,
                     )
     return sent
 
 
 # --- reporting -------------------------------------------------------------------------------
+
 
 def submission_for(period: Period, unit) -> Submission:
     """The unit's report for the period, created (carrying last year's figures, marked) on first use."""
@@ -280,9 +340,12 @@ def submission_for(period: Period, unit) -> Submission:
         return sub
     sub = Submission(period=period, unit=unit)
     previous = (
-        Submission.objects.filter(unit=unit, period__year__lt=period.year, period__kind=Period.Kind.INPUTS,
-                                  period__framework=period.framework)
-        .exclude(values={}).order_by("-period__year").first()
+        Submission.objects.filter(
+            unit=unit, period__year__lt=period.year, period__kind=Period.Kind.INPUTS, period__framework=period.framework
+        )
+        .exclude(values={})
+        .order_by("-period__year")
+        .first()
     )
     if previous is not None:
         sub.values = dict(previous.values)
@@ -291,16 +354,23 @@ def submission_for(period: Period, unit) -> Submission:
     sub.save()
     if previous is not None:
         for ev in previous.evidence.all():
-            copy = Evidence.objects.create(submission=sub, file=ev.file.name, original_name=ev.original_name,
-                                           size=ev.size, summary=ev.summary, carried=True)
+            copy = Evidence.objects.create(
+                submission=sub,
+                file=ev.file.name,
+                original_name=ev.original_name,
+                size=ev.size,
+                summary=ev.summary,
+                carried=True,
+            )
             for link in ev.links.all():
                 EvidenceLink.objects.create(evidence=copy, criterion_id=link.criterion_id, locator=link.locator)
     return sub
 
 
 @transaction.atomic
-def save_report(sub: Submission, user, texts: dict, not_applicable: list, confirm: set, submit: bool,
-                seen_version=None):
+def save_report(
+    sub: Submission, user, texts: dict, not_applicable: list, confirm: set, submit: bool, seen_version=None
+):
     """Save the figures as a draft (blanks allowed, but never an invalid figure) or submit (complete).
     ``seen_version``: the report's version when the form was opened; ``ConflictError`` if it changed since."""
     seen = _seen(seen_version)
@@ -316,8 +386,10 @@ def save_report(sub: Submission, user, texts: dict, not_applicable: list, confir
     # Measured figures (system-measured, survey) come from the Sở's feed, never from the unit's form:
     # what it posts for them is ignored, and their absence does not hold its submission back.
     measured = fw.measured_inputs()
-    texts = {**{k: v for k, v in texts.items() if k not in measured},
-             **{k: v for k, v in sub.values.items() if k in measured}}
+    texts = {
+        **{k: v for k, v in texts.items() if k not in measured},
+        **{k: v for k, v in sub.values.items() if k in measured},
+    }
     checked = check_values(fw, group, texts, not_applicable)
     checked.missing = [i for i in checked.missing if i not in measured]
     if checked.errors:
@@ -338,10 +410,15 @@ def save_report(sub: Submission, user, texts: dict, not_applicable: list, confir
     changed = {k: v for k, v in sub.values.items() if before["values"].get(k) != v}
     removed = {k: None for k in before["values"] if k not in sub.values}
     if changed or removed or before["not_applicable"] != sub.not_applicable or submit:
-        audit(user, "report.submit" if submit else "report.save", period=sub.period, unit=sub.unit,
-              subject=sub.unit.name,
-              before={k: before["values"].get(k) for k in {**changed, **removed}},
-              after={**changed, **removed, **({"state": sub.state} if submit else {})})
+        audit(
+            user,
+            "report.submit" if submit else "report.save",
+            period=sub.period,
+            unit=sub.unit,
+            subject=sub.unit.name,
+            before={k: before["values"].get(k) for k in {**changed, **removed}},
+            after={**changed, **removed, **({"state": sub.state} if submit else {})},
+        )
     return checked
 
 
@@ -353,7 +430,9 @@ def add_evidence(sub: Submission, user, upload, criteria: list[str], locator: st
     name = safe_name(upload.name)
     limit = settings.XEPHANG_EVIDENCE_MAX_BYTES
     if upload.size > limit:
-        raise WorkflowError(f"Tệp '{name}' có dung lượng {upload.size // 1024} KB, vượt giới hạn {limit // (1024 * 1024)} MB.")
+        raise WorkflowError(
+            f"Tệp '{name}' có dung lượng {upload.size // 1024} KB, vượt giới hạn {limit // (1024 * 1024)} MB."
+        )
     try:
         kind = sniff(upload, name)
     except UploadRefused as e:
@@ -367,12 +446,24 @@ def add_evidence(sub: Submission, user, upload, criteria: list[str], locator: st
     ev = None
     try:
         with transaction.atomic():
-            ev = Evidence.objects.create(submission=sub, file=upload, original_name=safe_name(name, kind.ext),
-                                         size=upload.size, summary=summary.strip()[:500], uploaded_by=user)
+            ev = Evidence.objects.create(
+                submission=sub,
+                file=upload,
+                original_name=safe_name(name, kind.ext),
+                size=upload.size,
+                summary=summary.strip()[:500],
+                uploaded_by=user,
+            )
             for cid in criteria:
                 EvidenceLink.objects.create(evidence=ev, criterion_id=cid, locator=locator.strip()[:200])
-            audit(user, "evidence.add", period=sub.period, unit=sub.unit, subject=ev.original_name,
-                  after={"criteria": criteria, "locator": locator, "summary": summary, "type": kind.ext})
+            audit(
+                user,
+                "evidence.add",
+                period=sub.period,
+                unit=sub.unit,
+                subject=ev.original_name,
+                after={"criteria": criteria, "locator": locator, "summary": summary, "type": kind.ext},
+            )
     except BaseException:
         if ev is not None and ev.file:
             ev.file.storage.delete(ev.file.name)  # the rows rolled back; the file must not stay behind
@@ -400,8 +491,15 @@ def relink_evidence(ev: Evidence, user, criteria: list[str], locator: str, summa
     ev.summary = summary.strip()[:500]
     ev.carried = False  # looked at and linked again by the unit: no longer an unconfirmed carry-over
     ev.save(update_fields=["summary", "carried"])
-    audit(user, "evidence.relink", period=ev.submission.period, unit=ev.submission.unit, subject=ev.original_name,
-          before=before, after={"criteria": criteria, "summary": ev.summary, "locator": locator.strip()})
+    audit(
+        user,
+        "evidence.relink",
+        period=ev.submission.period,
+        unit=ev.submission.unit,
+        subject=ev.original_name,
+        before=before,
+        after={"criteria": criteria, "summary": ev.summary, "locator": locator.strip()},
+    )
     return ev
 
 
@@ -416,8 +514,15 @@ def unlink_evidence(ev: Evidence, user, criterion_id: str) -> bool:
         delete_evidence(ev, user)
         return True
     link.delete()
-    audit(user, "evidence.unlink", period=ev.submission.period, unit=ev.submission.unit, subject=ev.original_name,
-          before={"criteria": [criterion_id]}, after=None)
+    audit(
+        user,
+        "evidence.unlink",
+        period=ev.submission.period,
+        unit=ev.submission.unit,
+        subject=ev.original_name,
+        before={"criteria": [criterion_id]},
+        after=None,
+    )
     return False
 
 
@@ -429,8 +534,15 @@ def delete_evidence(ev: Evidence, user) -> None:
     storage = ev.file.storage
     with transaction.atomic():
         ev.delete()
-        audit(user, "evidence.delete", period=sub.period, unit=sub.unit, subject=name,
-              before={"criteria": criteria}, after=None)
+        audit(
+            user,
+            "evidence.delete",
+            period=sub.period,
+            unit=sub.unit,
+            subject=name,
+            before={"criteria": criteria},
+            after=None,
+        )
         shared = Evidence.objects.filter(file=path).exists()
     if path and not shared:
         transaction.on_commit(lambda: storage.delete(path))
@@ -438,9 +550,11 @@ def delete_evidence(ev: Evidence, user) -> None:
 
 # --- appraisal and explanation ------------------------------------------------------------------
 
+
 @transaction.atomic
-def appraise(sub: Submission, user, input_id: str, accepted: bool, value: str, reason: str,
-             seen_version=None) -> Adjustment:
+def appraise(
+    sub: Submission, user, input_id: str, accepted: bool, value: str, reason: str, seen_version=None
+) -> Adjustment:
     """``seen_version``: the decision's version shown in the form (0: none yet); if another appraiser
     decided since, ``ConflictError`` and nothing is written."""
     fw = sub.period.framework.load()
@@ -459,7 +573,12 @@ def appraise(sub: Submission, user, input_id: str, accepted: bool, value: str, r
             raise WorkflowError(checked.errors[input_id])
         if input_id in checked.missing:
             raise WorkflowError("Hãy nhập số liệu thẩm định.")
-    adj = Adjustment.objects.select_for_update(of=("self",)).filter(submission=sub, input_id=input_id).select_related("appraiser").first()
+    adj = (
+        Adjustment.objects.select_for_update(of=("self",))
+        .filter(submission=sub, input_id=input_id)
+        .select_related("appraiser")
+        .first()
+    )
     seen = _seen(seen_version)
     if seen is not None and seen != (adj.version if adj else 0):
         who = (adj.appraiser.get_full_name() or adj.appraiser.get_username()) if adj and adj.appraiser else "người khác"
@@ -479,11 +598,19 @@ def appraise(sub: Submission, user, input_id: str, accepted: bool, value: str, r
             adj.save()
     except IntegrityError:
         # Two first decisions at once: the unique (submission, input) lets one in.
-        raise ConflictError("Chỉ tiêu này vừa được người khác quyết định cùng lúc; quyết định của bạn chưa được lưu. "
-                            "Hãy tải lại trang.") from None
-    audit(user, "appraisal.accept" if accepted else "appraisal.adjust", period=sub.period, unit=sub.unit,
-          subject=input_id, before=before,
-          after={"reported": sub.values.get(input_id), "accepted": accepted, "value": adj.value}, reason=adj.reason)
+        raise ConflictError(
+            "Chỉ tiêu này vừa được người khác quyết định cùng lúc; quyết định của bạn chưa được lưu. Hãy tải lại trang."
+        ) from None
+    audit(
+        user,
+        "appraisal.accept" if accepted else "appraisal.adjust",
+        period=sub.period,
+        unit=sub.unit,
+        subject=input_id,
+        before=before,
+        after={"reported": sub.values.get(input_id), "accepted": accepted, "value": adj.value},
+        reason=adj.reason,
+    )
     return adj
 
 
@@ -494,21 +621,32 @@ def accept_remaining(sub: Submission, user, only: set[str] | None = None) -> int
     adjusted keep their decision. Returns how many were accepted."""
     fw = sub.period.framework.load()
     decided = set(Adjustment.objects.select_for_update().filter(submission=sub).values_list("input_id", flat=True))
-    remaining = [i.id for i in fw.inputs_for(sub.unit.group.code)
-                 if i.id not in decided and (only is None or i.id in only)]
+    remaining = [
+        i.id for i in fw.inputs_for(sub.unit.group.code) if i.id not in decided and (only is None or i.id in only)
+    ]
     if not remaining:
         return 0
     now = timezone.now()
     try:
         with transaction.atomic():
-            Adjustment.objects.bulk_create([
-                Adjustment(submission=sub, input_id=iid, accepted=True, appraiser=user, at=now, version=1)
-                for iid in remaining])
+            Adjustment.objects.bulk_create(
+                [
+                    Adjustment(submission=sub, input_id=iid, accepted=True, appraiser=user, at=now, version=1)
+                    for iid in remaining
+                ]
+            )
     except IntegrityError:
-        raise ConflictError("Một số chỉ tiêu vừa được người khác quyết định cùng lúc; chưa chấp nhận gì. "
-                            "Hãy tải lại trang rồi làm lại.") from None
-    audit(user, "appraisal.accept_all", period=sub.period, unit=sub.unit, subject=sub.unit.name,
-          after={"accepted": remaining})
+        raise ConflictError(
+            "Một số chỉ tiêu vừa được người khác quyết định cùng lúc; chưa chấp nhận gì. Hãy tải lại trang rồi làm lại."
+        ) from None
+    audit(
+        user,
+        "appraisal.accept_all",
+        period=sub.period,
+        unit=sub.unit,
+        subject=sub.unit.name,
+        after={"accepted": remaining},
+    )
     return len(remaining)
 
 
@@ -526,8 +664,15 @@ def explain(adj: Adjustment, user, text: str, evidence: Evidence | None = None) 
     if evidence is not None:
         expl.evidence = evidence
     expl.save()
-    audit(user, "explanation.add", period=adj.submission.period, unit=adj.submission.unit, subject=adj.input_id,
-          before=before, after={"text": expl.text, "evidence": evidence.original_name if evidence else None})
+    audit(
+        user,
+        "explanation.add",
+        period=adj.submission.period,
+        unit=adj.submission.unit,
+        subject=adj.input_id,
+        before=before,
+        after={"text": expl.text, "evidence": evidence.original_name if evidence else None},
+    )
     return expl
 
 
@@ -540,8 +685,16 @@ def decide(expl: Explanation, user, accept: bool, reason: str) -> Explanation:
     expl.decision_reason, expl.decided_by, expl.decided_at = reason.strip(), user, timezone.now()
     expl.save()
     sub = expl.adjustment.submission
-    audit(user, "explanation.decide", period=sub.period, unit=sub.unit, subject=expl.adjustment.input_id,
-          before={"decision": before}, after={"decision": expl.decision}, reason=expl.decision_reason)
+    audit(
+        user,
+        "explanation.decide",
+        period=sub.period,
+        unit=sub.unit,
+        subject=expl.adjustment.input_id,
+        before={"decision": before},
+        after={"decision": expl.decision},
+        reason=expl.decision_reason,
+    )
     return expl
 
 
@@ -553,8 +706,9 @@ def audit_for(period: Period):
 # Where a period stands (read-only queries the pages share)
 
 
-def criteria_appraised(fw, sub: Submission, decided: set[str] | None = None,
-                       _leaves: dict | None = None) -> tuple[int, int]:
+def criteria_appraised(
+    fw, sub: Submission, decided: set[str] | None = None, _leaves: dict | None = None
+) -> tuple[int, int]:
     """Leaf criteria whose every figure the appraiser has decided on (accepted or adjusted), of those
     that read a figure at all. ``decided``: the figures decided on, when the caller has read them."""
     if decided is None:
@@ -573,8 +727,9 @@ def criteria_appraised(fw, sub: Submission, decided: set[str] | None = None,
 def _appraisable_leaves(fw, group: str) -> list[set[str]]:
     """The figures each leaf criterion of a group reads as the unit reported them, directly, in its
     condition or through derived values (leaves that read none, e.g. only parameters, are not appraised)."""
-    return [set(c.own_inputs()) for c in fw.all_criteria()
-            if c.rule is not None and c.applies_to(group) and c.own_inputs()]
+    return [
+        set(c.own_inputs()) for c in fw.all_criteria() if c.rule is not None and c.applies_to(group) and c.own_inputs()
+    ]
 
 
 @dataclass(frozen=True)
@@ -610,14 +765,16 @@ def _progress(period: Period, fw) -> dict:
     subs = period.submissions.all()
     counts = dict(subs.order_by().values_list("state").annotate(n=models.Count("id")))
     decided: dict[int, set[str]] = {}
-    for sub_id, input_id in Adjustment.objects.filter(submission__period=period).values_list("submission_id",
-                                                                                             "input_id"):
+    for sub_id, input_id in Adjustment.objects.filter(submission__period=period).values_list(
+        "submission_id", "input_id"
+    ):
         decided.setdefault(sub_id, set()).add(input_id)
     appraised = needed = 0
     per_unit = []
     leaves: dict[str, list] = {}
     rows = subs.filter(state=Submission.State.SUBMITTED).values_list(
-        "pk", "unit_id", "unit__name", "unit__group__code", "unit__group__name", "unit__group__order")
+        "pk", "unit_id", "unit__name", "unit__group__code", "unit__group__name", "unit__group__order"
+    )
     for sub_id, unit_id, name, code, group_name, group_order in rows:  # rows, not models: 3,000 of them
         if code not in leaves:
             leaves[code] = _appraisable_leaves(fw, code)
@@ -626,8 +783,13 @@ def _progress(period: Period, fw) -> dict:
         appraised += done
         needed += total
         per_unit.append(UnitProgress(sub_id, unit_id, name, code, group_name, group_order, done, total))
-    return {"submitted": counts.get(Submission.State.SUBMITTED, 0), "drafts": counts.get(Submission.State.DRAFT, 0),
-            "appraised": appraised, "needed": needed, "per_unit": tuple(per_unit)}
+    return {
+        "submitted": counts.get(Submission.State.SUBMITTED, 0),
+        "drafts": counts.get(Submission.State.DRAFT, 0),
+        "appraised": appraised,
+        "needed": needed,
+        "per_unit": tuple(per_unit),
+    }
 
 
 def evidence_by_criterion(sub: Submission) -> dict:

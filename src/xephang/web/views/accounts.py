@@ -13,8 +13,10 @@ from ..security import UploadRefused, check_spreadsheet, safe_name
 
 
 class AccountsUploadForm(forms.Form):
-    xlsx = forms.FileField(label="Tệp Excel danh sách tài khoản (.xlsx)",
-                           error_messages={"required": "Hãy chọn tệp Excel danh sách tài khoản."})
+    xlsx = forms.FileField(
+        label="Tệp Excel danh sách tài khoản (.xlsx)",
+        error_messages={"required": "Hãy chọn tệp Excel danh sách tài khoản."},
+    )
 
 
 @allow("account.import")

@@ -18,18 +18,28 @@ from ..permissions import allow
 
 def _record(user) -> dict:
     profile = getattr(user, "profile", None)
-    return {"username": user.get_username(), "name": user.first_name, "email": user.email,
-            "role": profile.get_role_display() if profile else None,
-            "unit": profile.unit.name if profile and profile.unit_id else None, "active": user.is_active}
+    return {
+        "username": user.get_username(),
+        "name": user.first_name,
+        "email": user.email,
+        "role": profile.get_role_display() if profile else None,
+        "unit": profile.unit.name if profile and profile.unit_id else None,
+        "active": user.is_active,
+    }
 
 
 @allow("account.manage")
 def accounts(request):
     users = get_user_model().objects.select_related("profile", "profile__unit").all()
     role_order = {r: i for i, r in enumerate(Role.values)}
-    rows = sorted(users, key=lambda u: (role_order.get(getattr(getattr(u, "profile", None), "role", None), 9),
-                                        sort_key(u.profile.unit.name if hasattr(u, "profile") and u.profile.unit_id else ""),
-                                        sort_key(u.first_name or u.username)))
+    rows = sorted(
+        users,
+        key=lambda u: (
+            role_order.get(getattr(getattr(u, "profile", None), "role", None), 9),
+            sort_key(u.profile.unit.name if hasattr(u, "profile") and u.profile.unit_id else ""),
+            sort_key(u.first_name or u.username),
+        ),
+    )
     return render(request, "web/accounts.html", {"rows": rows})
 
 
@@ -50,10 +60,19 @@ def account_edit(request, account_id=None):
                     transaction.on_commit(lambda: invite(user, base))
                 elif before != after:
                     changed = [k for k in after if before[k] != after[k]]
-                    audit(request.user, "account.update", subject=user.get_username(),
-                          before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
-            messages.success(request, f"Đã tạo tài khoản '{user.get_username()}' và gửi thư mời đặt mật khẩu tới "
-                                      f"{user.email}." if before is None else f"Đã lưu tài khoản '{user.get_username()}'.")
+                    audit(
+                        request.user,
+                        "account.update",
+                        subject=user.get_username(),
+                        before={k: before[k] for k in changed},
+                        after={k: after[k] for k in changed},
+                    )
+            messages.success(
+                request,
+                f"Đã tạo tài khoản '{user.get_username()}' và gửi thư mời đặt mật khẩu tới {user.email}."
+                if before is None
+                else f"Đã lưu tài khoản '{user.get_username()}'.",
+            )
             return redirect("web:accounts")
         messages.error(request, "Chưa lưu: có thông tin chưa hợp lệ. Xem các ô được đánh dấu bên dưới.")
     else:

@@ -25,8 +25,13 @@ def province_settings(request):
                 after = {f: getattr(saved, f) for f in FIELDS}
                 changed = [f for f in FIELDS if before[f] != after[f]]
                 if changed:
-                    audit(request.user, "settings.update", subject=str(saved),
-                          before={f: before[f] for f in changed}, after={f: after[f] for f in changed})
+                    audit(
+                        request.user,
+                        "settings.update",
+                        subject=str(saved),
+                        before={f: before[f] for f in changed},
+                        after={f: after[f] for f in changed},
+                    )
             messages.success(request, "Đã lưu thông tin tỉnh." if changed else "Không có gì thay đổi.")
             return redirect("web:province-settings")
         messages.error(request, "Chưa lưu: có thông tin chưa hợp lệ. Xem các ô được đánh dấu bên dưới.")

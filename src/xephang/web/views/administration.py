@@ -19,7 +19,6 @@ from ..security import int_param
 FRAMEWORK_MAX_BYTES = 2 * 1024 * 1024
 
 
-
 @allow("framework.manage")
 def frameworks(request):
     error = None
@@ -28,8 +27,11 @@ def frameworks(request):
     if request.method == "POST":
         upload = request.FILES.get("yaml")
         if upload is not None and upload.size > FRAMEWORK_MAX_BYTES:
-            messages.error(request, f"Tệp '{upload.name}' quá lớn ({upload.size // 1024} KB); bộ tiêu chí tối đa "
-                                    f"{FRAMEWORK_MAX_BYTES // 1024} KB.")
+            messages.error(
+                request,
+                f"Tệp '{upload.name}' quá lớn ({upload.size // 1024} KB); bộ tiêu chí tối đa "
+                f"{FRAMEWORK_MAX_BYTES // 1024} KB.",
+            )
             return redirect("web:frameworks")
         text = None
         if upload is not None and upload.name.lower().endswith(".xlsx"):
@@ -49,9 +51,19 @@ def frameworks(request):
             error = str(e)
         if text is not None and error is None:
             if "save" in request.POST:
-                obj, created = Framework.objects.update_or_create(code=fw.id, defaults={"title": fw.title, "yaml_text": text})
+                obj, created = Framework.objects.update_or_create(
+                    code=fw.id, defaults={"title": fw.title, "yaml_text": text}
+                )
 
-                audit(request.user, "framework.save", subject=fw.id, after={"sha256": obj.sha256}, reason="tải lên bảng chỉ số (xlsx)" if upload is not None and upload.name.lower().endswith(".xlsx") else "tải lên")
+                audit(
+                    request.user,
+                    "framework.save",
+                    subject=fw.id,
+                    after={"sha256": obj.sha256},
+                    reason="tải lên bảng chỉ số (xlsx)"
+                    if upload is not None and upload.name.lower().endswith(".xlsx")
+                    else "tải lên",
+                )
                 messages.success(request, f"Đã lưu bộ tiêu chí '{fw.id}'.")
                 return redirect("web:frameworks")
             preview = fw
@@ -64,10 +76,16 @@ def frameworks(request):
         preview = obj.load()
     if preview is not None:
         gid = group if group and preview.group(group) else preview.groups[0].id
-        shown = {"fw": preview, "group": gid, "sections": build_sections(preview, gid, {}),
-                 "table": _regulation_table(preview), "code": code}
-    return render(request, "web/frameworks.html", {"items": items, "error": error, "problems": problems,
-                                                   "shown": shown})
+        shown = {
+            "fw": preview,
+            "group": gid,
+            "sections": build_sections(preview, gid, {}),
+            "table": _regulation_table(preview),
+            "code": code,
+        }
+    return render(
+        request, "web/frameworks.html", {"items": items, "error": error, "problems": problems, "shown": shown}
+    )
 
 
 def _table_to_yaml(upload) -> str:
@@ -131,7 +149,6 @@ def framework_table(request, code, fmt):
     return FileResponse(out, as_attachment=True, filename=f"bang-chi-so-{obj.code}.{fmt}", content_type=ctype)
 
 
-
 @allow("audit.view")
 def audit_log(request):
     qs = AuditEntry.objects.select_related("user", "period__framework", "unit")
@@ -139,4 +156,3 @@ def audit_log(request):
     if period_id is not None:
         qs = qs.filter(period_id=period_id)
     return render(request, "web/audit.html", {"entries": qs[:300], "periods": Period.objects.all()})
-

@@ -17,7 +17,6 @@ def _analysable(period: Period) -> bool:
     return period.status in (Status.FINAL, Status.PUBLISHED)
 
 
-
 @allow("analysis.view")
 def analysis_page(request, period):
     if not _analysable(period):
@@ -40,14 +39,29 @@ def analysis_page(request, period):
     if comparison:
         dec = 2
         for m in comparison.units:
-            moves.setdefault(m.group, []).append({"m": m, "delta": points_change(m.delta, dec), "old": points(m.old_total, dec),
-                                                  "new": points(m.new_total, dec)})
-    return render(request, "web/analysis.html", {
-        "period": period, "result": result, "why": why, "groups": groups, "uncertainty": uncertainty,
-        "comparison": comparison, "previous": previous, "why_not_compared": why_not_compared,
-        "moves": list(moves.items()),
-    })
-
+            moves.setdefault(m.group, []).append(
+                {
+                    "m": m,
+                    "delta": points_change(m.delta, dec),
+                    "old": points(m.old_total, dec),
+                    "new": points(m.new_total, dec),
+                }
+            )
+    return render(
+        request,
+        "web/analysis.html",
+        {
+            "period": period,
+            "result": result,
+            "why": why,
+            "groups": groups,
+            "uncertainty": uncertainty,
+            "comparison": comparison,
+            "previous": previous,
+            "why_not_compared": why_not_compared,
+            "moves": list(moves.items()),
+        },
+    )
 
 
 def _share(p: float) -> str:
@@ -59,14 +73,12 @@ def _share(p: float) -> str:
     return f"{p * 100:.0f} %"
 
 
-
 def _uncertainty(request) -> float:
     try:
         value = float(request.GET.get("sai-so", "0").replace(",", "."))
     except ValueError:
         return 0.0
     return value if 0 < value <= 10 else 0.0
-
 
 
 @allow("analysis.view")
@@ -77,4 +89,3 @@ def analysis_chart(request, period):
     if result is None:
         raise Http404(why)
     return HttpResponse(robustness_png(result), content_type="image/png")
-

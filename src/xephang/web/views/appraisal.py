@@ -47,16 +47,27 @@ def appraisal_list(request, period):
     page = Paginator(rows, APPRAISAL_ROWS_PER_PAGE).get_page(request.GET.get("trang"))
     filters = request.GET.copy()
     filters.pop("trang", None)
-    return render(request, "web/appraisal_list.html", {
-        "period": period, "progress": prog, "own": own, "rows": page.object_list, "page": page, "matching": len(rows),
-        "groups": [(code, name) for _, code, name in groups], "group": group, "query": query,
-        "unfinished": unfinished, "filters": filters.urlencode(),
-    })
+    return render(
+        request,
+        "web/appraisal_list.html",
+        {
+            "period": period,
+            "progress": prog,
+            "own": own,
+            "rows": page.object_list,
+            "page": page,
+            "matching": len(rows),
+            "groups": [(code, name) for _, code, name in groups],
+            "group": group,
+            "query": query,
+            "unfinished": unfinished,
+            "filters": filters.urlencode(),
+        },
+    )
 
 
 #: Units listed on one page of the appraisal list.
 APPRAISAL_ROWS_PER_PAGE = 100
-
 
 
 @allow("appraisal.view")
@@ -87,8 +98,9 @@ def appraisal_unit(request, period, unit):
                 except WorkflowError as e:
                     decision.add_error("reason", str(e))
             if decision.is_valid():
-                return redirect(reverse("web:appraisal-unit", args=[period.pk, unit.pk])
-                                + f"#i-{expl.adjustment.input_id}")
+                return redirect(
+                    reverse("web:appraisal-unit", args=[period.pk, unit.pk]) + f"#i-{expl.adjustment.input_id}"
+                )
             deciding_bound = decision
             messages.error(request, "Chưa lưu quyết định về giải trình: xem lỗi ngay dưới giải trình.")
         elif not editable:
@@ -96,8 +108,12 @@ def appraisal_unit(request, period, unit):
         elif "accept_all" in request.POST:
             try:
                 n = workflow.accept_remaining(sub, request.user, only=allowed)
-                messages.success(request, f"Đã chấp nhận {n} số liệu còn lại của {unit.name}." if n
-                                 else "Không còn số liệu nào chưa quyết định.")
+                messages.success(
+                    request,
+                    f"Đã chấp nhận {n} số liệu còn lại của {unit.name}."
+                    if n
+                    else "Không còn số liệu nào chưa quyết định.",
+                )
             except WorkflowError as e:
                 messages.error(request, str(e))
             return redirect("web:appraisal-unit", period_id=period.pk, unit_id=unit.pk)
@@ -111,8 +127,15 @@ def appraisal_unit(request, period, unit):
             form = AdjustmentForm(request.POST, inp=inp)
             if form.is_valid():
                 try:
-                    workflow.appraise(sub, request.user, inp.id, form.accepted, form.cleaned_data["value"],
-                                      form.cleaned_data["reason"], seen_version=form.cleaned_data["version"])
+                    workflow.appraise(
+                        sub,
+                        request.user,
+                        inp.id,
+                        form.accepted,
+                        form.cleaned_data["value"],
+                        form.cleaned_data["reason"],
+                        seen_version=form.cleaned_data["version"],
+                    )
                 except workflow.ConflictError as e:
                     form.add_error(None, str(e))
                 except WorkflowError as e:
@@ -125,8 +148,9 @@ def appraisal_unit(request, period, unit):
     reported = score_period(period, "reported", only_submitted=False)
     quality = quality_flags(period, sub, reported)
     adjustments = {a.input_id: a for a in sub.adjustments.select_related("explanation", "appraiser__profile__unit")}
-    sections = build_sections(fw, unit.group.code, sub.values, {}, sub.carried, evidence, sub.not_applicable,
-                              measured=sub.measured)
+    sections = build_sections(
+        fw, unit.group.code, sub.values, {}, sub.carried, evidence, sub.not_applicable, measured=sub.measured
+    )
     appraised = score_period(period, "appraised", only_submitted=False)
     compared = compare_criteria(reported, appraised, unit.pk)
     assigned = verification.assignments(period)
@@ -139,8 +163,11 @@ def appraisal_unit(request, period, unit):
         for r in s.rows:
             r.compare = compared.get(r.criterion.id)
             # Said once under the section's title when the section itself is assigned.
-            r.verifier = (verification.who(assigned[r.criterion.id].user)
-                          if r.criterion.id in assigned and r.criterion.id != s.criterion.id else None)
+            r.verifier = (
+                verification.who(assigned[r.criterion.id].user)
+                if r.criterion.id in assigned and r.criterion.id != s.criterion.id
+                else None
+            )
             for f in r.fields:
                 f.flags = quality.by_input.get(f.input.id, [])
                 f.adjustment = adjustments.get(f.input.id)
@@ -153,21 +180,36 @@ def appraisal_unit(request, period, unit):
                 if f.editable:
                     # A list starts from the unit's own items, one per line: the appraiser strikes or adds.
                     start = {"value": "\n".join(f.items)} if f.input.type == "list" and f.items else {}
-                    f.form = bound.get(f.input.id) or AdjustmentForm(inp=f.input, adjustment=f.adjustment,
-                                                                     initial=start)
+                    f.form = bound.get(f.input.id) or AdjustmentForm(
+                        inp=f.input, adjustment=f.adjustment, initial=start
+                    )
     done, total = workflow.criteria_appraised(fw, sub)
-    remaining = sum(1 for i in fw.inputs_for(unit.group.code)
-                    if i.id not in adjustments and (allowed is None or i.id in allowed))
-    return render(request, "web/appraisal_unit.html", {
-        "period": period, "unit": unit, "sub": sub, "sections": sections, "editable": editable, "deciding": deciding,
-        "reported": reported.ranked(unit.pk), "appraised": appraised.ranked(unit.pk), "done": done, "total": total,
-        "reported_shown": _shown(reported, unit), "appraised_shown": _shown(appraised, unit),
-        "quality": quality, "remaining": remaining, "verifying": allowed is not None,
-    })
-
+    remaining = sum(
+        1 for i in fw.inputs_for(unit.group.code) if i.id not in adjustments and (allowed is None or i.id in allowed)
+    )
+    return render(
+        request,
+        "web/appraisal_unit.html",
+        {
+            "period": period,
+            "unit": unit,
+            "sub": sub,
+            "sections": sections,
+            "editable": editable,
+            "deciding": deciding,
+            "reported": reported.ranked(unit.pk),
+            "appraised": appraised.ranked(unit.pk),
+            "done": done,
+            "total": total,
+            "reported_shown": _shown(reported, unit),
+            "appraised_shown": _shown(appraised, unit),
+            "quality": quality,
+            "remaining": remaining,
+            "verifying": allowed is not None,
+        },
+    )
 
 
 def _shown(ps, unit):
     ru = ps.ranked(unit.pk)
     return total_text(ps, ru) if ru else None
-

@@ -54,11 +54,12 @@ def dashboard(request):
                 dist[name] = dist.get(name, 0) + 1
         if dist:
             n = sum(dist.values())
-            info["levels"] = [{"name": name, "id": lid, "count": dist.get(name, 0),
-                               "percent": dist.get(name, 0) * 100 // n} for lid, name in levels]
+            info["levels"] = [
+                {"name": name, "id": lid, "count": dist.get(name, 0), "percent": dist.get(name, 0) * 100 // n}
+                for lid, name in levels
+            ]
         periods.append(info)
     return render(request, "web/dashboard.html", {"periods": periods})
-
 
 
 @allow("period.view")
@@ -71,31 +72,46 @@ def _period_page(request, period, transition: TransitionForm | None = None, stat
     w = Who.of(request.user)
     if w.role == Role.REPORTER:
         return redirect("web:report", period_id=period.pk, unit_id=w.unit_id)
-    ctx = {"period": period, "progress": workflow.progress(period) if period.kind == Period.Kind.INPUTS else None,
-           "snapshots": period.snapshots.defer("payload"), "audit": workflow.audit_for(period)[:15],
-           "next": Status(period.next_status) if period.next_status else None,
-           "missing": publication.missing_units(period) if period.status in (Status.OPEN, Status.APPRAISAL,
-                                                                             Status.EXPLANATION) else [],
-           "non_reporting": period.non_reporting.select_related("unit"),
-           "round": publication.open_round(period), "editions": publication.editions(period),
-           "params": params_shown(period) if period.kind == Period.Kind.INPUTS else [],
-           "measured": bool(period.framework.load().measured_inputs()) if period.kind == Period.Kind.INPUTS else False}
+    ctx = {
+        "period": period,
+        "progress": workflow.progress(period) if period.kind == Period.Kind.INPUTS else None,
+        "snapshots": period.snapshots.defer("payload"),
+        "audit": workflow.audit_for(period)[:15],
+        "next": Status(period.next_status) if period.next_status else None,
+        "missing": publication.missing_units(period)
+        if period.status in (Status.OPEN, Status.APPRAISAL, Status.EXPLANATION)
+        else [],
+        "non_reporting": period.non_reporting.select_related("unit"),
+        "round": publication.open_round(period),
+        "editions": publication.editions(period),
+        "params": params_shown(period) if period.kind == Period.Kind.INPUTS else [],
+        "measured": bool(period.framework.load().measured_inputs()) if period.kind == Period.Kind.INPUTS else False,
+    }
     if ctx["round"] is not None:
         ctx["round_units"] = publication._names(ctx["round"].unit_ids)
     actions = []  # the publication steps this user may take now
     if can(request.user, "results.draft", period):
         actions.append(("Xem dự thảo kết quả và quyết định", reverse("web:draft", args=[period.pk])))
     if can(request.user, "period.publish", period):
-        actions.append(("Công bố phiên bản đính chính" if ctx["editions"] else "Công bố kết quả",
-                        reverse("web:publish", args=[period.pk])))
+        actions.append(
+            (
+                "Công bố phiên bản đính chính" if ctx["editions"] else "Công bố kết quả",
+                reverse("web:publish", args=[period.pk]),
+            )
+        )
     if can(request.user, "period.reopen", period):
-        actions.append(("Đính chính (mở lại thẩm định một số đơn vị)" if period.status == Status.PUBLISHED
-                        else "Trả lại báo cáo / mở lại thẩm định", reverse("web:reopen", args=[period.pk])))
+        actions.append(
+            (
+                "Đính chính (mở lại thẩm định một số đơn vị)"
+                if period.status == Status.PUBLISHED
+                else "Trả lại báo cáo / mở lại thẩm định",
+                reverse("web:reopen", args=[period.pk]),
+            )
+        )
     ctx["actions"] = actions
     if ctx["next"] is not None:
         ctx["transition"] = transition or TransitionForm(initial={"to": ctx["next"].value})
     return render(request, "web/period.html", ctx, status=status)
-
 
 
 @require_POST
@@ -117,7 +133,6 @@ def period_transition(request, period):
     return redirect("web:period", period_id=period.pk)
 
 
-
 @allow("period.non_reporting")
 def non_reporting(request, period):
     """Before freezing: the units without a report, and the record that the criteria set's rule applies
@@ -134,16 +149,25 @@ def non_reporting(request, period):
             except (publication.PublicationError, FrozenError) as e:
                 form.add_error(None, str(e) if not isinstance(e, FrozenError) else e.messages[0])
             else:
-                messages.success(request, f"Đã ghi nhận {len(chosen)} đơn vị không báo cáo ("
-                                          f"{publication.RULE_TEXT[fw.non_reporting]}).")
+                messages.success(
+                    request,
+                    f"Đã ghi nhận {len(chosen)} đơn vị không báo cáo ({publication.RULE_TEXT[fw.non_reporting]}).",
+                )
                 return redirect("web:non-reporting", period_id=period.pk)
     else:
         form = NonReportingForm(units=without, initial={"units": sorted(missing)})
-    return render(request, "web/non_reporting.html", {
-        "period": period, "form": form, "missing": [u for u in without if u.pk in missing],
-        "records": period.non_reporting.select_related("unit", "recorded_by"),
-        "rule": fw.non_reporting, "rule_text": publication.RULE_TEXT[fw.non_reporting],
-    })
+    return render(
+        request,
+        "web/non_reporting.html",
+        {
+            "period": period,
+            "form": form,
+            "missing": [u for u in without if u.pk in missing],
+            "records": period.non_reporting.select_related("unit", "recorded_by"),
+            "rule": fw.non_reporting,
+            "rule_text": publication.RULE_TEXT[fw.non_reporting],
+        },
+    )
 
 
 @allow("period.publish")
@@ -158,22 +182,30 @@ def publish_page(request, period):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                snap = workflow.publish(period, request.user, d["reason"], number=d["number"], date=d["date"],
-                                        scan=d["scan"])
+                snap = workflow.publish(
+                    period, request.user, d["reason"], number=d["number"], date=d["date"], scan=d["scan"]
+                )
             except WorkflowError as e:
                 form.add_error(None, str(e))
             else:
-                messages.success(request, f"Đã công bố phiên bản {snap.data['edition']} "
-                                          f"(Quyết định số {d['number']}, ngày {d['date']:%d/%m/%Y}).")
+                messages.success(
+                    request,
+                    f"Đã công bố phiên bản {snap.data['edition']} "
+                    f"(Quyết định số {d['number']}, ngày {d['date']:%d/%m/%Y}).",
+                )
                 return redirect("web:results", period_id=period.pk)
         messages.error(request, "Chưa công bố: có thông tin chưa hợp lệ. Xem các ô được đánh dấu bên dưới.")
     else:
         round_ = period.corrections.order_by("-opened_at", "-id").first()
-        form = PublishForm(correction=correction, year=period.year,
-                           initial={"reason": round_.reason if correction and round_ else ""})
+        form = PublishForm(
+            correction=correction, year=period.year, initial={"reason": round_.reason if correction and round_ else ""}
+        )
     shown = publication.shown(period, draft=True)
-    return render(request, "web/publish.html", {"period": period, "form": form, "shown": shown, "data": draft.data,
-                                                "correction": correction})
+    return render(
+        request,
+        "web/publish.html",
+        {"period": period, "form": form, "shown": shown, "data": draft.data, "correction": correction},
+    )
 
 
 @allow("period.reopen")
@@ -189,18 +221,26 @@ def reopen_page(request, period):
             d = form.cleaned_data
             chosen = [u for u in units if u.pk in d["units"]]
             try:
-                publication.reopen(period, request.user, chosen, d["reason"], criteria=d["criteria"],
-                                   return_reports=d["return_reports"])
+                publication.reopen(
+                    period,
+                    request.user,
+                    chosen,
+                    d["reason"],
+                    criteria=d["criteria"],
+                    return_reports=d["return_reports"],
+                )
             except publication.PublicationError as e:
                 form.add_error(None, str(e))
             else:
-                messages.success(request, "Đã trả lại báo cáo / mở lại thẩm định cho: "
-                                          + ", ".join(u.name for u in chosen) + ".")
+                messages.success(
+                    request, "Đã trả lại báo cáo / mở lại thẩm định cho: " + ", ".join(u.name for u in chosen) + "."
+                )
                 return redirect("web:period", period_id=period.pk)
     else:
         form = ReopenForm(units=units, criteria=criteria)
-    return render(request, "web/reopen.html", {"period": period, "form": form,
-                                               "published": bool(publication.editions(period))})
+    return render(
+        request, "web/reopen.html", {"period": period, "form": form, "published": bool(publication.editions(period))}
+    )
 
 
 @allow("results.draft")
@@ -246,8 +286,11 @@ def period_params(request, period):
             messages.error(request, "Chưa lưu: có giá trị chưa hợp lệ. Xem các ô được đánh dấu bên dưới.")
     else:
         form = PeriodParamsForm(framework=fw, current=period.params)
-    return render(request, "web/period_params.html", {"period": period, "form": form, "editable": editable,
-                                                      "values": params_shown(period, fw)})
+    return render(
+        request,
+        "web/period_params.html",
+        {"period": period, "form": form, "editable": editable, "values": params_shown(period, fw)},
+    )
 
 
 @allow("period.manage")
@@ -274,19 +317,32 @@ def measured_feed(request, period):
         for iid in measured:
             stamp = sub.measured.get(iid)
             if stamp:
-                rows.append({"unit": sub.unit.name, "label": fw.inputs[iid].label, "value": sub.values.get(iid, ""),
-                             **stamp})
+                rows.append(
+                    {"unit": sub.unit.name, "label": fw.inputs[iid].label, "value": sub.values.get(iid, ""), **stamp}
+                )
     from xephang.framework.model import DATA_SOURCES
     from xephang.text import sorted_vi
 
     correction = publication.open_round(period) if editable else None
-    return render(request, "web/measured.html", {
-        "period": period, "editable": editable, "rows": rows, "correction": correction,
-        "correction_units": sorted_vi(period.units.filter(pk__in=correction.unit_ids).values_list("name", flat=True))
-        if correction else [],
-        "indicators": [{"id": iid, "label": fw.inputs[iid].label, "source": DATA_SOURCES[src],
-                        "survey": fw.inputs[iid].survey} for iid, src in measured.items()],
-    })
+    return render(
+        request,
+        "web/measured.html",
+        {
+            "period": period,
+            "editable": editable,
+            "rows": rows,
+            "correction": correction,
+            "correction_units": sorted_vi(
+                period.units.filter(pk__in=correction.unit_ids).values_list("name", flat=True)
+            )
+            if correction
+            else [],
+            "indicators": [
+                {"id": iid, "label": fw.inputs[iid].label, "source": DATA_SOURCES[src], "survey": fw.inputs[iid].survey}
+                for iid, src in measured.items()
+            ],
+        },
+    )
 
 
 def _refuse_frozen(request, period, what: str, page: str):
@@ -307,8 +363,11 @@ def params_shown(period, fw=None) -> list[dict]:
     for p in fw.params.values():
         text = period.params.get(p.id, "")
         try:
-            value = param_text(p, parse_param(p, text)) if text else (
-                param_text(p, p.default) + " (mặc định)" if p.default is not None else "")
+            value = (
+                param_text(p, parse_param(p, text))
+                if text
+                else (param_text(p, p.default) + " (mặc định)" if p.default is not None else "")
+            )
         except ParamError:
             value = ""
         out.append({"id": p.id, "label": p.label, "value": value})
@@ -322,7 +381,11 @@ def decision_meta(request, period):
     if is_frozen(period):
         if request.method == "POST":
             try:
-                refuse_frozen(period, "thông tin quyết định", {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"})
+                refuse_frozen(
+                    period,
+                    "thông tin quyết định",
+                    {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"},
+                )
             except FrozenError as e:
                 messages.error(request, e.messages[0])
             return redirect("web:decision-meta", period_id=period.pk)
@@ -336,12 +399,18 @@ def decision_meta(request, period):
             before = period.meta.get("decision") or {}
             period.meta = {**period.meta, "decision": form.decision_fields()}
             period.save(update_fields=["meta"])
-            audit(request.user, "period.decision_meta", period=period, subject=period.name, before=before,
-                  after=period.meta["decision"], reason="thông tin quyết định")
+            audit(
+                request.user,
+                "period.decision_meta",
+                period=period,
+                subject=period.name,
+                before=before,
+                after=period.meta["decision"],
+                reason="thông tin quyết định",
+            )
             messages.success(request, "Đã lưu thông tin quyết định.")
             return redirect("web:decision-meta", period_id=period.pk)
         messages.error(request, "Chưa lưu: có thông tin chưa hợp lệ. Xem các ô được đánh dấu bên dưới.")
     else:
         form = DecisionMetaForm(period=period)
     return render(request, "web/decision_meta.html", {"period": period, "form": form})
-

@@ -45,12 +45,21 @@ def board(request, period):
     progress.complete(period, page.object_list)
     filters = request.GET.copy()
     filters.pop("trang", None)
-    return render(request, "web/progress.html", {
-        "period": period, "form": form, "rows": page.object_list, "page": page, "matching": len(rows),
-        "total": len(everyone),
-        "counts": [(key, label, counts[key]) for key, label in progress.UnitStatus.CHOICES],
-        "late": sum(1 for r in everyone if r.late), "query": filters.urlencode(),
-    })
+    return render(
+        request,
+        "web/progress.html",
+        {
+            "period": period,
+            "form": form,
+            "rows": page.object_list,
+            "page": page,
+            "matching": len(rows),
+            "total": len(everyone),
+            "counts": [(key, label, counts[key]) for key, label in progress.UnitStatus.CHOICES],
+            "late": sum(1 for r in everyone if r.late),
+            "query": filters.urlencode(),
+        },
+    )
 
 
 @allow("progress.view")
@@ -79,14 +88,18 @@ def remind(request, period):
     if not rows:
         messages.warning(request, "Không có đơn vị nào cần nhắc.")
     else:
-        sent, no_address = progress.remind(period, progress.complete(period, rows), request.user,
-                                           request.build_absolute_uri("/"))
+        sent, no_address = progress.remind(
+            period, progress.complete(period, rows), request.user, request.build_absolute_uri("/")
+        )
         if sent:
             messages.success(request, f"Đã gửi thư nhắc {len(sent)} đơn vị: " + ", ".join(sent) + ".")
         if no_address:
-            messages.warning(request, "Chưa gửi được (đơn vị chưa có địa chỉ thư điện tử nào): "
-                             + ", ".join(no_address) + ".")
-    return redirect(reverse("web:progress", args=[period.pk]) + (f"?{request.POST['q']}" if request.POST.get("q") else ""))
+            messages.warning(
+                request, "Chưa gửi được (đơn vị chưa có địa chỉ thư điện tử nào): " + ", ".join(no_address) + "."
+            )
+    return redirect(
+        reverse("web:progress", args=[period.pk]) + (f"?{request.POST['q']}" if request.POST.get("q") else "")
+    )
 
 
 @allow("deadline.extend")
@@ -96,8 +109,9 @@ def extend(request, period, unit: Unit):
         form = ExtensionForm(request.POST, period=period)
         if form.is_valid():
             try:
-                progress.extend_deadline(period, unit, form.cleaned_data["until"], form.cleaned_data["reason"],
-                                         request.user)
+                progress.extend_deadline(
+                    period, unit, form.cleaned_data["until"], form.cleaned_data["reason"], request.user
+                )
             except WorkflowError as e:
                 form.add_error("reason", str(e))
             else:

@@ -36,7 +36,6 @@ def _published_snapshot(period: Period, version: str | None = None) -> Snapshot:
     return found[1]
 
 
-
 @allow("home")
 def home(request):
     published = Period.objects.filter(pk__in=Snapshot.objects.filter(published=True).values("period_id"))  # one query
@@ -47,7 +46,6 @@ def home(request):
             if can(request.user, "period.view", p):
                 work.append(p)
     return render(request, "web/home.html", {"published": published, "work": work, "who": w})
-
 
 
 @allow("results.view")
@@ -72,9 +70,18 @@ def results_context(request, period, shown, draft: bool) -> dict:
         legends = [(g["name"], g.get("levels", data["levels"])) for g in data["groups"]]
     else:
         legends = [(None, data["levels"])]
-    return {"period": period, "shown": shown, "snap": shown.snap, "data": data, "draft": draft,
-            "groups": groups, "query": query, "legends": legends, "percent": data.get("report") == "points-percent",
-            "searchable": query or any(g["count"] > 50 for g in groups)}
+    return {
+        "period": period,
+        "shown": shown,
+        "snap": shown.snap,
+        "data": data,
+        "draft": draft,
+        "groups": groups,
+        "query": query,
+        "legends": legends,
+        "percent": data.get("report") == "points-percent",
+        "searchable": query or any(g["count"] > 50 for g in groups),
+    }
 
 
 #: Units listed on one page of a group: a province's groups fit on one page; a national roll-up of
@@ -95,15 +102,22 @@ def _group_page(g: dict, request, query: str) -> dict:
     rows = [{**u, "pillar_cells": _pillar_cells(u, pillars)} for u in page.object_list]
     apart = [{**u, "pillar_cells": _pillar_cells(u, pillars)} for u in unranked]
     percent = "earned" in (g["units"] or g.get("unranked") or [{}])[0]
-    return {**g, "units": rows, "unranked": apart, "count": len(g["units"]), "matching": len(units), "page": page,
-            "unranked_count": len(g.get("unranked", [])), "columns": 4 + percent + len(pillars)}
+    return {
+        **g,
+        "units": rows,
+        "unranked": apart,
+        "count": len(g["units"]),
+        "matching": len(units),
+        "page": page,
+        "unranked_count": len(g.get("unranked", [])),
+        "columns": 4 + percent + len(pillars),
+    }
 
 
 def _pillar_cells(u: dict, pillars: list) -> list:
     """A unit's frozen pillar values in the order of its group's pillar columns."""
     mine = {x["id"]: x for x in u.get("pillars", ())}
     return [mine.get(p["id"]) for p in pillars]
-
 
 
 @allow("results.view")
@@ -128,27 +142,41 @@ def unit_result(request, period, unit):
             for u in assessed_units(g):
                 if u["unit_id"] in ids:
                     history.append({"period": p, "row": u, "group": g["name"], "count": len(g["units"])})
-    pillars = [{**p, **(_pillar_cells(row, [p])[0] or {}), "id": p["id"], "name": p["name"], "group_max": p["max"]}
-               for p in group.get("pillars", [])]
+    pillars = [
+        {**p, **(_pillar_cells(row, [p])[0] or {}), "id": p["id"], "name": p["name"], "group_max": p["max"]}
+        for p in group.get("pillars", [])
+    ]
     tops = []
     for c in row["criteria"]:
         if c["depth"] == 0:
             tops.append({**c, "percent": _percent(c["points"], c["max"])})
-    return render(request, "web/unit_result.html", {
-        "period": period, "unit": unit, "snap": snap, "row": row, "group": group, "tops": tops, "history": history,
-        "pillars": pillars, "levels": group.get("levels"),
-        "data": data, "edition": data.get("edition"),
-        "road": road(period, unit) if snap.version == _published_snapshot(period).version and not row.get("non_reporting") else None,
-        "pdf_available": pdf_available(),
-    })
-
+    return render(
+        request,
+        "web/unit_result.html",
+        {
+            "period": period,
+            "unit": unit,
+            "snap": snap,
+            "row": row,
+            "group": group,
+            "tops": tops,
+            "history": history,
+            "pillars": pillars,
+            "levels": group.get("levels"),
+            "data": data,
+            "edition": data.get("edition"),
+            "road": road(period, unit)
+            if snap.version == _published_snapshot(period).version and not row.get("non_reporting")
+            else None,
+            "pdf_available": pdf_available(),
+        },
+    )
 
 
 def _percent(points, maximum) -> int:
     """A bar's width only (display); the figures shown are the core's exact text."""
     m = Decimal(maximum or 0)
     return int(Decimal(points or 0) * 100 / m) if m else 0
-
 
 
 @allow("results.view")
@@ -162,12 +190,21 @@ def open_data(request, period, fmt):
     stem = f"xephang-{summary['period']['year']}-{period.pk}-v{edition}"
     if fmt == "json":
         # The payload is the canonical JSON text whose SHA-256 is published: sent as it is, not re-encoded.
-        head = {"framework_yaml": period.framework.yaml_text, "published_at": summary.get("published_at"),
-                "imported": summary.get("imported"), "decision": summary.get("decision"),
-                "reason": summary.get("reason", snap.reason)}
+        head = {
+            "framework_yaml": period.framework.yaml_text,
+            "published_at": summary.get("published_at"),
+            "imported": summary.get("imported"),
+            "decision": summary.get("decision"),
+            "reason": summary.get("reason", snap.reason),
+        }
         tail = {"sha256": snap.sha256, "version": edition}
-        text = (json.dumps(head, ensure_ascii=False)[:-1] + ', "results": ' + snap.payload + ", "
-                + json.dumps(tail, ensure_ascii=False)[1:])
+        text = (
+            json.dumps(head, ensure_ascii=False)[:-1]
+            + ', "results": '
+            + snap.payload
+            + ", "
+            + json.dumps(tail, ensure_ascii=False)[1:]
+        )
         resp = HttpResponse(text, content_type="application/json; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="{stem}.json"'
         return resp
@@ -191,8 +228,12 @@ def open_data(request, period, fmt):
         out = tempfile.TemporaryFile()
         wb.save(out)
         out.seek(0)
-        return FileResponse(out, as_attachment=True, filename=f"{stem}.xlsx",
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return FileResponse(
+            out,
+            as_attachment=True,
+            filename=f"{stem}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     raise Http404()
 
 
@@ -208,7 +249,6 @@ def decision_document(request, period, kind):
     """The decision (DOCX or PDF) and its annex of the current published version, written by
     ``xephang.documents`` from the snapshot alone (its figures, units, decision metadata)."""
     return document_response(request, period, _published_snapshot(period, request.GET.get("phien-ban")), kind)
-
 
 
 def document_response(request, period, snap, kind, draft: bool = False):
@@ -238,17 +278,20 @@ def document_response(request, period, snap, kind, draft: bool = False):
                 from xephang.documents.decision import write_decision
 
                 meta = build_meta(publication.decision_meta_of(data), source=data["period"]["name"])
-                path = write_decision(ps.ranking, meta, Path(tmp) / f"{stem}.docx", pdf=kind == "pdf", draft=draft,
-                                      absent=absent)[-1]
+                path = write_decision(
+                    ps.ranking, meta, Path(tmp) / f"{stem}.docx", pdf=kind == "pdf", draft=draft, absent=absent
+                )[-1]
         except XephangError as e:
             return render(request, "web/403.html", {"reason": f"Không xuất được văn bản: {e}"}, status=409)
         content = Path(path).read_bytes()
-    types = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             ".pdf": "application/pdf", ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    types = {
+        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".pdf": "application/pdf",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
     resp = HttpResponse(content, content_type=types[Path(path).suffix])
     resp["Content-Disposition"] = f'attachment; filename="{Path(path).name}"'
     return resp
-
 
 
 @allow("results.view")
@@ -268,7 +311,6 @@ def signed_scan(request, period, edition):
     return download(scan.file.open("rb"), scan.original_name, "application/pdf")
 
 
-
 @allow("results.view")
 def scorecard(request, period, unit, fmt):
     """A unit's result sheet (phiếu kết quả), DOCX or PDF, from the core's ranking of the published
@@ -279,8 +321,15 @@ def scorecard(request, period, unit, fmt):
         raise Http404("Không có định dạng này.")
     ps = published_scores(period)
     if ps is None:
-        return render(request, "web/403.html", {"reason": "Số liệu đã thay đổi sau khi công bố; cần công bố phiên bản "
-                                                "đính chính trước khi xuất phiếu kết quả."}, status=409)
+        return render(
+            request,
+            "web/403.html",
+            {
+                "reason": "Số liệu đã thay đổi sau khi công bố; cần công bố phiên bản "
+                "đính chính trước khi xuất phiếu kết quả."
+            },
+            status=409,
+        )
     ru = ps.ranked(unit.pk)
     if ru is None:
         raise Http404("Đơn vị không có trong kết quả.")
@@ -296,16 +345,13 @@ def scorecard(request, period, unit, fmt):
     return resp
 
 
-
 def pdf_available() -> bool:
     from xephang.documents.pdf import soffice
 
     return soffice() is not None
 
 
-
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
 
 
 def _flat_rows(snap: Snapshot, period: Period):
@@ -342,9 +388,17 @@ def _flat_rows(snap: Snapshot, period: Period):
             for pid, _ in pillars:
                 x = mine.get(pid)
                 cells += ["", "", ""] if x is None else [x["points"], x["percent"], x["rank"] or ""]
-            yield [g["name"], "" if u["rank"] is None else u["rank"], u["name"], u["total"] or "",
-                   u["shown"] if u["total"] is not None else "", u["level"] or "", note,
-                   *["" if pts.get(i) is None else pts[i] for i in ids], *cells]
+            yield [
+                g["name"],
+                "" if u["rank"] is None else u["rank"],
+                u["name"],
+                u["total"] or "",
+                u["shown"] if u["total"] is not None else "",
+                u["level"] or "",
+                note,
+                *["" if pts.get(i) is None else pts[i] for i in ids],
+                *cells,
+            ]
 
 
 @allow("home")
@@ -354,11 +408,17 @@ def api_periods(request):
         found = publication.edition_of(p, None)
         if found:
             n, s = found
-            out.append({"id": p.pk, "name": s.summary["period"]["name"], "year": s.summary["period"]["year"],
-                        "version": n, "sha256": s.sha256,
-                        "url": request.build_absolute_uri(reverse("web:api-period", args=[p.pk]))})
+            out.append(
+                {
+                    "id": p.pk,
+                    "name": s.summary["period"]["name"],
+                    "year": s.summary["period"]["year"],
+                    "version": n,
+                    "sha256": s.sha256,
+                    "url": request.build_absolute_uri(reverse("web:api-period", args=[p.pk])),
+                }
+            )
     return JsonResponse({"periods": out}, json_dumps_params={"ensure_ascii": False})
-
 
 
 @allow("results.view")
@@ -375,10 +435,8 @@ def api_period(request, period):
     return HttpResponse(text, content_type="application/json")
 
 
-
 def denied(request, exception=None):
     return render(request, "web/403.html", {"reason": str(exception) if exception else ""}, status=403)
-
 
 
 def bad_request(request, exception=None):
@@ -391,4 +449,3 @@ def bad_request(request, exception=None):
 
 def not_found(request, exception=None):
     return render(request, "web/404.html", {}, status=404)
-

@@ -27,8 +27,11 @@ from ..workflow import WorkflowError
 @allow("report.view")
 def report(request, period, unit):
     may_edit = can(request.user, "report.edit", period, unit)
-    sub = workflow.submission_for(period, unit) if may_edit else \
-        Submission.objects.filter(period=period, unit=unit).first() or Submission(period=period, unit=unit)
+    sub = (
+        workflow.submission_for(period, unit)
+        if may_edit
+        else Submission.objects.filter(period=period, unit=unit).first() or Submission(period=period, unit=unit)
+    )
     fw = period.framework.load()
     group = unit.group.code
     editable = may_edit and sub.state != Submission.State.SUBMITTED
@@ -38,8 +41,11 @@ def report(request, period, unit):
             raise PermissionDenied("Báo cáo đã nộp hoặc kỳ không còn nhận báo cáo.")
         if not str(request.POST.get("version", "")).strip():
             # Every form carries the version it was opened at; without it a stale form could overwrite newer work.
-            messages.error(request, "Chưa lưu: biểu mẫu gửi lên không có phiên bản báo cáo (trang cũ hoặc bị sửa). "
-                                    "Trang dưới đây hiện số liệu mới nhất; hãy nhập lại rồi lưu.")
+            messages.error(
+                request,
+                "Chưa lưu: biểu mẫu gửi lên không có phiên bản báo cáo (trang cũ hoặc bị sửa). "
+                "Trang dưới đây hiện số liệu mới nhất; hãy nhập lại rồi lưu.",
+            )
             return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
         texts, na, confirm = texts_from_post(fw, group, request.POST)
         submit = "submit" in request.POST or "submit_anyway" in request.POST
@@ -47,8 +53,9 @@ def report(request, period, unit):
         if submit and "submit_anyway" not in request.POST:
             lacking = progress.missing_evidence(fw, group, texts, na, _linked(sub))
         try:
-            checked = workflow.save_report(sub, request.user, texts, na, confirm, submit and not lacking,
-                                           seen_version=request.POST.get("version"))
+            checked = workflow.save_report(
+                sub, request.user, texts, na, confirm, submit and not lacking, seen_version=request.POST.get("version")
+            )
         except workflow.ConflictError as e:
             messages.error(request, str(e))
             return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
@@ -60,9 +67,12 @@ def report(request, period, unit):
             messages.error(request, "Chưa lưu: có số liệu chưa hợp lệ. Xem các ô được đánh dấu bên dưới.")
         elif lacking:
             # Saved as a draft (nothing typed is lost); submitting needs a second, informed click.
-            messages.warning(request, f"Đã lưu bản nháp nhưng CHƯA NỘP: {len(lacking)} tiêu chí chưa có tài liệu "
-                                      "kiểm chứng bắt buộc (" + "; ".join(c.title for c in lacking) + "). Bổ sung tài liệu, "
-                                      "hoặc bấm 'Vẫn nộp báo cáo dù thiếu tài liệu'.")
+            messages.warning(
+                request,
+                f"Đã lưu bản nháp nhưng CHƯA NỘP: {len(lacking)} tiêu chí chưa có tài liệu "
+                "kiểm chứng bắt buộc (" + "; ".join(c.title for c in lacking) + "). Bổ sung tài liệu, "
+                "hoặc bấm 'Vẫn nộp báo cáo dù thiếu tài liệu'.",
+            )
             return redirect(reverse("web:report", args=[period.pk, unit.pk]) + "#thieu-minh-chung")
         else:
             messages.success(request, "Đã nộp báo cáo." if submit else "Đã lưu bản nháp.")
@@ -70,24 +80,47 @@ def report(request, period, unit):
     elif editable and (kept := pending_draft(request)) is not None:
         # Typed before the session expired (security.keep_draft): shown again, not saved until confirmed.
         values, na, _ = texts_from_post(fw, group, kept)
-    sections = build_sections(fw, group, values, errors, sub.carried if sub.pk else (), workflow.evidence_by_criterion(sub) if sub.pk else {}, na,
-                              measured=sub.measured)
+    sections = build_sections(
+        fw,
+        group,
+        values,
+        errors,
+        sub.carried if sub.pk else (),
+        workflow.evidence_by_criterion(sub) if sub.pk else {},
+        na,
+        measured=sub.measured,
+    )
     live = _live_context(period, unit, values, na) if sub.pk else None
-    return render(request, "web/report.html", {
-        "period": period, "unit": unit, "sub": sub, "sections": sections, "editable": editable, "live": live,
-        "fw": fw, **_evidence_context(period, unit, sub, fw, editable),
-        "deadline": progress.deadline_for(period, unit.pk),
-        "late": not editable and period.status == "open" and sub.state != Submission.State.SUBMITTED
-        and not progress.before_deadline(period, unit.pk),
-        "leaf_ids": [c.id for c in fw.all_criteria() if c.rule is not None and c.applies_to(group)],
-    })
+    return render(
+        request,
+        "web/report.html",
+        {
+            "period": period,
+            "unit": unit,
+            "sub": sub,
+            "sections": sections,
+            "editable": editable,
+            "live": live,
+            "fw": fw,
+            **_evidence_context(period, unit, sub, fw, editable),
+            "deadline": progress.deadline_for(period, unit.pk),
+            "late": not editable
+            and period.status == "open"
+            and sub.state != Submission.State.SUBMITTED
+            and not progress.before_deadline(period, unit.pk),
+            "leaf_ids": [c.id for c in fw.all_criteria() if c.rule is not None and c.applies_to(group)],
+        },
+    )
 
 
 def _linked(sub) -> set[str]:
     from ..models import EvidenceLink
 
-    return set(EvidenceLink.objects.filter(evidence__submission=sub).values_list("criterion_id", flat=True)) \
-        if sub.pk else set()
+    return (
+        set(EvidenceLink.objects.filter(evidence__submission=sub).values_list("criterion_id", flat=True))
+        if sub.pk
+        else set()
+    )
 
 
 def _evidence_context(period, unit, sub, fw, editable, flash=None) -> dict:
@@ -99,7 +132,8 @@ def _evidence_context(period, unit, sub, fw, editable, flash=None) -> dict:
         "choices": criteria_choices(fw, group),
         "titles": {c.id: c.title for c in fw.all_criteria()},
         "missing": progress.missing_evidence(fw, group, sub.values, sub.not_applicable, _linked(sub))
-        if sub.pk and editable else [],
+        if sub.pk and editable
+        else [],
         "flash": flash,
     }
 
@@ -115,10 +149,17 @@ def _evidence_changed(request, period, unit, sub, affected, flash):
     by_criterion = workflow.evidence_by_criterion(sub)
     leaves = {c.id for c in fw.all_criteria() if c.rule is not None and c.applies_to(unit.group.code)}
     blocks = [(cid, by_criterion.get(cid, [])) for cid in dict.fromkeys(affected) if cid in leaves]
-    return render(request, "web/_evidence_oob.html", {
-        "period": period, "unit": unit, "editable": True, "blocks": blocks,
-        **_evidence_context(period, unit, sub, fw, True, flash)})
-
+    return render(
+        request,
+        "web/_evidence_oob.html",
+        {
+            "period": period,
+            "unit": unit,
+            "editable": True,
+            "blocks": blocks,
+            **_evidence_context(period, unit, sub, fw, True, flash),
+        },
+    )
 
 
 def _live_context(period, unit, texts, na):
@@ -135,9 +176,7 @@ def _live_context(period, unit, texts, na):
         return {"errors": [("Tham số của kỳ", ps.error)], "blanks": blanks}
     ru = ps.ranked(unit.pk)
     rows = [r for r in criteria_rows(ps, unit.pk) if r["depth"] == 0]
-    return {"ranked": ru, "rows": rows, "blanks": blanks, "shown": total_text(ps, ru),
-            "others": ps.scored_units - 1}
-
+    return {"ranked": ru, "rows": rows, "blanks": blanks, "shown": total_text(ps, ru), "others": ps.scored_units - 1}
 
 
 @require_POST
@@ -146,7 +185,6 @@ def report_live(request, period, unit):
     fw = period.framework.load()
     texts, na, _ = texts_from_post(fw, unit.group.code, request.POST)
     return render(request, "web/_live.html", {"live": _live_context(period, unit, texts, na)})
-
 
 
 @require_POST
@@ -209,7 +247,11 @@ def evidence_unlink(request, period, unit, evidence_id):
         deleted = workflow.unlink_evidence(ev, request.user, cid)
     except WorkflowError as e:
         return _evidence_changed(request, period, unit, sub, [cid], {"kind": "error", "text": str(e), "cid": cid})
-    text = f"Đã xóa '{name}' (tài liệu không còn gắn với tiêu chí nào)." if deleted else f"Đã bỏ '{name}' khỏi tiêu chí này."
+    text = (
+        f"Đã xóa '{name}' (tài liệu không còn gắn với tiêu chí nào)."
+        if deleted
+        else f"Đã bỏ '{name}' khỏi tiêu chí này."
+    )
     return _evidence_changed(request, period, unit, sub, [cid], {"kind": "success", "text": text, "cid": cid})
 
 
@@ -219,9 +261,9 @@ def evidence_delete(request, period, unit, evidence_id):
     sub, ev = _own_evidence(period, unit, evidence_id)
     name, criteria = ev.original_name, list(ev.links.values_list("criterion_id", flat=True))
     workflow.delete_evidence(ev, request.user)
-    return _evidence_changed(request, period, unit, sub, criteria,
-                             {"kind": "success", "text": f"Đã xóa tài liệu '{name}'.", "cid": ""})
-
+    return _evidence_changed(
+        request, period, unit, sub, criteria, {"kind": "success", "text": f"Đã xóa tài liệu '{name}'.", "cid": ""}
+    )
 
 
 @allow("report.view")
@@ -229,11 +271,11 @@ def report_template(request, period, unit):
     from ..excel import template
 
     sub = Submission.objects.filter(period=period, unit=unit).first()
-    resp = HttpResponse(template(period, unit, sub),
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    resp = HttpResponse(
+        template(period, unit, sub), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
     resp["Content-Disposition"] = f'attachment; filename="bieu-mau-{period.year}-{unit.pk}.xlsx"'
     return resp
-
 
 
 @require_POST
@@ -251,9 +293,15 @@ def report_upload(request, period, unit):
     except InputErrors as e:
         # One message, every bad cell (up to the limit) on its own line.
         more = f" (đã dừng ở {len(e.errors)} lỗi; sửa rồi tải lại để xem tiếp)" if e.limit_reached else ""
-        messages.error(request, format_html(
-            "Không lưu gì từ tệp này: {} ô có lỗi{}.<ul>{}</ul>", len(e.errors), more,
-            format_html_join("", "<li>{}</li>", ((str(x),) for x in e.errors))))
+        messages.error(
+            request,
+            format_html(
+                "Không lưu gì từ tệp này: {} ô có lỗi{}.<ul>{}</ul>",
+                len(e.errors),
+                more,
+                format_html_join("", "<li>{}</li>", ((str(x),) for x in e.errors)),
+            ),
+        )
         return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
     except XephangError as e:
         messages.error(request, f"Không lưu gì từ tệp này: {e}")
@@ -262,9 +310,12 @@ def report_upload(request, period, unit):
     try:
         checked = workflow.save_report(sub, request.user, texts, na, set(), submit=False, seen_version=version)
     except workflow.ConflictError:
-        messages.error(request, f"Không lưu gì từ tệp '{upload.name}': biểu mẫu được tải về khi báo cáo ở phiên bản "
-                                f"{version}, nhưng báo cáo đã được lưu lại sau đó (nay là phiên bản {sub.version}). "
-                                "Nhập tệp này sẽ ghi đè số liệu mới hơn; hãy tải biểu mẫu mới, điền lại rồi nhập.")
+        messages.error(
+            request,
+            f"Không lưu gì từ tệp '{upload.name}': biểu mẫu được tải về khi báo cáo ở phiên bản "
+            f"{version}, nhưng báo cáo đã được lưu lại sau đó (nay là phiên bản {sub.version}). "
+            "Nhập tệp này sẽ ghi đè số liệu mới hơn; hãy tải biểu mẫu mới, điền lại rồi nhập.",
+        )
         return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
     if checked.errors:
         messages.error(request, "Không lưu gì từ tệp này: " + "; ".join(checked.errors.values()))
@@ -273,12 +324,10 @@ def report_upload(request, period, unit):
     return redirect("web:report", period_id=period.pk, unit_id=unit.pk)
 
 
-
 @allow("report.view")
 def evidence_download(request, period, unit, evidence_id):
     ev = get_object_or_404(Evidence, pk=evidence_id, submission__period=period, submission__unit=unit)
     return download(ev.file.open("rb"), ev.original_name, kind_of_stored(ev.file.name))
-
 
 
 @allow("report.view")
@@ -299,8 +348,14 @@ def explanation_page(request, period, unit):
             try:
                 if d["file"]:
                     readers = [c.id for c in fw.readers_of(adj.input_id)]
-                    ev = workflow.add_evidence(sub, request.user, d["file"], readers[:1], d["locator"],
-                                               "Giải trình: " + fw.inputs[adj.input_id].label)
+                    ev = workflow.add_evidence(
+                        sub,
+                        request.user,
+                        d["file"],
+                        readers[:1],
+                        d["locator"],
+                        "Giải trình: " + fw.inputs[adj.input_id].label,
+                    )
                 workflow.explain(adj, request.user, d["text"], ev)
             except WorkflowError as e:
                 form.add_error("file" if d["file"] and ev is None else "text", str(e))
@@ -312,9 +367,17 @@ def explanation_page(request, period, unit):
     adjustments = sub.adjustments.filter(accepted=False).select_related("explanation", "appraiser__profile__unit")
     costs = adjustment_costs(period, sub)
     posted = str(bound.data.get("adjustment")) if bound is not None else None
-    items = [(a, fw.inputs.get(a.input_id), costs.get(a.input_id),
-              bound if posted == str(a.pk) else ExplanationForm(submission=sub, adjustment=a))
-             for a in adjustments]
-    return render(request, "web/explanation.html", {"period": period, "unit": unit, "sub": sub, "items": items,
-                                                     "editable": editable})
-
+    items = [
+        (
+            a,
+            fw.inputs.get(a.input_id),
+            costs.get(a.input_id),
+            bound if posted == str(a.pk) else ExplanationForm(submission=sub, adjustment=a),
+        )
+        for a in adjustments
+    ]
+    return render(
+        request,
+        "web/explanation.html",
+        {"period": period, "unit": unit, "sub": sub, "items": items, "editable": editable},
+    )

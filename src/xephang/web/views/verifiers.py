@@ -21,11 +21,20 @@ def period_verifiers(request, period):
     if request.method == "POST":
         if form.is_valid():
             changes = verification.assign(period, request.user, form.wanted)
-            messages.success(request, f"Đã lưu: {len(changes)} tiêu chí thay đổi người xác minh." if changes
-                             else "Không có gì thay đổi.")
+            messages.success(
+                request,
+                f"Đã lưu: {len(changes)} tiêu chí thay đổi người xác minh." if changes else "Không có gì thay đổi.",
+            )
             return redirect("web:period-verifiers", period_id=period.pk)
         messages.error(request, "Chưa lưu: có lựa chọn không hợp lệ. Xem các ô được đánh dấu bên dưới.")
     suggested = verification.suggested(fw, accounts)
-    rows = [{"criterion": c, "current": current[c.id].user_id if c.id in current else None,
-             "suggested": suggested.get(c.id), "field": form[form.name_of(c)]} for c in criteria]
+    rows = [
+        {
+            "criterion": c,
+            "current": current[c.id].user_id if c.id in current else None,
+            "suggested": suggested.get(c.id),
+            "field": form[form.name_of(c)],
+        }
+        for c in criteria
+    ]
     return render(request, "web/verifiers.html", {"period": period, "rows": rows, "accounts": accounts})

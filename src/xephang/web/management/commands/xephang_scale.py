@@ -4,8 +4,10 @@ from xephang.web.scale import SIZES, load_scale
 
 
 class Command(BaseCommand):
-    help = ("Tạo một kỳ dữ liệu mẫu ở quy mô cả tỉnh (20 sở, ban, ngành và 166 xã, phường) hoặc cả nước "
-            "(3.300 xã, phường), để đo tốc độ của ứng dụng web.")
+    help = (
+        "Tạo một kỳ dữ liệu mẫu ở quy mô cả tỉnh (20 sở, ban, ngành và 166 xã, phường) hoặc cả nước "
+        "(3.300 xã, phường), để đo tốc độ của ứng dụng web."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("quy_mo", choices=sorted(SIZES), help="tinh | quoc-gia")
@@ -14,5 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, quy_mo, seed, **options):
         departments, communes = SIZES[quy_mo]
         period = load_scale(departments, communes, seed=seed)
-        self.stdout.write(f"Đã tạo kỳ '{period.name}' (mã {period.pk}): {period.units.count()} đơn vị, "
-                          f"{period.submissions.count()} báo cáo mẫu.")
+        self.stdout.write(
+            f"Đã tạo kỳ '{period.name}' (mã {period.pk}): {period.units.count()} đơn vị, "
+            f"{period.submissions.count()} báo cáo mẫu."
+        )
