@@ -13,10 +13,10 @@ def collector_paused() -> Iterator[None]:
     file makes hundreds of thousands of rows, tuples and values, none of them in a cycle, and the
     collector would walk them again and again as they pile up (a tenth of the reading time). It
     runs again afterwards, as before (a pause inside a pause leaves it to the outer one)."""
-    paused = gc.isenabled()
+    was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if paused:
+        if was_enabled:
             gc.enable()

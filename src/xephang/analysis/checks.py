@@ -295,33 +295,25 @@ def _declared_rules(fw: Framework, scored: ScoredPeriod, report: CheckReport, ru
             a, b = _v(scored, r.first, i), _v(scored, r.second, i)
             if a is None or b is None:
                 continue
-            why = f" ({r.why})" if r.why else ""
+            first, second = fw.inputs[r.first].label, fw.inputs[r.second].label
             if r.kind == "at_most" and a > b:
-                report.findings.append(
-                    CheckFinding(
-                        "inconsistent",
-                        u.name,
-                        u.group,
-                        None,
-                        r.first,
-                        f"{_show(fw, r.first, a)}; {_show(fw, r.second, b)}",
-                        f"'{fw.inputs[r.first].label}' lớn hơn '{fw.inputs[r.second].label}'{why}",
-                        u.row,
-                    )
-                )
+                message = f"'{first}' lớn hơn '{second}'"
             elif r.kind == "requires" and _claimed(a) and not _claimed(b):
-                report.findings.append(
-                    CheckFinding(
-                        "inconsistent",
-                        u.name,
-                        u.group,
-                        None,
-                        r.first,
-                        f"{_show(fw, r.first, a)}; {_show(fw, r.second, b)}",
-                        f"khai '{fw.inputs[r.first].label}' nhưng không có '{fw.inputs[r.second].label}'{why}",
-                        u.row,
-                    )
+                message = f"khai '{first}' nhưng không có '{second}'"
+            else:
+                continue
+            report.findings.append(
+                CheckFinding(
+                    "inconsistent",
+                    u.name,
+                    u.group,
+                    None,
+                    r.first,
+                    f"{_show(fw, r.first, a)}; {_show(fw, r.second, b)}",
+                    message + (f" ({r.why})" if r.why else ""),
+                    u.row,
                 )
+            )
 
 
 def load_check_rules(path: str | Path, framework: Framework) -> list[ConsistencyRule]:

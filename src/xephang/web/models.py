@@ -347,9 +347,8 @@ class ScoringRevision(models.Model):
     groups; ``appraisal``, of the appraisers' adjustments and the decisions on explanations (so that a
     decision leaves the self-scores and the data checks cached). Each drawn anew (a random 64-bit
     number) by the database itself on every change (triggers, migration ``0009``), so a change made
-    anywhere (another
-    worker, a queryset ``update()``, the admin site, SQL) is seen, and scores cached under an earlier
-    revision are never served again. Random rather than counted: a rolled-back change would bring a
+    anywhere (another worker, a queryset ``update()``, the admin site, SQL) is seen, and scores cached
+    under an earlier revision are never served again. Random rather than counted: a rolled-back change would bring a
     count back to a value already used for what that transaction scored.
 
     The period's own fields (kind, name, tie rule, parameters) and its criteria set's text are read with

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from .models import DeadlineExtension, Period, Role, Status, Submission
 from .permissions import Who
-from .progress import days_text, deadline_for
+from .progress import days_text, deadline_for, known_extension
 
 
 def reporter_status(request) -> dict:
@@ -30,7 +30,7 @@ def reporter_status(request) -> dict:
         own_extension=Subquery(extension.values("until")[:1]),
     )
     for p in periods:
-        p.__dict__.setdefault("_unit_deadlines", {})[w.unit_id] = p.own_extension  # as deadline_for reads it
+        known_extension(p, w.unit_id, p.own_extension)
         if p.status == Status.OPEN:
             deadline = deadline_for(p, w.unit_id)
             submitted = p.own_state == Submission.State.SUBMITTED

@@ -56,10 +56,20 @@ class UnitStatus:
     CHOICES = list(LABELS.items())
 
 
+def _extensions(period: Period) -> dict:
+    # Memoised on the period object: a request asks several times (permission, page, status bar).
+    return period.__dict__.setdefault("_unit_deadlines", {})
+
+
+def known_extension(period: Period, unit_id: int, until: dt.date | None) -> None:
+    """Record the unit's extension (or None) read along with the period, so that ``deadline_for``
+    does not ask the database again."""
+    _extensions(period)[unit_id] = until
+
+
 def deadline_for(period: Period, unit_id: int) -> dt.date | None:
     """The unit's report deadline: the extension granted to it, else the period's."""
-    # Memoised on the period object: a request asks several times (permission, page, status bar).
-    memo = period.__dict__.setdefault("_unit_deadlines", {})
+    memo = _extensions(period)
     if unit_id not in memo:
         memo[unit_id] = (
             DeadlineExtension.objects.filter(period=period, unit_id=unit_id).values_list("until", flat=True).first()

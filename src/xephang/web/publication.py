@@ -59,6 +59,23 @@ def _user(user):
     return user if getattr(user, "is_authenticated", False) else None
 
 
+def set_status(period: Period, user, to: str, reason: str, **recorded) -> None:
+    """Move the period to stage ``to`` and audit it as ``period.transition`` (``recorded``: what else
+    the entry keeps, e.g. a publication's edition and decision). Callers check that the move is allowed."""
+    before = period.status
+    period.status = to
+    period.save(update_fields=["status"])
+    audit(
+        user,
+        "period.transition",
+        period=period,
+        subject=period.name,
+        before={"status": before},
+        after={"status": to, **recorded},
+        reason=reason,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Completeness
 
@@ -415,22 +432,14 @@ def publish(
             }
         snap = _store(period, user, payload, reason.strip() or "Công bố kết quả.", published=True)
         period.corrections.filter(closed_at__isnull=True).update(closed_at=timezone.now())
-        before = period.status
-        period.status = Status.PUBLISHED
-        period.save(update_fields=["status"])
-        audit(
+        set_status(
+            period,
             user,
-            "period.transition",
-            period=period,
-            subject=period.name,
-            before={"status": before},
-            after={
-                "status": Status.PUBLISHED,
-                "edition": payload["edition"],
-                "number": decision.get("number"),
-                "date": decision.get("date"),
-            },
-            reason=reason,
+            Status.PUBLISHED,
+            reason,
+            edition=payload["edition"],
+            number=decision.get("number"),
+            date=decision.get("date"),
         )
     except BaseException:
         transaction.savepoint_rollback(sid)
@@ -497,18 +506,7 @@ def reopen(
             opened_by=_user(user),
         )
         if period.status != Status.APPRAISAL:
-            before = period.status
-            period.status = Status.APPRAISAL
-            period.save(update_fields=["status"])
-            audit(
-                user,
-                "period.transition",
-                period=period,
-                subject=period.name,
-                before={"status": before},
-                after={"status": Status.APPRAISAL},
-                reason=reason,
-            )
+            set_status(period, user, Status.APPRAISAL, reason)
         audit(
             user,
             "correction.open",

@@ -86,18 +86,7 @@ def transition(period: Period, user, to: str, note: str = "") -> None:
             publication.freeze(period, user, note or "Chốt kết quả.")
         except publication.PublicationError as e:
             raise WorkflowError(str(e)) from None
-    before = period.status
-    period.status = to
-    period.save(update_fields=["status"])
-    audit(
-        user,
-        "period.transition",
-        period=period,
-        subject=period.name,
-        before={"status": before},
-        after={"status": to},
-        reason=note,
-    )
+    publication.set_status(period, user, to, note)
     notify_units(period, f"[xephang] {period.name}: {Status(to).label}", phase_text(period, to))
 
 

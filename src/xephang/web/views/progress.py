@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 
 from django.contrib import messages
 from django.http import HttpResponse
@@ -40,7 +41,7 @@ def board(request, period):
     from django.core.paginator import Paginator
 
     form, everyone, rows = _filtered(request, period)
-    counts = {key: sum(1 for r in everyone if r.status == key) for key, _ in progress.UnitStatus.CHOICES}
+    counts = Counter(r.status for r in everyone)
     page = Paginator(rows, BOARD_ROWS_PER_PAGE).get_page(request.GET.get("trang"))
     progress.complete(period, page.object_list)
     filters = request.GET.copy()
