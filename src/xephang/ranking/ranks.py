@@ -83,26 +83,27 @@ def _rank_key(fw: Framework, u: ScoredUnit) -> int:
     return u.total if fw.rank_on == "full" else fw.shown_fixed(u.total)
 
 
-def _rank_group(fw, scored, group, members, ties) -> list[RankedUnit]:
-    def tiebreak(u: ScoredUnit):
-        if isinstance(ties, tuple):
-            return tuple(-(scored.points(u, cid) or 0) for cid in ties)
-        return ()
+def _order_key(fw: Framework, scored: ScoredPeriod, u: ScoredUnit, ties) -> tuple:
+    """What orders units in a group: the total (as ``rank_on`` says), then, with a list of criteria as
+    the tie rule, their points in turn; smaller comes first. Equal keys share a rank."""
+    tiebreak = tuple(-(scored.points(u, cid) or 0) for cid in ties) if isinstance(ties, tuple) else ()
+    return (-_rank_key(fw, u), tiebreak)
 
+
+def _rank_group(fw, scored, group, members, ties) -> list[RankedUnit]:
+    keys = {id(u): _order_key(fw, scored, u, ties) for u in members}
     if ties == "input-order":
-        ordered = sorted(members, key=lambda u: (-_rank_key(fw, u), u.order))
+        ordered = sorted(members, key=lambda u: (keys[id(u)], u.order))
     else:
-        ordered = sorted(members, key=lambda u: (-_rank_key(fw, u), tiebreak(u)))
-        ordered = _alphabetical_within_ties(ordered, lambda u: (_rank_key(fw, u), tiebreak(u)))
+        ordered = sorted(members, key=lambda u: keys[id(u)])
+        ordered = _alphabetical_within_ties(ordered, lambda u: keys[id(u)])
 
     out: list[RankedUnit] = []
     for pos, u in enumerate(ordered, start=1):
         if ties == "input-order" or not out:
             r = pos
         else:
-            prev = ordered[pos - 2]
-            same = _rank_key(fw, prev) == _rank_key(fw, u) and tiebreak(prev) == tiebreak(u)
-            if same:
+            if keys[id(ordered[pos - 2])] == keys[id(u)]:
                 r = out[-1].rank
             else:
                 r = out[-1].rank + 1 if ties == "dense" else pos
@@ -166,13 +167,8 @@ def rank_unit(ranking: Ranking, scored: ScoredPeriod, replaces: ScoredUnit | Non
             unit=u, group=g, total=u.total, level=level, rank=None, position=position, framework=fw, reason=reason
         )
     ties = ranking.ties
-
-    def key(o: ScoredUnit, sp: ScoredPeriod):
-        tb = tuple(-(sp.points(o, cid) or 0) for cid in ties) if isinstance(ties, tuple) else ()
-        return (-_rank_key(fw, o), tb)
-
-    mine = key(u, scored)
-    keys = [key(o, ranking.scored) for o in ranked]
+    mine = _order_key(fw, scored, u, ties)
+    keys = [_order_key(fw, ranking.scored, o, ties) for o in ranked]
     if ties == "input-order":
         ahead = sum(k[0] < mine[0] or (k[0] == mine[0] and before(o)) for o, k in zip(ranked, keys))
         r = position = ahead + 1
