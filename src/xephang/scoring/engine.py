@@ -184,12 +184,12 @@ def score(framework: Framework, data: PeriodData) -> ScoredPeriod:
                 u = data.units[i]
                 units[i] = ScoredUnit(u.name, gid, i, u.row, round_fixed(u.total, TOTAL_DECIMALS), k)
             continue
-        for i, su in zip(idx, _score_group(framework, data, gid, gs, params, arrays)):
+        for i, su in zip(idx, score_group(framework, data, gid, gs, params, arrays)):
             units[i] = su
     return ScoredPeriod(framework, data, units, groups, params)
 
 
-def _score_group(
+def score_group(
     framework: Framework,
     data: PeriodData,
     gid: str,

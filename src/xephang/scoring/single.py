@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..period import PeriodData, UnitEntry
-from .engine import GroupScores, ScoredPeriod, _score_group
+from .engine import GroupScores, ScoredPeriod, score_group
 from .rules import Relative
 
 
@@ -60,7 +60,7 @@ def score_unit(
             gs.context.others_best[cid] = others
     groups = {g.id: GroupScores(unit_indices=[]) for g in fw.groups}
     groups[gid] = gs
-    (su,) = _score_group(fw, data, gid, gs, scored.params, {}, orders=[order])
+    (su,) = score_group(fw, data, gid, gs, scored.params, {}, orders=[order])
     for cid in gs.context.others_best:
         if gs.context.best.get(cid) != group.context.best.get(cid):
             return None  # the group's best moved: every other unit's points for it move too
