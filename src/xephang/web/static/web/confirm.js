@@ -5,3 +5,22 @@ document.addEventListener("click", function (event) {
     event.preventDefault();
   }
 });
+
+// A form marked data-unsaved (the report, an explanation) keeps what was typed: leaving the page
+// with changes not yet saved asks first (the browser's own "leave site?" question).
+(function () {
+  var dirty = new Set();
+  document.addEventListener("input", function (event) {
+    var form = event.target.form || event.target.closest("form");
+    if (form && form.hasAttribute("data-unsaved")) dirty.add(form);
+  });
+  document.addEventListener("submit", function (event) {
+    dirty.delete(event.target);
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty.size) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+})();
