@@ -9,8 +9,8 @@ import json
 from dataclasses import dataclass, field
 
 from .frozen import RECORD_LABELS, is_frozen, record
-from .immutable import GENESIS, canonical_json, entry_hash, sha256_text, utc_ms, utc_text
-from .models import AuditEntry, Evidence, Period, Snapshot, SnapshotUnit, Status, unit_rows
+from .immutable import GENESIS, canonical_json, canonical_json_fast, entry_hash, sha256_text, utc_ms, utc_text
+from .models import AuditEntry, Evidence, Period, Snapshot, SnapshotSummary, SnapshotUnit, Status, summarise, unit_rows
 from .publication import build_payload
 from .scoring import score_period
 
@@ -72,7 +72,7 @@ def verify() -> Report:
             )
         elif seen is None:
             rep.problems.append(f"{where}: không có dòng nhật ký ghi việc chốt/công bố phiên bản này.")
-        if actual == s.sha256:
+        if actual == s.sha256 and (seen is None or s.sha256 in seen):  # rows checked against a trusted payload
             rep.problems.extend(f"{where}: {p}" for p in snapshot_units_problems(s))
     verify_frozen_rows(rep.problems)
     for check in STATE_CHECKS:
@@ -82,7 +82,9 @@ def verify() -> Report:
 
 def snapshot_units_problems(snap) -> list[str]:
     """The per-unit rows (``SnapshotUnit``) that pages and exports read must equal the snapshot's
-    payload, unit by unit: a row changed, added or removed in the database is named."""
+    payload, unit by unit: a row changed, added or removed in the database is named; so must its
+    summary (``SnapshotSummary``)."""
+    snap.content = data = snap.data  # parsed once, for the units' rows and the summary
     want = {r.unit_id: (r.group, r.order, r.criteria) for r in unit_rows(snap)}
     have = {
         r.unit_id: (r.group, r.order, r.criteria)
@@ -96,6 +98,11 @@ def snapshot_units_problems(snap) -> list[str]:
             problems.append(f"dòng điểm của đơn vị id={unit_id} không có trong kết quả đã chốt (đã bị chèn).")
         elif have[unit_id] != want[unit_id]:
             problems.append(f"dòng điểm của đơn vị id={unit_id} khác với kết quả đã chốt (đã bị sửa).")
+    # The summary the list pages read; none for a snapshot restored from before summaries were kept
+    # (the pages then read the payload itself).
+    short = SnapshotSummary._base_manager.filter(snapshot_id=snap.pk).values_list("text", flat=True).first()
+    if short is not None and short != canonical_json_fast(summarise(data)):
+        problems.append("bản tóm tắt mà các trang danh sách đọc khác với kết quả đã chốt (đã bị sửa).")
     return problems
 
 

@@ -522,7 +522,7 @@ class Snapshot(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             if creating:
-                SnapshotUnit.objects.bulk_create(unit_rows(self), batch_size=500)
+                self._write_derived_rows()
 
     def delete(self, *args, **kwargs):
         raise ValidationError("Kết quả đã chốt không được xóa.")
@@ -532,11 +532,34 @@ class Snapshot(models.Model):
         """The whole frozen content (every unit's criteria rows too): documents and verification."""
         return load_json(self.payload)
 
+    def _write_derived_rows(self) -> None:
+        """The rows the pages read instead of the payload: the summary (``SnapshotSummary``) and one row
+        per unit (``SnapshotUnit``). Written from the content being frozen (``content``), or, for a
+        snapshot that changes only top-level keys of another one (publication of the draft), from
+        ``summary_content`` with the units' rows copied by the database from that snapshot
+        (``units_from``): the criteria rows are equal, and never go through Python again."""
+        content = getattr(self, "content", None)
+        short = getattr(self, "summary_content", None)
+        if short is None:
+            short = summarise(content if content is not None else self.data)
+        SnapshotSummary.objects.create(snapshot=self, text=immutable.canonical_json_fast(short))
+        source = getattr(self, "units_from", None)
+        if source is not None and content is None:
+            copy_unit_rows(source, self)
+        else:
+            SnapshotUnit.objects.bulk_create(unit_rows(self), batch_size=500)
+
     @property
     def summary(self) -> dict:
         """The frozen content without the units' criteria rows, for the pages that list units; shared
-        between requests (read-only). One unit's rows: ``criteria_of``."""
-        return SNAPSHOT_SUMMARIES.get((self.pk, self.sha256), lambda: summarise(self.data))
+        between requests (read-only). Read from its ``SnapshotSummary`` row (a few hundred KB, where the
+        payload of a national result is tens of MB); a snapshot stored before summaries were kept is
+        summarised from its payload. One unit's rows: ``criteria_of``."""
+        return SNAPSHOT_SUMMARIES.get((self.pk, self.sha256), self._read_summary)
+
+    def _read_summary(self) -> dict:
+        text = SnapshotSummary.objects.filter(snapshot_id=self.pk).values_list("text", flat=True).first()
+        return load_json(text) if text is not None else summarise(self.data)
 
     def criteria_of(self, unit_id: int) -> list:
         row = self.units.filter(unit_id=unit_id).only("criteria").first()
@@ -577,6 +600,44 @@ def unit_rows(snap: Snapshot) -> list:
             )
             order += 1
     return rows
+
+
+def copy_unit_rows(source: Snapshot, target: Snapshot) -> None:
+    """``target``'s unit rows as a copy of ``source``'s, made by the database (INSERT … SELECT): a
+    national result's criteria rows are tens of MB that need not be read, encoded and sent again."""
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    fields = [SnapshotUnit._meta.get_field(f).column for f in ("unit_id", "group", "order", "criteria")]
+    snapshot = SnapshotUnit._meta.get_field("snapshot").column
+    columns = ", ".join(qn(c) for c in fields)
+    table = qn(SnapshotUnit._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({qn(snapshot)}, {columns}) SELECT %s, {columns} FROM {table} "
+            f"WHERE {qn(snapshot)} = %s ORDER BY {qn(fields[2])}",
+            [target.pk, source.pk],
+        )
+
+
+class SnapshotSummary(models.Model):
+    """A snapshot's content without its units' criteria rows (``summarise``), as canonical JSON, written
+    with the snapshot: the pages that list units and the ranking rebuilt for documents read it instead
+    of the payload. Derived data, as ``SnapshotUnit``: ``xephang verify`` checks it still equals the
+    payload; a snapshot without one (stored before summaries were kept) is summarised from its payload."""
+
+    snapshot = models.OneToOneField(Snapshot, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    text = models.TextField("kết quả không kèm điểm từng tiêu chí (JSON)")
+
+    objects = SnapshotQuerySet.as_manager()  # update()/delete() refused, as for snapshots
+
+    def save(self, *args, **kwargs):
+        if SnapshotSummary.objects.filter(pk=self.pk).exists():
+            raise ValidationError("Kết quả đã chốt không được sửa; hãy tạo phiên bản mới kèm lý do.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Kết quả đã chốt không được xóa.")
 
 
 class SnapshotUnit(models.Model):

@@ -28,7 +28,7 @@ from xephang.ranking import rank
 from xephang.scoring.engine import score
 
 from . import frozen
-from .immutable import canonical_json_fast, sha256_text, utc_ms
+from .immutable import canonical_json_fast, sha256_text, utc_ms, with_top_level
 from .models import (
     CorrectionRound,
     NonReporting,
@@ -254,8 +254,21 @@ def _stamp_measured(period: Period, payload: dict) -> None:
                     inp.append(note)
 
 
-def _store(period: Period, user, payload: dict, reason: str, published: bool) -> Snapshot:
-    text = canonical_json_fast(payload)
+def _store(
+    period: Period,
+    user,
+    payload: dict | None,
+    reason: str,
+    published: bool,
+    *,
+    text: str | None = None,
+    summary: dict | None = None,
+    units_from: Snapshot | None = None,
+) -> Snapshot:
+    """Store a snapshot of ``payload``; or of ``text`` (its canonical JSON already written) with its
+    ``summary``, its units' rows copied from ``units_from`` (publication of the draft)."""
+    if text is None:
+        text = canonical_json_fast(payload)
     last = period.snapshots.order_by("-version").only("version").first()
     snap = Snapshot(
         period=period,
@@ -266,7 +279,10 @@ def _store(period: Period, user, payload: dict, reason: str, published: bool) ->
         created_by=_user(user),
         published=published,
     )
-    snap.content = payload  # its units' rows are copied from this, not from the text parsed again
+    if payload is not None:
+        snap.content = payload  # its units' rows are copied from this, not from the text parsed again
+    else:
+        snap.summary_content, snap.units_from = summary, units_from
     snap.save(force_insert=True)
     audit(
         user,
@@ -277,7 +293,7 @@ def _store(period: Period, user, payload: dict, reason: str, published: bool) ->
             "sha256": snap.sha256,
             "published": published,
             "created_at": utc_ms(snap.created_at),
-            **({"edition": payload["edition"]} if published else {}),
+            **({"edition": (payload or summary)["edition"]} if published else {}),
         },
         reason=reason,
     )
@@ -390,7 +406,14 @@ def store_scan(period: Period, user, upload) -> SignedScan:
     )
 
 
-@collector_paused()  # as freezing: the draft's content read back and written again
+#: The run of a draft's top-level keys that publication copies as text (``immutable.with_top_level``):
+#: from the figures scored to the groups with every unit's criteria rows, the bulk of the payload.
+#: Publication changes only keys outside it (decision, edition, published_at, reason, signed_scan,
+#: state); ``imported`` falls inside, and an imported result is read and written whole.
+PUBLICATION_KEPT = ("figures", "left_out")
+
+
+@collector_paused()  # as freezing: a draft's content may be read back and written again
 def publish(
     period: Period, user, reason: str = "", *, number: str = "", date=None, scan=None, imported: dict | None = None
 ) -> Snapshot:
@@ -410,34 +433,39 @@ def publish(
     sid = transaction.savepoint()
     stored_scan = None
     try:
-        payload = draft.data
-        payload["state"] = "published"
-        payload["edition"] = len(eds) + 1
-        payload["reason"] = reason.strip()
-        decision = dict(payload.get("decision") or {})
+        # What publication adds to the draft: top-level keys only; the units, their ranks and criteria
+        # rows are the draft's, unchanged (its text and rows are copied, never scored or encoded again).
+        before = draft.summary
+        decision = dict(before.get("decision") or {})
         if imported is None:
             decision["number"] = str(number).strip()
             decision["date"] = date.isoformat()
-        payload["decision"] = decision
+        added = {"state": "published", "edition": len(eds) + 1, "reason": reason.strip(), "decision": decision}
         if imported is not None:
-            payload["imported"] = imported
+            added["imported"] = imported
         else:
-            payload["published_at"] = timezone.now().isoformat(timespec="seconds")
+            added["published_at"] = timezone.now().isoformat(timespec="seconds")
         if scan is not None:
             stored_scan = store_scan(period, user, scan)
-            payload["signed_scan"] = {
+            added["signed_scan"] = {
                 "id": stored_scan.pk,
                 "sha256": stored_scan.sha256,
                 "name": stored_scan.original_name,
             }
-        snap = _store(period, user, payload, reason.strip() or "Công bố kết quả.", published=True)
+        why = reason.strip() or "Công bố kết quả."
+        text = with_top_level(draft.payload, added, PUBLICATION_KEPT)
+        if text is None:  # a draft whose text cannot be cut there: read whole and written again
+            payload = {**draft.data, **added}
+            snap = _store(period, user, payload, why, published=True)
+        else:
+            snap = _store(period, user, None, why, True, text=text, summary={**before, **added}, units_from=draft)
         period.corrections.filter(closed_at__isnull=True).update(closed_at=timezone.now())
         set_status(
             period,
             user,
             Status.PUBLISHED,
             reason,
-            edition=payload["edition"],
+            edition=added["edition"],
             number=decision.get("number"),
             date=decision.get("date"),
         )
@@ -599,7 +627,7 @@ def scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
 
 
 def _scores_of_snapshot(period: Period, snap: Snapshot) -> PeriodScores:
-    data = snap.data
+    data = snap.summary  # the figures, ranks and totals: all but the criteria rows, never needed here
     if "figures" not in data:
         raise PublicationError("Kết quả này được chốt trước khi lưu số liệu kèm theo; không dựng lại được văn bản.")
     if period.framework.sha256 != data["framework"]["sha256"]:

@@ -190,7 +190,7 @@ def publish_page(request, period):
             else:
                 messages.success(
                     request,
-                    f"Đã công bố phiên bản {snap.data['edition']} "
+                    f"Đã công bố phiên bản {snap.summary['edition']} "
                     f"(Quyết định số {d['number']}, ngày {d['date']:%d/%m/%Y}).",
                 )
                 return redirect("web:results", period_id=period.pk)
@@ -204,7 +204,7 @@ def publish_page(request, period):
     return render(
         request,
         "web/publish.html",
-        {"period": period, "form": form, "shown": shown, "data": draft.data, "correction": correction},
+        {"period": period, "form": form, "shown": shown, "data": draft.summary, "correction": correction},
     )
 
 
