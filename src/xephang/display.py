@@ -11,6 +11,7 @@ rule ``Framework.describe_ties``; dates ``xephang.dates.long_date``.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 from .numbers import SCALE, format_number, from_fixed, plain, round_fixed, round_half_up
@@ -34,6 +35,7 @@ def yes_no(value: bool) -> str:
     return YES if value else NO
 
 
+@functools.lru_cache(maxsize=65536)  # pure; a national period's explanations repeat a few thousand values
 def exact(value: int | None) -> str:
     """A fixed-point value as plain text for explanations: 12, 0.9, 17.5; a non-terminating quotient
     is said to be rounded (≈0.333333)."""

@@ -172,6 +172,7 @@ def build_payload(period: Period, ps: PeriodScores) -> dict:
     rule = fw.non_reporting
     absent = []
     by_group = {g["id"]: g for g in payload["groups"]}
+    ranked_in: dict[str, int] = {}  # units the core ranked, per group (the rows added here are not)
     for unit in non_reporting_units(period):
         rec = records[unit.pk]
         core_group = fw.group(unit.group.code)
@@ -181,7 +182,8 @@ def build_payload(period: Period, ps: PeriodScores) -> dict:
             group = {"id": gid, "name": core_group.name if core_group else unit.group.name, "units": []}
             by_group[gid] = group
             payload["groups"].append(group)
-        ranked = [u for u in group["units"] if not u.get("non_reporting")]
+        if gid not in ranked_in:
+            ranked_in[gid] = sum(1 for u in group["units"] if not u.get("non_reporting"))
         row = {
             "unit_id": unit.pk,
             "name": unit.name,
@@ -195,7 +197,7 @@ def build_payload(period: Period, ps: PeriodScores) -> dict:
             level = fw.level_of(0)
             row.update(
                 {
-                    "rank": len(ranked) + 1,
+                    "rank": ranked_in[gid] + 1,
                     "total": "0",
                     "shown": format_number(0, fw.decimals),
                     "level": level.name if level else None,
@@ -231,7 +233,9 @@ def _stamp_measured(period: Period, payload: dict) -> None:
 
     stamped = {
         uid: (measured, values)
-        for uid, measured, values in period.submissions.values_list("unit_id", "measured", "values")
+        for uid, measured, values in period.submissions.exclude(measured={}).values_list(
+            "unit_id", "measured", "values"
+        )
         if measured
     }
     if not stamped:

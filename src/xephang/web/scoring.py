@@ -392,28 +392,45 @@ def _without(left_out: list, name: str) -> list:
     return [x for j, x in enumerate(left_out) if j != k]
 
 
-def criteria_rows(ps: PeriodScores, unit_id: int) -> list[dict]:
-    """Points per criterion (tree, flattened with depth) with the core's explanation of each."""
+def criteria_rows(ps: PeriodScores, unit_id: int, texts: dict | None = None) -> list[dict]:
+    """Points per criterion (tree, flattened with depth) with the core's explanation of each.
+
+    ``texts``: a dict kept across the units of one period (``snapshot_payload``), where what is the
+    same for every unit (a criterion's number, title, maximum; the text of a number of points, of
+    which a period has few distinct ones) is worked out once."""
     su = ps.scored.units[ps.position(unit_id)]
-    numbers = ps.framework.numbers(su.group)
+    fw = ps.framework
+    texts = {} if texts is None else texts
+    numbers = texts.get(("numbers", su.group))
+    if numbers is None:
+        numbers = texts[("numbers", su.group)] = fw.numbers(su.group)
     rows = []
+
+    def points_text(p: int) -> tuple[str, str]:
+        got = texts.get(p)
+        if got is None:
+            got = texts[p] = (plain(p), format_number(from_fixed(p), fw.decimals))
+        return got
 
     def walk(trace, depth):
         c = trace.criterion
+        fixed = texts.get(("criterion", c.id, su.group))
+        if fixed is None:
+            fixed = texts[("criterion", c.id, su.group)] = (numbers.get(c.id, ""), plain(c.max))
+        p = trace.points
+        exact, shown = (None, None) if p is None else points_text(p)
         rows.append(
             {
                 "id": c.id,
-                "number": numbers.get(c.id, ""),
+                "number": fixed[0],
                 "title": c.title,
                 "depth": depth,
-                "max": plain(c.max),
+                "max": fixed[1],
                 "deduction": c.deduction,
-                "points": None if trace.points is None else plain(trace.points),
+                "points": exact,
                 "explanation": trace.explanation,
-                "shown": None
-                if trace.points is None
-                else format_number(from_fixed(trace.points), ps.framework.decimals),
-                "inputs": [[iid, label, value] for iid, label, value in trace.inputs],
+                "shown": shown,
+                "inputs": [list(x) for x in trace.inputs],
             }
         )
         for ch in trace.children:
@@ -441,6 +458,7 @@ def snapshot_payload(ps: PeriodScores) -> dict:
             rows_of[id(r.unit)].append((t.pillar, r))
 
     uid_of = {id(su): uid for su, uid in zip(ps.scored.units, ps.unit_ids)}
+    texts: dict = {}  # what every unit's criteria rows share (``criteria_rows``)
 
     def row(u) -> dict:
         uid = uid_of[id(u.unit)]
@@ -453,7 +471,7 @@ def snapshot_payload(ps: PeriodScores) -> dict:
             "shown": format_number(u.shown, fw.decimals),
             "level": u.level.name if u.level else None,
             "level_id": u.level.id if u.level else None,
-            "criteria": criteria_rows(ps, uid) if p.kind == Period.Kind.INPUTS else [],
+            "criteria": criteria_rows(ps, uid, texts) if p.kind == Period.Kind.INPUTS else [],
         }
         if not u.ranked:
             out["reason"] = u.reason
