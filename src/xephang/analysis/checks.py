@@ -533,7 +533,9 @@ def _part_equals_whole(fw: Framework, scored: ScoredPeriod, report: CheckReport)
 
 
 def _median(values: list[Fraction]) -> Fraction:
-    s = sorted(values)
+    # Ordered by an integer first (the value's floor at 2**64 parts of one: one int comparison where
+    # two Fractions take a dozen Python calls), then exactly by the value where two floors are equal.
+    s = sorted(values, key=lambda r: ((r.numerator << 64) // r.denominator, r))
     n = len(s)
     return s[n // 2] if n % 2 else (s[n // 2 - 1] + s[n // 2]) / 2
 
