@@ -473,6 +473,7 @@ def _rate(rule, scored: ScoredPeriod, i: int) -> Fraction | None:
 
 
 def _outliers(fw: Framework, scored: ScoredPeriod, report: CheckReport, z: float) -> None:
+    limit = Fraction(z).limit_denominator(1000)
     by_group: dict[str, list] = {}
     for u, i in _units(scored):
         by_group.setdefault(u.group, []).append((u, i))
@@ -490,9 +491,11 @@ def _outliers(fw: Framework, scored: ScoredPeriod, report: CheckReport, z: float
             mad = _median([abs(r - med) for _, r in rates])
             if mad == 0:
                 continue
+            # |0.6745 (r - med) / mad| > z, as a bound on |r - med| worked out once per criterion.
+            bound = limit * mad / Fraction(6745, 10000)
             for u, r in rates:
-                score_z = Fraction(6745, 10000) * (r - med) / mad
-                if abs(score_z) > Fraction(z).limit_denominator(1000):
+                if abs(r - med) > bound:
+                    score_z = Fraction(6745, 10000) * (r - med) / mad
                     where = "cao" if r > med else "thấp"
                     report.findings.append(
                         CheckFinding(
@@ -546,6 +549,7 @@ def _frac(r: Fraction) -> str:
 
 
 def _evidence(fw: Framework, scored: ScoredPeriod, report: CheckReport, evidence: dict[str, set[str]]) -> None:
+    reader: dict[str, str | None] = {}  # an input's first criterion reading it: the same for every unit
     for u, i in _units(scored):
         listed = evidence.get(fold(u.name), set())
         for inp in fw.inputs_for(u.group):
@@ -554,7 +558,9 @@ def _evidence(fw: Framework, scored: ScoredPeriod, report: CheckReport, evidence
             v = _v(scored, inp.id, i)
             if v is None or v is False or v == 0 or v == () or inp.type == "choice" and not v:
                 continue  # nothing claimed, nothing to prove
-            crit = next((c.id for c in fw.readers_of(inp.id)), None)
+            if inp.id not in reader:
+                reader[inp.id] = next((c.id for c in fw.readers_of(inp.id)), None)
+            crit = reader[inp.id]
             report.findings.append(
                 CheckFinding(
                     "evidence",

@@ -100,8 +100,12 @@ def _checks(reported: PeriodScores, previous: PeriodScores | None, evidence: dic
     def compute():
         report = run_checks(reported.scored, previous.scored if previous is not None else None, evidence)
         findings_of: dict[str, list] = {}  # folded unit name -> its findings, in the report's order
+        folded: dict[str, str] = {}  # a unit has many findings: its name folded once
         for f in report.findings:
-            findings_of.setdefault(fold(f.unit), []).append(f)
+            key = folded.get(f.unit)
+            if key is None:
+                key = folded[f.unit] = fold(f.unit)
+            findings_of.setdefault(key, []).append(f)
         return report, findings_of
 
     return DATA_CHECKS.get(key, compute)
