@@ -4,7 +4,8 @@
 Generates the period with ``xephang.web.scale`` (sample data), then times, in-process through Django's
 test client (server time, no network): scoring the period, the period page, the appraisal list, the
 dashboard, freezing (snapshot) and publication (in total and by stage), the public results page, one
-unit's result page and the open-data exports. Each page is requested 3 times; the best and the first (cold) time are printed.
+unit's result page and the open-data exports. Each page is requested 3 times; the best and the first
+(cold) time are printed.
 Targets on the 2-core machine: a results or list page < 300 ms at 3,500 units, a snapshot < 5 s.
 
     python benchmarks/web_scale.py [--size tinh|quoc-gia] [--database-url postgres://...]
