@@ -247,7 +247,7 @@ def _stamp_measured(period: Period, payload: dict) -> None:
                 continue
             measured, values = stamped[u["unit_id"]]
             for c in u.get("criteria", ()):
-                for inp in c["inputs"]:
+                for k, inp in enumerate(c["inputs"]):
                     stamp = measured.get(inp[0])
                     if stamp is None:
                         continue
@@ -255,7 +255,7 @@ def _stamp_measured(period: Period, payload: dict) -> None:
                     own, now = values.get(inp[0]), appraised[u["unit_id"]].get(inp[0])
                     if own is not None and now is not None and now != own:
                         note = f"thẩm định điều chỉnh từ số liệu đo {own} ({note})"
-                    inp.append(note)
+                    c["inputs"][k] = [*inp, note]
 
 
 def _store(

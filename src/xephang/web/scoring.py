@@ -430,7 +430,7 @@ def criteria_rows(ps: PeriodScores, unit_id: int, texts: dict | None = None) -> 
                 "points": exact,
                 "explanation": trace.explanation,
                 "shown": shown,
-                "inputs": [list(x) for x in trace.inputs],
+                "inputs": trace.inputs,  # (id, label, value) each: written as JSON arrays
             }
         )
         for ch in trace.children:
