@@ -488,13 +488,14 @@ def _outliers(fw: Framework, scored: ScoredPeriod, report: CheckReport, z: float
             if len(rates) < 5:
                 continue
             med = _median([r for _, r in rates])
-            mad = _median([abs(r - med) for _, r in rates])
+            apart = [abs(r - med) for _, r in rates]
+            mad = _median(apart)
             if mad == 0:
                 continue
             # |0.6745 (r - med) / mad| > z, as a bound on |r - med| worked out once per criterion.
             bound = limit * mad / Fraction(6745, 10000)
-            for u, r in rates:
-                if abs(r - med) > bound:
+            for (u, r), distance in zip(rates, apart):
+                if distance > bound:
                     score_z = Fraction(6745, 10000) * (r - med) / mad
                     where = "cao" if r > med else "thấp"
                     report.findings.append(
