@@ -9,7 +9,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import publication, workflow
+from xephang.text import sort_key
+
+from .. import progress, publication, workflow
 from ..forms_meta import DecisionMetaForm
 from ..forms_publish import NonReportingForm, PublishForm, ReopenForm, TransitionForm
 from ..frozen import FrozenError, is_frozen
@@ -78,7 +80,7 @@ def _period_page(request, period, transition: TransitionForm | None = None, stat
         "snapshots": period.snapshots.defer("payload"),
         "audit": workflow.audit_for(period)[:15],
         "next": Status(period.next_status) if period.next_status else None,
-        "missing": publication.missing_units(period)
+        "missing": sorted(publication.missing_units(period), key=lambda u: (u.group.order, sort_key(u.name)))
         if period.status in (Status.OPEN, Status.APPRAISAL, Status.EXPLANATION)
         else [],
         "non_reporting": period.non_reporting.select_related("unit"),
@@ -133,6 +135,10 @@ def period_transition(request, period):
     return redirect("web:period", period_id=period.pk)
 
 
+def _may_still_report(period, unit_id) -> bool:
+    return period.status == Status.OPEN and progress.before_deadline(period, unit_id)
+
+
 @allow("period.non_reporting")
 def non_reporting(request, period):
     """Before freezing: the units without a report, and the record that the criteria set's rule applies
@@ -155,7 +161,11 @@ def non_reporting(request, period):
                 )
                 return redirect("web:non-reporting", period_id=period.pk)
     else:
-        form = NonReportingForm(units=without, initial={"units": sorted(missing)})
+        # Only units that can no longer report come ticked (past the reporting stage, or past their
+        # deadline, the period's or the one extended for them): one click must not write off a unit
+        # still within its time.
+        late = [pk for pk in sorted(missing) if not _may_still_report(period, pk)]
+        form = NonReportingForm(units=without, initial={"units": late})
     return render(
         request,
         "web/non_reporting.html",
@@ -163,6 +173,7 @@ def non_reporting(request, period):
             "period": period,
             "form": form,
             "missing": [u for u in without if u.pk in missing],
+            "in_time": [u for u in without if u.pk in missing and _may_still_report(period, u.pk)],
             "records": period.non_reporting.select_related("unit", "recorded_by"),
             "rule": fw.non_reporting,
             "rule_text": publication.RULE_TEXT[fw.non_reporting],
