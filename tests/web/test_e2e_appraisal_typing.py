@@ -68,3 +68,26 @@ def test_a_decision_typed_on_one_figure_survives_the_decision_on_another(live_se
     assert "Điều chỉnh thành 100" in page.locator("#i-so_may_tinh").inner_text()
     assert _leave(page) == []
     page.context.close()
+
+
+def test_deciding_an_explanation_without_a_reason_says_so_in_vietnamese_beside_it(live_server, browser, demo):
+    """The browser's own "fill out this field" bubble (in the browser's language, gone in a moment) does
+    not stand in for the form's message: the server's Vietnamese error shows under the reason."""
+    from xephang.web import workflow
+    from xephang.web.models import Status, Submission
+
+    period, admin = demo["open"], demo["quantri"]
+    workflow.transition(period, admin, Status.APPRAISAL)
+    sub = Submission.objects.get(period=period, unit=demo["other"])
+    adj = workflow.appraise(sub, demo["thamdinh"], "so_may_tinh", False, "100", "Kiểm kê thực tế 100 máy")
+    workflow.transition(period, admin, Status.EXPLANATION)
+    workflow.explain(adj, admin, "Có 103 máy: 3 máy mượn của dự án.")
+
+    page = _login(browser, live_server.url, "thamdinh")
+    page.goto(f"{live_server.url}/ky/{period.pk}/tham-dinh/{demo['other'].pk}/")
+    with page.expect_navigation():
+        page.locator("#i-so_may_tinh").get_by_role("button", name="Chấp nhận giải trình").click()
+    box = page.locator("#i-so_may_tinh")
+    assert "Chưa lưu quyết định về giải trình" in page.content()
+    assert box.locator(".error-text[role=alert]").inner_text().strip()
+    page.context.close()
