@@ -1,6 +1,7 @@
 """The coordinator's list of units without a report: a unit still within its report deadline is never
 ticked in advance (one click with a reason must not write off a unit that may still report), units past
-it are; the period page names the missing units in Vietnamese alphabetical order."""
+it are; the period page names the missing units in Vietnamese alphabetical order, and the home page the
+deadline of the stage a period is in."""
 
 from __future__ import annotations
 
@@ -71,3 +72,13 @@ def test_the_period_page_lists_missing_units_in_vietnamese_order(client, demo):
     card = html[html.index('data-testid="missing-units"') :]
     shown = sorted(UNITS, key=lambda n: card.index(n))
     assert shown == sorted(UNITS, key=sort_key)
+
+
+def test_the_home_page_gives_the_deadline_of_the_stage_the_period_is_in(client, demo):
+    p = demo["open"]
+    html = login(client, "quantri").get(reverse("web:home")).content.decode()
+    assert f"Đang nhận báo cáo, hạn báo cáo ngày {p.deadline.day} tháng" in html
+    Period.objects.filter(pk=p.pk).update(status=Status.EXPLANATION)
+    html = client.get(reverse("web:home")).content.decode()
+    line = html[html.index(p.name) :].split("</li>")[0]
+    assert f"hạn giải trình ngày {p.explanation_deadline.day} tháng" in line and "hạn báo cáo" not in line
