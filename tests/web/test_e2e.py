@@ -34,6 +34,7 @@ def _login(browser, base, username):
 def _advance(browser, base, period_id, expected):
     page = _login(browser, base, "quantri")
     page.goto(f"{base}/ky/{period_id}/")
+    page.on("dialog", lambda d: d.accept())  # moving on before a deadline asks first: yes
     with page.expect_navigation():  # the form posts and the page reloads
         page.get_by_role("button", name=re.compile("Chuyển sang")).click()
     assert page.get_by_test_id("period-status").inner_text() == expected

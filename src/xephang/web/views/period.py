@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from xephang.text import sort_key
@@ -113,7 +114,28 @@ def _period_page(request, period, transition: TransitionForm | None = None, stat
     ctx["actions"] = actions
     if ctx["next"] is not None:
         ctx["transition"] = transition or TransitionForm(initial={"to": ctx["next"].value})
+        ctx["early"] = _early_transition(period)
     return render(request, "web/period.html", ctx, status=status)
+
+
+def _early_transition(period) -> str:
+    """What the next stage takes from units still within their time (said above the button, and asked
+    again when it is clicked), or "" when their deadline has passed."""
+    today = timezone.localdate()
+    if period.next_status == Status.APPRAISAL and period.deadline and today <= period.deadline:
+        waiting = len(publication.non_reporting_units(period))
+        return (
+            f"Hạn nộp báo cáo là {period.deadline:%d/%m/%Y} ({progress.days_text(period.deadline, today)})"
+            + (f", còn {waiting} đơn vị chưa nộp" if waiting else "")
+            + ": chuyển sang thẩm định bây giờ thì mọi báo cáo bị khóa, đơn vị không sửa hay nộp được nữa."
+        )
+    if period.next_status == Status.FINAL and period.explanation_deadline and today <= period.explanation_deadline:
+        return (
+            f"Hạn giải trình là {period.explanation_deadline:%d/%m/%Y} "
+            f"({progress.days_text(period.explanation_deadline, today)}): chốt kết quả bây giờ thì đơn vị "
+            "không còn giải trình được nữa."
+        )
+    return ""
 
 
 @require_POST

@@ -1,0 +1,65 @@
+"""Moving a period on is refused, or asked twice, where a clerk's early click would cost a unit its say:
+freezing is refused while an explanation waits for the appraiser's decision (named, nothing frozen);
+moving to appraisal before the report deadline, or freezing before the explanation deadline, says what
+units lose and asks again."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from xephang.web import publication, workflow
+from xephang.web.models import Status, Submission
+
+from .conftest import login
+
+
+def _explained(demo):
+    period, admin = demo["open"], demo["quantri"]
+    workflow.transition(period, admin, Status.APPRAISAL)
+    sub = Submission.objects.get(period=period, unit=demo["other"])
+    adj = workflow.appraise(sub, demo["thamdinh"], "so_may_tinh", False, "100", "Kiểm kê thực tế 100 máy")
+    workflow.transition(period, admin, Status.EXPLANATION)
+    publication.record_non_reporting(period, admin, publication.missing_units(period), "Quá hạn")
+    return period, workflow.explain(adj, demo["baocao"], "Có 103 máy: 3 máy mượn của dự án.")
+
+
+def test_freezing_is_refused_while_an_explanation_waits_for_a_decision(client, demo):
+    period, expl = _explained(demo)
+    with pytest.raises(workflow.WorkflowError, match=r"còn 1 giải trình chưa được xem xét \(Sở Y tế\)"):
+        workflow.transition(period, demo["quantri"], Status.FINAL)
+    period.refresh_from_db()
+    assert period.status == Status.EXPLANATION and not period.snapshots.exists()
+    # The administrator's button says why, on the period page.
+    resp = login(client, "quantri").post(
+        reverse("web:period-transition", args=[period.pk]), {"to": Status.FINAL}, follow=True
+    )
+    assert "giải trình chưa được xem xét (Sở Y tế)" in resp.content.decode()
+    workflow.decide(expl, demo["thamdinh"], False, "Máy mượn không tính")
+    workflow.transition(period, demo["quantri"], Status.FINAL)
+    assert period.snapshots.exists()
+
+
+def test_moving_on_before_a_deadline_says_what_units_lose_and_asks_again(client, demo):
+    import datetime
+
+    from django.utils import timezone
+
+    from xephang.web.models import Period
+
+    period = demo["open"]
+    today = timezone.localdate()
+    Period.objects.filter(pk=period.pk).update(deadline=today + datetime.timedelta(days=3))
+    html = login(client, "quantri").get(reverse("web:period", args=[period.pk])).content.decode()
+    warning = html[html.index('data-testid="early-transition"') :].split("</p>")[0]
+    assert "còn 3 ngày" in warning and "đơn vị chưa nộp" in warning and "mọi báo cáo bị khóa" in warning
+    assert "data-confirm=" in html[html.index('data-testid="early-transition"') :].split("</form>")[0]
+    Period.objects.filter(pk=period.pk).update(deadline=today - datetime.timedelta(days=1))
+    html = client.get(reverse("web:period", args=[period.pk])).content.decode()
+    assert 'data-testid="early-transition"' not in html and "data-confirm" not in html.split("Chuyển sang:")[0][-300:]
+
+    Period.objects.filter(pk=period.pk).update(
+        status=Status.EXPLANATION, explanation_deadline=today + datetime.timedelta(days=10)
+    )
+    html = client.get(reverse("web:period", args=[period.pk])).content.decode()
+    assert "chốt kết quả bây giờ thì đơn vị không còn giải trình được" in html
