@@ -216,12 +216,24 @@ def open_data(request, period, fmt):
         return resp
     if fmt == "xlsx":
         import openpyxl
+        from openpyxl.utils import get_column_letter
 
         wb = openpyxl.Workbook(write_only=True)
         ws = wb.create_sheet("Kết quả")
-        for r in _flat_rows(snap, period):
+        rows = _flat_rows(snap, period)
+        head = next(rows)
+        # Opened as it is, a reader sees whole names and totals, and the header and names stay in view
+        # while scrolling (a write-only sheet takes these before its first row).
+        widths = {"khối": 34, "hạng": 7, "đơn vị": 42, "mức": 12, "ghi chú": 30}
+        for i, title in enumerate(head, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = widths.get(title, 16)
+        ws.freeze_panes = "D2"
+        ws.append(safe_row(head))
+        for r in rows:
             ws.append(safe_row(r))  # unit names never become formulas
         fw_ws = wb.create_sheet("Bộ tiêu chí")
+        for letter, width in zip("ABCD", (28, 80, 12, 6), strict=True):
+            fw_ws.column_dimensions[letter].width = width
         fw_ws.append(["mã", "tiêu chí", "điểm tối đa", "cấp"])
         for c in period.framework.load().all_criteria():
             fw_ws.append(safe_row([c.id, c.title, plain(c.max), c.depth]))
