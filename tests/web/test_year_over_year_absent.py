@@ -1,0 +1,32 @@
+"""Year over year: a unit that took part the year before but did not report is not "new" — its row says
+that it (or the units it was merged from) did not report then."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+from xephang.web.models import Period
+
+from .conftest import login, publish_period
+
+
+def _row(html: str, name: str) -> str:
+    return next(r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if f"<td>{name}" in r)
+
+
+def test_a_unit_that_did_not_report_last_year_is_not_new(client, demo):
+    publish_period(demo["open"], demo["quantri"], number="7")  # Sở Công Thương and others never reported
+    p2025 = Period.objects.get(year=2025)
+    html = login(client, "lanhdao").get(reverse("web:analysis", args=[p2025.pk])).content.decode()
+    assert f"So với kỳ trước: {demo['open'].name}" in html
+    html = html[html.index("So với kỳ trước:") :]
+    row = _row(html, "Sở Công Thương")
+    assert "Kỳ trước không báo cáo: Sở Công Thương" in row and "mới" not in row
+    merged = _row(html, "Sở Khoa học và Công nghệ")
+    assert "Kỳ trước không báo cáo:" in merged and "Sở Thông tin và Truyền thông" in merged
+    # Hạc Thành was formed from Thanh Hóa city, which did not report that year either.
+    assert "Kỳ trước không báo cáo: UBND thành phố Thanh Hóa" in _row(html, "UBND phường Hạc Thành")
+    # A unit that reported keeps its earlier figure and rank movement.
+    assert "Kỳ trước không báo cáo" not in _row(html, "Sở Y tế")
