@@ -63,3 +63,18 @@ def test_moving_on_before_a_deadline_says_what_units_lose_and_asks_again(client,
     )
     html = client.get(reverse("web:period", args=[period.pk])).content.decode()
     assert "chốt kết quả bây giờ thì đơn vị không còn giải trình được" in html
+
+
+def test_ending_appraisal_unfinished_says_how_much_is_left(client, demo):
+    from xephang.web import workflow as wf
+
+    period = demo["open"]
+    wf.transition(period, demo["quantri"], Status.APPRAISAL)
+    html = login(client, "quantri").get(reverse("web:period", args=[period.pk])).content.decode()
+    done = wf.progress(period)
+    assert f"Mới thẩm định {done['appraised']}/{done['needed']} tiêu chí" in html
+    assert "số liệu chưa quyết định được tính như đơn vị báo cáo" in html
+    for sub in Submission.objects.filter(period=period, state=Submission.State.SUBMITTED):
+        wf.accept_remaining(sub, demo["thamdinh"])
+    html = client.get(reverse("web:period", args=[period.pk])).content.decode()
+    assert "Mới thẩm định" not in html

@@ -114,28 +114,34 @@ def _period_page(request, period, transition: TransitionForm | None = None, stat
     ctx["actions"] = actions
     if ctx["next"] is not None:
         ctx["transition"] = transition or TransitionForm(initial={"to": ctx["next"].value})
-        ctx["early"] = _early_transition(period)
+        ctx["early"] = _early_transition(period, ctx["progress"])
     return render(request, "web/period.html", ctx, status=status)
 
 
-def _early_transition(period) -> str:
-    """What the next stage takes from units still within their time (said above the button, and asked
-    again when it is clicked), or "" when their deadline has passed."""
+def _early_transition(period, done: dict | None) -> str:
+    """What the next stage takes away while units are within their time or appraisal is unfinished
+    (said above the button, and asked again when it is clicked), or "" when nothing is cut short."""
     today = timezone.localdate()
+    said = []
     if period.next_status == Status.APPRAISAL and period.deadline and today <= period.deadline:
         waiting = len(publication.non_reporting_units(period))
-        return (
+        said.append(
             f"Hạn nộp báo cáo là {period.deadline:%d/%m/%Y} ({progress.days_text(period.deadline, today)})"
             + (f", còn {waiting} đơn vị chưa nộp" if waiting else "")
             + ": chuyển sang thẩm định bây giờ thì mọi báo cáo bị khóa, đơn vị không sửa hay nộp được nữa."
         )
+    if period.next_status in (Status.EXPLANATION, Status.FINAL) and done and done["appraised"] < done["needed"]:
+        said.append(
+            f"Mới thẩm định {done['appraised']}/{done['needed']} tiêu chí: sau bước này không thẩm định "
+            "được nữa, số liệu chưa quyết định được tính như đơn vị báo cáo."
+        )
     if period.next_status == Status.FINAL and period.explanation_deadline and today <= period.explanation_deadline:
-        return (
+        said.append(
             f"Hạn giải trình là {period.explanation_deadline:%d/%m/%Y} "
             f"({progress.days_text(period.explanation_deadline, today)}): chốt kết quả bây giờ thì đơn vị "
             "không còn giải trình được nữa."
         )
-    return ""
+    return " ".join(said)
 
 
 @require_POST
