@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.db import connection
 from django.urls import reverse
 
 from xephang.web import publication, workflow
@@ -45,3 +46,22 @@ def test_the_whole_reference_is_refused_with_the_number_to_type(client, demo):
     client.logout()
     resp = client.get(reverse("web:decision", args=[period.pk, "docx"]))
     assert resp.status_code == 200 and resp["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_a_document_that_cannot_be_written_is_not_called_a_refusal_of_access(client, demo):
+    """A published period whose decision the documents cannot write (a number stored before publication
+    checked it) answers 409 under a heading that says so, not "no access"."""
+    from xephang.web.models import Snapshot
+
+    period = _frozen(demo)
+    snap = workflow.publish(period, demo["quantri"], "", number="125", date=datetime.date.today())
+    data = snap.data
+    data["decision"]["number"] = "125/QĐ-UBND"  # as an earlier release let through
+    with connection.cursor() as cursor:  # the guards refuse any change through Django: as in the database
+        cursor.execute(
+            f"UPDATE {Snapshot._meta.db_table} SET payload = %s WHERE id = %s", [publication.json_of(data), snap.pk]
+        )
+    resp = client.get(reverse("web:decision", args=[period.pk, "docx"]))
+    html = resp.content.decode()
+    assert resp.status_code == 409
+    assert "<h1>Chưa xuất được văn bản</h1>" in html and "Không có quyền" not in html

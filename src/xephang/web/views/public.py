@@ -179,6 +179,10 @@ def _percent(points, maximum) -> int:
     return int(Decimal(points or 0) * 100 / m) if m else 0
 
 
+#: The heading of a refusal to write a document (409): the reader has the right, the document cannot be written.
+_NOT_WRITTEN = "Chưa xuất được văn bản"
+
+
 @allow("results.view")
 def open_data(request, period, fmt):
     """The published results as open data: CSV and Excel one row per unit (points per criterion), JSON the
@@ -275,7 +279,7 @@ def document_response(request, period, snap, kind, draft: bool = False):
     try:
         ps = publication.scores_of_snapshot(period, snap)
     except publication.PublicationError as e:
-        return render(request, "web/403.html", {"reason": str(e)}, status=409)
+        return render(request, "web/403.html", {"reason": str(e), "title": _NOT_WRITTEN}, status=409)
     absent = publication.absent_of(data)
     year = data["period"]["year"]
     mark = "du-thao" if draft else f"v{data.get('edition') or snap.version}"
@@ -294,7 +298,9 @@ def document_response(request, period, snap, kind, draft: bool = False):
                     ps.ranking, meta, Path(tmp) / f"{stem}.docx", pdf=kind == "pdf", draft=draft, absent=absent
                 )[-1]
         except XephangError as e:
-            return render(request, "web/403.html", {"reason": f"Không xuất được văn bản: {e}"}, status=409)
+            return render(
+                request, "web/403.html", {"reason": f"Không xuất được văn bản: {e}", "title": _NOT_WRITTEN}, status=409
+            )
         content = Path(path).read_bytes()
     types = {
         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -338,7 +344,8 @@ def scorecard(request, period, unit, fmt):
             "web/403.html",
             {
                 "reason": "Số liệu đã thay đổi sau khi công bố; cần công bố phiên bản "
-                "đính chính trước khi xuất phiếu kết quả."
+                "đính chính trước khi xuất phiếu kết quả.",
+                "title": _NOT_WRITTEN,
             },
             status=409,
         )
@@ -350,7 +357,12 @@ def scorecard(request, period, unit, fmt):
         try:
             path = write_scorecard(ps.ranking, ru, Path(tmp) / name)[-1]
         except XephangError as e:
-            return render(request, "web/403.html", {"reason": f"Không xuất được phiếu kết quả: {e}"}, status=409)
+            return render(
+                request,
+                "web/403.html",
+                {"reason": f"Không xuất được phiếu kết quả: {e}", "title": _NOT_WRITTEN},
+                status=409,
+            )
         content = path.read_bytes()
     resp = HttpResponse(content, content_type=DOCX if fmt == "docx" else "application/pdf")
     resp["Content-Disposition"] = f'attachment; filename="{name}"'
