@@ -1,7 +1,7 @@
 """Moving a period on is refused, or asked twice, where a clerk's early click would cost a unit its say:
 freezing is refused while an explanation waits for the appraiser's decision (named, nothing frozen);
 moving to appraisal before the report deadline, or freezing before the explanation deadline, says what
-units lose and asks again."""
+units lose and asks again; the period page keeps its links whatever is missing."""
 
 from __future__ import annotations
 
@@ -78,3 +78,11 @@ def test_ending_appraisal_unfinished_says_how_much_is_left(client, demo):
         wf.accept_remaining(sub, demo["thamdinh"])
     html = client.get(reverse("web:period", args=[period.pk])).content.decode()
     assert "Mới thẩm định" not in html
+
+
+def test_the_verifiers_page_stays_reachable_once_every_unit_has_reported(client, demo):
+    period = demo["open"]
+    publication.record_non_reporting(period, demo["quantri"], publication.missing_units(period), "Quá hạn")
+    html = login(client, "quantri").get(reverse("web:period", args=[period.pk])).content.decode()
+    assert 'data-testid="missing-units"' not in html
+    assert f'href="{reverse("web:period-verifiers", args=[period.pk])}"' in html
