@@ -86,3 +86,12 @@ def test_the_verifiers_page_stays_reachable_once_every_unit_has_reported(client,
     html = login(client, "quantri").get(reverse("web:period", args=[period.pk])).content.decode()
     assert 'data-testid="missing-units"' not in html
     assert f'href="{reverse("web:period-verifiers", args=[period.pk])}"' in html
+
+
+def test_the_deadlines_and_appraisers_are_reachable_from_the_period_page(client, demo):
+    period = demo["open"]
+    html = login(client, "quantri").get(reverse("web:period", args=[period.pk])).content.decode()
+    url = reverse("admin:web_period_change", args=[period.pk])
+    assert f'href="{url}">Sửa hạn, thẩm định viên</a>' in html
+    page = client.get(url).content.decode()
+    assert 'name="deadline"' in page and 'name="explanation_deadline"' in page and 'name="appraisers"' in page
