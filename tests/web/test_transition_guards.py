@@ -5,6 +5,8 @@ units lose and asks again; the period page keeps its links whatever is missing."
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -95,3 +97,31 @@ def test_the_deadlines_and_appraisers_are_reachable_from_the_period_page(client,
     assert f'href="{url}">Sửa hạn, thẩm định viên</a>' in html
     page = client.get(url).content.decode()
     assert 'name="deadline"' in page and 'name="explanation_deadline"' in page and 'name="appraisers"' in page
+
+
+def test_the_admin_takes_dates_as_dd_mm_yyyy_and_keeps_explanations_after_reports(client, demo):
+    from xephang.web.models import Period
+
+    period = demo["open"]
+    url = reverse("admin:web_period_change", args=[period.pk])
+    page = login(client, "quantri").get(url).content.decode()
+    assert f'value="{period.deadline:%d/%m/%Y}"' in page  # shown as typed everywhere else
+    form = {
+        "name": period.name,
+        "year": period.year,
+        "framework": period.framework_id,
+        "kind": period.kind,
+        "ties": period.ties or "",
+        "sample": "on" if period.sample else "",
+        "meta": json.dumps(period.meta or {}),
+        "appraisers": [u.pk for u in period.appraisers.all()],
+        "units": [u.pk for u in period.units.all()],
+    }
+    resp = client.post(url, {**form, "deadline": "30/12/2026", "explanation_deadline": "20/12/2026"})
+    assert resp.status_code == 200 and "Hạn giải trình (20/12/2026) phải sau hạn nộp báo cáo (30/12/2026)" in (
+        resp.content.decode()
+    )
+    resp = client.post(url, {**form, "deadline": "30/12/2026", "explanation_deadline": "15/01/2027"})
+    assert resp.status_code == 302, resp.content.decode()[:3000]
+    period = Period.objects.get(pk=period.pk)
+    assert (f"{period.deadline:%d/%m/%Y}", f"{period.explanation_deadline:%d/%m/%Y}") == ("30/12/2026", "15/01/2027")

@@ -267,6 +267,14 @@ class Period(models.Model):
     def __str__(self):
         return self.name
 
+    def clean(self):
+        # The rule of the setup form, for /quan-tri/ too: the explanations come after the reports.
+        d, e = self.deadline, self.explanation_deadline
+        if d and e and e <= d:
+            raise ValidationError(
+                {"explanation_deadline": f"Hạn giải trình ({e:%d/%m/%Y}) phải sau hạn nộp báo cáo ({d:%d/%m/%Y})."}
+            )
+
     def save(self, *args, **kwargs):
         stored = self._stored()
         if stored is not None and is_frozen(stored):
