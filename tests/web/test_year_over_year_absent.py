@@ -1,6 +1,7 @@
 """Year over year: a unit that took part the year before but did not report is not "new" — its row says
 that it (or the units it was merged from) did not report then; its own page of that year, and its row
-across the years, say "không báo cáo" rather than print empty figures."""
+across the years, say "không báo cáo" rather than print empty figures; a unit renamed later keeps its
+published page under the published name."""
 
 from __future__ import annotations
 
@@ -49,3 +50,13 @@ def test_the_page_of_a_unit_that_did_not_report_prints_no_empty_figures(client, 
     history = html[html.index("Qua các năm") :]
     row = next(r for r in re.findall(r"<tr>.*?</tr>", history, re.S) if period.name in r)
     assert "không báo cáo" in row and "None" not in history
+
+
+def test_renaming_a_unit_later_leaves_its_published_page_under_the_published_name(client, demo):
+    from xephang.web.models import Unit
+
+    p2020, unit = demo["p2020"], demo["other"]
+    Unit.objects.filter(pk=unit.pk).update(name="Sở Y tế tỉnh Thanh Hóa")
+    html = client.get(reverse("web:unit-result", args=[p2020.pk, unit.pk])).content.decode()
+    assert "<h1>Sở Y tế</h1>" in html and "<title>Sở Y tế —" in html
+    assert "Tên hiện nay: Sở Y tế tỉnh Thanh Hóa" in html
