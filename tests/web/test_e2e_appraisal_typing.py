@@ -5,12 +5,12 @@ asks first (the browser's "leave site?"), and once sent the page leaves freely."
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
 from .test_e2e import CHROMIUM, _login
+from .test_e2e_unsaved import _leave
 
 pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (/usr/bin/chromium)"),
@@ -23,14 +23,6 @@ def _decide(page, input_id):
     page.evaluate("window.redrawn = false; document.addEventListener('htmx:afterSettle', () => window.redrawn = true)")
     page.locator(f"#i-{input_id}").get_by_role("button", name="Điều chỉnh").click()
     page.wait_for_function("window.redrawn")
-
-
-def _leave(page) -> list[str]:
-    asked: list[str] = []
-    page.on("dialog", lambda d: (asked.append(d.type), d.dismiss()))
-    page.locator("main a", has_text="← Thẩm định").first.click(no_wait_after=True)
-    time.sleep(1)
-    return asked
 
 
 def test_a_decision_typed_on_one_figure_survives_the_decision_on_another(live_server, browser, demo):
@@ -60,13 +52,13 @@ def test_a_decision_typed_on_one_figure_survives_the_decision_on_another(live_se
     _decide(page, "bang_thong_internet")
     assert "Điều chỉnh thành 50" in page.locator("#i-bang_thong_internet").inner_text()
     assert page.input_value("#rs-so_may_tinh") == "Kiểm kê thực tế 100 máy"
-    assert _leave(page) == ["beforeunload"]
+    assert _leave(page, "← Thẩm định") == ["beforeunload"]
     assert page.input_value("#val-so_may_tinh") == "100"
 
     # Sent: saved, and nothing is left to lose.
     _decide(page, "so_may_tinh")
     assert "Điều chỉnh thành 100" in page.locator("#i-so_may_tinh").inner_text()
-    assert _leave(page) == []
+    assert _leave(page, "← Thẩm định") == []
     page.context.close()
 
 
