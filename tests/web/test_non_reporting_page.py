@@ -82,3 +82,16 @@ def test_the_home_page_gives_the_deadline_of_the_stage_the_period_is_in(client, 
     html = client.get(reverse("web:home")).content.decode()
     line = html[html.index(p.name) :].split("</li>")[0]
     assert f"hạn giải trình ngày {p.explanation_deadline.day} tháng" in line and "hạn báo cáo" not in line
+
+
+def test_recorded_units_are_listed_in_vietnamese_order(client, demo):
+    from xephang.web import publication
+
+    p = _period(demo, timezone.localdate())
+    Period.objects.filter(pk=p.pk).update(status=Status.APPRAISAL)
+    publication.record_non_reporting(p, demo["quantri"], list(p.units.all()), "Quá hạn")
+    login(client, "quantri")
+    for url in (reverse("web:non-reporting", args=[p.pk]), reverse("web:period", args=[p.pk])):
+        html = client.get(url).content.decode()
+        listed = html[re.search(r"<h2>[^<]*ghi nhận\)?</h2>", html).end() :]  # the recorded units' list
+        assert sorted(UNITS, key=listed.index) == sorted(UNITS, key=sort_key), url

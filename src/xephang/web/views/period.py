@@ -84,7 +84,7 @@ def _period_page(request, period, transition: TransitionForm | None = None, stat
         "missing": sorted(publication.missing_units(period), key=lambda u: (u.group.order, sort_key(u.name)))
         if period.status in (Status.OPEN, Status.APPRAISAL, Status.EXPLANATION)
         else [],
-        "non_reporting": period.non_reporting.select_related("unit"),
+        "non_reporting": _in_order(period.non_reporting.select_related("unit__group")),
         "round": publication.open_round(period),
         "editions": publication.editions(period),
         "params": params_shown(period) if period.kind == Period.Kind.INPUTS else [],
@@ -163,6 +163,11 @@ def period_transition(request, period):
     return redirect("web:period", period_id=period.pk)
 
 
+def _in_order(records) -> list:
+    """Non-reporting records by group, then the unit's name the Vietnamese way."""
+    return sorted(records, key=lambda r: (r.unit.group.order, sort_key(r.unit.name)))
+
+
 def _may_still_report(period, unit_id) -> bool:
     return period.status == Status.OPEN and progress.before_deadline(period, unit_id)
 
@@ -202,7 +207,7 @@ def non_reporting(request, period):
             "form": form,
             "missing": [u for u in without if u.pk in missing],
             "in_time": [u for u in without if u.pk in missing and _may_still_report(period, u.pk)],
-            "records": period.non_reporting.select_related("unit", "recorded_by"),
+            "records": _in_order(period.non_reporting.select_related("unit__group", "recorded_by")),
             "rule": fw.non_reporting,
             "rule_text": publication.RULE_TEXT[fw.non_reporting],
         },
