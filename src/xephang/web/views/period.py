@@ -206,7 +206,10 @@ def non_reporting(request, period):
             "period": period,
             "form": form,
             "missing": [u for u in without if u.pk in missing],
-            "in_time": [u for u in without if u.pk in missing and _may_still_report(period, u.pk)],
+            "in_time": sorted(
+                (u for u in without if u.pk in missing and _may_still_report(period, u.pk)),
+                key=lambda u: (u.group.order, sort_key(u.name)),
+            ),
             "records": _in_order(period.non_reporting.select_related("unit__group", "recorded_by")),
             "rule": fw.non_reporting,
             "rule_text": publication.RULE_TEXT[fw.non_reporting],
