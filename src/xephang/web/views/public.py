@@ -275,7 +275,7 @@ def document_response(request, period, snap, kind, draft: bool = False):
 
     if kind not in ("docx", "pdf", "annex"):
         raise Http404("Không có loại văn bản này.")
-    data = snap.summary  # what the decision prints: all but the units' criteria rows
+    data = snap.data
     try:
         ps = publication.scores_of_snapshot(period, snap)
     except publication.PublicationError as e:
