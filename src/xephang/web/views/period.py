@@ -261,7 +261,8 @@ def reopen_page(request, period):
     publication), with a reason."""
     units = list(period.units.select_related("group"))
     fw = period.framework.load()
-    criteria = [(c.id, f"{c.id} — {c.title}") for c in fw.all_criteria() if c.rule is not None]
+    number = fw.numbers()  # named as the regulation numbers them (its STT), not by the set's ids
+    criteria = [(c.id, f"{number[c.id]}. {c.title}") for c in fw.all_criteria() if c.rule is not None]
     if request.method == "POST":
         form = ReopenForm(request.POST, units=units, criteria=criteria)
         if form.is_valid():
