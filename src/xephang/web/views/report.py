@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from xephang.errors import InputErrors, XephangError
 
 from .. import progress, workflow
-from ..forms import build_sections, fill_blanks_for_preview, texts_from_post
+from ..forms import fill_blanks_for_preview, texts_from_post
 from ..forms_appraisal import ExplanationForm
 from ..forms_evidence import EvidenceForm, EvidenceLinksForm, criteria_choices
 from ..models import Evidence, Submission
 from ..permissions import allow, can
+from ..report_form import UnitFigures, render_sections
 from ..scoring import adjustment_costs, check_values, criteria_rows, score_period, total_text
 from ..security import download, kind_of_stored, pending_draft
 from ..workflow import WorkflowError
@@ -80,15 +81,14 @@ def report(request, period, unit):
     elif editable and (kept := pending_draft(request)) is not None:
         # Typed before the session expired (security.keep_draft): shown again, not saved until confirmed.
         values, na, _ = texts_from_post(fw, group, kept)
-    sections = build_sections(
-        fw,
-        group,
+    figures = UnitFigures(
         values,
         errors,
-        sub.carried if sub.pk else (),
+        frozenset(sub.carried if sub.pk else ()),
+        frozenset(na),
+        frozenset(sub.not_applicable),
         workflow.evidence_by_criterion(sub) if sub.pk else {},
-        na,
-        measured=sub.measured,
+        sub.measured or {},
     )
     live = _live_context(period, unit, values, na) if sub.pk else None
     return render(
@@ -98,7 +98,7 @@ def report(request, period, unit):
             "period": period,
             "unit": unit,
             "sub": sub,
-            "sections": sections,
+            "form_sections": render_sections(fw, group, editable, figures, {"period": period, "unit": unit}),
             "editable": editable,
             "live": live,
             "fw": fw,
