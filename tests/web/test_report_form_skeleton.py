@@ -115,3 +115,29 @@ def test_a_changed_criteria_set_gets_its_own_skeleton(client, demo):
     assert framework_key(changed) != framework_key(fw)
     sk = skeleton(changed, own.group.code, True)
     assert len(REPORT_SKELETONS) == 3 and sk is not skeleton(fw, own.group.code, True)
+
+
+def test_the_status_bar_is_read_for_pages_not_for_the_fragments_swapped_in(client, demo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    p, own = demo["open"], demo["own"]
+    sub = _draft(p, own, {})
+    login(client, "baocao")
+
+    def status_reads(go):
+        with CaptureQueriesContext(connection) as ctx:
+            resp = go()
+        assert resp.status_code == 200
+        # the status bar's one query: the reporter's periods, each with his report's state and extension
+        sql = [q["sql"] for q in ctx.captured_queries]
+        return resp, [q for q in sql if q.startswith('SELECT "web_period"') and '"web_deadlineextension"' in q]
+
+    page, reads = status_reads(lambda: client.get(reverse("web:report", args=[p.pk, own.pk])))
+    assert reads and 'data-testid="my-reports"' in page.content.decode()  # the page shows the status bar
+    live = {"v_so_cbccvc": "100", "version": str(sub.version)}
+    fragment, reads = status_reads(
+        lambda: client.post(reverse("web:report-live", args=[p.pk, own.pk]), live, HTTP_HX_REQUEST="true")
+    )
+    assert "Điểm" in fragment.content.decode() or "điểm" in fragment.content.decode()
+    assert reads == []  # the live score's fragment has no status bar, so it is not read
