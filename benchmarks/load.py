@@ -528,6 +528,20 @@ def workers_memory(master: int) -> list[float]:
     return sorted(out)
 
 
+def workers_cpu(master: int) -> float:
+    """CPU seconds (user + system) used so far by the gunicorn workers (the master's children), from
+    /proc: the server's own cost, which other jobs on a shared machine inflate far less than latency."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[1] == str(master):  # after the name: state, ppid, ..., utime (14th), stime (15th)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values, q):
     values = sorted(values)
     if not values:
@@ -697,9 +711,9 @@ def main():
             f"{env.get('XEPHANG_GC_THRESHOLD') or 'default of xephang.web.collector'}); running {args.seconds:.0f} s "
             f"over at most {args.connections} connections; load average now {os.getloadavg()[0]:.2f} ..."
         )
-        load_before = os.getloadavg()
+        load_before, cpu_before = os.getloadavg(), workers_cpu(server.pid)
         stats, elapsed = asyncio.run(run_load(base, plan, args.seconds, args.seed, args.connections))
-        load_after = os.getloadavg()
+        load_after, cpu = os.getloadavg(), workers_cpu(server.pid) - cpu_before
         memory = workers_memory(server.pid)
     finally:
         if server is not None:
@@ -759,6 +773,7 @@ def main():
             "p95 by 10 s of the run: "
             + ", ".join(f"{pct(v, 95) * 1000:.0f} ms ({len(v)})" for _, v in sorted(windows.items()))
         )
+    print(f"gunicorn workers' CPU during the run: {cpu:.1f} s, {cpu / max(n, 1) * 1000:.1f} ms a request answered")
     if memory:
         print(f"gunicorn workers' resident memory at the end: {', '.join(f'{m:.0f}' for m in memory)} MB")
     print(f"saves refused by optimistic locking (two reporters of one unit at once, by design): {stats.conflicts}")

@@ -159,3 +159,72 @@ def test_unit_explanation_without_text_is_shown_beside_the_text(client, demo):
     assert not Explanation.objects.filter(adjustment=adj).exists()
     resp = client.post(url, {"adjustment": adj.pk, "text": "Bổ sung sổ tài sản"})
     assert resp.status_code == 302 and Explanation.objects.get(adjustment=adj).text == "Bổ sung sổ tài sản"
+
+
+def _pdf(name="ke-hoach.pdf"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, b"%PDF-1.4\n% test\n", content_type="application/pdf")
+
+
+def test_upload_from_beside_a_criterion_not_on_the_form_is_refused_and_stores_nothing(client, demo):
+    from xephang.web.models import Evidence
+
+    p, own = demo["open"], demo["own"]
+    client.force_login(demo["baocao"])
+    url = reverse("web:evidence-upload", args=[p.pk, own.pk])
+    sent = {"criteria": ["may_tinh"], "summary": "KH 12"}
+    for origin in ("khong_co_tieu_chi_nay", "ha_tang_ky_thuat"):  # unknown; a heading without an upload beside it
+        resp = client.post(url, {**sent, "file": _pdf(), "origin": origin}, HTTP_HX_REQUEST="true")
+        assert resp.status_code == 400 and f"Tiêu chí '{origin}' không có ô tải tài liệu" in _text(resp)
+    assert not Evidence.objects.filter(submission__period=p, submission__unit=own).exists()
+    # from beside a criterion of the form: stored, and answered in that criterion's block
+    resp = client.post(url, {**sent, "file": _pdf(), "origin": "may_tinh"}, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 200 and "Đã tải lên" in _text(resp) and 'id="ev-may_tinh"' in _text(resp)
+    assert Evidence.objects.filter(submission__period=p, submission__unit=own).count() == 1
+
+
+def test_unlink_of_a_criterion_not_on_the_form_is_refused_and_changes_nothing(client, demo):
+    from xephang.web import workflow
+
+    p, own = demo["open"], demo["own"]
+    client.force_login(demo["baocao"])
+    sub = workflow.submission_for(p, own)
+    ev = workflow.add_evidence(sub, demo["baocao"], _pdf(), ["may_tinh", "ket_noi_internet"], "", "")
+    url = reverse("web:evidence-unlink", args=[p.pk, own.pk, ev.pk])
+    audits = AuditEntry.objects.count()
+    for sent, said in (({"criterion": "khong_co"}, "Tiêu chí 'khong_co' không thuộc"), ({}, "Chưa chọn tiêu chí")):
+        resp = client.post(url, sent, HTTP_HX_REQUEST="true")
+        assert resp.status_code == 400 and said in _text(resp)
+    assert sorted(ev.links.values_list("criterion_id", flat=True)) == ["ket_noi_internet", "may_tinh"]
+    assert AuditEntry.objects.count() == audits
+    # a criterion of the form the document does not support: said beside that criterion
+    resp = client.post(url, {"criterion": "bang_thong"}, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 200 and "Tài liệu không gắn với tiêu chí này." in _text(resp)
+    resp = client.post(url, {"criterion": "may_tinh"}, HTTP_HX_REQUEST="true")
+    assert resp.status_code == 200 and list(ev.links.values_list("criterion_id", flat=True)) == ["ket_noi_internet"]
+
+
+def test_pasted_criteria_set_with_an_error_is_shown_beside_the_text_and_kept(client, demo):
+    from xephang.web.models import Framework
+
+    client.force_login(demo["quantri"])
+    url = reverse("web:frameworks")
+    good = Framework.objects.get(code="thanhhoa-2016").yaml_text.replace("id: thanhhoa-2016", "id: thu-dan", 1)
+    bad = good.replace("rounding: {decimals: 2}", "rounding: {decimals: hai}", 1)
+    sets, audits = Framework.objects.count(), AuditEntry.objects.count()
+    resp = client.post(url, {"text": bad, "save": "1"})
+    assert resp.status_code == 200
+    page = _text(resp)
+    field = page[page.index('for="text"') :]
+    field = field[: field.index("</div>")]
+    assert "Bộ tiêu chí không hợp lệ" in field and "rounding.decimals" in field  # what and where, beside the text
+    assert "rounding: {decimals: hai}" in field  # the pasted text, kept to be corrected
+    assert Framework.objects.count() == sets and AuditEntry.objects.count() == audits
+    resp = client.post(url, {"text": "   ", "save": "1"})
+    assert "Hãy chọn tệp bộ tiêu chí hoặc dán nội dung YAML." in _field(_text(resp), "text")
+    resp = client.post(url, {"text": "id: x\0", "check": "1"})
+    assert "ký tự rỗng (NUL)" in _field(_text(resp), "text")
+    assert Framework.objects.count() == sets
+    resp = client.post(url, {"text": good, "save": "1"})
+    assert resp.status_code == 302 and Framework.objects.filter(code="thu-dan").exists()

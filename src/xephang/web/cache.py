@@ -23,6 +23,7 @@ cache                   key                                                   wh
                         criteria set)                                         report and adjustment
 ``DATA_CHECKS``         (``PERIOD_SCORES``' key of the period checked and     the scored periods' keys and the
                         of last year's, the evidence listed)                  evidence read on each request
+``REPORT_SKELETONS``   (criteria set, group, editable or not)                the whole input is the key
 ======================  ====================================================  ================================
 """
 
@@ -109,6 +110,11 @@ DATA_CHECKS = Memo("data-quality checks", 16)
 #: A period's counts of reports and appraised criteria, with each submitted unit's progress
 #: (``workflow.progress``): the period page, the dashboard and the appraisal list show them.
 APPRAISAL_PROGRESS = Memo("appraisal progress", 32)
+
+
+#: The report form's sections rendered without any unit's figures (``report_form``): the criteria
+#: set's wording, labels and answers are rendered once, each request fills in the unit's figures.
+REPORT_SKELETONS = Memo("report form skeletons", 64)
 
 
 def framework_key(fw) -> tuple | None:

@@ -137,3 +137,53 @@ class AccountForm(forms.Form):
         user.save()
         Profile.objects.update_or_create(user=user, defaults={"role": d["role"], "unit": d["unit"]})
         return user
+
+
+#: A criteria set's YAML is a few dozen KB; anything far larger is a mistake or an attack.
+FRAMEWORK_MAX_BYTES = 2 * 1024 * 1024
+
+
+class FrameworkForm(forms.Form):
+    """A criteria set to check or save: an uploaded file (YAML, or the annex table as .xlsx), or its
+    YAML pasted as text. The text is checked as the core loads a set (``parse_framework``); its errors
+    (line and what was expected) go beside the text, which is kept as typed."""
+
+    yaml = forms.FileField(
+        label="Tệp YAML hoặc bảng chỉ số (.xlsx)",
+        required=False,
+        error_messages={"empty": "Tệp tải lên rỗng.", "invalid": "Không đọc được tệp tải lên."},
+    )
+    text = forms.CharField(
+        label="Hoặc dán nội dung YAML của bộ tiêu chí",
+        required=False,
+        strip=False,
+        max_length=FRAMEWORK_MAX_BYTES,
+        help_text="Toàn bộ tệp YAML (id, title, groups, criteria, …); nếu đã chọn tệp ở trên thì dùng tệp.",
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false", "aria-describedby": "text-help text-err"}),
+        error_messages={"max_length": "Nội dung tối đa %(limit_value)d ký tự (đang có %(show_value)d)."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "%s")  # ids yaml, text: the page's labels and descriptions use them
+        super().__init__(*args, **kwargs)
+        from django.core.validators import ProhibitNullCharactersValidator
+
+        text = self.fields["text"]
+        text.validators = [v for v in text.validators if not isinstance(v, ProhibitNullCharactersValidator)]
+        text.validators.append(
+            ProhibitNullCharactersValidator("Nội dung có ký tự rỗng (NUL): không phải văn bản YAML.")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("yaml") and not data.get("text", "").strip() and "text" not in self.errors:
+            self.add_error("text", "Hãy chọn tệp bộ tiêu chí hoặc dán nội dung YAML.")
+        elif not data.get("yaml") and "text" not in self.errors:
+            from xephang.errors import FrameworkError
+            from xephang.framework.loader import parse_framework
+
+            try:
+                data["framework"] = parse_framework(data["text"], "bo-tieu-chi.yaml")
+            except FrameworkError as e:
+                self.add_error("text", f"Bộ tiêu chí không hợp lệ: {e}")
+        return data

@@ -31,13 +31,42 @@ class EvidenceLinksForm(forms.Form):
 
 
 class EvidenceForm(EvidenceLinksForm):
-    """A new document: the file, and the same links."""
+    """A new document: the file, and the same links; ``origin``: the criterion beside which it was
+    uploaded (its block shows the answer), empty when uploaded for several criteria from the list."""
 
     file = forms.FileField(
         label="Tệp (PDF, ảnh, Word, Excel; tối đa 20 MB)",
         error_messages={"required": "Hãy chọn tệp tài liệu kiểm chứng."},
     )
+    origin = forms.ChoiceField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": "Tiêu chí '%(value)s' không có ô tải tài liệu trong biểu mẫu của đơn vị."},
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, origins=(), **kwargs):
+        """``origins``: the criteria with an upload beside them (those scored by a rule)."""
         super().__init__(*args, **kwargs)
         self.fields["criteria"].error_messages["required"] = "Hãy chọn ít nhất một tiêu chí mà tài liệu này chứng minh."
+        self.fields["origin"].choices = [("", ""), *((c, c) for c in origins)]
+
+
+class EvidenceUnlinkForm(forms.Form):
+    """Which criterion a document no longer supports (the button beside the criterion sends it)."""
+
+    criterion = forms.ChoiceField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Chưa chọn tiêu chí cần bỏ tài liệu.",
+            "invalid_choice": "Tiêu chí '%(value)s' không thuộc biểu mẫu của đơn vị.",
+        },
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criterion"].choices = choices
+
+
+def upload_origins(fw, group: str) -> list[str]:
+    """The criteria with an upload beside them on the report form: those scored by a rule."""
+    return [c.id for c in fw.all_criteria() if c.rule is not None and c.applies_to(group)]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from .models import DeadlineExtension, Period, Role, Status, Submission
 from .permissions import Who
@@ -14,10 +15,15 @@ from .progress import days_text, deadline_for, known_extension
 
 def reporter_status(request) -> dict:
     """Template context: for a reporter, his unit's report status and deadline in each period that is
-    taking reports or explanations (shown under the header of every page)."""
+    taking reports or explanations (shown under the header of every page). Read only when a template
+    shows it: the page fragments htmx swaps in (the live score, an evidence block) never do."""
     w = Who.of(getattr(request, "user", None))
     if w.role != Role.REPORTER or w.unit_id is None:
         return {}
+    return {"my_reports": SimpleLazyObject(lambda: _statuses(w))}
+
+
+def _statuses(w) -> list[dict]:
     today = timezone.localdate()
     out = []
     # One query on every page of a reporter, whatever the number of periods: his unit's report state,
@@ -63,4 +69,4 @@ def reporter_status(request) -> dict:
                     "url": reverse("web:explanation", args=[p.pk, w.unit_id]),
                 }
             )
-    return {"my_reports": out}
+    return out

@@ -11,12 +11,10 @@ from xephang.framework.table import TableImportError, criteria_rows
 from xephang.numbers import plain, to_fixed
 
 from ..forms import build_sections
+from ..forms_admin import FRAMEWORK_MAX_BYTES, FrameworkForm
 from ..models import AuditEntry, Framework, Period, audit
 from ..permissions import allow
 from ..security import int_param
-
-#: A criteria set's YAML is a few dozen KB; anything far larger is a mistake or an attack.
-FRAMEWORK_MAX_BYTES = 2 * 1024 * 1024
 
 
 @allow("framework.manage")
@@ -24,8 +22,11 @@ def frameworks(request):
     error = None
     problems: list[str] = []  # every unreadable cell of an uploaded table
     preview = None
+    form = FrameworkForm()
     if request.method == "POST":
-        upload = request.FILES.get("yaml")
+        form = FrameworkForm(request.POST, request.FILES)
+        valid = form.is_valid()
+        upload = form.cleaned_data.get("yaml")
         if upload is not None and upload.size > FRAMEWORK_MAX_BYTES:
             messages.error(
                 request,
@@ -33,7 +34,7 @@ def frameworks(request):
                 f"{FRAMEWORK_MAX_BYTES // 1024} KB.",
             )
             return redirect("web:frameworks")
-        text = None
+        text, fw = None, None
         if upload is not None and upload.name.lower().endswith(".xlsx"):
             try:
                 text = _table_to_yaml(upload)
@@ -43,13 +44,14 @@ def frameworks(request):
                 error = str(e)
         elif upload is not None:
             text = upload.read().decode("utf-8", errors="replace")
-        else:
-            text = request.POST.get("text", "")
-        try:
-            fw = parse_framework(text, upload.name if upload else "bo-tieu-chi.yaml") if text is not None else None
-        except FrameworkError as e:
-            error = str(e)
-        if text is not None and error is None:
+        elif valid:  # pasted text, already checked by the form (its errors are beside it)
+            text, fw = form.cleaned_data["text"], form.cleaned_data["framework"]
+        if upload is not None and text is not None:
+            try:
+                fw = parse_framework(text, upload.name)
+            except FrameworkError as e:
+                error = str(e)
+        if fw is not None and error is None:
             if "save" in request.POST:
                 obj, created = Framework.objects.update_or_create(
                     code=fw.id, defaults={"title": fw.title, "yaml_text": text}
@@ -84,7 +86,9 @@ def frameworks(request):
             "code": code,
         }
     return render(
-        request, "web/frameworks.html", {"items": items, "error": error, "problems": problems, "shown": shown}
+        request,
+        "web/frameworks.html",
+        {"items": items, "error": error, "problems": problems, "shown": shown, "form": form},
     )
 
 

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 from xephang.errors import InputErrors, XephangError
 
 from .. import progress, workflow
-from ..forms import build_sections, fill_blanks_for_preview, texts_from_post
+from ..forms import fill_blanks_for_preview, texts_from_post
 from ..forms_appraisal import ExplanationForm
-from ..forms_evidence import EvidenceForm, EvidenceLinksForm, criteria_choices
+from ..forms_evidence import EvidenceForm, EvidenceLinksForm, EvidenceUnlinkForm, criteria_choices, upload_origins
 from ..models import Evidence, Submission
 from ..permissions import allow, can
+from ..report_form import UnitFigures, render_sections
 from ..scoring import adjustment_costs, check_values, criteria_rows, score_period, total_text
 from ..security import download, kind_of_stored, pending_draft
 from ..workflow import WorkflowError
@@ -80,15 +81,14 @@ def report(request, period, unit):
     elif editable and (kept := pending_draft(request)) is not None:
         # Typed before the session expired (security.keep_draft): shown again, not saved until confirmed.
         values, na, _ = texts_from_post(fw, group, kept)
-    sections = build_sections(
-        fw,
-        group,
+    figures = UnitFigures(
         values,
         errors,
-        sub.carried if sub.pk else (),
+        frozenset(sub.carried if sub.pk else ()),
+        frozenset(na),
+        frozenset(sub.not_applicable),
         workflow.evidence_by_criterion(sub) if sub.pk else {},
-        na,
-        measured=sub.measured,
+        sub.measured or {},
     )
     live = _live_context(period, unit, values, na) if sub.pk else None
     return render(
@@ -98,7 +98,7 @@ def report(request, period, unit):
             "period": period,
             "unit": unit,
             "sub": sub,
-            "sections": sections,
+            "form_sections": render_sections(fw, group, editable, figures, {"period": period, "unit": unit}),
             "editable": editable,
             "live": live,
             "fw": fw,
@@ -108,7 +108,7 @@ def report(request, period, unit):
             and period.status == "open"
             and sub.state != Submission.State.SUBMITTED
             and not progress.before_deadline(period, unit.pk),
-            "leaf_ids": [c.id for c in fw.all_criteria() if c.rule is not None and c.applies_to(group)],
+            "leaf_ids": upload_origins(fw, group),
         },
     )
 
@@ -147,7 +147,7 @@ def _evidence_changed(request, period, unit, sub, affected, flash):
         return redirect(reverse("web:report", args=[period.pk, unit.pk]) + "#minh-chung")
     fw = period.framework.load()
     by_criterion = workflow.evidence_by_criterion(sub)
-    leaves = {c.id for c in fw.all_criteria() if c.rule is not None and c.applies_to(unit.group.code)}
+    leaves = set(upload_origins(fw, unit.group.code))
     blocks = [(cid, by_criterion.get(cid, [])) for cid in dict.fromkeys(affected) if cid in leaves]
     return render(
         request,
@@ -195,8 +195,15 @@ def evidence_upload(request, period, unit):
     if sub.state == Submission.State.SUBMITTED:
         raise PermissionDenied("Báo cáo đã nộp.")
     fw = period.framework.load()
-    origin = request.POST.get("origin", "")
-    form = EvidenceForm(request.POST, request.FILES, choices=criteria_choices(fw, unit.group.code))
+    form = EvidenceForm(
+        request.POST,
+        request.FILES,
+        choices=criteria_choices(fw, unit.group.code),
+        origins=upload_origins(fw, unit.group.code),
+    )
+    if "origin" in form.errors:  # a tampered id: no criterion on the page to show the answer beside
+        raise BadRequest(f"Tiêu chí tải lên (origin): {' '.join(form.errors['origin'])}")
+    origin = form.cleaned_data["origin"]
     affected = [origin] if origin else []
     if not form.is_valid():
         text = " ".join(str(m) for errs in form.errors.values() for m in errs)
@@ -241,8 +248,10 @@ def evidence_relink(request, period, unit, evidence_id):
 @allow("report.edit")
 def evidence_unlink(request, period, unit, evidence_id):
     sub, ev = _own_evidence(period, unit, evidence_id)
-    cid = request.POST.get("criterion", "")
-    name = ev.original_name
+    form = EvidenceUnlinkForm(request.POST, choices=criteria_choices(period.framework.load(), unit.group.code))
+    if not form.is_valid():  # sent by the button beside a criterion: a bad one is a tampered request
+        raise BadRequest(f"Tiêu chí (criterion): {' '.join(form.errors['criterion'])}")
+    cid, name = form.cleaned_data["criterion"], ev.original_name
     try:
         deleted = workflow.unlink_evidence(ev, request.user, cid)
     except WorkflowError as e:
