@@ -16,7 +16,7 @@ from xephang.numbers import format_number, from_fixed, plain
 from xephang.period import PeriodData, UnitEntry
 from xephang.ranking import GroupRanking, Ranking, rank, rank_unit
 from xephang.scoring.engine import ScoredPeriod, score
-from xephang.scoring.single import score_unit
+from xephang.scoring.single import score_unit, with_units_replaced
 
 from .cache import CHECKED_FIGURES, LIVE_SCORES, PERIOD_READINGS, PERIOD_SCORES, framework_key
 from .models import Period, ScoringRevision, Submission, Unit
@@ -435,8 +435,40 @@ def _read_again(period: Period, fw: Framework, stage: str, only_submitted: bool,
         else _outcome(fw, period, only_submitted, r)
         for r in reports
     )
-    scored = last.scored if outcomes == last.outcomes else _scores(period, fw, outcomes)
+    scored = last.scored if outcomes == last.outcomes else _scores_after(period, fw, last, outcomes)
     return _Reading(tuple(reports), outcomes, scored)
+
+
+#: Above this many units whose figures changed, the period is scored again rather than unit by unit.
+MOST_UNITS_REPLACED = 32
+
+
+def _scores_after(period: Period, fw: Framework, last: _Reading, outcomes: tuple) -> tuple:
+    """``_scores`` of ``outcomes``, from ``last``'s scores where only some units' figures changed (the
+    same units scored, in the same order and groups): those units scored alone against the others
+    (``scoring.single.with_units_replaced``), then ranked again; otherwise, or where one unit alone
+    cannot be exact, the period scored again from the checked figures."""
+    result, _, unit_ids, _, error = last.scored
+    if result is None or error or period.kind != Period.Kind.INPUTS:
+        return _scores(period, fw, outcomes)
+    before = [o for o in last.outcomes if o[2] is not None]
+    after = [o for o in outcomes if o[2] is not None]
+    if [(o[0], o[2]) for o in before] != [(o[0], o[2]) for o in after]:
+        return _scores(period, fw, outcomes)  # a unit scored or left out, moved, or in another group
+    changes = {
+        k: (UnitEntry(name, gid), dict(zip(fw.inputs, values)), not_app)
+        for k, (old, (_, name, gid, (values, not_app))) in enumerate(zip(before, after))
+        if old != after[k]
+    }
+    left_out = [(name, why) for _, name, gid, why in outcomes if gid is None]
+    if not changes:  # only units left out changed (a draft saved, a name): the same scores
+        return result, last.scored[1], list(unit_ids), left_out, ""
+    if len(changes) > MOST_UNITS_REPLACED:
+        return _scores(period, fw, outcomes)
+    scored = with_units_replaced(result, changes)
+    if scored is None:
+        return _scores(period, fw, outcomes)
+    return scored, rank(scored, period.tie_rule()), list(unit_ids), left_out, ""
 
 
 def _score_period(
