@@ -177,8 +177,10 @@ def score_period(
     On a new revision the period's latest reading (``cache.PERIOD_READINGS``) is brought up to date:
     every report's ``ReportRevision`` is read (one narrow query), and only the reports whose number
     changed are read and checked again; when what is scored did not change (a draft saved, a figure
-    accepted as reported), the scores are those already computed, otherwise they are computed again
-    from the checked figures (``_read_saved``)."""
+    accepted as reported), the scores are those already computed; when only some units' figures did,
+    those units are scored alone against the others and the period ranked again; otherwise (units
+    added, left out or moved, a ``relative`` best moved) the period is scored again from the figures
+    already checked (``_read_saved``)."""
     fw = period.framework.load()
     fkey = framework_key(fw)
     params = period.params
