@@ -121,26 +121,7 @@ def _spliced(scored: ScoredPeriod, pos: int, unit: UnitEntry, values: dict, not_
     copied with that unit's entry replaced, the other groups shared."""
     from dataclasses import replace
 
-    data = scored.data
-    units = list(data.units)
-    units[pos] = unit
-    columns = {}
-    for iid, col in data.values.items():
-        col = list(col)
-        col[pos] = values.get(iid)
-        columns[iid] = col
-    na = {cid: idx - {pos} for cid, idx in data.not_applicable.items()}
-    for cid in not_applicable:
-        na.setdefault(cid, set()).add(pos)
-    new_data = PeriodData(
-        source=data.source,
-        kind=data.kind,
-        units=units,
-        values=columns,
-        not_applicable={cid: idx for cid, idx in na.items() if idx},
-        sheet=data.sheet,
-        params=data.params,
-    )
+    new_data = data_with_unit(scored.data, unit, values, not_applicable, pos, pos)
     saved = scored.units[pos]
     k = saved.index
     old, alone = scored.groups[saved.group], one.groups[saved.group]
@@ -169,3 +150,31 @@ def _spliced(scored: ScoredPeriod, pos: int, unit: UnitEntry, values: dict, not_
     scored_units = list(scored.units)
     scored_units[pos] = replace(one.units[0], index=k)
     return ScoredPeriod(scored.framework, new_data, scored_units, groups, scored.params)
+
+
+def data_with_unit(data: PeriodData, unit: UnitEntry, values: dict, not_applicable, pos: int | None, order: int):
+    """The period's figures with this unit's (inputs ``values``, criteria ``not_applicable``) in place of
+    the unit at ``pos``, or added at ``order`` in the source; ``data`` is not modified."""
+    units = list(data.units)
+    cols = {iid: list(col) for iid, col in data.values.items()}
+    if pos is None:
+        units.insert(order, unit)
+        for iid, col in cols.items():
+            col.insert(order, values.get(iid))
+        na = {cid: {i + (i >= order) for i in idx} for cid, idx in data.not_applicable.items()}
+    else:
+        units[pos] = unit
+        for iid, col in cols.items():
+            col[pos] = values.get(iid)
+        na = {cid: idx - {pos} for cid, idx in data.not_applicable.items()}
+    for cid in not_applicable:
+        na.setdefault(cid, set()).add(order)
+    return PeriodData(
+        source=data.source,
+        kind=data.kind,
+        units=units,
+        values=cols,
+        not_applicable={cid: idx for cid, idx in na.items() if idx},
+        sheet=data.sheet,
+        params=data.params,
+    )

@@ -16,7 +16,7 @@ from xephang.numbers import format_number, from_fixed, plain
 from xephang.period import PeriodData, UnitEntry
 from xephang.ranking import GroupRanking, Ranking, rank, rank_unit
 from xephang.scoring.engine import ScoredPeriod, score
-from xephang.scoring.single import score_unit, with_units_replaced
+from xephang.scoring.single import data_with_unit, score_unit, with_units_replaced
 
 from .cache import CHECKED_FIGURES, LIVE_SCORES, PERIOD_READINGS, PERIOD_SCORES, framework_key
 from .models import Period, ScoringRevision, Submission, Unit
@@ -286,7 +286,7 @@ def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool,
         left_out = _without(left_out, unit.name)
     one = score_unit(result, entry, values, not_app, replaces=pos, order=order)
     if one is None:  # the others' points move: the period scored again, from the figures already read
-        scored = score(fw, _with_unit(result.data, entry, values, not_app, pos, order))
+        scored = score(fw, data_with_unit(result.data, entry, values, not_app, pos, order))
         ids = list(unit_ids)
         if pos is None:
             ids.insert(order, unit_id)
@@ -535,33 +535,6 @@ def _scores(period: Period, fw: Framework, outcomes) -> tuple:
     )
     scored = score(fw, data)
     return scored, rank(scored, period.tie_rule()), unit_ids, left_out, ""
-
-
-def _with_unit(data: PeriodData, entry: UnitEntry, values: dict, not_app, pos: int | None, order: int) -> PeriodData:
-    """The period's figures as ``_score_period`` reads them with this unit's in place of its saved ones
-    (``pos``), or added at its place in the source (``order``)."""
-    units = list(data.units)
-    cols = {iid: list(col) for iid, col in data.values.items()}
-    if pos is None:
-        units.insert(order, entry)
-        for iid, col in cols.items():
-            col.insert(order, values.get(iid))
-        na = {cid: {i + (i >= order) for i in idx} for cid, idx in data.not_applicable.items()}
-    else:
-        units[pos] = entry
-        for iid, col in cols.items():
-            col[pos] = values.get(iid)
-        na = {cid: idx - {pos} for cid, idx in data.not_applicable.items()}
-    for cid in not_app:
-        na.setdefault(cid, set()).add(order)
-    return PeriodData(
-        source=data.source,
-        kind=data.kind,
-        units=units,
-        values=cols,
-        not_applicable={cid: idx for cid, idx in na.items() if idx},
-        params=data.params,
-    )
 
 
 def _without(left_out: list, name: str) -> list:
