@@ -5,7 +5,7 @@ results into a snapshot. No score, level or rank is computed anywhere else in th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from xephang.errors import InputError
@@ -312,7 +312,9 @@ class _Report:
     name: str
     group: str  # the unit's group code
     state: str
-    texts: dict  # the figures to score at the stage read (``effective_texts``)
+    #: the figures to score at the stage read (``effective_texts``); None once its outcome is known (a
+    #: reading keeps what scoring made of them, not the texts: a national period's are tens of MB)
+    texts: dict | None
     not_applicable: tuple
     total: str
 
@@ -407,7 +409,7 @@ def _read_saved(period: Period, fw: Framework, stage: str, only_submitted: bool,
     if reading is None:
         reports = _read_reports(period, stage)
         outcomes = tuple(_outcome(fw, period, only_submitted, r) for r in reports)
-        reading = _Reading(tuple(reports), outcomes, _scores(period, fw, outcomes))
+        reading = _Reading(_kept(reports), outcomes, _scores(period, fw, outcomes))
     PERIOD_READINGS.put(base, reading)
     return reading
 
@@ -438,7 +440,12 @@ def _read_again(period: Period, fw: Framework, stage: str, only_submitted: bool,
         for r in reports
     )
     scored = last.scored if outcomes == last.outcomes else _scores_after(period, fw, last, outcomes)
-    return _Reading(tuple(reports), outcomes, scored)
+    return _Reading(_kept(reports), outcomes, scored)
+
+
+def _kept(reports) -> tuple[_Report, ...]:
+    """The reports as a reading keeps them: without their texts (their outcomes are kept)."""
+    return tuple(r if r.texts is None else replace(r, texts=None) for r in reports)
 
 
 #: Above this many units whose figures changed, the period is scored again rather than unit by unit.
