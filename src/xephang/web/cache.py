@@ -107,8 +107,9 @@ SNAPSHOT_SUMMARIES = Memo("snapshot summaries", 32)
 #: next level of a published result): scoring a national result again on every download is seconds.
 SNAPSHOT_RANKINGS = Memo("rankings rebuilt from snapshots", 8)
 
-#: Each unit's figures checked as the core's reader checks a cell (``scoring.check_values``): scoring a
-#: period checks every unit's saved figures again after any change, and only the changed unit's miss.
+#: Each unit's figures checked as the core's reader checks a cell (``scoring.check_values``): a period
+#: read in full (a worker's first reading, units added or moved) checks every unit's saved figures
+#: again, and only the changed units' miss.
 CHECKED_FIGURES = Memo("checked figures", 20000)
 
 #: Scored and ranked periods (``scoring.score_period``): reading every report of a national period is

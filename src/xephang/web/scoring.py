@@ -67,8 +67,8 @@ class CheckedValues:
 
 def check_values(fw: Framework, group: str, texts: dict, not_applicable=()) -> CheckedValues:
     """Every figure checked as the core's reader checks a cell. Memoised per process by content
-    (``cache.CHECKED_FIGURES``): scoring a period re-checks every unit's saved figures after any change,
-    and those of all units but one have not changed (a copy is returned)."""
+    (``cache.CHECKED_FIGURES``): a period read in full checks every unit's saved figures again, most
+    of them unchanged (a copy is returned)."""
     fkey = framework_key(fw)
     try:
         key = (
