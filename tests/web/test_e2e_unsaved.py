@@ -17,11 +17,12 @@ pytestmark = [
 ]
 
 
-def _leave(page) -> list[str]:
-    """Click "← Trang chủ" and say which dialogs the browser raised (each dismissed: stay)."""
+def _leave(page, link: str = "Trang chủ") -> list[str]:
+    """Click the link (by default "← Trang chủ") and say which dialogs the browser raised (each
+    dismissed: stay)."""
     asked: list[str] = []
     page.on("dialog", lambda d: (asked.append(d.type), d.dismiss()))
-    page.locator("main a", has_text="Trang chủ").first.click(no_wait_after=True)
+    page.locator("main a", has_text=link).first.click(no_wait_after=True)
     time.sleep(1)
     return asked
 

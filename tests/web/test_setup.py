@@ -72,3 +72,8 @@ def test_units_must_belong_to_the_criteria_sets_groups(client, demo):
     html = _post(client, units=[member.pk, stranger.pk]).content.decode()
     assert "thuộc khối không có trong bộ tiêu chí" in html and stranger.name in html
     assert not Period.objects.filter(name="Năm 2022").exists()
+
+
+def test_appraisers_are_picked_by_their_names(client, demo):
+    html = login(client, "quantri").get(reverse("web:period-new")).content.decode()
+    assert re.search(r"Thẩm định viên \(thamdinh\)\s*</label>", html)

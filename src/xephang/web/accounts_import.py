@@ -22,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from xephang.text import fold, nfc
 
-from .models import Profile, ProvinceSettings, Role, Unit, audit
+from .models import Profile, ProvinceSettings, Role, Unit, audit, grant_admin_site
 
 HEADERS = {
     "unit": ("đơn vị", "tên đơn vị"),
@@ -168,6 +168,7 @@ def create_accounts(rows: list[AccountRow], by, base_url: str) -> list:
     for r in rows:
         user = User(username=_username(r.email, used), email=r.email, first_name=r.name)
         user.set_unusable_password()
+        grant_admin_site(user, r.role)
         user.save()
         Profile.objects.create(user=user, role=r.role, unit=r.unit)
         users.append(user)

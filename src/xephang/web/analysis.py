@@ -221,4 +221,26 @@ def year_over_year(period: Period):
         return None, prev, "chưa có kết quả của một trong hai kỳ"
     # No mapping between groups of units: a ward's rank among 10 wards says nothing against its former
     # district's rank among 27 districts, so across a reorganised group only totals and levels move.
-    return compare_periods(old.ranking, new.ranking, lineage_for(period), 5, prev.name, period.name), prev, None
+    lineage = lineage_for(period)
+    comparison = compare_periods(old.ranking, new.ranking, lineage, 5, prev.name, period.name)
+    _not_new_but_absent(comparison, prev, lineage)
+    return comparison, prev, None
+
+
+def _not_new_but_absent(comparison, prev: Period, lineage: Lineage) -> None:
+    """A unit (or its predecessors) that took part the year before without reporting has no earlier
+    figure, yet it is not new: its row says that it did not report then."""
+    from . import publication
+
+    found = publication.edition_of(prev, None)
+    absent = {fold(a.name): a.name for a in publication.absent_of(found[1].summary)} if found else {}
+    if not absent:
+        return
+    for m in comparison.units:
+        if m.how != "new":
+            continue
+        _, names = lineage.predecessors(m.name)
+        before = [absent[fold(n)] for n in dict.fromkeys([*names, m.name]) if fold(n) in absent]
+        if before:
+            m.how = "absent"
+            m.note = f"kỳ trước không báo cáo: {', '.join(before)}"

@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from xephang.display import CHOOSE
 
-from .models import ROLES_WITH_UNIT, Profile, ProvinceSettings, Role, Unit
+from .models import ROLES_WITH_UNIT, Profile, ProvinceSettings, Role, Unit, grant_admin_site
 
 REQUIRED = "Hãy nhập {}."
 
@@ -133,6 +133,7 @@ class AccountForm(forms.Form):
         )
         if user.pk is None:
             user.set_unusable_password()  # set by the invitation's one-time link
+        grant_admin_site(user, d["role"])
         user.save()
         Profile.objects.update_or_create(user=user, defaults={"role": d["role"], "unit": d["unit"]})
         return user

@@ -92,10 +92,18 @@ class PublishForm(forms.Form):
             self.fields["reason"].error_messages["required"] = "Phiên bản đính chính phải có lý do."
 
     def clean_number(self):
+        # The decision prints "Số: <number>/QĐ-UBND" from this (documents.meta's rule: a positive
+        # whole number); anything else would publish results whose decision cannot be written.
         text = self.cleaned_data["number"].strip()
-        if not re.fullmatch(r"[0-9A-Za-zĐđ./-]+", text):
-            raise forms.ValidationError("Số quyết định chỉ gồm chữ số (và ký hiệu), ví dụ 76.")
-        return text
+        whole = re.match(r"0*([1-9][0-9]*)\s*/", text)
+        if whole:
+            raise forms.ValidationError(
+                f"Chỉ nhập phần số trước dấu '/': với quyết định số {text}, nhập {whole.group(1)} "
+                "(ký hiệu sau dấu '/' đã có trên văn bản)."
+            )
+        if not text.isdigit() or int(text) <= 0:
+            raise forms.ValidationError("Số quyết định là một số nguyên dương, như trên văn bản đã ký, ví dụ 76.")
+        return str(int(text))
 
     def clean_date(self):
         date = parse_date(self.cleaned_data["date"])

@@ -32,6 +32,14 @@ def _date_field(label: str, help_text: str) -> forms.DateField:
     )
 
 
+class _People(forms.ModelMultipleChoiceField):
+    """Accounts picked by the person's name, the login name beside it ("Nguyễn Văn A (nva)")."""
+
+    def label_from_instance(self, user):
+        name = user.get_full_name()
+        return f"{name} ({user.get_username()})" if name else user.get_username()
+
+
 class PeriodSetupForm(forms.Form):
     copy_from = forms.ModelChoiceField(
         Period.objects.filter(kind=Period.Kind.INPUTS),
@@ -73,7 +81,7 @@ class PeriodSetupForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Hãy chọn ít nhất một đơn vị."},
     )
-    appraisers = forms.ModelMultipleChoiceField(
+    appraisers = _People(
         get_user_model().objects.filter(profile__role=Role.APPRAISER).order_by("username"),
         label="Thẩm định viên",
         required=False,

@@ -37,6 +37,12 @@ class Role(models.TextChoices):
 ROLES_WITH_UNIT = (Role.REPORTER, Role.VERIFIER)
 
 
+def grant_admin_site(user, role: str) -> None:
+    """The Sở TTTT's administrators manage units, groups and accounts in /quan-tri/ (Django's admin, which
+    lets in staff only): every account given that role gets in, as the demo's does; any other role not."""
+    user.is_staff = user.is_superuser = role == Role.ADMIN
+
+
 class Profile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     role = models.CharField("vai trò", max_length=16, choices=Role.choices)
@@ -260,6 +266,14 @@ class Period(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # The rule of the setup form, for /quan-tri/ too: the explanations come after the reports.
+        d, e = self.deadline, self.explanation_deadline
+        if d and e and e <= d:
+            raise ValidationError(
+                {"explanation_deadline": f"Hạn giải trình ({e:%d/%m/%Y}) phải sau hạn nộp báo cáo ({d:%d/%m/%Y})."}
+            )
 
     def save(self, *args, **kwargs):
         stored = self._stored()

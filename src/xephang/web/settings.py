@@ -124,6 +124,9 @@ XEPHANG_PROXY_COUNT = int(os.environ.get("XEPHANG_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
+# Dates are typed and shown dd/mm/yyyy everywhere, /quan-tri/ included (Django's Vietnamese formats name no
+# input format, so these apply); the ISO form is still read.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

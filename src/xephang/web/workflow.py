@@ -15,6 +15,8 @@ from django.core.mail import send_mass_mail
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from xephang.text import sort_key
+
 from . import publication
 from .frozen import is_frozen
 from .models import (
@@ -82,12 +84,28 @@ def transition(period: Period, user, to: str, note: str = "") -> None:
     if to == Status.PUBLISHED:
         raise WorkflowError("Công bố cần số và ngày của quyết định đã ký: hãy dùng trang 'Công bố kết quả' của kỳ.")
     if to == Status.FINAL:
+        _refuse_undecided_explanations(period)
         try:
             publication.freeze(period, user, note or "Chốt kết quả.")
         except publication.PublicationError as e:
             raise WorkflowError(str(e)) from None
     publication.set_status(period, user, to, note)
     notify_units(period, f"[xephang] {period.name}: {Status(to).label}", phase_text(period, to))
+
+
+def _refuse_undecided_explanations(period: Period) -> None:
+    """A unit's explanation is answered before the results are frozen: freezing over one still waiting
+    would print the appraised figure as if the unit had never been heard."""
+    waiting = Explanation.objects.filter(
+        adjustment__submission__period=period, decision=Explanation.Decision.PENDING
+    ).select_related("adjustment__submission__unit")
+    units = sorted({e.adjustment.submission.unit.name for e in waiting}, key=sort_key)
+    if units:
+        raise WorkflowError(
+            f"Chưa chốt được: còn {len(waiting)} giải trình chưa được xem xét ({', '.join(units)}). "
+            "Thẩm định viên quyết định từng giải trình (chấp nhận hoặc giữ kết quả thẩm định, có lý do) "
+            "trên trang thẩm định của đơn vị, rồi mới chốt kết quả."
+        )
 
 
 #: What units are asked to do in each phase (the phase e-mail).

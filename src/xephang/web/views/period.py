@@ -7,9 +7,12 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from .. import publication, workflow
+from xephang.text import sort_key
+
+from .. import progress, publication, workflow
 from ..forms_meta import DecisionMetaForm
 from ..forms_publish import NonReportingForm, PublishForm, ReopenForm, TransitionForm
 from ..frozen import FrozenError, is_frozen
@@ -78,10 +81,10 @@ def _period_page(request, period, transition: TransitionForm | None = None, stat
         "snapshots": period.snapshots.defer("payload"),
         "audit": workflow.audit_for(period)[:15],
         "next": Status(period.next_status) if period.next_status else None,
-        "missing": publication.missing_units(period)
+        "missing": sorted(publication.missing_units(period), key=lambda u: (u.group.order, sort_key(u.name)))
         if period.status in (Status.OPEN, Status.APPRAISAL, Status.EXPLANATION)
         else [],
-        "non_reporting": period.non_reporting.select_related("unit"),
+        "non_reporting": _in_order(period.non_reporting.select_related("unit__group")),
         "round": publication.open_round(period),
         "editions": publication.editions(period),
         "params": params_shown(period) if period.kind == Period.Kind.INPUTS else [],
@@ -111,7 +114,34 @@ def _period_page(request, period, transition: TransitionForm | None = None, stat
     ctx["actions"] = actions
     if ctx["next"] is not None:
         ctx["transition"] = transition or TransitionForm(initial={"to": ctx["next"].value})
+        ctx["early"] = _early_transition(period, ctx["progress"])
     return render(request, "web/period.html", ctx, status=status)
+
+
+def _early_transition(period, done: dict | None) -> str:
+    """What the next stage takes away while units are within their time or appraisal is unfinished
+    (said above the button, and asked again when it is clicked), or "" when nothing is cut short."""
+    today = timezone.localdate()
+    said = []
+    if period.next_status == Status.APPRAISAL and period.deadline and today <= period.deadline:
+        waiting = len(publication.non_reporting_units(period))
+        said.append(
+            f"Hạn nộp báo cáo là {period.deadline:%d/%m/%Y} ({progress.days_text(period.deadline, today)})"
+            + (f", còn {waiting} đơn vị chưa nộp" if waiting else "")
+            + ": chuyển sang thẩm định bây giờ thì mọi báo cáo bị khóa, đơn vị không sửa hay nộp được nữa."
+        )
+    if period.next_status in (Status.EXPLANATION, Status.FINAL) and done and done["appraised"] < done["needed"]:
+        said.append(
+            f"Mới thẩm định {done['appraised']}/{done['needed']} tiêu chí: sau bước này không thẩm định "
+            "được nữa, số liệu chưa quyết định được tính như đơn vị báo cáo."
+        )
+    if period.next_status == Status.FINAL and period.explanation_deadline and today <= period.explanation_deadline:
+        said.append(
+            f"Hạn giải trình là {period.explanation_deadline:%d/%m/%Y} "
+            f"({progress.days_text(period.explanation_deadline, today)}): chốt kết quả bây giờ thì đơn vị "
+            "không còn giải trình được nữa."
+        )
+    return " ".join(said)
 
 
 @require_POST
@@ -131,6 +161,15 @@ def period_transition(request, period):
     except WorkflowError as e:
         messages.error(request, str(e))
     return redirect("web:period", period_id=period.pk)
+
+
+def _in_order(records) -> list:
+    """Non-reporting records by group, then the unit's name the Vietnamese way."""
+    return sorted(records, key=lambda r: (r.unit.group.order, sort_key(r.unit.name)))
+
+
+def _may_still_report(period, unit_id) -> bool:
+    return period.status == Status.OPEN and progress.before_deadline(period, unit_id)
 
 
 @allow("period.non_reporting")
@@ -155,7 +194,11 @@ def non_reporting(request, period):
                 )
                 return redirect("web:non-reporting", period_id=period.pk)
     else:
-        form = NonReportingForm(units=without, initial={"units": sorted(missing)})
+        # Only units that can no longer report come ticked (past the reporting stage, or past their
+        # deadline, the period's or the one extended for them): one click must not write off a unit
+        # still within its time.
+        late = [pk for pk in sorted(missing) if not _may_still_report(period, pk)]
+        form = NonReportingForm(units=without, initial={"units": late})
     return render(
         request,
         "web/non_reporting.html",
@@ -163,7 +206,11 @@ def non_reporting(request, period):
             "period": period,
             "form": form,
             "missing": [u for u in without if u.pk in missing],
-            "records": period.non_reporting.select_related("unit", "recorded_by"),
+            "in_time": sorted(
+                (u for u in without if u.pk in missing and _may_still_report(period, u.pk)),
+                key=lambda u: (u.group.order, sort_key(u.name)),
+            ),
+            "records": _in_order(period.non_reporting.select_related("unit__group", "recorded_by")),
             "rule": fw.non_reporting,
             "rule_text": publication.RULE_TEXT[fw.non_reporting],
         },

@@ -179,6 +179,10 @@ def _percent(points, maximum) -> int:
     return int(Decimal(points or 0) * 100 / m) if m else 0
 
 
+#: The heading of a refusal to write a document (409): the reader has the right, the document cannot be written.
+_NOT_WRITTEN = "Chưa xuất được văn bản"
+
+
 @allow("results.view")
 def open_data(request, period, fmt):
     """The published results as open data: CSV and Excel one row per unit (points per criterion), JSON the
@@ -216,12 +220,24 @@ def open_data(request, period, fmt):
         return resp
     if fmt == "xlsx":
         import openpyxl
+        from openpyxl.utils import get_column_letter
 
         wb = openpyxl.Workbook(write_only=True)
         ws = wb.create_sheet("Kết quả")
-        for r in _flat_rows(snap, period):
+        rows = _flat_rows(snap, period)
+        head = next(rows)
+        # Opened as it is, a reader sees whole names and totals, and the header and names stay in view
+        # while scrolling (a write-only sheet takes these before its first row).
+        widths = {"khối": 34, "hạng": 7, "đơn vị": 42, "mức": 12, "ghi chú": 30}
+        for i, title in enumerate(head, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = widths.get(title, 16)
+        ws.freeze_panes = "D2"
+        ws.append(safe_row(head))
+        for r in rows:
             ws.append(safe_row(r))  # unit names never become formulas
         fw_ws = wb.create_sheet("Bộ tiêu chí")
+        for letter, width in zip("ABCD", (28, 80, 12, 6), strict=True):
+            fw_ws.column_dimensions[letter].width = width
         fw_ws.append(["mã", "tiêu chí", "điểm tối đa", "cấp"])
         for c in period.framework.load().all_criteria():
             fw_ws.append(safe_row([c.id, c.title, plain(c.max), c.depth]))
@@ -263,7 +279,7 @@ def document_response(request, period, snap, kind, draft: bool = False):
     try:
         ps = publication.scores_of_snapshot(period, snap)
     except publication.PublicationError as e:
-        return render(request, "web/403.html", {"reason": str(e)}, status=409)
+        return render(request, "web/403.html", {"reason": str(e), "title": _NOT_WRITTEN}, status=409)
     absent = publication.absent_of(data)
     year = data["period"]["year"]
     mark = "du-thao" if draft else f"v{data.get('edition') or snap.version}"
@@ -282,7 +298,9 @@ def document_response(request, period, snap, kind, draft: bool = False):
                     ps.ranking, meta, Path(tmp) / f"{stem}.docx", pdf=kind == "pdf", draft=draft, absent=absent
                 )[-1]
         except XephangError as e:
-            return render(request, "web/403.html", {"reason": f"Không xuất được văn bản: {e}"}, status=409)
+            return render(
+                request, "web/403.html", {"reason": f"Không xuất được văn bản: {e}", "title": _NOT_WRITTEN}, status=409
+            )
         content = Path(path).read_bytes()
     types = {
         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -326,7 +344,8 @@ def scorecard(request, period, unit, fmt):
             "web/403.html",
             {
                 "reason": "Số liệu đã thay đổi sau khi công bố; cần công bố phiên bản "
-                "đính chính trước khi xuất phiếu kết quả."
+                "đính chính trước khi xuất phiếu kết quả.",
+                "title": _NOT_WRITTEN,
             },
             status=409,
         )
@@ -338,7 +357,12 @@ def scorecard(request, period, unit, fmt):
         try:
             path = write_scorecard(ps.ranking, ru, Path(tmp) / name)[-1]
         except XephangError as e:
-            return render(request, "web/403.html", {"reason": f"Không xuất được phiếu kết quả: {e}"}, status=409)
+            return render(
+                request,
+                "web/403.html",
+                {"reason": f"Không xuất được phiếu kết quả: {e}", "title": _NOT_WRITTEN},
+                status=409,
+            )
         content = path.read_bytes()
     resp = HttpResponse(content, content_type=DOCX if fmt == "docx" else "application/pdf")
     resp["Content-Disposition"] = f'attachment; filename="{name}"'
