@@ -157,3 +157,19 @@ def test_year_over_year_reads_levels_of_each_group(ranked):
     district = next(m for m in result.units if m.name == "Huyện C")
     # 27 points: Khá under the district group's own bands, in both periods.
     assert (district.old_level, district.new_level, district.level_change) == ("Khá", "Khá", 0)
+
+
+def test_units_not_reporting_are_named_in_vietnamese_order(ranked):
+    """Whatever order the records come in, the decision's note and the annex's sheet name the units
+    that did not report the Vietnamese way (Đ after D, tones after letters), group by group."""
+    from xephang.documents.decision import Absent
+
+    given = ["Sở Đà", "Sở Ánh", "Sở Dân", "Sở An"]
+    absent = [Absent(group="huyen", name="Huyện Ý"), *(Absent(group="so", name=n) for n in given)]
+    notes = [
+        t for t in _texts(build_decision(ranked, DecisionMeta(period_year=2025), absent=absent)) if "không gửi" in t
+    ]
+    assert any("Sở An, Sở Ánh, Sở Dân và Sở Đà không gửi báo cáo" in t for t in notes), notes
+    sheet = build_annex(ranked, absent=absent)["Không báo cáo"]
+    names = [r[1] for r in sheet.iter_rows(min_row=3, values_only=True)]
+    assert names == ["Sở An", "Sở Ánh", "Sở Dân", "Sở Đà", "Huyện Ý"]

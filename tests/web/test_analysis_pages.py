@@ -64,7 +64,7 @@ def test_road_on_a_totals_only_unit_page(client, demo):
     unit = Unit.objects.get(name="Thanh tra tỉnh")
     html = _page(client.get(reverse("web:unit-result", args=[demo["p2020"].pk, unit.pk])))
     # 80.19 (Khá); Tốt from 85: 85 - 80.19 = 4.81 points
-    assert "Để đạt mức Tốt" in html and "Còn thiếu <strong>4.81</strong> điểm" in html
+    assert "Để đạt mức Tốt" in html and "Còn thiếu <strong>4,81</strong> điểm" in html
     assert "không có điểm từng tiêu chí" in html
 
 
@@ -313,7 +313,7 @@ def test_unit_history_names_the_predecessors(client, p2025):
     html = _page(client.get(reverse("web:unit-result", args=[p2025.pk, unit.pk])))
     history = html[html.index("Qua các năm") :]
     # 2020: its own row (90.73) and the merged Sở Kế hoạch và Đầu tư's (89.56), the latter named
-    assert "90.73" in history and "89.56" in history
+    assert "90,73" in history and "89,56" in history
     assert "Sở Kế hoạch và Đầu tư (trước khi hợp nhất/chia tách)" in history
 
 

@@ -223,7 +223,7 @@ def test_a_year_on_a_set_in_the_criteria_language(client, year):
 
     client.logout()
     results = client.get(reverse("web:results", args=[p.pk])).content.decode()
-    assert "UBND phường Đông Sơn" in results and "98.00" in results
+    assert "UBND phường Đông Sơn" in results and "98,00" in results
     assert "Số văn bản chỉ đạo về CĐS theo yêu cầu của tỉnh" in results and "4 văn bản" in results
     nga = year["units"]["UBND xã Nga Sơn"]
     page = client.get(reverse("web:unit-result", args=[p.pk, nga.pk])).content.decode()

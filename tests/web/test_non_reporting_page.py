@@ -96,3 +96,24 @@ def test_recorded_units_are_listed_in_vietnamese_order(client, demo):
         html = client.get(url).content.decode()
         listed = html[re.search(r"<h2>[^<]*ghi nhận\)?</h2>", html).end() :]  # the recorded units' list
         assert sorted(UNITS, key=listed.index) == sorted(UNITS, key=sort_key), url
+
+
+def test_a_record_no_longer_applies_once_the_unit_has_reported(client, demo):
+    """A unit recorded as not reporting that reports afterwards (an extension, a returned report) is
+    scored on its report: both pages say the record no longer applies, for that unit only."""
+    from xephang.web import publication
+    from xephang.web.models import Submission
+
+    p = _period(demo, timezone.localdate())
+    Period.objects.filter(pk=p.pk).update(status=Status.APPRAISAL)
+    publication.record_non_reporting(p, demo["quantri"], list(p.units.all()), "Quá hạn")
+    late = Unit.objects.get(name="Sở Y tế")
+    Submission.objects.create(period=p, unit=late, state=Submission.State.SUBMITTED)
+    login(client, "quantri")
+    rows = re.findall(
+        r"<tr><td>(.*?)</td>(.*?)</tr>", client.get(reverse("web:non-reporting", args=[p.pk])).content.decode()
+    )
+    applies = {name: "Không còn áp dụng" not in rest for name, rest in rows}
+    assert applies == {n: n != "Sở Y tế" for n in UNITS}
+    period_page = client.get(reverse("web:period", args=[p.pk])).content.decode()
+    assert period_page.count("đã gửi báo cáo sau đó") == 1

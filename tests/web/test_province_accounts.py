@@ -71,6 +71,32 @@ def test_pages_follow_the_decimal_separator(client, demo):
     assert with_point == [x.replace(",", ".") for x in with_comma]
 
 
+@pytest.mark.parametrize("page", ["results", "unit"])
+def test_public_results_follow_the_decimal_separator(client, demo, page):
+    """The published results and a unit's published page write totals, rates and points with the
+    province's separator too (comma by default), not the snapshot's stored text."""
+    import re
+
+    p2020 = demo["p2020"]
+    unit = Unit.objects.get(name="Thanh tra tỉnh")
+    url = (
+        reverse("web:results", args=[p2020.pk])
+        if page == "results"
+        else reverse("web:unit-result", args=[p2020.pk, unit.pk])
+    )
+
+    def decimals(html):
+        return re.findall(r"<(?:td|strong)[^>]*>(\d+[.,]\d+)(?: %)?<", html)
+
+    with_comma = decimals(client.get(url).content.decode())
+    assert len(with_comma) >= (10 if page == "results" else 2) and all("," in x for x in with_comma)
+    client.force_login(demo["quantri"])
+    _settings(client, decimal_separator=".")
+    client.logout()
+    with_point = decimals(client.get(url).content.decode())
+    assert with_point == [x.replace(",", ".") for x in with_comma]
+
+
 def _account(client, **over):
     data = {
         "username": "nguyenvanb",

@@ -297,6 +297,18 @@ def test_a_returned_report_is_edited_and_resubmitted_by_its_unit(client, demo):
     assert AuditEntry.objects.filter(action="report.return", unit=yt, reason="Thiếu minh chứng").exists()
 
 
+def test_the_correction_page_names_criteria_as_the_regulation_numbers_them(client, demo):
+    """The criteria to reopen are listed by their number and title (as the decision and forms print
+    them), never by the criteria set's internal ids."""
+    p = _period(demo)
+    fw = p.framework.load()
+    number = fw.numbers()
+    html = login(client, "quantri").get(reverse("web:reopen", args=[p.pk])).content.decode()
+    scored = [c for c in fw.all_criteria() if c.rule is not None]
+    assert scored and all(f"{number[c.id]}. {c.title}" in html for c in scored)
+    assert not any(f"{c.id} — " in html for c in scored)
+
+
 def test_a_correction_round_reappraises_named_units_and_shows_what_changed(client, demo):
     p = _period(demo)
     first = publish_period(p, demo["quantri"], number="30")

@@ -84,11 +84,11 @@ def test_results_and_unit_pages_show_them(client, rules_period):
     assert "Cơ quan ngành dọc (1 đơn vị không xếp hạng)" in html
     assert "không xếp hạng: không cung cấp dịch vụ công" in html and 'colspan="7"' in html
     assert "Xếp loại Khối huyện" in html and "từ 80 điểm đến 100 điểm" in html
-    assert "Chính quyền số" in html and "88.89 % (1)" in html
-    assert "75.00" in html and "88.24 %" in html
+    assert "Chính quyền số" in html and "88,89 % (1)" in html
+    assert "75,00" in html and "88,24 %" in html
     police = client.get(f"/ket-qua/{rules_period.pk}/don-vi/{_unit('Công an tỉnh').pk}/").content.decode()
     assert "không xếp hạng</strong>: không cung cấp dịch vụ công" in police
-    assert "Trụ cột" in police and "84.44 %" in police
+    assert "Trụ cột" in police and "84,44 %" in police
     district = client.get(f"/ket-qua/{rules_period.pk}/don-vi/{_unit('Huyện C').pk}/").content.decode()
     assert "Mức xếp loại của khối" in district and "dưới 80 điểm" in district
     assert "Xã hội số" in district and "1/1" in district

@@ -24,6 +24,7 @@ from ..framework.model import Criterion, Framework
 from ..io.cells import neutralise_workbook
 from ..numbers import from_fixed, plain, round_half_up
 from ..ranking import GroupRanking, Ranking
+from ..text import sort_key
 from .layout import SAMPLE_MARK
 from .meta import DecisionMeta
 
@@ -125,7 +126,9 @@ def build_annex(ranking: Ranking, meta: DecisionMeta | None = None, *, draft: bo
         ws["A1"] = "ĐƠN VỊ KHÔNG GỬI BÁO CÁO"
         ws["A1"].font = Font(bold=True, size=13)
         ws.append(["Khối", "Đơn vị", "Tổng điểm", "Xếp hạng", "Theo quy định của bộ tiêu chí"])
-        for a in absent:
+        order = {g.id: k for k, g in enumerate(fw.groups)}
+        # group by group as the criteria set lists them, each in Vietnamese order
+        for a in sorted(absent, key=lambda a: (order.get(a.group, len(order)), sort_key(a.name))):
             group = fw.group(a.group)
             ws.append(
                 [

@@ -15,6 +15,7 @@ from docx.shared import Mm
 
 from ..numbers import format_number, plain
 from ..ranking import BELOW_BAND, SHARED, GroupRanking, Ranking
+from ..text import sorted_vi
 from . import layout as L
 from .meta import DecisionMeta
 
@@ -171,6 +172,7 @@ def build_decision(ranking: Ranking, meta: DecisionMeta, *, draft: bool = False,
     before signature); ``absent``: the units that did not report, listed as the criteria set says."""
     fw = ranking.framework
     sep = meta.decimal_separator
+    absent = sorted_vi(absent, key=lambda a: a.name)  # named in Vietnamese order, whatever the source's
     doc = L.new_document("Quyết định " + " ".join(meta.title_lines()), sample=meta.sample)
     body_width = L.TEXT_WIDTH_MM
     if draft:

@@ -84,7 +84,7 @@ def _period_page(request, period, transition: TransitionForm | None = None, stat
         "missing": sorted(publication.missing_units(period), key=lambda u: (u.group.order, sort_key(u.name)))
         if period.status in (Status.OPEN, Status.APPRAISAL, Status.EXPLANATION)
         else [],
-        "non_reporting": _in_order(period.non_reporting.select_related("unit__group")),
+        "non_reporting": _in_order(period, period.non_reporting.select_related("unit__group")),
         "round": publication.open_round(period),
         "editions": publication.editions(period),
         "params": params_shown(period) if period.kind == Period.Kind.INPUTS else [],
@@ -163,9 +163,15 @@ def period_transition(request, period):
     return redirect("web:period", period_id=period.pk)
 
 
-def _in_order(records) -> list:
-    """Non-reporting records by group, then the unit's name the Vietnamese way."""
-    return sorted(records, key=lambda r: (r.unit.group.order, sort_key(r.unit.name)))
+def _in_order(period, records) -> list:
+    """Non-reporting records by group, then the unit's name the Vietnamese way; each marked
+    ``reported_since`` where the unit has reported after it was recorded (an extension, a return): it
+    is then scored on its report, and the record no longer applies."""
+    reported = publication.reporting_unit_ids(period)
+    out = sorted(records, key=lambda r: (r.unit.group.order, sort_key(r.unit.name)))
+    for r in out:
+        r.reported_since = r.unit_id in reported
+    return out
 
 
 def _may_still_report(period, unit_id) -> bool:
@@ -210,7 +216,7 @@ def non_reporting(request, period):
                 (u for u in without if u.pk in missing and _may_still_report(period, u.pk)),
                 key=lambda u: (u.group.order, sort_key(u.name)),
             ),
-            "records": _in_order(period.non_reporting.select_related("unit__group", "recorded_by")),
+            "records": _in_order(period, period.non_reporting.select_related("unit__group", "recorded_by")),
             "rule": fw.non_reporting,
             "rule_text": publication.RULE_TEXT[fw.non_reporting],
         },
@@ -261,7 +267,8 @@ def reopen_page(request, period):
     publication), with a reason."""
     units = list(period.units.select_related("group"))
     fw = period.framework.load()
-    criteria = [(c.id, f"{c.id} — {c.title}") for c in fw.all_criteria() if c.rule is not None]
+    number = fw.numbers()  # named as the regulation numbers them (its STT), not by the set's ids
+    criteria = [(c.id, f"{number[c.id]}. {c.title}") for c in fw.all_criteria() if c.rule is not None]
     if request.method == "POST":
         form = ReopenForm(request.POST, units=units, criteria=criteria)
         if form.is_valid():
