@@ -12,6 +12,12 @@ CPU time (``time.process_time``) moves far less than wall time on a shared machi
 the median of ``--repeat`` requests after one not counted (the first parses the criteria set and
 compiles the templates). ``--profile "report: open form"`` prints that request's cProfile (the 25
 functions with the most cumulative time); ``--queries KIND`` prints its SQL.
+
+Then "after a change": a request made just after another worker changed one report (written here
+behind the application's back, as another process would), which finds the period's revision new:
+its scores brought up to date from the changed report (``scoring.score_period``), beside the same
+request with the period's latest reading forgotten, so that every report is read and checked again
+(what every worker did after every change before).
 """
 
 from __future__ import annotations
@@ -177,7 +183,57 @@ def main(argv=None) -> int:
             prof.runcall(go)
             pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
             pstats.Stats(prof).sort_stats("tottime").print_stats(15)
+    after_a_change(args, open_p, appr_p, unit, appr_unit, report, rep, app)
     return 0
+
+
+def after_a_change(args, open_p, appr_p, unit, appr_unit, report, rep, app) -> None:
+    from xephang.web import cache
+    from xephang.web.models import Adjustment, Submission
+
+    other = Submission.objects.filter(period=open_p).exclude(unit=unit).order_by("unit__order", "pk").first()
+    appraised = (
+        Submission.objects.filter(period=appr_p, state="submitted").exclude(unit_id=appr_unit).order_by("pk").first()
+    )
+    iid = next(k for k, v in appraised.values.items() if v in ("có", "không"))
+    turn = [0]
+
+    def draft_saved():  # another reporter's draft: what the open period scores does not change
+        turn[0] += 1
+        Submission.objects.filter(pk=other.pk).update(values={**other.values, "_": str(turn[0])})
+
+    def figure_decided():  # an appraiser adjusts another unit's figure: the appraised scores move
+        turn[0] += 1
+        Adjustment.objects.update_or_create(
+            submission=appraised,
+            input_id=iid,
+            defaults={"accepted": False, "value": ("có", "không")[turn[0] % 2], "reason": "thiếu minh chứng"},
+        )
+
+    cases = [
+        ("a draft saved, then the form", draft_saved, lambda: rep.get(report)),
+        (
+            "a figure adjusted, then a unit's appraisal page",
+            figure_decided,
+            lambda: app.get(f"/ky/{appr_p.pk}/tham-dinh/{appr_unit}/"),
+        ),
+    ]
+    print(f"\n{'after a change':<52}{'up to date':>11}{'read all':>10}  (cpu ms, median of {args.repeat})")
+    for label, change, go in cases:
+        cpu = {True: [], False: []}
+        for _ in range(args.repeat):
+            for incremental in (True, False):
+                change()
+                if not incremental and hasattr(cache, "PERIOD_READINGS"):  # code before it: read all, both
+                    cache.PERIOD_READINGS.clear()
+                c = time.process_time()
+                resp = go()
+                cpu[incremental].append(time.process_time() - c)
+                assert resp.status_code == 200, resp.status_code
+        print(
+            f"{label:<52}{statistics.median(cpu[True]) * 1000:>11.1f}{statistics.median(cpu[False]) * 1000:>10.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

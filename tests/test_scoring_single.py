@@ -198,3 +198,41 @@ def test_the_unit_that_shared_the_best_lowers_its_figure_to_a_tie_below(ties):
     assert (ru.rank, ru.position, ru.total) == (expected.rank, expected.position, expected.total)
     # tied with C: C is listed first (alphabetically), unless the source order decides
     assert (ru.rank, ru.position) == ((2, 2) if ties == "input-order" else (2, 3))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(unit, min_size=1, max_size=9),
+    st.lists(st.tuples(st.integers(0, 8), figures, st.sets(st.sampled_from(["services", "wan", "room"]), max_size=1))),
+    st.sampled_from(TIES),
+)
+def test_units_replaced_one_by_one_equal_the_period_scored_again(others, changed, ties):
+    """Several units' figures changed at once (a period's scores brought up to date): each scored alone
+    against the others in turn equals scoring the period again, unless a relative best moved."""
+    from xephang.scoring.single import with_units_replaced
+
+    fw = rules()
+    units = [(f"Đơn vị {k:02d}", g, fig, na) for k, (g, fig, na) in enumerate(others)]
+    again = list(units)
+    changes = {}
+    for at, fig, na in changed:
+        at = min(at, len(units) - 1)
+        name, group, _, _ = units[at]
+        again[at] = (name, group, fig, na)
+    new = period(again)
+    for at in {min(at, len(units) - 1) for at, _, _ in changed}:
+        name, group, _, na = again[at]
+        changes[at] = (UnitEntry(name, group), {iid: col[at] for iid, col in new.values.items()}, na)
+    base = score(fw, period(units))
+    before = [traces(base, u) for u in base.units]
+    kept = with_units_replaced(base, changes)
+    assert [traces(base, u) for u in base.units] == before  # the saved scores are not modified
+    full = score(fw, new)
+    event("scored again" if kept is None else "replaced one by one")
+    if kept is None:
+        return
+    assert [traces(kept, u) for u in kept.units] == [traces(full, u) for u in full.units]
+    assert [(u.name, u.group, u.order, u.index, u.total, u.not_applicable, u.applicable_max) for u in kept.units] == [
+        (u.name, u.group, u.order, u.index, u.total, u.not_applicable, u.applicable_max) for u in full.units
+    ]
+    assert [seen(r) for r in rank(kept, ties).all_units()] == [seen(r) for r in rank(full, ties).all_units()]

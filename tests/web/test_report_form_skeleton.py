@@ -141,3 +141,22 @@ def test_the_status_bar_is_read_for_pages_not_for_the_fragments_swapped_in(clien
     )
     assert "Điểm" in fragment.content.decode() or "điểm" in fragment.content.decode()
     assert reads == []  # the live score's fragment has no status bar, so it is not read
+
+
+def test_a_failed_save_keeps_criteria_not_applicable_as_ticked(client, demo):
+    """A save refused for a bad figure shows every "not applicable" box as the reporter left it, at
+    any depth of the criteria tree, not as last saved: ticked boxes stay ticked, cleared ones clear."""
+    p, own = demo["open"], demo["own"]
+    fw = p.framework.load()
+    may = [c.id for c in fw.all_criteria() if c.may_be_not_applicable and c.applies_to(own.group.code)]
+    assert any(fw.criterion(c).parent is not None for c in may)  # a sub-criterion among them
+    for saved, typed in ((may, []), ([], may)):
+        sub = _draft(p, own, {}, not_applicable=saved)
+        login(client, "baocao")
+        page = client.post(
+            reverse("web:report", args=[p.pk, own.pk]),
+            {"v_so_cbccvc": "một trăm", "na": typed, "version": str(sub.version), "save": "1"},
+        ).content.decode()
+        assert 'class="field invalid"' in _field(page, "so_cbccvc")
+        for cid in may:
+            assert bool(re.search(rf'name="na" value="{cid}" checked', page)) == (cid in typed), (cid, typed)

@@ -2,8 +2,10 @@
 scored: each kind of change, written behind the web's back (a queryset ``update()``, a bulk insert, SQL
 on another connection), is scored on the next call; equal content is served from the cache.
 
-Every test compares the cached result with one computed with empty caches, as a freshly started
-worker would, so a stale cache cannot pass by accident."""
+The next call brings the period's latest reading up to date, reading again only the reports whose own
+revision (``ReportRevision``) the database drew anew: each test checks that the change drew one (or
+added or removed a report), and compares the result with one computed with empty caches, as a freshly
+started worker would, so a stale cache cannot pass by accident."""
 
 from __future__ import annotations
 
@@ -11,7 +13,17 @@ import pytest
 from django.db import connections, transaction
 
 from xephang.web import cache
-from xephang.web.models import Adjustment, Explanation, Framework, Period, ScoringRevision, Submission, Unit, UnitGroup
+from xephang.web.models import (
+    Adjustment,
+    Explanation,
+    Framework,
+    Period,
+    ReportRevision,
+    ScoringRevision,
+    Submission,
+    Unit,
+    UnitGroup,
+)
 from xephang.web.scoring import score_period
 
 FIGURE = "so_cbccvc_co_may_tinh"  # staff with a computer: 0 costs points
@@ -36,13 +48,28 @@ def _scored_now(period: Period, stage: str) -> list[tuple]:
     return _ranking(score_period(_fresh(period), stage, only_submitted=False))
 
 
+def _report_revisions(period: Period) -> dict[int, int]:
+    return dict(ReportRevision.objects.filter(submission__period=period).values_list("submission_id", "revision"))
+
+
+def _changed_reports(period: Period, before: dict[int, int]) -> set[int]:
+    """The reports whose revision was drawn anew since ``before``, or that were added or removed; every
+    report of the period has one."""
+    now = _report_revisions(period)
+    assert set(now) == set(period.submissions.values_list("id", flat=True))
+    return {sid for sid in set(now) | set(before) if now.get(sid) != before.get(sid)}
+
+
 def _check_change(period: Period, stage: str, change) -> None:
-    """Scores cached before ``change``; after it, the next call scores again and equals a cold start."""
+    """Scores cached before ``change``; after it, the next call brings them up to date from the reports
+    whose revision changed, and equals a cold start."""
     before = score_period(_fresh(period), stage, only_submitted=False)
     assert score_period(_fresh(period), stage, only_submitted=False).scored is before.scored  # cached
     revision = ScoringRevision.of(period.pk)
+    reports = _report_revisions(period)
     change()
     assert ScoringRevision.of(period.pk) != revision
+    assert _changed_reports(period, reports)
     after = score_period(_fresh(period), stage, only_submitted=False)
     assert after.scored is not before.scored
     assert _ranking(after) == _scored_now(period, stage)
@@ -72,7 +99,9 @@ def test_figures_changed_by_a_queryset_update(period):
 def test_a_report_withdrawn_to_draft(period):
     sub = _submitted(period)
     before = score_period(_fresh(period), "reported")
+    reports = _report_revisions(period)
     Submission.objects.filter(pk=sub.pk).update(state=Submission.State.DRAFT)
+    assert _changed_reports(period, reports) == {sub.pk}
     after = score_period(_fresh(period), "reported")
     assert sub.unit_id in before.unit_ids and sub.unit_id not in after.unit_ids
     cache.clear_all()
@@ -209,8 +238,10 @@ def test_units_in_the_same_place_reordered_change_a_tie_by_input_order(period):
     assert before.ranked(a.pk).total == before.ranked(b.pk).total
     first = before.ranked(a.pk).rank < before.ranked(b.pk).rank
     revision = ScoringRevision.of(period.pk)
+    reports = _report_revisions(period)
     Unit.objects.filter(pk=a.pk).update(order=b.order + 1)
     assert ScoringRevision.of(period.pk) != revision
+    assert _changed_reports(period, reports) == set(period.submissions.filter(unit=a).values_list("id", flat=True))
     after = score_period(_fresh(period), "reported")
     assert (after.ranked(a.pk).rank < after.ranked(b.pk).rank) != first
     cache.clear_all()
@@ -220,8 +251,12 @@ def test_units_in_the_same_place_reordered_change_a_tie_by_input_order(period):
 def test_a_group_reordered_or_recoded(period):
     group = _submitted(period).unit.group
     revision = ScoringRevision.of(period.pk)
+    reports = _report_revisions(period)
     UnitGroup.objects.filter(pk=group.pk).update(order=group.order + 50)
     assert ScoringRevision.of(period.pk) != revision
+    assert _changed_reports(period, reports) == set(
+        period.submissions.filter(unit__group=group).values_list("id", flat=True)
+    )
     # A code the criteria set does not know: the group's units are left out, and say why.
     _check_change(period, "reported", lambda: UnitGroup.objects.filter(pk=group.pk).update(code="khoi-khac"))
 
@@ -263,6 +298,7 @@ def test_equal_content_is_served_from_the_cache(period, demo):
     sub = _submitted(period)
     first = score_period(_fresh(period), "appraised")
     revision = ScoringRevision.of(period.pk)
+    reports = _report_revisions(period)
     # Saved again unchanged, and changes to what scoring does not read: the same revision, the same scores.
     Submission.objects.get(pk=sub.pk).save()
     Submission.objects.filter(pk=sub.pk).update(carried=[FIGURE], returned_reason="xem lại", sample=True)
@@ -270,6 +306,7 @@ def test_equal_content_is_served_from_the_cache(period, demo):
     other = demo["p2020"].submissions.first()
     Submission.objects.filter(pk=other.pk).update(values={**other.values, "khac": "1"})  # another period
     assert ScoringRevision.of(period.pk) == revision
+    assert not _changed_reports(period, reports)
     assert score_period(_fresh(period), "appraised").scored is first.scored
 
 
@@ -300,6 +337,7 @@ def test_a_change_written_by_another_connection_with_sql():
     period = Period.objects.get(year=2021)
     sub = period.submissions.filter(state="submitted").order_by("unit__order").first()
     before = score_period(_fresh(period), "reported", only_submitted=False)
+    reports = _report_revisions(period)
     other = connections.create_connection("default")  # another process, as far as this one knows
     try:
         with other.cursor() as cursor:
@@ -310,6 +348,7 @@ def test_a_change_written_by_another_connection_with_sql():
             )
     finally:
         other.close()
+    assert _changed_reports(period, reports) == {sub.pk}
     after = score_period(_fresh(period), "reported", only_submitted=False)
     assert after.ranked(sub.unit_id).total < before.ranked(sub.unit_id).total
     assert _ranking(after) == _scored_now(period, "reported")

@@ -96,3 +96,85 @@ def _relative_bests(scored: ScoredPeriod, gid: str) -> dict[str, tuple]:
         walk(c)
     memo[gid] = out  # computed twice at worst by two threads: equal
     return out
+
+
+def with_units_replaced(scored: ScoredPeriod, changes: dict[int, tuple[UnitEntry, dict, Iterable[str]]]):
+    """``scored`` with the units at the given positions (``scored.units`` and ``scored.data.units``)
+    scored with new inputs, each ``(unit, values, not_applicable)`` in the same group: a new scored
+    period (``scored`` is shared and not modified), equal to ``score()`` of the period with those
+    figures in place, each unit scored alone (``score_unit``) against the others one change at a time.
+    None when one alone cannot be exact (a unit moved to another group, or a ``relative`` best moved):
+    then the period must be scored again."""
+    if scored.kind != "inputs":
+        return None
+    for pos, (unit, values, not_applicable) in sorted(changes.items()):
+        saved = scored.units[pos]
+        one = score_unit(scored, unit, values, not_applicable, replaces=pos, order=saved.order)
+        if one is None:
+            return None
+        scored = _spliced(scored, pos, unit, values, frozenset(not_applicable), one)
+    return scored
+
+
+def _spliced(scored: ScoredPeriod, pos: int, unit: UnitEntry, values: dict, not_applicable, one: ScoredPeriod):
+    """``scored`` with the one-unit result ``one`` in place of the unit at ``pos``: the group's columns
+    copied with that unit's entry replaced, the other groups shared."""
+    from dataclasses import replace
+
+    new_data = data_with_unit(scored.data, unit, values, not_applicable, pos, pos)
+    saved = scored.units[pos]
+    k = saved.index
+    old, alone = scored.groups[saved.group], one.groups[saved.group]
+
+    def put(arrays: dict, mine: dict) -> dict:
+        out = {}
+        for name, arr in arrays.items():
+            arr = arr.copy()
+            arr[k] = mine[name][0]
+            out[name] = arr
+        return out
+
+    group = GroupScores(
+        unit_indices=old.unit_indices,
+        points=put(old.points, alone.points),
+        raw=put(old.raw, alone.raw),
+        na=put(old.na, alone.na),
+        # The group's best values: those the unit was scored against (equal to the saved ones, as
+        # ``score_unit`` checked, unless the unit is alone in its group: then its own).
+        context=replace(old.context, best={**old.context.best, **alone.context.best}, others_best={}),
+        cols=put(old.cols, alone.cols),
+        unmet=put(old.unmet, alone.unmet),
+    )
+    groups = dict(scored.groups)
+    groups[saved.group] = group
+    scored_units = list(scored.units)
+    scored_units[pos] = replace(one.units[0], index=k)
+    return ScoredPeriod(scored.framework, new_data, scored_units, groups, scored.params)
+
+
+def data_with_unit(data: PeriodData, unit: UnitEntry, values: dict, not_applicable, pos: int | None, order: int):
+    """The period's figures with this unit's (inputs ``values``, criteria ``not_applicable``) in place of
+    the unit at ``pos``, or added at ``order`` in the source; ``data`` is not modified."""
+    units = list(data.units)
+    cols = {iid: list(col) for iid, col in data.values.items()}
+    if pos is None:
+        units.insert(order, unit)
+        for iid, col in cols.items():
+            col.insert(order, values.get(iid))
+        na = {cid: {i + (i >= order) for i in idx} for cid, idx in data.not_applicable.items()}
+    else:
+        units[pos] = unit
+        for iid, col in cols.items():
+            col[pos] = values.get(iid)
+        na = {cid: idx - {pos} for cid, idx in data.not_applicable.items()}
+    for cid in not_applicable:
+        na.setdefault(cid, set()).add(order)
+    return PeriodData(
+        source=data.source,
+        kind=data.kind,
+        units=units,
+        values=cols,
+        not_applicable={cid: idx for cid, idx in na.items() if idx},
+        sheet=data.sheet,
+        params=data.params,
+    )

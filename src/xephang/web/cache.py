@@ -2,8 +2,8 @@
 serves stale data. Every cache is bounded (least recently used out first) and thread-safe (gunicorn's
 threads share them); none needs invalidation, because each key holds everything its value depends on,
 or names an immutable row, or the database's revision of what changed (``ScoringRevision``, drawn anew
-by triggers on every change, whichever process or statement made it). No key holds an object's
-``id()``: a criteria set is named by ``framework_key`` (its id, the SHA-256 of its text, draft or not).
+by triggers on every change, whichever process or statement made it; ``ReportRevision``, the same for
+one report). No key holds an object's ``id()``: a criteria set is named by ``framework_key`` (its id, the SHA-256 of its text, draft or not).
 
 ======================  ====================================================  ================================
 cache                   key                                                   why it cannot go stale
@@ -17,6 +17,11 @@ cache                   key                                                   wh
                         appraised: and of appraisal), stage, only submitted   report, unit and group (and
                         or not, kind, name, tie rule, parameters, criteria    adjustment, explanation); the
                         set)                                                  rest is read with the period
+``PERIOD_READINGS``     ``PERIOD_SCORES``' key without the revision (the      a starting point, never served:
+                        latest reading of every report, each with its         every report's revision is read
+                        ``ReportRevision``)                                   again, the changed ones' figures
+                                                                              too; a report added, removed or
+                                                                              moved is seen by its id
 ``LIVE_SCORES``         (``PERIOD_SCORES``' key, the unit, its unsaved        as ``PERIOD_SCORES``; the form is
                         figures and criteria not applicable)                  in the key
 ``APPRAISAL_PROGRESS``  (period id, both ``ScoringRevision`` numbers,         the revisions change with every
@@ -63,6 +68,20 @@ class Memo:
             self._cache[key] = value
         return value
 
+    def peek(self, key: Hashable | None) -> Any:
+        """The value stored under ``key``, or None."""
+        if key is None:
+            return None
+        with self._lock:
+            return self._cache.get(key)
+
+    def put(self, key: Hashable | None, value: Any) -> None:
+        """Store ``value`` under ``key`` (in place of any value there); ``key`` None: nothing stored."""
+        if key is None:
+            return
+        with self._lock:
+            self._cache[key] = value
+
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
@@ -89,14 +108,22 @@ SNAPSHOT_SUMMARIES = Memo("snapshot summaries", 32)
 #: next level of a published result): scoring a national result again on every download is seconds.
 SNAPSHOT_RANKINGS = Memo("rankings rebuilt from snapshots", 8)
 
-#: Each unit's figures checked as the core's reader checks a cell (``scoring.check_values``): scoring a
-#: period checks every unit's saved figures again after any change, and only the changed unit's miss.
+#: Each unit's figures checked as the core's reader checks a cell (``scoring.check_values``): a period
+#: read in full (a worker's first reading, units added or moved) checks every unit's saved figures
+#: again, and only the changed units' miss.
 CHECKED_FIGURES = Memo("checked figures", 20000)
 
 #: Scored and ranked periods (``scoring.score_period``): reading every report of a national period is
 #: a second; its revision, one indexed row. Values are shared: nothing may modify a cached
 #: ``ScoredPeriod`` or ``Ranking``.
 PERIOD_SCORES = Memo("scored periods", 32)
+
+#: The latest reading of each period's reports (``scoring._read_saved``): every report with its
+#: ``ReportRevision``, what scoring made of it, and the scores. Never served as it is: a new revision of
+#: the period starts from it, reads every report's revision again, and reads and checks again only the
+#: reports whose revision changed (a national period's reports are read in a second, one changed
+#: report in milliseconds).
+PERIOD_READINGS = Memo("latest readings of periods", 32)
 
 #: The live self-score (one unit's unsaved form among the others' saved figures), apart so that forms
 #: being typed, seldom scored twice, do not push the saved periods out. It serves the form's page opened

@@ -386,6 +386,31 @@ class ScoringRevision(models.Model):
         return cls.objects.filter(period_id=period_id).values_list("revision", "appraisal").first() or (0, 0)
 
 
+class ReportRevision(models.Model):
+    """One report's revision of what its score is computed from: its unit, state, figures, criteria not
+    applicable and total; the name, group and order of its unit and the code and order of that group;
+    and the appraisers' adjustments of its figures with the decisions on their explanations. Drawn anew
+    (a random 64-bit number) by the same database triggers as ``ScoringRevision`` (migration ``0011``),
+    whichever process or statement made the change; never written by the application.
+
+    When a period's revision changes, the scores cached for it are brought up to date by reading these
+    numbers for all its reports (one narrow query) and the figures of the changed reports only
+    (``scoring.score_period``). A table of its own rather than a column of ``Submission``: a report
+    saved from a model instance read earlier would write its older number back."""
+
+    submission = models.OneToOneField(
+        Submission,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the triggers delete it with its report
+        db_constraint=False,
+        related_name="scoring_revision",
+    )
+    revision = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "phiên bản dữ liệu chấm điểm của báo cáo"
+
+
 def evidence_path(instance, filename):
     # The stored name is generated (safe on every file system); the original name is kept in the row.
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"

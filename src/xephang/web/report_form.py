@@ -27,13 +27,12 @@ from .templatetags.form_skeleton import CLOSE, OPEN
 @dataclass
 class UnitFigures:
     """What one unit's form shows of its own: figures as typed, errors, carried figures to confirm,
-    criteria not applicable (as typed, and as saved), evidence by criterion, measured figures' stamps."""
+    criteria not applicable (as typed), evidence by criterion, measured figures' stamps."""
 
     values: dict
     errors: dict = field(default_factory=dict)
     carried: frozenset = frozenset()
     not_applicable: frozenset = frozenset()
-    saved_not_applicable: frozenset = frozenset()
     evidence: dict = field(default_factory=dict)
     measured: dict = field(default_factory=dict)
 
@@ -89,8 +88,6 @@ def render_sections(fw: Framework, group: str, editable: bool, figures: UnitFigu
             out.append(body if key in figures.carried else "")
         elif kind == "na":
             out.append(body if key in figures.not_applicable else "")
-        elif kind == "saved_na":
-            out.append(body if key in figures.saved_not_applicable else "")
         elif kind in ("rows", "items"):
             n = len(Field(sk.inputs[key], _value(values, key)).items)
             out.append(str(n + 2) if kind == "rows" else (f" — {n} mục" if n else ""))

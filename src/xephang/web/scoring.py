@@ -5,7 +5,7 @@ results into a snapshot. No score, level or rank is computed anywhere else in th
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from xephang.errors import InputError
@@ -16,9 +16,9 @@ from xephang.numbers import format_number, from_fixed, plain
 from xephang.period import PeriodData, UnitEntry
 from xephang.ranking import GroupRanking, Ranking, rank, rank_unit
 from xephang.scoring.engine import ScoredPeriod, score
-from xephang.scoring.single import score_unit
+from xephang.scoring.single import data_with_unit, score_unit, with_units_replaced
 
-from .cache import CHECKED_FIGURES, LIVE_SCORES, PERIOD_SCORES, framework_key
+from .cache import CHECKED_FIGURES, LIVE_SCORES, PERIOD_READINGS, PERIOD_SCORES, framework_key
 from .models import Period, ScoringRevision, Submission, Unit
 
 FORM = "Biểu mẫu báo cáo"
@@ -67,8 +67,8 @@ class CheckedValues:
 
 def check_values(fw: Framework, group: str, texts: dict, not_applicable=()) -> CheckedValues:
     """Every figure checked as the core's reader checks a cell. Memoised per process by content
-    (``cache.CHECKED_FIGURES``): scoring a period re-checks every unit's saved figures after any change,
-    and those of all units but one have not changed (a copy is returned)."""
+    (``cache.CHECKED_FIGURES``): a period read in full checks every unit's saved figures again, most
+    of them unchanged (a copy is returned)."""
     fkey = framework_key(fw)
     try:
         key = (
@@ -172,7 +172,15 @@ def score_period(
     ``ScoringRevision``, which the database draws anew on any change to what is scored, and the
     period's own fields and criteria set read with it: a request that hits reads one small row, not
     every report. The revision is read before the reports: scores of newer reports stored under an
-    older revision are served only to requests that read that older revision."""
+    older revision are served only to requests that read that older revision.
+
+    On a new revision the period's latest reading (``cache.PERIOD_READINGS``) is brought up to date:
+    every report's ``ReportRevision`` is read (one narrow query), and only the reports whose number
+    changed are read and checked again; when what is scored did not change (a draft saved, a figure
+    accepted as reported), the scores are those already computed; when only some units' figures did,
+    those units are scored alone against the others and the period ranked again; otherwise (units
+    added, left out or moved, a ``relative`` best moved) the period is scored again from the figures
+    already checked (``_read_saved``)."""
     fw = period.framework.load()
     fkey = framework_key(fw)
     params = period.params
@@ -197,11 +205,11 @@ def score_period(
         except TypeError:  # a parameter stored as a list or table: scored, not cached
             key = None
 
-    def saved():
-        return PERIOD_SCORES.get(key, lambda: _score_period(period, fw, stage, only_submitted, None))
+    def saved() -> _Reading:
+        return PERIOD_SCORES.get(key, lambda: _read_saved(period, fw, stage, only_submitted, key))
 
     if override is None:
-        scored = saved()
+        scored = saved().scored
     else:
         unit_id, texts, not_app = override
         live_key = (
@@ -229,18 +237,19 @@ def score_period(
     )
 
 
-def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool, override, saved):
+def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool, override, reading: _Reading):
     """``_score_period`` with ``override``, from the period's saved scores: the unit scored alone against
     the others (``scoring.single.score_unit``, ``ranking.rank_unit``), with the count of units scored.
     Where one unit alone cannot be exact because its figures move the best value of a ``relative``
     criterion of its group (every other unit's points move), the period is scored again from the
     figures already read; where the unit is not in the saved scores' shape (incomplete figures, a
-    group the set lacks), it is read and scored again from the database."""
+    group the set lacks), the period is scored again from the reports already read and checked."""
     unit_id, texts, not_app = override
 
     def again():
-        return _score_period(period, fw, stage, only_submitted, override)
+        return _score_period(period, fw, stage, only_submitted, override, reading)
 
+    saved = reading.scored
     result, ranking, unit_ids, left_out, error = saved
     if period.kind == Period.Kind.TOTALS:
         return saved  # a totals period scores the saved totals: typed figures do not enter it
@@ -254,7 +263,7 @@ def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool,
     values = {iid: checked.values.get(iid) for iid in fw.inputs}
     entry = UnitEntry(unit.name, group.id)
     if result is None:  # nothing saved is scored (nobody has submitted yet): the unit is scored alone
-        if not period.submissions.filter(unit_id=unit_id).exists():
+        if not any(r.unit_id == unit_id for r in reading.reports):
             return again()
         data = PeriodData(
             source=period.name,
@@ -269,11 +278,7 @@ def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool,
     pos = {uid: k for k, uid in enumerate(unit_ids)}.get(unit_id)
     order = pos
     if pos is None:  # not among the saved scores (a draft): its place in the source, as scoring reads it
-        source = list(
-            period.submissions.order_by("unit__group__order", "unit__order", "unit__name").values_list(
-                "unit_id", flat=True
-            )
-        )
+        source = [r.unit_id for r in reading.reports]
         if unit_id not in source:
             return again()
         scored_ids = set(unit_ids)
@@ -281,7 +286,7 @@ def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool,
         left_out = _without(left_out, unit.name)
     one = score_unit(result, entry, values, not_app, replaces=pos, order=order)
     if one is None:  # the others' points move: the period scored again, from the figures already read
-        scored = score(fw, _with_unit(result.data, entry, values, not_app, pos, order))
+        scored = score(fw, data_with_unit(result.data, entry, values, not_app, pos, order))
         ids = list(unit_ids)
         if pos is None:
             ids.insert(order, unit_id)
@@ -292,49 +297,228 @@ def _score_live(period: Period, fw: Framework, stage: str, only_submitted: bool,
     return one, live, [unit_id], left_out, "", len(unit_ids) + (pos is None)
 
 
-def _score_period(period: Period, fw: Framework, stage: str, only_submitted: bool, override):
-    """(scored, ranking, unit ids, left out, error) of ``score_period``, from every report read now."""
-    subs = period.submissions.select_related("unit", "unit__group").order_by(
-        "unit__group__order", "unit__order", "unit__name"
+#: The order in which a period's reports are read and scored (the input-order tie rule reads it).
+REPORT_ORDER = ("unit__group__order", "unit__order", "unit__name", "unit_id")
+
+
+@dataclass(frozen=True)
+class _Report:
+    """One report as scoring reads it, with its ``ReportRevision`` read in the same query (None: none
+    yet, read again every time)."""
+
+    id: int
+    revision: int | None
+    unit_id: int
+    name: str
+    group: str  # the unit's group code
+    state: str
+    #: the figures to score at the stage read (``effective_texts``); None once its outcome is known (a
+    #: reading keeps what scoring made of them, not the texts: a national period's are tens of MB)
+    texts: dict | None
+    not_applicable: tuple
+    total: str
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A period's reports as read at one moment, what scoring made of each (``_outcome``), and the
+    scores computed from them (``_score_period``'s tuple). Shared by the caches: never modified."""
+
+    reports: tuple[_Report, ...]
+    outcomes: tuple
+    scored: tuple
+
+
+def _read_reports(period: Period, stage: str, ids=None) -> list[_Report]:
+    """The period's reports in scoring order (or those of ``ids``), each in one row with its revision:
+    plain values rather than model instances, the appraisers' adjustments in one more query."""
+    from .models import Adjustment, Explanation
+
+    subs = period.submissions.all() if ids is None else period.submissions.filter(pk__in=ids)
+    rows = subs.order_by(*REPORT_ORDER).values_list(
+        "id",
+        "scoring_revision__revision",
+        "unit_id",
+        "unit__name",
+        "unit__group__code",
+        "state",
+        "values",
+        "not_applicable",
+        "total",
     )
+    adjusted: dict[int, dict] = {}
     if stage == "appraised" and period.kind == Period.Kind.INPUTS:
-        subs = subs.prefetch_related("adjustments__explanation")  # effective_texts reads them only then
+        adjustments = Adjustment.objects.filter(accepted=False)
+        adjustments = (
+            adjustments.filter(submission__period=period) if ids is None else adjustments.filter(submission_id__in=ids)
+        )
+        # An adjustment counts unless an explanation of it was accepted (which restores the figure),
+        # as ``effective_texts`` reads it.
+        for sid, iid, value, decision in adjustments.values_list(
+            "submission_id", "input_id", "value", "explanation__decision"
+        ):
+            if decision != Explanation.Decision.ACCEPTED:
+                adjusted.setdefault(sid, {})[iid] = value
+    return [
+        _Report(
+            sid,
+            revision,
+            uid,
+            name,
+            code,
+            state,
+            {**values, **adjusted[sid]} if sid in adjusted else values,
+            tuple(not_app or ()),
+            total,
+        )
+        for sid, revision, uid, name, code, state, values, not_app, total in rows
+    ]
+
+
+def _outcome(fw: Framework, period: Period, only_submitted: bool, r: _Report, live=None) -> tuple:
+    """What scoring makes of one report: (unit id, name, group id, payload), the payload being the
+    checked figures (a tuple in ``fw.inputs`` order) and criteria not applicable, or a totals period's
+    total; or (unit id, name, None, why it is left out). ``live`` = (texts, not applicable) typed in
+    the unit's form, scored whatever the report's state."""
+    group = fw.group(r.group)
+    if group is None:
+        return (r.unit_id, r.name, None, f"khối '{r.group}' không có trong bộ tiêu chí")
+    if period.kind == Period.Kind.TOTALS:
+        if not r.total:
+            return (r.unit_id, r.name, None, "chưa có tổng điểm")
+        try:
+            total = core_reader.parse_total(fw, r.total, FORM)
+        except InputError as e:  # a stored total that is no longer valid: shown, never a 500
+            return (r.unit_id, r.name, None, e.message)
+        return (r.unit_id, r.name, group.id, total)
+    if live is None and only_submitted and r.state != Submission.State.SUBMITTED:
+        return (r.unit_id, r.name, None, "chưa nộp báo cáo")
+    texts, not_app = live if live is not None else (r.texts, r.not_applicable)
+    checked = check_values(fw, group.id, texts, not_app)
+    if not checked.complete:
+        return (r.unit_id, r.name, None, "số liệu chưa đủ hoặc chưa hợp lệ")
+    return (r.unit_id, r.name, group.id, (tuple(checked.values.get(iid) for iid in fw.inputs), tuple(not_app)))
+
+
+def _read_saved(period: Period, fw: Framework, stage: str, only_submitted: bool, key: tuple | None) -> _Reading:
+    """The period's saved scores under ``key``: its latest reading brought up to date (only the reports
+    whose revision changed read and checked again), or every report read where there is none."""
+    base = None if key is None else key[:1] + key[2:]  # the key without the period's revision
+    last = PERIOD_READINGS.peek(base)
+    reading = _read_again(period, fw, stage, only_submitted, last) if last is not None else None
+    if reading is None:
+        reports = _read_reports(period, stage)
+        outcomes = tuple(_outcome(fw, period, only_submitted, r) for r in reports)
+        reading = _Reading(_kept(reports), outcomes, _scores(period, fw, outcomes))
+    PERIOD_READINGS.put(base, reading)
+    return reading
+
+
+#: Above this share of a period's reports changed since its latest reading, all are read again in one
+#: query rather than listed by id.
+READ_ALL_SHARE = 0.25
+
+
+def _read_again(period: Period, fw: Framework, stage: str, only_submitted: bool, last: _Reading) -> _Reading:
+    """``last`` brought up to date: the reports whose ``ReportRevision`` changed (or that are new) read
+    and checked again, the others' outcomes kept; the scores kept when no outcome changed."""
+    known = {r.id: (r, o) for r, o in zip(last.reports, last.outcomes)}
+    current = list(period.submissions.order_by(*REPORT_ORDER).values_list("id", "scoring_revision__revision"))
+    changed = [sid for sid, rev in current if rev is None or sid not in known or known[sid][0].revision != rev]
+    if not changed and len(current) == len(known):
+        return last
+    if len(changed) > READ_ALL_SHARE * len(current):
+        reports = _read_reports(period, stage)  # many changed (a group renamed): all, in their order
+    else:
+        fresh = {r.id: r for r in _read_reports(period, stage, changed)}
+        # A report deleted between the two queries is left out, as a reading after it would.
+        reports = [fresh[sid] if sid in fresh else known[sid][0] for sid, _ in current if sid in fresh or sid in known]
+    outcomes = tuple(
+        known[r.id][1]
+        if r.id in known and r.revision is not None and known[r.id][0].revision == r.revision
+        else _outcome(fw, period, only_submitted, r)
+        for r in reports
+    )
+    scored = last.scored if outcomes == last.outcomes else _scores_after(period, fw, last, outcomes)
+    return _Reading(_kept(reports), outcomes, scored)
+
+
+def _kept(reports) -> tuple[_Report, ...]:
+    """The reports as a reading keeps them: without their texts (their outcomes are kept)."""
+    return tuple(r if r.texts is None else replace(r, texts=None) for r in reports)
+
+
+#: Above this many units whose figures changed, the period is scored again rather than unit by unit.
+MOST_UNITS_REPLACED = 32
+
+
+def _scores_after(period: Period, fw: Framework, last: _Reading, outcomes: tuple) -> tuple:
+    """``_scores`` of ``outcomes``, from ``last``'s scores where only some units' figures changed (the
+    same units scored, in the same order and groups): those units scored alone against the others
+    (``scoring.single.with_units_replaced``), then ranked again; otherwise, or where one unit alone
+    cannot be exact, the period scored again from the checked figures."""
+    result, _, unit_ids, _, error = last.scored
+    if result is None or error or period.kind != Period.Kind.INPUTS:
+        return _scores(period, fw, outcomes)
+    before = [o for o in last.outcomes if o[2] is not None]
+    after = [o for o in outcomes if o[2] is not None]
+    if [(o[0], o[2]) for o in before] != [(o[0], o[2]) for o in after]:
+        return _scores(period, fw, outcomes)  # a unit scored or left out, moved, or in another group
+    changes = {
+        k: (UnitEntry(name, gid), dict(zip(fw.inputs, values)), not_app)
+        for k, (old, (_, name, gid, (values, not_app))) in enumerate(zip(before, after))
+        if old != after[k]
+    }
+    left_out = [(name, why) for _, name, gid, why in outcomes if gid is None]
+    if not changes:  # only units left out changed (a draft saved, a name): the same scores
+        return result, last.scored[1], list(unit_ids), left_out, ""
+    if len(changes) > MOST_UNITS_REPLACED:
+        return _scores(period, fw, outcomes)
+    scored = with_units_replaced(result, changes)
+    if scored is None:
+        return _scores(period, fw, outcomes)
+    return scored, rank(scored, period.tie_rule()), list(unit_ids), left_out, ""
+
+
+def _score_period(
+    period: Period, fw: Framework, stage: str, only_submitted: bool, override, reading: _Reading | None = None
+):
+    """(scored, ranking, unit ids, left out, error) of ``score_period``, from the reports of ``reading``
+    (the others' outcomes as they are), or from every report read now; ``override``'s unit scored
+    with its typed figures."""
+    if reading is None:
+        reports = _read_reports(period, stage)
+        outcomes = [_outcome(fw, period, only_submitted, r) for r in reports]
+    else:
+        reports, outcomes = reading.reports, list(reading.outcomes)
+    if override is not None:
+        for k, r in enumerate(reports):
+            if r.unit_id == override[0]:
+                outcomes[k] = _outcome(fw, period, only_submitted, r, (override[1], override[2]))
+    return _scores(period, fw, outcomes)
+
+
+def _scores(period: Period, fw: Framework, outcomes) -> tuple:
+    """(scored, ranking, unit ids, left out, error) from every report's outcome, in scoring order."""
     units: list[UnitEntry] = []
     unit_ids: list[int] = []
     left_out: list[tuple[str, str]] = []
-    checked_units: list[CheckedValues] = []
+    rows: list[tuple] = []
     na: dict[str, set[int]] = {}
     params = period.params
-    for sub in subs:
-        group = fw.group(sub.unit.group.code)
-        if group is None:
-            left_out.append((sub.unit.name, f"khối '{sub.unit.group.code}' không có trong bộ tiêu chí"))
+    for unit_id, name, gid, payload in outcomes:
+        if gid is None:
+            left_out.append((name, payload))
             continue
         if period.kind == Period.Kind.TOTALS:
-            if not sub.total:
-                left_out.append((sub.unit.name, "chưa có tổng điểm"))
-                continue
-            try:
-                total = core_reader.parse_total(fw, sub.total, FORM)
-            except InputError as e:  # a stored total that is no longer valid: shown, never a 500
-                left_out.append((sub.unit.name, e.message))
-                continue
-            units.append(UnitEntry(sub.unit.name, group.id, total=total))
-            unit_ids.append(sub.unit_id)
+            units.append(UnitEntry(name, gid, total=payload))
+            unit_ids.append(unit_id)
             continue
-        live = override is not None and override[0] == sub.unit_id
-        if not live and only_submitted and sub.state != Submission.State.SUBMITTED:
-            left_out.append((sub.unit.name, "chưa nộp báo cáo"))
-            continue
-        texts, not_app = (override[1], override[2]) if live else (effective_texts(sub, stage), sub.not_applicable)
-        checked = check_values(fw, group.id, texts, not_app)
-        if not checked.complete:
-            left_out.append((sub.unit.name, "số liệu chưa đủ hoặc chưa hợp lệ"))
-            continue
+        values, not_app = payload
         index = len(units)
-        units.append(UnitEntry(sub.unit.name, group.id))
-        unit_ids.append(sub.unit_id)
-        checked_units.append(checked)
+        units.append(UnitEntry(name, gid))
+        unit_ids.append(unit_id)
+        rows.append(values)
         for cid in not_app:
             na.setdefault(cid, set()).add(index)
     if period.kind == Period.Kind.INPUTS and fw.params:
@@ -346,44 +530,18 @@ def _score_period(period: Period, fw: Framework, stage: str, only_submitted: boo
             return None, None, [], left_out, str(e)
     if not units:
         return None, None, [], left_out, ""
-    columns = {iid: [c.values.get(iid) for c in checked_units] for iid in fw.inputs}
+    # One column per input, each unit's checked figure (None where not applicable or not its group's).
+    columns = {iid: list(col) for iid, col in zip(fw.inputs, zip(*rows))} if rows else {}
     data = PeriodData(
         source=period.name,
         kind=period.kind,
         units=units,
-        values=columns if period.kind == Period.Kind.INPUTS else {},
+        values={iid: columns.get(iid, []) for iid in fw.inputs} if period.kind == Period.Kind.INPUTS else {},
         not_applicable=na,
         params=params if period.kind == Period.Kind.INPUTS else {},
     )
     scored = score(fw, data)
     return scored, rank(scored, period.tie_rule()), unit_ids, left_out, ""
-
-
-def _with_unit(data: PeriodData, entry: UnitEntry, values: dict, not_app, pos: int | None, order: int) -> PeriodData:
-    """The period's figures as ``_score_period`` reads them with this unit's in place of its saved ones
-    (``pos``), or added at its place in the source (``order``)."""
-    units = list(data.units)
-    cols = {iid: list(col) for iid, col in data.values.items()}
-    if pos is None:
-        units.insert(order, entry)
-        for iid, col in cols.items():
-            col.insert(order, values.get(iid))
-        na = {cid: {i + (i >= order) for i in idx} for cid, idx in data.not_applicable.items()}
-    else:
-        units[pos] = entry
-        for iid, col in cols.items():
-            col[pos] = values.get(iid)
-        na = {cid: idx - {pos} for cid, idx in data.not_applicable.items()}
-    for cid in not_app:
-        na.setdefault(cid, set()).add(order)
-    return PeriodData(
-        source=data.source,
-        kind=data.kind,
-        units=units,
-        values=cols,
-        not_applicable={cid: idx for cid, idx in na.items() if idx},
-        params=data.params,
-    )
 
 
 def _without(left_out: list, name: str) -> list:

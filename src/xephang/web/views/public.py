@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import itertools
 import json
+import re
 import tempfile
 from decimal import Decimal
 from pathlib import Path
@@ -228,13 +229,13 @@ def open_data(request, period, fmt):
         head = next(rows)
         # Opened as it is, a reader sees whole names and totals, and the header and names stay in view
         # while scrolling (a write-only sheet takes these before its first row).
-        widths = {"khối": 34, "hạng": 7, "đơn vị": 42, "mức": 12, "ghi chú": 30}
+        widths = {"khối": 34, "hạng": 7, "đơn vị": 42, "tổng điểm (làm tròn)": 21, "mức": 12, "ghi chú": 30}
         for i, title in enumerate(head, start=1):
             ws.column_dimensions[get_column_letter(i)].width = widths.get(title, 16)
         ws.freeze_panes = "D2"
         ws.append(safe_row(head))
         for r in rows:
-            ws.append(safe_row(r))  # unit names never become formulas
+            ws.append([_number_cell(ws, x) for x in safe_row(r)])  # unit names never become formulas
         fw_ws = wb.create_sheet("Bộ tiêu chí")
         for letter, width in zip("ABCD", (28, 80, 12, 6), strict=True):
             fw_ws.column_dimensions[letter].width = width
@@ -251,6 +252,24 @@ def open_data(request, period, fmt):
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     raise Http404()
+
+
+#: A figure as the snapshot writes it (exact decimal text): a number in the spreadsheet.
+_FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _number_cell(ws, value):
+    """``value`` as a spreadsheet number where it is a figure (totals, points, rates), shown with the
+    decimals the snapshot wrote (98.00 stays 98.00), so that a reader can sort and sum them; text stays
+    text. The CSV and JSON keep the exact text."""
+    if not isinstance(value, str) or not _FIGURE.fullmatch(value):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=Decimal(value))
+    decimals = len(value.partition(".")[2])
+    cell.number_format = "0." + "0" * decimals if decimals else "0"
+    return cell
 
 
 class _Echo:

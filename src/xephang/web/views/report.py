@@ -86,7 +86,6 @@ def report(request, period, unit):
         errors,
         frozenset(sub.carried if sub.pk else ()),
         frozenset(na),
-        frozenset(sub.not_applicable),
         workflow.evidence_by_criterion(sub) if sub.pk else {},
         sub.measured or {},
     )
