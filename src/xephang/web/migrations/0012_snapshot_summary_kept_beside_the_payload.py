@@ -25,7 +25,7 @@ def summarise_stored(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('web', '0010_snapshot_unit_rows_written_by_orjson'),
+        ('web', '0011_report_revision_kept_by_the_database'),
     ]
 
     operations = [
