@@ -234,8 +234,11 @@ def open_data(request, period, fmt):
             ws.column_dimensions[get_column_letter(i)].width = widths.get(title, 16)
         ws.freeze_panes = "D2"
         ws.append(safe_row(head))
+        shown = head.index("tổng điểm (làm tròn)")
         for r in rows:
-            ws.append([_number_cell(ws, x) for x in safe_row(r)])  # unit names never become formulas
+            cells = [_figure(x) for x in safe_row(r)]  # unit names never become formulas
+            cells[shown] = _shown_cell(ws, cells[shown], r[shown])
+            ws.append(cells)
         fw_ws = wb.create_sheet("Bộ tiêu chí")
         for letter, width in zip("ABCD", (28, 80, 12, 6), strict=True):
             fw_ws.column_dimensions[letter].width = width
@@ -258,16 +261,25 @@ def open_data(request, period, fmt):
 _FIGURE = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def _number_cell(ws, value):
-    """``value`` as a spreadsheet number where it is a figure (totals, points, rates), shown with the
-    decimals the snapshot wrote (98.00 stays 98.00), so that a reader can sort and sum them; text stays
-    text. The CSV and JSON keep the exact text."""
-    if not isinstance(value, str) or not _FIGURE.fullmatch(value):
+def _figure(value):
+    """``value`` as a spreadsheet number where it is a figure (totals, points, rates), so that a reader
+    can sort and sum them (the exact decimal is what the file stores); text stays text. The CSV and
+    JSON keep the exact text."""
+    if isinstance(value, str) and _FIGURE.fullmatch(value):
+        return Decimal(value)
+    return value
+
+
+def _shown_cell(ws, value, text):
+    """The rounded total shown with the decimals the snapshot wrote (98.00 stays 98.00, not 98). Only
+    this column carries a format: a styled cell costs twice a plain one, on a national sheet of
+    hundreds of thousands of cells."""
+    if not isinstance(value, Decimal):
         return value
     from openpyxl.cell import WriteOnlyCell
 
-    cell = WriteOnlyCell(ws, value=Decimal(value))
-    decimals = len(value.partition(".")[2])
+    cell = WriteOnlyCell(ws, value=value)
+    decimals = len(text.partition(".")[2])
     cell.number_format = "0." + "0" * decimals if decimals else "0"
     return cell
 
