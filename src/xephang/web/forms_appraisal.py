@@ -9,10 +9,12 @@ from django import forms
 from xephang.display import CHOOSE, YES_NO
 from xephang.framework.model import Input
 
+from . import widgets
+
 
 class AdjustmentForm(forms.Form):
-    input = forms.CharField(widget=forms.HiddenInput)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    input = forms.CharField(widget=widgets.HiddenInput)
+    version = forms.IntegerField(widget=widgets.HiddenInput, required=False, min_value=0)
     action = forms.ChoiceField(
         choices=[("accept", "Chấp nhận"), ("adjust", "Điều chỉnh")],
         error_messages={"required": "Hãy chọn Chấp nhận hoặc Điều chỉnh."},
@@ -34,7 +36,7 @@ class AdjustmentForm(forms.Form):
                 label="Số liệu thẩm định",
                 required=False,
                 choices=[("", CHOOSE), *YES_NO],
-                widget=forms.Select(attrs=attrs),
+                widget=widgets.Select(attrs=attrs),
                 error_messages={"invalid_choice": "Hãy chọn Có hoặc Không."},
             )
         elif inp.type == "choice":
@@ -42,7 +44,7 @@ class AdjustmentForm(forms.Form):
                 label="Số liệu thẩm định",
                 required=False,
                 choices=[("", CHOOSE)] + [(o.label, o.label) for o in inp.options],
-                widget=forms.Select(attrs=attrs),
+                widget=widgets.Select(attrs=attrs),
                 error_messages={"invalid_choice": "Hãy chọn một trong các lựa chọn của danh sách."},
             )
         elif inp.type == "list":  # the items the appraiser accepts, one per line (prefilled with the unit's)
@@ -60,10 +62,10 @@ class AdjustmentForm(forms.Form):
                 ),
             )
         else:
-            self.fields["value"].widget = forms.TextInput(
+            self.fields["value"].widget = widgets.TextInput(
                 attrs={**attrs, "inputmode": "decimal", "autocomplete": "off", "style": "max-width:140px"}
             )
-        self.fields["reason"].widget = forms.TextInput(attrs={"id": f"rs-{inp.id}", "style": "max-width:320px"})
+        self.fields["reason"].widget = widgets.TextInput(attrs={"id": f"rs-{inp.id}", "style": "max-width:320px"})
 
     def clean_input(self):
         if self.cleaned_data["input"] != self.inp.id:
@@ -90,7 +92,7 @@ class ExplanationDecisionForm(forms.Form):
 
     explanation = forms.ModelChoiceField(
         queryset=None,
-        widget=forms.HiddenInput,
+        widget=widgets.HiddenInput,
         error_messages={"invalid_choice": "Giải trình không thuộc báo cáo này.", "required": "Chưa chọn giải trình."},
     )
     decision = forms.ChoiceField(
@@ -118,7 +120,7 @@ class ExplanationDecisionForm(forms.Form):
         self.fields["explanation"].queryset = Explanation.objects.filter(adjustment__submission=submission)
         # The field's id follows the explanation (several forms on one page).
         key = explanation.pk if explanation is not None else self.data.get("explanation", "")
-        self.fields["reason"].widget = forms.TextInput(
+        self.fields["reason"].widget = widgets.TextInput(
             attrs={"id": f"dr-{key}", "required": True, "aria-describedby": f"dr-{key}-err"}
         )
 
@@ -132,7 +134,7 @@ class ExplanationForm(forms.Form):
 
     adjustment = forms.ModelChoiceField(
         queryset=None,
-        widget=forms.HiddenInput,
+        widget=widgets.HiddenInput,
         error_messages={
             "invalid_choice": "Số liệu này không bị điều chỉnh trong báo cáo của đơn vị.",
             "required": "Chưa chọn số liệu bị điều chỉnh.",
@@ -169,4 +171,4 @@ class ExplanationForm(forms.Form):
             attrs={"id": f"t-{key}", "rows": 3, "required": True, "aria-describedby": f"t-{key}-err"}
         )
         self.fields["file"].widget = forms.ClearableFileInput(attrs={"id": f"f-{key}"})
-        self.fields["locator"].widget = forms.TextInput(attrs={"id": f"l-{key}"})
+        self.fields["locator"].widget = widgets.TextInput(attrs={"id": f"l-{key}"})
