@@ -141,23 +141,28 @@ def test_one_unit_scored_alone_equals_the_period_scored_again(others, at, live, 
     assert seen(ru) == seen(next(r for r in full_ranking.all_units() if r.unit is full.units[at]))
 
 
+#: One department's figures on the rules set (10 Mbps per person: the bandwidth criterion is relative
+#: to the group's best).
+FIGURES = dict(
+    staff=10 * SCALE,
+    with_pc=5 * SCALE,
+    av_ratio=SCALE,
+    mbps=100 * SCALE,
+    has_fw=True,
+    n_meet=SCALE,
+    head_kind="pho",
+    wan_r=SCALE,
+    apps=SCALE,
+    std_a=True,
+    std_b=False,
+    council_pts=8 * SCALE,
+    late=0,
+)
+
+
 def test_a_new_best_of_a_relative_criterion_asks_for_the_period_scored_again():
     fw = rules()
-    fig = dict(
-        staff=10 * SCALE,
-        with_pc=5 * SCALE,
-        av_ratio=SCALE,
-        mbps=100 * SCALE,
-        has_fw=True,
-        n_meet=SCALE,
-        head_kind="pho",
-        wan_r=SCALE,
-        apps=SCALE,
-        std_a=True,
-        std_b=False,
-        council_pts=8 * SCALE,
-        late=0,
-    )
+    fig = FIGURES
     base = score(fw, period([("A", "so", fig, set()), ("B", "so", {**fig, "mbps": 50 * SCALE}, set())]))
     values = {iid: col[0] for iid, col in period([("B", "so", {**fig, "mbps": 400 * SCALE}, set())]).values.items()}
     assert score_unit(base, UnitEntry("B", "so"), values, replaces=1, order=1) is None
@@ -171,21 +176,7 @@ def test_a_new_best_of_a_relative_criterion_asks_for_the_period_scored_again():
 @pytest.mark.parametrize("ties", TIES)
 def test_the_unit_that_shared_the_best_lowers_its_figure_to_a_tie_below(ties):
     fw = rules()
-    fig = dict(
-        staff=10 * SCALE,
-        with_pc=5 * SCALE,
-        av_ratio=SCALE,
-        mbps=100 * SCALE,
-        has_fw=True,
-        n_meet=SCALE,
-        head_kind="pho",
-        wan_r=SCALE,
-        apps=SCALE,
-        std_a=True,
-        std_b=False,
-        council_pts=8 * SCALE,
-        late=0,
-    )
+    fig = FIGURES
     units = [("D", "so", fig, set()), ("B", "so", fig, set()), ("C", "so", {**fig, "mbps": 10 * SCALE}, set())]
     base = score(fw, period(units))
     lowered = ("D", "so", {**fig, "mbps": 10 * SCALE}, set())

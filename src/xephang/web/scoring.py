@@ -19,7 +19,7 @@ from xephang.scoring.engine import ScoredPeriod, score
 from xephang.scoring.single import data_with_unit, score_unit, with_units_replaced
 
 from .cache import CHECKED_FIGURES, LIVE_SCORES, PERIOD_READINGS, PERIOD_SCORES, framework_key
-from .models import Period, ScoringRevision, Submission, Unit
+from .models import Explanation, Period, ScoringRevision, Submission, Unit
 
 FORM = "Biểu mẫu báo cáo"
 
@@ -108,13 +108,17 @@ def effective_texts(sub: Submission, stage: str) -> dict:
     texts = dict(sub.values)
     if stage == "appraised":
         for adj in sub.adjustments.all():
-            if adj.accepted:
-                continue
             expl = getattr(adj, "explanation", None)
-            if expl is not None and expl.decision == expl.Decision.ACCEPTED:
-                continue
-            texts[adj.input_id] = adj.value
+            if adjustment_counts(adj.accepted, expl.decision if expl is not None else None):
+                texts[adj.input_id] = adj.value
     return texts
+
+
+def adjustment_counts(accepted: bool, decision: str | None) -> bool:
+    """Whether an appraiser's decision on a figure replaces it when scoring the appraised stage: an
+    adjustment does (not an acceptance), unless the unit's explanation of it was accepted, which
+    restores the unit's figure."""
+    return not accepted and decision != Explanation.Decision.ACCEPTED
 
 
 @dataclass
@@ -332,7 +336,7 @@ class _Reading:
 def _read_reports(period: Period, stage: str, ids=None) -> list[_Report]:
     """The period's reports in scoring order (or those of ``ids``), each in one row with its revision:
     plain values rather than model instances, the appraisers' adjustments in one more query."""
-    from .models import Adjustment, Explanation
+    from .models import Adjustment
 
     subs = period.submissions.all() if ids is None else period.submissions.filter(pk__in=ids)
     rows = subs.order_by(*REPORT_ORDER).values_list(
@@ -352,12 +356,10 @@ def _read_reports(period: Period, stage: str, ids=None) -> list[_Report]:
         adjustments = (
             adjustments.filter(submission__period=period) if ids is None else adjustments.filter(submission_id__in=ids)
         )
-        # An adjustment counts unless an explanation of it was accepted (which restores the figure),
-        # as ``effective_texts`` reads it.
         for sid, iid, value, decision in adjustments.values_list(
             "submission_id", "input_id", "value", "explanation__decision"
         ):
-            if decision != Explanation.Decision.ACCEPTED:
+            if adjustment_counts(False, decision):
                 adjusted.setdefault(sid, {})[iid] = value
     return [
         _Report(

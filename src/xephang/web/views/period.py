@@ -167,8 +167,8 @@ def _in_order(period, records) -> list:
     """Non-reporting records by group, then the unit's name the Vietnamese way; each marked
     ``reported_since`` where the unit has reported after it was recorded (an extension, a return): it
     is then scored on its report, and the record no longer applies."""
-    reported = publication.reporting_unit_ids(period)
     out = sorted(records, key=lambda r: (r.unit.group.order, sort_key(r.unit.name)))
+    reported = publication.reporting_unit_ids(period) if out else set()
     for r in out:
         r.reported_since = r.unit_id in reported
     return out
